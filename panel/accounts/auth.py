@@ -1,0 +1,70 @@
+"""Sign-in plumbing: the Flask-Login loader, password hashing and role checks."""
+from __future__ import annotations
+
+from functools import wraps
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort
+from flask_login import LoginManager, current_user
+
+from panel.accounts.models import User
+from panel.extensions import db
+
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so both answers take the same time.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def init_login_manager(login_manager: LoginManager) -> None:
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+
+def load_user(session_token: str) -> User | None:
+    """Only a session issued under the user's current session version is honoured:
+    signing out, disabling the account or a new password kills every older cookie."""
+    user_id, _, version = session_token.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        ok = _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if ok and user is not None and user.password_hash and _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+    return ok and user is not None and user.password_hash is not None
+
+
+def role_required(*roles: str):
+    """Signed in and holding at least one of ``roles``; else sign-in page or 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from panel.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not any(current_user.has_role(role) for role in roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

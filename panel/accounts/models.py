@@ -1,0 +1,98 @@
+"""People, their staff roles, and the one-time tokens e-mailed to them."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.extensions import db, utcnow
+
+if TYPE_CHECKING:
+    from panel.rounds.models import PanelMember
+
+STAFF_ROLES = ("admin", "officer", "auditor")
+ROLE_LABELS = {"admin": "Admin", "officer": "Programme officer", "auditor": "Auditor"}
+TOKEN_PURPOSES = ("sign_in", "invitation")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on sign-out, password change or disabling: every older session dies.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    invited_at: Mapped[datetime | None]
+    last_sign_in_at: Mapped[datetime | None]
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    memberships: Mapped[list[PanelMember]] = relationship(back_populates="user")
+
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        # The session carries the version it was issued under; see load_user().
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def role_names(self) -> set[str]:
+        return {grant.role for grant in self.roles}
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_names
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff sign in with a password; everyone else by e-mailed link."""
+        return bool(self.role_names)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'officer', 'auditor')", name="role_known"),
+    )
+
+
+class AccountToken(db.Model):
+    """A single-use secret sent by e-mail. Only its SHA-256 is stored."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("purpose IN ('sign_in', 'invitation')", name="purpose_known"),
+        Index("ix_account_tokens_user_purpose", "user_id", "purpose"),
+    )

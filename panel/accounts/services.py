@@ -1,0 +1,201 @@
+"""Every change to accounts: invitations, sign-in links, sign-in and out, passwords
+and roles. Each function flushes, records an audit event and queues mail; the caller
+(a view or a command) commits."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from panel import mail
+from panel.accounts.auth import check_password, hash_password
+from panel.accounts.models import STAFF_ROLES, AccountToken, User, UserRole
+from panel.audit.services import record
+from panel.extensions import db, utcnow
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; the message is written for the person acting."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_account(actor: User | None, *, email: str, name: str,
+                   roles: set[str] = frozenset(), password: str | None = None,
+                   system: str | None = None) -> User:
+    """A new account, without e-mailing anyone (see :func:`invite` for that)."""
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AccountError(f"{email} already has an account. Change their roles instead.")
+    unknown = set(roles) - set(STAFF_ROLES)
+    if unknown:
+        raise AccountError(f"Unknown role: {', '.join(sorted(unknown))}")
+    user = User(email=email, name=name.strip(),
+                password_hash=hash_password(password) if password else None)
+    user.roles = [UserRole(role=role) for role in sorted(roles)]
+    db.session.add(user)
+    db.session.flush()
+    record("user.created", actor=actor, target=user, system=system,
+           after={"email": email, "name": user.name, "roles": sorted(roles)})
+    return user
+
+
+def invite(actor: User | None, *, email: str, name: str, roles: set[str] = frozenset(),
+           system: str | None = None) -> User:
+    """Create an account and e-mail an invitation. Staff (any role) choose a password
+    from the invitation; panellists sign in with the link."""
+    user = create_account(actor, email=email, name=name, roles=roles, system=system)
+    send_invitation(actor, user, system=system)
+    return user
+
+
+def send_invitation(actor: User | None, user: User, *, system: str | None = None) -> None:
+    """(Re)send an invitation; any earlier unused invitation link stops working."""
+    _expire_tokens(user, "invitation")
+    token = _issue_token(user, "invitation", timedelta(days=current_app.config["INVITATION_DAYS"]))
+    user.invited_at = utcnow()
+    record("user.invitation_sent", actor=actor, target=user, system=system)
+    mail.queue(
+        user.email,
+        "You're invited to FairPanel",
+        "invitation",
+        user=user,
+        link=mail.external_url("accounts.invitation", token=token),
+        days=current_app.config["INVITATION_DAYS"],
+        inviter=actor,
+    )
+
+
+def request_sign_in_link(email: str) -> None:
+    """E-mail a one-time sign-in link. Says nothing to the caller about whether the
+    address is registered: unknown addresses are silently ignored."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    if user.is_staff:
+        # Staff sign in with their password; a link must not bypass it.
+        mail.queue(user.email, "Signing in to FairPanel", "staff_use_password", user=user,
+                   link=mail.external_url("accounts.staff_sign_in"))
+        return
+    minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
+    token = _issue_token(user, "sign_in", timedelta(minutes=minutes))
+    record("user.sign_in_link_sent", actor=user, target=user)
+    mail.queue(user.email, "Your FairPanel sign-in link", "sign_in_link", user=user,
+               link=mail.external_url("accounts.sign_in_with_link", token=token), minutes=minutes)
+
+
+def peek_token(raw: str, purpose: str) -> User | None:
+    """The user a still-valid token belongs to, without using it up."""
+    token = db.session.scalar(select(AccountToken).where(
+        AccountToken.token_hash == _digest(raw), AccountToken.purpose == purpose,
+        AccountToken.used_at.is_(None), AccountToken.expires_at > utcnow()))
+    return token.user if token is not None and token.user.active else None
+
+
+def use_token(raw: str, purpose: str) -> User | None:
+    """Spend a token: succeeds once, atomically, even if two requests race for it."""
+    now = utcnow()
+    result = db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.token_hash == _digest(raw), AccountToken.purpose == purpose,
+               AccountToken.used_at.is_(None), AccountToken.expires_at > now)
+        .values(used_at=now)
+        .returning(AccountToken.user_id)
+    ).first()
+    if result is None:
+        return None
+    user = db.session.get(User, result.user_id)
+    return user if user is not None and user.active else None
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active staff user with this e-mail and password, else None (same time either way)."""
+    user = find_user(email)
+    if not check_password(user, password) or not user.active or not user.is_staff:
+        return None
+    return user
+
+
+def signed_in(user: User, method: str) -> None:
+    user.last_sign_in_at = utcnow()
+    record("user.signed_in", actor=user, target=user, after={"method": method})
+
+
+def signed_out(user: User) -> None:
+    """End every session of this user, including copies of the cookie kept elsewhere."""
+    user.session_version += 1
+    record("user.signed_out", actor=user, target=user)
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    record("user.password_set", actor=user, target=user)
+
+
+def set_roles(actor: User, user: User, roles: set[str]) -> None:
+    unknown = set(roles) - set(STAFF_ROLES)
+    if unknown:
+        raise AccountError(f"Unknown role: {', '.join(sorted(unknown))}")
+    before = sorted(user.role_names)
+    if before == sorted(roles):
+        return
+    if "admin" in before and "admin" not in roles and _admin_count() <= 1:
+        raise AccountError("FairPanel needs at least one admin. Make someone else an admin first.")
+    user.roles = [grant for grant in user.roles if grant.role in roles] + [
+        UserRole(role=role) for role in sorted(set(roles) - set(before))
+    ]
+    # New rights take effect from the next sign-in; lost rights at once.
+    user.session_version += 1
+    record("user.roles_changed", actor=actor, target=user,
+           before={"roles": before}, after={"roles": sorted(roles)})
+    if roles and user.password_hash is None:
+        # Staff sign in with a password: e-mail them a link to choose one.
+        send_invitation(actor, user)
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    if user.active == active:
+        return
+    if not active and user.has_role("admin") and _admin_count() <= 1:
+        raise AccountError("You cannot disable the only admin.")
+    user.active = active
+    user.session_version += 1
+    record("user.enabled" if active else "user.disabled", actor=actor, target=user,
+           before={"active": not active}, after={"active": active})
+
+
+def _admin_count() -> int:
+    return len(db.session.scalars(
+        select(UserRole.user_id).join(User).where(UserRole.role == "admin", User.active)
+    ).all())
+
+
+def _issue_token(user: User, purpose: str, lifetime: timedelta) -> str:
+    raw = secrets.token_urlsafe(32)
+    db.session.add(AccountToken(user=user, purpose=purpose, token_hash=_digest(raw),
+                                expires_at=utcnow() + lifetime))
+    db.session.flush()
+    return raw
+
+
+def _expire_tokens(user: User, purpose: str) -> None:
+    db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
+               AccountToken.used_at.is_(None))
+        .values(expires_at=utcnow())
+    )
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()

@@ -1,0 +1,59 @@
+"""Admin forms: inviting people and changing their staff roles."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectMultipleField, StringField, widgets
+from wtforms.validators import Email, InputRequired, Length
+
+from panel.accounts.models import ROLE_LABELS, STAFF_ROLES
+
+ROLE_HINTS = {
+    "officer": "Sets up rounds, imports applications and panellists, moves rounds on.",
+    "auditor": "Reads every decision and the trail behind it. Cannot change anything.",
+    "admin": "Invites people and changes their roles.",
+}
+
+
+class RolesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _roles_field(label: str, description: str) -> RolesField:
+    return RolesField(
+        label,
+        description=description,
+        choices=[(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
+        validate_choice=True,
+    )
+
+
+class InviteForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        validators=[InputRequired("Enter the person's name"),
+                    Length(max=200, message="Names can be up to 200 characters")],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    email = EmailField(
+        "Email address",
+        validators=[
+            InputRequired("Enter the person's email address"),
+            Email("Enter an email address like name@example.com", check_deliverability=False),
+            Length(max=254, message="Email addresses can be up to 254 characters"),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    roles = _roles_field(
+        "Staff roles",
+        "Leave all unticked for a panellist: they sign in with an emailed link. "
+        "Staff choose a password.",
+    )
+
+
+class RolesForm(FlaskForm):
+    roles = _roles_field("Staff roles", "Untick every role to make this person a panellist only.")
+
+
+class ActionForm(FlaskForm):
+    """Buttons only (disable, enable, resend invitation): CSRF protection and nothing else."""

@@ -1,0 +1,13 @@
+"""Registers every domain's ``flask`` command group."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from panel.accounts.cli import group as accounts
+    from panel.audit.cli import group as audit
+    from panel.demo.cli import group as demo
+
+    for group in (accounts, audit, demo):
+        app.cli.add_command(group)

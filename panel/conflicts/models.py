@@ -1,0 +1,62 @@
+"""Conflicts of interest between a panel member and an application (DESIGN.md §5)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.accounts.models import User
+from panel.extensions import db, utcnow
+from panel.rounds.models import Application, PanelMember
+
+KINDS = (
+    "family_or_friend",
+    "work_or_volunteer",
+    "uses_services",
+    "local",
+    "financial",
+    "academic",
+    "other",
+)
+LEVELS = ("step_out", "declared")
+# declared: by the member; suggested: by profile matching; officer: added by an officer;
+# imported: from a bundle's conflicts.csv.
+SOURCES = ("declared", "suggested", "officer", "imported")
+STATUSES = ("pending", "confirmed", "dismissed")
+
+
+class Conflict(db.Model):
+    __tablename__ = "conflicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    kind: Mapped[str] = mapped_column(String(30), default="other")
+    details: Mapped[str] = mapped_column(Text, default="")
+    # A new declaration starts as step_out until an officer reviews it.
+    level: Mapped[str] = mapped_column(String(10), default="step_out")
+    source: Mapped[str] = mapped_column(String(10), default="declared")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    review_reason: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[PanelMember] = relationship()
+    application: Mapped[Application] = relationship()
+    reviewed_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_conflicts_member_application", "member_id", "application_id"),
+        CheckConstraint(
+            "kind IN ('family_or_friend', 'work_or_volunteer', 'uses_services', 'local', "
+            "'financial', 'academic', 'other')",
+            name="kind_known",
+        ),
+        CheckConstraint("level IN ('step_out', 'declared')", name="level_known"),
+        CheckConstraint(
+            "source IN ('declared', 'suggested', 'officer', 'imported')", name="source_known"
+        ),
+        CheckConstraint("status IN ('pending', 'confirmed', 'dismissed')", name="status_known"),
+    )

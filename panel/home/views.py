@@ -1,0 +1,33 @@
+"""Where each person lands after signing in: one home page per role."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from panel.rounds import queries
+from panel.web import nav_items
+
+bp = Blueprint("home", __name__)
+
+AREA_DESCRIPTIONS = {
+    "home.my_rounds": "Score the applications you have been asked to review.",
+    "rounds.index": "Set up rounds, import applications and panellists, and follow progress.",
+    "audit.index": "Read the decision trail and check that nothing was changed afterwards.",
+    "admin.people": "Invite people and give or remove staff roles.",
+}
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in"))
+    areas = nav_items()
+    if len(areas) == 1:
+        return redirect(areas[0][2])
+    return render_template("home/index.html", areas=areas, descriptions=AREA_DESCRIPTIONS)
+
+
+@bp.get("/my-rounds")
+@login_required
+def my_rounds():
+    return render_template("home/my_rounds.html", rounds=queries.member_rounds(current_user))

@@ -1,0 +1,190 @@
+"""A grant round and what it is made of: groups, criteria, applications, the panel
+and who reviews what (DESIGN.md §2, §3, §8)."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.extensions import db, utcnow
+
+if TYPE_CHECKING:
+    from panel.accounts.models import User
+
+PHASES = ("draft", "scoring", "moderation", "decided", "published")
+FUNDING_RULES = ("strict", "fill")
+WEIGHTINGS = ("equal_groups", "equal_people")
+MEMBER_ROLES = ("panellist", "chair")
+# Columns of applications.csv that always identify the applicant (DESIGN.md §4).
+IDENTIFYING_FIELDS = ("applicant_name", "organisation", "contact_email")
+
+
+class Round(db.Model):
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    phase: Mapped[str] = mapped_column(String(20), default="draft")
+    scale_min: Mapped[int] = mapped_column(default=1)
+    scale_max: Mapped[int] = mapped_column(default=5)
+    # {"1": "Poor", ...}: a plain-language descriptor for each level of the scale.
+    scale_descriptors: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    budget: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    funding_rule: Mapped[str] = mapped_column(String(10), default="strict")
+    weighting: Mapped[str] = mapped_column(String(20), default="equal_groups")
+    identifying_columns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    show_group_labels: Mapped[bool] = mapped_column(default=True)
+    lived_experience_first: Mapped[bool] = mapped_column(default=False)
+    scoring_deadline: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    groups: Mapped[list[Group]] = relationship(
+        back_populates="round", order_by="Group.position", cascade="all, delete-orphan"
+    )
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="round", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+    applications: Mapped[list[Application]] = relationship(
+        back_populates="round", order_by="Application.reference", cascade="all, delete-orphan"
+    )
+    members: Mapped[list[PanelMember]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint(
+            "phase IN ('draft', 'scoring', 'moderation', 'decided', 'published')", name="phase_known"
+        ),
+        CheckConstraint("funding_rule IN ('strict', 'fill')", name="funding_rule_known"),
+        CheckConstraint("weighting IN ('equal_groups', 'equal_people')", name="weighting_known"),
+        CheckConstraint("scale_min < scale_max", name="scale_ordered"),
+        CheckConstraint("budget >= 0", name="budget_not_negative"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Round {self.slug} {self.phase}>"
+
+
+class Group(db.Model):
+    """A constituency of the panel (academic, lived experience…) with its weight."""
+
+    __tablename__ = "round_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(100))
+    weight: Mapped[float] = mapped_column(default=1.0)
+    position: Mapped[int] = mapped_column(default=0)
+
+    round: Mapped[Round] = relationship(back_populates="groups")
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "key"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
+
+
+class Criterion(db.Model):
+    __tablename__ = "criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[float] = mapped_column(default=1.0)
+    guidance: Mapped[str] = mapped_column(Text, default="")
+    # {"1": "No clear benefit", ...}: what each level means for this criterion.
+    descriptors: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(default=0)
+
+    round: Mapped[Round] = relationship(back_populates="criteria")
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "key"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
+
+
+class Application(db.Model):
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    reference: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    lay_summary: Mapped[str] = mapped_column(Text, default="")
+    requested_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    # Identifying fields: never shown to panellists or the chair (DESIGN.md §4).
+    applicant_name: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # Any other imported columns, kept in import order; identifying when the round says so.
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="applications")
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "reference"),
+        CheckConstraint("requested_amount >= 0", name="amount_not_negative"),
+    )
+
+
+class PanelMember(db.Model):
+    """A person on one round's panel, as panellist or chair, in one group."""
+
+    __tablename__ = "panel_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("round_groups.id"))
+    role: Mapped[str] = mapped_column(String(20), default="panellist")
+    # Organisations and people the member is connected to, for conflict matching (§5).
+    affiliations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(back_populates="memberships")
+    group: Mapped[Group | None] = relationship()
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="member", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "user_id"),
+        CheckConstraint("role IN ('panellist', 'chair')", name="role_known"),
+    )
+
+
+class Assignment(db.Model):
+    """Member ``member`` is asked to review ``application``."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The answer to "Do you have any connection to this project?": None until asked.
+    connection_answer: Mapped[str | None] = mapped_column(String(10))
+    answered_at: Mapped[datetime | None]
+    # A pass is not a score: the member chose not to review, without a reason (§3).
+    passed_at: Mapped[datetime | None]
+
+    member: Mapped[PanelMember] = relationship(back_populates="assignments")
+    application: Mapped[Application] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("member_id", "application_id"),
+        CheckConstraint(
+            "connection_answer IS NULL OR connection_answer IN ('none', 'connected')",
+            name="connection_answer_known",
+        ),
+    )

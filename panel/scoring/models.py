@@ -1,0 +1,72 @@
+"""Score sheets: one member's scores for one application (DESIGN.md §3)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from panel.accounts.models import User
+from panel.extensions import db, utcnow
+from panel.rounds.models import Application, Criterion, PanelMember
+
+STAGES = ("initial", "revised")
+SHEET_STATUSES = ("draft", "submitted")
+
+
+class ScoreSheet(db.Model):
+    """Revision 0 is the initial sheet; moderation revisions count up from 1.
+
+    ``version`` is the optimistic lock: every save states the version it read, and a
+    save against an older version is refused rather than silently overwriting.
+    """
+
+    __tablename__ = "score_sheets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    stage: Mapped[str] = mapped_column(String(10), default="initial")
+    revision: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    # Why a revised sheet was made (moderation).
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # Set when an officer entered the sheet for the member (paper or phone scoring).
+    assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    member: Mapped[PanelMember] = relationship()
+    application: Mapped[Application] = relationship()
+    assisted_by: Mapped[User | None] = relationship()
+    scores: Mapped[list[CriterionScore]] = relationship(
+        back_populates="sheet", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("member_id", "application_id", "revision"),
+        Index("ix_score_sheets_application", "application_id", "status"),
+        CheckConstraint("stage IN ('initial', 'revised')", name="stage_known"),
+        CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
+        CheckConstraint(
+            "(stage = 'initial' AND revision = 0) OR (stage = 'revised' AND revision > 0)",
+            name="stage_matches_revision",
+        ),
+    )
+
+
+class CriterionScore(db.Model):
+    """One criterion on one sheet. ``value`` is None for "I don't feel able to score this"."""
+
+    __tablename__ = "criterion_scores"
+
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheets.id"), primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id"), primary_key=True)
+    value: Mapped[int | None]
+
+    sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")
+    criterion: Mapped[Criterion] = relationship()

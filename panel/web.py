@@ -1,0 +1,107 @@
+"""What every response shares: security headers, error pages, safe redirects and the
+navigation each person sees."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from panel.accounts.models import ROLE_LABELS
+from panel.extensions import db
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never redirect somebody to another site after sign-in."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def nav_items() -> list[tuple[str, str, str]]:
+    """(label, endpoint, url) of the areas the signed-in person may use."""
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    if current_user.memberships:
+        items.append(("My rounds", "home.my_rounds"))
+    if current_user.has_role("officer"):
+        items.append(("Rounds", "rounds.index"))
+    if current_user.has_role("auditor"):
+        items.append(("Audit", "audit.index"))
+    if current_user.has_role("admin"):
+        items.append(("People", "admin.people"))
+    return [(label, endpoint, url_for(endpoint)) for label, endpoint in items]
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
+        if app.config.get("SESSION_COOKIE_SECURE") and not app.debug:
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.teardown_request
+    def rollback_unfinished(exc):
+        # A request that failed leaves the database as it was.
+        if exc is not None:
+            db.session.rollback()
+
+    @app.context_processor
+    def layout_context():
+        return {"nav_items": nav_items()}
+
+    @app.template_filter("role_label")
+    def role_label(role: str) -> str:
+        return ROLE_LABELS.get(role, role)
+
+    def error_page(status: int, title: str, message: str):
+        def handler(error):
+            db.session.rollback()
+            return render_template("errors/error.html", title=title, message=message,
+                                   status=status), status
+        return handler
+
+    app.register_error_handler(403, error_page(
+        403, "You cannot see this page",
+        "Your account does not have access to this page. If you think it should, "
+        "contact the programme officer for your round."))
+    app.register_error_handler(404, error_page(
+        404, "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you "
+        "copied the whole address."))
+    app.register_error_handler(413, error_page(
+        413, "That file is too big",
+        f"Files can be up to {app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB. "
+        "Go back and choose a smaller file."))
+    app.register_error_handler(429, error_page(
+        429, "Too many attempts",
+        "You've tried this too many times in a short time. Wait a minute, then try again."))
+    app.register_error_handler(500, error_page(
+        500, "Sorry, something went wrong",
+        "Nothing you entered has been changed. Go back and try again in a moment."))
+    app.register_error_handler(CSRFError, error_page(
+        400, "This form has expired",
+        "For your security, forms stop working after a while or after you sign in or out. "
+        "Go back, reload the page and try again. Nothing has been changed."))
