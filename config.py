@@ -89,6 +89,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
     MAIL_SERVER = ""
+    MAIL_SUPPRESS_SEND = False  # Flask-Mail would otherwise drop mail when TESTING
     BASE_URL = "http://127.0.0.1"
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
+from panel.forms import strip_whitespace
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 MIN_PASSWORD = 12
@@ -13,6 +14,7 @@ MAX_PASSWORD = 128
 class SignInLinkForm(FlaskForm):
     email = EmailField(
         "Email address",
+        filters=[strip_whitespace],
         description="We'll email you a link. Open it on this phone or computer to sign in.",
         validators=[
             InputRequired("Enter your email address"),
@@ -25,6 +27,7 @@ class SignInLinkForm(FlaskForm):
 class StaffSignInForm(FlaskForm):
     email = EmailField(
         "Email address",
+        filters=[strip_whitespace],
         validators=[
             InputRequired("Enter your email address"),
             Email("Enter an email address like name@example.com", check_deliverability=False),

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectMultipleField, StringField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
+from panel.forms import strip_whitespace
 from panel.accounts.models import ROLE_LABELS, STAFF_ROLES
 
 ROLE_HINTS = {
@@ -23,7 +25,7 @@ def _roles_field(label: str, description: str) -> RolesField:
     return RolesField(
         label,
         description=description,
-        choices=[(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
+        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
         validate_choice=True,
     )
 
@@ -31,12 +33,14 @@ def _roles_field(label: str, description: str) -> RolesField:
 class InviteForm(FlaskForm):
     name = StringField(
         "Full name",
+        filters=[strip_whitespace],
         validators=[InputRequired("Enter the person's name"),
                     Length(max=200, message="Names can be up to 200 characters")],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     email = EmailField(
         "Email address",
+        filters=[strip_whitespace],
         validators=[
             InputRequired("Enter the person's email address"),
             Email("Enter an email address like name@example.com", check_deliverability=False),

@@ -1,0 +1,94 @@
+"""Fresh, fully migrated databases for each test, on SQLite or PostgreSQL.
+
+Migrations run once into a template; each test then gets its own copy (a file copy on
+SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL), so tests commit for real, run
+servers and threads against it, and never see each other's rows.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tests.support.pgcluster import PgCluster
+
+_counter = itertools.count(1)
+
+
+def migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    from panel import create_app
+    from panel.extensions import db
+
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+class SqliteDatabases:
+    backend = "sqlite"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.template = folder / "template.sqlite3"
+        migrate(self._url(self.template))
+
+    @staticmethod
+    def _url(path: Path) -> str:
+        return f"sqlite:///{path}"
+
+    def create(self, migrated: bool = True) -> str:
+        path = self.folder / f"test-{os.getpid()}-{next(_counter)}.sqlite3"
+        if migrated:
+            shutil.copyfile(self.template, path)
+        return self._url(path)
+
+    def drop(self, url: str) -> None:
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        pass
+
+
+class PostgresDatabases:
+    backend = "postgresql"
+    TEMPLATE = "fairpanel_template"
+
+    def __init__(self) -> None:
+        self.cluster: PgCluster | None = None
+        admin_url = os.environ.get("FAIRPANEL_TEST_PG_URL")
+        if not admin_url:
+            self.cluster = PgCluster().start()
+            admin_url = self.cluster.url("postgres")
+        self.admin_url = admin_url
+        self.admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+        self.prefix = f"fp_test_{os.getpid()}_"
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {self.TEMPLATE} WITH (FORCE)"))
+            conn.execute(sa.text(f"CREATE DATABASE {self.TEMPLATE}"))
+        migrate(self._url(self.TEMPLATE))
+
+    def _url(self, name: str) -> str:
+        return sa.make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def create(self, migrated: bool = True) -> str:
+        name = f"{self.prefix}{next(_counter)}"
+        template = f" TEMPLATE {self.TEMPLATE}" if migrated else ""
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name}{template}"))
+        return self._url(name)
+
+    def drop(self, url: str) -> None:
+        name = sa.make_url(url).database
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+    def close(self) -> None:
+        self.admin.dispose()
+        if self.cluster is not None:
+            self.cluster.stop()

@@ -1,0 +1,98 @@
+"""A throwaway PostgreSQL cluster in a temp folder, for the test suite.
+
+PostgreSQL refuses to run as root, so when the tests run as root the cluster belongs to
+the unprivileged ``postgres`` user (or ``nobody``). It listens on 127.0.0.1 only, on a
+free port, with durability switched off (it is thrown away afterwards anyway).
+"""
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def _bin(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    for version in ("17", "16", "15"):
+        candidate = Path(f"/usr/lib/postgresql/{version}/bin/{name}")
+        if candidate.exists():
+            return str(candidate)
+    raise RuntimeError(f"PostgreSQL's {name} was not found; install postgresql (see Makefile)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PgCluster:
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="fairpanel-pg-"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self.owner = self._owner()
+        self.started = False
+
+    @staticmethod
+    def _owner() -> str | None:
+        if os.geteuid() != 0:
+            return None
+        for name in ("postgres", "nobody"):
+            try:
+                pwd.getpwnam(name)
+                return name
+            except KeyError:
+                continue
+        raise RuntimeError("No unprivileged user to run PostgreSQL as")
+
+    def _run(self, *args: str) -> None:
+        command = list(args)
+        if self.owner:
+            command = ["runuser", "-u", self.owner, "--", *command]
+        subprocess.run(command, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       cwd=self.root)
+
+    def start(self) -> "PgCluster":
+        if self.owner:
+            entry = pwd.getpwnam(self.owner)
+            os.chown(self.root, entry.pw_uid, entry.pw_gid)
+        self._run(_bin("initdb"), "-D", str(self.data), "-U", "fairpanel", "--auth=trust",
+                  "-E", "UTF8", "--locale=C", "--no-sync")
+        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                   "-c max_connections=200")
+        self._run(_bin("pg_ctl"), "-D", str(self.data), "-o", options,
+                  "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
+        self.started = True
+        self._wait()
+        return self
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"PostgreSQL did not start; see {self.root / 'server.log'}")
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://fairpanel@127.0.0.1:{self.port}/{database}"
+
+    def stop(self) -> None:
+        if self.started:
+            try:
+                self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            except subprocess.CalledProcessError:
+                pass
+            self.started = False
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,75 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import threading
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+from tests.support.pgcluster import free_port
+
+
+class _Keeper:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        message = email.message_from_bytes(envelope.original_content or envelope.content,
+                                           policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+class Mailbox:
+    """What arrived at the loopback SMTP server during one test."""
+
+    def __init__(self, keeper: _Keeper, host: str, port: int) -> None:
+        self._keeper = keeper
+        self.host = host
+        self.port = port
+
+    def clear(self) -> None:
+        with self._keeper.lock:
+            self._keeper.messages.clear()
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        with self._keeper.lock:
+            return list(self._keeper.messages)
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address.lower() in m["To"].lower()]
+
+    def body(self, message: EmailMessage) -> str:
+        return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+    def last_link(self, address: str, path_prefix: str) -> str:
+        """The path of the last link starting ``path_prefix`` e-mailed to ``address``."""
+        for message in reversed(self.to(address)):
+            found = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"\S+)",
+                              self.body(message))
+            if found:
+                return found.group(1)
+        raise AssertionError(f"No {path_prefix} link was e-mailed to {address}")
+
+
+class SmtpServer:
+    def __init__(self) -> None:
+        self.keeper = _Keeper()
+        self.port = free_port()
+        self.controller = Controller(self.keeper, hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> "SmtpServer":
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def mailbox(self) -> Mailbox:
+        return Mailbox(self.keeper, "127.0.0.1", self.port)
