@@ -1,0 +1,67 @@
+# FairPanel: `make run` serves the demo, `make test` runs every test on SQLite and PostgreSQL.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi.py
+export BASE_URL ?= http://$(HOST):$(PORT)
+
+.PHONY: run test test-sqlite test-postgresql install install-test system-packages lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## Serve the demo on http://127.0.0.1:5000 (creates .venv, migrates, seeds an empty database).
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo seed
+	$(BIN)/flask demo sign-ins
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## Every test, twice: on SQLite, then on a throwaway PostgreSQL cluster.
+test: install-test system-packages
+	@status=0; \
+	echo "== Tests on SQLite"; \
+	FAIRPANEL_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	echo "== Tests on PostgreSQL"; \
+	FAIRPANEL_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	exit $$status
+
+test-sqlite: install-test system-packages
+	FAIRPANEL_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgresql: install-test system-packages
+	FAIRPANEL_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS)
+
+## Debian packages the tests use: Chromium for browser tests, PostgreSQL for the second run.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing from Debian"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+## Refresh constraints.txt (the lock) from what is installed in .venv.
+lock: install-test
+	$(BIN)/pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

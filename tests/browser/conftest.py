@@ -1,0 +1,148 @@
+"""Browser tests: the app served on 127.0.0.1 in a thread, driven in Debian's headless
+Chromium through Playwright, with axe-core checking every page visited."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, sync_playwright
+from werkzeug.serving import make_server
+
+from panel.extensions import db
+from tests.conftest import make_app
+
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+PHONE = {"width": 360, "height": 740}
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
+    return path
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class LiveServer:
+    def __init__(self, app) -> None:
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        app.config["BASE_URL"] = self.url
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> "LiveServer":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_app(database_url, mailbox, tmp_path):
+    app = make_app(database_url, mailbox, tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app):
+    server = LiveServer(live_app).start()
+    yield server
+    server.stop()
+
+
+class Visitor:
+    """One person in their own browser context, with axe checking every page they see.
+
+    axe needs JavaScript; for a visitor browsing without it, the exact HTML they were
+    served is replayed at the same address in a JavaScript-enabled ``checker`` page."""
+
+    def __init__(self, page: Page, base_url: str, checker: Page | None = None) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.checker = checker
+        self.checked: list[str] = []
+        self.off_origin: list[str] = []
+        page.on("request", self._note_request)
+
+    def _note_request(self, request) -> None:
+        if not request.url.startswith((self.base_url, "data:")):
+            self.off_origin.append(request.url)
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+        self.check()
+
+    def check(self) -> None:
+        """Fail on any serious or critical axe violation on the page as it is now."""
+        self.page.wait_for_load_state("load")
+        results = Axe().run(self._page_for_axe())
+        blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        details = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in blocking
+        )
+        assert not blocking, f"axe found problems on {self.page.url}:\n{details}"
+        assert not self.off_origin, f"requests off the app's origin: {self.off_origin}"
+        self.checked.append(self.page.url)
+
+    def _page_for_axe(self) -> Page:
+        if self.checker is None:
+            return self.page
+        url, html = self.page.url, self.page.content()
+        self.checker.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
+        try:
+            self.checker.goto(url)
+        finally:
+            self.checker.unroute(url)
+        return self.checker
+
+
+@pytest.fixture
+def visit(browser, live_server):
+    """``visit(phone=True, javascript=True)`` opens a new browser context."""
+    contexts = []
+
+    def open_visitor(phone: bool = False, javascript: bool = True) -> Visitor:
+        options = {"java_script_enabled": javascript}
+        if phone:
+            options.update(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        checker = None
+        if not javascript:
+            options["java_script_enabled"] = True
+            checker_context = browser.new_context(**options)
+            contexts.append(checker_context)
+            checker = checker_context.new_page()
+        return Visitor(context.new_page(), live_server.url, checker)
+
+    yield open_visitor
+    for context in contexts:
+        context.close()
