@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, has_request_context, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -30,8 +30,8 @@ def safe_next(target: str | None) -> str | None:
 
 def nav_items() -> list[tuple[str, str, str]]:
     """(label, endpoint, url) of the areas the signed-in person may use."""
-    if not current_user.is_authenticated:
-        return []
+    if not has_request_context() or not current_user.is_authenticated:
+        return []  # e-mails and commands render templates outside any request
     items = []
     if current_user.memberships:
         items.append(("My rounds", "home.my_rounds"))
