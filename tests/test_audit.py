@@ -166,3 +166,19 @@ def test_concurrent_writers_leave_one_unbroken_chain(app):
     assert report.events == writers * events_each
     ids = [e.id for e in _events()]
     assert ids == list(range(1, writers * events_each + 1))
+
+
+def test_auditor_sees_where_the_chain_breaks_in_the_browser_page(app, client):
+    builders.staff("auditor@example.org", "auditor", name="Hannah Price")
+    for n in range(3):
+        builders.panellist(f"p{n}@example.org", f"Panellist {n}")
+    builders.sign_in_staff(client, "auditor@example.org")
+    assert "The decision trail is whole" in client.get("/audit/verify").get_data(as_text=True)
+
+    _drop_triggers()
+    db.session.execute(sa.text("UPDATE audit_events SET action = 'user.deleted' WHERE id = 3"))
+    db.session.commit()
+    page = client.get("/audit/verify").get_data(as_text=True)
+    assert "The decision trail has been changed" in page
+    assert "The chain breaks at event 3 (user.deleted)." in page
+    assert "Its contents do not match its hash; it was altered." in page

@@ -88,7 +88,7 @@ def request_sign_in_link(email: str) -> None:
         return
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
     token = _issue_token(user, "sign_in", timedelta(minutes=minutes))
-    record("user.sign_in_link_sent", actor=user, target=user)
+    record("user.sign_in_link_sent", target=user, system="sign-in page")
     mail.queue(user.email, "Your FairPanel sign-in link", "sign_in_link", user=user,
                link=mail.external_url("accounts.sign_in_with_link", token=token), minutes=minutes)
 

@@ -50,6 +50,7 @@ class ChainReport:
     events: int
     head_hash: str
     bad_event_id: int | None = None
+    bad_action: str = ""
     problem: str = ""
 
 
@@ -59,17 +60,15 @@ def verify_events(events: Iterable[tuple[int, str, str, dict[str, Any], str]]) -
     expected_id = 1
     count = 0
     for event_id, action, prev_hash, payload, stored_hash in events:
-        where = f"event {event_id} ({action})"
+        problem = ""
         if event_id != expected_id:
-            return ChainReport(False, count, expected_prev, event_id,
-                               f"{where}: expected event {expected_id} here; "
-                               "an event is missing from the chain")
-        if prev_hash != expected_prev:
-            return ChainReport(False, count, expected_prev, event_id,
-                               f"{where}: its previous hash does not match the event before it")
-        if event_hash(prev_hash, payload) != stored_hash:
-            return ChainReport(False, count, expected_prev, event_id,
-                               f"{where}: its contents do not match its hash; it was altered")
+            problem = f"expected event {expected_id} here; an event is missing from the chain"
+        elif prev_hash != expected_prev:
+            problem = "its previous hash does not match the event before it"
+        elif event_hash(prev_hash, payload) != stored_hash:
+            problem = "its contents do not match its hash; it was altered"
+        if problem:
+            return ChainReport(False, count, expected_prev, event_id, action, problem)
         expected_prev = stored_hash
         expected_id += 1
         count += 1

@@ -18,6 +18,7 @@ def verify_command() -> None:
     if report.ok:
         click.echo(f"Audit chain intact: {report.events} events, head {report.head_hash}")
         return
-    click.echo(f"Audit chain broken at event {report.bad_event_id}: {report.problem}", err=True)
+    click.echo(f"Audit chain broken at event {report.bad_event_id} ({report.bad_action}): "
+               f"{report.problem}", err=True)
     click.echo(f"The {report.events} events before it are intact.", err=True)
     sys.exit(1)

@@ -1,0 +1,55 @@
+"""The real ``flask`` command, as an operator or auditor runs it from the project root."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from panel.extensions import db
+from tests import builders
+from tests.test_audit import DROP_TRIGGERS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, "FAIRPANEL_CONFIG": "development",
+           "MAIL_OUTBOX_DIR": "/dev/null/never-used"}
+    flask_bin = Path(sys.executable).with_name("flask")
+    return subprocess.run([str(flask_bin), *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_audit_verify_passes_on_the_demo_and_names_the_tampered_event(app, database_url):
+    seeded = flask(database_url, "demo", "seed")
+    assert seeded.returncode == 0, seeded.stderr
+    whole = flask(database_url, "audit", "verify")
+    assert whole.returncode == 0, whole.stderr
+    assert whole.stdout.startswith("Audit chain intact: ")
+
+    # Someone with database access drops the trigger and quietly lowers an amount.
+    for statement in DROP_TRIGGERS[db.engine.dialect.name]:
+        db.session.execute(sa.text(statement))
+    target = db.session.execute(sa.text(
+        "SELECT id FROM audit_events WHERE action = 'application.added' ORDER BY id LIMIT 1 OFFSET 4"
+    )).scalar_one()
+    db.session.execute(sa.text("UPDATE audit_events SET object_id = 'CA-999' WHERE id = :id"),
+                       {"id": target})
+    db.session.commit()
+
+    broken = flask(database_url, "audit", "verify")
+    assert broken.returncode == 1
+    assert f"Audit chain broken at event {target} (application.added)" in broken.stderr
+    assert f"The {target - 1} events before it are intact." in broken.stderr
+
+
+def test_demo_seed_from_the_command_line_is_idempotent(app, database_url):
+    assert flask(database_url, "demo", "seed").returncode == 0
+    events = db.session.scalar(sa.text("SELECT count(*) FROM audit_events"))
+    second = flask(database_url, "demo", "seed")
+    assert second.returncode == 0 and "nothing changed" in second.stdout
+    assert db.session.scalar(sa.text("SELECT count(*) FROM audit_events")) == events
+    assert builders is not None
