@@ -11,8 +11,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
-from panel.extensions import db
-from tests.conftest import make_app
 
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -61,17 +59,8 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_app(database_url, mailbox, tmp_path):
-    app = make_app(database_url, mailbox, tmp_path)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def live_server(live_app):
-    server = LiveServer(live_app).start()
+def live_server(app):
+    server = LiveServer(app).start()
     yield server
     server.stop()
 

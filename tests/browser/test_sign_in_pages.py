@@ -13,7 +13,7 @@ OFFICER, AUDITOR, ADMIN = (s.email for s in (STAFF[1], STAFF[2], STAFF[0]))
 
 
 @pytest.fixture
-def demo(live_app):
+def demo(app):
     return builders.demo_round()
 
 
@@ -58,11 +58,13 @@ def test_panellist_signs_in_with_the_keyboard_only(demo, visit, mailbox):
     page.keyboard.type("dave@panel.example")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    visitor.check()
 
     visitor.goto(mailbox.last_link("dave@panel.example", "/sign-in/link/"))
     page.get_by_role("button", name="Sign in").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("My rounds")
+    visitor.check()
 
 
 def test_bad_email_shows_one_error_summary_that_takes_focus(demo, visit):
@@ -84,6 +86,7 @@ def test_officer_signs_in_with_a_password_and_sees_the_rounds(demo, visit):
     staff_sign_in(visitor, OFFICER)
     page = visitor.page
     expect(page.get_by_role("heading", level=1)).to_have_text("Rounds")
+    expect(page.get_by_role("link", name="Rounds")).to_have_attribute("aria-current", "page")
     expect(page.get_by_role("rowheader", name=re.compile("Community assets and health inequalities 2026"))).to_be_visible()
     visitor.check()
     page.get_by_role("button", name=re.compile("Sign out")).click()
