@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from panel.accounts.models import User
 from panel.extensions import db
-from panel.rounds import uploads
+from panel.rounds import bundle, uploads
 from panel.rounds.access import officer_round
 from panel.rounds.import_forms import ConfirmForm, UploadForm
 from panel.rounds.models import Round
@@ -20,13 +20,13 @@ bp = Blueprint("round_import", __name__, url_prefix="/rounds")
 KINDS = {
     "applications": {
         "label": "applications.csv",
-        "check": "check_applications",
+        "check": bundle.check_applications,
         "columns": "reference, title, lay_summary, requested_amount, applicant_name, "
                    "organisation, contact_email",
     },
     "panellists": {
         "label": "panellists.csv",
-        "check": "check_panellists",
+        "check": bundle.check_panellists,
         "columns": "email, name, group, role (panellist or chair), and optionally affiliations",
     },
 }
@@ -84,7 +84,6 @@ def _confirm(round_: Round, kind: str):
         form = UploadForm()
         return render_template(f"rounds/imports/{kind}.html", round=round_, form=form,
                                problems=problems, kind=KINDS[kind]), 409
-    bundle = _bundle()
     if kind == "applications":
         added = bundle.add_applications(current_user, round_, rows)
         message = f"{len(added)} applications added from {pending.filename}."
@@ -105,15 +104,8 @@ def _known_emails(rows: list[dict]) -> set[str]:
 
 
 def _check(round_: Round, kind: str, data: bytes, filename: str):
-    bundle = _bundle()
     label = KINDS[kind]["label"]
     table, problems = bundle.read_table(data, filename, label=label)
     if problems:
         return [], problems
-    return getattr(bundle, KINDS[kind]["check"])(table, round_, file=label)
-
-
-def _bundle():
-    from panel.rounds import bundle
-
-    return bundle
+    return KINDS[kind]["check"](table, round_, file=label)
