@@ -1,6 +1,196 @@
-"""(placeholder: filled in by issue 3 work)"""
+"""The officer's pages for running a round: the dashboard and reminders, who reviews
+what, and moving the round between phases. Handlers are thin: load, validate, call a
+service, commit once, redirect with a confirmation."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from panel.extensions import db
+from panel.rounds import phases, progress, services
+from panel.rounds.access import officer_round
+from panel.rounds.models import Application
+from panel.rounds.progress_forms import (
+    MODE_HINTS, AssignmentForm, BackForm, PhaseForm, ReminderForm, ReviewersForm,
+)
+from panel.rounds.services import RoundError
 
 bp = Blueprint("round_progress", __name__, url_prefix="/rounds")
+PER_PAGE = 50
+
+
+# --- Dashboard and reminders -------------------------------------------------------------
+
+@bp.get("/<slug>/")
+@officer_round()
+def dashboard(round_):
+    members = progress.member_progress(round_)
+    chase = ([row for row in members if row.progress.outstanding]
+             if round_.phase == "scoring" else [])
+    return render_template(
+        "rounds/progress/dashboard.html", round=round_, facts=progress.facts(round_),
+        members=members, chase=chase, reminder_form=ReminderForm(),
+        applications=progress.application_progress(round_, _page(), PER_PAGE),
+        deadline=services.deadline_text(round_))
+
+
+@bp.post("/<slug>/reminders")
+@officer_round("scoring")
+def reminders(round_):
+    if not ReminderForm().validate_on_submit():
+        abort(400)
+    try:
+        emails = services.send_reminders(current_user, round_)
+    except RoundError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(f"Reminder sent to {_people(len(emails))}.", "success")
+    return redirect(url_for(".dashboard", slug=round_.slug))
+
+
+# --- Who reviews what --------------------------------------------------------------------
+
+@bp.route("/<slug>/assignments", methods=["GET", "POST"])
+@officer_round("draft", "scoring")
+def assignments(round_):
+    form = AssignmentForm()
+    if form.validate_on_submit():
+        if "apply" in request.form:
+            try:
+                change = services.apply_assignments(current_user, round_, form.mode.data,
+                                                    form.number, expected=form.fingerprint.data)
+            except RoundError as error:
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(_applied(change), "success")
+                return redirect(url_for(".assignments", slug=round_.slug))
+        change = services.plan_assignments(round_, form.mode.data, form.number)
+        form.fingerprint.data = change.fingerprint
+        return render_template("rounds/progress/assignment_preview.html", round=round_,
+                               form=form, change=change)
+    assigned, unreviewed = progress.assignment_totals(round_)
+    return render_template(
+        "rounds/progress/assignments.html", round=round_, form=form, hints=MODE_HINTS,
+        assigned=assigned, unreviewed=unreviewed,
+        applications=progress.application_progress(round_, _page(), PER_PAGE))
+
+
+@bp.route("/<slug>/assignments/<reference>", methods=["GET", "POST"])
+@officer_round("draft", "scoring")
+def reviewers(round_, reference: str):
+    application = db.session.scalar(select(Application).where(
+        Application.round_id == round_.id, Application.reference == reference)) or abort(404)
+    choices = progress.reviewer_choices(round_, application.id)
+    form = ReviewersForm(members=[c.panellist.id for c in choices
+                                  if c.assigned and not c.locked])
+    form.members.choices = [SelectChoice(c.panellist.id, c.panellist.name) for c in choices
+                            if not c.locked]
+    if form.validate_on_submit():
+        # Locked members cannot be ticked or unticked here: they stay as they are.
+        staying = {c.panellist.id for c in choices if c.locked and c.assigned}
+        try:
+            added, removed = services.set_reviewers(current_user, round_, application,
+                                                    set(form.members.data) | staying)
+        except RoundError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_reviewers_saved(application, added, removed), "success")
+            return redirect(url_for(".assignments", slug=round_.slug))
+    return render_template("rounds/progress/reviewers.html", round=round_, form=form,
+                           application=application, choices=choices)
+
+
+# --- Phases ------------------------------------------------------------------------------
+
+@bp.get("/<slug>/phase")
+@officer_round()
+def phase(round_):
+    back = phases.previous_phase(round_)
+    return render_template(
+        "rounds/progress/phase.html", round=round_, next_phase=phases.next_phase(round_),
+        back=back, back_refusal=back and phases.back_refusal(round_, back))
+
+
+@bp.route("/<slug>/phase/next", methods=["GET", "POST"])
+@officer_round("draft", "scoring", "moderation", "decided")
+def phase_forward(round_):
+    to_phase = phases.next_phase(round_)
+    form = PhaseForm(from_phase=round_.phase)
+    if form.validate_on_submit() and _still_in(round_, form):
+        try:
+            told = services.change_phase(current_user, round_, to_phase, notify=True)
+        except RoundError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_moved(round_, told), "success")
+            return redirect(url_for(".phase", slug=round_.slug))
+    return render_template("rounds/progress/phase_forward.html", round=round_, form=form,
+                           to_phase=to_phase, checklist=phases.checklist(round_, to_phase))
+
+
+@bp.route("/<slug>/phase/back", methods=["GET", "POST"])
+@officer_round("scoring", "moderation")
+def phase_back(round_):
+    to_phase = phases.previous_phase(round_)
+    form = BackForm(from_phase=round_.phase)
+    if form.validate_on_submit() and _still_in(round_, form):
+        try:
+            services.change_phase(current_user, round_, to_phase, reason=form.reason.data)
+        except RoundError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{round_.title} is back in the {to_phase} phase.", "success")
+            return redirect(url_for(".phase", slug=round_.slug))
+    return render_template("rounds/progress/phase_back.html", round=round_, form=form,
+                           to_phase=to_phase, refusal=phases.back_refusal(round_, to_phase))
+
+
+# --- Helpers -----------------------------------------------------------------------------
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int)
+
+
+def _still_in(round_, form: PhaseForm) -> bool:
+    """False (with the reason on the form) if the round moved since the page was loaded."""
+    if form.from_phase.data == round_.phase:
+        return True
+    form.form_errors.append(f"The round has already moved to the {round_.phase} phase. "
+                            "Check this page again before you go on.")
+    return False
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+def _applied(change: services.AssignmentChange) -> str:
+    if not change.added and not change.removed:
+        return "Nothing changed: the assignments already match."
+    message = (f"Assignments saved: {len(change.added):,} added, "
+               f"{len(change.removed):,} removed.")
+    if change.kept:
+        message += (f" {len(change.kept):,} kept because the panellist had already "
+                    "started on them.")
+    return message
+
+
+def _reviewers_saved(application, added: list[str], removed: list[str]) -> str:
+    if not added and not removed:
+        return f"Nothing changed for {application.reference}."
+    return (f"Reviewers of {application.reference} saved: {len(added)} added, "
+            f"{len(removed)} removed.")
+
+
+def _moved(round_, told: int) -> str:
+    message = f"{round_.title} is now in the {round_.phase} phase."
+    if told:
+        message += f" We emailed {_people(told)} to say scoring is open."
+    return message

@@ -2,21 +2,24 @@
 and records an audit event; the caller commits."""
 from __future__ import annotations
 
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, insert, select
 
+from panel import mail
 from panel.accounts.models import User
 from panel.audit.services import record
 from panel.extensions import db
+from panel.rounds import assignment, phases, progress
 from panel.rounds.models import (
     PHASES, Application, Assignment, Criterion, Group, PanelMember, Round,
 )
-from panel.scoring.models import ScoreSheet
-
-# The only ways back (DESIGN.md §2); each needs a reason.
-BACK_STEPS = {("scoring", "draft"), ("moderation", "scoring")}
+from panel.rounds.phases import BACK_STEPS
 
 
 class RoundError(ValueError):
@@ -101,23 +104,16 @@ def add_member(actor: User | None, round_: Round, user: User, *, group_key: str 
 
 def assign_everyone(actor: User | None, round_: Round, *, system: str | None = None) -> int:
     """Every panellist reviews every application (the default). Returns how many were new."""
-    existing = set(db.session.execute(
-        select(Assignment.member_id, Assignment.application_id)
-        .join(PanelMember).where(PanelMember.round_id == round_.id)).all())
-    panellists = [m for m in round_.members if m.role == "panellist"]
-    new = [Assignment(member=m, application=a) for m in panellists for a in round_.applications
-           if (m.id, a.id) not in existing]
-    db.session.add_all(new)
-    db.session.flush()
-    if new:
-        record("assignments.created", actor=actor, target=round_, system=system,
-               after={"mode": "everyone", "count": len(new)})
-    return len(new)
+    return len(apply_assignments(actor, round_, "everyone", system=system).added)
 
 
 def change_phase(actor: User | None, round_: Round, to_phase: str, *, reason: str = "",
-                 system: str | None = None) -> None:
-    """Move one step forward, or back where DESIGN.md §2 allows it (with a reason)."""
+                 system: str | None = None, notify: bool = False) -> int:
+    """Move one step forward, or back where DESIGN.md §2 allows it (with a reason).
+
+    Scoring cannot open while the round has no criteria, applications or panellists.
+    With ``notify``, opening scoring e-mails every panellist who has something to score;
+    returns how many were e-mailed."""
     if to_phase not in PHASES:
         raise RoundError(f"Unknown phase: {to_phase}")
     here, there = PHASES.index(round_.phase), PHASES.index(to_phase)
@@ -127,16 +123,243 @@ def change_phase(actor: User | None, round_: Round, to_phase: str, *, reason: st
     if going_back:
         if not reason.strip():
             raise RoundError("Give a reason for moving the round back.")
-        if to_phase == "draft" and _submitted_sheets(round_) > 0:
-            raise RoundError("Scores have been submitted, so the round cannot go back to draft.")
+        refusal = phases.back_refusal(round_, to_phase)
+        if refusal:
+            raise RoundError(refusal)
+    opening = round_.phase == "draft" and to_phase == "scoring"
+    if opening:
+        blocking = phases.checklist(round_, "scoring").blocking
+        if blocking:
+            raise RoundError(" ".join(item.text for item in blocking))
     before = round_.phase
     round_.phase = to_phase
     record("round.phase_changed", actor=actor, target=round_, system=system,
            before={"phase": before}, after={"phase": to_phase, "reason": reason.strip()})
+    return _tell_scoring_is_open(round_) if opening and notify else 0
 
 
-def _submitted_sheets(round_: Round) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(ScoreSheet).join(Application)
-        .where(Application.round_id == round_.id, ScoreSheet.status == "submitted")
-    ) or 0
+def send_reminders(actor: User, round_: Round) -> list[str]:
+    """E-mail every panellist with a sheet not started or in draft; returns their e-mails."""
+    if round_.phase != "scoring":
+        raise RoundError("Reminders can only be sent while scoring is open.")
+    late = progress.outstanding(round_)
+    if not late:
+        raise RoundError("Nobody has anything left to score.")
+    for row in late:
+        left = row.progress.outstanding
+        mail.queue(row.panellist.email,
+                   f"Reminder: {left} application{'s' if left != 1 else ''} left to score",
+                   "reminder", name=row.panellist.name, left=left, round=round_,
+                   deadline=deadline_text(round_), link=mail.external_url("accounts.sign_in"))
+    emails = [row.panellist.email for row in late]
+    record("reminders.sent", actor=actor, target=round_,
+           after={"emails": emails, "count": len(emails)})
+    return emails
+
+
+def deadline_text(round_: Round) -> str | None:
+    """The scoring deadline in words, or None when the round has none."""
+    if round_.scoring_deadline is None:
+        return None
+    return round_.scoring_deadline.strftime("%-d %B %Y at %H:%M UTC")
+
+
+def _tell_scoring_is_open(round_: Round) -> int:
+    told = [row for row in progress.member_progress(round_) if row.progress.outstanding]
+    for row in told:
+        mail.queue(row.panellist.email, f"Scoring is open: {round_.title}", "scoring_open",
+                   name=row.panellist.name, to_score=row.progress.outstanding,
+                   round=round_, deadline=deadline_text(round_),
+                   link=mail.external_url("accounts.sign_in"))
+    return len(told)
+
+
+# --- Who reviews what ------------------------------------------------------------------
+
+MODES = ("everyone", "set_number")
+Pair = tuple[int, int]  # (member id, application id)
+
+
+@dataclass
+class AssignmentChange:
+    """What applying an assignment plan does to a round: a preview until it is applied."""
+
+    mode: str
+    reviewers: int | None
+    panellists: list[progress.Panellist]
+    references: dict[int, str]
+    existing: int
+    planned: list[Pair]
+    added: list[Pair]
+    removed: list[Pair]
+    kept: dict[Pair, str]  # started assignments outside the plan, with why (STARTED key)
+    warnings: list[str]
+
+    @property
+    def fingerprint(self) -> str:
+        """Names this exact change, so the officer applies what they previewed."""
+        text = json.dumps([self.added, self.removed])
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    @property
+    def count_after(self) -> int:
+        return self.existing - len(self.removed) + len(self.added)
+
+    def workloads(self) -> list[tuple[progress.Panellist, int]]:
+        counts = Counter(member for member, _ in self.planned)
+        return [(p, counts.get(p.id, 0)) for p in self.panellists]
+
+    def kept_list(self) -> list[str]:
+        """The assignments that stay outside the plan, in words, by reference."""
+        names = {p.id: p.name for p in self.panellists}
+        rows = sorted(self.kept.items(), key=lambda item: (self.references[item[0][1]],
+                                                           names.get(item[0][0], "")))
+        return [f"{names.get(member, 'The chair')}, {self.references[application]}: "
+                f"{progress.STARTED[why]}" for (member, application), why in rows]
+
+    def spread(self) -> list[tuple[int, list[str]]]:
+        """(reviewers, references of the applications with that many), fewest first."""
+        counts = Counter(application for _, application in self.planned)
+        found: dict[int, list[str]] = {}
+        for application, reference in self.references.items():
+            found.setdefault(counts.get(application, 0), []).append(reference)
+        return sorted(found.items())
+
+
+def plan_assignments(round_: Round, mode: str, reviewers: int | None = None
+                     ) -> AssignmentChange:
+    """Work out who would review what (``mode`` "everyone" or "set_number" with
+    ``reviewers`` each), changing nothing. The chair and stepped-out members are never
+    planned; assignments already started (a sheet, a pass, an answer) are never dropped."""
+    if mode not in MODES:
+        raise RoundError("Choose how to assign the applications.")
+    if mode == "set_number" and (reviewers is None or reviewers < 1):
+        raise RoundError("Enter how many panellists should review each application.")
+    panel = progress.panellists(round_)
+    references = dict(db.session.execute(
+        select(Application.id, Application.reference)
+        .where(Application.round_id == round_.id).order_by(Application.reference)).all())
+    started = progress.started_pairs(round_)
+    existing = progress.assigned_pairs(round_)
+    plan = _plan(round_, mode, reviewers, panel, references, started)
+    planned = set(plan.pairs)
+    return AssignmentChange(
+        mode, reviewers if mode == "set_number" else None, panel, references, len(existing),
+        plan.pairs, sorted(planned - existing), sorted(existing - planned - started.keys()),
+        {pair: why for pair, why in started.items() if pair not in planned}, plan.warnings)
+
+
+def _plan(round_: Round, mode: str, reviewers: int | None, panel: list, references: dict,
+          started: dict) -> assignment.Plan:
+    # A pass means "not me": the member is not planned there again (the pass is kept).
+    forbidden = progress.step_out_pairs(round_) | {p for p, why in started.items()
+                                                   if why == "passed"}
+    people = [assignment.Panellist(p.id, p.group) for p in panel]
+    words = dict(names=references, group_names={g.key: g.label for g in round_.groups})
+    if mode == "everyone":
+        return assignment.everyone(people, list(references), forbidden=forbidden, **words)
+    ids = {p.id for p in panel}
+    fixed = {pair for pair in started if pair not in forbidden and pair[0] in ids}
+    return assignment.set_number(people, list(references), reviewers, forbidden=forbidden,
+                                 fixed=fixed, **words)
+
+
+def apply_assignments(actor: User | None, round_: Round, mode: str,
+                      reviewers: int | None = None, *, expected: str | None = None,
+                      system: str | None = None) -> AssignmentChange:
+    """Replace the round's assignments by the plan of :func:`plan_assignments`.
+
+    ``expected`` is the fingerprint of the preview the officer saw: if the round changed
+    since, nothing is applied."""
+    change = plan_assignments(round_, mode, reviewers)
+    if expected is not None and expected != change.fingerprint:
+        raise RoundError("The round has changed since the preview. "
+                         "Check the new preview before applying it.")
+    if not change.added and not change.removed:
+        return change
+    _delete_assignments(round_, set(change.removed))
+    _insert_assignments(round_, change.added)
+    emails = progress.member_emails(round_)
+    record("assignments.created" if change.existing == 0 else "assignments.changed",
+           actor=actor, target=round_, system=system, before={"count": change.existing},
+           after={"mode": change.mode, "reviewers": change.reviewers,
+                  "count": change.count_after,
+                  "added": _by_email(change.added, emails, change.references),
+                  "removed": _by_email(change.removed, emails, change.references),
+                  "kept": _by_email(change.kept, emails, change.references),
+                  "warnings": change.warnings})
+    return change
+
+
+def set_reviewers(actor: User | None, round_: Round, application: Application,
+                  member_ids: set[int]) -> tuple[list[str], list[str]]:
+    """Make exactly ``member_ids`` the panellists reviewing ``application``. Returns the
+    e-mails added and removed. Refuses stepped-out members, and never drops anyone who
+    has started on it."""
+    panel = {p.id: p for p in progress.panellists(round_)}
+    if not member_ids <= panel.keys():
+        raise RoundError("Choose panellists from the list.")
+    current = progress.reviewer_ids(application.id)
+    stepped_out = progress.step_out_pairs(round_)
+    for member in sorted(member_ids - current):
+        if (member, application.id) in stepped_out:
+            raise RoundError(f"{panel[member].name} has stepped out of {application.reference} "
+                             "because of a conflict of interest, so cannot review it.")
+    started = {m: why for (m, _), why in progress.started_pairs(round_, application.id).items()}
+    for member, why in started.items():
+        if member in panel and member not in member_ids:
+            raise RoundError(f"{panel[member].name} {progress.STARTED[why]} for "
+                             f"{application.reference}, so stays assigned to it.")
+    added, removed = member_ids - current, current - member_ids - started.keys()
+    if not added and not removed:
+        return [], []
+    _delete_assignments(round_, {(m, application.id) for m in removed})
+    _insert_assignments(round_, [(m, application.id) for m in sorted(added)])
+    emails = progress.member_emails(round_)
+    after = (current | added) - removed
+    record("assignments.changed", actor=actor, target=application,
+           before={"reference": application.reference,
+                   "reviewers": sorted(emails[m] for m in current)},
+           after={"reference": application.reference, "count": len(after),
+                  "reviewers": sorted(emails[m] for m in after),
+                  "added": sorted(emails[m] for m in added),
+                  "removed": sorted(emails[m] for m in removed)})
+    return sorted(emails[m] for m in added), sorted(emails[m] for m in removed)
+
+
+def _by_email(pairs, emails: dict[int, str], references: dict[int, str]) -> dict:
+    found: dict[str, list[str]] = {}
+    for member, application in pairs:
+        found.setdefault(emails[member], []).append(references[application])
+    return {email: sorted(refs) for email, refs in sorted(found.items())}
+
+
+def _delete_assignments(round_: Round, pairs: set[Pair]) -> None:
+    if not pairs:
+        return
+    rows = db.session.execute(
+        select(Assignment.id, Assignment.member_id, Assignment.application_id)
+        .where(Assignment.member_id.in_({m for m, _ in pairs}),
+               Assignment.application_id.in_({a for _, a in pairs}))).all()
+    ids = [id_ for id_, member, application in rows if (member, application) in pairs]
+    for start in range(0, len(ids), _CHUNK):
+        db.session.execute(delete(Assignment).where(Assignment.id.in_(ids[start:start + _CHUNK])))
+    _forget_loaded_assignments(round_)
+
+
+def _insert_assignments(round_: Round, pairs: list[Pair]) -> None:
+    if not pairs:
+        return
+    rows = [{"member_id": member, "application_id": application} for member, application in pairs]
+    for start in range(0, len(rows), _CHUNK):
+        db.session.execute(insert(Assignment), rows[start:start + _CHUNK])
+    _forget_loaded_assignments(round_)
+
+
+def _forget_loaded_assignments(round_: Round) -> None:
+    # Bulk statements bypass the loaded collections; reload them when next used.
+    for member in round_.members:
+        db.session.expire(member, ["assignments"])
+
+
+_CHUNK = 5000  # rows per statement: well inside SQLite's and PostgreSQL's parameter limits

@@ -1,6 +1,182 @@
-"""(placeholder: filled in by issue 3 work)"""
+"""The programme officer's round set-up pages (DESIGN.md §2, §3): create a round, then
+its details, scale, funding and blind-review settings. Criteria and groups are in
+:mod:`panel.rounds.setup_rubric_views`, on the same blueprint."""
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date, datetime, time
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from panel.accounts.auth import role_required
+from panel.extensions import db
+from panel.rounds import phases, setup
+from panel.rounds.access import officer_round
+from panel.rounds.models import IDENTIFYING_FIELDS, Round
+from panel.rounds.setup_forms import (
+    FUNDING_RULE_HINTS, WEIGHTING_HINTS, BlindForm, DetailsForm, FundingForm, NewRoundForm,
+    ScaleDescriptorsForm, ScaleRangeForm, level_name, with_levels,
+)
 
 bp = Blueprint("round_setup", __name__, url_prefix="/rounds")
+
+
+def apply_change(form, change, *args, **kwargs) -> bool | None:
+    """Run a set-up service as the officer and commit; returns whether anything changed.
+    When the service refuses, roll back, put its message on the form and return None."""
+    try:
+        changed = change(current_user, *args, **kwargs)
+    except setup.SetupError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return None
+    db.session.commit()
+    return changed is not False
+
+
+def show_error(form, error: setup.SetupError) -> None:
+    """Put a broken rule's message on its field, or on the whole form."""
+    field = form[error.field] if error.field and error.field in form else None
+    (field.errors if field is not None else form.form_errors).append(str(error))
+
+
+def saved(message: str, changed: bool = True) -> None:
+    if changed:
+        flash(message, "success")
+    else:
+        flash("Nothing was changed: the answers were the same as before.", "info")
+
+
+def to_overview(round_: Round):
+    return redirect(url_for(".overview", slug=round_.slug))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("officer")
+def create():
+    form = NewRoundForm()
+    if form.validate_on_submit():
+        round_ = setup.new_round(current_user, title=form.title.data,
+                                 description=form.description.data or "")
+        db.session.commit()
+        flash(f"{round_.title} created. Now set it up.", "success")
+        return to_overview(round_)
+    return render_template("rounds/setup/new.html", form=form)
+
+
+@bp.get("/<slug>/setup")
+@officer_round()
+def overview(round_: Round):
+    # Readable in every phase so the nav link always works; changes only in draft.
+    draft = round_.phase == "draft"
+    return render_template(
+        "rounds/setup/overview.html", round=round_, editable=draft,
+        checklist=phases.checklist(round_, "scoring") if draft else None,
+        undescribed=setup.undescribed_levels(round_),
+        criterion_shares=setup.weight_shares(round_.criteria),
+        group_shares=setup.weight_shares(round_.groups),
+        weighting_hints=WEIGHTING_HINTS, funding_rule_hints=FUNDING_RULE_HINTS,
+        always_identifying=IDENTIFYING_FIELDS)
+
+
+@bp.route("/<slug>/setup/details", methods=["GET", "POST"])
+@officer_round("draft")
+def details(round_: Round):
+    form = DetailsForm(obj=round_)
+    if form.validate_on_submit():
+        deadline = form.scoring_deadline.data
+        changed = apply_change(form, setup.update_details, round_, title=form.title.data,
+                               description=form.description.data or "",
+                               scoring_deadline=_end_of_day(deadline))
+        if changed is not None:
+            saved("Round details saved.", changed)
+            return to_overview(round_)
+    return render_template("rounds/setup/details.html", round=round_, form=form)
+
+
+def _end_of_day(day: date | None) -> datetime | None:
+    """Scores are due by the end of the deadline's day (UTC)."""
+    return None if day is None else datetime.combine(day, time(23, 59, 59))
+
+
+@bp.route("/<slug>/setup/scale", methods=["GET", "POST"])
+@officer_round("draft")
+def scale(round_: Round):
+    """Step 1 of 2: the lowest and highest scores. Nothing is saved until step 2."""
+    form = ScaleRangeForm(data={"scale_min": round_.scale_min, "scale_max": round_.scale_max})
+    if form.validate_on_submit():
+        low, high = form.scale_min.data, form.scale_max.data
+        try:
+            setup.check_scale_range(low, high)
+        except setup.SetupError as error:
+            show_error(form, error)
+        else:
+            return redirect(url_for(".scale_descriptors", slug=round_.slug, min=low, max=high))
+    dropped = any(c.descriptors for c in round_.criteria)
+    return render_template("rounds/setup/scale.html", round=round_, form=form,
+                           criteria_descriptors=dropped)
+
+
+@bp.route("/<slug>/setup/scale/descriptors", methods=["GET", "POST"])
+@officer_round("draft")
+def scale_descriptors(round_: Round):
+    """Step 2 of 2: what each level means; saving here changes the scale."""
+    low = request.args.get("min", round_.scale_min, type=int)
+    high = request.args.get("max", round_.scale_max, type=int)
+    try:
+        setup.check_scale_range(low, high)
+    except setup.SetupError:
+        return redirect(url_for(".scale", slug=round_.slug))
+    levels = list(range(low, high + 1))
+    form_class = with_levels(ScaleDescriptorsForm, levels, required=True)
+    form = form_class(data={level_name(level): round_.scale_descriptors.get(str(level), "")
+                            for level in levels})
+    if form.validate_on_submit():
+        changed = apply_change(form, setup.set_scale, round_, low=low, high=high,
+                               descriptors=form.descriptors())
+        if changed is not None:
+            saved(f"Scale saved: {low} to {high}.", changed)
+            return to_overview(round_)
+    return render_template("rounds/setup/scale_descriptors.html", round=round_, form=form,
+                           low=low, high=high)
+
+
+@bp.route("/<slug>/setup/funding", methods=["GET", "POST"])
+@officer_round("draft")
+def funding(round_: Round):
+    form = FundingForm(obj=round_)
+    if form.validate_on_submit():
+        changed = apply_change(form, setup.set_funding, round_, budget=form.budget.data,
+                               funding_rule=form.funding_rule.data)
+        if changed is not None:
+            saved("Budget and funding rule saved.", changed)
+            return to_overview(round_)
+    return render_template("rounds/setup/funding.html", round=round_, form=form,
+                           hints=FUNDING_RULE_HINTS)
+
+
+@bp.route("/<slug>/setup/blind", methods=["GET", "POST"])
+@officer_round("draft")
+def blind(round_: Round):
+    columns = setup.extra_columns(round_)
+    form = BlindForm(data={
+        "identifying_columns": list(round_.identifying_columns),
+        "show_group_labels": "yes" if round_.show_group_labels else "no",
+        "lived_experience_first": "yes" if round_.lived_experience_first else "no",
+    })
+    form.identifying_columns.choices = [SelectChoice(column, column) for column in columns]
+    if form.validate_on_submit():
+        changed = apply_change(
+            form, setup.set_blind, round_, identifying_columns=form.identifying_columns.data,
+            show_group_labels=form.show_group_labels.data == "yes",
+            lived_experience_first=form.lived_experience_first.data == "yes")
+        if changed is not None:
+            saved("Blind review settings saved.", changed)
+            return to_overview(round_)
+    return render_template("rounds/setup/blind.html", round=round_, form=form,
+                           columns=columns, always_identifying=IDENTIFYING_FIELDS)
+
+
+# Criteria and groups pages register their routes on ``bp``.
+from panel.rounds import setup_rubric_views  # noqa: E402,F401

@@ -1,0 +1,144 @@
+"""What is incomplete before a round moves to its next phase (DESIGN.md §2).
+
+Most items are warnings: the officer sees them on the confirmation page and may still
+move on. A few make the move impossible (``blocking``): a round cannot open scoring with
+no criteria, no applications or no panellists.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, func, select
+
+from panel.conflicts.models import Conflict
+from panel.extensions import db
+from panel.moderation.models import Decision
+from panel.rounds import progress
+from panel.rounds.models import PHASES, Application, Assignment, Criterion, PanelMember, Round
+from panel.scoring.models import ScoreSheet
+
+# The only ways back (DESIGN.md §2); each needs a reason.
+BACK_STEPS = {("scoring", "draft"), ("moderation", "scoring")}
+DETAILS_SHOWN = 50
+
+
+@dataclass
+class Item:
+    """One incomplete thing, with the names behind it (at most ``DETAILS_SHOWN``)."""
+
+    text: str
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Checklist:
+    to_phase: str
+    blocking: list[Item] = field(default_factory=list)
+    warnings: list[Item] = field(default_factory=list)
+
+
+def next_phase(round_: Round) -> str | None:
+    here = PHASES.index(round_.phase)
+    return PHASES[here + 1] if here + 1 < len(PHASES) else None
+
+
+def previous_phase(round_: Round) -> str | None:
+    """The phase a round may step back to, if any."""
+    return next((there for here, there in BACK_STEPS if here == round_.phase), None)
+
+
+def back_refusal(round_: Round, to_phase: str) -> str | None:
+    """Why ``round_`` cannot step back to ``to_phase`` now, or None when it can."""
+    if (round_.phase, to_phase) not in BACK_STEPS:
+        return f"A round cannot move back from {round_.phase} to {to_phase}."
+    if to_phase == "draft" and _count(
+            ScoreSheet, ScoreSheet.status == "submitted",
+            ScoreSheet.application_id.in_(_application_ids(round_))):
+        return "Scores have been submitted, so the round cannot go back to draft."
+    return None
+
+
+def checklist(round_: Round, to_phase: str) -> Checklist:
+    """What is incomplete before ``round_`` moves forward to ``to_phase``."""
+    checks = {"scoring": _before_scoring, "moderation": _before_moderation,
+              "decided": _before_decided}
+    found = Checklist(to_phase)
+    if to_phase in checks:
+        checks[to_phase](round_, found)
+    return found
+
+
+def _before_scoring(round_: Round, found: Checklist) -> None:
+    panel = progress.panellists(round_)
+    if not _count(Criterion, Criterion.round_id == round_.id):
+        found.blocking.append(Item("There are no criteria. Add at least one to the rubric."))
+    if not _count(Application, Application.round_id == round_.id):
+        found.blocking.append(Item("There are no applications. Import them first."))
+    if not panel:
+        found.blocking.append(Item("There are no panellists. Import the panel first."))
+    if round_.budget <= 0:
+        found.warnings.append(Item("The budget is £0, so no application can be funded."))
+    for group in round_.groups:
+        if not any(p.group == group.key for p in panel):
+            found.warnings.append(Item(f"The {group.label} group has no panellists."))
+    _add(found, "application has no reviewer", "applications have no reviewer",
+         _unreviewed(round_))
+    busy = progress.busy_member_ids(round_)
+    _add(found, "panellist has nothing to review", "panellists have nothing to review",
+         [p.name for p in panel if p.id not in busy])
+    pending = _count(Conflict, Conflict.status == "pending",
+                     Conflict.application_id.in_(_application_ids(round_)))
+    if pending:
+        found.warnings.append(Item(
+            f"{pending} possible conflict{'s' if pending != 1 else ''} of interest "
+            f"{'are' if pending != 1 else 'is'} waiting for review."))
+
+
+def _before_moderation(round_: Round, found: Checklist) -> None:
+    late = [f"{row.panellist.name}: {row.progress.outstanding} of "
+            f"{row.progress.outstanding + row.progress.submitted} not submitted"
+            for row in progress.outstanding(round_)]
+    _add(found, "panellist has not submitted every sheet",
+         "panellists have not submitted every sheet", late)
+    counted = exists().where(
+        ScoreSheet.application_id == Application.id, ScoreSheet.status == "submitted",
+        ScoreSheet.revision == 0,
+        ~progress.step_out_clause(ScoreSheet.member_id, ScoreSheet.application_id))
+    _add(found, "application has no submitted sheet", "applications have no submitted sheet",
+         _references(round_, ~counted))
+
+
+def _before_decided(round_: Round, found: Checklist) -> None:
+    decided = exists().where(Decision.application_id == Application.id)
+    _add(found, "application has no recorded outcome", "applications have no recorded outcome",
+         _references(round_, ~decided))
+
+
+def _add(found: Checklist, one: str, many: str, names: list[str]) -> None:
+    if names:
+        details = names[:DETAILS_SHOWN]
+        if len(names) > DETAILS_SHOWN:
+            details.append(f"and {len(names) - DETAILS_SHOWN:,} more")
+        found.warnings.append(Item(f"{len(names):,} {one if len(names) == 1 else many}:",
+                                   details))
+
+
+def _unreviewed(round_: Round) -> list[str]:
+    reviewed = exists().where(Assignment.application_id == Application.id,
+                              Assignment.member_id == PanelMember.id,
+                              PanelMember.role == "panellist")
+    return _references(round_, ~reviewed)
+
+
+def _references(round_: Round, condition) -> list[str]:
+    return list(db.session.scalars(
+        select(Application.reference).where(Application.round_id == round_.id, condition)
+        .order_by(Application.reference)))
+
+
+def _application_ids(round_: Round):
+    return select(Application.id).where(Application.round_id == round_.id)
+
+
+def _count(model, *conditions) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0

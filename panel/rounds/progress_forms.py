@@ -1,0 +1,87 @@
+"""Forms of the officer's progress pages: assignments, phase moves and reminders."""
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from panel.forms import strip_whitespace
+
+MODE_HINTS = {
+    "everyone": "Every panellist scores every application, unless they have stepped out "
+                "because of a conflict of interest.",
+    "set_number": "Each application gets this many panellists, with at least one from "
+                  "each group when the number allows. Workloads are shared out evenly.",
+}
+MOST_REVIEWERS = 1000
+
+
+class AssignmentForm(FlaskForm):
+    mode = RadioField(
+        "Who should review each application?",
+        choices=[SelectChoice("everyone", "Everyone reviews every application"),
+                 SelectChoice("set_number", "A set number of reviewers for each application")],
+        default="everyone",
+        validators=[InputRequired("Choose who should review each application")],
+    )
+    reviewers = StringField(
+        "How many reviewers for each application",
+        description="Only needed for a set number, for example 3.",
+        filters=[strip_whitespace],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
+    )
+    # Names the previewed change, so "Apply" applies exactly what the officer saw.
+    fingerprint = HiddenField()
+
+    def validate_reviewers(self, field) -> None:
+        if self.mode.data != "set_number":
+            return
+        if not field.data:
+            raise ValidationError("Enter how many panellists should review each application")
+        if not re.fullmatch(r"[0-9]+", field.data):
+            raise ValidationError("Enter the number of reviewers as a whole number, like 3")
+        if not 1 <= int(field.data) <= MOST_REVIEWERS:
+            raise ValidationError(
+                f"The number of reviewers must be between 1 and {MOST_REVIEWERS:,}")
+
+    @property
+    def number(self) -> int | None:
+        """The number of reviewers, once validated (None for everyone)."""
+        return int(self.reviewers.data) if self.mode.data == "set_number" else None
+
+
+class ReviewersForm(FlaskForm):
+    """The panellists who review one application; choices are set by the view."""
+
+    members = SelectMultipleField(
+        "Panellists reviewing this application",
+        description="Tick everyone who should review it. The chair never reviews.",
+        coerce=int,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+
+
+class PhaseForm(FlaskForm):
+    """Confirms a move; ``from_phase`` catches a round that moved since the page loaded."""
+
+    from_phase = HiddenField()
+
+
+class BackForm(PhaseForm):
+    reason = TextAreaField(
+        "Why is the round moving back?",
+        description="This is kept on the round's record, with your name.",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Enter why the round is moving back"),
+                    Length(max=2000, message="The reason can be up to 2,000 characters")],
+    )
+
+
+class ReminderForm(FlaskForm):
+    """A button only: CSRF protection and nothing else."""

@@ -1,0 +1,352 @@
+"""Changes an officer makes to a draft round's set-up (DESIGN.md §2, §3): details, scale,
+criteria, groups, funding and blind-review settings.
+
+Each change checks its rule, records an audit event with the values before and after,
+and flushes; the caller commits. A broken rule raises :class:`SetupError` and changes
+nothing. The few read-only helpers at the end serve the set-up pages.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterable
+
+from sqlalchemy import func, select
+
+from panel.accounts.models import User
+from panel.audit.services import changes, record
+from panel.extensions import db
+from panel.rounds.models import FUNDING_RULES, WEIGHTINGS, Criterion, Group, PanelMember, Round
+from panel.rounds.services import DEFAULT_GROUPS, RoundError, create_round
+from panel.scoring.models import CriterionScore
+
+DEFAULT_DESCRIPTORS = {"1": "Very weak", "2": "Weak", "3": "OK", "4": "Good", "5": "Excellent"}
+MAX_SCALE_SPAN = 10
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+KEY_MAX = 40
+# Criterion keys are column names in scores.csv (DESIGN.md §8), beside these columns;
+# "new" is the page that adds a criterion or group.
+RESERVED_CRITERION_KEYS = frozenset({"email", "reference", "stage", "comment", "new"})
+RESERVED_GROUP_KEYS = frozenset({"new"})
+# "/rounds/new" is the create page.
+RESERVED_SLUGS = frozenset({"new"})
+
+
+class SetupError(RoundError):
+    """A set-up rule was broken. ``field`` names the form field to fix, when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --- The round itself -------------------------------------------------------------------
+
+def new_round(actor: User, *, title: str, description: str = "") -> Round:
+    """A draft round with the house defaults: scale 1–5 with plain descriptors, groups
+    academic and lived experience with equal weight, budget 0, strict, no criteria yet."""
+    spec = {
+        "title": title, "slug": unique_slug(title), "description": description,
+        "scale": {"min": 1, "max": 5, "descriptors": dict(DEFAULT_DESCRIPTORS)},
+        "budget": 0, "funding_rule": "strict", "weighting": "equal_groups",
+        "groups": [dict(g) for g in DEFAULT_GROUPS], "criteria": [],
+    }
+    return create_round(actor, spec)
+
+
+def unique_slug(title: str) -> str:
+    """Lower-case words of ``title`` joined by hyphens; ``-2``, ``-3``… when taken."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:70].strip("-") or "round"
+    taken = set(db.session.scalars(select(Round.slug).where(Round.slug.like(f"{base}%"))))
+    taken |= RESERVED_SLUGS
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def update_details(actor: User, round_: Round, *, title: str, description: str,
+                   scoring_deadline: datetime | None) -> bool:
+    """Title, description and scoring deadline. Returns whether anything changed."""
+    if not title.strip():
+        raise SetupError("Enter a title for the round", "title")
+    return _change(actor, round_, "round.details_changed", {
+        "title": title, "description": description, "scoring_deadline": scoring_deadline})
+
+
+def set_scale(actor: User, round_: Round, *, low: int, high: int,
+              descriptors: dict[str, str]) -> bool:
+    """The scoring scale and a descriptor for every level. Criterion descriptors for
+    levels that leave the scale are dropped (and audited on each criterion)."""
+    check_scale_range(low, high)
+    levels = [str(level) for level in range(low, high + 1)]
+    missing = [level for level in levels if not (descriptors.get(level) or "").strip()]
+    if missing:
+        raise SetupError(f"Describe what a score of {missing[0]} means")
+    outside = _scores_outside(round_, low, high)
+    if outside:
+        raise SetupError(f"{outside} score{'s' if outside != 1 else ''} already given "
+                         f"{'are' if outside != 1 else 'is'} outside {low} to {high}. "
+                         "Keep the scale wide enough for them.")
+    changed = _change(actor, round_, "round.scale_changed", {
+        "scale_min": low, "scale_max": high,
+        "scale_descriptors": {level: descriptors[level].strip() for level in levels}})
+    for criterion in round_.criteria:
+        kept = {k: v for k, v in criterion.descriptors.items() if k in levels}
+        changed |= _change(actor, criterion, "criterion.changed", {"descriptors": kept})
+    return changed
+
+
+def check_scale_range(low: int, high: int) -> None:
+    """The rule for a scale's ends: whole numbers, lowest below highest, at most 10 apart."""
+    if low >= high:
+        raise SetupError("The lowest score must be less than the highest", "scale_min")
+    if high - low > MAX_SCALE_SPAN:
+        raise SetupError(f"The scale can have at most {MAX_SCALE_SPAN + 1} levels: make the "
+                         f"highest score no more than {MAX_SCALE_SPAN} above the lowest",
+                         "scale_max")
+
+
+def set_weighting(actor: User, round_: Round, weighting: str) -> bool:
+    """How group scores combine: ``equal_groups`` or ``equal_people`` (DESIGN.md §3)."""
+    if weighting not in WEIGHTINGS:
+        raise SetupError("Choose how to combine the groups' scores", "weighting")
+    return _change(actor, round_, "round.weighting_changed", {"weighting": weighting})
+
+
+def set_funding(actor: User, round_: Round, *, budget: Decimal, funding_rule: str) -> bool:
+    """The budget (≥ 0) and the funding rule (``strict`` or ``fill``)."""
+    if budget < 0:
+        raise SetupError("The budget must be £0 or more", "budget")
+    if funding_rule not in FUNDING_RULES:
+        raise SetupError("Choose how to draw the funding line", "funding_rule")
+    return _change(actor, round_, "round.funding_changed",
+                   {"budget": budget, "funding_rule": funding_rule})
+
+
+def set_blind(actor: User, round_: Round, *, identifying_columns: Iterable[str],
+              show_group_labels: bool, lived_experience_first: bool) -> bool:
+    """Which extra columns identify applicants, and how moderation shows the panel."""
+    return _change(actor, round_, "round.blind_changed", {
+        "identifying_columns": sorted(set(identifying_columns)),
+        "show_group_labels": show_group_labels,
+        "lived_experience_first": lived_experience_first,
+    })
+
+
+# --- Criteria ---------------------------------------------------------------------------
+
+def add_criterion(actor: User, round_: Round, *, name: str, key: str = "", weight: float,
+                  guidance: str = "", descriptors: dict[str, str] | None = None) -> Criterion:
+    """A new criterion at the end of the rubric. Without ``key``, one is made from the name."""
+    taken = {c.key for c in round_.criteria}
+    key = _checked_new_key(key, name, taken | RESERVED_CRITERION_KEYS, "criterion",
+                           reserved=RESERVED_CRITERION_KEYS)
+    _check_weight(weight)
+    criterion = Criterion(round=round_, key=key, name=name, weight=weight, guidance=guidance,
+                          descriptors=_clean_descriptors(round_, descriptors),
+                          position=_next_position(round_.criteria))
+    db.session.add(criterion)
+    db.session.flush()
+    record("criterion.added", actor=actor, target=criterion, after={
+        "key": key, "name": name, "weight": weight, "guidance": guidance,
+        "descriptors": criterion.descriptors})
+    return criterion
+
+
+def update_criterion(actor: User, criterion: Criterion, *, name: str, weight: float,
+                     guidance: str, descriptors: dict[str, str]) -> bool:
+    """Name, weight, guidance and descriptors; the key never changes."""
+    _check_weight(weight)
+    return _change(actor, criterion, "criterion.changed", {
+        "name": name, "weight": weight, "guidance": guidance,
+        "descriptors": _clean_descriptors(criterion.round, descriptors)})
+
+
+def remove_criterion(actor: User, criterion: Criterion) -> None:
+    """Take a criterion out of the rubric, unless somebody has already scored it."""
+    problem = criterion_removal_problem(criterion)
+    if problem:
+        raise SetupError(problem)
+    record("criterion.removed", actor=actor, target=criterion, before={
+        "key": criterion.key, "name": criterion.name, "weight": criterion.weight})
+    criterion.round.criteria.remove(criterion)
+    db.session.flush()
+
+
+def move_criterion(actor: User, criterion: Criterion, step: int) -> bool:
+    """Move a criterion ``step`` places (-1 up, +1 down) in the order panellists see."""
+    ordered = sorted(criterion.round.criteria, key=lambda c: (c.position, c.id))
+    before = [c.key for c in ordered]
+    index = ordered.index(criterion)
+    target = index + step
+    if not 0 <= target < len(ordered):
+        return False
+    ordered.insert(target, ordered.pop(index))
+    for position, each in enumerate(ordered):
+        each.position = position
+    record("criteria.reordered", actor=actor, target=criterion.round,
+           before={"order": before}, after={"order": [c.key for c in ordered]})
+    db.session.flush()
+    return True
+
+
+def criterion_removal_problem(criterion: Criterion) -> str | None:
+    """Why ``criterion`` cannot be removed now, in words for the officer; None when it can."""
+    scored = db.session.scalar(select(func.count()).select_from(CriterionScore)
+                               .where(CriterionScore.criterion_id == criterion.id)) or 0
+    if scored:
+        sheets = "1 score sheet" if scored == 1 else f"{scored} score sheets"
+        return (f"{criterion.name} has already been scored on {sheets}, so it cannot be "
+                "removed. You can change its name, weight or guidance instead.")
+    return None
+
+
+# --- Groups -----------------------------------------------------------------------------
+
+def add_group(actor: User, round_: Round, *, label: str, key: str = "",
+              weight: float = 1.0) -> Group:
+    """A new constituency of the panel. Without ``key``, one is made from the label."""
+    key = _checked_new_key(key, label, {g.key for g in round_.groups} | RESERVED_GROUP_KEYS,
+                           "group", reserved=RESERVED_GROUP_KEYS)
+    _check_weight(weight)
+    group = Group(round=round_, key=key, label=label, weight=weight,
+                  position=_next_position(round_.groups))
+    db.session.add(group)
+    db.session.flush()
+    record("group.added", actor=actor, target=group,
+           after={"key": key, "label": label, "weight": weight})
+    return group
+
+
+def update_group(actor: User, group: Group, *, label: str, weight: float) -> bool:
+    """Label and weight; the key never changes (panellists.csv refers to it)."""
+    _check_weight(weight)
+    return _change(actor, group, "group.changed", {"label": label, "weight": weight})
+
+
+def remove_group(actor: User, group: Group) -> None:
+    """Remove a group with no panel members; a round always keeps at least one group."""
+    problem = group_removal_problem(group)
+    if problem:
+        raise SetupError(problem)
+    record("group.removed", actor=actor, target=group,
+           before={"key": group.key, "label": group.label, "weight": group.weight})
+    group.round.groups.remove(group)
+    db.session.flush()
+
+
+def group_removal_problem(group: Group) -> str | None:
+    """Why ``group`` cannot be removed now, in words for the officer; None when it can."""
+    members = group_member_count(group)
+    if members:
+        people = "1 panel member is" if members == 1 else f"{members} panel members are"
+        return (f"{people} in {group.label}. Move them to another group or take them off "
+                "the panel first, then remove the group.")
+    if len(group.round.groups) <= 1:
+        return "A round needs at least one group. Add another group before removing this one."
+    return None
+
+
+def group_member_count(group: Group) -> int:
+    return db.session.scalar(select(func.count()).select_from(PanelMember)
+                             .where(PanelMember.group_id == group.id)) or 0
+
+
+# --- Read-only helpers for the set-up pages ----------------------------------------------
+
+def weight_shares(items: Iterable[Criterion | Group]) -> dict[int, str]:
+    """Each item's share of the total weight, as text with one decimal place: "75.0%"."""
+    items = list(items)
+    total = sum((Decimal(str(item.weight)) for item in items), Decimal(0))
+    if not total:
+        return {}
+    tenth = Decimal("0.1")
+    return {item.id: f"{(Decimal(str(item.weight)) * 100 / total).quantize(tenth, ROUND_HALF_UP)}%"
+            for item in items}
+
+
+def extra_columns(round_: Round) -> list[str]:
+    """Every imported extra column of the round's applications, and any already marked
+    identifying, in first-seen order."""
+    seen = dict.fromkeys(key for application in round_.applications for key in application.extra)
+    seen.update(dict.fromkeys(round_.identifying_columns))
+    return list(seen)
+
+
+def undescribed_levels(round_: Round) -> list[int]:
+    """Levels of the round's scale that have no descriptor yet."""
+    return [level for level in range(round_.scale_min, round_.scale_max + 1)
+            if not round_.scale_descriptors.get(str(level), "").strip()]
+
+
+# --- Shared rule checks -----------------------------------------------------------------
+
+def _change(actor: User, obj: Any, action: str, new_values: dict[str, Any]) -> bool:
+    """Apply ``new_values`` to ``obj`` and record what differed; False when nothing did."""
+    before, after = changes(obj, tuple(new_values), new_values)
+    if not after:
+        return False
+    for field, value in after.items():
+        setattr(obj, field, value)
+    db.session.flush()
+    record(action, actor=actor, target=obj, before=before, after=after)
+    return True
+
+
+def _check_weight(weight: float) -> None:
+    if not weight > 0:
+        raise SetupError("The weight must be more than 0", "weight")
+
+
+def _checked_new_key(key: str, name: str, taken: set[str], what: str,
+                     reserved: frozenset[str] = frozenset()) -> str:
+    if not key:
+        return _free_key(make_key(name, what), taken)
+    if len(key) > KEY_MAX or not KEY_PATTERN.match(key):
+        raise SetupError("The key must start with a letter and use only letters, numbers "
+                         f"and underscores (_), up to {KEY_MAX} characters", "key")
+    if key in reserved:
+        raise SetupError(f"FairPanel uses {key} for something else: choose another key", "key")
+    if key in taken:
+        raise SetupError(f"Another {what} already has the key {key}: choose another key",
+                         "key")
+    return key
+
+
+def make_key(name: str, fallback: str) -> str:
+    """A key from a name: "Benefit to people" → "benefit_to_people"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    key = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:30].strip("_")
+    if not key:
+        return fallback
+    return key if key[0].isalpha() else f"{fallback}_{key}"
+
+
+def _free_key(base: str, taken: set[str]) -> str:
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    return key
+
+
+def _next_position(items: list[Criterion] | list[Group]) -> int:
+    return max((item.position for item in items), default=-1) + 1
+
+
+def _clean_descriptors(round_: Round, descriptors: dict[str, str] | None) -> dict[str, str]:
+    """Only non-empty descriptors for levels of the round's scale."""
+    levels = {str(level) for level in range(round_.scale_min, round_.scale_max + 1)}
+    return {k: v.strip() for k, v in (descriptors or {}).items() if k in levels and v.strip()}
+
+
+def _scores_outside(round_: Round, low: int, high: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(CriterionScore).join(Criterion)
+        .where(Criterion.round_id == round_.id, CriterionScore.value.is_not(None),
+               (CriterionScore.value < low) | (CriterionScore.value > high))) or 0

@@ -1,0 +1,283 @@
+"""Forms for a round's set-up pages. Numbers and money are typed as text and read
+loosely ("400,000", "£400,000.50", "2.5"); every message says what to fix."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Callable
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp, ValidationError
+
+from panel.forms import strip_whitespace
+from panel.rounds.setup import KEY_MAX, KEY_PATTERN
+
+WEIGHTING_HINTS = {
+    "equal_groups": "Every group has an equal voice, whatever its size.",
+    "equal_people": "Every panellist counts the same.",
+}
+FUNDING_RULE_HINTS = {
+    "strict": "Fund down the ranking and stop at the first application that does not fit.",
+    "fill": "Skip an application that does not fit and carry on.",
+}
+YES_NO = {"yes": "Yes", "no": "No"}
+MAX_BUDGET = Decimal("1000000000000")  # the budget column holds 12 digits before the point
+MONEY = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
+NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def parse_money(text: str) -> Decimal:
+    """"400000", "400,000" or "£400,000.50" → Decimal; ValueError says what to fix."""
+    plain = text.replace(" ", "")
+    if plain.startswith(("-", "£-", "−", "£−")):
+        raise ValueError("The budget must be £0 or more")
+    plain = plain.removeprefix("£")
+    if not MONEY.match(plain):
+        raise ValueError("Enter the budget in pounds, like 400000, 400,000 or £400,000.50")
+    amount = Decimal(plain.replace(",", ""))
+    if amount >= MAX_BUDGET:
+        raise ValueError("The budget must be less than £1,000,000,000,000")
+    return amount
+
+
+def money_text(amount: Decimal) -> str:
+    """400000 → "400,000"; 400000.5 → "400,000.50"."""
+    return f"{amount:,.0f}" if amount == amount.to_integral() else f"{amount:,.2f}"
+
+
+def parse_weight(text: str) -> float:
+    """"3" or "2.5" → a weight above 0 and at most 1,000."""
+    if text.startswith(("-", "−")):
+        raise ValueError("The weight must be more than 0")
+    if not NUMBER.match(text):
+        raise ValueError("Enter the weight as a number, like 1 or 2.5")
+    weight = float(text)
+    if weight <= 0:
+        raise ValueError("The weight must be more than 0")
+    if weight > 1000:
+        raise ValueError("The weight must be 1,000 or less")
+    return weight
+
+
+def whole_number(what: str) -> Callable[[str], int]:
+    """A parser for a whole number from -100 to 100; ``what`` names it in messages."""
+
+    def parse(text: str) -> int:
+        if not re.match(r"^[-−]?\d+$", text):
+            raise ValueError(f"Enter {what} as a whole number, like 1")
+        number = int(text.replace("−", "-"))
+        if not -100 <= number <= 100:
+            raise ValueError(f"{what.capitalize()} must be from -100 to 100")
+        return number
+
+    return parse
+
+
+class ParsedField(StringField):
+    """A text box whose text ``parse`` turns into ``data``, or into an error message."""
+
+    def __init__(self, label=None, validators=None, *, parse: Callable[[str], object],
+                 **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.parse = parse
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = self.parse(text) if text else None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        if isinstance(self.data, Decimal):
+            return money_text(self.data)
+        return f"{self.data:.10f}".rstrip("0").rstrip(".")  # 2.5 → "2.5", 3.0 → "3"
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        offered = {choice.value for choice in self.choices}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError("Choose only from the columns listed")
+
+
+def radios(label: str, options: dict[str, str], missing: str, **kwargs) -> RadioField:
+    """Radios for ``options`` (value → label); ``missing`` says what to choose."""
+    return RadioField(
+        label, choices=[SelectChoice(value, text) for value, text in options.items()],
+        validate_choice=False,
+        validators=[InputRequired(missing), AnyOf(list(options), message=missing)], **kwargs)
+
+
+def _title_field() -> StringField:
+    return StringField(
+        "Title", filters=[strip_whitespace],
+        validators=[InputRequired("Enter a title for the round"),
+                    Length(max=200, message="The title can be up to 200 characters")])
+
+
+def _description_field() -> TextAreaField:
+    return TextAreaField(
+        "Description (optional)", filters=[strip_whitespace],
+        description="What the round funds, in plain words. Panellists see this.",
+        validators=[Length(max=5000, message="The description can be up to 5,000 characters")])
+
+
+def _weight_field(what: str) -> ParsedField:
+    return ParsedField(
+        "Weight", parse=parse_weight,
+        description=f"How much this {what} counts compared with the others, like 1 or 2.5.",
+        validators=[InputRequired(f"Enter a weight for this {what}, like 1")],
+        render_kw={"inputmode": "decimal", "autocomplete": "off"})
+
+
+def _key_field(what: str, example: str) -> StringField:
+    return StringField(
+        "Key (optional)", filters=[strip_whitespace, _lower],
+        description=f"A short name used in files, like {example}. Leave it empty and "
+                    f"FairPanel makes one from the {what}. It cannot be changed later.",
+        validators=[Optional(),
+                    Regexp(KEY_PATTERN, message="The key must start with a letter and use "
+                                                "only letters, numbers and underscores (_)"),
+                    Length(max=KEY_MAX, message=f"The key can be up to {KEY_MAX} characters")],
+        render_kw={"autocomplete": "off", "spellcheck": "false"})
+
+
+class NewRoundForm(FlaskForm):
+    title = _title_field()
+    description = _description_field()
+
+
+class DetailsForm(FlaskForm):
+    title = _title_field()
+    description = _description_field()
+    scoring_deadline = DateField(
+        "Scoring deadline (optional)", format=["%Y-%m-%d", "%d/%m/%Y"],
+        description="Panellists are asked to finish scoring by the end of this day.",
+        invalid_value_message="Enter the scoring deadline as a real date, like 30/06/2026",
+        validators=[Optional()])
+
+
+class ScaleRangeForm(FlaskForm):
+    scale_min = ParsedField(
+        "Lowest score", parse=whole_number("the lowest score"),
+        validators=[InputRequired("Enter the lowest score, like 1")],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    scale_max = ParsedField(
+        "Highest score", parse=whole_number("the highest score"),
+        validators=[InputRequired("Enter the highest score, like 5")],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+def level_name(level: int) -> str:
+    """The form field holding the descriptor of one level of the scale."""
+    return f"level_{level}" if level >= 0 else f"level_minus_{-level}"
+
+
+class LevelsMixin:
+    """Forms with one descriptor box per level of the scale (see :func:`with_levels`)."""
+
+    levels: list[int] = []
+
+    def level_fields(self) -> list[tuple[int, StringField]]:
+        return [(level, self[level_name(level)]) for level in self.levels]
+
+    def descriptors(self) -> dict[str, str]:
+        return {str(level): field.data or "" for level, field in self.level_fields()}
+
+
+def with_levels(form_class: type[FlaskForm], levels: list[int], *, required: bool,
+                hints: dict[str, str] | None = None) -> type[FlaskForm]:
+    """``form_class`` plus a descriptor box for each of ``levels``."""
+    fields = {}
+    for level in levels:
+        name = f"{level}" + (" (lowest)" if level == levels[0] else
+                             " (highest)" if level == levels[-1] else "")
+        first = (InputRequired(f"Describe what a score of {level} means") if required
+                 else Optional())
+        fields[level_name(level)] = StringField(
+            name, filters=[strip_whitespace],
+            description=(hints or {}).get(str(level)),
+            validators=[first, Length(max=200, message=f"The description of {level} can be "
+                                                       "up to 200 characters")])
+    return type(form_class.__name__, (form_class,), {**fields, "levels": list(levels)})
+
+
+class ScaleDescriptorsForm(LevelsMixin, FlaskForm):
+    pass
+
+
+class CriterionForm(LevelsMixin, FlaskForm):
+    name = StringField(
+        "Name", filters=[strip_whitespace],
+        validators=[InputRequired("Enter a name for the criterion"),
+                    Length(max=200, message="The name can be up to 200 characters")])
+    weight = _weight_field("criterion")
+    guidance = TextAreaField(
+        "Guidance (optional)", filters=[strip_whitespace],
+        description="What panellists should think about when they score this. Use plain words.",
+        validators=[Length(max=5000, message="Guidance can be up to 5,000 characters")])
+
+
+class NewCriterionForm(CriterionForm):
+    key = _key_field("name", "food_access")
+
+
+class GroupForm(FlaskForm):
+    label = StringField(
+        "Name", filters=[strip_whitespace],
+        validators=[InputRequired("Enter a name for the group"),
+                    Length(max=100, message="The name can be up to 100 characters")])
+    weight = _weight_field("group")
+
+
+class NewGroupForm(GroupForm):
+    key = _key_field("name", "lived_experience")
+
+
+class WeightingForm(FlaskForm):
+    weighting = radios(
+        "How should the groups' scores be combined?",
+        {"equal_groups": "Equal groups", "equal_people": "Equal people"},
+        "Choose how to combine the groups' scores")
+
+
+class FundingForm(FlaskForm):
+    budget = ParsedField(
+        "Budget", parse=parse_money, description="In pounds, like 400,000.",
+        validators=[InputRequired("Enter the budget, like 400,000")],
+        render_kw={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+    funding_rule = radios(
+        "How should the funding line be drawn?",
+        {"strict": "Stop at the first that does not fit", "fill": "Fill the budget"},
+        "Choose how to draw the funding line")
+
+
+class BlindForm(FlaskForm):
+    identifying_columns = CheckboxesField(
+        "Which other columns identify the applicant?",
+        description="Tick every column that could tell someone who applied. Panellists and "
+                    "the chair never see ticked columns.",
+        choices=[])
+    show_group_labels = radios(
+        "Show group labels in moderation?", YES_NO,
+        "Choose whether to show group labels in moderation",
+        description="If yes, the score spread shows which group each score came from.")
+    lived_experience_first = radios(
+        "Invite lived-experience panellists to speak first?", YES_NO,
+        "Choose whether lived-experience panellists speak first",
+        description="If yes, the chair is reminded to ask them first on every application.")
+
+
+class ConfirmForm(FlaskForm):
+    """Buttons only (remove, move): CSRF protection and nothing else."""

@@ -1,0 +1,171 @@
+"""Set-up pages for a draft round's criteria and groups: list with weights shown as
+shares, add, change, remove (with a confirmation page), reorder, and the weighting."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+
+from panel.rounds import setup
+from panel.rounds.access import officer_round
+from panel.rounds.models import Criterion, Group, Round
+from panel.rounds.setup_forms import (
+    WEIGHTING_HINTS, ConfirmForm, CriterionForm, GroupForm, NewCriterionForm, NewGroupForm,
+    WeightingForm, level_name, with_levels,
+)
+from panel.rounds.setup_views import apply_change, bp, saved
+
+
+def _criterion(round_: Round, key: str) -> Criterion:
+    return next((c for c in round_.criteria if c.key == key), None) or abort(404)
+
+
+def _group(round_: Round, key: str) -> Group:
+    return next((g for g in round_.groups if g.key == key), None) or abort(404)
+
+
+def _criterion_form(round_: Round, base: type, criterion: Criterion | None = None):
+    """``base`` with one optional descriptor per level; the round's own are the hints."""
+    levels = list(range(round_.scale_min, round_.scale_max + 1))
+    hints = {str(level): f"Leave empty to use the round's: {text}"
+             for level, text in round_.scale_descriptors.items() if text}
+    form_class = with_levels(base, levels, required=False, hints=hints)
+    if criterion is None:
+        return form_class(data={"weight": 1.0})
+    return form_class(obj=criterion, data={level_name(level): criterion.descriptors.get(
+        str(level), "") for level in levels})
+
+
+# --- Criteria ---------------------------------------------------------------------------
+
+@bp.get("/<slug>/setup/criteria")
+@officer_round("draft")
+def criteria(round_: Round):
+    return render_template("rounds/setup/criteria.html", round=round_,
+                           shares=setup.weight_shares(round_.criteria))
+
+
+@bp.route("/<slug>/setup/criteria/new", methods=["GET", "POST"])
+@officer_round("draft")
+def new_criterion(round_: Round):
+    form = _criterion_form(round_, NewCriterionForm)
+    if form.validate_on_submit():
+        added = apply_change(form, _add_criterion, round_, form)
+        if added is not None:
+            flash(f"Criterion added: {form.name.data}.", "success")
+            return redirect(url_for(".criteria", slug=round_.slug))
+    return render_template("rounds/setup/criterion.html", round=round_, form=form,
+                           criterion=None)
+
+
+def _add_criterion(actor, round_: Round, form) -> bool:
+    setup.add_criterion(actor, round_, name=form.name.data, key=form.key.data or "",
+                        weight=form.weight.data, guidance=form.guidance.data or "",
+                        descriptors=form.descriptors())
+    return True
+
+
+@bp.route("/<slug>/setup/criteria/<key>", methods=["GET", "POST"])
+@officer_round("draft")
+def criterion(round_: Round, key: str):
+    criterion = _criterion(round_, key)
+    form = _criterion_form(round_, CriterionForm, criterion)
+    if form.validate_on_submit():
+        changed = apply_change(form, setup.update_criterion, criterion, name=form.name.data,
+                               weight=form.weight.data, guidance=form.guidance.data or "",
+                               descriptors=form.descriptors())
+        if changed is not None:
+            saved(f"Criterion saved: {criterion.name}.", changed)
+            return redirect(url_for(".criteria", slug=round_.slug))
+    return render_template("rounds/setup/criterion.html", round=round_, form=form,
+                           criterion=criterion)
+
+
+@bp.route("/<slug>/setup/criteria/<key>/remove", methods=["GET", "POST"])
+@officer_round("draft")
+def remove_criterion(round_: Round, key: str):
+    criterion = _criterion(round_, key)
+    form = ConfirmForm()
+    name = criterion.name
+    problem = setup.criterion_removal_problem(criterion)
+    if form.validate_on_submit() and apply_change(form, setup.remove_criterion,
+                                                  criterion) is not None:
+        flash(f"Criterion removed: {name}.", "success")
+        return redirect(url_for(".criteria", slug=round_.slug))
+    return render_template("rounds/setup/remove.html", round=round_, form=form,
+                           what="criterion", name=name, problem=problem,
+                           back=url_for(".criteria", slug=round_.slug))
+
+
+@bp.post("/<slug>/setup/criteria/<key>/move/<any(up, down):direction>")
+@officer_round("draft")
+def move_criterion(round_: Round, key: str, direction: str):
+    criterion = _criterion(round_, key)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if apply_change(form, setup.move_criterion, criterion, -1 if direction == "up" else 1):
+        flash(f"{criterion.name} moved {direction}.", "success")
+    return redirect(url_for(".criteria", slug=round_.slug))
+
+
+# --- Groups -----------------------------------------------------------------------------
+
+@bp.route("/<slug>/setup/groups", methods=["GET", "POST"])
+@officer_round("draft")
+def groups(round_: Round):
+    form = WeightingForm(obj=round_)
+    if form.validate_on_submit():
+        changed = apply_change(form, setup.set_weighting, round_, form.weighting.data)
+        if changed is not None:
+            saved("Weighting saved.", changed)
+            return redirect(url_for(".groups", slug=round_.slug))
+    return render_template("rounds/setup/groups.html", round=round_, form=form,
+                           shares=setup.weight_shares(round_.groups), hints=WEIGHTING_HINTS,
+                           members={g.id: setup.group_member_count(g) for g in round_.groups})
+
+
+@bp.route("/<slug>/setup/groups/new", methods=["GET", "POST"])
+@officer_round("draft")
+def new_group(round_: Round):
+    form = NewGroupForm(data={"weight": 1.0})
+    if form.validate_on_submit():
+        added = apply_change(form, _add_group, round_, form)
+        if added is not None:
+            flash(f"Group added: {form.label.data}.", "success")
+            return redirect(url_for(".groups", slug=round_.slug))
+    return render_template("rounds/setup/group.html", round=round_, form=form, group=None)
+
+
+def _add_group(actor, round_: Round, form) -> bool:
+    setup.add_group(actor, round_, label=form.label.data, key=form.key.data or "",
+                    weight=form.weight.data)
+    return True
+
+
+@bp.route("/<slug>/setup/groups/<key>", methods=["GET", "POST"])
+@officer_round("draft")
+def group(round_: Round, key: str):
+    group = _group(round_, key)
+    form = GroupForm(obj=group)
+    if form.validate_on_submit():
+        changed = apply_change(form, setup.update_group, group, label=form.label.data,
+                               weight=form.weight.data)
+        if changed is not None:
+            saved(f"Group saved: {group.label}.", changed)
+            return redirect(url_for(".groups", slug=round_.slug))
+    return render_template("rounds/setup/group.html", round=round_, form=form, group=group)
+
+
+@bp.route("/<slug>/setup/groups/<key>/remove", methods=["GET", "POST"])
+@officer_round("draft")
+def remove_group(round_: Round, key: str):
+    group = _group(round_, key)
+    form = ConfirmForm()
+    label = group.label
+    problem = setup.group_removal_problem(group)
+    if form.validate_on_submit() and apply_change(form, setup.remove_group,
+                                                  group) is not None:
+        flash(f"Group removed: {label}.", "success")
+        return redirect(url_for(".groups", slug=round_.slug))
+    return render_template("rounds/setup/remove.html", round=round_, form=form,
+                           what="group", name=label, problem=problem,
+                           back=url_for(".groups", slug=round_.slug))
