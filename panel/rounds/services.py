@@ -327,11 +327,17 @@ def set_reviewers(actor: User | None, round_: Round, application: Application,
     return sorted(emails[m] for m in added), sorted(emails[m] for m in removed)
 
 
+ALL_APPLICATIONS = "all applications"
+
+
 def _by_email(pairs, emails: dict[int, str], references: dict[int, str]) -> dict:
+    """References per e-mail for the trail; a member given every application is written
+    as "all applications" so that "everyone reviews everything" stays a small event."""
     found: dict[str, list[str]] = {}
     for member, application in pairs:
         found.setdefault(emails[member], []).append(references[application])
-    return {email: sorted(refs) for email, refs in sorted(found.items())}
+    return {email: ALL_APPLICATIONS if len(refs) == len(references) else sorted(refs)
+            for email, refs in sorted(found.items())}
 
 
 def _delete_assignments(round_: Round, pairs: set[Pair]) -> None:
