@@ -106,6 +106,16 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def officer(app, client):
+    """The test client, signed in as a programme officer."""
+    from tests import builders
+
+    builders.staff("officer@example.org", "officer")
+    builders.sign_in_staff(client, "officer@example.org")
+    return client
+
+
 def csrf_token(html: str) -> str:
     found = CSRF_INPUT.search(html)
     assert found, "the page has no CSRF token"

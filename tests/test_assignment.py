@@ -293,13 +293,6 @@ def audit(action: str) -> list[AuditEvent]:
 
 
 @pytest.fixture
-def officer(app, client):
-    builders.staff("officer@example.org")
-    builders.sign_in_staff(client, "officer@example.org")
-    return client
-
-
-@pytest.fixture
 def panel_round(app):
     """Ac1, Ac2 (academic), Le1, Le2 (lived experience) and a chair; A1–A3; Le1 has
     stepped out of A2."""

@@ -58,13 +58,6 @@ def assignment(member, application) -> Assignment:
 
 
 @pytest.fixture
-def officer(app, client):
-    builders.staff("officer@example.org")
-    builders.sign_in_staff(client, "officer@example.org")
-    return client
-
-
-@pytest.fixture
 def small_round(app):
     """Three panellists × three applications, everyone assigned, in scoring:
 

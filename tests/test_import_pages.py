@@ -25,13 +25,6 @@ def _counts():
             for name, table in db.metadata.tables.items()}
 
 
-def _officer(app):
-    builders.staff("officer@example.org", "officer")
-    client = app.test_client()
-    builders.sign_in_staff(client, "officer@example.org")
-    return client
-
-
 def _upload(client, path, content: bytes, filename: str):
     page = client.get(path).get_data(as_text=True)
     return client.post(path, data={"csrf_token": csrf_token(page),
@@ -44,9 +37,9 @@ def _confirm(client, preview_html: str, action: str):
     return client.post(action, data={"csrf_token": csrf_token(preview_html), "token": token})
 
 
-def test_applications_preview_writes_nothing_then_confirm_adds_them(app):
+def test_applications_preview_writes_nothing_then_confirm_adds_them(app, officer):
     round_ = round_builders.draft_round()
-    client = _officer(app)
+    client = officer
     before = _counts()
     preview = _upload(client, "/rounds/test-round/applications", GOOD.encode(), "apps.csv")
     html = preview.get_data(as_text=True)
@@ -72,9 +65,9 @@ def test_applications_preview_writes_nothing_then_confirm_adds_them(app):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 2
 
 
-def test_a_file_with_problems_lists_each_with_row_and_column_and_adds_nothing(app):
+def test_a_file_with_problems_lists_each_with_row_and_column_and_adds_nothing(app, officer):
     round_builders.draft_round()
-    client = _officer(app)
+    client = officer
     bad = HEADER + (
         "B1,Fridge,Food.,5k,Jo,Fridge CIC,jo@fridge.example,north\n"
         "B1,Walks,Walks.,100,Sam,Walkers,not-an-email,south\n"
@@ -91,9 +84,9 @@ def test_a_file_with_problems_lists_each_with_row_and_column_and_adds_nothing(ap
     assert _counts() == before
 
 
-def test_applications_from_an_excel_workbook(app):
+def test_applications_from_an_excel_workbook(app, officer):
     round_builders.draft_round()
-    client = _officer(app)
+    client = officer
     frame = pd.read_csv(io.StringIO(GOOD), dtype=str)
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False)
@@ -104,17 +97,17 @@ def test_applications_from_an_excel_workbook(app):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 2
 
 
-def test_only_csv_or_excel_files_are_accepted(app):
+def test_only_csv_or_excel_files_are_accepted(app, officer):
     round_builders.draft_round()
-    client = _officer(app)
+    client = officer
     response = _upload(client, "/rounds/test-round/applications", b"hello", "notes.txt")
     assert "The file must be a CSV file or an Excel workbook (.xlsx)" in response.get_data(as_text=True)
 
 
-def test_panellists_import_invites_new_people_by_email(app, mailbox):
+def test_panellists_import_invites_new_people_by_email(app, officer, mailbox):
     round_ = round_builders.draft_round()
     builders.panellist("known@example.org", "Known Person")
-    client = _officer(app)
+    client = officer
     csv = ("email,name,group,role,affiliations\n"
            "known@example.org,Known Person,academic,panellist,\n"
            "new@example.org,New Person,lived_experience,panellist,Eastgate Food Club;Tenants' association\n"
@@ -134,11 +127,11 @@ def test_panellists_import_invites_new_people_by_email(app, mailbox):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 4
 
 
-def test_uploads_stop_once_scoring_opens(app):
+def test_uploads_stop_once_scoring_opens(app, officer):
     round_ = round_builders.draft_round()
     round_.phase = "scoring"
     db.session.commit()
-    client = _officer(app)
+    client = officer
     html = client.get("/rounds/test-round/applications").get_data(as_text=True)
     assert "can only be added while the round is in draft" in html
     assert 'type="file"' not in html

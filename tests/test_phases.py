@@ -50,13 +50,6 @@ def phase_events() -> list[AuditEvent]:
 
 
 @pytest.fixture
-def officer(app, client):
-    builders.staff("officer@example.org")
-    builders.sign_in_staff(client, "officer@example.org")
-    return client
-
-
-@pytest.fixture
 def half_built(app):
     """Budget 0; no lived-experience panellist; Ac1 reviews A1 only; Ac2 reviews nothing;
     one suggested conflict waiting for review."""
