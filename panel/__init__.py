@@ -56,11 +56,12 @@ def _register_blueprints(app: Flask) -> None:
     from panel.admin.views import bp as admin_bp
     from panel.audit.views import bp as audit_bp
     from panel.home.views import bp as home_bp
+    from panel.rounds.bundle_views import bp as round_bundle_bp
     from panel.rounds.import_views import bp as round_import_bp
     from panel.rounds.progress_views import bp as round_progress_bp
     from panel.rounds.setup_views import bp as round_setup_bp
     from panel.rounds.views import bp as rounds_bp
 
-    for blueprint in (home_bp, accounts_bp, admin_bp, rounds_bp, round_setup_bp,
-                      round_import_bp, round_progress_bp, audit_bp):
+    for blueprint in (home_bp, accounts_bp, admin_bp, rounds_bp, round_bundle_bp,
+                      round_setup_bp, round_import_bp, round_progress_bp, audit_bp):
         app.register_blueprint(blueprint)

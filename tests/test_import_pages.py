@@ -135,3 +135,14 @@ def test_uploads_stop_once_scoring_opens(app, officer):
     html = client.get("/rounds/test-round/applications").get_data(as_text=True)
     assert "can only be added while the round is in draft" in html
     assert 'type="file"' not in html
+
+
+def test_uploads_over_the_size_limit_are_refused_and_change_nothing(app, officer):
+    round_builders.draft_round()
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    before = _counts()
+    big = (GOOD + "B3,Padding,\"" + "x" * 8000 + "\",1,A,B,c@d.example,east\n").encode()
+    response = _upload(officer, "/rounds/test-round/applications", big, "apps.csv")
+    assert response.status_code == 413
+    assert "That file is too big" in response.get_data(as_text=True)
+    assert _counts() == before

@@ -106,3 +106,28 @@ def test_officer_sets_up_a_round_from_scratch(app, visit, mailbox, tmp_path):
     assert round_.phase == "scoring"
     assert sum(len(m.assignments) for m in round_.members) == 6  # 2 panellists × 3, chair none
     assert round_.budget == 25000
+
+
+def test_officer_imports_a_whole_bundle_in_the_browser(app, visit, tmp_path):
+    from tests.test_bundle_pages import DEMO, _zip
+
+    builders.staff("officer@example.org", "officer")
+    archive = tmp_path / "demo.zip"
+    archive.write_bytes(_zip(DEMO))
+    visitor = visit()
+    page = visitor.page
+    visitor.goto("/sign-in/staff")
+    page.get_by_label("Email address").fill("officer@example.org")
+    page.get_by_label("Password").fill(builders.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Import a round bundle").click()
+    visitor.check()
+    page.get_by_label("Upload a round bundle").set_input_files(str(archive))
+    page.get_by_role("button", name="Upload and preview").click()
+    expect(heading(page)).to_contain_text("Community assets and health inequalities 2026")
+    visitor.check()
+    page.get_by_label("Email an invitation to panel members who are new to FairPanel").uncheck()
+    page.get_by_role("button", name="Create this round").click()
+    expect(page.get_by_text("Community assets and health inequalities 2026 imported from demo.zip.")).to_be_visible()
+    visitor.check()
+    assert len(round_by_slug("community-assets-2026").applications) == 22
