@@ -215,6 +215,14 @@ def test_a_slug_already_taken(app, tmp_path):
     assert where(problems) == [("round.json", None, "slug")]
 
 
+def test_a_slug_that_names_a_page_is_refused(app, tmp_path):
+    folder = demo_bundle(tmp_path)
+    _spec(folder, slug="import")
+    problems = problems_of(folder)
+    assert where(problems) == [("round.json", None, "slug")]
+    assert problems[0].message.startswith('"import" is the name of a FairPanel page')
+
+
 def test_a_slug_is_made_from_the_title_when_absent(app, tmp_path):
     from panel.rounds.bundle import import_bundle
 

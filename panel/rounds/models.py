@@ -18,6 +18,8 @@ PHASES = ("draft", "scoring", "moderation", "decided", "published")
 FUNDING_RULES = ("strict", "fill")
 WEIGHTINGS = ("equal_groups", "equal_people")
 MEMBER_ROLES = ("panellist", "chair")
+# Words taken by pages under /rounds/ (create a round, import a bundle): never a slug.
+RESERVED_SLUGS = frozenset({"new", "import"})
 # Columns of applications.csv that always identify the applicant (DESIGN.md §4).
 IDENTIFYING_FIELDS = ("applicant_name", "organisation", "contact_email")
 

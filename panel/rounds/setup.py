@@ -18,7 +18,9 @@ from sqlalchemy import func, select
 from panel.accounts.models import User
 from panel.audit.services import changes, record
 from panel.extensions import db
-from panel.rounds.models import FUNDING_RULES, WEIGHTINGS, Criterion, Group, PanelMember, Round
+from panel.rounds.models import (
+    FUNDING_RULES, RESERVED_SLUGS, WEIGHTINGS, Criterion, Group, PanelMember, Round,
+)
 from panel.rounds.services import DEFAULT_GROUPS, RoundError, create_round
 from panel.scoring.models import CriterionScore
 
@@ -30,8 +32,6 @@ KEY_MAX = 40
 # "new" is the page that adds a criterion or group.
 RESERVED_CRITERION_KEYS = frozenset({"email", "reference", "stage", "comment", "new"})
 RESERVED_GROUP_KEYS = frozenset({"new"})
-# "/rounds/new" is the create page.
-RESERVED_SLUGS = frozenset({"new"})
 
 
 class SetupError(RoundError):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from panel.rounds.models import FUNDING_RULES, WEIGHTINGS, Round
+from panel.rounds.models import RESERVED_SLUGS
 from panel.rounds.queries import round_by_slug
 from panel.rounds.bundle.tables import Problem
 
@@ -187,7 +188,10 @@ class _SpecCheck:
             return ""
         else:
             slug = given
-        if slug and round_by_slug(slug) is not None:
+        if slug in RESERVED_SLUGS:
+            self.problem("slug", f'"{slug}" is the name of a FairPanel page, so it cannot be '
+                                 "a round's slug. Choose another slug.")
+        elif slug and round_by_slug(slug) is not None:
             self.problem("slug", f'A round with the slug "{slug}" already exists. '
                                  "Choose another slug.")
         return slug
