@@ -61,7 +61,10 @@ def _register_blueprints(app: Flask) -> None:
     from panel.rounds.progress_views import bp as round_progress_bp
     from panel.rounds.setup_views import bp as round_setup_bp
     from panel.rounds.views import bp as rounds_bp
+    from panel.scoring.ranking_views import bp as ranking_bp
+    from panel.scoring.views import bp as scoring_bp
 
     for blueprint in (home_bp, accounts_bp, admin_bp, rounds_bp, round_bundle_bp,
-                      round_setup_bp, round_import_bp, round_progress_bp, audit_bp):
+                      round_setup_bp, round_import_bp, round_progress_bp, scoring_bp,
+                      ranking_bp, audit_bp):
         app.register_blueprint(blueprint)
