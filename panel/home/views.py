@@ -5,6 +5,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from panel.rounds import queries
+from panel.scoring import queries as scoring
 from panel.web import nav_items
 
 bp = Blueprint("home", __name__)
@@ -30,4 +31,8 @@ def index():
 @bp.get("/my-rounds")
 @login_required
 def my_rounds():
-    return render_template("home/my_rounds.html", rounds=queries.member_rounds(current_user))
+    rounds = queries.member_rounds(current_user)
+    # Where each open round stands for them, and the next application to do.
+    progress = {r.member.id: scoring.progress(r.member) for r in rounds
+                if r.round.phase == "scoring"}
+    return render_template("home/my_rounds.html", rounds=rounds, progress=progress)

@@ -1,6 +1,311 @@
-"""(placeholder: the panellist's scoring pages, issue 4)"""
+"""The panellist's scoring pages, one thing per screen (DESIGN.md §3–§5, §9):
+
+/my-rounds/<slug>                          their applications in a round
+/my-rounds/<slug>/<ref>                    where this application stands for them
+  …/connection, …/connection/kind          "Do you have any connection to this project?"
+  …/application                            the application, blind
+  …/question/<n>, …/comment, …/check       the rubric, a comment, then check and submit
+  …/pass                                   pass on it, no reason asked
+  …/save                                   JSON: background save by static/js/scoring.js
+/rounds/<slug>/assisted/<member_id>/<ref>  an officer enters a sheet for a panellist
+
+Every route loads the member's own assignment through :func:`member_assignment` (404
+otherwise) and shows the application only through :mod:`panel.scoring.blind`.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from functools import wraps
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from panel.extensions import db
+from panel.rounds.access import officer_round
+from panel.rounds.models import Assignment, PanelMember
+from panel.rounds.queries import round_by_slug
+from panel.scoring import forms, queries, services
+from panel.scoring.blind import blind_view, summary_view
+from panel.scoring.services import STALE_MESSAGE, ScoringError, StaleSheet
 
 bp = Blueprint("scoring", __name__)
+
+
+def member_assignment(view):
+    """``/my-rounds/<slug>/<reference>/…`` becomes the signed-in member's assignment.
+    Not a member, not assigned, or the round not in scoring: 404, so nothing about the
+    application leaks."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(slug: str, reference: str, *args, **kwargs):
+        round_ = round_by_slug(slug) or abort(404)
+        member = queries.member_of(current_user, round_) or abort(404)
+        if round_.phase != "scoring":
+            abort(404)
+        assignment = queries.assignment_for(member, reference) or abort(404)
+        return view(assignment, *args, **kwargs)
+
+    return wrapped
+
+
+def may_score(view):
+    """Only while the member can still score: answered "No" to the connection question,
+    not stepped out, not passed, not submitted. Otherwise back to the overview."""
+
+    @wraps(view)
+    def wrapped(assignment: Assignment, *args, **kwargs):
+        if services.refusal(assignment):
+            return redirect(_url("scoring.overview", assignment))
+        if assignment.connection_answer != "none":
+            return redirect(_url("scoring.connection", assignment))
+        return view(assignment, *args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/my-rounds/<slug>")
+@login_required
+def applications(slug: str):
+    round_ = round_by_slug(slug) or abort(404)
+    member = queries.member_of(current_user, round_) or abort(404)
+    progress = queries.progress(member) if round_.phase == "scoring" else None
+    return render_template("scoring/applications.html", round=round_, progress=progress)
+
+
+@bp.get("/my-rounds/<slug>/<reference>")
+@member_assignment
+def overview(assignment: Assignment):
+    if not services.refusal(assignment):
+        endpoint = ("scoring.application" if assignment.connection_answer == "none"
+                    else "scoring.connection")
+        return redirect(_url(endpoint, assignment))
+    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    status = queries.status_of(assignment)
+    return render_template("scoring/status.html", **_page(assignment), status=status,
+                           answers=_answers(assignment, sheet), sheet=sheet)
+
+
+@bp.route("/my-rounds/<slug>/<reference>/connection", methods=["GET", "POST"])
+@member_assignment
+def connection(assignment: Assignment):
+    if services.refusal(assignment):
+        return redirect(_url("scoring.overview", assignment))
+    form = forms.ConnectionForm(data={"answer": assignment.connection_answer})
+    if form.validate_on_submit():
+        if form.answer.data == "connected":
+            return redirect(_url("scoring.connection_kind", assignment))
+        services.answer_no_connection(current_user, assignment)
+        db.session.commit()
+        return redirect(_url("scoring.application", assignment))
+    return render_template("scoring/connection.html", form=form,
+                           **_page(assignment, blind=False))
+
+
+@bp.route("/my-rounds/<slug>/<reference>/connection/kind", methods=["GET", "POST"])
+@member_assignment
+def connection_kind(assignment: Assignment):
+    if services.refusal(assignment):
+        return redirect(_url("scoring.overview", assignment))
+    form = forms.ConnectionKindForm()
+    if form.validate_on_submit():
+        services.declare_connection(current_user, assignment, form.kind.data, form.note.data)
+        db.session.commit()
+        return redirect(_url("scoring.overview", assignment))
+    return render_template("scoring/connection_kind.html", form=form,
+                           **_page(assignment, blind=False))
+
+
+@bp.get("/my-rounds/<slug>/<reference>/application")
+@member_assignment
+@may_score
+def application(assignment: Assignment):
+    return render_template("scoring/application.html", **_page(assignment))
+
+
+@bp.route("/my-rounds/<slug>/<reference>/question/<int:number>", methods=["GET", "POST"])
+@member_assignment
+@may_score
+def question(assignment: Assignment, number: int):
+    round_ = assignment.application.round
+    if not 1 <= number <= len(round_.criteria):
+        abort(404)
+    criterion = round_.criteria[number - 1]
+    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    form = forms.score_form(round_, criterion, data=_form_data(sheet, criterion.key))
+    problems = []
+    if form.validate_on_submit():
+        try:
+            services.save_sheet(current_user, assignment, form.version.data or 0,
+                                scores={criterion.key: form.score.data})
+            db.session.commit()
+            if number < len(round_.criteria):
+                return redirect(_url("scoring.question", assignment, number=number + 1))
+            return redirect(_url("scoring.comment", assignment))
+        except ScoringError as error:
+            form, problems = _after_refusal(error, lambda data: forms.score_form(
+                round_, criterion, formdata=None, data=data), assignment, criterion.key)
+    return render_template("scoring/question.html", form=form, problems=problems,
+                           criterion=criterion, number=number, total=len(round_.criteria),
+                           **_page(assignment)), 409 if problems else 200
+
+
+@bp.route("/my-rounds/<slug>/<reference>/comment", methods=["GET", "POST"])
+@member_assignment
+@may_score
+def comment(assignment: Assignment):
+    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    form = forms.CommentForm(data=_form_data(sheet))
+    problems = []
+    if form.validate_on_submit():
+        try:
+            services.save_sheet(current_user, assignment, form.version.data or 0,
+                                comment=form.comment.data)
+            db.session.commit()
+            return redirect(_url("scoring.check", assignment))
+        except ScoringError as error:
+            form, problems = _after_refusal(error, lambda data: forms.CommentForm(
+                formdata=None, data=data), assignment)
+    return render_template("scoring/comment.html", form=form, problems=problems,
+                           **_page(assignment)), 409 if problems else 200
+
+
+@bp.route("/my-rounds/<slug>/<reference>/check", methods=["GET", "POST"])
+@member_assignment
+@may_score
+def check(assignment: Assignment):
+    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    form = forms.VersionForm(data=_form_data(sheet))
+    problems = []
+    if form.validate_on_submit():
+        try:
+            services.submit_sheet(current_user, assignment, form.version.data or 0)
+            db.session.commit()
+            flash("Your scores have been sent. Thank you!", "success")
+            return redirect(url_for("scoring.applications", slug=_slug(assignment)))
+        except ScoringError as error:
+            form, problems = _after_refusal(error, lambda data: forms.VersionForm(
+                formdata=None, data=data), assignment)
+            sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    return render_template("scoring/check.html", form=form, problems=problems,
+                           answers=_answers(assignment, sheet), sheet=sheet,
+                           **_page(assignment)), 409 if problems else 200
+
+
+@bp.route("/my-rounds/<slug>/<reference>/pass", methods=["GET", "POST"])
+@member_assignment
+def pass_on(assignment: Assignment):
+    if services.refusal(assignment):
+        return redirect(_url("scoring.overview", assignment))
+    form = forms.PassForm()
+    if form.validate_on_submit():
+        services.pass_on(current_user, assignment)
+        db.session.commit()
+        flash("You have passed on this application. That is fine.", "success")
+        return redirect(url_for("scoring.applications", slug=_slug(assignment)))
+    return render_template("scoring/pass.html", form=form, **_page(assignment, blind=False))
+
+
+@bp.post("/my-rounds/<slug>/<reference>/save")
+@member_assignment
+def save(assignment: Assignment):
+    """Background save from static/js/scoring.js: ``{version, scores: {key: "3"}, comment}``.
+    Answers only with the sheet's own answers and version, never the application."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("scores", {}), dict):
+        return jsonify(saved=False, message="Something went wrong. Try again."), 400
+    if assignment.connection_answer != "none":
+        return jsonify(saved=False, message="Answer the question about connections first."), 409
+    try:
+        version = int(body.get("version") or 0)
+        comment = body.get("comment")
+        sheet = services.save_sheet(current_user, assignment, version,
+                                    scores={str(k): str(v) for k, v in
+                                            body.get("scores", {}).items()},
+                                    comment=comment if isinstance(comment, str) else None)
+        db.session.commit()
+        return jsonify(saved=True, version=sheet.version, message="Saved")
+    except (TypeError, ValueError) as error:
+        db.session.rollback()
+        sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+        stale = isinstance(error, StaleSheet)
+        return jsonify(saved=False, stale=stale,
+                       message=STALE_MESSAGE if stale else str(error)
+                       if isinstance(error, ScoringError) else "Something went wrong. Try again.",
+                       version=sheet.version if sheet else 0,
+                       scores=services.sheet_answers(sheet),
+                       comment=sheet.comment if sheet else ""), 409
+
+
+@bp.route("/rounds/<slug>/assisted/<int:member_id>/<reference>", methods=["GET", "POST"])
+@officer_round("scoring")
+def assisted(round_, member_id: int, reference: str):
+    """An officer types in a sheet for a panellist (paper or phone scoring)."""
+    member = db.session.get(PanelMember, member_id)
+    if member is None or member.round_id != round_.id:
+        abort(404)
+    assignment = queries.assignment_for(member, reference) or abort(404)
+    sheet = queries.initial_sheet(member.id, assignment.application_id)
+    answers = services.sheet_answers(sheet)
+    form = forms.assisted_form(round_, data={
+        **{f"c_{key}": value for key, value in answers.items()},
+        "comment": sheet.comment if sheet else "", "version": sheet.version if sheet else 0})
+    problems = []
+    refusal = services.refusal(assignment)
+    if not refusal and form.validate_on_submit():
+        scores = {c.key: form[f"c_{c.key}"].data for c in round_.criteria
+                  if form[f"c_{c.key}"].data}
+        try:
+            sheet = services.save_sheet(current_user, assignment, form.version.data or 0,
+                                        scores=scores, comment=form.comment.data, assisted=True)
+            if form.action.data == "submit":
+                services.submit_sheet(current_user, assignment, sheet.version)
+            db.session.commit()
+            flash(f"Sheet {'sent' if form.action.data == 'submit' else 'saved'} for "
+                  f"{member.user.name}.", "success")
+            return redirect(request.path)
+        except ScoringError as error:
+            db.session.rollback()
+            problems = [str(error)]
+    return render_template("scoring/assisted.html", form=form, problems=problems, round=round_,
+                           member=member, assignment=assignment, sheet=sheet, refusal=refusal,
+                           application=blind_view(assignment.application))
+
+
+def _page(assignment: Assignment, blind: bool = True) -> dict:
+    """What every page about one application needs; the full (blind) view only where the
+    member may read the application."""
+    page = {"assignment": assignment, "round": assignment.application.round,
+            "summary": summary_view(assignment.application)}
+    if blind:
+        page["application"] = blind_view(assignment.application)
+    return page
+
+
+def _url(endpoint: str, assignment: Assignment, **values) -> str:
+    return url_for(endpoint, slug=_slug(assignment),
+                   reference=assignment.application.reference, **values)
+
+
+def _slug(assignment: Assignment) -> str:
+    return assignment.application.round.slug
+
+
+def _form_data(sheet, key: str | None = None) -> dict:
+    data = {"version": sheet.version if sheet else 0, "comment": sheet.comment if sheet else ""}
+    if key is not None:
+        data["score"] = services.sheet_answers(sheet).get(key)
+    return data
+
+
+def _after_refusal(error: ScoringError, make_form, assignment: Assignment, key: str | None = None):
+    """Nothing was changed: show what is saved now, and why."""
+    db.session.rollback()
+    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    return make_form(_form_data(sheet, key)), [str(error)]
+
+
+def _answers(assignment: Assignment, sheet) -> list[tuple[int, object, str | None]]:
+    """(question number, criterion, answer or None) for the check and locked pages."""
+    saved = services.sheet_answers(sheet)
+    return [(n, c, saved.get(c.key))
+            for n, c in enumerate(assignment.application.round.criteria, start=1)]

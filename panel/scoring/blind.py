@@ -1,0 +1,60 @@
+"""What a panel member may see of an application (DESIGN.md §4).
+
+This is the one place that builds it: every page, JSON answer and export for panel
+members goes through :func:`blind_view` or :func:`summary_view`, so the identifying
+fields (applicant name, organisation, contact e-mail and any column the round marks
+identifying) can never reach them by accident.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from panel.rounds.models import IDENTIFYING_FIELDS, Application
+
+
+@dataclass(frozen=True)
+class BlindSummary:
+    """Enough to answer "Do you have any connection to this project?"."""
+
+    reference: str
+    title: str
+    lay_summary: str
+
+
+@dataclass(frozen=True)
+class BlindApplication(BlindSummary):
+    requested_amount: Decimal
+    # (label, value) of the imported columns the round does not mark identifying.
+    details: tuple[tuple[str, str], ...] = ()
+
+
+def summary_view(application: Application) -> BlindSummary:
+    return BlindSummary(application.reference, application.title, application.lay_summary)
+
+
+def blind_view(application: Application) -> BlindApplication:
+    """The application as a panel member may read it in full."""
+    return BlindApplication(
+        reference=application.reference,
+        title=application.title,
+        lay_summary=application.lay_summary,
+        requested_amount=application.requested_amount,
+        details=tuple((_label(key), str(value)) for key, value in visible_extra(application)),
+    )
+
+
+def visible_extra(application: Application) -> list[tuple[str, object]]:
+    """Imported columns that identify no one; compared case-insensitively, so a column
+    spelt "Lead_Contact_Phone" is as hidden as "lead_contact_phone"."""
+    hidden = {_key(c) for c in (*IDENTIFYING_FIELDS, *(application.round.identifying_columns or ()))}
+    return [(key, value) for key, value in (application.extra or {}).items()
+            if _key(key) not in hidden and value not in (None, "")]
+
+
+def _key(column: str) -> str:
+    return str(column).strip().lower().replace(" ", "_")
+
+
+def _label(column: str) -> str:
+    return str(column).strip().replace("_", " ").capitalize()

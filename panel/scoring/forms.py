@@ -1,0 +1,95 @@
+"""Forms of the scoring pages, written for a reading age of about 9 to 11. The score
+form is built for each criterion, because its choices come from the round's scale."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from panel.rounds.models import Criterion, Round
+from panel.scoring.services import UNABLE
+
+KIND_LABELS = {
+    "family_or_friend": "Someone in my family, or a friend, is involved",
+    "work_or_volunteer": "I work or volunteer there",
+    "uses_services": "I use their services",
+    "local": "I am a neighbour, or have another local connection",
+    "financial": "Money: I am paid by them, or I could gain from this",
+    "academic": "I work with them on research",
+    "other": "Something else",
+}
+UNABLE_LABEL = "I don't feel able to score this"
+
+
+class VersionForm(FlaskForm):
+    """Every change states the sheet version it read (0 before there is a sheet)."""
+
+    version = IntegerField(widget=HiddenInput(), default=0, validators=[Optional()])
+
+
+class ConnectionForm(FlaskForm):
+    answer = RadioField(
+        "Do you have any connection to this project?",
+        choices=[SelectChoice("none", "No"),
+                 SelectChoice("connected", "Yes, I have a connection")],
+        validators=[InputRequired("Choose No or Yes")],
+    )
+
+
+class ConnectionKindForm(FlaskForm):
+    kind = RadioField("What is your connection?", choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()],
+                      validators=[InputRequired("Choose the kind of connection you have")])
+    note = TextAreaField(
+        "Tell us a little more (you can leave this empty)",
+        description="A few words are enough. Only the people running the round will see this.",
+        validators=[Length(max=1000, message="Write 1000 characters or fewer")],
+    )
+
+
+class PassForm(FlaskForm):
+    """Only the CSRF token: a pass needs no reason."""
+
+
+class CommentForm(VersionForm):
+    comment = TextAreaField(
+        "Anything you want to say about this project? (you can leave this empty)",
+        description="The panel may read your words when it meets. Do not write your name.",
+        validators=[Length(max=5000, message="Write 5000 characters or fewer")],
+    )
+
+
+def levels(round_: Round, criterion: Criterion) -> list[tuple[str, str]]:
+    """(value, words) of each level: the criterion's descriptors, else the round's."""
+    words = criterion.descriptors or round_.scale_descriptors or {}
+    return [(str(n), words.get(str(n), "")) for n in range(round_.scale_min, round_.scale_max + 1)]
+
+
+def score_choices(round_: Round, criterion: Criterion) -> list[SelectChoice]:
+    choices = [SelectChoice(value, f"{value} – {text}" if text else value)
+               for value, text in levels(round_, criterion)]
+    return [*choices, SelectChoice(UNABLE, UNABLE_LABEL)]
+
+
+def score_form(round_: Round, criterion: Criterion, **kwargs) -> VersionForm:
+    class ScoreForm(VersionForm):
+        score = RadioField(criterion.name, choices=score_choices(round_, criterion),
+                           description=criterion.guidance,
+                           validators=[InputRequired(
+                               f"Choose a score, or choose \"{UNABLE_LABEL}\"")])
+
+    return ScoreForm(**kwargs)
+
+
+def assisted_form(round_: Round, **kwargs) -> VersionForm:
+    """Every criterion on one page, for an officer typing in a paper or phone sheet."""
+
+    class AssistedForm(CommentForm):
+        action = HiddenField()
+
+    for criterion in round_.criteria:
+        setattr(AssistedForm, f"c_{criterion.key}", RadioField(
+            criterion.name, choices=score_choices(round_, criterion),
+            description=criterion.guidance, validators=[Optional()]))
+    return AssistedForm(**kwargs)

@@ -1,0 +1,219 @@
+"""Every change a panel member (or an officer helping them) makes while scoring: the
+connection question, saving and submitting a sheet, passing. Each function checks the
+rule, flushes and records an audit event; the caller commits (DESIGN.md §3, §5, §9)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from panel.accounts.models import User
+from panel.audit.services import record
+from panel.conflicts.models import KINDS, Conflict
+from panel.extensions import db, utcnow
+from panel.rounds.models import Assignment, Criterion
+from panel.scoring import queries
+from panel.scoring.models import CriterionScore, ScoreSheet
+
+UNABLE = "unable"  # "I don't feel able to score this": stored as value None
+STALE_MESSAGE = ("You changed these scores on another device or tab. "
+                 "Here is what is saved now.")
+NOTHING_SCORED = "Score at least one question, or pass on this application"
+
+
+class ScoringError(ValueError):
+    """A scoring rule was broken; the message is written for the panel member."""
+
+
+class StaleSheet(ScoringError):
+    """The sheet changed since the member read it: nothing was overwritten."""
+
+    def __init__(self, sheet: ScoreSheet | None) -> None:
+        super().__init__(STALE_MESSAGE)
+        self.sheet = sheet
+
+
+def refusal(assignment: Assignment) -> str | None:
+    """Why the member cannot score this application now, or None when they can."""
+    if assignment.application.round.phase != "scoring":
+        return "Scoring is not open for this round."
+    if queries.stepped_out(assignment.member_id, assignment.application_id):
+        return "You have stepped out of this application, so you will not score it."
+    if assignment.passed_at is not None:
+        return "You passed on this application."
+    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    if sheet is not None and sheet.status == "submitted":
+        return "You have already sent your scores for this application."
+    return None
+
+
+def answer_no_connection(actor: User, assignment: Assignment) -> None:
+    """The member has no connection to the project: they may read it and score it."""
+    _check(assignment)
+    before = assignment.connection_answer
+    assignment.connection_answer, assignment.answered_at = "none", utcnow()
+    db.session.flush()
+    record("assignment.connection_answered", actor=actor, target=assignment,
+           round_id=assignment.member.round_id,
+           before={"connection_answer": before}, after={"connection_answer": "none"})
+
+
+def declare_connection(actor: User, assignment: Assignment, kind: str, note: str) -> Conflict:
+    """A declared connection: a pending step_out conflict for the officer to review; the
+    member takes no part on this application until then (DESIGN.md §5)."""
+    _check(assignment)
+    if kind not in KINDS:
+        raise ScoringError("Choose the kind of connection you have")
+    assignment.connection_answer, assignment.answered_at = "connected", utcnow()
+    conflict = Conflict(member_id=assignment.member_id, application_id=assignment.application_id,
+                        kind=kind, details=note.strip(), level="step_out", source="declared",
+                        status="pending")
+    db.session.add(conflict)
+    db.session.flush()
+    record("conflict.declared", actor=actor, target=conflict, round_id=assignment.member.round_id,
+           before=None, after={"member": assignment.member.user.email,
+                               "application": assignment.application.reference,
+                               "kind": kind, "details": conflict.details,
+                               "level": "step_out", "status": "pending"})
+    return conflict
+
+
+def save_sheet(actor: User, assignment: Assignment, version: int, *,
+               scores: dict[str, str] | None = None, comment: str | None = None,
+               assisted: bool = False) -> ScoreSheet:
+    """Save some answers of the member's initial sheet, still a draft.
+
+    ``scores`` maps criterion keys to a whole number on the round's scale or
+    :data:`UNABLE`; criteria left out keep what was saved. ``version`` is the sheet
+    version the member read (0 before the sheet exists): a save against an older version
+    that would change anything raises :class:`StaleSheet` and changes nothing."""
+    _check(assignment)
+    values = _values(assignment, scores or {})
+    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    before = _snapshot(sheet)
+    wanted = {**before["scores"], **{c.key: v for c, v in values.items()}}
+    new_comment = before["comment"] if comment is None else comment.strip()
+    if before["scores"] == wanted and before["comment"] == new_comment and sheet is not None:
+        return sheet  # nothing to change, whatever version the page had
+    if (sheet.version if sheet else 0) != version:
+        raise StaleSheet(sheet)
+    if sheet is None:
+        sheet = _new_sheet(assignment)
+    for criterion, value in values.items():
+        _set_score(sheet, criterion, value)
+    sheet.comment = new_comment
+    if assisted:
+        sheet.assisted_by_id = actor.id
+    sheet.updated_at = utcnow()  # always touch the row, so its version moves on
+    _flush(sheet)
+    after = _snapshot(sheet)
+    record("sheet.saved", actor=actor, target=sheet, round_id=assignment.member.round_id,
+           before=before, after={**after, **_assisted(sheet, assignment)})
+    return sheet
+
+
+def submit_sheet(actor: User, assignment: Assignment, version: int) -> ScoreSheet:
+    """Lock the member's initial sheet. Submitting twice is harmless: the second time
+    finds it submitted and changes nothing."""
+    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    if sheet is not None and sheet.status == "submitted":
+        return sheet
+    _check(assignment)
+    if sheet is None or sheet.version != version:
+        if sheet is None:
+            raise ScoringError(NOTHING_SCORED)
+        raise StaleSheet(sheet)
+    if not any(score.value is not None for score in sheet.scores):
+        raise ScoringError(NOTHING_SCORED)
+    sheet.status, sheet.submitted_at = "submitted", utcnow()
+    _flush(sheet)
+    record("sheet.submitted", actor=actor, target=sheet, round_id=assignment.member.round_id,
+           before={"status": "draft"},
+           after={"status": "submitted", **_snapshot(sheet), **_assisted(sheet, assignment)})
+    return sheet
+
+
+def pass_on(actor: User, assignment: Assignment) -> None:
+    """The member will not review this application; no reason asked. A pass is not a
+    score: any draft stays on record but never counts, and the officer may reassign."""
+    _check(assignment)
+    assignment.passed_at = utcnow()
+    db.session.flush()
+    record("assignment.passed", actor=actor, target=assignment,
+           round_id=assignment.member.round_id, before={"passed": False},
+           after={"passed": True, "application": assignment.application.reference})
+
+
+def sheet_answers(sheet: ScoreSheet | None) -> dict[str, str]:
+    """Criterion key → "3" or :data:`UNABLE`, for what the sheet has answered."""
+    return {key: UNABLE if value is None else str(value)
+            for key, value in _snapshot(sheet)["scores"].items()}
+
+
+def _check(assignment: Assignment) -> None:
+    reason = refusal(assignment)
+    if reason:
+        raise ScoringError(reason)
+
+
+def _values(assignment: Assignment, scores: dict[str, str]) -> dict[Criterion, int | None]:
+    round_ = assignment.application.round
+    criteria = {c.key: c for c in round_.criteria}
+    values = {}
+    for key, raw in scores.items():
+        if key not in criteria:
+            raise ScoringError("That question is not part of this round")
+        raw = str(raw).strip()
+        if raw == UNABLE:
+            values[criteria[key]] = None
+        elif raw.isdigit() and round_.scale_min <= int(raw) <= round_.scale_max:
+            values[criteria[key]] = int(raw)
+        else:
+            raise ScoringError(f"Choose a whole number from {round_.scale_min} to "
+                               f"{round_.scale_max}, or \"I don't feel able to score this\"")
+    return values
+
+
+def _new_sheet(assignment: Assignment) -> ScoreSheet:
+    sheet = ScoreSheet(member_id=assignment.member_id, application_id=assignment.application_id,
+                       stage="initial", revision=0, status="draft")
+    try:
+        with db.session.begin_nested():
+            db.session.add(sheet)
+    except IntegrityError:
+        # Another tab or device created the sheet a moment ago: never a second one.
+        raise StaleSheet(queries.initial_sheet(assignment.member_id,
+                                               assignment.application_id)) from None
+    return sheet
+
+
+def _set_score(sheet: ScoreSheet, criterion: Criterion, value: int | None) -> None:
+    found = next((s for s in sheet.scores if s.criterion_id == criterion.id), None)
+    if found is None:
+        sheet.scores.append(CriterionScore(criterion_id=criterion.id, value=value))
+    else:
+        found.value = value
+
+
+def _flush(sheet: ScoreSheet) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # Saved by another request between our read and our write; the caller rolls back.
+        raise StaleSheet(None) from None
+
+
+def _snapshot(sheet: ScoreSheet | None) -> dict[str, Any]:
+    if sheet is None:
+        return {"scores": {}, "comment": ""}
+    keys = {c.id: c.key for c in sheet.application.round.criteria}
+    return {"scores": {keys[s.criterion_id]: s.value for s in sheet.scores
+                       if s.criterion_id in keys},
+            "comment": sheet.comment}
+
+
+def _assisted(sheet: ScoreSheet, assignment: Assignment) -> dict[str, Any]:
+    if sheet.assisted_by_id is None:
+        return {}
+    return {"assisted_for": assignment.member.user.email}
