@@ -70,7 +70,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def layout_context():
-        return {"nav_items": nav_items()}
+        lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
+        return {"nav_items": nav_items(), "session_seconds": int(lifetime.total_seconds())}
 
     @app.template_filter("role_label")
     def role_label(role: str) -> str:

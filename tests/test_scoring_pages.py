@@ -234,3 +234,27 @@ def test_an_officer_enters_a_sheet_for_a_panellist(app, officer):
 def test_only_officers_enter_sheets_for_others(app, mailbox, amira):
     member_id = db.session.scalar(select(ScoreSheet.member_id)) or 1
     assert amira.get(f"/rounds/test-round/assisted/{member_id}/A1").status_code == 403
+
+
+def test_after_the_session_ends_signing_in_again_lands_back_on_the_question(app, mailbox, amira):
+    answer_no(amira)
+    submit(amira, f"{BASE}/question/1", {"score": "4", "version": "0"})
+    later = app.test_client()  # the session has gone: a new browser, or an expired cookie
+    response = later.get(f"{BASE}/question/2")
+    assert response.status_code == 302
+    sign_in_page = response.headers["Location"]
+    assert sign_in_page.startswith("/sign-in?next=")
+    submit(later, sign_in_page, {"email": "amira@example.org"}, action=sign_in_page)
+    link = mailbox.last_link("amira@example.org", "/sign-in/link/")
+    back = submit(later, link)
+    assert back.headers["Location"] == f"{BASE}/question/2"
+    assert checked(text(later.get(f"{BASE}/question/1"))) == ["4"]  # the saved answer is kept
+
+
+def test_stay_signed_in_renews_the_session_and_needs_the_csrf_token(app, amira):
+    page = amira.get("/my-rounds").get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    assert 'data-session-seconds="43200"' in page  # 12 hours, the default
+    assert amira.post("/session/keep-alive", headers={"X-CSRFToken": token}).status_code == 204
+    assert amira.post("/session/keep-alive").status_code == 400
+    assert app.test_client().post("/session/keep-alive").status_code in (302, 400)

@@ -122,6 +122,15 @@ def sign_out():
     return redirect(url_for(".sign_in"))
 
 
+@bp.post("/session/keep-alive")
+@login_required
+def keep_alive():
+    """"Stay signed in" on the timeout warning (WCAG 2.2.1): any request renews the
+    session; this one does nothing else."""
+    session.modified = True
+    return "", 204
+
+
 def _start_session(user: User, method: str) -> None:
     """A fresh session for every sign-in: nothing from before survives (no fixation)."""
     next_url = session.get("next")

@@ -17,3 +17,74 @@
     });
   }
 })();
+
+// Warn before the session runs out, with a way to extend it (WCAG 2.2.1). Saved
+// answers are never lost: signing in again brings the panellist back to this page.
+(function () {
+  "use strict";
+  var body = document.body;
+  var seconds = parseInt(body.getAttribute("data-session-seconds"), 10);
+  if (!seconds || !window.fetch) return;
+  var WARN_BEFORE = 120;
+  var token = document.querySelector("meta[name='csrf-token']");
+  var warning = null, signOutTimer = null, warnTimer = null;
+
+  function schedule() {
+    clearTimeout(warnTimer);
+    clearTimeout(signOutTimer);
+    warnTimer = setTimeout(warn, Math.max(seconds - WARN_BEFORE, 5) * 1000);
+    signOutTimer = setTimeout(signedOut, seconds * 1000);
+  }
+
+  function banner(text) {
+    if (!warning) {
+      warning = document.createElement("div");
+      warning.className = "fp-notification fp-timeout";
+      warning.setAttribute("role", "alert");
+      var main = document.getElementById("main-content");
+      main.insertBefore(warning, main.firstChild);
+    }
+    warning.textContent = "";
+    var p = document.createElement("p");
+    p.className = "fp-notification__heading fp-timeout__text";
+    p.textContent = text;
+    warning.appendChild(p);
+    return warning;
+  }
+
+  function warn() {
+    var box = banner("For your safety, you will be signed out in 2 minutes. " +
+                     "Anything you have saved is kept.");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "fp-button fp-u-mb-0";
+    button.textContent = "Stay signed in";
+    button.addEventListener("click", stay);
+    box.appendChild(button);
+    button.focus();
+  }
+
+  function stay() {
+    fetch(body.getAttribute("data-keep-alive-url"), {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": token ? token.content : "" }
+    }).then(function (response) {
+      if (!response.ok) throw new Error("not renewed");
+      warning.parentNode.removeChild(warning);
+      warning = null;
+      schedule();
+    }).catch(signedOut);
+  }
+
+  function signedOut() {
+    clearTimeout(warnTimer);
+    var box = banner("You have been signed out. Anything you saved is kept.");
+    var link = document.createElement("a");
+    link.className = "fp-link";
+    link.href = body.getAttribute("data-sign-in-url");
+    link.textContent = "Sign in again to carry on where you were";
+    box.appendChild(link);
+  }
+
+  schedule();
+})();
