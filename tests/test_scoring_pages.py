@@ -219,6 +219,9 @@ def test_an_officer_enters_a_sheet_for_a_panellist(app, officer):
     round_ = scoring_round()
     member = round_.members[0]
     path = f"/rounds/test-round/assisted/{member.id}/A1"
+    # The officer finds it from the application's reviewers page.
+    reviewers = text(officer.get("/rounds/test-round/assignments/A1"))
+    assert f'href="{path}">Enter scores for {member.user.name}</a>' in reviewers
     page = text(officer.get(path))
     assert "Enter scores for" in page
     response = submit(officer, path, {"c_q": "3", "c_n": "unable", "comment": "By phone",
