@@ -1,12 +1,14 @@
 """``flask round``: round bundles and reports from the command line (DESIGN.md §8)."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
+from panel.audit.services import record
 from panel.extensions import db
 from panel.rounds.bundle import BundleError, export_bundle, import_bundle, round_counts
 from panel.rounds.queries import round_by_slug
@@ -57,6 +59,42 @@ def export_command(slug: str, path: Path) -> None:
         _fail(error, "Nothing was exported.")
     for file in written:
         click.echo(str(file))
+
+
+@group.command("report")
+@click.argument("slug")
+@click.option("--format", "format_", type=click.Choice(["json", "csv", "xlsx"]), default="json",
+              show_default=True, help="JSON (DESIGN.md §8), CSV (one row per application) "
+                                      "or an Excel workbook.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of the screen (needed for xlsx).")
+def report_command(slug: str, format_: str, output: Path | None) -> None:
+    """The report of the round SLUG: scores, ranks, funding line, what each group
+    changed, and the panel's decisions."""
+    from panel.scoring.report import report_csv, round_report, write_xlsx
+
+    round_ = round_by_slug(slug)
+    if round_ is None:
+        raise click.ClickException(f"There is no round with the slug {slug!r}. "
+                                   "The rounds are listed on the Rounds page.")
+    if format_ == "xlsx" and output is None:
+        raise click.UsageError("An Excel report needs a file: add -o FILE.xlsx.")
+    report = round_report(round_)
+    # Exports are on the decision trail (DESIGN.md §7), reports included.
+    record("round.reported", target=round_, system="flask round report",
+           after={"format": format_, "file": str(output) if output else None})
+    db.session.commit()
+    if format_ == "xlsx":
+        write_xlsx(report, str(output))
+        click.echo(str(output))
+        return
+    text = (json.dumps(report, indent=2, ensure_ascii=False) + "\n" if format_ == "json"
+            else report_csv(report))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(str(output))
 
 
 def _fail(error: BundleError, advice: str) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 
 from panel.accounts.models import User
 from panel.conflicts.models import Conflict
+from panel.conflicts.rules import stepping_out
 from panel.extensions import db
 from panel.rounds.models import Application, Assignment, Group, PanelMember, Round
 from panel.scoring.models import ScoreSheet
@@ -124,16 +125,14 @@ class Facts:
 def step_out_clause(member_id, application_id):
     """SQL: ``member_id`` has stepped out of ``application_id`` (DESIGN.md §5)."""
     return exists().where(Conflict.member_id == member_id,
-                          Conflict.application_id == application_id,
-                          Conflict.level == "step_out", Conflict.status != "dismissed")
+                          Conflict.application_id == application_id, stepping_out())
 
 
 def step_out_pairs(round_: Round) -> set[tuple[int, int]]:
-    """(member id, application id) of every ``step_out`` conflict not dismissed."""
+    """(member id, application id) of every conflict that takes a member off."""
     return {(member, application) for member, application in db.session.execute(
         select(Conflict.member_id, Conflict.application_id).join(Application)
-        .where(Application.round_id == round_.id, Conflict.level == "step_out",
-               Conflict.status != "dismissed"))}
+        .where(Application.round_id == round_.id, stepping_out()))}
 
 
 def panellists(round_: Round) -> list[Panellist]:

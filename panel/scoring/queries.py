@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, and_, select
+from sqlalchemy import select
 
 from panel.accounts.models import User
 from panel.conflicts.models import Conflict
+from panel.conflicts.rules import stepping_out
 from panel.extensions import db
 from panel.rounds.models import Application, Assignment, PanelMember, Round
 from panel.scoring.models import ScoreSheet
@@ -85,19 +86,10 @@ def initial_sheet(member_id: int, application_id: int) -> ScoreSheet | None:
         ScoreSheet.revision == 0))
 
 
-def _stepping_out():
-    """Conflicts that keep a member off an application: their own declaration until an
-    officer reviews it, and any step_out conflict an officer has confirmed. A suggested
-    conflict still waiting for review does not show: it would hint at who applied."""
-    return and_(Conflict.level == "step_out", or_(
-        Conflict.status == "confirmed",
-        and_(Conflict.status == "pending", Conflict.source == "declared")))
-
-
 def stepped_out(member_id: int, application_id: int) -> bool:
     return db.session.scalar(select(Conflict.id).where(
         Conflict.member_id == member_id, Conflict.application_id == application_id,
-        _stepping_out()).limit(1)) is not None
+        stepping_out()).limit(1)) is not None
 
 
 def progress(member: PanelMember) -> Progress:
@@ -109,7 +101,7 @@ def progress(member: PanelMember) -> Progress:
         select(ScoreSheet.application_id, ScoreSheet.status)
         .where(ScoreSheet.member_id == member.id, ScoreSheet.revision == 0)).all())
     out = set(db.session.scalars(select(Conflict.application_id).where(
-        Conflict.member_id == member.id, _stepping_out())))
+        Conflict.member_id == member.id, stepping_out())))
     return Progress([Item(a, _status(a, sheets.get(a.application_id), a.application_id in out))
                      for a in assignments])
 

@@ -1,0 +1,20 @@
+"""When a conflict of interest takes a member off an application (DESIGN.md §5).
+
+One definition, used by assignment, the panellist's pages, progress and the ranking:
+a ``step_out`` conflict counts once an officer has confirmed it, and from the start when
+the member declared it (or an officer or a bundle added it). A *suggested* conflict
+from profile matching counts only after an officer confirms it: until then it must not
+change anything a panellist can notice, or it would hint at who applied."""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, or_
+
+from panel.conflicts.models import Conflict
+
+
+def stepping_out() -> ColumnElement[bool]:
+    """SQL condition on :class:`Conflict`: this conflict takes the member off."""
+    return and_(Conflict.level == "step_out", or_(
+        Conflict.status == "confirmed",
+        and_(Conflict.status == "pending", Conflict.source != "suggested"),
+    ))

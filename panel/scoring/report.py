@@ -1,0 +1,217 @@
+"""The report of a round (DESIGN.md §3, §8): load the round into DataFrames with a fixed
+number of queries, run :mod:`panel.scoring.rules`, and shape the result as the report
+dict, a CSV or an Excel workbook."""
+from __future__ import annotations
+
+import io
+import math
+from typing import IO, Any
+
+import pandas as pd
+from sqlalchemy import select
+
+from panel.conflicts.models import Conflict
+from panel.conflicts.rules import stepping_out
+from panel.extensions import db
+from panel.moderation.models import Decision
+from panel.rounds.models import Application, Criterion, Group, PanelMember, Round
+from panel.scoring import rules
+from panel.scoring.models import CriterionScore, ScoreSheet
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# Loading ------------------------------------------------------------------------------------
+
+def round_rules(round_: Round) -> rules.Rules:
+    return rules.Rules(
+        scale_min=round_.scale_min, scale_max=round_.scale_max, budget=round_.budget,
+        funding_rule=round_.funding_rule, weighting=round_.weighting,
+        group_weights={g.key: g.weight for g in round_.groups},
+        criterion_weights={c.key: c.weight for c in round_.criteria})
+
+
+def load_frames(round_: Round) -> dict[str, pd.DataFrame]:
+    """The frames :func:`rules.calculate` takes, one query each. Only the conflicts that
+    take a member off an application are loaded (:func:`stepping_out`)."""
+    frames = {
+        "applications": _frame(select(Application.reference, Application.title,
+                                      Application.requested_amount)
+                               .where(Application.round_id == round_.id)
+                               .order_by(Application.reference)),
+        "sheets": _frame(select(ScoreSheet.id.label("sheet"), ScoreSheet.member_id.label("member"),
+                                Group.key.label("group"), Application.reference,
+                                ScoreSheet.revision, ScoreSheet.status)
+                         .join(Application, ScoreSheet.application_id == Application.id)
+                         .join(PanelMember, ScoreSheet.member_id == PanelMember.id)
+                         .outerjoin(Group, PanelMember.group_id == Group.id)
+                         .where(Application.round_id == round_.id)),
+        "scores": _frame(select(CriterionScore.sheet_id.label("sheet"),
+                                Criterion.key.label("criterion"), CriterionScore.value)
+                         .join(Criterion, CriterionScore.criterion_id == Criterion.id)
+                         .where(Criterion.round_id == round_.id)),
+        "conflicts": _frame(
+            select(Conflict.member_id.label("member"), Application.reference, Conflict.level,
+                   Conflict.status)
+            .join(Application, Conflict.application_id == Application.id)
+            .where(Application.round_id == round_.id, stepping_out())),
+        "decisions": _frame(
+            select(Application.reference, Decision.outcome, Decision.rationale)
+            .join(Application, Decision.application_id == Application.id)
+            .where(Application.round_id == round_.id)),
+    }
+    return frames
+
+
+def _frame(statement) -> pd.DataFrame:
+    result = db.session.execute(statement)
+    return pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
+
+
+def calculate(round_: Round) -> rules.RoundResult:
+    frames = load_frames(round_)
+    return rules.calculate(frames["applications"], frames["sheets"], frames["scores"],
+                           frames["conflicts"], frames["decisions"], round_rules(round_))
+
+
+# The report dict ------------------------------------------------------------------------------
+
+def round_report(round_: Round) -> dict[str, Any]:
+    """The report of DESIGN.md §8 for ``round_``: JSON-ready, absent values None."""
+    result = calculate(round_)
+    return build_report(round_, result)
+
+
+def build_report(round_: Round, result: rules.RoundResult) -> dict[str, Any]:
+    groups = result.rules.groups
+    final = result.final.table
+    order = list(result.final.in_rank_order().index) + sorted(
+        str(ref) for ref in final.index[final["rank"].isna()])
+    titles = _titles(round_)
+    return {
+        "round": _round_summary(round_),
+        "applications": [_application(result, ref, titles.get(ref), groups) for ref in order],
+        "groups": {g: _group(result, g, round_) for g in groups},
+        "overrides": result.overrides,
+        "warnings": result.warnings,
+    }
+
+
+def _titles(round_: Round) -> dict[str, tuple[str, float]]:
+    rows = db.session.execute(select(Application.reference, Application.title,
+                                     Application.requested_amount)
+                              .where(Application.round_id == round_.id)).all()
+    return {ref: (title, float(amount)) for ref, title, amount in rows}
+
+
+def _round_summary(round_: Round) -> dict[str, Any]:
+    return {
+        "slug": round_.slug, "title": round_.title, "phase": round_.phase,
+        "scale": {"min": round_.scale_min, "max": round_.scale_max},
+        "budget": float(round_.budget), "funding_rule": round_.funding_rule,
+        "weighting": round_.weighting,
+        "groups": [{"key": g.key, "label": g.label, "weight": g.weight} for g in round_.groups],
+        "criteria": [{"key": c.key, "name": c.name, "weight": c.weight}
+                     for c in round_.criteria],
+    }
+
+
+def _application(result: rules.RoundResult, ref: str, about: tuple | None,
+                 groups: list[str]) -> dict[str, Any]:
+    final, decisions = result.final, result.decisions
+    title, amount = about or (None, None)
+    return {
+        "reference": ref, "title": title, "requested_amount": amount,
+        **_position(final.table, ref),
+        "running_total": _value(final.table.at[ref, "running_total"]),
+        "group_scores": {g: _value(final.group_scores.at[ref, g]) for g in groups},
+        "sheets": {g: int(final.sheets.at[ref, g]) for g in groups},
+        "initial": _position(result.initial.table, ref),
+        "without": {g: _position(result.without[g].table, ref, tie=False) for g in groups},
+        "rank_shift": {g: _value(result.voice[g]["rank_shift"].get(ref)) for g in groups},
+        "decision": decisions.at[ref, "decision"],
+        "rationale": decisions.at[ref, "rationale"],
+        "final_funded": bool(decisions.at[ref, "final_funded"]),
+    }
+
+
+def _position(table: pd.DataFrame, ref: str, tie: bool = True) -> dict[str, Any]:
+    found = {"score": _value(table.at[ref, "score"]), "rank": _value(table.at[ref, "rank"]),
+             "funded": bool(table.at[ref, "funded"])}
+    if tie:
+        found["tie"] = bool(table.at[ref, "tie"])
+    return found
+
+
+def _group(result: rules.RoundResult, g: str, round_: Round) -> dict[str, Any]:
+    voice = result.voice[g]
+    label = next((x.label for x in round_.groups if x.key == g), g)
+    return {"label": label, "funded_because": voice["funded_because"],
+            "displaced_by": voice["displaced_by"], "agreement": voice["agreement"],
+            "moved_toward": voice["moved_toward"], "criterion_gap": voice["criterion_gap"]}
+
+
+def _value(value: Any) -> Any:
+    """A JSON-ready number: None for missing, int for whole ranks."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return value
+
+
+# CSV and Excel ----------------------------------------------------------------------------------
+
+def applications_table(report: dict[str, Any]) -> pd.DataFrame:
+    """One row per application, nested keys flattened as ``initial.score``."""
+    table = pd.json_normalize(report["applications"], sep=".")
+    return _safe(table)
+
+
+def groups_table(report: dict[str, Any]) -> pd.DataFrame:
+    rows = []
+    for g, voice in report["groups"].items():
+        row = {"group": g, "label": voice["label"],
+               "funded_because": " ".join(voice["funded_because"]),
+               "displaced_by": " ".join(voice["displaced_by"])}
+        for h, figures in voice["agreement"].items():
+            row[f"agreement.{h}.spearman"] = figures["spearman"]
+            row[f"agreement.{h}.kendall"] = figures["kendall"]
+            row[f"moved_toward.{h}"] = voice["moved_toward"][h]
+            for criterion, gap in voice["criterion_gap"][h].items():
+                row[f"criterion_gap.{h}.{criterion}"] = gap
+        rows.append(row)
+    return _safe(pd.DataFrame(rows))
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    return applications_table(report).to_csv(index=False)
+
+
+def write_xlsx(report: dict[str, Any], target: str | IO[bytes]) -> None:
+    overrides = _safe(pd.DataFrame(report["overrides"],
+                                   columns=["reference", "decision", "rationale", "funded",
+                                            "final_funded"]))
+    warnings = _safe(pd.DataFrame({"warning": report["warnings"]}, dtype=object))
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        applications_table(report).to_excel(writer, sheet_name="Applications", index=False)
+        groups_table(report).to_excel(writer, sheet_name="Groups", index=False)
+        overrides.to_excel(writer, sheet_name="Overrides", index=False)
+        warnings.to_excel(writer, sheet_name="Warnings", index=False)
+
+
+def report_xlsx(report: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(report, buffer)
+    return buffer.getvalue()
+
+
+def _safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Text that a spreadsheet would take for a formula starts with ' instead."""
+    def cell(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            return "'" + value
+        return value
+
+    return table.apply(lambda column: column.map(cell) if column.dtype == object
+                       or pd.api.types.is_string_dtype(column) else column)

@@ -1,0 +1,26 @@
+"""The officer's ranking page in real Chromium, axe-checked, on a laptop and a phone."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests import builders
+from tests.test_report import worked_round  # noqa: F401  (fixture)
+
+
+def test_ranking_page_shows_the_funding_line_and_is_accessible(worked_round, visit):  # noqa: F811
+    builders.staff("officer@example.org", "officer")
+    for phone in (False, True):
+        visitor = visit(phone=phone)
+        page = visitor.page
+        visitor.goto("/sign-in/staff")
+        page.get_by_label("Email address").fill("officer@example.org")
+        page.get_by_label("Password").fill(builders.PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        visitor.goto("/rounds/worked-example/ranking")
+        expect(page.get_by_role("link", name="Ranking")).to_have_attribute("aria-current", "page")
+        expect(page.get_by_text("Funding line: £90 of £100 budget").first).to_be_visible()
+        rows = page.get_by_role("row")
+        expect(rows.nth(1)).to_contain_text("A3")
+        visitor.check()
+        if phone:
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360

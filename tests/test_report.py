@@ -1,0 +1,289 @@
+"""The round report (DESIGN.md §3, §8) from the database: `flask round report` in JSON,
+CSV and Excel, checked against the worked example of §3 imported from a bundle."""
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from panel.extensions import db
+from panel.rounds.bundle import import_bundle
+from panel.scoring import report
+
+SLUG = "worked-example"
+ROUND = {
+    "title": "Worked example", "slug": SLUG, "scale": {"min": 1, "max": 5}, "budget": 100,
+    "funding_rule": "strict", "weighting": "equal_groups",
+    "groups": [{"key": "academic", "label": "Academic", "weight": 1},
+               {"key": "lived_experience", "label": "Lived experience", "weight": 1}],
+    "criteria": [{"key": "q", "name": "Quality", "weight": 3, "guidance": "", "descriptors": {}},
+                 {"key": "n", "name": "Need", "weight": 1, "guidance": "", "descriptors": {}}],
+}
+APPLICATIONS = (
+    "reference,title,lay_summary,requested_amount,applicant_name,organisation,contact_email\n"
+    "A1,Project one,What one does,60,Ann,Org one,ann@one.example\n"
+    "A2,=HYPERLINK(\"http://evil\"),What two does,50,Bob,Org two,bob@two.example\n"
+    "A3,Project three,What three does,40,Cat,Org three,cat@three.example\n")
+PANELLISTS = ("email,name,group,role\n"
+              "aca1@panel.example,Academic One,academic,panellist\n"
+              "aca2@panel.example,Academic Two,academic,panellist\n"
+              "lived1@panel.example,Lived One,lived_experience,panellist\n")
+SCORES = ("email,reference,stage,q,n,comment\n"
+          "aca1@panel.example,A1,initial,5,5,\n"
+          "aca1@panel.example,A2,initial,3,3,\n"
+          "aca1@panel.example,A3,initial,4,,\n"
+          "aca2@panel.example,A1,initial,5,1,\n"
+          "lived1@panel.example,A1,initial,1,1,\n"
+          "lived1@panel.example,A2,initial,5,5,\n"
+          "lived1@panel.example,A3,initial,4,4,\n"
+          "lived1@panel.example,A3,revised,5,,\n")
+DECISIONS = "reference,outcome,rationale\nA3,do_not_fund,-Funded elsewhere already\n"
+
+
+def worked_bundle(folder: Path, **changes: str) -> Path:
+    folder.mkdir()
+    files = {"round.json": json.dumps(ROUND), "applications.csv": APPLICATIONS,
+             "panellists.csv": PANELLISTS, "scores.csv": SCORES, "decisions.csv": DECISIONS,
+             **changes}
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def worked_round(app, tmp_path):
+    round_ = import_bundle(None, worked_bundle(tmp_path / "bundle"), system="tests")
+    db.session.commit()
+    return round_
+
+
+def test_the_json_report_of_the_worked_example(worked_round, runner):
+    result = runner.invoke(args=["round", "report", SLUG, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert found["round"]["slug"] == SLUG and found["round"]["budget"] == 100
+    rows = {a["reference"]: a for a in found["applications"]}
+    assert [a["reference"] for a in found["applications"]] == ["A3", "A2", "A1"]
+    expected = {
+        "A1": (43.75, 3, False, {"academic": 87.5, "lived_experience": 0.0},
+               {"academic": 2, "lived_experience": 1}),
+        "A2": (75.0, 2, True, {"academic": 50.0, "lived_experience": 100.0},
+               {"academic": 1, "lived_experience": 1}),
+        "A3": (87.5, 1, True, {"academic": 75.0, "lived_experience": 100.0},
+               {"academic": 1, "lived_experience": 1}),
+    }
+    for ref, (score, rank, funded, group_scores, sheets) in expected.items():
+        row = rows[ref]
+        assert (row["score"], row["rank"], row["funded"]) == (score, rank, funded)
+        assert row["group_scores"] == group_scores and row["sheets"] == sheets
+    assert {r: (a["initial"]["score"], a["initial"]["rank"], a["initial"]["funded"])
+            for r, a in rows.items()} == {"A1": (43.75, 3, False), "A2": (75, 1, True),
+                                          "A3": (75, 2, True)}
+    assert rows["A2"]["initial"]["tie"] and rows["A3"]["initial"]["tie"]
+    assert {r: a["without"]["lived_experience"] for r, a in rows.items()} == {
+        "A1": {"score": 87.5, "rank": 1, "funded": True},
+        "A2": {"score": 50, "rank": 3, "funded": False},
+        "A3": {"score": 75, "rank": 2, "funded": True}}
+    assert {r: a["without"]["academic"] for r, a in rows.items()} == {
+        "A1": {"score": 0, "rank": 3, "funded": False},
+        "A2": {"score": 100, "rank": 1, "funded": True},
+        "A3": {"score": 100, "rank": 2, "funded": True}}
+    assert (rows["A3"]["decision"], rows["A3"]["funded"], rows["A3"]["final_funded"]) == (
+        "do_not_fund", True, False)
+    assert (rows["A1"]["decision"], rows["A1"]["final_funded"]) == (None, False)
+    lived = found["groups"]["lived_experience"]
+    assert (lived["funded_because"], lived["displaced_by"]) == (["A2"], ["A1"])
+    # academic 87.5, 50, 75 against lived experience 0, 100, 100 (a tie)
+    assert lived["agreement"] == {"academic": {"spearman": pytest.approx(-(3 ** 0.5) / 2),
+                                               "kendall": pytest.approx(-2 / 6 ** 0.5)}}
+    assert lived["moved_toward"] == {"academic": 0}
+    academic = found["groups"]["academic"]
+    # without academics: A2 100, A3 100 (tie, A2 first), A1 0 → A2 and A3 funded anyway
+    assert (academic["funded_because"], academic["displaced_by"]) == ([], [])
+    assert found["overrides"] == [{"reference": "A3", "decision": "do_not_fund",
+                                   "rationale": "-Funded elsewhere already",
+                                   "funded": True, "final_funded": False}]
+    assert found["warnings"] == []
+
+
+def test_the_report_has_every_key_of_the_design(worked_round):
+    found = report.round_report(worked_round)
+    assert {"round", "applications", "groups"} <= set(found)
+    keys = {"reference", "score", "rank", "funded", "group_scores", "sheets", "initial",
+            "without", "decision", "final_funded"}
+    for row in found["applications"]:
+        assert keys <= set(row)
+        assert {"score", "rank", "funded"} <= set(row["initial"])
+    for voice in found["groups"].values():
+        assert {"funded_because", "displaced_by", "agreement", "moved_toward"} <= set(voice)
+    json.dumps(found)  # plain JSON types only
+
+
+def test_loading_a_round_takes_a_fixed_number_of_queries(worked_round, tmp_path):
+    more_applications = APPLICATIONS + "".join(
+        f"B{n},Project B{n},What it does,10,X,Org,x{n}@b.example\n" for n in range(1, 9))
+    more_scores = SCORES + "".join(
+        f"{who}@panel.example,B{n},initial,{1 + n % 5},{1 + (n * 3) % 5},\n"
+        for n in range(1, 9) for who in ("aca1", "aca2", "lived1"))
+    bigger = import_bundle(None, worked_bundle(
+        tmp_path / "bigger", **{"round.json": json.dumps({**ROUND, "slug": "bigger"}),
+                                "applications.csv": more_applications,
+                                "scores.csv": more_scores}), system="tests")
+    db.session.commit()
+    counts = []
+    for round_ in (worked_round, bigger):
+        db.session.expire_all()
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        report.round_report(round_)
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 12
+
+
+def test_csv_has_one_row_per_application_and_no_formulas(worked_round, runner, tmp_path):
+    target = tmp_path / "report.csv"
+    result = runner.invoke(args=["round", "report", SLUG, "--format", "csv", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(target, keep_default_na=False)
+    assert list(table["reference"]) == ["A3", "A2", "A1"]
+    assert {"score", "rank", "initial.score", "without.lived_experience.funded",
+            "group_scores.academic", "final_funded"} <= set(table.columns)
+    assert table.loc[1, "title"] == "'=HYPERLINK(\"http://evil\")"
+    assert table.loc[0, "rationale"] == "'-Funded elsewhere already"
+
+
+def test_csv_goes_to_the_screen_without_a_file(worked_round, runner):
+    result = runner.invoke(args=["round", "report", SLUG, "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].startswith("reference,")
+    assert len(result.output.splitlines()) == 4
+
+
+def test_xlsx_has_applications_and_groups_sheets(worked_round, runner, tmp_path):
+    target = tmp_path / "report.xlsx"
+    result = runner.invoke(args=["round", "report", SLUG, "--format", "xlsx", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames[:2] == ["Applications", "Groups"]
+    sheet = book["Applications"]
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=2)]
+    assert [(r["reference"], r["score"], r["rank"]) for r in rows] == [
+        ("A3", 87.5, 1), ("A2", 75, 2), ("A1", 43.75, 3)]
+    assert rows[1]["title"] == "'=HYPERLINK(\"http://evil\")"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    groups = {row[0].value: (row[2].value, row[3].value)
+              for row in book["Groups"].iter_rows(min_row=2)}
+    assert groups == {"academic": (None, None), "lived_experience": ("A2", "A1")}
+
+
+def test_xlsx_needs_a_file(worked_round, runner):
+    result = runner.invoke(args=["round", "report", SLUG, "--format", "xlsx"])
+    assert result.exit_code != 0 and "-o FILE.xlsx" in result.output
+
+
+def test_an_unknown_round_is_named(app, runner):
+    result = runner.invoke(args=["round", "report", "nope"])
+    assert result.exit_code != 0 and "no round with the slug 'nope'" in result.output
+
+
+def test_a_round_with_no_sheets_reports_nulls(worked_round, runner, tmp_path):
+    round_ = import_bundle(None, worked_bundle(tmp_path / "empty", **{
+        "round.json": json.dumps({**ROUND, "slug": "empty"}),
+        "scores.csv": "email,reference,stage,q,n,comment\n",
+        "decisions.csv": "reference,outcome,rationale\n"}), system="tests")
+    db.session.commit()
+    found = report.round_report(round_)
+    assert [a["reference"] for a in found["applications"]] == ["A1", "A2", "A3"]
+    first = found["applications"][0]
+    assert (first["score"], first["rank"], first["funded"]) == (None, None, False)
+    assert first["group_scores"] == {"academic": None, "lived_experience": None}
+    assert found["groups"]["academic"]["agreement"] == {
+        "lived_experience": {"spearman": None, "kendall": None}}
+
+
+# The officer's ranking page ---------------------------------------------------------------
+
+class _Cells(HTMLParser):
+    """The text of every row of the ranking table, cell by cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def ranking_table(html: str) -> pd.DataFrame:
+    table = html[html.index('<table class="fp-table" id="ranking">'):]
+    parser = _Cells()
+    parser.feed(table[:table.index("</table>")])
+    header, *rows = parser.rows
+    return pd.DataFrame([row + [""] * (len(header) - len(row)) for row in rows], columns=header)
+
+def test_the_ranking_page_shows_the_worked_example(worked_round, officer):
+    response = officer.get(f"/rounds/{SLUG}/ranking")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<div class="fp-table-wrapper" tabindex="0" role="region"' in html
+    assert "Funding line: £90 of £100 budget" in html
+    table = ranking_table(html)
+    assert list(table["Reference"][:2]) == ["A3", "A2"]
+    rows = table[table["Reference"].isin(["A1", "A2", "A3"])].set_index("Reference")
+    assert rows.loc["A3", "Score"] == "87.5" and rows.loc["A2", "Score"] == "75.0"
+    assert rows.loc["A1", "Score"] == "43.8"  # 43.75 to 1 dp
+    assert rows.loc["A1", "Academic"] == "87.5" and rows.loc["A1", "Lived experience"] == "0.0"
+    assert list(rows["Funding"]) == ["Funded", "Funded", "Not funded"]
+    assert list(rows["Running total"]) == ["£40", "£90", "£90"]
+    assert table["Rank"].iloc[2] == "Funding line: £90 of £100 budget"  # drawn under A2
+
+
+def test_the_ranking_page_flags_ties_and_pages_by_fifty(app, officer, tmp_path):
+    applications = "reference,title,lay_summary,requested_amount,applicant_name,organisation," \
+                   "contact_email\n" + "".join(f"B{n},Project {n},x,1,A,O,a{n}@o.example\n"
+                                               for n in range(1, 61))
+    scores = "email,reference,stage,q,n,comment\n" + "".join(
+        f"aca1@panel.example,B{n},initial,3,3,\n" for n in range(1, 61))
+    import_bundle(None, worked_bundle(tmp_path / "b", **{
+        "applications.csv": applications, "scores.csv": scores,
+        "decisions.csv": "reference,outcome,rationale\n"}), system="tests")
+    db.session.commit()
+    first = officer.get(f"/rounds/{SLUG}/ranking").get_data(as_text=True)
+    second = officer.get(f"/rounds/{SLUG}/ranking?page=2").get_data(as_text=True)
+    first_table = ranking_table(first)
+    second_table = ranking_table(second)
+    # every score is 50: all tied, in string order B1, B10, B11… and 60 funded (budget 100)
+    assert list(first_table["Reference"][:3]) == ["B1", "B10", "B11"]
+    assert (first_table["Rank"] == [str(n) for n in range(1, 51)]).all()
+    assert len(second_table) == 11 and "Tie" in second
+    assert 'class="fp-pagination"' in first and "Funding line: £60 of £100 budget" in second
+
+
+def test_the_ranking_page_is_for_officers_only(worked_round, client):
+    response = client.get(f"/rounds/{SLUG}/ranking")
+    assert response.status_code in (302, 401, 403)
+
+
+def test_the_ranking_page_of_an_unknown_round_is_404(app, officer):
+    assert officer.get("/rounds/nope/ranking").status_code == 404
