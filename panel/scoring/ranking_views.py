@@ -35,17 +35,21 @@ class RankedApplication:
 @bp.get("/<slug>/ranking")
 @officer_round()
 def ranking(round_: Round):
-    rows, funded_total = ranked_applications(round_)
-    pages = max(ceil(len(rows) / PER_PAGE), 1)
+    table, funded_total, last_funded = ranked_table(round_)
+    pages = max(ceil(len(table) / PER_PAGE), 1)
     number = min(max(request.args.get("page", 1, type=int), 1), pages)
-    page = Page(rows[(number - 1) * PER_PAGE:number * PER_PAGE], number, pages, len(rows))
+    shown = table.iloc[(number - 1) * PER_PAGE:number * PER_PAGE]
+    groups = [g.key for g in round_.groups]
+    rows = [_row(ref, row, groups, ref == last_funded) for ref, row in shown.iterrows()]
+    page = Page(rows, number, pages, len(table))
     return render_template("scoring/ranking.html", round=round_, page=page,
                            funded_total=funded_total, groups=round_.groups)
 
 
-def ranked_applications(round_: Round) -> tuple[list[RankedApplication], float]:
-    """Every application in rank order (those with no score last, by reference) and
-    the total the score-based funding line spends."""
+def ranked_table(round_: Round) -> tuple[pd.DataFrame, float, str | None]:
+    """Every application in rank order (those with no score last, by reference), the
+    total the score-based funding line spends, and the last funded reference. Only the
+    page shown is turned into rows: a round can hold 20,000 applications."""
     frames = load_frames(round_)
     settings = round_rules(round_)
     result = rules.final_ranking(frames["applications"], frames["sheets"], frames["scores"],
@@ -57,9 +61,8 @@ def ranked_applications(round_: Round) -> tuple[list[RankedApplication], float]:
     unranked = table[table["rank"].isna()].sort_index()
     funded = ranked.index[ranked["funded"]]
     last = funded[-1] if len(funded) else None
-    rows = [_row(ref, row, settings.groups, ref == last)
-            for ref, row in pd.concat([ranked, unranked]).iterrows()]
-    return rows, float(sum(float(a) for a in ranked.loc[funded, "requested_amount"]))
+    total = float(sum(float(a) for a in ranked.loc[funded, "requested_amount"]))
+    return pd.concat([ranked, unranked]), total, last
 
 
 def _row(ref, row, groups: list[str], last_funded: bool) -> RankedApplication:

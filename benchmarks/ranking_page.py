@@ -1,0 +1,128 @@
+"""Time to render the first page of the officer's ranking page from a real database
+holding a large round: 20,000 applications, 2,000 panellists, 100,000 sheets over 6
+criteria (the round of benchmarks/ranking.py, written with bulk inserts).
+
+    .venv/bin/python benchmarks/ranking_page.py [--database-url URL]
+
+Default: a fresh SQLite file in a temp folder. Prints figures; never asserts."""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ranking import CRITERIA, GROUPS, make_round  # noqa: E402
+
+from panel import create_app  # noqa: E402
+from panel.accounts import services as accounts  # noqa: E402
+from panel.extensions import db, utcnow  # noqa: E402
+from panel.models import (  # noqa: E402
+    Application, Conflict, Criterion, CriterionScore, Group, PanelMember, Round, ScoreSheet, User,
+)
+
+SLUG = "benchmark-round"
+
+
+def build(seed: int) -> None:
+    frames = make_round(seed)
+    round_ = Round(slug=SLUG, title="Benchmark round", budget=2_000_000, phase="scoring")
+    round_.groups = [Group(key=k, label=k, weight=w, position=i)
+                     for i, (k, w) in enumerate(GROUPS.items())]
+    round_.criteria = [Criterion(key=k, name=k, weight=w, position=i)
+                       for i, (k, w) in enumerate(CRITERIA.items())]
+    db.session.add(round_)
+    db.session.flush()
+    groups = {g.key: g.id for g in round_.groups}
+    criteria = {c.key: c.id for c in round_.criteria}
+    now = utcnow()
+    apps = frames["applications"]
+    db.session.execute(sa.insert(Application), [
+        {"round_id": round_.id, "reference": r, "title": f"Project {r}", "lay_summary": "",
+         "requested_amount": int(a), "extra": {}, "created_at": now}
+        for r, a in zip(apps["reference"], apps["requested_amount"])])
+    app_ids = dict(db.session.execute(sa.select(Application.reference, Application.id)).all())
+    sheets = frames["sheets"]
+    member_group = sheets.drop_duplicates("member").set_index("member")["group"]
+    db.session.execute(sa.insert(User), [
+        {"email": f"p{m}@bench.example", "name": f"Panellist {m}", "active": True,
+         "session_version": 1, "created_at": now} for m in member_group.index])
+    user_ids = dict(db.session.execute(sa.select(User.email, User.id)).all())
+    db.session.execute(sa.insert(PanelMember), [
+        {"round_id": round_.id, "user_id": user_ids[f"p{m}@bench.example"],
+         "group_id": groups[g], "role": "panellist", "affiliations": [], "joined_at": now}
+        for m, g in member_group.items()])
+    member_ids = {int(e.split("@")[0][1:]): i for e, i in db.session.execute(
+        sa.select(User.email, PanelMember.id).join(PanelMember.user))}
+    db.session.execute(sa.insert(ScoreSheet), [
+        {"id": int(s) + 1, "member_id": member_ids[int(m)], "application_id": app_ids[r],
+         "stage": "initial" if v == 0 else "revised", "revision": int(v), "status": st,
+         "comment": "", "reason": "", "version": 1, "created_at": now, "updated_at": now,
+         "submitted_at": now if st == "submitted" else None}
+        for s, m, r, v, st in zip(sheets["sheet"], sheets["member"], sheets["reference"],
+                                  sheets["revision"], sheets["status"])])
+    scores = frames["scores"]
+    db.session.execute(sa.insert(CriterionScore), [
+        {"sheet_id": int(s) + 1, "criterion_id": criteria[c],
+         "value": None if v != v else int(v)}
+        for s, c, v in zip(scores["sheet"], scores["criterion"], scores["value"])])
+    conflicts = frames["conflicts"]
+    db.session.execute(sa.insert(Conflict), [
+        {"member_id": member_ids[int(m)], "application_id": app_ids[r], "kind": "other",
+         "details": "", "level": "step_out", "source": "officer", "status": "confirmed",
+         "review_reason": "", "created_at": now}
+        for m, r in zip(conflicts["member"], conflicts["reference"])])
+    accounts.create_account(None, email="officer@bench.example", name="Officer",
+                            roles={"officer"}, password="benchmark password", system="bench")
+    db.session.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
+        app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade()
+            started = time.perf_counter()
+            build(args.seed)
+            print(f"built the round in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})")
+            from panel.rounds.queries import round_by_slug
+            from panel.scoring import rules
+            from panel.scoring.report import load_frames, round_rules
+
+            round_ = round_by_slug(SLUG)
+            started = time.perf_counter()
+            frames = load_frames(round_)
+            loaded = time.perf_counter()
+            rules.final_ranking(frames["applications"], frames["sheets"], frames["scores"],
+                                frames["conflicts"], round_rules(round_))
+            print(f"of which: loading the round {loaded - started:.2f} s, "
+                  f"the ranking {time.perf_counter() - loaded:.2f} s")
+        client = app.test_client()
+        page = client.get("/sign-in/staff").get_data(as_text=True)
+        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        client.post("/sign-in/staff", data={"csrf_token": token, "email": "officer@bench.example",
+                                            "password": "benchmark password"})
+        for attempt in (1, 2, 3):
+            started = time.perf_counter()
+            response = client.get(f"/rounds/{SLUG}/ranking")
+            took = time.perf_counter() - started
+            print(f"ranking page 1, request {attempt}: {took:.2f} s, status {response.status_code}, "
+                  f"{len(response.data) / 1024:.0f} KB")
+        print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
