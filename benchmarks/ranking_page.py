@@ -104,9 +104,9 @@ def main() -> None:
 
             round_ = round_by_slug(SLUG)
             started = time.perf_counter()
-            frames = load_frames(round_)
+            frames = load_frames(round_, criteria=False)
             loaded = time.perf_counter()
-            rules.final_ranking(frames["applications"], frames["sheets"], frames["scores"],
+            rules.final_ranking(frames["applications"], frames["sheets"], frames["sums"],
                                 frames["conflicts"], round_rules(round_))
             print(f"of which: loading the round {loaded - started:.2f} s, "
                   f"the ranking {time.perf_counter() - loaded:.2f} s")

@@ -295,3 +295,21 @@ def test_fund_decision_over_budget_warns():
     assert [o["reference"] for o in result.overrides] == ["A1"]
     assert result.decisions["final_funded"].to_dict() == {"A1": True, "A2": True, "A3": True}
     assert len(result.warnings) == 1 and "£150.00" in result.warnings[0]
+
+
+def test_sheet_scores_from_database_sums_equal_those_from_each_criterion():
+    """The ranking page and the report let the database sum each sheet; the result is
+    the same S as summing criterion by criterion (DESIGN.md §3)."""
+    from panel.scoring import rules as r
+
+    settings = r.Rules(scale_min=1, scale_max=5, budget=100, funding_rule="strict",
+                       weighting="equal_groups", group_weights={"a": 1.0},
+                       criterion_weights={"q": 3.0, "n": 1.0})
+    per_criterion = pd.DataFrame({"sheet": [1, 1, 2, 2, 3, 3],
+                                  "criterion": ["q", "n", "q", "n", "q", "n"],
+                                  "value": [5, 1, 4, None, None, None]})
+    # Σ w (s − min) and Σ w over the scored criteria, as the SQL in report.py makes them.
+    sums = pd.DataFrame({"sheet": [1, 2], "points": [3 * 4 + 1 * 0, 3 * 3], "weight": [4, 3]})
+    from_criteria = r.sheet_scores(per_criterion, settings)
+    from_sums = r.sheet_scores(sums, settings)
+    assert from_criteria.to_dict() == from_sums.to_dict() == {1: 75.0, 2: 75.0}

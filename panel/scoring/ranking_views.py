@@ -50,9 +50,9 @@ def ranked_table(round_: Round) -> tuple[pd.DataFrame, float, str | None]:
     """Every application in rank order (those with no score last, by reference), the
     total the score-based funding line spends, and the last funded reference. Only the
     page shown is turned into rows: a round can hold 20,000 applications."""
-    frames = load_frames(round_)
+    frames = load_frames(round_, criteria=False)
     settings = round_rules(round_)
-    result = rules.final_ranking(frames["applications"], frames["sheets"], frames["scores"],
+    result = rules.final_ranking(frames["applications"], frames["sheets"], frames["sums"],
                                  frames["conflicts"], settings)
     table = result.table.join(result.group_scores)
     about = frames["applications"].set_index("reference")

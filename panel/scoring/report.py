@@ -8,7 +8,7 @@ import math
 from typing import IO, Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from panel.conflicts.models import Conflict
 from panel.conflicts.rules import stepping_out
@@ -31,9 +31,11 @@ def round_rules(round_: Round) -> rules.Rules:
         criterion_weights={c.key: c.weight for c in round_.criteria})
 
 
-def load_frames(round_: Round) -> dict[str, pd.DataFrame]:
-    """The frames :func:`rules.calculate` takes, one query each. Only the conflicts that
-    take a member off an application are loaded (:func:`stepping_out`)."""
+def load_frames(round_: Round, *, criteria: bool = True) -> dict[str, pd.DataFrame]:
+    """The frames :func:`rules.calculate` takes, one query each. Sheet scores come from
+    per-sheet sums made by the database (``sums``); each criterion's value (``scores``,
+    six times as many rows) is loaded only with ``criteria``, for the per-criterion gaps.
+    Only the conflicts that take a member off an application are loaded."""
     frames = {
         "applications": _frame(select(Application.reference, Application.title,
                                       Application.requested_amount)
@@ -49,7 +51,14 @@ def load_frames(round_: Round) -> dict[str, pd.DataFrame]:
         "scores": _frame(select(CriterionScore.sheet_id.label("sheet"),
                                 Criterion.key.label("criterion"), CriterionScore.value)
                          .join(Criterion, CriterionScore.criterion_id == Criterion.id)
-                         .where(Criterion.round_id == round_.id)),
+                         .where(Criterion.round_id == round_.id)) if criteria else None,
+        "sums": _frame(select(
+            CriterionScore.sheet_id.label("sheet"),
+            func.sum(Criterion.weight * (CriterionScore.value - round_.scale_min)).label("points"),
+            func.sum(Criterion.weight).label("weight"))
+            .join(Criterion, CriterionScore.criterion_id == Criterion.id)
+            .where(Criterion.round_id == round_.id, CriterionScore.value.is_not(None))
+            .group_by(CriterionScore.sheet_id)),
         "conflicts": _frame(
             select(Conflict.member_id.label("member"), Application.reference, Conflict.level,
                    Conflict.status)
@@ -71,7 +80,8 @@ def _frame(statement) -> pd.DataFrame:
 def calculate(round_: Round) -> rules.RoundResult:
     frames = load_frames(round_)
     return rules.calculate(frames["applications"], frames["sheets"], frames["scores"],
-                           frames["conflicts"], frames["decisions"], round_rules(round_))
+                           frames["conflicts"], frames["decisions"], round_rules(round_),
+                           sums=frames["sums"])
 
 
 # The report dict ------------------------------------------------------------------------------

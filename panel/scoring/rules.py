@@ -80,7 +80,16 @@ class RoundResult:
 
 def sheet_scores(scores: pd.DataFrame, rules: Rules) -> pd.Series:
     """S (0–100) of every sheet over the criteria it scored, indexed by sheet id; a
-    sheet that scored nothing has no score."""
+    sheet that scored nothing has no score.
+
+    ``scores`` is one row per criterion (sheet, criterion, value), or one row per sheet
+    already summed by the database (sheet, points = Σ w_c (s_c − min), weight = Σ w_c
+    over the scored criteria), which saves loading every criterion of a large round."""
+    span = rules.scale_max - rules.scale_min
+    if {"points", "weight"} <= set(scores.columns):
+        sums = scores.set_index("sheet")[["points", "weight"]].astype(float)
+        sums = sums[sums["weight"] > 0]
+        return (100 * sums["points"] / (span * sums["weight"])).rename("score")
     weights = pd.Series(dict(rules.criterion_weights), dtype=float)
     weight = scores["criterion"].map(weights)
     value = pd.to_numeric(scores["value"], errors="coerce")
@@ -91,7 +100,6 @@ def sheet_scores(scores: pd.DataFrame, rules: Rules) -> pd.Series:
         "weight": weight[scored],
     })
     sums = parts.groupby("sheet", sort=False)[["points", "weight"]].sum()
-    span = rules.scale_max - rules.scale_min
     return (100 * sums["points"] / (span * sums["weight"])).rename("score")
 
 
@@ -229,10 +237,13 @@ def final_ranking(applications: pd.DataFrame, sheets: pd.DataFrame, scores: pd.D
 
 def calculate(applications: pd.DataFrame, sheets: pd.DataFrame, scores: pd.DataFrame,
               conflicts: pd.DataFrame | None, decisions: pd.DataFrame | None,
-              rules: Rules) -> RoundResult:
+              rules: Rules, sums: pd.DataFrame | None = None) -> RoundResult:
     """Every figure of DESIGN.md §3: final and initial rankings, the ranking without
-    each group, community voice, and the chair's decisions against the budget."""
-    scored = scored_sheets(sheets, scores, rules)
+    each group, community voice, and the chair's decisions against the budget.
+    ``sums`` (per-sheet sums, see :func:`sheet_scores`) give the sheet scores when the
+    caller has them, so that the report and the ranking page compute S the same way;
+    ``scores`` (per criterion) are still needed for the per-criterion gaps."""
+    scored = scored_sheets(sheets, sums if sums is not None else scores, rules)
     final_sheets = counting_sheets(scored, conflicts, "final")
     initial_sheets = counting_sheets(scored, conflicts, "initial")
     final = ranking(final_sheets, applications, rules)
