@@ -6,12 +6,15 @@ free port, with durability switched off (it is thrown away afterwards anyway).
 """
 from __future__ import annotations
 
+import atexit
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -72,8 +75,27 @@ class PgCluster:
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-o", options,
                   "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
         self.started = True
+        self._stop_on_exit()
         self._wait()
         return self
+
+    def _stop_on_exit(self) -> None:
+        """Stop the cluster however the test run ends: normally, on failure (the
+        fixture's finaliser), at interpreter exit, or when CI sends SIGTERM or SIGHUP."""
+        atexit.register(self.stop)
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            previous = signal.getsignal(signum)
+
+            def handler(number, frame, previous=previous):
+                self.stop()
+                if callable(previous):
+                    previous(number, frame)
+                else:
+                    raise SystemExit(128 + number)
+
+            signal.signal(signum, handler)
 
     def _wait(self) -> None:
         deadline = time.monotonic() + 30
