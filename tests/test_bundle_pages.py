@@ -73,7 +73,7 @@ def test_a_bad_bundle_lists_every_problem_and_creates_nothing(app, officer, tmp_
     before = _counts()
     response = _upload(officer, _zip(folder))
     html = response.get_data(as_text=True)
-    assert "The bundle has 2 problems." in html
+    assert "The file has 2 problems. Fix them and upload it again. Nothing has been created." in html
     assert "applications.csv, row 2, column requested_amount" in html
     assert "panellists.csv, row 6, column group" in html
     assert _counts() == before
