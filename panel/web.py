@@ -35,6 +35,7 @@ def nav_items() -> list[tuple[str, str, str]]:
     items = []
     if current_user.memberships:
         items.append(("My rounds", "home.my_rounds"))
+        items.append(("My connections", "profile.connections"))
     if current_user.has_role("officer"):
         items.append(("Rounds", "rounds.index"))
     if current_user.has_role("auditor"):

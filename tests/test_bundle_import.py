@@ -117,6 +117,9 @@ def test_conflicts_scores_and_decisions_are_stored_as_the_file_says(app, tmp_pat
             for c in conflicts] == [
         ("amira@panel.example", "CA-004", "uses_services", "declared", "imported", "confirmed"),
         ("dave@panel.example", "CA-004", "work_or_volunteer", "step_out", "imported", "confirmed"),
+        # Import then matches connections: Dr Mensah's "brightwork arts" is close to
+        # CA-003's organisation (Dave's match on CA-004 is already a conflict).
+        ("dr.mensah@panel.example", "CA-003", "other", "step_out", "suggested", "pending"),
     ]
     sheets = db.session.scalars(sa.select(ScoreSheet).order_by(ScoreSheet.id)).all()
     assert [(s.member.user.email, s.stage, s.revision, s.status, s.comment) for s in sheets] == [

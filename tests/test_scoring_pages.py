@@ -77,10 +77,11 @@ def test_yes_asks_the_kind_then_steps_the_member_out_kindly(amira):
     page = text(amira.get(f"{BASE}/connection/kind"))
     assert "I use their services" in page
     assert "Choose the kind of connection" in text(submit(amira, f"{BASE}/connection/kind", {}))
-    submit(amira, f"{BASE}/connection/kind", {"kind": "family_or_friend", "note": "My cousin"})
+    declared = submit(amira, f"{BASE}/connection/kind",
+                      {"kind": "family_or_friend", "note": "My cousin"})
     conflict = db.session.scalars(select(Conflict)).one()
     assert (conflict.level, conflict.status, conflict.details) == ("step_out", "pending", "My cousin")
-    page = text(amira.get(BASE))
+    page = text(amira.get(declared.headers["Location"]))
     assert "You will not score this one" in page and "Thank you for telling us" in page
     assert amira.get(f"{BASE}/application").headers["Location"].endswith(BASE)
     response = amira.post(f"{BASE}/save", json={"version": 0, "scores": {"q": "3"}},

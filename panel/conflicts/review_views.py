@@ -1,6 +1,160 @@
-"""(placeholder: the officer's conflict review, issue 5)"""
+"""The officer's review of conflicts of interest (DESIGN.md §5): the queue of declared
+and suggested conflicts with confirm, dismiss and change of level; adding a conflict; the
+matrix of members and applications; the CSV export. Handlers are thin: load, validate,
+call a service, commit once, redirect with a confirmation."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from panel.conflicts import queries, services
+from panel.conflicts.review_forms import (
+    KIND_WORDS, LEVEL_HINTS, LEVEL_WORDS, SOURCE_WORDS, STATUS_WORDS, ActionForm,
+    AddConflictForm, DismissForm, LevelForm, MatrixFilterForm,
+)
+from panel.conflicts.services import OPEN_PHASES, ConflictError
+from panel.extensions import db
+from panel.rounds.access import officer_round
+from panel.rounds.models import Application, PanelMember
 
 bp = Blueprint("conflict_review", __name__, url_prefix="/rounds")
+PER_PAGE = 50
+WORDS = {"kinds": KIND_WORDS, "levels": LEVEL_WORDS, "sources": SOURCE_WORDS,
+         "statuses": STATUS_WORDS}
+
+
+@bp.get("/<slug>/conflicts")
+@officer_round()
+def queue(round_):
+    return render_template(
+        "conflicts/review/queue.html", round=round_, words=WORDS, action_form=ActionForm(),
+        page=queries.review_queue(round_, _page(), PER_PAGE),
+        pending=queries.pending_count(round_), editable=round_.phase in OPEN_PHASES)
+
+
+@bp.post("/<slug>/conflicts/<int:conflict_id>/confirm")
+@officer_round(*OPEN_PHASES)
+def confirm(round_, conflict_id: int):
+    conflict = _conflict(round_, conflict_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _done(round_, lambda: services.confirm(current_user, conflict),
+                 f"Conflict confirmed: {_pair(conflict)}.")
+
+
+@bp.route("/<slug>/conflicts/<int:conflict_id>/dismiss", methods=["GET", "POST"])
+@officer_round(*OPEN_PHASES)
+def dismiss(round_, conflict_id: int):
+    conflict = _conflict(round_, conflict_id)
+    form = DismissForm()
+    if form.validate_on_submit():
+        try:
+            services.dismiss(current_user, conflict, form.reason.data)
+        except ConflictError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Conflict dismissed: {_pair(conflict)}.", "success")
+            return redirect(url_for(".queue", slug=round_.slug))
+    return render_template("conflicts/review/dismiss.html", round=round_, form=form,
+                           conflict=conflict, words=WORDS)
+
+
+@bp.post("/<slug>/conflicts/<int:conflict_id>/level")
+@officer_round(*OPEN_PHASES)
+def level(round_, conflict_id: int):
+    conflict = _conflict(round_, conflict_id)
+    form = LevelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _done(round_, lambda: services.change_level(current_user, conflict, form.level.data),
+                 f"{_pair(conflict)} is now: {LEVEL_WORDS.get(form.level.data, '')}.")
+
+
+@bp.route("/<slug>/conflicts/new", methods=["GET", "POST"])
+@officer_round(*OPEN_PHASES)
+def add(round_):
+    form = AddConflictForm()
+    members = queries.members(round_)
+    form.member.choices = [SelectChoice(m.id, f"{m.name} ({m.group_label})") for m in members]
+    if form.validate_on_submit():
+        application = db.session.scalar(select(Application).where(
+            Application.round_id == round_.id, Application.reference == form.reference.data))
+        member = db.session.get(PanelMember, form.member.data)
+        if application is None:
+            form.reference.errors.append(f"There is no application {form.reference.data} "
+                                         "in this round")
+        else:
+            try:
+                services.add_conflict(current_user, round_, member, application,
+                                      form.kind.data, form.note.data, form.level.data)
+            except ConflictError as error:
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(f"Conflict added: {member.user.name} on {application.reference}.",
+                      "success")
+                return redirect(url_for(".queue", slug=round_.slug))
+    return render_template("conflicts/review/add.html", round=round_, form=form,
+                           level_hints=LEVEL_HINTS)
+
+
+@bp.get("/<slug>/conflicts/matrix")
+@officer_round()
+def matrix(round_):
+    form = MatrixFilterForm(request.args)
+    form.member.choices = [SelectChoice("", "Any member"), *(
+        SelectChoice(m.id, m.name) for m in queries.members(round_))]
+    form.group.choices = [SelectChoice("", "Any group"),
+                          *(SelectChoice(g.key, g.label) for g in round_.groups)]
+    filters = _filters(form)
+    return render_template(
+        "conflicts/review/matrix.html", round=round_, form=form, words=WORDS,
+        page=queries.matrix(round_, filters, _page(), PER_PAGE),
+        summaries=queries.member_summaries(round_, filters))
+
+
+@bp.get("/<slug>/conflicts.csv")
+@officer_round()
+def export(round_):
+    data = services.export_csv(current_user, round_)
+    db.session.commit()  # the export is on the decision trail
+    return Response(data, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{round_.slug}-conflicts.csv"'})
+
+
+def _conflict(round_, conflict_id: int):
+    return queries.conflict_in(round_, conflict_id) or abort(404)
+
+
+def _done(round_, change, message: str):
+    """Post/redirect/get for the one-button actions of the queue."""
+    try:
+        change()
+    except ConflictError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for(".queue", slug=round_.slug, page=request.args.get("page")))
+
+
+def _pair(conflict) -> str:
+    return f"{conflict.member.user.name} on {conflict.application.reference}"
+
+
+def _filters(form: MatrixFilterForm) -> queries.Filters:
+    """Unknown values in the address are ignored rather than refused."""
+    def chosen(field):
+        return field.data if any(c.value == field.data for c in field.choices) else None
+
+    return queries.Filters(member=chosen(form.member), group=chosen(form.group) or "",
+                           search=(form.q.data or "")[:100], status=chosen(form.status) or "",
+                           level=chosen(form.level) or "")
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from panel.accounts import services as accounts
+from panel.conflicts import suggestions
 from panel.rounds import services as rounds
 from panel.rounds.queries import round_by_slug
 
@@ -61,6 +62,7 @@ def seed(staff_password: str) -> bool:
                           affiliations=[a.strip() for a in row["affiliations"].split(";")
                                         if a.strip()],
                           system=SYSTEM)
+    suggestions.refresh_for_round(round_)
     rounds.assign_everyone(None, round_, system=SYSTEM)
     rounds.change_phase(None, round_, "scoring", system=SYSTEM)
     return True

@@ -12,6 +12,7 @@ bp = Blueprint("home", __name__)
 
 AREA_DESCRIPTIONS = {
     "home.my_rounds": "Score the applications you have been asked to review.",
+    "profile.connections": "Tell us which groups and people you are close to.",
     "rounds.index": "Set up rounds, import applications and panellists, and follow progress.",
     "audit.index": "Read the decision trail and check that nothing was changed afterwards.",
     "admin.people": "Invite people and give or remove staff roles.",
@@ -23,8 +24,10 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in"))
     areas = nav_items()
-    if len(areas) == 1:
-        return redirect(areas[0][2])
+    # A panellist's connections page sits beside their rounds; it is not a second job.
+    main_areas = [area for area in areas if area[1] != "profile.connections"]
+    if len(main_areas) == 1:
+        return redirect(main_areas[0][2])
     return render_template("home/index.html", areas=areas, descriptions=AREA_DESCRIPTIONS)
 
 

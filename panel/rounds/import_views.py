@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from panel.accounts.models import User
+from panel.conflicts import suggestions
 from panel.extensions import db
 from panel.rounds import bundle, uploads
 from panel.rounds.access import officer_round
@@ -90,6 +91,7 @@ def _confirm(round_: Round, kind: str):
     else:
         added = bundle.add_panellists(current_user, round_, rows, invite=True)
         message = f"{len(added)} people added to the panel. New accounts have been invited by email."
+    suggestions.refresh_for_round(round_)  # match connections against the new rows
     db.session.commit()
     uploads.discard(pending.token)
     flash(message, "success")

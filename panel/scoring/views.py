@@ -110,6 +110,8 @@ def connection_kind(assignment: Assignment):
     if form.validate_on_submit():
         services.declare_connection(current_user, assignment, form.kind.data, form.note.data)
         db.session.commit()
+        flash("Thank you for telling us about your connection. It helps keep the panel fair.",
+              "success")
         return redirect(_url("scoring.overview", assignment))
     return render_template("scoring/connection_kind.html", form=form,
                            **_page(assignment, blind=False))

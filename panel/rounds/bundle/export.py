@@ -76,9 +76,15 @@ def round_counts(round_: Round) -> dict[str, int]:
     members = db.session.scalar(select(func.count()).select_from(PanelMember)
                                 .where(PanelMember.round_id == round_.id)) or 0
     return {"applications": len(round_.applications), "panellists": members,
-            "conflicts": count(Conflict, Conflict.status != "dismissed"),
+            "conflicts": count(Conflict, _exported_conflict()),
             "sheets": count(ScoreSheet, ScoreSheet.status == "submitted"),
             "decisions": count(Decision)}
+
+
+def _exported_conflict():
+    """Conflicts a bundle carries: not dismissed, and not an unreviewed suggestion."""
+    return (Conflict.status != "dismissed") & ~(
+        (Conflict.source == "suggested") & (Conflict.status == "pending"))
 
 
 def _record_export(round_: Round, files: dict[str, bytes], actor: User | None,
@@ -201,11 +207,12 @@ def _panellists(round_: Round) -> tuple[list[str], list[list[Any]]]:
 
 
 def _conflicts(round_: Round) -> tuple[list[str], list[list[Any]]]:
-    # A dismissed conflict is on the record but no longer a conflict; it would come
-    # back confirmed if exported.
+    # A dismissed conflict is on the record but no longer a conflict, and a suggestion
+    # from name matching is not one until an officer confirms it: either would come
+    # back confirmed if exported (the importing round re-runs matching itself).
     conflicts = db.session.scalars(
         select(Conflict).join(Application).where(Application.round_id == round_.id,
-                                                 Conflict.status != "dismissed")).all()
+                                                 _exported_conflict())).all()
     rows = sorted([c.member.user.email, c.application.reference, c.kind, c.details, c.level]
                   for c in conflicts)
     return ["email", "reference", "kind", "details", "level"], rows

@@ -8,6 +8,7 @@ from typing import Any
 from panel.accounts import services as accounts
 from panel.accounts.models import User
 from panel.audit.services import record
+from panel.conflicts import suggestions
 from panel.conflicts.models import Conflict
 from panel.extensions import db, utcnow
 from panel.moderation.models import Decision
@@ -66,6 +67,7 @@ def import_bundle(actor: User | None, path: Path, *, invite: bool = False,
     applications = add_applications(actor, round_, bundle.applications, system=system)
     members = add_panellists(actor, round_, bundle.panellists, invite=invite, system=system)
     _History(actor, round_, applications, members, system).write(bundle)
+    suggestions.refresh_for_round(round_)
     record("round.imported", actor=actor, target=round_, system=system,
            after={"files": sorted(files), **_counts(bundle)})
     return round_

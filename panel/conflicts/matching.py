@@ -1,0 +1,289 @@
+"""Matching a panellist's connections against an application's hidden identifying fields
+(DESIGN.md §5). Pure functions: no Flask, no database, so they are easy to test.
+
+A connection is free text typed by the panellist: an organisation ("Eastgate Food Club"),
+a person ("Dr Helen Marsh"), an initialism ("NHFC"), a web or e-mail domain
+("eastgatefoodclub.example", "jo@eastgatefoodclub.example") or a phone number. Names are
+compared after :func:`normalise_name` takes away what people write differently (case,
+accents, punctuation, "&", a leading "The", "Friends of", legal words like CIC or Ltd,
+common abbreviations). A match names the field it matched and why; both are for
+officers only, never for the panellist.
+
+The rules lean towards precision: a suggestion the officer has to dismiss costs a minute,
+but generic words ("community", "health", "centre") alone, a place name alone, or a
+webmail domain must never raise one.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+PERSON_FIELDS = frozenset({"applicant_name"})
+EMAIL_FIELDS = frozenset({"contact_email"})
+
+ABBREVIATIONS = {
+    "st": "saint", "assoc": "association", "assn": "association", "dept": "department",
+    "univ": "university", "uni": "university", "ctr": "centre", "cntr": "centre",
+    "center": "centre", "ltd": "limited", "co": "company", "grp": "group", "intl": "international",
+    "natl": "national", "soc": "society", "mt": "mount", "rd": "road", "hosp": "hospital",
+}
+# Words an organisation's name may end with, or drop, without being another organisation.
+LEGAL_WORDS = frozenset({
+    "trust", "cic", "limited", "llp", "plc", "inc", "charity", "charitable", "association",
+    "society", "foundation", "project", "group", "company", "cio", "partnership",
+    "incorporated",
+})
+COMMUNITY_INTEREST_COMPANY = ("community", "interest", "company")
+STOPWORDS = frozenset({"the", "of", "and", "for", "in", "at", "on", "a", "an", "to", "with"})
+# Words too common to identify anyone on their own (places are handled by requiring two).
+GENERIC_WORDS = frozenset({
+    "community", "communities", "health", "healthcare", "centre", "centres", "church", "school",
+    "college", "university", "department", "council", "service", "services", "support",
+    "network", "project", "projects", "group", "groups", "club", "clubs", "arts", "art",
+    "local", "care", "carers", "people", "youth", "society", "association", "foundation",
+    "trust", "charity", "friends", "new", "north", "south", "east", "west", "northern",
+    "southern", "eastern", "western", "city", "town", "village", "hall", "house", "home",
+    "public", "social", "national", "international", "institute", "unit", "hospital",
+    "hospitals", "nhs", "food", "family", "families", "advice", "action", "voluntary",
+    "volunteers", "volunteer", "sciences", "science", "studies", "school", "faculty", "saint",
+    "limited", "cic", "company", "team", "forum", "hub", "space", "place", "together",
+    "common", "open", "free", "green", "united", "wellbeing", "mental", "research", "learning",
+    "education", "sport", "sports", "music", "womens", "mens", "children", "childrens",
+    "older", "young", "programme", "partnership", "alliance", "collective",
+})
+TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame",
+                    "rev", "revd", "reverend", "cllr", "councillor", "lady", "lord"})
+WEBMAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com",
+    "live.co.uk", "msn.com", "btinternet.com", "btopenworld.com", "icloud.com", "me.com",
+    "mac.com", "aol.com", "aol.co.uk", "protonmail.com", "proton.me", "pm.me", "sky.com",
+    "virginmedia.com", "ntlworld.com", "talktalk.net", "tiscali.co.uk", "mail.com",
+    "gmx.com", "gmx.co.uk", "zoho.com", "fastmail.com", "ymail.com", "rocketmail.com",
+})
+WEBMAIL_PROVIDERS = frozenset({"yahoo", "hotmail", "outlook", "live", "gmx", "aol"})
+_DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)/?$")
+_EMAIL = re.compile(r"^[^@\s]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)$")
+_PHONE_CHARS = re.compile(r"^[+\d\s().-]+$")
+
+
+@dataclass(frozen=True)
+class Match:
+    """``affiliation`` (as typed) matched identifying ``field``; ``reason`` says how."""
+
+    affiliation: str
+    field: str
+    reason: str
+
+
+# ---------------------------------------------------------------------------- names
+
+def _ascii_lower(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    """Lower-case ASCII words, "&" read as "and", apostrophes dropped ("Mary's" → marys),
+    abbreviations written out ("St" → saint)."""
+    text = _ascii_lower(text).replace("&", " and ").replace("+", " and ")
+    text = re.sub(r"['’`]", "", text)
+    tokens = re.findall(r"[a-z0-9]+", text)
+    return [ABBREVIATIONS.get(token, token) for token in tokens]
+
+
+def _strip_legal(tokens: list[str]) -> list[str]:
+    tokens = list(tokens)
+    if tokens[:1] == ["the"]:
+        tokens = tokens[1:]
+    if tokens[:2] == ["friends", "of"] and len(tokens) > 2:
+        tokens = tokens[2:]
+    if tokens[:1] == ["the"]:
+        tokens = tokens[1:]
+    while len(tokens) > 1:
+        if tuple(tokens[-3:]) == COMMUNITY_INTEREST_COMPANY and len(tokens) > 3:
+            tokens = tokens[:-3]
+        elif tokens[-1] in LEGAL_WORDS:
+            tokens = tokens[:-1]
+        else:
+            break
+    return tokens
+
+
+def normalise_name(text: str) -> str:
+    """The comparable form of an organisation's name:
+    ``"The Friends of St Mary's Church Trust"`` → ``"saint marys church"``."""
+    return " ".join(_strip_legal(words(text)))
+
+
+def stem(word: str) -> str:
+    """A plural read as its singular ("allotments", "patients"); "ss" stays ("access")."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def core_words(text: str) -> frozenset[str]:
+    """The words that name the organisation, singular and in any order ("University of
+    Westmoor" and "Westmoor University" have the same)."""
+    return frozenset(stem(t) for t in _strip_legal(words(text)) if t not in STOPWORDS)
+
+
+_GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS | LEGAL_WORDS | STOPWORDS)
+
+
+def significant(tokens: Iterable[str]) -> set[str]:
+    """Words that can tell one organisation from another."""
+    return {t for t in tokens if len(t) >= 2 and stem(t) not in _GENERIC_STEMS}
+
+
+def initials(text: str) -> set[str]:
+    """Initialisms the name is likely to be known by: of its core words, and of every
+    word but "of/the/and" ("Northfield Health Food Club CIC" → nhfc, nhfcc)."""
+    everything = [t for t in words(text) if t not in STOPWORDS]
+    core = [t for t in _strip_legal(words(text)) if t not in STOPWORDS]
+    return {"".join(t[0] for t in tokens) for tokens in (everything, core) if len(tokens) >= 3}
+
+
+def _looks_like_initialism(text: str) -> str | None:
+    stripped = re.sub(r"[.\s]", "", text.strip())
+    if not stripped.isalpha() or not 3 <= len(stripped) <= 6:
+        return None
+    # "NHFC" or "N.H.F.C." as typed; lower-case words of up to 4 letters are read as
+    # initialisms too ("nhfc"), longer lower-case words are ordinary words ("bloom").
+    if stripped.isupper() or "." in text or len(stripped) <= 4:
+        return stripped.lower()
+    return None
+
+
+def _name_match(affiliation: str, value: str) -> str | None:
+    """Why organisation name ``affiliation`` matches ``value``, or None."""
+    ours, theirs = core_words(affiliation), core_words(value)
+    if not ours or not theirs:
+        return None
+    if ours == theirs:
+        if significant(ours):
+            return "same name, once common words are ignored"
+        return None  # "Community Centre" names no one in particular
+    ours_sig, theirs_sig = significant(ours), significant(theirs)
+    if len(ours_sig) >= 2 and ours <= theirs:
+        return "the connection's name is part of this name"
+    if len(theirs_sig) >= 2 and theirs <= ours:
+        return "this name is part of the connection"
+    acronym = _looks_like_initialism(affiliation)
+    if acronym and acronym in initials(value):
+        return "initials of this name"
+    acronym = _looks_like_initialism(value)
+    if acronym and acronym in initials(affiliation):
+        return "initials of the connection's name"
+    return None
+
+
+def _parts(value: str) -> list[str]:
+    """An organisation field may name several bodies: "Department of Public Health,
+    University of Westmoor"."""
+    pieces = [p.strip() for p in re.split(r"[,;/]| - | – ", value) if p.strip()]
+    return [value] + pieces if len(pieces) > 1 else [value]
+
+
+# ---------------------------------------------------------------------------- people
+
+def person_words(text: str) -> list[str]:
+    """A person's name without titles: "Dr Helen J. Marsh" → [helen, j, marsh]."""
+    return [t for t in words(text) if t not in TITLES]
+
+
+def _person_match(affiliation: str, value: str) -> str | None:
+    ours, theirs = person_words(affiliation), person_words(value)
+    if len(ours) < 2 or len(theirs) < 2 or len(ours) > 4 or any(t.isdigit() for t in ours):
+        return None
+    if ours[-1] != theirs[-1] or len(ours[-1]) < 2:
+        return None
+    if ours[0] == theirs[0] and len(ours[0]) >= 2:
+        return "same first and last name"
+    if len(ours[0]) == 1 and theirs[0].startswith(ours[0]):
+        return "same initial and last name"
+    return None
+
+
+# ---------------------------------------------------------------------------- e-mail
+
+def is_webmail(domain: str) -> bool:
+    domain = domain.lower()
+    return domain in WEBMAIL_DOMAINS or domain.split(".")[0] in WEBMAIL_PROVIDERS
+
+
+def domain_of(text: str) -> str | None:
+    """The domain of an e-mail address, web address or bare domain; None otherwise."""
+    text = text.strip().lower()
+    found = _EMAIL.match(text) or _DOMAIN.match(text)
+    return found.group(1) if found else None
+
+
+def _same_domain(ours: str, theirs: str) -> bool:
+    return ours == theirs or theirs.endswith("." + ours) or ours.endswith("." + theirs)
+
+
+def _email_match(affiliation: str, email: str) -> str | None:
+    email = email.strip().lower()
+    theirs = domain_of(email) if "@" in email else None
+    if theirs is None:
+        return None
+    if affiliation.strip().lower() == email:
+        return "same e-mail address"
+    ours = domain_of(affiliation)
+    if ours is not None:
+        if not is_webmail(ours) and not is_webmail(theirs) and _same_domain(ours, theirs):
+            return "same e-mail domain"
+        return None
+    # "Eastgate Food Club" and jo@eastgatefoodclub.example
+    label = theirs.removeprefix("www.").split(".")[0].replace("-", "")
+    squashed = {"".join(words(affiliation)), "".join(_strip_legal(words(affiliation)))}
+    if not is_webmail(theirs) and len(label) >= 8 and label in squashed:
+        return "the connection's name is this e-mail domain"
+    return None
+
+
+# ---------------------------------------------------------------------------- phones
+
+def _digits(text: str) -> str | None:
+    if not _PHONE_CHARS.match(text.strip()):
+        return None
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits if len(digits) >= 7 else None
+
+
+# ---------------------------------------------------------------------------- entry
+
+def match_value(affiliation: str, field: str, value: str) -> str | None:
+    """Why ``affiliation`` matches one identifying field's ``value``, or None."""
+    affiliation, value = affiliation.strip(), str(value or "").strip()
+    if not affiliation or not value:
+        return None
+    if field in EMAIL_FIELDS or "@" in value:
+        return _email_match(affiliation, value)
+    phone = _digits(value)
+    if phone is not None:
+        return "same phone number" if _digits(affiliation) == phone else None
+    if field in PERSON_FIELDS:
+        return _person_match(affiliation, value)
+    for part in _parts(value):
+        reason = _name_match(affiliation, part)
+        if reason:
+            return reason
+    # An identifying extra column may hold a person's name ("lead_contact").
+    return None if field == "organisation" else _person_match(affiliation, value)
+
+
+def match_fields(affiliations: Iterable[str], fields: Mapping[str, object]) -> list[Match]:
+    """Every (affiliation, field) pair that matches, in the order given: ``fields`` maps
+    identifying field names (applicant_name, organisation, contact_email and the round's
+    identifying extra columns) to the application's values."""
+    found = []
+    for affiliation in affiliations:
+        for field, value in fields.items():
+            reason = match_value(affiliation, field, str(value or ""))
+            if reason:
+                found.append(Match(affiliation.strip(), field, reason))
+    return found

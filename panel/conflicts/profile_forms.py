@@ -1,0 +1,45 @@
+"""The form of the panellist's connections page, written for a reading age of about 9
+to 11. No database access: the view saves what :meth:`ConnectionsForm.entries` returns."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length, ValidationError
+
+MAX_ENTRIES = 50
+MAX_ENTRY_LENGTH = 200
+
+
+def split_entries(text: str | None) -> list[str]:
+    """One connection a line, spaces tidied, blank lines and repeats left out."""
+    entries, seen = [], set()
+    for line in (text or "").splitlines():
+        entry = " ".join(line.split())
+        if entry and entry.casefold() not in seen:
+            seen.add(entry.casefold())
+            entries.append(entry)
+    return entries
+
+
+class ConnectionsForm(FlaskForm):
+    connections = TextAreaField(
+        "Your connections",
+        description="Write one on each line. For example: a group you help at, a place "
+                    "you work, or a person you know well. You can leave this empty.",
+        validators=[Length(max=MAX_ENTRIES * (MAX_ENTRY_LENGTH + 2),
+                           message=f"Write {MAX_ENTRIES} lines or fewer, each of "
+                                   f"{MAX_ENTRY_LENGTH} letters or fewer")],
+    )
+
+    def validate_connections(self, field) -> None:
+        entries = split_entries(field.data)
+        if len(entries) > MAX_ENTRIES:
+            raise ValidationError(f"Write {MAX_ENTRIES} connections or fewer. "
+                                  f"You wrote {len(entries)}.")
+        for number, line in enumerate((field.data or "").splitlines(), start=1):
+            if len(" ".join(line.split())) > MAX_ENTRY_LENGTH:
+                raise ValidationError(f"Line {number} is too long. Keep each line to "
+                                      f"{MAX_ENTRY_LENGTH} letters or fewer.")
+
+    def entries(self) -> list[str]:
+        return split_entries(self.connections.data)

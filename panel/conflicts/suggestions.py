@@ -1,0 +1,147 @@
+"""Suggested conflicts from the panellists' connections (DESIGN.md §5).
+
+:func:`refresh_for_member` and :func:`refresh_for_round` run :mod:`panel.conflicts.matching`
+against the hidden identifying fields of a round's applications and keep the *suggested*
+conflicts in step: a new match raises a pending, step_out suggestion for the officer; a
+pending suggestion that no longer matches is withdrawn. Nothing here is ever shown to the
+panellist, and a pending suggestion changes nothing they can notice
+(:mod:`panel.conflicts.rules`). Each change is audited; the caller commits.
+
+A withdrawn suggestion is *dismissed* with :data:`WITHDRAWN`, not deleted: the audit
+trail already names it, so the row stays for the officer and the auditor to read. If the
+connection comes back, the same row is reopened rather than a second one raised. A
+suggestion an officer dismissed or confirmed is theirs: it is never changed here.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from panel.accounts.models import User
+from panel.audit.services import record
+from panel.conflicts.matching import Match, match_fields
+from panel.conflicts.models import Conflict
+from panel.extensions import db
+from panel.rounds.models import IDENTIFYING_FIELDS, Application, PanelMember, Round
+
+SYSTEM = "conflict matching"
+WITHDRAWN = "No longer matches the profile"
+# Once decided, a round's conflicts are part of the record: matching leaves them alone.
+OPEN_PHASES = ("draft", "scoring", "moderation")
+
+
+def identifying_fields(application: Application) -> dict[str, str]:
+    """The application's identifying values by field name, extras included (DESIGN.md §4)."""
+    fields = {name: getattr(application, name) or "" for name in IDENTIFYING_FIELDS}
+    extra = application.extra or {}
+    for column in application.round.identifying_columns or []:
+        if column not in fields and extra.get(column) not in (None, ""):
+            fields[column] = str(extra[column])
+    return fields
+
+
+def details_for(match: Match) -> str:
+    """What the officer reads: which connection matched which hidden field."""
+    return f"Possible match: {match.affiliation} ~ {match.field}"
+
+
+def save_connections(actor: User, memberships: list[PanelMember], connections: list[str]) -> None:
+    """The panellist's connections page saved: set ``connections`` on every one of their
+    memberships, audit each change with before and after, then re-run matching (silently:
+    the panellist is never told what matched). Flushes; the caller commits."""
+    for member in memberships:
+        before = list(member.affiliations or [])
+        if before != connections:
+            member.affiliations = list(connections)
+            db.session.flush()
+            record("member.affiliations_changed", actor=actor, target=member,
+                   round_id=member.round_id, before={"affiliations": before},
+                   after={"affiliations": list(connections)})
+        refresh_for_member(member)
+
+
+def refresh_for_member(member: PanelMember) -> list[Conflict]:
+    """Raise, reopen or withdraw ``member``'s suggested conflicts to fit their connections
+    now. Returns the suggestions raised or reopened."""
+    round_ = member.round
+    if round_.phase not in OPEN_PHASES:
+        return []
+    existing = _conflicts_by_application(member)
+    raised = []
+    for application in round_.applications:
+        found = match_fields(member.affiliations or [], identifying_fields(application))
+        conflicts = existing.get(application.id, [])
+        if found:
+            conflict = _raise(member, application, found[0], conflicts)
+            if conflict is not None:
+                raised.append(conflict)
+        else:
+            _withdraw(member, application, conflicts)
+    return raised
+
+
+def refresh_for_round(round_: Round) -> list[Conflict]:
+    """:func:`refresh_for_member` for everyone on the round's panel: call it after
+    panellists or applications are added (bundle or browser import)."""
+    raised = []
+    for member in round_.members:
+        raised.extend(refresh_for_member(member))
+    return raised
+
+
+def _conflicts_by_application(member: PanelMember) -> dict[int, list[Conflict]]:
+    by_application: dict[int, list[Conflict]] = {}
+    for conflict in db.session.scalars(
+            select(Conflict).where(Conflict.member_id == member.id).order_by(Conflict.id)):
+        by_application.setdefault(conflict.application_id, []).append(conflict)
+    return by_application
+
+
+def _withdrawn_by_us(conflict: Conflict) -> bool:
+    return (conflict.source == "suggested" and conflict.status == "dismissed"
+            and conflict.reviewed_by_id is None and conflict.review_reason == WITHDRAWN)
+
+
+def _raise(member: PanelMember, application: Application, match: Match,
+           conflicts: list[Conflict]) -> Conflict | None:
+    if not conflicts:
+        conflict = Conflict(member_id=member.id, application_id=application.id, kind="other",
+                            details=details_for(match), level="step_out", source="suggested",
+                            status="pending")
+        db.session.add(conflict)
+        db.session.flush()
+        _audit("conflict.suggested", member, application, conflict, None, match)
+        return conflict
+    if len(conflicts) == 1 and _withdrawn_by_us(conflicts[0]):
+        conflict = conflicts[0]
+        before = {"status": conflict.status, "review_reason": conflict.review_reason,
+                  "details": conflict.details}
+        conflict.status, conflict.review_reason = "pending", ""
+        conflict.details, conflict.reviewed_at = details_for(match), None
+        db.session.flush()
+        _audit("conflict.suggested", member, application, conflict, before, match)
+        return conflict
+    return None  # a conflict is already on record, whoever raised it
+
+
+def _withdraw(member: PanelMember, application: Application, conflicts: Iterable[Conflict]):
+    for conflict in conflicts:
+        if conflict.source != "suggested" or conflict.status != "pending":
+            continue
+        conflict.status, conflict.review_reason = "dismissed", WITHDRAWN
+        db.session.flush()
+        record("conflict.suggestion_withdrawn", system=SYSTEM, target=conflict,
+               round_id=member.round_id,
+               before={"status": "pending"},
+               after={"member": member.user.email, "application": application.reference,
+                      "status": "dismissed", "review_reason": WITHDRAWN})
+
+
+def _audit(action: str, member: PanelMember, application: Application, conflict: Conflict,
+           before: dict | None, match: Match) -> None:
+    record(action, system=SYSTEM, target=conflict, round_id=member.round_id, before=before,
+           after={"member": member.user.email, "application": application.reference,
+                  "kind": conflict.kind, "details": conflict.details, "level": conflict.level,
+                  "source": "suggested", "status": "pending", "field": match.field,
+                  "reason": match.reason})
