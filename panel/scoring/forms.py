@@ -32,6 +32,8 @@ class VersionForm(FlaskForm):
 class ConnectionForm(FlaskForm):
     answer = RadioField(
         "Do you have any connection to this project?",
+        description="For example, you know the people, you use it, or you could gain from it. "
+                    "Saying yes is fine: it keeps the panel fair.",
         choices=[SelectChoice("none", "No"),
                  SelectChoice("connected", "Yes, I have a connection")],
         validators=[InputRequired("Choose No or Yes")],
@@ -39,7 +41,8 @@ class ConnectionForm(FlaskForm):
 
 
 class ConnectionKindForm(FlaskForm):
-    kind = RadioField("What is your connection?", choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()],
+    kind = RadioField("What is your connection?",
+                      choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()],
                       validators=[InputRequired("Choose the kind of connection you have")])
     note = TextAreaField(
         "Tell us a little more (you can leave this empty)",

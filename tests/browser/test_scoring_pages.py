@@ -107,6 +107,8 @@ def test_panellist_scores_with_the_keyboard_only(demo, visit, mailbox):
         expect(page.get_by_label(re.compile("^3 – "))).to_be_checked()
         visitor.check()
         press(page.get_by_role("button", name="Save and continue"))
+    # Wait for the comment page itself: pressing too early presses question 4's button.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Anything you want to say")
     press(page.get_by_role("button", name="Save and continue"))  # no comment
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     visitor.check()
