@@ -58,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from panel.conflicts.profile_views import bp as profile_bp
     from panel.conflicts.review_views import bp as conflict_review_bp
     from panel.home.views import bp as home_bp
+    from panel.moderation.views import bp as meeting_bp
     from panel.rounds.bundle_views import bp as round_bundle_bp
     from panel.rounds.import_views import bp as round_import_bp
     from panel.rounds.progress_views import bp as round_progress_bp
@@ -68,5 +69,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, accounts_bp, admin_bp, rounds_bp, round_bundle_bp,
                       round_setup_bp, round_import_bp, round_progress_bp, scoring_bp,
-                      ranking_bp, profile_bp, conflict_review_bp, audit_bp):
+                      ranking_bp, profile_bp, conflict_review_bp, audit_bp, meeting_bp):
         app.register_blueprint(blueprint)

@@ -2,12 +2,12 @@
 from panel.accounts.models import AccountToken, User, UserRole
 from panel.audit.models import AuditEvent
 from panel.conflicts.models import Conflict
-from panel.moderation.models import Decision
+from panel.moderation.models import AgendaItem, Decision, Meeting
 from panel.rounds.models import Application, Assignment, Criterion, Group, PanelMember, Round
 from panel.scoring.models import CriterionScore, ScoreSheet
 
 __all__ = [
-    "AccountToken", "Application", "Assignment", "AuditEvent", "Conflict", "Criterion",
-    "CriterionScore", "Decision", "Group", "PanelMember", "Round", "ScoreSheet", "User",
+    "AccountToken", "AgendaItem", "Application", "Assignment", "AuditEvent", "Conflict", "Criterion",
+    "CriterionScore", "Decision", "Group", "Meeting", "PanelMember", "Round", "ScoreSheet", "User",
     "UserRole",
 ]

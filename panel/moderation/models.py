@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.accounts.models import User
@@ -31,3 +31,42 @@ class Decision(db.Model):
             "outcome IN ('keep', 'fund', 'do_not_fund', 'no_consensus')", name="outcome_known"
         ),
     )
+
+
+class Meeting(db.Model):
+    """The moderation meeting of one round: which item is being discussed now.
+
+    Created when the chair starts the meeting; the agenda is written then in the
+    default order (:mod:`panel.moderation.agenda`) and the chair may change it."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), unique=True)
+    current_application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    item_opened_at: Mapped[datetime | None]
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    current_application: Mapped[Application | None] = relationship()
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+
+
+class AgendaItem(db.Model):
+    """One application on the meeting's agenda, at ``position`` (1 is taken first)."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    position: Mapped[int]
+    # Set when the chair skipped the item to come back to it later.
+    skipped_at: Mapped[datetime | None]
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items")
+    application: Mapped[Application] = relationship()
+
+    __table_args__ = (Index("ix_agenda_items_meeting_position", "meeting_id", "position"),)
