@@ -80,6 +80,19 @@ def figures(round_: Round) -> Figures:
                    budget=round_.budget)
 
 
+def shown_figures(round_: Round) -> Figures:
+    """:func:`figures` for pages, kept per process until the round's version moves on:
+    when the meeting changes, every phone following it asks again within a second, and
+    only the first request in each worker does the sums. Never for a change in
+    progress (the version counts committed changes only)."""
+    cache = current_app.extensions.setdefault("fairpanel_meeting_figures", {})
+    now = version(round_)
+    found = cache.get(round_.id)
+    if found is None or found[0] != now:
+        found = cache[round_.id] = (now, figures(round_))
+    return found[1]
+
+
 def default_order(round_: Round) -> list[str]:
     found = figures(round_)
     return agenda.default_order(found.final, found.counting)
@@ -113,7 +126,7 @@ class Progress:
 
 def agenda_rows(meeting: Meeting, found: Figures | None = None) -> list[AgendaRow]:
     round_ = db.session.get(Round, meeting.round_id)
-    found = found or figures(round_)
+    found = found or shown_figures(round_)
     table = found.final.table
     spread = agenda.disagreement(found.final, found.counting)
     rows = db.session.execute(
@@ -240,7 +253,7 @@ def current_item(round_: Round, meeting: Meeting | None) -> Item | None:
 
 
 def item_for(round_: Round, meeting: Meeting, application: Application) -> Item:
-    found = figures(round_)
+    found = shown_figures(round_)
     ref = application.reference
     table = found.final.table
     decision = db.session.scalar(select(Decision).where(

@@ -6,8 +6,8 @@
 /meetings/<slug>                        a panellist follows on their phone
 /meetings/<slug>/revise                 …and changes their score, with a reason
 
-The chair of the round and programme officers run the meeting; every panel member and
-officer may follow it. Pages that follow the meeting carry a live region: with
+The chair of the round and programme officers run the meeting and its shared screen; every
+panel member follows it on their own page. Pages that follow the meeting carry a live region: with
 JavaScript, static/js/live.js asks for it again with ``?since=<version>`` every second
 or so and gets 204 when nothing changed (see :func:`live_page`). Without JavaScript a
 reload shows the same state. Polling needs nothing but the database, so it works behind
@@ -56,20 +56,6 @@ def runs_meeting(view):
     return wrapped
 
 
-def follows_meeting(view):
-    """Any panel member of the round, or a programme officer."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(slug: str, *args, **kwargs):
-        round_ = round_by_slug(slug) or abort(404)
-        if not current_user.has_role("officer") and _member(round_) is None:
-            abort(404)
-        return view(round_, *args, **kwargs)
-
-    return wrapped
-
-
 def in_meeting(view):
     """A change to the meeting: only in moderation, only once it has started."""
 
@@ -106,25 +92,22 @@ def chair(round_: Round):
     if round_.phase != "moderation" or meeting is None:
         return render_template("moderation/start.html", round=round_, meeting=meeting,
                                form=ConfirmForm())
-    return _chair_page(round_, meeting, forms.OutcomeForm(data=_outcome_data(round_, meeting)))
+    return _chair_page(round_, meeting)
 
 
-def _chair_page(round_: Round, meeting, form, problems=(), status: int = 200):
+def _chair_page(round_: Round, meeting, form=None, problems=(), status: int = 200):
+    """The chair's page; without ``form`` the outcome form shows what is recorded."""
     def build():
         item = state.current_item(round_, meeting)
+        shown = form or forms.OutcomeForm(
+            data={"outcome": item.outcome, "rationale": item.rationale}
+            if item and item.outcome else {})
         return {"meeting": meeting, "item": item, "progress": state.progress(meeting),
-                "form": form, "problems": list(problems), "skip_form": ConfirmForm(),
+                "form": shown, "problems": list(problems), "skip_form": ConfirmForm(),
                 "outcome_hints": forms.OUTCOME_HINTS}
 
     return live_page(round_, "moderation/chair.html", "moderation/_chair_live.html", build,
                      status)
-
-
-def _outcome_data(round_: Round, meeting) -> dict:
-    item = state.current_item(round_, meeting) if meeting.current_application_id else None
-    if item is None or item.outcome is None:
-        return {}
-    return {"outcome": item.outcome, "rationale": item.rationale}
 
 
 @bp.post("/rounds/<slug>/meeting/start")
@@ -239,9 +222,11 @@ def agenda_change(round_: Round, meeting, reference: str):
 # Following the meeting --------------------------------------------------------------------------
 
 @bp.get("/rounds/<slug>/meeting/screen")
-@follows_meeting
+@runs_meeting
 def screen(round_: Round):
-    """What everyone may see, large enough for a projector: no names, no controls."""
+    """What everyone may see, large enough for a projector: no names, no controls. For
+    the chair (and officers) to project or share: panel members follow on their own
+    screens, where a stepped-out member is told so instead of shown the item."""
     def build():
         meeting = state.meeting_of(round_)
         return {"meeting": meeting, "item": state.current_item(round_, meeting),

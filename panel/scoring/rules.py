@@ -286,3 +286,30 @@ def decide(final: Ranking, decisions: pd.DataFrame | None, applications: pd.Data
         warnings.append(f"After the panel's decisions the funded applications ask for "
                         f"£{total / 100:,.2f}, over the budget of £{budget / 100:,.2f}.")
     return outcome, overrides, warnings
+
+
+# The officer's ranking page ----------------------------------------------------------------
+
+@dataclass
+class Decided:
+    """What the officer's ranking page shows: the final and initial rankings and the
+    chair's decisions (see :func:`decide`), without the counterfactuals of
+    :func:`calculate`. The figures are the report's, computed the same way."""
+
+    final: Ranking
+    initial: Ranking
+    decisions: pd.DataFrame  # index reference: decision, rationale, final_funded
+    overrides: list[dict]
+    warnings: list[str]
+
+
+def decided_ranking(applications: pd.DataFrame, sheets: pd.DataFrame, scores: pd.DataFrame,
+                    conflicts: pd.DataFrame | None, decisions: pd.DataFrame | None,
+                    rules: Rules) -> Decided:
+    """Final and initial rankings and the decisions against them; ``scores`` per
+    criterion or per-sheet sums, as for :func:`sheet_scores`."""
+    scored = scored_sheets(sheets, scores, rules)
+    final = ranking(counting_sheets(scored, conflicts, "final"), applications, rules)
+    initial = ranking(counting_sheets(scored, conflicts, "initial"), applications, rules)
+    outcome, overrides, warnings = decide(final, decisions, applications, rules)
+    return Decided(final, initial, outcome, overrides, warnings)

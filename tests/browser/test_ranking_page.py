@@ -22,5 +22,16 @@ def test_ranking_page_shows_the_funding_line_and_is_accessible(worked_round, vis
         rows = page.get_by_role("row")
         expect(rows.nth(1)).to_contain_text("A3")
         visitor.check()
+        page.get_by_role("link", name="the overrides").click()
+        expect(page.get_by_role("heading", name="Overrides")).to_be_in_viewport()
+        override = page.get_by_role("region", name="Overrides").get_by_role("row").nth(1)
+        expect(override).to_contain_text("A3")
+        expect(override).to_contain_text("Do not fund")
+        expect(override.get_by_role("cell", name="-Funded elsewhere already",
+                                    exact=True)).to_be_visible()
+        visitor.check()
         if phone:
-            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            for width in (360, 320):
+                page.set_viewport_size({"width": width, "height": 740})
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                visitor.check()
