@@ -66,8 +66,10 @@ def _register_blueprints(app: Flask) -> None:
     from panel.rounds.views import bp as rounds_bp
     from panel.scoring.ranking_views import bp as ranking_bp
     from panel.scoring.views import bp as scoring_bp
+    from panel.scoring.voice_views import bp as voice_bp
 
     for blueprint in (home_bp, accounts_bp, admin_bp, rounds_bp, round_bundle_bp,
                       round_setup_bp, round_import_bp, round_progress_bp, scoring_bp,
-                      ranking_bp, profile_bp, conflict_review_bp, audit_bp, meeting_bp):
+                      ranking_bp, profile_bp, conflict_review_bp, audit_bp, meeting_bp,
+                      voice_bp):
         app.register_blueprint(blueprint)

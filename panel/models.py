@@ -1,13 +1,13 @@
 """Imports every domain's models so that SQLAlchemy and Alembic see all tables."""
 from panel.accounts.models import AccountToken, User, UserRole
-from panel.audit.models import AuditEvent
+from panel.audit.models import AuditAnchor, AuditEvent
 from panel.conflicts.models import Conflict
 from panel.moderation.models import AgendaItem, Decision, Meeting
 from panel.rounds.models import Application, Assignment, Criterion, Group, PanelMember, Round
 from panel.scoring.models import CriterionScore, ScoreSheet
 
 __all__ = [
-    "AccountToken", "AgendaItem", "Application", "Assignment", "AuditEvent", "Conflict", "Criterion",
+    "AccountToken", "AgendaItem", "AuditAnchor", "Application", "Assignment", "AuditEvent", "Conflict", "Criterion",
     "CriterionScore", "Decision", "Group", "Meeting", "PanelMember", "Round", "ScoreSheet", "User",
     "UserRole",
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from panel.extensions import db
+from panel.extensions import db, utcnow
 
 GENESIS_HASH = "0" * 64
 
@@ -53,3 +53,17 @@ class AuditEvent(db.Model):
             "before": self.before,
             "after": self.after,
         }
+
+
+class AuditAnchor(db.Model):
+    """The head of the chain when a round was decided (DESIGN.md §7, issue 7): printed
+    on the round's report and public summary, so a published report can later prove
+    that the trail behind it was not rewritten. Append-only, like the events."""
+
+    __tablename__ = "audit_anchors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), unique=True)
+    event_id: Mapped[int]  # the head event when the anchor was taken
+    event_hash: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

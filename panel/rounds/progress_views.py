@@ -191,6 +191,8 @@ def _reviewers_saved(application, added: list[str], removed: list[str]) -> str:
 
 def _moved(round_, told: int) -> str:
     message = f"{round_.title} is now in the {round_.phase} phase."
-    if told:
+    if told and round_.phase == "published":
+        message += f" We emailed {_people(told)} on the panel to say the results are published."
+    elif told:
         message += f" We emailed {_people(told)} to say scoring is open."
     return message

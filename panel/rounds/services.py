@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, select
 
 from panel import mail
 from panel.accounts.models import User
+from panel.audit.anchors import anchor_round
 from panel.audit.services import record
 from panel.extensions import db
 from panel.rounds import assignment, phases, progress
@@ -135,7 +136,13 @@ def change_phase(actor: User | None, round_: Round, to_phase: str, *, reason: st
     round_.phase = to_phase
     record("round.phase_changed", actor=actor, target=round_, system=system,
            before={"phase": before}, after={"phase": to_phase, "reason": reason.strip()})
-    return _tell_scoring_is_open(round_) if opening and notify else 0
+    if to_phase == "decided":
+        anchor_round(actor, round_, system=system)
+    if opening and notify:
+        return _tell_scoring_is_open(round_)
+    if to_phase == "published" and notify:
+        return _tell_report_is_published(round_)
+    return 0
 
 
 def send_reminders(actor: User, round_: Round) -> list[str]:
@@ -172,6 +179,19 @@ def _tell_scoring_is_open(round_: Round) -> int:
                    round=round_, deadline=deadline_text(round_),
                    link=mail.external_url("accounts.sign_in"))
     return len(told)
+
+
+def _tell_report_is_published(round_: Round) -> int:
+    """E-mail everyone on the panel (chair included) that the report can be read."""
+    members = db.session.execute(
+        select(User.email, User.name).join(PanelMember, PanelMember.user_id == User.id)
+        .where(PanelMember.round_id == round_.id, User.active.is_(True))
+        .order_by(User.email)).all()
+    for email, name in members:
+        mail.queue(email, f"The results are published: {round_.title}", "report_published",
+                   name=name, round=round_,
+                   link=mail.external_url("voice.report", slug=round_.slug))
+    return len(members)
 
 
 # --- Who reviews what ------------------------------------------------------------------
