@@ -79,6 +79,17 @@ def test_an_anchor_beyond_a_broken_event_is_not_vouched_for(meeting_round, runne
     assert runner.invoke(args=["audit", "verify"]).exit_code == 1
 
 
+def test_the_report_carries_the_anchor_once_decided(meeting_round, runner):  # noqa: F811
+    import json
+
+    before = json.loads(runner.invoke(args=["round", "report", SLUG, "--format", "json"]).output)
+    assert before["anchor"] is None
+    anchor = decided(meeting_round)
+    after = json.loads(runner.invoke(args=["round", "report", SLUG, "--format", "json"]).output)
+    assert after["anchor"]["event_id"] == anchor.event_id
+    assert after["anchor"]["event_hash"] == anchor.event_hash
+
+
 @pytest.mark.parametrize("statement", [
     "UPDATE audit_anchors SET event_hash = 'x'", "DELETE FROM audit_anchors"])
 def test_the_database_refuses_to_change_an_anchor(meeting_round, statement):  # noqa: F811

@@ -10,6 +10,7 @@ from typing import IO, Any
 import pandas as pd
 from sqlalchemy import func, select
 
+from panel.audit.anchors import round_anchor
 from panel.conflicts.models import Conflict
 from panel.conflicts.rules import stepping_out
 from panel.extensions import db
@@ -104,7 +105,17 @@ def build_report(round_: Round, result: rules.RoundResult) -> dict[str, Any]:
         "groups": {g: _group(result, g, round_) for g in groups},
         "overrides": result.overrides,
         "warnings": result.warnings,
+        "anchor": _anchor(round_),
     }
+
+
+def _anchor(round_: Round) -> dict[str, Any] | None:
+    """The head of the audit chain recorded when the round was decided, if it was."""
+    anchor = round_anchor(round_)
+    if anchor is None:
+        return None
+    return {"event_id": anchor.event_id, "event_hash": anchor.event_hash,
+            "recorded_at": anchor.recorded_at.isoformat(timespec="seconds") + "Z"}
 
 
 def _titles(round_: Round) -> dict[str, tuple[str, float]]:
