@@ -72,6 +72,9 @@ class Config:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
     SIGN_IN_PER_EMAIL_LIMIT = os.environ.get("SIGN_IN_PER_EMAIL_LIMIT", "5 per minute;20 per hour")
 
+    # Staff (admin, officer, auditor) must set up an authenticator app before using anything.
+    TOTP_REQUIRED = _bool("TOTP_REQUIRED", False)
+
     DEMO_ALLOWED = True
     DEMO_STAFF_PASSWORD = os.environ.get("DEMO_STAFF_PASSWORD", "fairpanel-demo-2026")
 
@@ -91,10 +94,12 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     MAIL_SUPPRESS_SEND = False  # Flask-Mail would otherwise drop mail when TESTING
     BASE_URL = "http://127.0.0.1"
+    TOTP_REQUIRED = False
 
 
 class ProductionConfig(Config):
     DEMO_ALLOWED = _bool("DEMO_ALLOWED", False)
+    TOTP_REQUIRED = _bool("TOTP_REQUIRED", True)
     PREFERRED_URL_SCHEME = "https"
 
 

@@ -42,6 +42,8 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append(("Audit", "audit.index"))
     if current_user.has_role("admin"):
         items.append(("People", "admin.people"))
+    if any(current_user.has_role(role) for role in ("admin", "officer", "auditor")):
+        items.append(("Your account", "accounts.account"))
     return [(label, endpoint, url_for(endpoint)) for label, endpoint in items]
 
 

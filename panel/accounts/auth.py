@@ -9,6 +9,7 @@ from flask import abort
 from flask_login import LoginManager, current_user
 
 from panel.accounts.models import User
+from panel.accounts.passwords import normalise
 from panel.extensions import db
 
 _hasher = PasswordHasher()
@@ -37,18 +38,28 @@ def load_user(session_token: str) -> User | None:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    """The hash of the NFKC form, so the same password typed on another keyboard matches."""
+    return _hasher.hash(normalise(password))
 
 
 def check_password(user: User | None, password: str) -> bool:
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    normalised = normalise(password)
+    ok = _verify(stored, normalised)
+    # A hash made before passwords were normalised: accept it once, then store the new form.
+    legacy = not ok and normalised != password and _verify(stored, password)
+    ok = ok or legacy
+    if ok and user is not None and user.password_hash and (
+            legacy or _hasher.check_needs_rehash(stored)):
+        user.password_hash = hash_password(password)
+    return ok and user is not None and user.password_hash is not None
+
+
+def _verify(stored: str, password: str) -> bool:
     try:
-        ok = _hasher.verify(stored, password)
+        return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
-    if ok and user is not None and user.password_hash and _hasher.check_needs_rehash(stored):
-        user.password_hash = _hasher.hash(password)
-    return ok and user is not None and user.password_hash is not None
 
 
 def role_required(*roles: str):

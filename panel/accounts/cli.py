@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from panel.accounts import services
+from panel.accounts import second_factor, services
 from panel.accounts.models import STAFF_ROLES
 from panel.extensions import db
 
@@ -24,3 +24,18 @@ def invite_command(email: str, name: str, roles: tuple[str, ...]) -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Invitation e-mailed to {services.normalise_email(email)}.")
+
+
+@group.command("reset-two-step")
+@click.argument("email")
+def reset_two_step_command(email: str) -> None:
+    """Remove someone's authenticator app and recovery codes, for example an only admin
+    who has lost their phone. They set it up again at their next sign-in."""
+    user = services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {services.normalise_email(email)}.")
+    if not second_factor.reset(None, user, system="flask accounts reset-two-step"):
+        click.echo(f"{user.email} has no two-step sign-in; nothing changed.")
+        return
+    db.session.commit()
+    click.echo(f"Two-step sign-in reset for {user.email}.")

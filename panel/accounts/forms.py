@@ -1,14 +1,21 @@
-"""Sign-in and password forms. Messages say what to do, in plain words."""
+"""Sign-in, password and two-step sign-in forms. Messages say what to do, in plain
+words. The password rules themselves live in :mod:`panel.accounts.passwords`: they need
+to know whose password it is, so the view applies them."""
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Regexp, ValidationError
+
+from panel.accounts import passwords
 from panel.forms import strip_whitespace
-from wtforms.validators import Email, EqualTo, InputRequired, Length
 
-MIN_PASSWORD = 12
-MAX_PASSWORD = 128
 
+def _without_spaces(value):
+    """Apps show "123 456"; people type it that way."""
+    return re.sub(r"\s+", "", value) if isinstance(value, str) else value
 
 
 class SignInLinkForm(FlaskForm):
@@ -41,15 +48,26 @@ class StaffSignInForm(FlaskForm):
     )
 
 
-class ChoosePasswordForm(FlaskForm):
+class _NewPassword:
+    """The rules of :mod:`panel.accounts.passwords` for ``person`` (who has an ``email``
+    and a ``name``), on the field called ``password``."""
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def validate_password(self, field):
+        found = passwords.problems(field.data, email=getattr(self.person, "email", ""),
+                                   name=getattr(self.person, "name", ""))
+        if found:
+            raise ValidationError(found[0])
+
+
+class ChoosePasswordForm(_NewPassword, FlaskForm):
     password = PasswordField(
         "Choose a password",
-        description=f"At least {MIN_PASSWORD} characters. A few unrelated words make a good one.",
-        validators=[
-            InputRequired("Choose a password"),
-            Length(MIN_PASSWORD, MAX_PASSWORD,
-                   f"Your password must be between {MIN_PASSWORD} and {MAX_PASSWORD} characters"),
-        ],
+        description=passwords.HINT,
+        validators=[InputRequired("Choose a password")],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -59,6 +77,53 @@ class ChoosePasswordForm(FlaskForm):
             EqualTo("password", "The two passwords do not match. Type them again"),
         ],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(_NewPassword, FlaskForm):
+    current = PasswordField(
+        "Your current password",
+        validators=[InputRequired("Enter your current password")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        "New password",
+        description=passwords.HINT,
+        validators=[InputRequired("Choose a new password")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type the new password again",
+        validators=[
+            InputRequired("Type the new password again"),
+            EqualTo("password", "The two new passwords do not match. Type them again"),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Enter the code from your authenticator app",
+        filters=[_without_spaces],
+        description="The 6-digit code your app shows for FairPanel now, for example 123456.",
+        validators=[
+            InputRequired("Enter the 6-digit code from your authenticator app"),
+            Regexp(r"^\d{6}$", message="The code must be 6 digits, like 123456"),
+        ],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "spellcheck": "false"},
+    )
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(
+        "Enter one of your recovery codes",
+        filters=[strip_whitespace],
+        description="One of the 10 codes you saved when you set up two-step sign-in, "
+                    "for example 4f7k-9m2q-x8rt-1bzc. Each code works once.",
+        validators=[InputRequired("Enter one of your recovery codes")],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"},
     )
 
 

@@ -1,4 +1,5 @@
-"""People, their staff roles, and the one-time tokens e-mailed to them."""
+"""People, their staff roles, the one-time tokens e-mailed to them, and the second
+factor (authenticator app and recovery codes) that staff may be asked for."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -36,6 +37,9 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
     memberships: Mapped[list[PanelMember]] = relationship(back_populates="user")
+    second_factor: Mapped[SecondFactor | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
 
@@ -58,6 +62,11 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         """Staff sign in with a password; everyone else by e-mailed link."""
         return bool(self.role_names)
+
+    @property
+    def has_second_factor(self) -> bool:
+        """An authenticator app set up and confirmed with a code."""
+        return self.second_factor is not None and self.second_factor.confirmed_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
@@ -96,3 +105,32 @@ class AccountToken(db.Model):
         CheckConstraint("purpose IN ('sign_in', 'invitation')", name="purpose_known"),
         Index("ix_account_tokens_user_purpose", "user_id", "purpose"),
     )
+
+
+class SecondFactor(db.Model):
+    """A staff member's authenticator app (TOTP, RFC 6238). The secret is shown only while
+    it is being set up, and never goes into an audit event."""
+
+    __tablename__ = "second_factors"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))  # base 32, as authenticator apps take it
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]  # None: set up started, no code typed yet
+    # The 30-second time step of the last code accepted: a code works once.
+    last_used_step: Mapped[int | None]
+
+    user: Mapped[User] = relationship(back_populates="second_factor")
+
+
+class RecoveryCode(db.Model):
+    """One of ten single-use codes for when the authenticator app is not to hand. Only the
+    SHA-256 of the code is stored (80 random bits: no salt or slow hash needed)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

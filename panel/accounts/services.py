@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from panel import mail
+from panel.accounts import passwords
 from panel.accounts.auth import check_password, hash_password
 from panel.accounts.models import STAFF_ROLES, AccountToken, User, UserRole
 from panel.audit.services import record
@@ -39,6 +40,8 @@ def create_account(actor: User | None, *, email: str, name: str,
     unknown = set(roles) - set(STAFF_ROLES)
     if unknown:
         raise AccountError(f"Unknown role: {', '.join(sorted(unknown))}")
+    if password:
+        _check_password_rules(password, email=email, name=name)
     user = User(email=email, name=name.strip(),
                 password_hash=hash_password(password) if password else None)
     user.roles = [UserRole(role=role) for role in sorted(roles)]
@@ -137,6 +140,9 @@ def signed_out(user: User) -> None:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password (checked against :mod:`panel.accounts.passwords`); every other
+    session of this user ends."""
+    _check_password_rules(password, email=user.email, name=user.name)
     user.password_hash = hash_password(password)
     user.session_version += 1
     record("user.password_set", actor=user, target=user)
@@ -172,6 +178,12 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.session_version += 1
     record("user.enabled" if active else "user.disabled", actor=actor, target=user,
            before={"active": not active}, after={"active": active})
+
+
+def _check_password_rules(password: str, *, email: str, name: str) -> None:
+    found = passwords.problems(password, email=email, name=name)
+    if found:
+        raise AccountError(found[0])
 
 
 def _admin_count() -> int:

@@ -1,19 +1,31 @@
-"""Signing in and out: panellists by e-mailed link, staff by password."""
+"""Signing in and out: panellists by e-mailed link, staff by password and, when they have
+set it up, a code from their authenticator app (the second step). The pages where staff
+manage their password and two-step sign-in are in :mod:`panel.accounts.account_views`."""
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from panel.accounts import services
-from panel.accounts.forms import ChoosePasswordForm, ContinueForm, SignInLinkForm, StaffSignInForm
+from panel.accounts import second_factor, services
+from panel.accounts.forms import (ChoosePasswordForm, CodeForm, ContinueForm, RecoveryCodeForm,
+                                  SignInLinkForm, StaffSignInForm)
 from panel.accounts.models import User
 from panel.extensions import db, limiter
 from panel.web import safe_next
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
+
+# Between a right password and a right code, the session holds only this marker.
+PASSWORD_PASSED = "password_passed"
+PASSWORD_PASSED_SECONDS = 5 * 60
+# With TOTP_REQUIRED on, staff without an authenticator app may open only these.
+OPEN_WHILE_SETTING_UP = frozenset({
+    "accounts.set_up_second_factor", "accounts.sign_out", "accounts.keep_alive", "static",
+})
 
 
 def _ip_limit() -> str:
@@ -34,10 +46,39 @@ sign_in_limits = [
 ]
 
 
+def _second_step_key() -> str:
+    marker = session.get(PASSWORD_PASSED) or {}
+    return f"second-step:{marker.get('user')}"
+
+
+# Codes and recovery codes share one count per account, wherever the guesses come from.
+second_step_limits = [
+    limiter.limit(_ip_limit, methods=["POST"]),
+    limiter.shared_limit(_email_limit, "second-step", key_func=_second_step_key, methods=["POST"]),
+]
+
+
 def rate_limited(view):
     for limit in sign_in_limits:
         view = limit(view)
     return view
+
+
+def second_step_limited(view):
+    for limit in second_step_limits:
+        view = limit(view)
+    return view
+
+
+@bp.before_app_request
+def set_up_second_factor_first():
+    """With ``TOTP_REQUIRED`` on, staff without an authenticator app are signed in to one
+    page only: the one that sets it up."""
+    if request.endpoint is None or request.endpoint in OPEN_WHILE_SETTING_UP:
+        return None
+    if current_user.is_authenticated and second_factor.must_set_up(current_user):
+        return redirect(url_for("accounts.set_up_second_factor"))
+    return None
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -85,6 +126,9 @@ def staff_sign_in():
     form = StaffSignInForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and user.has_second_factor:
+            _password_passed(user, safe_next(request.args.get("next")))
+            return redirect(url_for(".sign_in_code"))
         if user is not None:
             _start_session(user, "password")
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
@@ -93,18 +137,61 @@ def staff_sign_in():
     return render_template("accounts/staff_sign_in.html", form=form)
 
 
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@second_step_limited
+def sign_in_code():
+    """The second step: a code from the authenticator app."""
+    user = _user_past_password()
+    if user is None:
+        return _sign_in_again()
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            second_factor.check_code(user, form.code.data)
+        except second_factor.CodeRejected as error:
+            log.info("Wrong sign-in code for user %s from %s", user.id, request.remote_addr)
+            form.code.errors = [str(error)]
+        else:
+            return _finish_second_step(user, "password and authenticator app")
+    return render_template("accounts/sign_in_code.html", form=form)
+
+
+@bp.route("/sign-in/recovery-code", methods=["GET", "POST"])
+@second_step_limited
+def sign_in_recovery_code():
+    """The second step without the phone: one of the ten recovery codes."""
+    user = _user_past_password()
+    if user is None:
+        return _sign_in_again()
+    form = RecoveryCodeForm()
+    if form.validate_on_submit():
+        try:
+            left = second_factor.use_recovery_code(user, form.code.data)
+        except second_factor.CodeRejected as error:
+            log.info("Wrong recovery code for user %s from %s", user.id, request.remote_addr)
+            form.code.errors = [str(error)]
+        else:
+            response = _finish_second_step(user, "password and recovery code")
+            flash(_recovery_codes_left(left), "info")
+            return response
+    return render_template("accounts/sign_in_recovery_code.html", form=form)
+
+
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def invitation(token: str):
     user = services.peek_token(token, "invitation")
     if user is None:
         return _link_expired(invitation=True)
-    form = ChoosePasswordForm() if user.is_staff else ContinueForm()
+    form = ChoosePasswordForm(person=user) if user.is_staff else ContinueForm()
     if form.validate_on_submit():
         user = services.use_token(token, "invitation")
         if user is None:
             return _link_expired(invitation=True)
         if user.is_staff:
             services.set_password(user, form.password.data)
+        if user.has_second_factor:  # invited again: the link is no way round the code
+            _password_passed(user, None)
+            return redirect(url_for(".sign_in_code"))
         _start_session(user, "invitation")
         flash(f"Welcome to FairPanel, {user.name}.", "success")
         return redirect(url_for("home.index"))
@@ -143,9 +230,54 @@ def _start_session(user: User, method: str) -> None:
     session.permanent = True
 
 
+def _password_passed(user: User, next_url: str | None) -> None:
+    """Remember, for a few minutes, that this user gave the right password (and nothing
+    else: the session is new, so nothing from before survives)."""
+    db.session.commit()  # checking the password may have renewed its hash
+    session.clear()
+    session[PASSWORD_PASSED] = {"user": user.id, "version": user.session_version,
+                                "at": int(time.time()), "next": next_url}
+
+
+def _user_past_password() -> User | None:
+    marker = session.get(PASSWORD_PASSED)
+    if not isinstance(marker, dict) or not isinstance(marker.get("user"), int):
+        return None
+    if not 0 <= time.time() - marker.get("at", 0) <= PASSWORD_PASSED_SECONDS:
+        return None
+    user = db.session.get(User, marker["user"])
+    if (user is None or not user.active or not user.has_second_factor
+            or user.session_version != marker.get("version")):
+        return None
+    return user
+
+
+def _finish_second_step(user: User, method: str):
+    next_url = safe_next(session[PASSWORD_PASSED].get("next"))
+    _start_session(user, method)
+    return redirect(next_url or url_for("home.index"))
+
+
+def _sign_in_again():
+    session.pop(PASSWORD_PASSED, None)
+    flash("Sign in again with your email address and password. After your password, you "
+          f"have {PASSWORD_PASSED_SECONDS // 60} minutes to enter the code.", "info")
+    return redirect(url_for(".staff_sign_in"))
+
+
+def _recovery_codes_left(left: int) -> str:
+    message = f"You have {left} recovery code{'' if left == 1 else 's'} left."
+    if left <= 3:
+        message += " Make new ones from your account page, under two-step sign-in."
+    return message
+
+
 def _next_after_sign_in() -> str:
     return safe_next(session.pop("next", None)) or url_for("home.index")
 
 
 def _link_expired(invitation: bool = False):
     return render_template("accounts/link_expired.html", invitation=invitation), 410
+
+
+from panel.accounts import account_views  # noqa: E402,F401  (its routes join this blueprint)

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from panel.accounts import services
+from panel.accounts import second_factor, services
 from panel.accounts.auth import role_required
 from panel.accounts.models import User
 from panel.admin.forms import ROLE_HINTS, ActionForm, InviteForm, RolesForm
@@ -74,4 +74,18 @@ def person_action(user_id: int, action: str):
     else:
         db.session.commit()
         flash(message, "success")
+    return redirect(url_for(".person", user_id=user.id))
+
+
+@bp.post("/people/<int:user_id>/reset-two-step-sign-in")
+@role_required("admin")
+def reset_second_factor(user_id: int):
+    """A lost phone: remove the person's authenticator app and recovery codes (audited)."""
+    user = db.session.get(User, user_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if second_factor.reset(current_user, user):
+        db.session.commit()
+        flash(f"Two-step sign-in reset for {user.name}. They can set it up again the next "
+              "time they sign in.", "success")
     return redirect(url_for(".person", user_id=user.id))

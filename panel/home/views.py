@@ -16,7 +16,10 @@ AREA_DESCRIPTIONS = {
     "rounds.index": "Set up rounds, import applications and panellists, and follow progress.",
     "audit.index": "Read the decision trail and check that nothing was changed afterwards.",
     "admin.people": "Invite people and give or remove staff roles.",
+    "accounts.account": "Your password and two-step sign-in.",
 }
+# Beside a person's real work, not a job of its own: never the reason for a choice page.
+SIDE_AREAS = ("profile.connections", "accounts.account")
 
 
 @bp.get("/")
@@ -24,8 +27,7 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in"))
     areas = nav_items()
-    # A panellist's connections page sits beside their rounds; it is not a second job.
-    main_areas = [area for area in areas if area[1] != "profile.connections"]
+    main_areas = [area for area in areas if area[1] not in SIDE_AREAS]
     if len(main_areas) == 1:
         return redirect(main_areas[0][2])
     return render_template("home/index.html", areas=areas, descriptions=AREA_DESCRIPTIONS)

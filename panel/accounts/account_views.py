@@ -1,0 +1,94 @@
+"""A staff member's own account: their password and their two-step sign-in (setting up
+an authenticator app, recovery codes). Panellists have no password and never see these.
+The routes join the ``accounts`` blueprint of :mod:`panel.accounts.views`."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_user
+
+from panel.accounts import second_factor, services
+from panel.accounts.auth import check_password, role_required
+from panel.accounts.forms import ChangePasswordForm, CodeForm
+from panel.accounts.models import STAFF_ROLES
+from panel.accounts.views import bp
+from panel.extensions import db, limiter
+
+staff_only = role_required(*STAFF_ROLES)
+
+
+@bp.get("/account")
+@staff_only
+def account():
+    return _account_page(CodeForm())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@staff_only
+# Guesses at the current password count like sign-in attempts.
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm(person=user)
+    if form.validate_on_submit():
+        if not check_password(user, form.current.data):
+            form.current.errors = ["Your current password is not right"]
+        else:
+            services.set_password(user, form.password.data)
+            db.session.commit()
+            login_user(user)  # this session carries on; every other one has ended
+            flash("Your password has been changed. Anywhere else you were signed in, "
+                  "you have been signed out.", "success")
+            return redirect(url_for(".account"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/account/two-step-sign-in", methods=["GET", "POST"])
+@staff_only
+def set_up_second_factor():
+    user = current_user._get_current_object()
+    if user.has_second_factor:
+        return redirect(url_for(".account"))
+    factor = second_factor.start_setting_up(user)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = second_factor.confirm_setting_up(user, form.code.data)
+        except second_factor.CodeRejected as error:
+            form.code.errors = [str(error)]
+        else:
+            db.session.commit()
+            return render_template("accounts/recovery_codes.html", codes=codes, first_time=True)
+    db.session.commit()  # the key shown is the key kept, however often the page is opened
+    return render_template(
+        "accounts/set_up_second_factor.html", form=form,
+        qr_code=second_factor.qr_code_svg(factor), key=second_factor.key_for_typing(factor),
+        required=current_app.config["TOTP_REQUIRED"],
+    )
+
+
+@bp.post("/account/recovery-codes")
+@staff_only
+@limiter.limit(lambda: current_app.config["SIGN_IN_PER_EMAIL_LIMIT"],
+               key_func=lambda: f"recovery-codes:{current_user.get_id()}")
+def new_recovery_codes():
+    """Ten new codes (the old ones stop working), confirmed with a code from the app."""
+    user = current_user._get_current_object()
+    form = CodeForm()
+    if form.validate_on_submit() and user.has_second_factor:
+        try:
+            codes = second_factor.replace_recovery_codes(user, form.code.data)
+        except second_factor.CodeRejected as error:
+            form.code.errors = [str(error)]
+        else:
+            db.session.commit()
+            return render_template("accounts/recovery_codes.html", codes=codes, first_time=False)
+    return _account_page(form)
+
+
+def _account_page(form: CodeForm):
+    user = current_user._get_current_object()
+    return render_template(
+        "accounts/account.html", user=user, form=form,
+        codes_left=second_factor.recovery_codes_left(user) if user.has_second_factor else 0,
+        required=current_app.config["TOTP_REQUIRED"],
+    )
