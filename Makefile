@@ -48,11 +48,13 @@ test-sqlite: install-test system-packages
 test-postgresql: install-test system-packages
 	FAIRPANEL_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS)
 
-## Debian packages the tests use: Chromium for browser tests, PostgreSQL for the second run.
+## Debian packages the tests use: Chromium for browser tests, PostgreSQL for the second run,
+## Redis for the shared rate-limit store.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing$$missing from Debian"; \
 	  $(SUDO) apt-get update -qq && \
