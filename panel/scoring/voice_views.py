@@ -1,11 +1,395 @@
-"""The community-voice report of a round (issue 7). Placeholder: being built."""
+"""The community-voice report of a round (issue 7, DESIGN.md §3):
+
+/rounds/<slug>/report                the report page: charts, sentences and tables
+/rounds/<slug>/report.csv            the CSV `flask round report --format csv` writes
+/rounds/<slug>/report.xlsx           the workbook `flask round report --format xlsx` writes
+/rounds/<slug>/report/summary        the public summary: printable, no personal data
+/rounds/<slug>/report/summary.csv    the summary's funded list
+
+Every figure comes from the one report dict of :func:`panel.scoring.report.round_report`;
+this module only chooses, orders and words them (see :mod:`voice_text` for the rounding
+and :mod:`voice_charts` for the charts). Officers and auditors read the report in any
+phase, the round's chair from moderation on, its panellists once it is published;
+anyone else gets 404, as if there were no such round."""
 from __future__ import annotations
 
-from flask import Blueprint, abort
+import csv
+import io
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from panel.accounts.models import User
+from panel.audit.services import record
+from panel.extensions import db
+from panel.moderation.state import OUTCOME_SHORT
+from panel.rounds.models import Group, PanelMember, Round
+from panel.rounds.queries import round_by_slug
+from panel.scoring import voice_text as words
+from panel.scoring.queries import member_of
+from panel.scoring.report import FORMULA_STARTS, report_csv, report_xlsx, round_report
+from panel.scoring.voice_charts import (
+    BarChart, SlopeChart, SlopeRow, diverging_bars, shown_rows, slope_chart,
+)
 
 bp = Blueprint("voice", __name__)
+CHAIR_PHASES = ("moderation", "decided", "published")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+
+def can_read_report(user: User, round_: Round) -> bool:
+    """Programme officers and auditors in any phase; the round's chair from moderation on;
+    the round's panellists once the round is published."""
+    if user.has_role("officer") or user.has_role("auditor"):
+        return True
+    member = member_of(user, round_)
+    if member is None:
+        return False
+    return round_.phase == "published" or (member.role == "chair"
+                                           and round_.phase in CHAIR_PHASES)
+
+
+def report_reader(view):
+    """``slug`` becomes ``round_`` for someone who may read its report; else 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(slug: str):
+        round_ = round_by_slug(slug)
+        if round_ is None or not can_read_report(current_user, round_):
+            abort(404)
+        return view(round_)
+
+    return wrapped
+
+
+# Routes --------------------------------------------------------------------------------------
 
 @bp.get("/rounds/<slug>/report")
-def report(slug: str):
-    abort(404)
+@report_reader
+def report(round_: Round):
+    found = round_report(round_)
+    return render_template("voice/report.html", round=round_, page=report_page(round_, found),
+                           anchor=found["anchor"], fmt=words, outcome_labels=OUTCOME_SHORT,
+                           is_officer=current_user.has_role("officer"))
+
+
+@bp.get("/rounds/<slug>/report.csv")
+@report_reader
+def report_as_csv(round_: Round):
+    body = report_csv(round_report(round_)).encode("utf-8")
+    return _download(round_, "csv", body, "text/csv; charset=utf-8", "report.csv")
+
+
+@bp.get("/rounds/<slug>/report.xlsx")
+@report_reader
+def report_as_xlsx(round_: Round):
+    return _download(round_, "xlsx", report_xlsx(round_report(round_)), XLSX, "report.xlsx")
+
+
+@bp.get("/rounds/<slug>/report/summary")
+@report_reader
+def summary(round_: Round):
+    found = round_report(round_)
+    return render_template("voice/summary.html", round=round_, page=summary_page(round_, found),
+                           anchor=found["anchor"], fmt=words)
+
+
+@bp.get("/rounds/<slug>/report/summary.csv")
+@report_reader
+def summary_as_csv(round_: Round):
+    return _download(round_, "summary.csv", funded_csv(round_report(round_)).encode("utf-8"),
+                     "text/csv; charset=utf-8", "funded.csv")
+
+
+def _download(round_: Round, format_: str, body: bytes, mimetype: str, name: str) -> Response:
+    # Exports are on the decision trail (DESIGN.md §7).
+    record("report.exported", actor=current_user, target=round_, before=None,
+           after={"format": format_})
+    db.session.commit()
+    return Response(body, content_type=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{round_.slug}-{name}"'})
+
+
+# The page, section by section ----------------------------------------------------------------
+
+@dataclass
+class Headline:
+    applications: int
+    scored: int
+    funded: int
+    funded_asked: float
+    final: int
+    final_asked: float
+    budget: float
+    sentence: str
+
+
+@dataclass
+class PanelRow:
+    label: str
+    panellists: int
+    scored: int | None  # applications with a counting sheet of the group
+    sheets: int | None  # counting final sheets of the group
+
+
+@dataclass
+class GroupVoice:
+    """What one group's scores did to the ranking (sections b and c)."""
+
+    key: str
+    label: str
+    sentence: str
+    chart: SlopeChart
+    rows: list[dict]  # the applications shown, in rank order
+    total: int
+    funded_because: list[dict]
+    displaced_by: list[dict]
+
+
+@dataclass
+class Agreement:
+    label_g: str
+    label_h: str
+    spearman: float | None
+    kendall: float | None
+    words: str | None
+    sentence: str
+
+
+@dataclass
+class Movement:
+    """Who moved toward whom in the meeting: (label g, label h, moved_toward) rows."""
+
+    sentence: str
+    rows: list[tuple[str, str, float | None]]
+    chart: BarChart | None
+
+
+@dataclass
+class Gaps:
+    label_g: str
+    label_h: str
+    sentence: str
+    chart: BarChart
+    rows: list[tuple[str, float | None]]  # (criterion name, g minus h)
+
+
+@dataclass
+class Meeting:
+    """Initial against final, and the panel's decisions that override the scores."""
+
+    sentence: str
+    chart: SlopeChart
+    rows: list[dict]  # the applications shown, in rank order
+    overrides_sentence: str
+    overrides: list[dict]
+
+
+@dataclass
+class ReportPage:
+    report: dict
+    headline: Headline
+    panel: list[PanelRow]
+    chairs: int
+    voice_sentences: list[str]
+    voices: list[GroupVoice]
+    agreement: list[Agreement]
+    movement: Movement
+    gaps: list[Gaps]
+    meeting: Meeting
+
+
+def report_page(round_: Round, report: dict[str, Any]) -> ReportPage:
+    """The sections of the report page, from the report dict alone (plus the panel's
+    headcount, which the dict does not hold)."""
+    apps = report["applications"]
+    panel, chairs = _panel(round_, report)
+    held = words.meeting_held(report["round"]["phase"],
+                              any(a["initial"]["score"] != a["score"] for a in apps))
+    return ReportPage(
+        report=report, headline=_headline(report), panel=panel, chairs=chairs,
+        voice_sentences=_voice_sentences(report),
+        voices=[_group_voice(report, g) for g in report["groups"]],
+        agreement=_agreement(report), movement=_movement(report, held), gaps=_gaps(report),
+        meeting=_meeting(report, held))
+
+
+def _headline(report: dict[str, Any]) -> Headline:
+    apps = report["applications"]
+    funded = [a for a in apps if a["funded"]]
+    final = [a for a in apps if a["final_funded"]]
+    asked = sum(a["requested_amount"] for a in funded)
+    final_asked = sum(a["requested_amount"] for a in final)
+    budget = report["round"]["budget"]
+    return Headline(
+        applications=len(apps), scored=sum(1 for a in apps if a["score"] is not None),
+        funded=len(funded), funded_asked=asked, final=len(final), final_asked=final_asked,
+        budget=budget, sentence=words.funded_sentence(len(funded), asked, budget, len(final),
+                                                      final_asked, bool(report["overrides"])))
+
+
+def _panel(round_: Round, report: dict[str, Any]) -> tuple[list[PanelRow], int]:
+    """Panellists per group (one query: the dict counts sheets, not people), with the
+    applications each group scored and its counting sheets; and how many chairs."""
+    counts = db.session.execute(
+        select(PanelMember.role, Group.key, func.count(PanelMember.id))
+        .outerjoin(Group, PanelMember.group_id == Group.id)
+        .where(PanelMember.round_id == round_.id)
+        .group_by(PanelMember.role, Group.key)).all()
+    panellists = {key: n for role, key, n in counts if role == "panellist"}
+    apps = report["applications"]
+    rows = [PanelRow(voice["label"], panellists.get(g, 0),
+                     sum(1 for a in apps if a["sheets"][g]), sum(a["sheets"][g] for a in apps))
+            for g, voice in report["groups"].items()]
+    if panellists.get(None):
+        rows.append(PanelRow("Not in a group", panellists[None], None, None))
+    return rows, sum(n for role, _, n in counts if role == "chair")
+
+
+def _voice_sentences(report: dict[str, Any]) -> list[str]:
+    return [words.funding_effect(v["label"], len(v["funded_because"]), len(v["displaced_by"]))
+            for v in report["groups"].values()]
+
+
+def _group_voice(report: dict[str, Any], g: str) -> GroupVoice:
+    voice, apps = report["groups"][g], report["applications"]
+    titled = {a["reference"]: a for a in apps}
+    rows = [SlopeRow(a["reference"], a["rank"], a["without"][g]["rank"], a["funded"],
+                     a["without"][g]["funded"]) for a in apps]
+    return GroupVoice(
+        key=g, label=voice["label"],
+        sentence=words.funding_effect(voice["label"], len(voice["funded_because"]),
+                                      len(voice["displaced_by"])),
+        chart=slope_chart(shown_rows(rows), ("Rank with", "every group"),
+                          ("Rank without", voice["label"])),
+        rows=_shown(apps, rows), total=len(apps),
+        funded_because=[titled[ref] for ref in voice["funded_because"]],
+        displaced_by=[titled[ref] for ref in voice["displaced_by"]])
+
+
+def _shown(apps: list[dict], rows: list[SlopeRow]) -> list[dict]:
+    shown = {r.reference for r in shown_rows(rows)}
+    return [a for a in apps if a["reference"] in shown]
+
+
+def _pairs(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each pair of groups once, in the round's order."""
+    keys = list(report["groups"])
+    return [(g, h) for n, g in enumerate(keys) for h in keys[n + 1:]]
+
+
+def _agreement(report: dict[str, Any]) -> list[Agreement]:
+    groups = report["groups"]
+    found = []
+    for g, h in _pairs(report):
+        figures = groups[g]["agreement"][h]
+        label_g, label_h = groups[g]["label"], groups[h]["label"]
+        found.append(Agreement(label_g, label_h, figures["spearman"], figures["kendall"],
+                               words.agreement_words(figures["spearman"]),
+                               words.agreement_sentence(label_g, label_h, figures["spearman"])))
+    return found
+
+
+def _movement(report: dict[str, Any], held: bool) -> Movement:
+    groups = report["groups"]
+    rows = [(groups[g]["label"], groups[h]["label"], value)
+            for g in groups for h, value in groups[g]["moved_toward"].items()]
+    chart = diverging_bars(
+        ((f"The {g} group, toward the {h} group", value,
+          "no figure" if value is None else words.points(value)) for g, h, value in rows),
+        "\u2190\u00a0Moved away", "Moved toward\u00a0\u2192") if rows else None
+    return Movement(words.movement_sentence(held, rows), rows, chart)
+
+
+def _gaps(report: dict[str, Any]) -> list[Gaps]:
+    groups, criteria = report["groups"], report["round"]["criteria"]
+    names = {c["key"]: c["name"] for c in criteria}
+    found = []
+    for g, h in _pairs(report):
+        gaps = groups[g]["criterion_gap"][h]
+        label_g, label_h = groups[g]["label"], groups[h]["label"]
+        rows = [(names[c["key"]], gaps.get(c["key"])) for c in criteria]
+        chart = diverging_bars(((name, gap, words.scale_points(gap) if gap is not None
+                                 else "no figure") for name, gap in rows),
+                               f"\u2190\u00a0{label_h} higher", f"{label_g} higher\u00a0\u2192")
+        found.append(Gaps(label_g, label_h, words.biggest_gap_sentence(
+            label_g, label_h, gaps, names, report["round"]["scale"]), chart, rows))
+    return found
+
+
+def _meeting(report: dict[str, Any], held: bool) -> Meeting:
+    apps = report["applications"]
+    rows = [SlopeRow(a["reference"], a["initial"]["rank"], a["rank"], a["initial"]["funded"],
+                     a["funded"]) for a in apps]
+    titles = {a["reference"]: a["title"] for a in apps}
+    return Meeting(
+        sentence=words.meeting_change_sentence(
+            held, sum(1 for a in apps if a["initial"]["rank"] != a["rank"]),
+            sum(1 for a in apps if a["funded"] and not a["initial"]["funded"]),
+            sum(1 for a in apps if a["initial"]["funded"] and not a["funded"])),
+        chart=slope_chart(shown_rows(rows), ("Rank before", "the meeting"),
+                          ("Rank after", "the meeting")),
+        rows=_shown(apps, rows), overrides_sentence=_overrides_sentence(report),
+        overrides=[{**o, "title": titles[o["reference"]],
+                    "decision_label": OUTCOME_SHORT.get(o["decision"], o["decision"])}
+                   for o in report["overrides"]])
+
+
+def _overrides_sentence(report: dict[str, Any]) -> str:
+    overrides = report["overrides"]
+    return words.overrides_sentence(sum(1 for o in overrides if o["final_funded"]),
+                                    sum(1 for o in overrides if not o["final_funded"]))
+
+
+# The public summary --------------------------------------------------------------------------
+
+@dataclass
+class SummaryPage:
+    """What may be published: counts, the funded list, the headline sentences and the
+    agreement figures. No names, e-mails, comments, identifying fields or rationales:
+    the template is not even given the report dict, which holds the rationales."""
+
+    headline: Headline
+    panel: list[PanelRow]
+    chairs: int
+    funding_rule: str
+    weighting: str
+    funded: list[dict]
+    voice_sentences: list[str]
+    agreement: list[Agreement]
+    overrides_sentence: str
+
+
+def summary_page(round_: Round, report: dict[str, Any]) -> SummaryPage:
+    panel, chairs = _panel(round_, report)
+    summary = report["round"]
+    return SummaryPage(
+        headline=_headline(report), panel=panel, chairs=chairs,
+        funding_rule=words.FUNDING_RULES.get(summary["funding_rule"], summary["funding_rule"]),
+        weighting=words.WEIGHTINGS.get(summary["weighting"], summary["weighting"]),
+        funded=[a for a in report["applications"] if a["final_funded"]],
+        voice_sentences=_voice_sentences(report), agreement=_agreement(report),
+        overrides_sentence=_overrides_sentence(report))
+
+
+def funded_csv(report: dict[str, Any]) -> str:
+    """The summary's funded list: reference, title, amount and how it was chosen."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["reference", "title", "requested_amount", "chosen_by"])
+    for a in report["applications"]:
+        if a["final_funded"]:
+            writer.writerow([_cell(a["reference"]), _cell(a["title"]),
+                             f"{a['requested_amount']:.2f}",
+                             "scores" if a["funded"] else "panel decision"])
+    return out.getvalue()
+
+
+def _cell(text: str | None) -> str | None:
+    """As the report's CSV does: text a spreadsheet would run as a formula starts with '."""
+    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text

@@ -1,0 +1,229 @@
+"""The community-voice report's charts as geometry: lines, bars and labels computed here,
+drawn as SVG by templates/voice/_charts.html. No JavaScript and nothing from elsewhere;
+each chart on the page is described by a sentence and followed by a table with the same
+numbers.
+
+Sizes are SVG user units. A chart is drawn at the width of its column through its
+viewBox, so it fits any screen; at least ``MIN_WIDTH`` units wide with ``FONT``-unit
+text, its words stay at 14 CSS pixels or more on a 320-pixel phone (290 pixels of
+column). Text widths are estimated generously (``CHAR`` units a character), since the
+server cannot measure them."""
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+FONT = 18
+CHAR = 0.62 * FONT
+BOLD = 1.1  # bold text is this much wider
+MIN_WIDTH = 360
+PAD = 6
+ROW = 30  # one application on a slope chart
+FUNDING_ROW = 40  # the gap where a slope chart's funding line is drawn
+HEAD_LINE = 24
+MIDDLE = 100  # the least room between a slope chart's two columns of labels
+BAR = 22
+BAR_ROW = 34
+ALL_UP_TO = 30  # rounds with more applications show only those near the funding line
+NEAR_LINE = 10
+FUNDING_LINE = "Funding line"
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float  # baseline
+    text: str
+    anchor: str = "start"  # SVG text-anchor: start | middle | end
+    strong: bool = False
+
+
+@dataclass(frozen=True)
+class Segment:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass(frozen=True)
+class SlopeRow:
+    """One application in two rankings: on the left (say, with every group) and on the
+    right (without one group, or after the meeting)."""
+
+    reference: str
+    left_rank: int | None
+    right_rank: int | None
+    left_funded: bool
+    right_funded: bool
+
+    @property
+    def kind(self) -> str:
+        """left_only / right_only: funded in that ranking only; same: no change."""
+        if self.left_funded and not self.right_funded:
+            return "left_only"
+        if self.right_funded and not self.left_funded:
+            return "right_only"
+        return "same"
+
+
+@dataclass(frozen=True)
+class SlopeLine:
+    reference: str
+    line: Segment
+    kind: str
+
+
+@dataclass(frozen=True)
+class SlopeChart:
+    width: float
+    height: float
+    texts: list[Text]
+    lines: list[SlopeLine]
+    funding_lines: list[Segment]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    negative: bool
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: float
+    height: float
+    texts: list[Text]
+    bars: list[Bar]
+    axis: list[Segment]
+
+
+def text_width(text: str) -> float:
+    return len(text) * CHAR
+
+
+# Which applications a slope chart shows ------------------------------------------------------
+
+def shown_rows(rows: list[SlopeRow]) -> list[SlopeRow]:
+    """Every row of a round of up to ``ALL_UP_TO`` applications. In a larger round only
+    the ranked applications funded in either ranking, or within ``NEAR_LINE`` places of
+    either funding line; the order is kept."""
+    if len(rows) <= ALL_UP_TO:
+        return list(rows)
+    left_line = max((r.left_rank for r in rows if r.left_funded and r.left_rank), default=0)
+    right_line = max((r.right_rank for r in rows if r.right_funded and r.right_rank), default=0)
+
+    def near(value: int | None, line: int) -> bool:
+        return value is not None and line - NEAR_LINE < value <= line + NEAR_LINE
+
+    return [r for r in rows if r.left_rank is not None and (
+        r.left_funded or r.right_funded or near(r.left_rank, left_line)
+        or near(r.right_rank, right_line))]
+
+
+# Slope chart -----------------------------------------------------------------------------------
+
+def slope_chart(rows: Iterable[SlopeRow], left_heading: tuple[str, str],
+                right_heading: tuple[str, str]) -> SlopeChart:
+    """Each ranked application twice: ``reference rank`` on the left, ``rank reference``
+    on the right (in that ranking's order; no rank: last, as "no score"), joined by a
+    line. Each side leaves a gap after its last funded application for its funding
+    line. Headings are two lines each."""
+    rows = [r for r in rows if r.left_rank is not None]
+    left_order = sorted(rows, key=lambda r: r.left_rank)
+    right_order = sorted(rows, key=lambda r: (r.right_rank is None, r.right_rank or 0,
+                                              r.reference))
+    left_labels = {r.reference: f"{r.reference} {r.left_rank}" for r in rows}
+    right_labels = {r.reference: f"{r.right_rank if r.right_rank is not None else 'no score'}"
+                                 f" {r.reference}" for r in rows}
+    left_w = max([text_width(t) for t in left_labels.values()] + [text_width(FUNDING_LINE)])
+    right_w = max([text_width(t) for t in right_labels.values()] + [text_width(FUNDING_LINE)])
+    headings = max(map(text_width, left_heading)) + max(map(text_width, right_heading))
+    width = round(max(MIN_WIDTH, left_w + MIDDLE + right_w, headings + 3 * PAD))
+    right_x = width - right_w
+    top = 2 * HEAD_LINE + 16
+    texts = [Text(0, HEAD_LINE * (n + 1), line, "start", True)
+             for n, line in enumerate(left_heading)]
+    texts += [Text(width, HEAD_LINE * (n + 1), line, "end", True)
+              for n, line in enumerate(right_heading)]
+    left_y, left_rule = _places(left_order, [r.left_funded for r in left_order], top)
+    right_y, right_rule = _places(right_order, [r.right_funded for r in right_order], top)
+    lines, rules = [], []
+    for r in rows:
+        strong = r.kind != "same"
+        texts.append(Text(left_w, _baseline(left_y[r.reference]), left_labels[r.reference],
+                          "end", strong))
+        texts.append(Text(right_x, _baseline(right_y[r.reference]), right_labels[r.reference],
+                          "start", strong))
+        lines.append(SlopeLine(r.reference, Segment(left_w + PAD, left_y[r.reference],
+                                                    right_x - PAD, right_y[r.reference]),
+                               r.kind))
+    if left_rule is not None:
+        texts.append(Text(left_w, left_rule - 12, FUNDING_LINE, "end", True))
+        rules.append(Segment(0, left_rule, left_w + PAD, left_rule))
+    if right_rule is not None:
+        texts.append(Text(right_x, right_rule - 12, FUNDING_LINE, "start", True))
+        rules.append(Segment(right_x - PAD, right_rule, width, right_rule))
+    gap = FUNDING_ROW if left_rule is not None or right_rule is not None else 0
+    height = top + len(rows) * ROW + gap + 8
+    return SlopeChart(width, height, texts, lines, rules)
+
+
+def _places(order: list[SlopeRow], funded: list[bool], top: float
+            ) -> tuple[dict[str, float], float | None]:
+    """The middle of each row, and where the funding line goes (None: nothing funded)."""
+    last = max((n for n, f in enumerate(funded) if f), default=None)
+    middles = {}
+    for n, row in enumerate(order):
+        below = FUNDING_ROW if last is not None and n > last else 0
+        middles[row.reference] = top + n * ROW + below + ROW / 2
+    rule = None if last is None else top + (last + 1) * ROW + FUNDING_ROW - 8
+    return middles, rule
+
+
+def _baseline(middle: float) -> float:
+    return round(middle + FONT * 0.35, 1)
+
+
+# Diverging bar chart -------------------------------------------------------------------------
+
+def diverging_bars(items: Iterable[tuple[str, float | None, str]], left_caption: str,
+                   right_caption: str) -> BarChart:
+    """One bar per item (label, value, value as shown) from a zero line in the middle:
+    right for positive, left for negative, with the shown value at its end. The label
+    goes above its bar, wrapped; the captions say what each side means."""
+    items = list(items)
+    width = MIN_WIDTH
+    zero = width / 2
+    half_chars = int((zero - 2 * PAD) / CHAR)
+    left_lines = textwrap.wrap(left_caption, half_chars)
+    right_lines = textwrap.wrap(right_caption, half_chars)
+    texts = [Text(zero - PAD, HEAD_LINE * (n + 1), line, "end", True)
+             for n, line in enumerate(left_lines)]
+    texts += [Text(zero + PAD, HEAD_LINE * (n + 1), line, "start", True)
+              for n, line in enumerate(right_lines)]
+    y = HEAD_LINE * max(len(left_lines), len(right_lines), 1) + 16
+    widest = max((text_width(shown) for _, _, shown in items), default=0) * BOLD
+    room = zero - 2 * PAD - widest
+    largest = max((abs(v) for _, v, _ in items if v is not None), default=0) or 1
+    bars, axis = [], []
+    for label, value, shown in items:
+        for line in textwrap.wrap(label, int((width - 2 * PAD) / CHAR)) or [""]:
+            y += HEAD_LINE
+            texts.append(Text(PAD, y, line))
+        y += 8
+        length = 0 if value is None else room * abs(value) / largest
+        negative = value is not None and value < 0
+        x = zero - length if negative else zero
+        if length:
+            bars.append(Bar(round(x, 1), y, round(length, 1), BAR, negative))
+        value_x = x - PAD if negative else zero + length + PAD
+        texts.append(Text(round(value_x, 1), _baseline(y + BAR / 2), shown,
+                          "end" if negative else "start", True))
+        axis.append(Segment(zero, y - 4, zero, y + BAR + 4))
+        y += BAR_ROW
+    return BarChart(width, y + 4, texts, bars, axis)
