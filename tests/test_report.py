@@ -111,6 +111,23 @@ def test_the_json_report_of_the_worked_example(worked_round, runner):
     assert found["warnings"] == []
 
 
+def test_a_criterion_nobody_scored_has_a_null_gap_and_agreement_reads_both_ways(app, tmp_path):
+    spec = {**ROUND, "criteria": [*ROUND["criteria"], {
+        "key": "x", "name": "Extra", "weight": 1, "guidance": "", "descriptors": {}}]}
+    round_ = import_bundle(None, worked_bundle(tmp_path / "b", **{
+        "round.json": json.dumps(spec), "scores.csv": SCORES.replace(
+            "email,reference,stage,q,n,comment", "email,reference,stage,q,n,x,comment").replace(
+            ",\n", ",,\n")}), system="tests")
+    db.session.commit()
+    groups = report.round_report(round_)["groups"]
+    gaps = groups["academic"]["criterion_gap"]["lived_experience"]
+    assert set(gaps) == {"q", "n", "x"} and gaps["x"] is None
+    # academic q: (5 + 5 + 3 + 4) / 4 = 4.25; lived experience q (final): (1 + 5 + 5) / 3
+    assert gaps["q"] == pytest.approx(4.25 - 11 / 3)
+    assert (groups["academic"]["agreement"]["lived_experience"]
+            == groups["lived_experience"]["agreement"]["academic"])
+
+
 def test_the_report_has_every_key_of_the_design(worked_round):
     found = report.round_report(worked_round)
     assert {"round", "applications", "groups"} <= set(found)

@@ -254,7 +254,8 @@ def calculate(applications: pd.DataFrame, sheets: pd.DataFrame, scores: pd.DataF
         for g in rules.groups
     }
     criterion_values = scores.merge(final_sheets[["sheet", "group"]], on="sheet")
-    voice = rules_voice.community_voice(final, initial, without, criterion_values, rules.groups)
+    voice = rules_voice.community_voice(final, initial, without, criterion_values, rules.groups,
+                                        list(rules.criterion_weights))
     outcome, overrides, warnings = decide(final, decisions, applications, rules)
     return RoundResult(rules, final, initial, without, voice, outcome, overrides, warnings)
 

@@ -17,13 +17,23 @@ SAME = 1e-9  # initial group scores closer than this are the same view (d = 0)
 
 
 def community_voice(final: Ranking, initial: Ranking, without: dict[str, Ranking],
-                    criterion_values: pd.DataFrame, groups: list[str]) -> dict[str, dict]:
+                    criterion_values: pd.DataFrame, groups: list[str],
+                    criteria: list[str] | None = None) -> dict[str, dict]:
     """Per group ``g``: ``rank_shift`` (Series by reference), ``funded_because`` and
     ``displaced_by`` (references), ``agreement`` {h: {spearman, kendall}},
     ``moved_toward`` {h: number} and ``criterion_gap`` {h: {criterion: points}}.
     ``criterion_values`` holds the criterion scores of the counting final sheets, with
-    each sheet's ``group``."""
+    each sheet's ``group``. Every criterion in ``criteria`` has a gap, None where a
+    group scored it nowhere (absent values are null, DESIGN.md §8). Agreement is
+    symmetric, so each pair is computed once and read both ways."""
     means = _criterion_means(criterion_values)
+    if criteria is not None:
+        means = means.reindex([str(c) for c in criteria])
+    pairs = {}
+    for g in groups:
+        for h in groups:
+            if g != h and (h, g) not in pairs:
+                pairs[(g, h)] = agreement(final.group_scores[g], final.group_scores[h])
     voice = {}
     for g in groups:
         others = [h for h in groups if h != g]
@@ -32,8 +42,7 @@ def community_voice(final: Ranking, initial: Ranking, without: dict[str, Ranking
             "rank_shift": (alone["rank"] - final.table["rank"]).astype("Int64"),
             "funded_because": _references(final.table["funded"] & ~alone["funded"]),
             "displaced_by": _references(~final.table["funded"] & alone["funded"]),
-            "agreement": {h: agreement(final.group_scores[g], final.group_scores[h])
-                          for h in others},
+            "agreement": {h: pairs.get((g, h)) or pairs[(h, g)] for h in others},
             "moved_toward": {h: moved_toward(initial.group_scores[g], final.group_scores[g],
                                              initial.group_scores[h], final.group_scores[h])
                              for h in others},
