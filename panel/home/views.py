@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import text
 
+from panel.extensions import db
 from panel.rounds import queries
 from panel.scoring import queries as scoring
 from panel.web import nav_items
@@ -31,6 +33,14 @@ def index():
     if len(main_areas) == 1:
         return redirect(main_areas[0][2])
     return render_template("home/index.html", areas=areas, descriptions=AREA_DESCRIPTIONS)
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and the load benchmark's ceiling: the app answers and its
+    database does. Says nothing else."""
+    db.session.execute(text("SELECT 1"))
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 @bp.get("/my-rounds")
