@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, has_request_context, render_template, request, url_for
-from flask_login import current_user
+from flask import Flask, g, has_request_context, jsonify, render_template, request, url_for
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from panel.accounts.models import ROLE_LABELS
 from panel.extensions import db
@@ -48,6 +50,12 @@ def nav_items() -> list[tuple[str, str, str]]:
 
 
 def init_app(app: Flask) -> None:
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        # The client's address (sign-in rate limits, logs) and scheme (the CSRF referrer
+        # check over HTTPS) as the proxy saw them, not the proxy's own.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
@@ -105,7 +113,35 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(500, error_page(
         500, "Sorry, something went wrong",
         "Nothing you entered has been changed. Go back and try again in a moment."))
-    app.register_error_handler(CSRFError, error_page(
+    unavailable_page = error_page(
+        503, "Sorry, we could not do that just now",
+        "Nothing you saved before is lost, and nothing was changed this time. "
+        "Go back and try again in a minute.")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # The database went away (a restart, a lost connection): say try again, in the
+        # form the page understands; the background save keeps the answer on the page.
+        db.session.rollback()
+        if request.is_json:
+            return jsonify(saved=False, message="Not saved yet: we could not reach our "
+                           "database. Your answer is still on this page. Try again in a "
+                           "minute."), 503
+        # The page is drawn as for someone signed out: the navigation would need the
+        # database to know who is signed in.
+        g._login_user = AnonymousUserMixin()
+        return unavailable_page(error)
+
+    expired_page = error_page(
         400, "This form has expired",
         "For your security, forms stop working after a while or after you sign in or out. "
-        "Go back, reload the page and try again. Nothing has been changed."))
+        "Go back, reload the page and try again. Nothing has been changed.")
+
+    @app.errorhandler(CSRFError)
+    def expired(error):
+        # The background save (static/js/scoring.js) shows the message it is given.
+        if request.is_json:
+            db.session.rollback()
+            return jsonify(saved=False, message="This form has expired. Reload the page "
+                           "to carry on: what was saved before is kept."), 400
+        return expired_page(error)

@@ -47,10 +47,11 @@ def start_meeting(actor: User, round_: Round) -> Meeting:
                      for n, ref in enumerate(order, start=1)]
     db.session.add(meeting)
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        db.session.flush()
     except IntegrityError:
-        # Started a moment ago from another screen: use that meeting.
+        # Started a moment ago from another screen: use that meeting. Nothing else was
+        # written yet, so the whole transaction is undone (see scoring.services._new_sheet).
+        db.session.rollback()
         return state.meeting_of(round_)
     record("meeting.started", actor=actor, target=meeting, round_id=round_.id,
            before=None, after={"agenda": order})
@@ -252,10 +253,11 @@ def revise_sheet(actor: User, member: PanelMember, meeting: Meeting, revision: i
     criteria = {c.key: c for c in round_.criteria}
     sheet.scores = [CriterionScore(criterion_id=criteria[key].id, value=value)
                     for key, value in values.items()]
+    db.session.add(sheet)
     try:
-        with db.session.begin_nested():
-            db.session.add(sheet)
+        db.session.flush()
     except IntegrityError:
+        db.session.rollback()
         raise MeetingError("You changed this score on another device or tab. "
                            "Here is what is saved now.") from None
     record("sheet.revised", actor=actor, target=sheet, round_id=round_.id,

@@ -178,11 +178,15 @@ def _values(assignment: Assignment, scores: dict[str, str]) -> dict[Criterion, i
 def _new_sheet(assignment: Assignment) -> ScoreSheet:
     sheet = ScoreSheet(member_id=assignment.member_id, application_id=assignment.application_id,
                        stage="initial", revision=0, status="draft")
+    db.session.add(sheet)
     try:
-        with db.session.begin_nested():
-            db.session.add(sheet)
+        db.session.flush()
     except IntegrityError:
         # Another tab or device created the sheet a moment ago: never a second one.
+        # Nothing was written before this in the transaction, so undo it all. (Not a
+        # SAVEPOINT: with SQLite's Python driver, releasing a savepoint opened outside a
+        # transaction commits it, which once let a half-made sheet be seen.)
+        db.session.rollback()
         raise StaleSheet(queries.initial_sheet(assignment.member_id,
                                                assignment.application_id)) from None
     return sheet

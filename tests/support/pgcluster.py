@@ -69,15 +69,26 @@ class PgCluster:
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
         self._run(_bin("initdb"), "-D", str(self.data), "-U", "fairpanel", "--auth=trust",
                   "-E", "UTF8", "--locale=C", "--no-sync")
+        self._pg_start()
+        self.started = True
+        self._stop_on_exit()
+        self._wait()
+        return self
+
+    def _pg_start(self) -> None:
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                    "-c max_connections=200")
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-o", options,
                   "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
-        self.started = True
-        self._stop_on_exit()
+
+    def pause(self) -> None:
+        """Stop the server as a restart would (connections dropped), keeping its data."""
+        self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        self._pg_start()
         self._wait()
-        return self
 
     def _stop_on_exit(self) -> None:
         """Stop the cluster however the test run ends: normally, on failure (the
