@@ -65,6 +65,11 @@ class Config:
     SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "15"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 
+    # How many reverse proxies (nginx, Caddy…) stand in front of the app and add
+    # X-Forwarded-For and X-Forwarded-Proto. 0 trusts no such header (a client could forge
+    # it); behind one proxy set 1, or every sign-in counts against the proxy's address.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
     # Rate limits (Flask-Limiter). memory:// is per process: use redis:// with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
