@@ -353,12 +353,15 @@ def declared_clause():
 
 def _declared(application: Application) -> list[Connection]:
     rows = db.session.execute(
-        select(User.name, Conflict.kind, Conflict.details)
+        select(User.name, Conflict.kind, Conflict.details, Conflict.source)
         .join(PanelMember, PanelMember.user_id == User.id)
         .join(Conflict, Conflict.member_id == PanelMember.id)
         .where(Conflict.application_id == application.id, declared_clause())
         .order_by(User.name, Conflict.id)).all()
-    return [Connection(name, KIND_LABELS.get(kind, kind), details) for name, kind, details in rows]
+    # Only the member's own words: a profile match ("Possible match: … ~ organisation") or
+    # an officer's note may quote the identifying fields the chair never sees (§4).
+    return [Connection(name, KIND_LABELS.get(kind, kind), details if source == "declared" else "")
+            for name, kind, details, source in rows]
 
 
 def _speak_first(round_: Round) -> str | None:
