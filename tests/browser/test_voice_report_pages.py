@@ -85,4 +85,7 @@ def test_a_panellist_reads_it_once_published(demo_decided, visit, mailbox, phone
     visitor = visit(phone=phone)
     sign_in_by_link(visitor, mailbox, LIVED[0])
     visitor.page.get_by_role("link", name="Read the report").click()
+    expect(visitor.page).to_have_url(visitor.base_url + REPORT)
+    # The panel reads the report without the officer's round navigation.
+    assert visitor.page.get_by_role("navigation", name="This round").count() == 0
     read_report_and_summary(visitor, phone)
