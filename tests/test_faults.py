@@ -4,17 +4,13 @@ a save. Each time nothing already committed is lost, nothing half-done is kept, 
 panellist is told to try again, with their answer still on the page."""
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -26,10 +22,10 @@ from panel.extensions import db
 from panel.scoring.models import CriterionScore, ScoreSheet
 from tests import builders
 from tests.conftest import make_app
-from tests.support.pgcluster import PgCluster, free_port
+from tests.support.gunicorn import Gunicorn
+from tests.support.pgcluster import PgCluster
 from tests.test_scoring_services import scoring_round
 
-ROOT = Path(__file__).resolve().parents[1]
 BASE = "/my-rounds/test-round/A1"
 EMAIL = "amira@example.org"
 needs_postgresql = pytest.mark.skipif(
@@ -133,48 +129,6 @@ def test_a_database_restart_loses_nothing_and_asks_to_try_again(mailbox, tmp_pat
 
 # A worker killed mid-request -----------------------------------------------------------------------
 
-class Gunicorn:
-    def __init__(self, database_url: str) -> None:
-        self.port = free_port()
-        env = {**os.environ, "FAIRPANEL_CONFIG": "development", "DATABASE_URL": database_url,
-               "SECRET_KEY": "faults", "MAIL_SERVER": ""}
-        self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind",
-             f"127.0.0.1:{self.port}", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.wait_until_up()
-
-    def wait_until_up(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if self.request("GET", "/healthz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("gunicorn did not answer")
-
-    def workers(self) -> list[int]:
-        found = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
-                               text=True).stdout.split()
-        return [int(pid) for pid in found]
-
-    def request(self, method, path, body="", headers=None, cookie=""):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body,
-                               headers={**(headers or {}), **({"Cookie": cookie} if cookie else {})})
-            response = connection.getresponse()
-            return response.status, response.getheader("Set-Cookie"), response.read().decode()
-        finally:
-            connection.close()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 @needs_postgresql
 def test_a_worker_killed_mid_save_loses_nothing_committed_and_keeps_nothing_half_done(
         app, database_url):
@@ -182,18 +136,18 @@ def test_a_worker_killed_mid_save_loses_nothing_committed_and_keeps_nothing_half
     user = db.session.scalar(sa.select(User).where(User.email == EMAIL))
     link = accounts._issue_token(user, "sign_in", timedelta(minutes=15))
     db.session.commit()
-    server = Gunicorn(database_url)
+    server = Gunicorn(database_url, workers=2, SECRET_KEY="faults")
     try:
-        status, cookie, page = server.request("GET", f"/sign-in/link/{link}")
-        cookie = cookie.split(";")[0]
+        status, headers, page = server.request("GET", f"/sign-in/link/{link}")
+        cookie = headers["Set-Cookie"].split(";")[0]
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         form = {"Content-Type": "application/x-www-form-urlencoded"}
-        _, new_cookie, _ = server.request("POST", f"/sign-in/link/{link}",
-                                          f"csrf_token={token}", form, cookie)
-        cookie = new_cookie.split(";")[0]
+        _, headers, _ = server.request("POST", f"/sign-in/link/{link}",
+                                       f"csrf_token={token}", form, cookie)
+        cookie = headers["Set-Cookie"].split(";")[0]
         # Signing in starts a new session: take the new session's token.
-        _, newer, page = server.request("GET", f"{BASE}/connection", cookie=cookie)
-        cookie = newer.split(";")[0] if newer else cookie
+        _, headers, page = server.request("GET", f"{BASE}/connection", cookie=cookie)
+        cookie = headers["Set-Cookie"].split(";")[0] if "Set-Cookie" in headers else cookie
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         server.request("POST", f"{BASE}/connection", f"csrf_token={token}&answer=none", form,
                        cookie)
@@ -219,13 +173,17 @@ def test_a_worker_killed_mid_save_loses_nothing_committed_and_keeps_nothing_half
 
         thread = threading.Thread(target=second_save)
         thread.start()
+        # Watched from its own autocommit connection: inside a transaction PostgreSQL
+        # would keep showing the same snapshot of pg_stat_activity.
+        watcher = psycopg.connect(raw.render_as_string(hide_password=False), autocommit=True)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            waiting = db.session.execute(sa.text(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).scalar()
+            waiting = watcher.execute("SELECT count(*) FROM pg_stat_activity "
+                                      "WHERE wait_event_type = 'Lock'").fetchone()[0]
             if waiting:
                 break
             time.sleep(0.05)
+        watcher.close()
         assert waiting, "the save never reached the database"
         # …and kill every worker while it waits.
         for pid in server.workers():

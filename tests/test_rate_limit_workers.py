@@ -6,21 +6,14 @@ for contrast, counts per process: the same attempts get through twice as often, 
 is why production needs RATELIMIT_STORAGE_URI=redis://…"""
 from __future__ import annotations
 
-import http.client
-import os
 import re
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from tests import builders
-from tests.support.pgcluster import free_port
+from tests.support.gunicorn import Gunicorn
 from tests.support.redis_server import RedisServer
 
-ROOT = Path(__file__).resolve().parents[1]
 EMAIL = "officer@example.org"
 PER_EMAIL = 3  # attempts per minute for one address
 
@@ -32,46 +25,11 @@ def redis_url():
     server.stop()
 
 
-class Gunicorn:
-    """``gunicorn wsgi:app`` on loopback with the development settings and the test's
-    database, one worker: a separate process like any worker."""
-
-    def __init__(self, database_url: str, storage: str) -> None:
-        self.port = free_port()
-        env = {**os.environ, "FAIRPANEL_CONFIG": "development", "DATABASE_URL": database_url,
-               "RATELIMIT_STORAGE_URI": storage, "SIGN_IN_RATE_LIMIT": "100 per minute",
-               "SIGN_IN_PER_EMAIL_LIMIT": f"{PER_EMAIL} per minute", "SECRET_KEY": "shared",
-               "MAIL_SERVER": ""}
-        self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--bind",
-             f"127.0.0.1:{self.port}", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.request("GET", "/sign-in/staff")
-                return
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.1)
-
-    def request(self, method: str, path: str, body: str = "", headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read().decode()
-        finally:
-            connection.close()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+def start_server(database_url: str, storage: str) -> Gunicorn:
+    """One worker: a separate process like any worker."""
+    return Gunicorn(database_url, RATELIMIT_STORAGE_URI=storage,
+                    SIGN_IN_RATE_LIMIT="100 per minute",
+                    SIGN_IN_PER_EMAIL_LIMIT=f"{PER_EMAIL} per minute", SECRET_KEY="shared")
 
 
 def attempts(servers: list[Gunicorn], count: int) -> list[int]:
@@ -94,7 +52,7 @@ def attempts(servers: list[Gunicorn], count: int) -> list[int]:
 
 
 def run_servers(database_url: str, storage: str) -> list[int]:
-    servers = [Gunicorn(database_url, storage), Gunicorn(database_url, storage)]
+    servers = [start_server(database_url, storage), start_server(database_url, storage)]
     try:
         return attempts(servers, 8)
     finally:
