@@ -7,6 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort
 from flask_login import LoginManager, current_user
+from sqlalchemy.orm import joinedload
 
 from panel.accounts.models import User
 from panel.accounts.passwords import normalise
@@ -31,7 +32,10 @@ def load_user(session_token: str) -> User | None:
     user_id, _, version = session_token.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # One statement for every signed-in request: the person, their staff roles and
+    # their panel memberships (the navigation needs all three).
+    user = db.session.get(User, int(user_id), options=[joinedload(User.roles),
+                                                       joinedload(User.memberships)])
     if user is None or user.session_version != int(version) or not user.active:
         return None
     return user

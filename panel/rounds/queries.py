@@ -4,53 +4,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from panel.accounts.models import User
 from panel.extensions import db
-from panel.rounds.models import Application, Assignment, PanelMember, Round
-from panel.scoring.models import ScoreSheet
+from panel.rounds.models import Application, PanelMember, Round
 
 
 @dataclass(frozen=True)
 class MemberRound:
-    """One round as a panel member sees it on their home page."""
+    """One round as a panel member sees it on their home page (where they stand in it
+    comes from :func:`panel.scoring.queries.progress`)."""
 
     round: Round
     member: PanelMember
-    assigned: int
-    submitted: int
-    passed: int
-
-    @property
-    def left(self) -> int:
-        return max(self.assigned - self.submitted - self.passed, 0)
 
 
 def member_rounds(user: User) -> list[MemberRound]:
+    """The rounds ``user`` sits on, newest first, each with its round: one statement."""
     members = db.session.scalars(
-        select(PanelMember).join(Round).where(PanelMember.user_id == user.id)
-        .order_by(Round.created_at.desc())
+        select(PanelMember).join(PanelMember.round).where(PanelMember.user_id == user.id)
+        .options(contains_eager(PanelMember.round)).order_by(Round.created_at.desc())
     ).all()
-    if not members:
-        return []
-    ids = [member.id for member in members]
-    assigned = dict(db.session.execute(
-        select(Assignment.member_id, func.count()).where(Assignment.member_id.in_(ids))
-        .group_by(Assignment.member_id)).all())
-    passed = dict(db.session.execute(
-        select(Assignment.member_id, func.count())
-        .where(Assignment.member_id.in_(ids), Assignment.passed_at.is_not(None))
-        .group_by(Assignment.member_id)).all())
-    submitted = dict(db.session.execute(
-        select(ScoreSheet.member_id, func.count())
-        .where(ScoreSheet.member_id.in_(ids), ScoreSheet.revision == 0,
-               ScoreSheet.status == "submitted")
-        .group_by(ScoreSheet.member_id)).all())
-    return [
-        MemberRound(member.round, member, assigned.get(member.id, 0),
-                    submitted.get(member.id, 0), passed.get(member.id, 0))
-        for member in members
-    ]
+    return [MemberRound(member.round, member) for member in members]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.orm import contains_eager
 
 from panel.accounts.models import User
 from panel.conflicts.models import Conflict
@@ -80,10 +81,46 @@ def assignment_for(member: PanelMember, reference: str) -> Assignment | None:
                Application.reference == reference))
 
 
+def member_assignment(user: User, slug: str, reference: str) -> Assignment | None:
+    """The signed-in member's assignment to ``reference`` in round ``slug``, with its
+    member, application and round, in one statement (every scoring page starts here)."""
+    return db.session.scalar(
+        select(Assignment)
+        .join(Assignment.member).join(Assignment.application).join(Application.round)
+        .where(Round.slug == slug, PanelMember.user_id == user.id,
+               Application.round_id == PanelMember.round_id,
+               Application.reference == reference)
+        .options(contains_eager(Assignment.member),
+                 contains_eager(Assignment.application).contains_eager(Application.round)))
+
+
 def initial_sheet(member_id: int, application_id: int) -> ScoreSheet | None:
     return db.session.scalar(select(ScoreSheet).where(
         ScoreSheet.member_id == member_id, ScoreSheet.application_id == application_id,
         ScoreSheet.revision == 0))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where an assignment stands for its member: their initial sheet, if any, and
+    whether a conflict has taken them off the application."""
+
+    sheet: ScoreSheet | None
+    stepped_out: bool
+
+
+def standing(assignment: Assignment) -> Standing:
+    """The member's initial sheet and whether they are stepped out, in one statement."""
+    out = (select(Conflict.id).where(Conflict.member_id == Assignment.member_id,
+                                     Conflict.application_id == Assignment.application_id,
+                                     stepping_out()).exists())
+    sheet, stepped = db.session.execute(
+        select(ScoreSheet, out).select_from(Assignment)
+        .outerjoin(ScoreSheet, and_(ScoreSheet.member_id == Assignment.member_id,
+                                    ScoreSheet.application_id == Assignment.application_id,
+                                    ScoreSheet.revision == 0))
+        .where(Assignment.id == assignment.id)).one()
+    return Standing(sheet, bool(stepped))
 
 
 def stepped_out(member_id: int, application_id: int) -> bool:
@@ -93,17 +130,22 @@ def stepped_out(member_id: int, application_id: int) -> bool:
 
 
 def progress(member: PanelMember) -> Progress:
-    """Every application assigned to ``member``, by reference, with its status."""
-    assignments = db.session.scalars(
-        select(Assignment).join(Application).where(Assignment.member_id == member.id)
+    """Every application assigned to ``member``, by reference, with its status: one
+    statement (the member's own initial sheet and any stepping-out conflict joined in)."""
+    out = (select(Conflict.id).where(Conflict.member_id == Assignment.member_id,
+                                     Conflict.application_id == Assignment.application_id,
+                                     stepping_out()).exists())
+    rows = db.session.execute(
+        select(Assignment, ScoreSheet.status, out)
+        .join(Assignment.application)
+        .outerjoin(ScoreSheet, and_(ScoreSheet.member_id == Assignment.member_id,
+                                    ScoreSheet.application_id == Assignment.application_id,
+                                    ScoreSheet.revision == 0))
+        .where(Assignment.member_id == member.id)
+        .options(contains_eager(Assignment.application))
         .order_by(Application.reference)).all()
-    sheets = dict(db.session.execute(
-        select(ScoreSheet.application_id, ScoreSheet.status)
-        .where(ScoreSheet.member_id == member.id, ScoreSheet.revision == 0)).all())
-    out = set(db.session.scalars(select(Conflict.application_id).where(
-        Conflict.member_id == member.id, stepping_out())))
-    return Progress([Item(a, _status(a, sheets.get(a.application_id), a.application_id in out))
-                     for a in assignments])
+    return Progress([Item(assignment, _status(assignment, sheet_status, stepped))
+                     for assignment, sheet_status, stepped in rows])
 
 
 def status_of(assignment: Assignment) -> str:

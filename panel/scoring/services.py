@@ -34,16 +34,17 @@ class StaleSheet(ScoringError):
         self.sheet = sheet
 
 
-def refusal(assignment: Assignment) -> str | None:
-    """Why the member cannot score this application now, or None when they can."""
+def refusal(assignment: Assignment, standing: queries.Standing | None = None) -> str | None:
+    """Why the member cannot score this application now, or None when they can.
+    ``standing`` is :func:`queries.standing` when the caller has it already."""
     if assignment.application.round.phase != "scoring":
         return "Scoring is not open for this round."
-    if queries.stepped_out(assignment.member_id, assignment.application_id):
+    standing = standing or queries.standing(assignment)
+    if standing.stepped_out:
         return "You have stepped out of this application, so you will not score it."
     if assignment.passed_at is not None:
         return "You passed on this application."
-    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
-    if sheet is not None and sheet.status == "submitted":
+    if standing.sheet is not None and standing.sheet.status == "submitted":
         return "You have already sent your scores for this application."
     return None
 
@@ -88,9 +89,10 @@ def save_sheet(actor: User, assignment: Assignment, version: int, *,
     :data:`UNABLE`; criteria left out keep what was saved. ``version`` is the sheet
     version the member read (0 before the sheet exists): a save against an older version
     that would change anything raises :class:`StaleSheet` and changes nothing."""
-    _check(assignment)
+    standing = queries.standing(assignment)
+    _check(assignment, standing)
     values = _values(assignment, scores or {})
-    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    sheet = standing.sheet
     before = _snapshot(sheet)
     wanted = {**before["scores"], **{c.key: v for c, v in values.items()}}
     new_comment = before["comment"] if comment is None else comment.strip()
@@ -116,10 +118,11 @@ def save_sheet(actor: User, assignment: Assignment, version: int, *,
 def submit_sheet(actor: User, assignment: Assignment, version: int) -> ScoreSheet:
     """Lock the member's initial sheet. Submitting twice is harmless: the second time
     finds it submitted and changes nothing."""
-    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    standing = queries.standing(assignment)
+    sheet = standing.sheet
     if sheet is not None and sheet.status == "submitted":
         return sheet
-    _check(assignment)
+    _check(assignment, standing)
     if sheet is None or sheet.version != version:
         if sheet is None:
             raise ScoringError(NOTHING_SCORED)
@@ -151,8 +154,8 @@ def sheet_answers(sheet: ScoreSheet | None) -> dict[str, str]:
             for key, value in _snapshot(sheet)["scores"].items()}
 
 
-def _check(assignment: Assignment) -> None:
-    reason = refusal(assignment)
+def _check(assignment: Assignment, standing: queries.Standing | None = None) -> None:
+    reason = refusal(assignment, standing)
     if reason:
         raise ScoringError(reason)
 

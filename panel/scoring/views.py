@@ -38,11 +38,9 @@ def member_assignment(view):
     @wraps(view)
     @login_required
     def wrapped(slug: str, reference: str, *args, **kwargs):
-        round_ = round_by_slug(slug) or abort(404)
-        member = queries.member_of(current_user, round_) or abort(404)
-        if round_.phase != "scoring":
+        assignment = queries.member_assignment(current_user, slug, reference)
+        if assignment is None or assignment.application.round.phase != "scoring":
             abort(404)
-        assignment = queries.assignment_for(member, reference) or abort(404)
         return view(assignment, *args, **kwargs)
 
     return wrapped
@@ -54,11 +52,12 @@ def may_score(view):
 
     @wraps(view)
     def wrapped(assignment: Assignment, *args, **kwargs):
-        if services.refusal(assignment):
+        standing = queries.standing(assignment)
+        if services.refusal(assignment, standing):
             return redirect(_url("scoring.overview", assignment))
         if assignment.connection_answer != "none":
             return redirect(_url("scoring.connection", assignment))
-        return view(assignment, *args, **kwargs)
+        return view(assignment, *args, standing=standing, **kwargs)
 
     return wrapped
 
@@ -120,19 +119,19 @@ def connection_kind(assignment: Assignment):
 @bp.get("/my-rounds/<slug>/<reference>/application")
 @member_assignment
 @may_score
-def application(assignment: Assignment):
+def application(assignment: Assignment, standing: queries.Standing):
     return render_template("scoring/application.html", **_page(assignment))
 
 
 @bp.route("/my-rounds/<slug>/<reference>/question/<int:number>", methods=["GET", "POST"])
 @member_assignment
 @may_score
-def question(assignment: Assignment, number: int):
+def question(assignment: Assignment, number: int, standing: queries.Standing):
     round_ = assignment.application.round
     if not 1 <= number <= len(round_.criteria):
         abort(404)
     criterion = round_.criteria[number - 1]
-    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    sheet = standing.sheet
     form = forms.score_form(round_, criterion, data=_form_data(sheet, criterion.key))
     problems = []
     if form.validate_on_submit():
@@ -154,8 +153,8 @@ def question(assignment: Assignment, number: int):
 @bp.route("/my-rounds/<slug>/<reference>/comment", methods=["GET", "POST"])
 @member_assignment
 @may_score
-def comment(assignment: Assignment):
-    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+def comment(assignment: Assignment, standing: queries.Standing):
+    sheet = standing.sheet
     form = forms.CommentForm(data=_form_data(sheet))
     problems = []
     if form.validate_on_submit():
@@ -174,8 +173,8 @@ def comment(assignment: Assignment):
 @bp.route("/my-rounds/<slug>/<reference>/check", methods=["GET", "POST"])
 @member_assignment
 @may_score
-def check(assignment: Assignment):
-    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+def check(assignment: Assignment, standing: queries.Standing):
+    sheet = standing.sheet
     form = forms.VersionForm(data=_form_data(sheet))
     problems = []
     if form.validate_on_submit():
@@ -224,8 +223,9 @@ def save(assignment: Assignment):
                                     scores={str(k): str(v) for k, v in
                                             body.get("scores", {}).items()},
                                     comment=comment if isinstance(comment, str) else None)
+        version = sheet.version  # read before the commit expires it: no second query
         db.session.commit()
-        return jsonify(saved=True, version=sheet.version, message="Saved")
+        return jsonify(saved=True, version=version, message="Saved")
     except (TypeError, ValueError) as error:
         db.session.rollback()
         sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
