@@ -149,8 +149,8 @@ def counted_statements():
         statements.append(statement)
 
     def no_lazy_load_per_row(orm_state):
-        if orm_state.lazy_loaded_from is None:
-            return
+        if not orm_state.is_select or orm_state.lazy_loaded_from is None:
+            return  # a write, or a select the page asked for itself
         relationship = str(orm_state.loader_strategy_path[-1])
         lazy_loads[relationship] += 1
         if lazy_loads[relationship] > 1:

@@ -13,6 +13,10 @@ scoring.js uses). Three runs, each with fresh sign-ins:
 3. **ceiling**: the same clients, flat out, on /healthz (one ``SELECT 1``): the most this
    server answers on this machine. The share of the ceiling is run 2 against run 3.
 
+Before them, 5 s flat out (``--warm-up``) that is not reported, so every worker has
+compiled its templates and opened its database connection, as on a server that has been
+up a while.
+
 Prints requests/s, p50, p95 and p99 per endpoint, the errors, the CPU the load generator
 itself used (it shares the machine), and each figure against its target.
 
@@ -218,11 +222,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=1.5)
+    parser.add_argument("--warm-up", type=float, default=5, help="seconds, flat out, not reported")
     args = parser.parse_args()
     cluster = PgCluster().start()
     try:
         url = cluster.url()
-        slug, sessions = prepare(url, args.users, runs=2)
+        slug, sessions = prepare(url, args.users, runs=3)
         port = free_port()
         env = {**os.environ, "FAIRPANEL_CONFIG": "production", "DATABASE_URL": url,
                "SECRET_KEY": "load-benchmark", "SESSION_COOKIE_SECURE": "false",
@@ -239,6 +244,9 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.2)
+            # A server that has been up a while: every worker has compiled its templates,
+            # opened its database connection and prepared its statements. Not reported.
+            run(port, sessions[2], args.warm_up, None)
             think = (args.think_min, args.think_max)
             print(f"gunicorn {args.workers} workers on PostgreSQL; {args.users} simulated "
                   f"panellists, {args.seconds:.0f} s per run; {os.cpu_count()} CPU cores "
