@@ -12,6 +12,10 @@ scoring.js uses). Three runs, each with fresh sign-ins:
 2. **flat out**: no waiting at all, so the server is the limit: its most requests/s.
 3. **ceiling**: the same clients, flat out, on /healthz (one ``SELECT 1``): the most this
    server answers on this machine. The share of the ceiling is run 2 against run 3.
+4. **signed-in floor**: the same, but each client signed in first, so every request also
+   reads the session cookie and loads the person (one statement) before its ``SELECT 1``:
+   the most any page for a signed-in panellist could reach, before it reads or renders
+   anything of its own.
 
 Before them, 5 s flat out (``--warm-up``) that is not reported, so every worker has
 compiled its templates and opened its database connection, as on a server that has been
@@ -126,9 +130,10 @@ class Client:
 
 
 def run(port: int, sessions, seconds: float, think: tuple[float, float] | None,
-        ceiling: bool = False):
+        healthz: bool = False, sign_in: bool = True):
     """Every simulated panellist in its own thread for ``seconds``; ``think`` is the
-    (least, most) wait before each request, or None to never wait."""
+    (least, most) wait before each request, or None to never wait. With ``healthz`` they
+    ask for /healthz over and over instead of their pages (signed in or not)."""
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     lock = threading.Lock()
@@ -156,7 +161,7 @@ def run(port: int, sessions, seconds: float, think: tuple[float, float] | None,
         client = Client(port)
         if think:  # people do not all arrive in the same millisecond
             time.sleep(rng.uniform(0, think[1]))
-        if not ceiling:
+        if sign_in:
             _, page = timed(client, "GET sign-in link", "GET", f"/sign-in/link/{token}")
             found = CSRF.search(page)
             if not found:
@@ -168,7 +173,7 @@ def run(port: int, sessions, seconds: float, think: tuple[float, float] | None,
         base = f"/my-rounds/load/{reference}"
         n = 0
         while time.monotonic() < deadline:
-            if ceiling:
+            if healthz:
                 timed(client, "GET /healthz", "GET", "/healthz")
                 continue
             pause(rng)
@@ -227,7 +232,7 @@ def main() -> None:
     cluster = PgCluster().start()
     try:
         url = cluster.url()
-        slug, sessions = prepare(url, args.users, runs=3)
+        slug, sessions = prepare(url, args.users, runs=4)
         port = free_port()
         env = {**os.environ, "FAIRPANEL_CONFIG": "production", "DATABASE_URL": url,
                "SECRET_KEY": "load-benchmark", "SESSION_COOKIE_SECURE": "false",
@@ -246,7 +251,7 @@ def main() -> None:
                     time.sleep(0.2)
             # A server that has been up a while: every worker has compiled its templates,
             # opened its database connection and prepared its statements. Not reported.
-            run(port, sessions[2], args.warm_up, None)
+            run(port, sessions[3], args.warm_up, None)
             think = (args.think_min, args.think_max)
             print(f"gunicorn {args.workers} workers on PostgreSQL; {args.users} simulated "
                   f"panellists, {args.seconds:.0f} s per run; {os.cpu_count()} CPU cores "
@@ -258,9 +263,14 @@ def main() -> None:
                 "2. Flat out (no waiting)", *run(port, sessions[1], args.seconds, None))
             ceiling, _, ceiling_errors = report(
                 "3. Ceiling (/healthz, flat out)",
-                *run(port, sessions[1], args.seconds, None, ceiling=True))
-            errors = paced_errors + flat_errors + ceiling_errors
+                *run(port, sessions[1], args.seconds, None, healthz=True, sign_in=False))
+            floor, _, floor_errors = report(
+                "4. Signed-in floor (/healthz with a session, flat out)",
+                *run(port, sessions[2], args.seconds, None, healthz=True))
+            errors = paced_errors + flat_errors + ceiling_errors + floor_errors
             share = flat_rate / ceiling
+            print(f"\nThe signed-in floor is {floor / ceiling:.0%} of the ceiling; the "
+                  f"panellists flat out are {flat_rate / floor:.0%} of the floor.")
             print("\nAgainst the targets:")
             print(f"  errors, all runs:             {errors:>6}    target 0       "
                   f"{'met' if errors == 0 else 'NOT met'}")
