@@ -81,8 +81,12 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def layout_context():
+        from panel.accounts.views import session_seconds_left
+
         lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
-        return {"nav_items": nav_items(), "session_seconds": int(lifetime.total_seconds())}
+        signed_in = has_request_context() and current_user.is_authenticated
+        return {"nav_items": nav_items(), "session_seconds": int(lifetime.total_seconds()),
+                "session_ends_in": max(session_seconds_left(), 0) if signed_in else None}
 
     @app.template_filter("role_label")
     def role_label(role: str) -> str:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from sqlalchemy import delete, func, or_, select, update
 
 from panel.accounts.models import RecoveryCode, SecondFactor, User
+from panel.accounts.notices import notify
 from panel.accounts.services import AccountError
 from panel.audit.services import record
 from panel.extensions import db, utcnow
@@ -77,6 +78,7 @@ def confirm_setting_up(user: User, code: str) -> list[str]:
     codes = _new_recovery_codes(user)
     record("user.second_factor_enrolled", actor=user, target=user,
            after={"method": "authenticator app", "recovery_codes": len(codes)})
+    notify(user, "two_step_on")
     return codes
 
 
@@ -117,6 +119,7 @@ def use_recovery_code(user: User, code: str) -> int:
         raise CodeRejected(WRONG_RECOVERY_CODE)
     left = recovery_codes_left(user)
     record("user.recovery_code_used", actor=user, target=user, after={"left": left})
+    notify(user, "recovery_code_used", left=left)
     return left
 
 
@@ -127,6 +130,7 @@ def replace_recovery_codes(user: User, code: str) -> list[str]:
     codes = _new_recovery_codes(user)
     record("user.recovery_codes_replaced", actor=user, target=user,
            after={"recovery_codes": len(codes)})
+    notify(user, "recovery_codes_replaced")
     return codes
 
 
@@ -143,6 +147,7 @@ def reset(actor: User | None, user: User, *, system: str | None = None) -> bool:
     db.session.flush()
     record("user.second_factor_reset", actor=actor, target=user, system=system,
            before={"second_factor": had}, after={"second_factor": False})
+    notify(user, "two_step_reset")
     return True
 
 

@@ -14,6 +14,7 @@ from panel import mail
 from panel.accounts import passwords
 from panel.accounts.auth import check_password, hash_password
 from panel.accounts.models import STAFF_ROLES, AccountToken, User, UserRole
+from panel.accounts.notices import notify
 from panel.audit.services import record
 from panel.extensions import db, utcnow
 
@@ -143,9 +144,12 @@ def set_password(user: User, password: str) -> None:
     """A new password (checked against :mod:`panel.accounts.passwords`); every other
     session of this user ends."""
     _check_password_rules(password, email=user.email, name=user.name)
+    changed = user.password_hash is not None  # not the first one, chosen on invitation
     user.password_hash = hash_password(password)
     user.session_version += 1
     record("user.password_set", actor=user, target=user)
+    if changed:
+        notify(user, "password_changed")
 
 
 def set_roles(actor: User, user: User, roles: set[str]) -> None:

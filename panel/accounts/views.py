@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 # Between a right password and a right code, the session holds only this marker.
 PASSWORD_PASSED = "password_passed"
+SIGNED_IN_AT = "signed_in_at"  # seconds since the epoch, set at every sign-in
 PASSWORD_PASSED_SECONDS = 5 * 60
 # With TOTP_REQUIRED on, staff without an authenticator app may open only these.
 OPEN_WHILE_SETTING_UP = frozenset({
@@ -68,6 +69,32 @@ def second_step_limited(view):
     for limit in second_step_limits:
         view = limit(view)
     return view
+
+
+def session_seconds_left() -> int:
+    """Seconds until this session reaches ``SESSION_ABSOLUTE_LIFETIME`` after sign-in;
+    0 or less when it has (or carries no sign-in time, as sessions from before did)."""
+    started = session.get(SIGNED_IN_AT)
+    if not isinstance(started, int):
+        return 0
+    lifetime = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+    return int(started + lifetime - time.time())
+
+
+@bp.before_app_request
+def end_sessions_past_their_lifetime():
+    """A session in use still ends ``SESSION_ABSOLUTE_LIFETIME`` after sign-in, so a
+    copied cookie is not good for ever (ASVS 3.3.2). Read from the signed cookie alone:
+    no database."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return None
+    if session_seconds_left() > 0:
+        return None
+    logout_user()
+    session.clear()
+    flash("For your safety, we sign everyone out after a while, so please sign in again. "
+          "Anything you saved is kept.", "info")
+    return None
 
 
 @bp.before_app_request
@@ -228,6 +255,7 @@ def _start_session(user: User, method: str) -> None:
     db.session.commit()
     login_user(user)
     session.permanent = True
+    session[SIGNED_IN_AT] = int(time.time())
 
 
 def _password_passed(user: User, next_url: str | None) -> None:

@@ -20,20 +20,27 @@
 
 // Warn before the session runs out, with a way to extend it (WCAG 2.2.1). Saved
 // answers are never lost: signing in again brings the panellist back to this page.
+// A session also ends a fixed time after signing in, however busy (a security limit
+// that cannot be extended): that end is announced the same way, without the button.
 (function () {
   "use strict";
   var body = document.body;
   var seconds = parseInt(body.getAttribute("data-session-seconds"), 10);
   if (!seconds || !window.fetch) return;
+  var endsIn = parseInt(body.getAttribute("data-session-ends-in"), 10);
+  var endsAt = isNaN(endsIn) ? Infinity : Date.now() + endsIn * 1000;
   var WARN_BEFORE = 120;
   var token = document.querySelector("meta[name='csrf-token']");
   var warning = null, signOutTimer = null, warnTimer = null;
 
+  function final() { return (endsAt - Date.now()) / 1000 <= seconds; }
+
   function schedule() {
     clearTimeout(warnTimer);
     clearTimeout(signOutTimer);
-    warnTimer = setTimeout(warn, Math.max(seconds - WARN_BEFORE, 5) * 1000);
-    signOutTimer = setTimeout(signedOut, seconds * 1000);
+    var left = Math.min(seconds, (endsAt - Date.now()) / 1000);
+    warnTimer = setTimeout(warn, Math.max(left - WARN_BEFORE, 5) * 1000);
+    signOutTimer = setTimeout(signedOut, left * 1000);
   }
 
   function banner(text) {
@@ -53,6 +60,12 @@
   }
 
   function warn() {
+    if (final()) {
+      banner("For your safety, you will be signed out in 2 minutes, as everyone is after " +
+             "a while. Anything you have saved is kept, and you can sign in again " +
+             "straight away.");
+      return;
+    }
     var box = banner("For your safety, you will be signed out in 2 minutes. " +
                      "Anything you have saved is kept.");
     var button = document.createElement("button");
