@@ -114,7 +114,9 @@ class SecondFactor(db.Model):
     __tablename__ = "second_factors"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    secret: Mapped[str] = mapped_column(String(64))  # base 32, as authenticator apps take it
+    # Sealed (panel/accounts/secret_box.py): "v1:" and the AES-GCM box of the base-32
+    # secret authenticator apps take; never stored in the clear.
+    secret: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]  # None: set up started, no code typed yet
     # The 30-second time step of the last code accepted: a code works once.

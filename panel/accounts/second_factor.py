@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from panel.accounts.models import RecoveryCode, SecondFactor, User
 from panel.accounts.notices import notify
+from panel.accounts.secret_box import SecretUnreadable, seal, unseal
 from panel.accounts.services import AccountError
 from panel.audit.services import record
 from panel.extensions import db, utcnow
@@ -35,6 +36,8 @@ _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 _RECOVERY_LENGTH = 16  # 80 random bits
 _NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]")
 
+UNREADABLE = ("Your two-step sign-in cannot be read on this server. Ask an administrator to "
+              "reset it, then set it up again with your authenticator app")
 WRONG_CODE = "That code is not right. Enter the code your authenticator app shows now"
 USED_CODE = ("That code has been used already. Wait for your app to show a new code, "
              "then enter it")
@@ -58,10 +61,34 @@ def start_setting_up(user: User) -> SecondFactor:
     visit until a code confirms it, so a reload does not undo a scan."""
     if user.has_second_factor:
         raise AccountError("You have set up two-step sign-in already.")
-    if user.second_factor is None:
-        user.second_factor = SecondFactor(secret=pyotp.random_base32())
+    if user.second_factor is None or not _readable(user.second_factor):
+        if user.second_factor is not None:  # sealed under a key this server no longer has
+            db.session.delete(user.second_factor)
+            db.session.flush()
+        user.second_factor = SecondFactor(user_id=user.id,
+                                          secret=seal(pyotp.random_base32(), user.id))
         db.session.flush()
     return user.second_factor
+
+
+def plain_secret(factor: SecondFactor) -> str:
+    """The base-32 secret an authenticator app takes, unsealed (never stored like this)."""
+    return unseal(factor.secret, factor.user_id)
+
+
+def _readable(factor: SecondFactor) -> bool:
+    try:
+        plain_secret(factor)
+    except SecretUnreadable:
+        return False
+    return True
+
+
+def _step_for(factor: SecondFactor, code: str) -> int | None:
+    try:
+        return _matching_step(plain_secret(factor), code)
+    except SecretUnreadable:
+        raise CodeRejected(UNREADABLE) from None
 
 
 def confirm_setting_up(user: User, code: str) -> list[str]:
@@ -70,7 +97,7 @@ def confirm_setting_up(user: User, code: str) -> list[str]:
     factor = user.second_factor
     if factor is None or factor.confirmed_at is not None:
         raise AccountError("Start setting up two-step sign-in again.")
-    step = _matching_step(factor.secret, code)
+    step = _step_for(factor, code)
     if step is None:
         raise CodeRejected(WRONG_CODE)
     factor.confirmed_at = utcnow()
@@ -88,7 +115,7 @@ def check_code(user: User, code: str) -> None:
     factor = user.second_factor
     if not user.has_second_factor:
         raise CodeRejected(WRONG_CODE)
-    step = _matching_step(factor.secret, code)
+    step = _step_for(factor, code)
     if step is None:
         raise CodeRejected(WRONG_CODE)
     taken = db.session.execute(
@@ -166,11 +193,13 @@ def qr_code_svg(factor: SecondFactor) -> Markup:
 
 def key_for_typing(factor: SecondFactor) -> str:
     """The secret in groups of four, for people who cannot scan the QR code."""
-    return " ".join(factor.secret[i:i + 4] for i in range(0, len(factor.secret), 4))
+    secret = plain_secret(factor)
+    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
 def _provisioning_uri(factor: SecondFactor) -> str:
-    return pyotp.TOTP(factor.secret).provisioning_uri(name=factor.user.email, issuer_name=ISSUER)
+    return pyotp.TOTP(plain_secret(factor)).provisioning_uri(name=factor.user.email,
+                                                            issuer_name=ISSUER)
 
 
 def _matching_step(secret: str, code: str) -> int | None:
