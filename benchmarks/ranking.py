@@ -1,6 +1,9 @@
 """Time and memory of the numbers of DESIGN.md §3 on a large round, in memory (no
 database): 20,000 applications, 2,000 panellists in 2 groups, 100,000 initial sheets
 over 6 criteria, some revisions, unscored criteria, drafts and step_out conflicts.
+It times :func:`panel.scoring.figures.figures` alone, on the frames the database would
+hand over (:func:`as_frames` does the database's part in pandas): what a user waits for
+is timed by ranking_page.py and meeting.py.
 
     .venv/bin/python benchmarks/ranking.py [--seed N]
 
@@ -18,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from panel.scoring import rules  # noqa: E402
+from panel.scoring import figures, rules  # noqa: E402
 
 APPLICATIONS, PANELLISTS, SHEETS = 20_000, 2_000, 100_000
 CRITERIA = {"benefit": 4, "community": 3, "delivery": 2, "value": 1, "reach": 1, "equity": 2}
@@ -56,6 +59,30 @@ def make_round(seed: int) -> dict[str, pd.DataFrame]:
             "conflicts": conflicts, "decisions": decisions}
 
 
+def as_frames(raw: dict[str, pd.DataFrame], settings: rules.Rules) -> figures.Frames:
+    """What the database hands :func:`figures.figures`: submitted sheets of members who
+    did not step out, each marked initial and/or final, with its criteria summed."""
+    sheets = raw["sheets"][raw["sheets"]["status"] == "submitted"]
+    out = pd.MultiIndex.from_frame(raw["conflicts"][["member", "reference"]])
+    sheets = sheets[~pd.MultiIndex.from_frame(sheets[["member", "reference"]]).isin(out)]
+    latest = sheets.groupby(["member", "reference"])["revision"].transform("max")
+    sheets = sheets.assign(initial=sheets["revision"] == 0, final=sheets["revision"] == latest)
+    sheets = sheets[sheets["initial"] | sheets["final"]]
+    scores = raw["scores"].dropna(subset=["value"])
+    weight = scores["criterion"].map(settings.criterion_weights)
+    sums = pd.DataFrame({"sheet": scores["sheet"], "weight": weight,
+                         "points": weight * (scores["value"] - settings.scale_min)}
+                        ).groupby("sheet")[["points", "weight"]].sum()
+    sheets = sheets.join(sums, on="sheet")
+    finals = sheets.loc[sheets["final"], "sheet"]
+    return figures.Frames(
+        rules=settings, applications=raw["applications"].assign(title=""),
+        sheets=sheets[["sheet", "member", "group", "reference", "initial", "final", "points",
+                       "weight"]],
+        decisions=raw["decisions"],
+        criterion_values=raw["scores"][raw["scores"]["sheet"].isin(finals)])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
@@ -66,25 +93,24 @@ def main() -> None:
           f"{len(frames['sheets']):,} sheets ({(frames['sheets']['revision'] > 0).sum():,} "
           f"revisions), {len(frames['scores']):,} criterion scores, "
           f"{len(frames['conflicts']):,} step_out conflicts")
+    loaded = as_frames(frames, settings)
     tracemalloc.start()
     started = time.perf_counter()
-    result = rules.calculate(frames["applications"], frames["sheets"], frames["scores"],
-                             frames["conflicts"], frames["decisions"], settings)
+    result = figures.figures(loaded, figures.REPORT)
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     started = time.perf_counter()  # again, without tracemalloc's overhead
-    rules.calculate(frames["applications"], frames["sheets"], frames["scores"],
-                    frames["conflicts"], frames["decisions"], settings)
+    figures.figures(loaded, figures.REPORT)
     untraced = time.perf_counter() - started
     started = time.perf_counter()
-    rules.final_ranking(frames["applications"], frames["sheets"], frames["scores"],
-                        frames["conflicts"], settings)
+    figures.figures(loaded, figures.RANKING)
     page_only = time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"full calculation (final, initial, without each group, voice, decisions): "
           f"{untraced:.2f} s ({elapsed:.2f} s under tracemalloc)")
-    print(f"final ranking only (the ranking page's numbers): {page_only:.2f} s")
+    print(f"final and initial rankings and decisions (the ranking page's and the meeting's "
+          f"numbers): {page_only:.2f} s")
     print(f"peak traced Python allocations: {peak / 2**20:.0f} MiB; "
           f"process peak RSS: {rss:.0f} MiB")
     print(f"funded: {int(result.final.table['funded'].sum()):,}; "

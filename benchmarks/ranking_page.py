@@ -99,15 +99,13 @@ def main() -> None:
             build(args.seed)
             print(f"built the round in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})")
             from panel.rounds.queries import round_by_slug
-            from panel.scoring import rules
-            from panel.scoring.report import load_frames, round_rules
+            from panel.scoring import figures
 
             round_ = round_by_slug(SLUG)
             started = time.perf_counter()
-            frames = load_frames(round_, criteria=False)
+            frames = figures.load(round_, figures.RANKING)
             loaded = time.perf_counter()
-            rules.final_ranking(frames["applications"], frames["sheets"], frames["sums"],
-                                frames["conflicts"], round_rules(round_))
+            figures.figures(frames, figures.RANKING)
             print(f"of which: loading the round {loaded - started:.2f} s, "
                   f"the ranking {time.perf_counter() - loaded:.2f} s")
         client = app.test_client()

@@ -52,24 +52,19 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from panel.accounts.views import bp as accounts_bp
-    from panel.admin.views import bp as admin_bp
-    from panel.audit.views import bp as audit_bp
-    from panel.conflicts.profile_views import bp as profile_bp
-    from panel.conflicts.review_views import bp as conflict_review_bp
-    from panel.home.views import bp as home_bp
-    from panel.moderation.views import bp as meeting_bp
-    from panel.rounds.bundle_views import bp as round_bundle_bp
-    from panel.rounds.import_views import bp as round_import_bp
-    from panel.rounds.progress_views import bp as round_progress_bp
-    from panel.rounds.setup_views import bp as round_setup_bp
-    from panel.rounds.views import bp as rounds_bp
-    from panel.scoring.ranking_views import bp as ranking_bp
-    from panel.scoring.views import bp as scoring_bp
-    from panel.scoring.voice_views import bp as voice_bp
+    from panel.accounts import blueprint as accounts
+    from panel.admin import blueprint as admin
+    from panel.auditor import blueprint as auditor
+    from panel.bundle import blueprint as bundle
+    from panel.conflicts import blueprint as conflicts
+    from panel.home import blueprint as home
+    from panel.moderation import blueprint as moderation
+    from panel.reports import blueprint as reports
+    from panel.rounds import blueprint as rounds
+    from panel.scoring import blueprint as scoring
 
-    for blueprint in (home_bp, accounts_bp, admin_bp, rounds_bp, round_bundle_bp,
-                      round_setup_bp, round_import_bp, round_progress_bp, scoring_bp,
-                      ranking_bp, profile_bp, conflict_review_bp, audit_bp, meeting_bp,
-                      voice_bp):
+    for blueprint in (home.bp, accounts.bp, admin.bp, rounds.rounds_bp, bundle.round_bundle_bp,
+                      rounds.round_setup_bp, bundle.round_import_bp, rounds.round_progress_bp,
+                      scoring.bp, reports.ranking_bp, conflicts.profile_bp,
+                      conflicts.conflict_review_bp, auditor.bp, moderation.bp, reports.voice_bp):
         app.register_blueprint(blueprint)

@@ -3,7 +3,14 @@ from panel.accounts.models import AccountToken, User, UserRole
 from panel.audit.models import AuditAnchor, AuditEvent
 from panel.conflicts.models import Conflict
 from panel.moderation.models import AgendaItem, Decision, Meeting
-from panel.rounds.models import Application, Assignment, Criterion, Group, PanelMember, Round
+from panel.rounds.models import (
+    Application,
+    Assignment,
+    Criterion,
+    Group,
+    PanelMember,
+    Round,
+)
 from panel.scoring.models import CriterionScore, ScoreSheet
 
 __all__ = [

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, g, has_request_context, jsonify, render_template, request, url_for
+from flask import (
+    Flask,
+    g,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from panel import policy
 from panel.accounts.models import ROLE_LABELS
+from panel.accounts.sessions import session_seconds_left
 from panel.extensions import db
 
 CSP = (
@@ -35,16 +45,16 @@ def nav_items() -> list[tuple[str, str, str]]:
     if not has_request_context() or not current_user.is_authenticated:
         return []  # e-mails and commands render templates outside any request
     items = []
-    if current_user.memberships:
+    if policy.is_on_a_panel(current_user):
         items.append(("My rounds", "home.my_rounds"))
         items.append(("My connections", "profile.connections"))
-    if current_user.has_role("officer"):
+    if policy.can_manage_rounds(current_user):
         items.append(("Rounds", "rounds.index"))
-    if current_user.has_role("auditor"):
+    if policy.can_audit(current_user):
         items.append(("Audit", "audit.index"))
-    if current_user.has_role("admin"):
+    if policy.can_administer(current_user):
         items.append(("People", "admin.people"))
-    if any(current_user.has_role(role) for role in ("admin", "officer", "auditor")):
+    if policy.is_staff(current_user):
         items.append(("Your account", "accounts.account"))
     return [(label, endpoint, url_for(endpoint)) for label, endpoint in items]
 
@@ -81,12 +91,13 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def layout_context():
-        from panel.accounts.views import session_seconds_left
-
         lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
         signed_in = has_request_context() and current_user.is_authenticated
         return {"nav_items": nav_items(), "session_seconds": int(lifetime.total_seconds()),
                 "session_ends_in": max(session_seconds_left(), 0) if signed_in else None}
+
+    # Templates ask the policy who may see what: {% if policy.can_manage_rounds(current_user) %}.
+    app.jinja_env.globals["policy"] = policy
 
     @app.template_filter("role_label")
     def role_label(role: str) -> str:

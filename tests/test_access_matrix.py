@@ -32,7 +32,7 @@ from panel.conflicts import suggestions
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.moderation import services as meeting_services
-from panel.moderation import state
+from panel.moderation import meeting as meetings
 from panel.rounds import services as rounds
 from panel.rounds.models import PHASES, Application, PanelMember, Round
 from panel.scoring import queries, services as scoring
@@ -114,7 +114,7 @@ class World:
         return self.round.phase
 
     def current_reference(self) -> str:
-        meeting = state.meeting_of(self.round)
+        meeting = meetings.meeting_of(self.round)
         if meeting is None:
             return ""
         db.session.refresh(meeting)
@@ -243,7 +243,7 @@ def _hold_meeting(world: World) -> None:
 
 def _decide(world: World) -> None:
     chair = world.users["chair"]
-    meeting = state.meeting_of(world.round)
+    meeting = meetings.meeting_of(world.round)
     meeting_services.record_outcome(chair, meeting, "fund", "Strong community support")
     meeting_services.open_item(chair, meeting, "A2")
     meeting_services.record_outcome(chair, meeting, "keep", "")

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DatabaseError
 from panel.audit.anchors import check_anchors, round_anchor
 from panel.audit.chain import event_hash
 from panel.audit.models import AuditAnchor, AuditEvent
-from panel.audit.queries import verify_chain
+from panel.auditor.queries import verify_chain
 from panel.extensions import db
 from panel.rounds import services as rounds
 from panel.rounds.queries import round_by_slug

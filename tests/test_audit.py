@@ -11,7 +11,7 @@ from sqlalchemy.exc import DatabaseError
 
 from panel.audit.chain import canonical_json
 from panel.audit.models import GENESIS_HASH, AuditEvent
-from panel.audit.queries import verify_chain
+from panel.auditor.queries import verify_chain
 from panel.audit.services import record
 from panel.extensions import db
 from tests import builders

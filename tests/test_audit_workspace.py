@@ -36,7 +36,7 @@ from panel.accounts import services as accounts
 from panel.accounts.models import User
 from panel.audit.chain import canonical_json, event_hash
 from panel.audit.models import AuditEvent
-from panel.audit.queries import verify_chain
+from panel.auditor.queries import verify_chain
 from panel.audit.services import record
 from panel.conflicts import services as conflicts
 from panel.extensions import db

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from panel.rounds.bundle import (
+from panel.bundle import (
     Problem, check_applications, check_panellists, parse_amount, read_table,
 )
 from tests import round_builders
@@ -224,7 +224,7 @@ def test_a_slug_that_names_a_page_is_refused(app, tmp_path):
 
 
 def test_a_slug_is_made_from_the_title_when_absent(app, tmp_path):
-    from panel.rounds.bundle import import_bundle
+    from panel.bundle import import_bundle
 
     folder = demo_bundle(tmp_path)
     _spec(folder, slug=None, title="Healthy Towns: Round 2 (2026)!")
@@ -437,7 +437,7 @@ def test_unreadable_tables_are_problems_not_crashes(data, filename, message):
 
 
 def test_problem_and_bundle_error_read_as_plain_lines():
-    from panel.rounds.bundle import BundleError
+    from panel.bundle import BundleError
 
     error = BundleError([Problem("applications.csv", 7, "requested_amount", "Fix it."),
                          Problem("round.json", 3, None, "Bad."),

@@ -13,7 +13,7 @@ from panel.conflicts.models import Conflict
 from panel.demo.seed import BUNDLE
 from panel.extensions import db
 from panel.models import AuditEvent, ScoreSheet
-from panel.rounds.bundle import BundleError, bundle_files, export_bundle, import_bundle
+from panel.bundle import BundleError, bundle_files, export_bundle, import_bundle
 from tests.conftest import make_app
 from tests.test_bundle_import import CONFLICTS, DECISIONS, SCORES, demo_bundle, edit
 

@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from panel.audit.queries import verify_chain
+from panel.auditor.queries import verify_chain
 from panel.conflicts.models import Conflict
 from panel.demo.seed import BUNDLE
 from panel.extensions import db
 from panel.models import AuditEvent, Decision, PanelMember, ScoreSheet, User
-from panel.rounds.bundle import BundleError, Problem, import_bundle
+from panel.bundle import BundleError, Problem, import_bundle
 from panel.rounds.queries import round_by_slug
 
 SLUG = "community-assets-2026"
@@ -300,7 +300,7 @@ def test_flask_round_export_of_an_unknown_slug_fails(app, runner, tmp_path):
 
 
 def test_read_table_reads_excel_bytes_like_csv(app):
-    from panel.rounds.bundle import read_table
+    from panel.bundle import read_table
 
     buffer = io.BytesIO()
     pd.DataFrame({" Reference ": ["A1"], "Amount": ["12"]}).to_excel(buffer, index=False)

@@ -10,7 +10,7 @@ from panel.extensions import db
 from panel.rounds import progress
 from panel.rounds.models import Application, PanelMember
 from panel.scoring import queries as scoring_queries
-from panel.scoring import report
+from panel.reports import report
 from tests.test_report import worked_round  # noqa: F401  (fixture)
 
 
@@ -41,7 +41,7 @@ def test_who_is_stepped_out(worked_round, source, status, steps_out):  # noqa: F
     db.session.commit()
     # Without Lived One's 0 on A1 only the academics count: (100 + 75) / 2 = 87.5.
     assert _a1_score(worked_round) == (87.5 if steps_out else 43.75)
-    assert scoring_queries.stepped_out(member.id, application.id) is steps_out
+    assert scoring_queries.is_stepped_out(member.id, application.id) is steps_out
     assert ((member.id, application.id) in progress.step_out_pairs(worked_round)) is steps_out
 
 
@@ -51,4 +51,4 @@ def test_a_declared_level_conflict_changes_no_figure(worked_round):  # noqa: F81
                             level="declared", source="declared", status="confirmed"))
     db.session.commit()
     assert _a1_score(worked_round) == 43.75
-    assert not scoring_queries.stepped_out(member.id, application.id)
+    assert not scoring_queries.is_stepped_out(member.id, application.id)

@@ -27,8 +27,8 @@ from panel.accounts.models import User
 from panel.extensions import db
 from panel.moderation import services as moderation
 from panel.rounds import services as rounds
-from panel.rounds import uploads
-from panel.rounds.bundle import import_bundle
+from panel.bundle import uploads
+from panel.bundle import import_bundle
 from panel.rounds.models import PanelMember
 from panel.rounds.queries import round_by_slug
 from panel.scoring import queries as scoring_queries

@@ -7,6 +7,7 @@ A2 academic 50, lived 100 → 75; A3 academic 75, lived 100 → 87.5. Budget £1
 A3 (£40) and A2 (£50) funded, the line under rank 2 at £90."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pandas as pd
@@ -14,11 +15,13 @@ import pytest
 import sqlalchemy as sa
 
 from panel.extensions import db
-from panel.moderation import agenda, services, state
+from panel.moderation import agenda, presenters, services
+from panel.moderation import meeting as meetings
 from panel.moderation.models import Decision, Meeting
-from panel.rounds.bundle import export_bundle, import_bundle
+from panel.bundle import export_bundle, import_bundle
 from panel.rounds.queries import round_by_slug
-from panel.scoring import report, rules
+from panel.reports import report
+from panel.scoring import rules
 from panel.scoring.models import ScoreSheet
 from tests import builders
 from tests.conftest import csrf_token, submit
@@ -146,17 +149,43 @@ def test_the_chair_sees_the_item_with_its_figures_and_no_identifying_field(meeti
 def test_letters_stay_put_on_an_item_and_are_drawn_again_for_the_next(meeting_round, chair):
     started(chair)
     round_ = round_by_slug(SLUG)
-    meeting = state.meeting_of(round_)
-    first = state.current_item(round_, meeting)
-    again = state.current_item(round_, meeting)
-    assert [(m.letter, m.member_id) for m in first.marks] == [(m.letter, m.member_id)
-                                                              for m in again.marks]
+    running = meetings.meeting_of(round_)
+    panel = [m for m in round_.members if not m.is_chair]
+
+    def own_letters():
+        return {m.id: presenters.panellist_item(round_, running, m).own for m in panel}
+
+    first = own_letters()
+    assert first == own_letters()
+    assert sorted(mark.letter for mark in first.values() if mark) == ["A", "B", "C"]
+    assert [m.letter for m in presenters.chair_item(round_, running).marks] == ["A", "B", "C"]
     # Over many applications the same member does not always get the same letter.
-    letters = {state.letter_for(sorted(range(3), key=lambda m: state._shuffle_key(a, m))
-                                .index(0)) for a in range(1, 40)}
+    letters = {presenters.letter_for(sorted(range(3), key=lambda m: presenters._shuffle_key(
+        a, m)).index(0)) for a in range(1, 40)}
     assert len(letters) == 3
-    assert [state.letter_for(n) for n in (0, 25, 26, 27, 51, 52)] == [
+    assert [presenters.letter_for(n) for n in (0, 25, 26, 27, 51, 52)] == [
         "A", "Z", "AA", "AB", "AZ", "BA"]
+
+
+def test_each_audience_is_handed_its_own_item(meeting_round, chair):
+    """The chair's item names who stepped out; the shared screen's and a panellist's
+    hold no name and no member id at all (DESIGN.md §4): they are other types."""
+    started(chair)
+    round_ = round_by_slug(SLUG)
+    running = meetings.meeting_of(round_)
+    chair_view = presenters.chair_item(round_, running)
+    screen_view = presenters.screen_item(round_, running)
+    phone = presenters.panellist_item(round_, running,
+                                      next(m for m in round_.members if not m.is_chair))
+    assert isinstance(chair_view, presenters.ChairItem)
+    assert type(screen_view) is presenters.SharedItem
+    assert isinstance(phone, presenters.PanellistItem)
+    for item in (screen_view, phone):
+        assert not hasattr(item, "stepped_out") and not hasattr(item, "declared")
+        text = repr(dataclasses.asdict(item))
+        assert "member" not in text
+        for word in NAMES:
+            assert word not in text, word
 
 
 def test_hidden_group_labels_leave_only_letters(meeting_round, chair):
@@ -301,15 +330,15 @@ def test_the_chair_and_those_without_a_sheet_cannot_revise(meeting_round, chair,
     started(chair)
     assert chair.get(f"/meetings/{SLUG}/revise").status_code == 302
     round_ = round_by_slug(SLUG)
-    meeting = state.meeting_of(round_)
+    running = meetings.meeting_of(round_)
     from panel.scoring.queries import member_of
     from panel.accounts.models import User
 
     chair_member = member_of(db.session.scalar(sa.select(User).where(User.email == CHAIR)), round_)
     with pytest.raises(services.MeetingError, match="The chair does not score"):
-        services.revise_sheet(chair_member.user, chair_member, meeting, 0, {}, "x")
+        services.revise_sheet(chair_member.user, chair_member, running, 0, {}, "x")
     # aca2 scored A1 but not A2: on A2 there is nothing to revise.
-    services.open_item(chair_member.user, meeting, "A2")
+    services.open_item(chair_member.user, running, "A2")
     db.session.commit()
     aca2 = sign_in(app.test_client(), mailbox, "aca2@panel.example")
     text = text_of(aca2.get(f"/meetings/{SLUG}").get_data(as_text=True))

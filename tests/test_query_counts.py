@@ -38,9 +38,9 @@ from panel.accounts.models import User
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.moderation import services as moderation
-from panel.moderation import state
+from panel.moderation import meeting as meetings
 from panel.rounds import services as rounds
-from panel.rounds.bundle import import_bundle
+from panel.bundle import import_bundle
 from panel.rounds.models import Assignment, PanelMember, Round
 from tests import builders
 
@@ -210,5 +210,5 @@ def test_the_rounds_really_differ_in_size(app, two_rounds):
                  sa.select(Round).where(Round.slug == slug))]}
     assert sizes == {"small": (3, 3), "large": (40, 13)}
     large = db.session.scalar(sa.select(Round).where(Round.slug == "large"))
-    assert state.meeting_of(large).current_application.reference != \
-        state.meeting_of(large).items[0].application.reference
+    assert meetings.meeting_of(large).current_application.reference != \
+        meetings.meeting_of(large).items[0].application.reference

@@ -11,8 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from panel.extensions import db
-from panel.rounds.bundle import import_bundle
-from panel.scoring import report, rules
+from panel.bundle import import_bundle
+from panel.reports import report
+from panel.scoring import figures
 from tests.test_report import (  # noqa: F401  (worked_round is a fixture)
     APPLICATIONS, ROUND, SLUG, _Cells, ranking_table, worked_bundle, worked_round,
 )
@@ -183,11 +184,8 @@ def test_the_page_takes_a_fixed_number_of_queries(app, officer, tmp_path):
 
 def test_the_page_s_figures_are_the_report_s(app, tmp_path):
     round_ = import_worked(tmp_path, **{"decisions.csv": OVER_BUDGET})
-    frames = report.load_frames(round_, criteria=False)
-    page = rules.decided_ranking(frames["applications"], frames["sheets"], frames["sums"],
-                                 frames["conflicts"], frames["decisions"],
-                                 report.round_rules(round_))
-    whole = report.calculate(round_)
+    page = figures.round_figures(round_, figures.RANKING)
+    whole = figures.round_figures(round_, figures.REPORT)
     pd.testing.assert_frame_equal(page.final.table, whole.final.table)
     pd.testing.assert_frame_equal(page.initial.table, whole.initial.table)
     pd.testing.assert_frame_equal(page.decisions, whole.decisions)

@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from panel.extensions import db
-from panel.rounds.bundle import import_bundle
-from panel.scoring import report
+from panel.bundle import import_bundle
+from panel.reports import report
 
 SLUG = "worked-example"
 ROUND = {

@@ -1,5 +1,6 @@
 """The numbers of DESIGN.md §3, worked by hand: first the worked example exactly, then one
-small example per rule."""
+small example per rule. Which sheets count (drafts, revisions, stepping out) is decided
+in the database and tested there, in tests/test_counting.py."""
 from __future__ import annotations
 
 import pandas as pd
@@ -7,6 +8,8 @@ import pytest
 
 from panel.scoring import rules
 from panel.scoring.rules import Rules
+from tests import frames
+from tests.frames import sheet
 
 WORKED = Rules(scale_min=1, scale_max=5, budget=100, funding_rule="strict",
                weighting="equal_groups",
@@ -15,30 +18,9 @@ WORKED = Rules(scale_min=1, scale_max=5, budget=100, funding_rule="strict",
 ACA, LIVED = "academic", "lived_experience"
 
 
-def sheet(member, group, reference, revision=0, status="submitted", **values):
-    return {"member": member, "group": group, "reference": reference, "revision": revision,
-            "status": status, "values": values}
-
-
-def frames(sheet_rows, amounts):
-    applications = pd.DataFrame({"reference": list(amounts),
-                                 "requested_amount": list(amounts.values())})
-    sheets = pd.DataFrame([{**{k: v for k, v in row.items() if k != "values"}, "sheet": i}
-                           for i, row in enumerate(sheet_rows)],
-                          columns=["sheet", "member", "group", "reference", "revision", "status"])
-    scores = pd.DataFrame([{"sheet": i, "criterion": c, "value": v}
-                           for i, row in enumerate(sheet_rows) for c, v in row["values"].items()],
-                          columns=["sheet", "criterion", "value"])
-    return applications, sheets, scores
-
-
-def calculate(sheet_rows, amounts, *, conflicts=(), decisions=(), **changes):
-    applications, sheets, scores = frames(sheet_rows, amounts)
-    conflict_frame = pd.DataFrame(list(conflicts),
-                                  columns=["member", "reference", "level", "status"])
-    decision_frame = pd.DataFrame(list(decisions), columns=["reference", "outcome", "rationale"])
-    settings = Rules(**{**WORKED.__dict__, **changes})
-    return rules.calculate(applications, sheets, scores, conflict_frame, decision_frame, settings)
+def calculate(sheet_rows, amounts, *, decisions=(), **changes):
+    return frames.calculate(sheet_rows, amounts, Rules(**{**WORKED.__dict__, **changes}),
+                            decisions)
 
 
 def worked_example(**kwargs):
@@ -47,8 +29,9 @@ def worked_example(**kwargs):
         sheet("a1", ACA, "A3", q=4, n=None),
         sheet("a2", ACA, "A1", q=5, n=1),
         sheet("l1", LIVED, "A1", q=1, n=1), sheet("l1", LIVED, "A2", q=5, n=5),
-        sheet("l1", LIVED, "A3", q=4, n=4),
-        sheet("l1", LIVED, "A3", revision=1, q=5, n=None),
+        # Revised in the meeting: the initial sheet counts in the initial figures only.
+        sheet("l1", LIVED, "A3", final=False, q=4, n=4),
+        sheet("l1", LIVED, "A3", initial=False, q=5, n=None),
     ]
     return calculate(sheets, {"A1": 60, "A2": 50, "A3": 40}, **kwargs)
 
@@ -196,47 +179,6 @@ def test_with_one_group_only_without_it_nothing_has_a_score():
     assert result.voice[ACA]["rank_shift"].isna().all()
 
 
-def test_step_out_conflict_sheet_never_counts_declared_and_dismissed_do():
-    sheets = [sheet("a1", ACA, "A1", q=5, n=5), sheet("a2", ACA, "A1", q=1, n=1)]
-    conflicts = [("a2", "A1", "step_out", "confirmed")]
-    assert column(calculate(sheets, {"A1": 1}, conflicts=conflicts).final, "score") == {"A1": 100}
-    for level, status in [("declared", "confirmed"), ("step_out", "dismissed")]:
-        kept = calculate(sheets, {"A1": 1}, conflicts=[("a2", "A1", level, status)])
-        assert column(kept.final, "score") == {"A1": 50}
-
-
-def test_step_out_sheet_does_not_count_in_initial_figures_either():
-    sheets = [sheet("a1", ACA, "A1", q=5, n=5), sheet("a2", ACA, "A1", q=1, n=1)]
-    result = calculate(sheets, {"A1": 1}, conflicts=[("a2", "A1", "step_out", "pending")])
-    assert column(result.initial, "score") == {"A1": 100}
-    assert result.final.sheets.at["A1", ACA] == 1
-
-
-def test_the_latest_submitted_revision_is_final_the_initial_sheet_is_initial():
-    sheets = [sheet("a", ACA, "A1", q=1, n=1), sheet("a", ACA, "A1", revision=1, q=3, n=3),
-              sheet("a", ACA, "A1", revision=2, q=5, n=5),
-              sheet("a", ACA, "A1", revision=3, status="draft", q=2, n=2)]
-    result = calculate(sheets, {"A1": 1})
-    assert column(result.final, "score") == {"A1": 100}
-    assert column(result.initial, "score") == {"A1": 0}
-    assert result.final.sheets.at["A1", ACA] == 1
-
-
-def test_draft_sheets_do_not_count():
-    sheets = [sheet("a", ACA, "A1", status="draft", q=5, n=5), sheet("b", ACA, "A1", q=1, n=1)]
-    result = calculate(sheets, {"A1": 1})
-    assert column(result.final, "score") == {"A1": 0}
-    assert column(result.initial, "score") == {"A1": 0}
-
-
-def test_a_draft_initial_with_a_submitted_revision_counts_only_as_final():
-    sheets = [sheet("a", ACA, "A1", status="draft", q=1, n=1),
-              sheet("a", ACA, "A1", revision=1, q=5, n=5)]
-    result = calculate(sheets, {"A1": 1})
-    assert column(result.final, "score") == {"A1": 100}
-    assert column(result.initial, "score") == {"A1": None}
-
-
 def test_agreement_needs_three_applications_scored_by_both_groups():
     sheets = [sheet("a", ACA, r, q=q, n=q) for r, q in (("A1", 5), ("A2", 3))]
     sheets += [sheet("l", LIVED, r, q=q, n=q) for r, q in (("A1", 4), ("A2", 2))]
@@ -272,10 +214,10 @@ def test_moved_toward_in_the_worked_example():
 
 
 def test_moved_toward_is_positive_when_a_group_moves_to_the_others_view():
-    sheets = [sheet("a", ACA, "A1", q=5, n=5), sheet("l", LIVED, "A1", q=1, n=1),
-              sheet("l", LIVED, "A1", revision=1, q=3, n=3),
-              sheet("a", ACA, "A2", q=1, n=1), sheet("l", LIVED, "A2", q=5, n=5),
-              sheet("l", LIVED, "A2", revision=1, q=5, n=5)]
+    sheets = [sheet("a", ACA, "A1", q=5, n=5), sheet("l", LIVED, "A1", final=False, q=1, n=1),
+              sheet("l", LIVED, "A1", initial=False, q=3, n=3),
+              sheet("a", ACA, "A2", q=1, n=1), sheet("l", LIVED, "A2", final=False, q=5, n=5),
+              sheet("l", LIVED, "A2", initial=False, q=5, n=5)]
     voice = calculate(sheets, {"A1": 1, "A2": 1}).voice
     # A1: d = 100 − 0 > 0, moved +50; A2: d < 0, moved 0 → mean 25
     assert voice[LIVED]["moved_toward"] == {ACA: 25}
@@ -297,19 +239,9 @@ def test_fund_decision_over_budget_warns():
     assert len(result.warnings) == 1 and "£150.00" in result.warnings[0]
 
 
-def test_sheet_scores_from_database_sums_equal_those_from_each_criterion():
-    """The ranking page and the report let the database sum each sheet; the result is
-    the same S as summing criterion by criterion (DESIGN.md §3)."""
-    from panel.scoring import rules as r
-
-    settings = r.Rules(scale_min=1, scale_max=5, budget=100, funding_rule="strict",
-                       weighting="equal_groups", group_weights={"a": 1.0},
-                       criterion_weights={"q": 3.0, "n": 1.0})
-    per_criterion = pd.DataFrame({"sheet": [1, 1, 2, 2, 3, 3],
-                                  "criterion": ["q", "n", "q", "n", "q", "n"],
-                                  "value": [5, 1, 4, None, None, None]})
-    # Σ w (s − min) and Σ w over the scored criteria, as the SQL in report.py makes them.
-    sums = pd.DataFrame({"sheet": [1, 2], "points": [3 * 4 + 1 * 0, 3 * 3], "weight": [4, 3]})
-    from_criteria = r.sheet_scores(per_criterion, settings)
-    from_sums = r.sheet_scores(sums, settings)
-    assert from_criteria.to_dict() == from_sums.to_dict() == {1: 75.0, 2: 75.0}
+def test_sheet_score_is_the_weighted_share_of_the_scale_over_the_scored_criteria():
+    # q (3) scored 5, n (1) scored 1: points 3 × 4 + 1 × 0 = 12, weight 4 → 100 × 12 / 16
+    # q scored 4, n unscored: points 9, weight 3 → 100 × 9 / 12; nothing scored: no S
+    sheets = pd.DataFrame({"points": [12.0, 9.0, None], "weight": [4.0, 3.0, None]})
+    assert rules.sheet_scores(sheets, WORKED).tolist()[:2] == [75.0, 75.0]
+    assert pd.isna(rules.sheet_scores(sheets, WORKED).iloc[2])

@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from panel import create_app
 from panel.accounts.models import User
 from panel.extensions import db
-from panel.rounds import uploads
+from panel.bundle import uploads
 from panel.rounds.models import PanelMember
 from panel.scoring import queries as scoring_queries
 from panel.scoring import services as scoring

@@ -20,7 +20,7 @@ from panel.rounds import services as rounds
 from panel.rounds.models import Assignment, PanelMember
 from panel.scoring import queries, services as scoring
 from panel.scoring.models import ScoreSheet
-from panel.scoring.report import round_report
+from panel.reports.report import round_report
 from tests import builders, round_builders
 
 SLUG = "test-round"

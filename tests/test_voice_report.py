@@ -37,14 +37,14 @@ from panel.demo.seed import BUNDLE
 from panel.extensions import db
 from panel.moderation import services as meeting_services
 from panel.rounds import services as round_services
-from panel.rounds.bundle import import_bundle
+from panel.bundle import import_bundle
 from panel.rounds.queries import round_by_slug
 from panel.scoring import queries as scoring_queries
 from panel.scoring import services as scoring_services
-from panel.scoring import voice_text as words
+from panel.reports import voice_text as words
 from panel.scoring.models import ScoreSheet
-from panel.scoring.report import report_csv, report_xlsx, round_report
-from panel.scoring.voice_charts import FONT, SlopeRow, diverging_bars, shown_rows, slope_chart
+from panel.reports.report import report_csv, report_xlsx, round_report
+from panel.reports.voice_charts import FONT, SlopeRow, diverging_bars, shown_rows, slope_chart
 from tests import builders, round_builders
 from tests.test_report import APPLICATIONS, ROUND, SCORES, worked_bundle
 from tests.test_report import SLUG as WORKED_SLUG

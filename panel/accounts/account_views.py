@@ -1,28 +1,27 @@
 """A staff member's own account: their password and their two-step sign-in (setting up
 an authenticator app, recovery codes). Panellists have no password and never see these.
-The routes join the ``accounts`` blueprint of :mod:`panel.accounts.views`."""
+Their URLs join the ``accounts`` blueprint (:mod:`panel.accounts.blueprint`)."""
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 
+from panel import access
 from panel.accounts import second_factor, services
-from panel.accounts.auth import check_password, role_required
+from panel.accounts.auth import check_password
 from panel.accounts.forms import ChangePasswordForm, CodeForm
-from panel.accounts.models import STAFF_ROLES
-from panel.accounts.views import bp
-from panel.extensions import db, limiter
+from panel.accounts.models import Role
+from panel.extensions import limiter
+from panel.transactions import change
 
-staff_only = role_required(*STAFF_ROLES)
+staff_only = access.staff(*Role)
 
 
-@bp.get("/account")
 @staff_only
 def account():
     return _account_page(CodeForm())
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
 @staff_only
 # Guesses at the current password count like sign-in attempts.
 @limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
@@ -33,8 +32,8 @@ def change_password():
         if not check_password(user, form.current.data):
             form.current.errors = ["Your current password is not right"]
         else:
-            services.set_password(user, form.password.data)
-            db.session.commit()
+            with change():
+                services.set_password(user, form.password.data)
             login_user(user)  # this session carries on; every other one has ended
             flash("Your password has been changed. Anywhere else you were signed in, "
                   "you have been signed out.", "success")
@@ -42,23 +41,20 @@ def change_password():
     return render_template("accounts/change_password.html", form=form)
 
 
-@bp.route("/account/two-step-sign-in", methods=["GET", "POST"])
 @staff_only
 def set_up_second_factor():
     user = current_user._get_current_object()
     if user.has_second_factor:
         return redirect(url_for(".account"))
-    factor = second_factor.start_setting_up(user)
+    with change():  # the key shown is the key kept, however often the page is opened
+        factor = second_factor.start_setting_up(user)
     form = CodeForm()
     if form.validate_on_submit():
-        try:
+        with change(second_factor.CodeRejected) as done:
             codes = second_factor.confirm_setting_up(user, form.code.data)
-        except second_factor.CodeRejected as error:
-            form.code.errors = [str(error)]
-        else:
-            db.session.commit()
+        if not done.refused:
             return render_template("accounts/recovery_codes.html", codes=codes, first_time=True)
-    db.session.commit()  # the key shown is the key kept, however often the page is opened
+        form.code.errors = [done.refusal]
     return render_template(
         "accounts/set_up_second_factor.html", form=form,
         qr_code=second_factor.qr_code_svg(factor), key=second_factor.key_for_typing(factor),
@@ -66,7 +62,6 @@ def set_up_second_factor():
     )
 
 
-@bp.post("/account/recovery-codes")
 @staff_only
 @limiter.limit(lambda: current_app.config["SIGN_IN_PER_EMAIL_LIMIT"],
                key_func=lambda: f"recovery-codes:{current_user.get_id()}")
@@ -75,13 +70,11 @@ def new_recovery_codes():
     user = current_user._get_current_object()
     form = CodeForm()
     if form.validate_on_submit() and user.has_second_factor:
-        try:
+        with change(second_factor.CodeRejected) as done:
             codes = second_factor.replace_recovery_codes(user, form.code.data)
-        except second_factor.CodeRejected as error:
-            form.code.errors = [str(error)]
-        else:
-            db.session.commit()
+        if not done.refused:
             return render_template("accounts/recovery_codes.html", codes=codes, first_time=False)
+        form.code.errors = [done.refusal]
     return _account_page(form)
 
 

@@ -1,12 +1,10 @@
-"""Sign-in plumbing: the Flask-Login loader, password hashing and role checks."""
+"""Sign-in plumbing: the Flask-Login loader and password hashing (who may open which
+page is :mod:`panel.policy`, applied by :mod:`panel.access`)."""
 from __future__ import annotations
-
-from functools import wraps
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort
-from flask_login import LoginManager, current_user
+from flask_login import LoginManager
 from sqlalchemy.orm import joinedload
 
 from panel.accounts.models import User
@@ -64,22 +62,3 @@ def _verify(stored: str, password: str) -> bool:
         return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def role_required(*roles: str):
-    """Signed in and holding at least one of ``roles``; else sign-in page or 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                from panel.extensions import login_manager
-
-                return login_manager.unauthorized()
-            if not any(current_user.has_role(role) for role in roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator

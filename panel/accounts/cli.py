@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from panel.accounts import second_factor, services
 from panel.accounts.models import STAFF_ROLES
-from panel.extensions import db
+from panel.transactions import change
 
 group = AppGroup("accounts", help="People and their roles.")
 
@@ -18,11 +18,11 @@ group = AppGroup("accounts", help="People and their roles.")
               help="A staff role (repeat for several). None: a panellist.")
 def invite_command(email: str, name: str, roles: tuple[str, ...]) -> None:
     """Invite someone by e-mail, for example the first admin of a new installation."""
-    try:
-        services.invite(None, email=email, name=name, roles=set(roles), system="flask accounts invite")
-    except services.AccountError as error:
-        raise click.ClickException(str(error)) from error
-    db.session.commit()
+    with change(services.AccountError) as done:
+        services.invite(None, email=email, name=name, roles=set(roles),
+                        system="flask accounts invite")
+    if done.refused:
+        raise click.ClickException(done.refusal) from done.error
     click.echo(f"Invitation e-mailed to {services.normalise_email(email)}.")
 
 
@@ -34,8 +34,9 @@ def reset_two_step_command(email: str) -> None:
     user = services.find_user(email)
     if user is None:
         raise click.ClickException(f"No account for {services.normalise_email(email)}.")
-    if not second_factor.reset(None, user, system="flask accounts reset-two-step"):
+    with change():
+        reset = second_factor.reset(None, user, system="flask accounts reset-two-step")
+    if not reset:
         click.echo(f"{user.email} has no two-step sign-in; nothing changed.")
         return
-    db.session.commit()
     click.echo(f"Two-step sign-in reset for {user.email}.")

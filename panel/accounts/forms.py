@@ -125,8 +125,3 @@ class RecoveryCodeForm(FlaskForm):
         validators=[InputRequired("Enter one of your recovery codes")],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"},
     )
-
-
-class ContinueForm(FlaskForm):
-    """A button-only form: opening a link never signs anyone in by itself, so mail
-    scanners that follow links cannot use up a one-time link."""

@@ -3,6 +3,7 @@ factor (authenticator app and recovery codes) that staff may be asked for."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
@@ -14,8 +15,19 @@ from panel.extensions import db, utcnow
 if TYPE_CHECKING:
     from panel.rounds.models import PanelMember
 
-STAFF_ROLES = ("admin", "officer", "auditor")
-ROLE_LABELS = {"admin": "Admin", "officer": "Programme officer", "auditor": "Auditor"}
+
+
+class Role(StrEnum):
+    """Staff roles, held on the account across rounds (panel roles are per round:
+    :class:`panel.rounds.models.MemberRole`)."""
+
+    ADMIN = "admin"
+    OFFICER = "officer"
+    AUDITOR = "auditor"
+
+
+STAFF_ROLES = tuple(role.value for role in Role)
+ROLE_LABELS = {Role.ADMIN: "Admin", Role.OFFICER: "Programme officer", Role.AUDITOR: "Auditor"}
 TOKEN_PURPOSES = ("sign_in", "invitation")
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from panel import mail
 from panel.accounts import passwords
 from panel.accounts.auth import check_password, hash_password
-from panel.accounts.models import STAFF_ROLES, AccountToken, User, UserRole
+from panel.accounts.models import STAFF_ROLES, AccountToken, Role, User, UserRole
 from panel.accounts.notices import notify
 from panel.audit.services import record
 from panel.extensions import db, utcnow
@@ -176,7 +176,7 @@ def set_roles(actor: User, user: User, roles: set[str]) -> None:
 def set_active(actor: User, user: User, active: bool) -> None:
     if user.active == active:
         return
-    if not active and user.has_role("admin") and _admin_count() <= 1:
+    if not active and user.has_role(Role.ADMIN) and _admin_count() <= 1:
         raise AccountError("You cannot disable the only admin.")
     user.active = active
     user.session_version += 1

@@ -6,27 +6,38 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
 
+from panel import access
 from panel.accounts import second_factor, services
-from panel.accounts.forms import (ChoosePasswordForm, CodeForm, ContinueForm, RecoveryCodeForm,
-                                  SignInLinkForm, StaffSignInForm)
+from panel.accounts.forms import (
+    ChoosePasswordForm,
+    CodeForm,
+    RecoveryCodeForm,
+    SignInLinkForm,
+    StaffSignInForm,
+)
 from panel.accounts.models import User
+from panel.accounts.sessions import SIGNED_IN_AT
 from panel.extensions import db, limiter
+from panel.forms import ButtonForm
+from panel.transactions import change
 from panel.web import safe_next
 
-bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
 
 # Between a right password and a right code, the session holds only this marker.
 PASSWORD_PASSED = "password_passed"
-SIGNED_IN_AT = "signed_in_at"  # seconds since the epoch, set at every sign-in
 PASSWORD_PASSED_SECONDS = 5 * 60
-# With TOTP_REQUIRED on, staff without an authenticator app may open only these.
-OPEN_WHILE_SETTING_UP = frozenset({
-    "accounts.set_up_second_factor", "accounts.sign_out", "accounts.keep_alive", "static",
-})
 
 
 def _ip_limit() -> str:
@@ -71,59 +82,22 @@ def second_step_limited(view):
     return view
 
 
-def session_seconds_left() -> int:
-    """Seconds until this session reaches ``SESSION_ABSOLUTE_LIFETIME`` after sign-in;
-    0 or less when it has (or carries no sign-in time, as sessions from before did)."""
-    started = session.get(SIGNED_IN_AT)
-    if not isinstance(started, int):
-        return 0
-    lifetime = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
-    return int(started + lifetime - time.time())
-
-
-@bp.before_app_request
-def end_sessions_past_their_lifetime():
-    """A session in use still ends ``SESSION_ABSOLUTE_LIFETIME`` after sign-in, so a
-    copied cookie is not good for ever (ASVS 3.3.2). Read from the signed cookie alone:
-    no database."""
-    if request.endpoint == "static" or "_user_id" not in session:
-        return None
-    if session_seconds_left() > 0:
-        return None
-    logout_user()
-    session.clear()
-    flash("For your safety, we sign everyone out after a while, so please sign in again. "
-          "Anything you saved is kept.", "info")
-    return None
-
-
-@bp.before_app_request
-def set_up_second_factor_first():
-    """With ``TOTP_REQUIRED`` on, staff without an authenticator app are signed in to one
-    page only: the one that sets it up."""
-    if request.endpoint is None or request.endpoint in OPEN_WHILE_SETTING_UP:
-        return None
-    if current_user.is_authenticated and second_factor.must_set_up(current_user):
-        return redirect(url_for("accounts.set_up_second_factor"))
-    return None
-
-
-@bp.route("/sign-in", methods=["GET", "POST"])
+@access.public
 @rate_limited
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInLinkForm()
     if form.validate_on_submit():
-        services.request_sign_in_link(form.email.data)
-        db.session.commit()
+        with change():
+            services.request_sign_in_link(form.email.data)
         session["link_sent_to"] = form.email.data.strip()
         session["next"] = safe_next(request.args.get("next"))
         return redirect(url_for(".check_email"))
     return render_template("accounts/sign_in.html", form=form)
 
 
-@bp.get("/sign-in/check-email")
+@access.public
 def check_email():
     return render_template(
         "accounts/check_email.html",
@@ -132,14 +106,17 @@ def check_email():
     )
 
 
-@bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
+@access.public
 def sign_in_with_link(token: str):
-    form = ContinueForm()
+    form = ButtonForm()
     if form.validate_on_submit():
-        user = services.use_token(token, "sign_in")
+        with change():
+            user = services.use_token(token, "sign_in")
+            if user is not None:
+                services.signed_in(user, "link")
         if user is None:
             return _link_expired()
-        _start_session(user, "link")
+        _fresh_session(user)
         return redirect(_next_after_sign_in())
     user = services.peek_token(token, "sign_in")
     if user is None:
@@ -147,24 +124,27 @@ def sign_in_with_link(token: str):
     return render_template("accounts/sign_in_link.html", form=form, user=user)
 
 
-@bp.route("/sign-in/staff", methods=["GET", "POST"])
+@access.public
 @rate_limited
 def staff_sign_in():
     form = StaffSignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        with change():  # checking the password may renew its hash
+            user = services.authenticate(form.email.data, form.password.data)
+            if user is not None and not user.has_second_factor:
+                services.signed_in(user, "password")
         if user is not None and user.has_second_factor:
             _password_passed(user, safe_next(request.args.get("next")))
             return redirect(url_for(".sign_in_code"))
         if user is not None:
-            _start_session(user, "password")
+            _fresh_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         log.info("Failed staff sign-in for %s from %s", form.email.data, request.remote_addr)
         form.email.errors = [*form.email.errors, "Your email address or password is not right"]
     return render_template("accounts/staff_sign_in.html", form=form)
 
 
-@bp.route("/sign-in/code", methods=["GET", "POST"])
+@access.public
 @second_step_limited
 def sign_in_code():
     """The second step: a code from the authenticator app."""
@@ -173,17 +153,17 @@ def sign_in_code():
         return _sign_in_again()
     form = CodeForm()
     if form.validate_on_submit():
-        try:
+        with change(second_factor.CodeRejected) as done:
             second_factor.check_code(user, form.code.data)
-        except second_factor.CodeRejected as error:
-            log.info("Wrong sign-in code for user %s from %s", user.id, request.remote_addr)
-            form.code.errors = [str(error)]
-        else:
-            return _finish_second_step(user, "password and authenticator app")
+            services.signed_in(user, "password and authenticator app")
+        if not done.refused:
+            return _finish_second_step(user)
+        log.info("Wrong sign-in code for user %s from %s", user.id, request.remote_addr)
+        form.code.errors = [done.refusal]
     return render_template("accounts/sign_in_code.html", form=form)
 
 
-@bp.route("/sign-in/recovery-code", methods=["GET", "POST"])
+@access.public
 @second_step_limited
 def sign_in_recovery_code():
     """The second step without the phone: one of the ten recovery codes."""
@@ -192,52 +172,53 @@ def sign_in_recovery_code():
         return _sign_in_again()
     form = RecoveryCodeForm()
     if form.validate_on_submit():
-        try:
+        with change(second_factor.CodeRejected) as done:
             left = second_factor.use_recovery_code(user, form.code.data)
-        except second_factor.CodeRejected as error:
-            log.info("Wrong recovery code for user %s from %s", user.id, request.remote_addr)
-            form.code.errors = [str(error)]
-        else:
-            response = _finish_second_step(user, "password and recovery code")
+            services.signed_in(user, "password and recovery code")
+        if not done.refused:
+            response = _finish_second_step(user)
             flash(_recovery_codes_left(left), "info")
             return response
+        log.info("Wrong recovery code for user %s from %s", user.id, request.remote_addr)
+        form.code.errors = [done.refusal]
     return render_template("accounts/sign_in_recovery_code.html", form=form)
 
 
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@access.public
 def invitation(token: str):
     user = services.peek_token(token, "invitation")
     if user is None:
         return _link_expired(invitation=True)
-    form = ChoosePasswordForm(person=user) if user.is_staff else ContinueForm()
+    form = ChoosePasswordForm(person=user) if user.is_staff else ButtonForm()
     if form.validate_on_submit():
-        user = services.use_token(token, "invitation")
+        with change():
+            user = services.use_token(token, "invitation")
+            if user is not None and user.is_staff:
+                services.set_password(user, form.password.data)
+            if user is not None and not user.has_second_factor:
+                services.signed_in(user, "invitation")
         if user is None:
             return _link_expired(invitation=True)
-        if user.is_staff:
-            services.set_password(user, form.password.data)
         if user.has_second_factor:  # invited again: the link is no way round the code
             _password_passed(user, None)
             return redirect(url_for(".sign_in_code"))
-        _start_session(user, "invitation")
+        _fresh_session(user)
         flash(f"Welcome to FairPanel, {user.name}.", "success")
         return redirect(url_for("home.index"))
     return render_template("accounts/invitation.html", form=form, user=user)
 
 
-@bp.post("/sign-out")
-@login_required
+@access.signed_in
 def sign_out():
-    services.signed_out(current_user)
-    db.session.commit()
+    with change():
+        services.signed_out(current_user)
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for(".sign_in"))
 
 
-@bp.post("/session/keep-alive")
-@login_required
+@access.signed_in
 def keep_alive():
     """"Stay signed in" on the timeout warning (WCAG 2.2.1): any request renews the
     session; this one does nothing else."""
@@ -245,14 +226,13 @@ def keep_alive():
     return "", 204
 
 
-def _start_session(user: User, method: str) -> None:
-    """A fresh session for every sign-in: nothing from before survives (no fixation)."""
+def _fresh_session(user: User) -> None:
+    """A fresh session for every sign-in: nothing from before survives (no fixation).
+    Called once the sign-in (``services.signed_in``) is committed."""
     next_url = session.get("next")
     session.clear()
     if next_url:
         session["next"] = next_url
-    services.signed_in(user, method)
-    db.session.commit()
     login_user(user)
     session.permanent = True
     session[SIGNED_IN_AT] = int(time.time())
@@ -261,7 +241,6 @@ def _start_session(user: User, method: str) -> None:
 def _password_passed(user: User, next_url: str | None) -> None:
     """Remember, for a few minutes, that this user gave the right password (and nothing
     else: the session is new, so nothing from before survives)."""
-    db.session.commit()  # checking the password may have renewed its hash
     session.clear()
     session[PASSWORD_PASSED] = {"user": user.id, "version": user.session_version,
                                 "at": int(time.time()), "next": next_url}
@@ -280,9 +259,9 @@ def _user_past_password() -> User | None:
     return user
 
 
-def _finish_second_step(user: User, method: str):
+def _finish_second_step(user: User):
     next_url = safe_next(session[PASSWORD_PASSED].get("next"))
-    _start_session(user, method)
+    _fresh_session(user)
     return redirect(next_url or url_for("home.index"))
 
 
@@ -307,5 +286,3 @@ def _next_after_sign_in() -> str:
 def _link_expired(invitation: bool = False):
     return render_template("accounts/link_expired.html", invitation=invitation), 410
 
-
-from panel.accounts import account_views  # noqa: E402,F401  (its routes join this blueprint)

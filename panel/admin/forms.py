@@ -6,8 +6,8 @@ from wtforms import EmailField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
-from panel.forms import strip_whitespace
 from panel.accounts.models import ROLE_LABELS, STAFF_ROLES
+from panel.forms import strip_whitespace
 
 ROLE_HINTS = {
     "officer": "Sets up rounds, imports applications and panellists, moves rounds on.",
@@ -57,7 +57,3 @@ class InviteForm(FlaskForm):
 
 class RolesForm(FlaskForm):
     roles = _roles_field("Staff roles", "Untick every role to make this person a panellist only.")
-
-
-class ActionForm(FlaskForm):
-    """Buttons only (disable, enable, resend invitation): CSRF protection and nothing else."""

@@ -50,7 +50,7 @@ def round_anchor(round_: Round) -> AuditAnchor | None:
 
 def check_anchors(report: ChainReport) -> list[AnchorCheck]:
     """Every anchor against the chain as it is now. ``report`` is the chain's own check
-    (:func:`panel.audit.queries.verify_chain`): an anchor beyond a broken event cannot
+    (:func:`panel.auditor.queries.verify_chain`): an anchor beyond a broken event cannot
     be vouched for."""
     rows = db.session.execute(
         select(AuditAnchor, Round.slug, Round.title, AuditEvent.hash)

@@ -6,15 +6,14 @@ Saving updates every one of their memberships and quietly re-runs matching
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
 
+from panel import access
 from panel.conflicts import suggestions
 from panel.conflicts.profile_forms import ConnectionsForm
-from panel.extensions import db
 from panel.rounds.models import PanelMember
-
-bp = Blueprint("profile", __name__)
+from panel.transactions import change
 
 
 def current_connections(memberships: list[PanelMember]) -> list[str]:
@@ -28,16 +27,13 @@ def current_connections(memberships: list[PanelMember]) -> list[str]:
     return connections
 
 
-@bp.route("/my-connections", methods=["GET", "POST"])
-@login_required
+@access.on_a_panel
 def connections():
     memberships = sorted(current_user.memberships, key=lambda m: m.id)
-    if not memberships:
-        abort(403)
     form = ConnectionsForm()
     if form.validate_on_submit():
-        suggestions.save_connections(current_user, memberships, form.entries())
-        db.session.commit()
+        with change():
+            suggestions.save_connections(current_user, memberships, form.entries())
         flash("Your connections have been saved. Thank you.", "success")
         return redirect(url_for(".connections"))
     if not form.is_submitted():

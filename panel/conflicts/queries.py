@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from math import ceil
 
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import aliased
@@ -16,8 +15,9 @@ from panel.accounts.models import User
 from panel.conflicts.models import Conflict
 from panel.conflicts.rules import stepping_out
 from panel.extensions import db
-from panel.rounds.models import Application, Group, PanelMember, Round
-from panel.rounds.progress import Page, Panellist
+from panel.pages import Page, page_bounds
+from panel.rounds.models import Application, Group, MemberRole, PanelMember, Round
+from panel.rounds.progress import Panellist
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,9 @@ def members(round_: Round) -> list[Panellist]:
         .join(User, PanelMember.user_id == User.id)
         .outerjoin(Group, PanelMember.group_id == Group.id)
         .where(PanelMember.round_id == round_.id)
-        .order_by(PanelMember.role == "chair", Group.position.is_(None), Group.position,
+        .order_by(PanelMember.role == MemberRole.CHAIR, Group.position.is_(None), Group.position,
                   User.name, PanelMember.id)).all()
-    return [Panellist(id_, name, email, key, "Chair" if role == "chair" else label or "No group")
+    return [Panellist(id_, name, email, key, "Chair" if role == MemberRole.CHAIR else label or "No group")
             for id_, name, email, key, label, role in rows]
 
 
@@ -163,8 +163,7 @@ def _filtered(query: Select, filters: Filters) -> Select:
 
 def _paged(query: Select, page: int, per_page: int, order) -> Page:
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(ceil(total / per_page), 1)
-    number = min(max(page, 1), pages)
+    number, pages = page_bounds(total, page, per_page)
     rows = db.session.execute(query.order_by(*order).limit(per_page)
                               .offset((number - 1) * per_page)).all()
     return Page([ConflictRow(*row) for row in rows], number, pages, total)

@@ -32,10 +32,6 @@ STATUS_WORDS = {"pending": "To review", "confirmed": "Confirmed", "dismissed": "
 assert set(KIND_WORDS) == set(KINDS) and set(LEVEL_WORDS) == set(LEVELS)
 
 
-class ActionForm(FlaskForm):
-    """Confirm a conflict: only the CSRF token."""
-
-
 class LevelForm(FlaskForm):
     level = HiddenField(validators=[InputRequired()])
 

@@ -1,69 +1,71 @@
 """The officer's review of conflicts of interest (DESIGN.md §5): the queue of declared
 and suggested conflicts with confirm, dismiss and change of level; adding a conflict; the
 matrix of members and applications; the CSV export. Handlers are thin: load, validate,
-call a service, commit once, redirect with a confirmation."""
+call a service inside ``change`` (commit once), redirect with a confirmation."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from panel import access, policy
 from panel.conflicts import queries, services
 from panel.conflicts.review_forms import (
-    KIND_WORDS, LEVEL_HINTS, LEVEL_WORDS, SOURCE_WORDS, STATUS_WORDS, ActionForm,
-    AddConflictForm, DismissForm, LevelForm, MatrixFilterForm,
+    KIND_WORDS,
+    LEVEL_HINTS,
+    LEVEL_WORDS,
+    SOURCE_WORDS,
+    STATUS_WORDS,
+    AddConflictForm,
+    DismissForm,
+    LevelForm,
+    MatrixFilterForm,
 )
-from panel.conflicts.services import OPEN_PHASES, ConflictError
+from panel.conflicts.services import ConflictError
 from panel.extensions import db
-from panel.rounds.access import officer_round
+from panel.forms import ButtonForm
 from panel.rounds.models import Application, PanelMember
+from panel.transactions import change
 
-bp = Blueprint("conflict_review", __name__, url_prefix="/rounds")
 PER_PAGE = 50
 WORDS = {"kinds": KIND_WORDS, "levels": LEVEL_WORDS, "sources": SOURCE_WORDS,
          "statuses": STATUS_WORDS}
 
 
-@bp.get("/<slug>/conflicts")
-@officer_round()
+@access.officer_round()
 def queue(round_):
     return render_template(
-        "conflicts/review/queue.html", round=round_, words=WORDS, action_form=ActionForm(),
+        "conflicts/review/queue.html", round=round_, words=WORDS, action_form=ButtonForm(),
         page=queries.review_queue(round_, _page(), PER_PAGE),
-        pending=queries.pending_count(round_), editable=round_.phase in OPEN_PHASES)
+        pending=queries.pending_count(round_), editable=round_.phase in policy.CONFLICTS_OPEN)
 
 
-@bp.post("/<slug>/conflicts/<int:conflict_id>/confirm")
-@officer_round(*OPEN_PHASES)
+@access.officer_round(*policy.CONFLICTS_OPEN)
 def confirm(round_, conflict_id: int):
     conflict = _conflict(round_, conflict_id)
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     return _done(round_, lambda: services.confirm(current_user, conflict),
                  f"Conflict confirmed: {_pair(conflict)}.")
 
 
-@bp.route("/<slug>/conflicts/<int:conflict_id>/dismiss", methods=["GET", "POST"])
-@officer_round(*OPEN_PHASES)
+@access.officer_round(*policy.CONFLICTS_OPEN)
 def dismiss(round_, conflict_id: int):
     conflict = _conflict(round_, conflict_id)
     form = DismissForm()
     if form.validate_on_submit():
-        try:
+        with change(ConflictError) as done:
             services.dismiss(current_user, conflict, form.reason.data)
-        except ConflictError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if not done.refused:
             flash(f"Conflict dismissed: {_pair(conflict)}.", "success")
             return redirect(url_for(".queue", slug=round_.slug))
+        form.form_errors.append(done.refusal)
     return render_template("conflicts/review/dismiss.html", round=round_, form=form,
                            conflict=conflict, words=WORDS)
 
 
-@bp.post("/<slug>/conflicts/<int:conflict_id>/level")
-@officer_round(*OPEN_PHASES)
+@access.officer_round(*policy.CONFLICTS_OPEN)
 def level(round_, conflict_id: int):
     conflict = _conflict(round_, conflict_id)
     form = LevelForm()
@@ -73,8 +75,7 @@ def level(round_, conflict_id: int):
                  f"{_pair(conflict)} is now: {LEVEL_WORDS.get(form.level.data, '')}.")
 
 
-@bp.route("/<slug>/conflicts/new", methods=["GET", "POST"])
-@officer_round(*OPEN_PHASES)
+@access.officer_round(*policy.CONFLICTS_OPEN)
 def add(round_):
     form = AddConflictForm()
     members = queries.members(round_)
@@ -87,13 +88,12 @@ def add(round_):
             form.reference.errors.append(f"There is no application {form.reference.data} "
                                          "in this round")
         else:
-            try:
+            with change(ConflictError) as done:
                 services.add_conflict(current_user, round_, member, application,
                                       form.kind.data, form.note.data, form.level.data)
-            except ConflictError as error:
-                form.form_errors.append(str(error))
+            if done.refused:
+                form.form_errors.append(done.refusal)
             else:
-                db.session.commit()
                 flash(f"Conflict added: {member.user.name} on {application.reference}.",
                       "success")
                 return redirect(url_for(".queue", slug=round_.slug))
@@ -101,8 +101,7 @@ def add(round_):
                            level_hints=LEVEL_HINTS)
 
 
-@bp.get("/<slug>/conflicts/matrix")
-@officer_round()
+@access.officer_round()
 def matrix(round_):
     form = MatrixFilterForm(request.args)
     form.member.choices = [SelectChoice("", "Any member"), *(
@@ -116,11 +115,10 @@ def matrix(round_):
         summaries=queries.member_summaries(round_, filters))
 
 
-@bp.get("/<slug>/conflicts.csv")
-@officer_round()
+@access.officer_round()
 def export(round_):
-    data = services.export_csv(current_user, round_)
-    db.session.commit()  # the export is on the decision trail
+    with change():  # the export is on the decision trail
+        data = services.export_csv(current_user, round_)
     return Response(data, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{round_.slug}-conflicts.csv"'})
 
@@ -129,15 +127,13 @@ def _conflict(round_, conflict_id: int):
     return queries.conflict_in(round_, conflict_id) or abort(404)
 
 
-def _done(round_, change, message: str):
+def _done(round_, service, message: str):
     """Post/redirect/get for the one-button actions of the queue."""
-    try:
-        change()
-    except ConflictError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    with change(ConflictError) as done:
+        service()
+    if done.refused:
+        flash(done.refusal, "error")
     else:
-        db.session.commit()
         flash(message, "success")
     return redirect(url_for(".queue", slug=round_.slug, page=request.args.get("page")))
 

@@ -1,13 +1,14 @@
 """When a conflict of interest takes a member off an application (DESIGN.md §5).
 
-One definition, used by assignment, the panellist's pages, progress and the ranking:
-a ``step_out`` conflict counts once an officer has confirmed it, and from the start when
-the member declared it (or an officer or a bundle added it). A *suggested* conflict
-from profile matching counts only after an officer confirms it: until then it must not
-change anything a panellist can notice, or it would hint at who applied."""
+One definition, used by assignment, the panellist's pages, progress, the meeting and
+the figures: a ``step_out`` conflict counts once an officer has confirmed it, and from
+the start when the member declared it (or an officer or a bundle added it). A
+*suggested* conflict from profile matching counts only after an officer confirms it:
+until then it must not change anything a panellist can notice, or it would hint at who
+applied."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, exists, or_
 
 from panel.conflicts.models import Conflict
 
@@ -18,3 +19,10 @@ def stepping_out() -> ColumnElement[bool]:
         Conflict.status == "confirmed",
         and_(Conflict.status == "pending", Conflict.source != "suggested"),
     ))
+
+
+def stepped_out(member_id, application_id) -> ColumnElement[bool]:
+    """SQL: the member ``member_id`` has stepped out of ``application_id`` (columns or
+    values)."""
+    return exists().where(Conflict.member_id == member_id,
+                          Conflict.application_id == application_id, stepping_out())

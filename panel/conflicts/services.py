@@ -9,16 +9,16 @@ from typing import Any
 
 from sqlalchemy import select
 
+from panel import policy
 from panel.accounts.models import User
 from panel.audit.services import record
 from panel.conflicts import queries
 from panel.conflicts.models import KINDS, LEVELS, Conflict
 from panel.extensions import db, utcnow
-from panel.rounds.bundle.tables import escape_cell
 from panel.rounds.models import Application, PanelMember, Round
+from panel.spreadsheets import escape_cell
 
 # Conflicts can be reviewed until outcomes are recorded; after that the record is fixed.
-OPEN_PHASES = ("draft", "scoring", "moderation")
 
 
 class ConflictError(ValueError):
@@ -112,7 +112,7 @@ def export_csv(actor: User, round_: Round) -> bytes:
 
 
 def _check_open(round_: Round) -> None:
-    if round_.phase not in OPEN_PHASES:
+    if round_.phase not in policy.CONFLICTS_OPEN:
         raise ConflictError(f"The round is {round_.phase}: conflicts can no longer change.")
 
 

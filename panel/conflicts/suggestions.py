@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from panel import policy
 from panel.accounts.models import User
 from panel.audit.services import record
 from panel.conflicts.matching import Match, match_fields
@@ -28,7 +29,6 @@ from panel.rounds.models import IDENTIFYING_FIELDS, Application, PanelMember, Ro
 SYSTEM = "conflict matching"
 WITHDRAWN = "No longer matches the profile"
 # Once decided, a round's conflicts are part of the record: matching leaves them alone.
-OPEN_PHASES = ("draft", "scoring", "moderation")
 
 
 def identifying_fields(application: Application) -> dict[str, str]:
@@ -65,7 +65,7 @@ def refresh_for_member(member: PanelMember) -> list[Conflict]:
     """Raise, reopen or withdraw ``member``'s suggested conflicts to fit their connections
     now. Returns the suggestions raised or reopened."""
     round_ = member.round
-    if round_.phase not in OPEN_PHASES:
+    if round_.phase not in policy.CONFLICTS_OPEN:
         return []
     existing = _conflicts_by_application(member)
     raised = []

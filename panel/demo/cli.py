@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from panel.demo import seed as demo
-from panel.extensions import db
+from panel.transactions import change
 
 group = AppGroup("demo", help="The demo round.")
 
@@ -16,8 +16,8 @@ def seed_command() -> None:
     """Create the demo round and its people (does nothing when they exist)."""
     if not current_app.config.get("DEMO_ALLOWED"):
         raise click.ClickException("The demo is switched off here (DEMO_ALLOWED is not set).")
-    changed = demo.seed(current_app.config["DEMO_STAFF_PASSWORD"])
-    db.session.commit()
+    with change():
+        changed = demo.seed(current_app.config["DEMO_STAFF_PASSWORD"])
     click.echo("Demo round created." if changed else "Demo round already there; nothing changed.")
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from panel.accounts import services as accounts
 from panel.conflicts import suggestions
 from panel.rounds import services as rounds
+from panel.rounds.models import Phase
 from panel.rounds.queries import round_by_slug
 
 BUNDLE = Path(__file__).resolve().parent / "bundle"
@@ -64,5 +65,5 @@ def seed(staff_password: str) -> bool:
                           system=SYSTEM)
     suggestions.refresh_for_round(round_)
     rounds.assign_everyone(None, round_, system=SYSTEM)
-    rounds.change_phase(None, round_, "scoring", system=SYSTEM)
+    rounds.change_phase(None, round_, Phase.SCORING, system=SYSTEM)
     return True

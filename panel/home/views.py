@@ -1,16 +1,15 @@
 """Where each person lands after signing in: one home page per role."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
+from panel import access
 from panel.extensions import db
 from panel.rounds import queries
 from panel.scoring import queries as scoring
 from panel.web import nav_items
-
-bp = Blueprint("home", __name__)
 
 AREA_DESCRIPTIONS = {
     "home.my_rounds": "Score the applications you have been asked to review.",
@@ -24,7 +23,7 @@ AREA_DESCRIPTIONS = {
 SIDE_AREAS = ("profile.connections", "accounts.account")
 
 
-@bp.get("/")
+@access.public
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in"))
@@ -35,7 +34,7 @@ def index():
     return render_template("home/index.html", areas=areas, descriptions=AREA_DESCRIPTIONS)
 
 
-@bp.get("/healthz")
+@access.public
 def healthz():
     """For load balancers and the load benchmark's ceiling: the app answers and its
     database does. Says nothing else."""
@@ -43,11 +42,10 @@ def healthz():
     return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
-@bp.get("/my-rounds")
-@login_required
+@access.signed_in
 def my_rounds():
     rounds = queries.member_rounds(current_user)
     # Where each open round stands for them, and the next application to do.
     progress = {r.member.id: scoring.progress(r.member) for r in rounds
-                if r.round.phase == "scoring"}
+                if r.round.scoring_open}
     return render_template("home/my_rounds.html", rounds=rounds, progress=progress)

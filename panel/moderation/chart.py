@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from panel.moderation.state import Mark
+    from panel.moderation.presenters import Mark
 
 WIDTH = 640
 LEFT, RIGHT = 24, 616

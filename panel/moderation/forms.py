@@ -7,8 +7,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from panel.moderation.models import OUTCOME_LABELS
 from panel.moderation.services import RATIONALE_MAX, REASON_MAX
-from panel.moderation.state import OUTCOME_LABELS
 from panel.rounds.models import Round
 from panel.scoring.forms import UNABLE_LABEL, score_choices
 

@@ -11,6 +11,16 @@ from panel.extensions import db, utcnow
 from panel.rounds.models import Application
 
 OUTCOMES = ("keep", "fund", "do_not_fund", "no_consensus")
+# The outcomes in words: in full on the chair's form and the auditor's pages, short in
+# tables, flash messages and the report.
+OUTCOME_LABELS = {
+    "keep": "Keep the score-based result",
+    "fund": "Fund",
+    "do_not_fund": "Do not fund",
+    "no_consensus": "No consensus (keep the score-based result)",
+}
+OUTCOME_SHORT = {"keep": "Keep", "fund": "Fund", "do_not_fund": "Do not fund",
+                 "no_consensus": "No consensus"}
 
 
 class Decision(db.Model):

@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from panel.accounts.models import User
 from panel.audit.services import record
 from panel.extensions import db, utcnow
-from panel.moderation import state
+from panel.moderation import meeting as meetings
 from panel.moderation.models import OUTCOMES, AgendaItem, Decision, Meeting
-from panel.rounds.models import Application, Criterion, PanelMember, Round
+from panel.rounds.models import Application, PanelMember, Round
 from panel.scoring import queries as scoring_queries
-from panel.scoring.models import CriterionScore, ScoreSheet
+from panel.scoring.models import CriterionScore, ScoreSheet, is_final_sheet
 from panel.scoring.services import UNABLE
 
 REASON_MAX = 500
@@ -28,16 +28,27 @@ class MeetingError(ValueError):
     """A rule of the meeting was broken; nothing was changed."""
 
 
+class StartedElsewhere(MeetingError):
+    """Another screen started the meeting a moment ago: this start changes nothing, and
+    the meeting is running all the same."""
+
+    def __init__(self) -> None:
+        super().__init__("The meeting has started.")
+
+
+SAVED_ELSEWHERE = "You changed this score on another device or tab. Here is what is saved now."
+
+
 # The meeting and its agenda ---------------------------------------------------------------
 
 def start_meeting(actor: User, round_: Round) -> Meeting:
     """Open the meeting with every application on the agenda in the default order, and
     take the first item. Starting twice is harmless: the meeting already exists."""
     _in_moderation(round_)
-    meeting = state.meeting_of(round_)
+    meeting = meetings.meeting_of(round_)
     if meeting is not None:
         return meeting
-    order = state.default_order(round_)
+    order = meetings.default_order(round_)
     ids = dict(db.session.execute(select(Application.reference, Application.id)
                                   .where(Application.round_id == round_.id)).all())
     if not order:
@@ -49,10 +60,9 @@ def start_meeting(actor: User, round_: Round) -> Meeting:
     try:
         db.session.flush()
     except IntegrityError:
-        # Started a moment ago from another screen: use that meeting. Nothing else was
-        # written yet, so the whole transaction is undone (see scoring.services._new_sheet).
-        db.session.rollback()
-        return state.meeting_of(round_)
+        # Started a moment ago from another screen: the caller rolls back and carries on
+        # with that meeting.
+        raise StartedElsewhere() from None
     record("meeting.started", actor=actor, target=meeting, round_id=round_.id,
            before=None, after={"agenda": order})
     _open(actor, meeting, meeting.items[0])
@@ -197,13 +207,13 @@ def revisable_sheet(member: PanelMember, meeting: Meeting | None) -> ScoreSheet 
 
 def revise_refusal(member: PanelMember, meeting: Meeting | None) -> str | None:
     """Why ``member`` cannot revise a score now, or None when they can."""
-    if member.round.phase != "moderation":
+    if not member.round.in_moderation:
         return "Scores can only be changed during the panel meeting."
     if meeting is None or meeting.current_application_id is None:
         return "The chair has not opened an application yet."
-    if member.role == "chair":
+    if member.is_chair:
         return "The chair does not score applications."
-    if scoring_queries.stepped_out(member.id, meeting.current_application_id):
+    if scoring_queries.is_stepped_out(member.id, meeting.current_application_id):
         return "You have stepped out of this application, so you do not score it."
     if latest_sheet(member.id, meeting.current_application_id) is None:
         return "You did not send a score for this application, so there is none to change."
@@ -215,9 +225,7 @@ def latest_sheet(member_id: int, application_id: int) -> ScoreSheet | None:
     initial sheet (DESIGN.md §3)."""
     return db.session.scalar(
         select(ScoreSheet).where(ScoreSheet.member_id == member_id,
-                                 ScoreSheet.application_id == application_id,
-                                 ScoreSheet.status == "submitted")
-        .order_by(ScoreSheet.revision.desc()).limit(1))
+                                 ScoreSheet.application_id == application_id, is_final_sheet()))
 
 
 def revise_sheet(actor: User, member: PanelMember, meeting: Meeting, revision: int,
@@ -237,8 +245,7 @@ def revise_sheet(actor: User, member: PanelMember, meeting: Meeting, revision: i
     if latest.revision != revision:
         if latest.revision > 0 and before["scores"] == values and latest.reason == reason:
             return latest  # the same change sent twice: already made
-        raise MeetingError("You changed this score on another device or tab. "
-                           "Here is what is saved now.")
+        raise MeetingError(SAVED_ELSEWHERE)
     if not any(v is not None for v in values.values()):
         raise MeetingError("Score at least one question.")
     if not reason:
@@ -257,9 +264,7 @@ def revise_sheet(actor: User, member: PanelMember, meeting: Meeting, revision: i
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
-        raise MeetingError("You changed this score on another device or tab. "
-                           "Here is what is saved now.") from None
+        raise MeetingError(SAVED_ELSEWHERE) from None  # the caller rolls back
     record("sheet.revised", actor=actor, target=sheet, round_id=round_.id,
            before={"revision": latest.revision, **before},
            after={"revision": sheet.revision, **after, "reason": reason,
@@ -300,7 +305,7 @@ def _snapshot(sheet: ScoreSheet | None, round_: Round) -> dict[str, Any]:
 # Helpers ------------------------------------------------------------------------------------------
 
 def _in_moderation(round_: Round) -> None:
-    if round_.phase != "moderation":
+    if not round_.in_moderation:
         raise MeetingError("The meeting runs only while the round is in moderation.")
 
 

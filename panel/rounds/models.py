@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.extensions import db, utcnow
@@ -14,10 +23,29 @@ from panel.extensions import db, utcnow
 if TYPE_CHECKING:
     from panel.accounts.models import User
 
-PHASES = ("draft", "scoring", "moderation", "decided", "published")
+
+
+class Phase(StrEnum):
+    """A round's phases, in order (DESIGN.md §2). Equal to the strings stored."""
+
+    DRAFT = "draft"
+    SCORING = "scoring"
+    MODERATION = "moderation"
+    DECIDED = "decided"
+    PUBLISHED = "published"
+
+
+class MemberRole(StrEnum):
+    """What a person does on one round's panel."""
+
+    PANELLIST = "panellist"
+    CHAIR = "chair"
+
+
+PHASES = tuple(phase.value for phase in Phase)
 FUNDING_RULES = ("strict", "fill")
 WEIGHTINGS = ("equal_groups", "equal_people")
-MEMBER_ROLES = ("panellist", "chair")
+MEMBER_ROLES = tuple(role.value for role in MemberRole)
 # Words taken by pages under /rounds/ (create a round, import a bundle): never a slug.
 RESERVED_SLUGS = frozenset({"new", "import"})
 # Columns of applications.csv that always identify the applicant (DESIGN.md §4).
@@ -31,7 +59,7 @@ class Round(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    phase: Mapped[str] = mapped_column(String(20), default="draft")
+    phase: Mapped[str] = mapped_column(String(20), default=Phase.DRAFT.value)
     scale_min: Mapped[int] = mapped_column(default=1)
     scale_max: Mapped[int] = mapped_column(default=5)
     # {"1": "Poor", ...}: a plain-language descriptor for each level of the scale.
@@ -70,6 +98,36 @@ class Round(db.Model):
 
     def __repr__(self) -> str:
         return f"<Round {self.slug} {self.phase}>"
+
+    # Where the round is, in the words pages use (:mod:`panel.policy` says who may do
+    # what in each phase).
+    @property
+    def in_setup(self) -> bool:
+        return self.phase == Phase.DRAFT
+
+    @property
+    def scoring_open(self) -> bool:
+        return self.phase == Phase.SCORING
+
+    @property
+    def in_moderation(self) -> bool:
+        return self.phase == Phase.MODERATION
+
+    @property
+    def before_meeting(self) -> bool:
+        return self.phase in (Phase.DRAFT, Phase.SCORING)
+
+    @property
+    def meeting_over(self) -> bool:
+        return self.phase in (Phase.DECIDED, Phase.PUBLISHED)
+
+    @property
+    def is_decided(self) -> bool:
+        return self.phase == Phase.DECIDED
+
+    @property
+    def is_published(self) -> bool:
+        return self.phase == Phase.PUBLISHED
 
 
 class Group(db.Model):
@@ -147,7 +205,7 @@ class PanelMember(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("round_groups.id"))
-    role: Mapped[str] = mapped_column(String(20), default="panellist")
+    role: Mapped[str] = mapped_column(String(20), default=MemberRole.PANELLIST.value)
     # Organisations and people the member is connected to, for conflict matching (§5).
     affiliations: Mapped[list[str]] = mapped_column(JSON, default=list)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -163,6 +221,11 @@ class PanelMember(db.Model):
         UniqueConstraint("round_id", "user_id"),
         CheckConstraint("role IN ('panellist', 'chair')", name="role_known"),
     )
+
+    @property
+    def is_chair(self) -> bool:
+        """The chair moderates and never scores (DESIGN.md §4)."""
+        return self.role == MemberRole.CHAIR
 
 
 class Assignment(db.Model):

@@ -14,11 +14,20 @@ from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.moderation.models import Decision
 from panel.rounds import progress
-from panel.rounds.models import PHASES, Application, Assignment, Criterion, PanelMember, Round
-from panel.scoring.models import ScoreSheet
+from panel.rounds.models import (
+    PHASES,
+    Application,
+    Assignment,
+    Criterion,
+    MemberRole,
+    PanelMember,
+    Phase,
+    Round,
+)
+from panel.scoring.models import ScoreSheet, is_initial_sheet, member_takes_part
 
 # The only ways back (DESIGN.md §2); each needs a reason.
-BACK_STEPS = {("scoring", "draft"), ("moderation", "scoring")}
+BACK_STEPS = {(Phase.SCORING, Phase.DRAFT), (Phase.MODERATION, Phase.SCORING)}
 DETAILS_SHOWN = 50
 
 
@@ -51,7 +60,7 @@ def back_refusal(round_: Round, to_phase: str) -> str | None:
     """Why ``round_`` cannot step back to ``to_phase`` now, or None when it can."""
     if (round_.phase, to_phase) not in BACK_STEPS:
         return f"A round cannot move back from {round_.phase} to {to_phase}."
-    if to_phase == "draft" and _count(
+    if to_phase == Phase.DRAFT and _count(
             ScoreSheet, ScoreSheet.status == "submitted",
             ScoreSheet.application_id.in_(_application_ids(round_))):
         return "Scores have been submitted, so the round cannot go back to draft."
@@ -60,8 +69,8 @@ def back_refusal(round_: Round, to_phase: str) -> str | None:
 
 def checklist(round_: Round, to_phase: str) -> Checklist:
     """What is incomplete before ``round_`` moves forward to ``to_phase``."""
-    checks = {"scoring": _before_scoring, "moderation": _before_moderation,
-              "decided": _before_decided}
+    checks = {Phase.SCORING: _before_scoring, Phase.MODERATION: _before_moderation,
+              Phase.DECIDED: _before_decided}
     found = Checklist(to_phase)
     if to_phase in checks:
         checks[to_phase](round_, found)
@@ -100,10 +109,8 @@ def _before_moderation(round_: Round, found: Checklist) -> None:
             for row in progress.outstanding(round_)]
     _add(found, "panellist has not submitted every sheet",
          "panellists have not submitted every sheet", late)
-    counted = exists().where(
-        ScoreSheet.application_id == Application.id, ScoreSheet.status == "submitted",
-        ScoreSheet.revision == 0,
-        ~progress.step_out_clause(ScoreSheet.member_id, ScoreSheet.application_id))
+    counted = exists().where(ScoreSheet.application_id == Application.id, is_initial_sheet(),
+                             member_takes_part())
     _add(found, "application has no submitted sheet", "applications have no submitted sheet",
          _references(round_, ~counted))
 
@@ -126,7 +133,7 @@ def _add(found: Checklist, one: str, many: str, names: list[str]) -> None:
 def _unreviewed(round_: Round) -> list[str]:
     reviewed = exists().where(Assignment.application_id == Application.id,
                               Assignment.member_id == PanelMember.id,
-                              PanelMember.role == "panellist")
+                              PanelMember.role == MemberRole.PANELLIST)
     return _references(round_, ~reviewed)
 
 

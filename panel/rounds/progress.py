@@ -13,16 +13,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from math import ceil
 
 from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from panel.accounts.models import User
 from panel.conflicts.models import Conflict
-from panel.conflicts.rules import stepping_out
+from panel.conflicts.rules import stepped_out, stepping_out
 from panel.extensions import db
-from panel.rounds.models import Application, Assignment, Group, PanelMember, Round
+from panel.pages import Page, page_bounds
+from panel.rounds.models import (
+    Application,
+    Assignment,
+    Group,
+    MemberRole,
+    PanelMember,
+    Round,
+)
 from panel.scoring.models import ScoreSheet
 
 COLUMNS = ("conflicted", "submitted", "passed", "draft", "not_started")
@@ -77,28 +84,6 @@ class ApplicationProgress:
 
 
 @dataclass
-class Page:
-    """One page of a long list; ``number`` counts from 1."""
-
-    items: list
-    number: int
-    pages: int
-    total: int
-
-    def window(self, around: int = 2) -> list[int | None]:
-        """Page numbers to link: the first, the last and those near this one; None
-        stands for a gap."""
-        shown = sorted({1, self.pages, *range(max(self.number - around, 1),
-                                              min(self.number + around, self.pages) + 1)})
-        found: list[int | None] = []
-        for number in shown:
-            if found and number - found[-1] > 1:
-                found.append(None)
-            found.append(number)
-        return found
-
-
-@dataclass
 class ReviewerChoice:
     """One panellist on an application's reviewers page; ``locked`` says why the officer
     cannot change them there."""
@@ -122,12 +107,6 @@ class Facts:
         return sum(count for _, count in self.groups)
 
 
-def step_out_clause(member_id, application_id):
-    """SQL: ``member_id`` has stepped out of ``application_id`` (DESIGN.md §5)."""
-    return exists().where(Conflict.member_id == member_id,
-                          Conflict.application_id == application_id, stepping_out())
-
-
 def step_out_pairs(round_: Round) -> set[tuple[int, int]]:
     """(member id, application id) of every conflict that takes a member off."""
     return {(member, application) for member, application in db.session.execute(
@@ -141,7 +120,7 @@ def panellists(round_: Round) -> list[Panellist]:
         select(PanelMember.id, User.name, User.email, Group.key, Group.label)
         .join(User, PanelMember.user_id == User.id)
         .outerjoin(Group, PanelMember.group_id == Group.id)
-        .where(PanelMember.round_id == round_.id, PanelMember.role == "panellist")
+        .where(PanelMember.round_id == round_.id, PanelMember.role == MemberRole.PANELLIST)
         .order_by(Group.position.is_(None), Group.position, User.name, PanelMember.id)).all()
     return [Panellist(id_, name, email, key, label or "No group")
             for id_, name, email, key, label in rows]
@@ -162,8 +141,7 @@ def application_progress(round_: Round, page: int = 1, per_page: int = 50) -> Pa
     """One page of the round's applications, by reference, with how each stands."""
     total = db.session.scalar(select(func.count()).select_from(Application)
                               .where(Application.round_id == round_.id)) or 0
-    pages = max(ceil(total / per_page), 1)
-    number = min(max(page, 1), pages)
+    number, pages = page_bounds(total, page, per_page)
     rows = db.session.execute(
         select(Application.id, Application.reference, Application.title)
         .where(Application.round_id == round_.id).order_by(Application.reference)
@@ -183,11 +161,11 @@ def facts(round_: Round) -> Facts:
         select(PanelMember.role, PanelMember.group_id, func.count())
         .where(PanelMember.round_id == round_.id)
         .group_by(PanelMember.role, PanelMember.group_id)).all()
-    panel = {group: n for role, group, n in by_role_group if role == "panellist"}
+    panel = {group: n for role, group, n in by_role_group if role == MemberRole.PANELLIST}
     groups = [(g.label, panel.get(g.id, 0)) for g in round_.groups]
     if panel.get(None):
         groups.append(("No group", panel[None]))
-    chairs = sum(n for role, _, n in by_role_group if role == "chair")
+    chairs = sum(n for role, _, n in by_role_group if role == MemberRole.CHAIR)
     return Facts(applications, Decimal(requested), round_.budget, chairs, groups)
 
 
@@ -225,7 +203,7 @@ def assignment_totals(round_: Round) -> tuple[int, int]:
     """(assignments to panellists, applications with no panellist assigned)."""
     to_panellists = (select(Assignment.application_id).join(PanelMember)
                      .where(PanelMember.round_id == round_.id,
-                            PanelMember.role == "panellist"))
+                            PanelMember.role == MemberRole.PANELLIST))
     assignments = db.session.scalar(
         select(func.count()).select_from(to_panellists.subquery())) or 0
     unreviewed = db.session.scalar(
@@ -269,7 +247,7 @@ def _counts(round_: Round, by: str, application_ids: list[int] | None = None
     """{member or application id: Progress}, from one grouped query."""
     sheet = aliased(ScoreSheet)
     column = case(
-        (step_out_clause(Assignment.member_id, Assignment.application_id),
+        (stepped_out(Assignment.member_id, Assignment.application_id),
          literal("conflicted")),
         (sheet.status == "submitted", literal("submitted")),
         (Assignment.passed_at.is_not(None), literal("passed")),
@@ -281,7 +259,7 @@ def _counts(round_: Round, by: str, application_ids: list[int] | None = None
             .outerjoin(sheet, and_(sheet.member_id == Assignment.member_id,
                                    sheet.application_id == Assignment.application_id,
                                    sheet.revision == 0))
-            .where(PanelMember.round_id == round_.id, PanelMember.role == "panellist"))
+            .where(PanelMember.round_id == round_.id, PanelMember.role == MemberRole.PANELLIST))
     if application_ids is not None:
         rows = rows.where(Assignment.application_id.in_(application_ids))
     rows = rows.subquery()

@@ -5,7 +5,12 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -81,7 +86,3 @@ class BackForm(PhaseForm):
         validators=[DataRequired("Enter why the round is moving back"),
                     Length(max=2000, message="The reason can be up to 2,000 characters")],
     )
-
-
-class ReminderForm(FlaskForm):
-    """A button only: CSRF protection and nothing else."""

@@ -3,75 +3,75 @@ what, and moving the round between phases. Handlers are thin: load, validate, ca
 service, commit once, redirect with a confirmation."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from panel import access, policy
 from panel.extensions import db
+from panel.forms import ButtonForm
 from panel.rounds import phases, progress, services
-from panel.rounds.access import officer_round
-from panel.rounds.models import Application
+from panel.rounds.models import Application, Phase
 from panel.rounds.progress_forms import (
-    MODE_HINTS, AssignmentForm, BackForm, PhaseForm, ReminderForm, ReviewersForm,
+    MODE_HINTS,
+    AssignmentForm,
+    BackForm,
+    PhaseForm,
+    ReviewersForm,
 )
 from panel.rounds.services import RoundError
+from panel.transactions import change
 
-bp = Blueprint("round_progress", __name__, url_prefix="/rounds")
 PER_PAGE = 50
 
 
 # --- Dashboard and reminders -------------------------------------------------------------
 
-@bp.get("/<slug>/")
-@officer_round()
+@access.officer_round()
 def dashboard(round_):
     members = progress.member_progress(round_)
     chase = ([row for row in members if row.progress.outstanding]
-             if round_.phase == "scoring" else [])
+             if round_.scoring_open else [])
     return render_template(
         "rounds/progress/dashboard.html", round=round_, facts=progress.facts(round_),
-        members=members, chase=chase, reminder_form=ReminderForm(),
+        members=members, chase=chase, reminder_form=ButtonForm(),
         applications=progress.application_progress(round_, _page(), PER_PAGE),
         deadline=services.deadline_text(round_))
 
 
-@bp.post("/<slug>/reminders")
-@officer_round("scoring")
+@access.officer_round(*policy.SCORING)
 def reminders(round_):
-    if not ReminderForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
+    with change(RoundError) as done:
         emails = services.send_reminders(current_user, round_)
-    except RoundError as error:
-        flash(str(error), "error")
+    if done.refused:
+        flash(done.refusal, "error")
     else:
-        db.session.commit()
         flash(f"Reminder sent to {_people(len(emails))}.", "success")
     return redirect(url_for(".dashboard", slug=round_.slug))
 
 
 # --- Who reviews what --------------------------------------------------------------------
 
-@bp.route("/<slug>/assignments", methods=["GET", "POST"])
-@officer_round("draft", "scoring")
+@access.officer_round(*policy.ASSIGNING)
 def assignments(round_):
     form = AssignmentForm()
     if form.validate_on_submit():
         if "apply" in request.form:
-            try:
-                change = services.apply_assignments(current_user, round_, form.mode.data,
-                                                    form.number, expected=form.fingerprint.data)
-            except RoundError as error:
-                form.form_errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_applied(change), "success")
+            with change(RoundError) as done:
+                applied = services.apply_assignments(
+                    current_user, round_, form.mode.data, form.number,
+                    expected=form.fingerprint.data)
+            if not done.refused:
+                flash(_applied(applied), "success")
                 return redirect(url_for(".assignments", slug=round_.slug))
-        change = services.plan_assignments(round_, form.mode.data, form.number)
-        form.fingerprint.data = change.fingerprint
+            form.form_errors.append(done.refusal)
+        plan = services.plan_assignments(round_, form.mode.data, form.number)
+        form.fingerprint.data = plan.fingerprint
         return render_template("rounds/progress/assignment_preview.html", round=round_,
-                               form=form, change=change)
+                               form=form, change=plan)
     assigned, unreviewed = progress.assignment_totals(round_)
     return render_template(
         "rounds/progress/assignments.html", round=round_, form=form, hints=MODE_HINTS,
@@ -79,8 +79,7 @@ def assignments(round_):
         applications=progress.application_progress(round_, _page(), PER_PAGE))
 
 
-@bp.route("/<slug>/assignments/<reference>", methods=["GET", "POST"])
-@officer_round("draft", "scoring")
+@access.officer_round(*policy.ASSIGNING)
 def reviewers(round_, reference: str):
     application = db.session.scalar(select(Application).where(
         Application.round_id == round_.id, Application.reference == reference)) or abort(404)
@@ -92,23 +91,20 @@ def reviewers(round_, reference: str):
     if form.validate_on_submit():
         # Locked members cannot be ticked or unticked here: they stay as they are.
         staying = {c.panellist.id for c in choices if c.locked and c.assigned}
-        try:
+        with change(RoundError) as done:
             added, removed = services.set_reviewers(current_user, round_, application,
                                                     set(form.members.data) | staying)
-        except RoundError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if not done.refused:
             flash(_reviewers_saved(application, added, removed), "success")
             return redirect(url_for(".assignments", slug=round_.slug))
+        form.form_errors.append(done.refusal)
     return render_template("rounds/progress/reviewers.html", round=round_, form=form,
                            application=application, choices=choices)
 
 
 # --- Phases ------------------------------------------------------------------------------
 
-@bp.get("/<slug>/phase")
-@officer_round()
+@access.officer_round()
 def phase(round_):
     back = phases.previous_phase(round_)
     return render_template(
@@ -116,38 +112,33 @@ def phase(round_):
         back=back, back_refusal=back and phases.back_refusal(round_, back))
 
 
-@bp.route("/<slug>/phase/next", methods=["GET", "POST"])
-@officer_round("draft", "scoring", "moderation", "decided")
+@access.officer_round(*policy.CAN_MOVE_ON)
 def phase_forward(round_):
     to_phase = phases.next_phase(round_)
     form = PhaseForm(from_phase=round_.phase)
     if form.validate_on_submit() and _still_in(round_, form):
-        try:
+        with change(RoundError) as done:
             told = services.change_phase(current_user, round_, to_phase, notify=True)
-        except RoundError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if not done.refused:
             flash(_moved(round_, told), "success")
             return redirect(url_for(".phase", slug=round_.slug))
+        form.form_errors.append(done.refusal)
     return render_template("rounds/progress/phase_forward.html", round=round_, form=form,
-                           to_phase=to_phase, checklist=phases.checklist(round_, to_phase))
+                           to_phase=to_phase, opens_scoring=to_phase == Phase.SCORING,
+                           checklist=phases.checklist(round_, to_phase))
 
 
-@bp.route("/<slug>/phase/back", methods=["GET", "POST"])
-@officer_round("scoring", "moderation")
+@access.officer_round(*policy.CAN_MOVE_BACK)
 def phase_back(round_):
     to_phase = phases.previous_phase(round_)
     form = BackForm(from_phase=round_.phase)
     if form.validate_on_submit() and _still_in(round_, form):
-        try:
+        with change(RoundError) as done:
             services.change_phase(current_user, round_, to_phase, reason=form.reason.data)
-        except RoundError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
+        if not done.refused:
             flash(f"{round_.title} is back in the {to_phase} phase.", "success")
             return redirect(url_for(".phase", slug=round_.slug))
+        form.form_errors.append(done.refusal)
     return render_template("rounds/progress/phase_back.html", round=round_, form=form,
                            to_phase=to_phase, refusal=phases.back_refusal(round_, to_phase))
 
@@ -191,7 +182,7 @@ def _reviewers_saved(application, added: list[str], removed: list[str]) -> str:
 
 def _moved(round_, told: int) -> str:
     message = f"{round_.title} is now in the {round_.phase} phase."
-    if told and round_.phase == "published":
+    if told and round_.is_published:
         message += f" We emailed {_people(told)} on the panel to say the results are published."
     elif told:
         message += f" We emailed {_people(told)} to say scoring is open."

@@ -18,7 +18,14 @@ from panel.audit.services import record
 from panel.extensions import db
 from panel.rounds import assignment, phases, progress
 from panel.rounds.models import (
-    PHASES, Application, Assignment, Criterion, Group, PanelMember, Round,
+    PHASES,
+    Application,
+    Assignment,
+    Criterion,
+    Group,
+    PanelMember,
+    Phase,
+    Round,
 )
 from panel.rounds.phases import BACK_STEPS
 
@@ -127,27 +134,27 @@ def change_phase(actor: User | None, round_: Round, to_phase: str, *, reason: st
         refusal = phases.back_refusal(round_, to_phase)
         if refusal:
             raise RoundError(refusal)
-    opening = round_.phase == "draft" and to_phase == "scoring"
+    opening = round_.in_setup and to_phase == Phase.SCORING
     if opening:
-        blocking = phases.checklist(round_, "scoring").blocking
+        blocking = phases.checklist(round_, Phase.SCORING).blocking
         if blocking:
             raise RoundError(" ".join(item.text for item in blocking))
     before = round_.phase
     round_.phase = to_phase
     record("round.phase_changed", actor=actor, target=round_, system=system,
            before={"phase": before}, after={"phase": to_phase, "reason": reason.strip()})
-    if to_phase == "decided":
+    if to_phase == Phase.DECIDED:
         anchor_round(actor, round_, system=system)
     if opening and notify:
         return _tell_scoring_is_open(round_)
-    if to_phase == "published" and notify:
+    if to_phase == Phase.PUBLISHED and notify:
         return _tell_report_is_published(round_)
     return 0
 
 
 def send_reminders(actor: User, round_: Round) -> list[str]:
     """E-mail every panellist with a sheet not started or in draft; returns their e-mails."""
-    if round_.phase != "scoring":
+    if not round_.scoring_open:
         raise RoundError("Reminders can only be sent while scoring is open.")
     late = progress.outstanding(round_)
     if not late:

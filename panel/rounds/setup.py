@@ -19,7 +19,13 @@ from panel.accounts.models import User
 from panel.audit.services import changes, record
 from panel.extensions import db
 from panel.rounds.models import (
-    FUNDING_RULES, RESERVED_SLUGS, WEIGHTINGS, Criterion, Group, PanelMember, Round,
+    FUNDING_RULES,
+    RESERVED_SLUGS,
+    WEIGHTINGS,
+    Criterion,
+    Group,
+    PanelMember,
+    Round,
 )
 from panel.rounds.services import DEFAULT_GROUPS, RoundError, create_round
 from panel.scoring.models import CriterionScore

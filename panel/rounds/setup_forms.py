@@ -7,9 +7,23 @@ from decimal import Decimal
 from typing import Callable
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from panel.forms import strip_whitespace
 from panel.rounds.setup import KEY_MAX, KEY_PATTERN
@@ -277,7 +291,3 @@ class BlindForm(FlaskForm):
         "Invite lived-experience panellists to speak first?", YES_NO,
         "Choose whether lived-experience panellists speak first",
         description="If yes, the chair is reminded to ask them first on every application.")
-
-
-class ConfirmForm(FlaskForm):
-    """Buttons only (remove, move): CSRF protection and nothing else."""

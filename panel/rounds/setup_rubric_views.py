@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 
+from panel import access, policy
+from panel.forms import ButtonForm
 from panel.rounds import setup
-from panel.rounds.access import officer_round
 from panel.rounds.models import Criterion, Group, Round
 from panel.rounds.setup_forms import (
-    WEIGHTING_HINTS, ConfirmForm, CriterionForm, GroupForm, NewCriterionForm, NewGroupForm,
-    WeightingForm, level_name, with_levels,
+    WEIGHTING_HINTS,
+    CriterionForm,
+    GroupForm,
+    NewCriterionForm,
+    NewGroupForm,
+    WeightingForm,
+    level_name,
+    with_levels,
 )
-from panel.rounds.setup_views import apply_change, bp, saved
+from panel.rounds.setup_views import apply_change, saved
 
 
 def _criterion(round_: Round, key: str) -> Criterion:
@@ -36,15 +43,13 @@ def _criterion_form(round_: Round, base: type, criterion: Criterion | None = Non
 
 # --- Criteria ---------------------------------------------------------------------------
 
-@bp.get("/<slug>/setup/criteria")
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def criteria(round_: Round):
     return render_template("rounds/setup/criteria.html", round=round_,
                            shares=setup.weight_shares(round_.criteria))
 
 
-@bp.route("/<slug>/setup/criteria/new", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def new_criterion(round_: Round):
     form = _criterion_form(round_, NewCriterionForm)
     if form.validate_on_submit():
@@ -63,8 +68,7 @@ def _add_criterion(actor, round_: Round, form) -> bool:
     return True
 
 
-@bp.route("/<slug>/setup/criteria/<key>", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def criterion(round_: Round, key: str):
     criterion = _criterion(round_, key)
     form = _criterion_form(round_, CriterionForm, criterion)
@@ -79,11 +83,10 @@ def criterion(round_: Round, key: str):
                            criterion=criterion)
 
 
-@bp.route("/<slug>/setup/criteria/<key>/remove", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def remove_criterion(round_: Round, key: str):
     criterion = _criterion(round_, key)
-    form = ConfirmForm()
+    form = ButtonForm()
     name = criterion.name
     problem = setup.criterion_removal_problem(criterion)
     if form.validate_on_submit() and apply_change(form, setup.remove_criterion,
@@ -95,11 +98,10 @@ def remove_criterion(round_: Round, key: str):
                            back=url_for(".criteria", slug=round_.slug))
 
 
-@bp.post("/<slug>/setup/criteria/<key>/move/<any(up, down):direction>")
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def move_criterion(round_: Round, key: str, direction: str):
     criterion = _criterion(round_, key)
-    form = ConfirmForm()
+    form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
     if apply_change(form, setup.move_criterion, criterion, -1 if direction == "up" else 1):
@@ -109,8 +111,7 @@ def move_criterion(round_: Round, key: str, direction: str):
 
 # --- Groups -----------------------------------------------------------------------------
 
-@bp.route("/<slug>/setup/groups", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def groups(round_: Round):
     form = WeightingForm(obj=round_)
     if form.validate_on_submit():
@@ -123,8 +124,7 @@ def groups(round_: Round):
                            members={g.id: setup.group_member_count(g) for g in round_.groups})
 
 
-@bp.route("/<slug>/setup/groups/new", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def new_group(round_: Round):
     form = NewGroupForm(data={"weight": 1.0})
     if form.validate_on_submit():
@@ -141,8 +141,7 @@ def _add_group(actor, round_: Round, form) -> bool:
     return True
 
 
-@bp.route("/<slug>/setup/groups/<key>", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def group(round_: Round, key: str):
     group = _group(round_, key)
     form = GroupForm(obj=group)
@@ -155,11 +154,10 @@ def group(round_: Round, key: str):
     return render_template("rounds/setup/group.html", round=round_, form=form, group=group)
 
 
-@bp.route("/<slug>/setup/groups/<key>/remove", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def remove_group(round_: Round, key: str):
     group = _group(round_, key)
-    form = ConfirmForm()
+    form = ButtonForm()
     label = group.label
     problem = setup.group_removal_problem(group)
     if form.validate_on_submit() and apply_change(form, setup.remove_group,

@@ -5,33 +5,37 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from panel.accounts.auth import role_required
-from panel.extensions import db
+from panel import access, policy
+from panel.accounts.models import Role
 from panel.rounds import phases, setup
-from panel.rounds.access import officer_round
-from panel.rounds.models import IDENTIFYING_FIELDS, Round
+from panel.rounds.models import IDENTIFYING_FIELDS, Phase, Round
 from panel.rounds.setup_forms import (
-    FUNDING_RULE_HINTS, WEIGHTING_HINTS, BlindForm, DetailsForm, FundingForm, NewRoundForm,
-    ScaleDescriptorsForm, ScaleRangeForm, level_name, with_levels,
+    FUNDING_RULE_HINTS,
+    WEIGHTING_HINTS,
+    BlindForm,
+    DetailsForm,
+    FundingForm,
+    NewRoundForm,
+    ScaleDescriptorsForm,
+    ScaleRangeForm,
+    level_name,
+    with_levels,
 )
 
-bp = Blueprint("round_setup", __name__, url_prefix="/rounds")
 
-
-def apply_change(form, change, *args, **kwargs) -> bool | None:
+def apply_change(form, service, *args, **kwargs) -> bool | None:
     """Run a set-up service as the officer and commit; returns whether anything changed.
-    When the service refuses, roll back, put its message on the form and return None."""
-    try:
-        changed = change(current_user, *args, **kwargs)
-    except setup.SetupError as error:
-        db.session.rollback()
-        show_error(form, error)
+    When the service refuses, nothing is changed: its message goes on the form and this
+    returns None."""
+    with change(setup.SetupError) as done:
+        changed = service(current_user, *args, **kwargs)
+    if done.refused:
+        show_error(form, done.error)
         return None
-    db.session.commit()
     return changed is not False
 
 
@@ -52,27 +56,25 @@ def to_overview(round_: Round):
     return redirect(url_for(".overview", slug=round_.slug))
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("officer")
+@access.staff(Role.OFFICER)
 def create():
     form = NewRoundForm()
     if form.validate_on_submit():
-        round_ = setup.new_round(current_user, title=form.title.data,
-                                 description=form.description.data or "")
-        db.session.commit()
+        with change():
+            round_ = setup.new_round(current_user, title=form.title.data,
+                                     description=form.description.data or "")
         flash(f"{round_.title} created. Now set it up.", "success")
         return to_overview(round_)
     return render_template("rounds/setup/new.html", form=form)
 
 
-@bp.get("/<slug>/setup")
-@officer_round()
+@access.officer_round()
 def overview(round_: Round):
     # Readable in every phase so the nav link always works; changes only in draft.
-    draft = round_.phase == "draft"
+    draft = round_.in_setup
     return render_template(
         "rounds/setup/overview.html", round=round_, editable=draft,
-        checklist=phases.checklist(round_, "scoring") if draft else None,
+        checklist=phases.checklist(round_, Phase.SCORING) if draft else None,
         undescribed=setup.undescribed_levels(round_),
         criterion_shares=setup.weight_shares(round_.criteria),
         group_shares=setup.weight_shares(round_.groups),
@@ -80,8 +82,7 @@ def overview(round_: Round):
         always_identifying=IDENTIFYING_FIELDS)
 
 
-@bp.route("/<slug>/setup/details", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def details(round_: Round):
     form = DetailsForm(obj=round_)
     if form.validate_on_submit():
@@ -100,8 +101,7 @@ def _end_of_day(day: date | None) -> datetime | None:
     return None if day is None else datetime.combine(day, time(23, 59, 59))
 
 
-@bp.route("/<slug>/setup/scale", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def scale(round_: Round):
     """Step 1 of 2: the lowest and highest scores. Nothing is saved until step 2."""
     form = ScaleRangeForm(data={"scale_min": round_.scale_min, "scale_max": round_.scale_max})
@@ -118,8 +118,7 @@ def scale(round_: Round):
                            criteria_descriptors=dropped)
 
 
-@bp.route("/<slug>/setup/scale/descriptors", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def scale_descriptors(round_: Round):
     """Step 2 of 2: what each level means; saving here changes the scale."""
     low = request.args.get("min", round_.scale_min, type=int)
@@ -142,8 +141,7 @@ def scale_descriptors(round_: Round):
                            low=low, high=high)
 
 
-@bp.route("/<slug>/setup/funding", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def funding(round_: Round):
     form = FundingForm(obj=round_)
     if form.validate_on_submit():
@@ -156,8 +154,7 @@ def funding(round_: Round):
                            hints=FUNDING_RULE_HINTS)
 
 
-@bp.route("/<slug>/setup/blind", methods=["GET", "POST"])
-@officer_round("draft")
+@access.officer_round(*policy.SETTING_UP)
 def blind(round_: Round):
     columns = setup.extra_columns(round_)
     form = BlindForm(data={
@@ -180,3 +177,4 @@ def blind(round_: Round):
 
 # Criteria and groups pages register their routes on ``bp``.
 from panel.rounds import setup_rubric_views  # noqa: E402,F401
+from panel.transactions import change

@@ -1,12 +1,24 @@
-"""Score sheets: one member's scores for one application (DESIGN.md §3)."""
+"""Score sheets: one member's scores for one application (DESIGN.md §3), and which sheets
+count, written once as SQL conditions on :class:`ScoreSheet` (see the end of the file)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    exists,
+)
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from panel.accounts.models import User
+from panel.conflicts.rules import stepped_out
 from panel.extensions import db, utcnow
 from panel.rounds.models import Application, Criterion, PanelMember
 
@@ -70,3 +82,34 @@ class CriterionScore(db.Model):
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")
     criterion: Mapped[Criterion] = relationship()
+
+
+# Which sheets count (DESIGN.md §3) ----------------------------------------------------------
+#
+# Only submitted sheets count; *initial* figures use each member's initial sheet; a
+# member's *final* sheet is their latest submitted revision, else their initial sheet; a
+# sheet never counts while its member has stepped out of the application. The figures
+# loader (panel.scoring.figures), the meeting's revision form and the phase checklist all
+# select with these, so no other module restates the rule.
+
+def is_submitted() -> ColumnElement[bool]:
+    return ScoreSheet.status == "submitted"
+
+
+def is_initial_sheet() -> ColumnElement[bool]:
+    """The member's initial sheet, submitted."""
+    return and_(is_submitted(), ScoreSheet.revision == 0)
+
+
+def is_final_sheet() -> ColumnElement[bool]:
+    """The member's final sheet: submitted, with no later submitted revision."""
+    later = aliased(ScoreSheet)
+    return and_(is_submitted(), ~exists().where(
+        later.member_id == ScoreSheet.member_id,
+        later.application_id == ScoreSheet.application_id,
+        later.status == "submitted", later.revision > ScoreSheet.revision))
+
+
+def member_takes_part() -> ColumnElement[bool]:
+    """The sheet's member has not stepped out of its application."""
+    return ~stepped_out(ScoreSheet.member_id, ScoreSheet.application_id)

@@ -8,8 +8,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import contains_eager
 
 from panel.accounts.models import User
-from panel.conflicts.models import Conflict
-from panel.conflicts.rules import stepping_out
+from panel.conflicts.rules import stepped_out
 from panel.extensions import db
 from panel.rounds.models import Application, Assignment, PanelMember, Round
 from panel.scoring.models import ScoreSheet
@@ -111,9 +110,7 @@ class Standing:
 
 def standing(assignment: Assignment) -> Standing:
     """The member's initial sheet and whether they are stepped out, in one statement."""
-    out = (select(Conflict.id).where(Conflict.member_id == Assignment.member_id,
-                                     Conflict.application_id == Assignment.application_id,
-                                     stepping_out()).exists())
+    out = stepped_out(Assignment.member_id, Assignment.application_id)
     sheet, stepped = db.session.execute(
         select(ScoreSheet, out).select_from(Assignment)
         .outerjoin(ScoreSheet, and_(ScoreSheet.member_id == Assignment.member_id,
@@ -123,18 +120,15 @@ def standing(assignment: Assignment) -> Standing:
     return Standing(sheet, bool(stepped))
 
 
-def stepped_out(member_id: int, application_id: int) -> bool:
-    return db.session.scalar(select(Conflict.id).where(
-        Conflict.member_id == member_id, Conflict.application_id == application_id,
-        stepping_out()).limit(1)) is not None
+def is_stepped_out(member_id: int, application_id: int) -> bool:
+    """Whether the member has stepped out of the application (DESIGN.md §5)."""
+    return db.session.scalar(select(stepped_out(member_id, application_id)))
 
 
 def progress(member: PanelMember) -> Progress:
     """Every application assigned to ``member``, by reference, with its status: one
     statement (the member's own initial sheet and any stepping-out conflict joined in)."""
-    out = (select(Conflict.id).where(Conflict.member_id == Assignment.member_id,
-                                     Conflict.application_id == Assignment.application_id,
-                                     stepping_out()).exists())
+    out = stepped_out(Assignment.member_id, Assignment.application_id)
     rows = db.session.execute(
         select(Assignment, ScoreSheet.status, out)
         .join(Assignment.application)
@@ -151,7 +145,7 @@ def progress(member: PanelMember) -> Progress:
 def status_of(assignment: Assignment) -> str:
     sheet = initial_sheet(assignment.member_id, assignment.application_id)
     return _status(assignment, sheet.status if sheet else None,
-                   stepped_out(assignment.member_id, assignment.application_id))
+                   is_stepped_out(assignment.member_id, assignment.application_id))
 
 
 def _status(assignment: Assignment, sheet_status: str | None, out: bool) -> str:

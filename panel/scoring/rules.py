@@ -1,16 +1,17 @@
 """The numbers of a round (DESIGN.md §3) as pure functions over DataFrames.
 
-No Flask and no database: :mod:`panel.scoring.report` loads a round into the frames
-below, and tests build them by hand. Everything is vectorised (groupby, not a loop per
-sheet) so that a round of 100,000 sheets takes a second or two.
+No Flask and no database: :mod:`panel.scoring.figures` loads a round and calls these
+(its :func:`~panel.scoring.figures.figures` is the one place they are put together), and
+tests build the frames by hand. Everything is vectorised (groupby, not a loop per sheet)
+so that a round of 100,000 sheets takes a second or two.
 
-Input frames (extra columns are ignored):
+Which sheets count (submitted, initial or final, the member not stepped out) is decided
+before the frames get here, in SQL (:mod:`panel.scoring.models`). The frames:
 
 - ``applications``: ``reference``, ``requested_amount``;
 - ``sheets``: ``sheet`` (id), ``member``, ``group`` (key, may be missing), ``reference``,
-  ``revision`` (0 = initial), ``status`` (``draft`` | ``submitted``);
-- ``scores``: ``sheet``, ``criterion`` (key), ``value`` (missing = not scored);
-- ``conflicts``: ``member``, ``reference``, ``level``, ``status``;
+  ``initial`` and ``final`` (bool: the figures the sheet counts in), ``points`` =
+  Σ w_c (s_c − min) and ``weight`` = Σ w_c over the criteria the sheet scored;
 - ``decisions``: ``reference``, ``outcome``, ``rationale``.
 """
 from __future__ import annotations
@@ -21,8 +22,6 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-
-from panel.scoring import rules_voice
 
 SCORE_DECIMALS = 6  # ranking compares scores rounded to this many places (§3)
 OVERRIDING = {"fund": True, "do_not_fund": False}  # keep and no_consensus: score-based
@@ -62,73 +61,21 @@ class Ranking:
         return self.table.dropna(subset=["rank"]).sort_values("rank")
 
 
-@dataclass
-class RoundResult:
-    """Everything DESIGN.md §3 asks of a round; see :func:`calculate`."""
-
-    rules: Rules
-    final: Ranking
-    initial: Ranking
-    without: dict[str, Ranking]
-    voice: dict[str, dict]
-    decisions: pd.DataFrame  # index reference: decision, rationale, final_funded
-    overrides: list[dict]
-    warnings: list[str]
-
-
 # Sheets -------------------------------------------------------------------------------
 
-def sheet_scores(scores: pd.DataFrame, rules: Rules) -> pd.Series:
-    """S (0–100) of every sheet over the criteria it scored, indexed by sheet id; a
-    sheet that scored nothing has no score.
-
-    ``scores`` is one row per criterion (sheet, criterion, value), or one row per sheet
-    already summed by the database (sheet, points = Σ w_c (s_c − min), weight = Σ w_c
-    over the scored criteria), which saves loading every criterion of a large round."""
+def sheet_scores(sheets: pd.DataFrame, rules: Rules) -> pd.Series:
+    """S (0–100) of every sheet over the criteria it scored:
+    S = 100 × Σ w_c (s_c − min) / ((max − min) × Σ w_c), from the sheet's ``points`` and
+    ``weight``; a sheet that scored nothing has no score."""
     span = rules.scale_max - rules.scale_min
-    if {"points", "weight"} <= set(scores.columns):
-        sums = scores.set_index("sheet")[["points", "weight"]].astype(float)
-        sums = sums[sums["weight"] > 0]
-        return (100 * sums["points"] / (span * sums["weight"])).rename("score")
-    weights = pd.Series(dict(rules.criterion_weights), dtype=float)
-    weight = scores["criterion"].map(weights)
-    value = pd.to_numeric(scores["value"], errors="coerce")
-    scored = value.notna() & weight.notna()
-    parts = pd.DataFrame({
-        "sheet": scores["sheet"][scored],
-        "points": (weight * (value - rules.scale_min))[scored],
-        "weight": weight[scored],
-    })
-    sums = parts.groupby("sheet", sort=False)[["points", "weight"]].sum()
-    return (100 * sums["points"] / (span * sums["weight"])).rename("score")
+    return (100 * sheets["points"] / (span * sheets["weight"])).astype(float).rename("score")
 
 
-def counting_sheets(sheets: pd.DataFrame, conflicts: pd.DataFrame | None,
-                    stage: str = "final") -> pd.DataFrame:
-    """The sheets that count (§3), one per member and application: submitted, the
-    initial one (``stage="initial"``) or the latest submitted revision (``"final"``),
-    never one of a member with a live ``step_out`` conflict on that application.
-    ``sheets`` needs a ``score`` column (see :func:`sheet_scores`)."""
-    chosen = sheets[sheets["status"] == "submitted"]
-    if stage == "initial":
-        chosen = chosen[chosen["revision"] == 0]
-    else:
-        chosen = (chosen.sort_values("revision", kind="stable")
-                  .drop_duplicates(["member", "reference"], keep="last"))
-    chosen = chosen[chosen["score"].notna()]
-    stepped_out = stepped_out_pairs(conflicts)
-    if len(stepped_out):
-        pairs = pd.MultiIndex.from_frame(chosen[["member", "reference"]])
-        chosen = chosen[~pairs.isin(stepped_out)]
-    return chosen
-
-
-def stepped_out_pairs(conflicts: pd.DataFrame | None) -> pd.MultiIndex:
-    """(member, reference) pairs with a step_out conflict that was not dismissed."""
-    if conflicts is None or conflicts.empty:
-        return pd.MultiIndex.from_tuples([], names=["member", "reference"])
-    live = conflicts[(conflicts["level"] == "step_out") & (conflicts["status"] != "dismissed")]
-    return pd.MultiIndex.from_frame(live[["member", "reference"]].drop_duplicates())
+def counting_sheets(sheets: pd.DataFrame, stage: str = "final") -> pd.DataFrame:
+    """The sheets that count in the ``stage`` ("initial" or "final") figures: one per
+    member and application, with a score. ``sheets`` needs a ``score`` column (see
+    :func:`sheet_scores`)."""
+    return sheets[sheets[stage] & sheets["score"].notna()]
 
 
 # One run of the calculation -------------------------------------------------------------
@@ -220,45 +167,7 @@ def _pence_of(amount: Decimal | float) -> int:
     return int(round(Decimal(str(amount)) * 100))
 
 
-# The whole round ---------------------------------------------------------------------------
-
-def scored_sheets(sheets: pd.DataFrame, scores: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """``sheets`` with each sheet's score S added as a ``score`` column."""
-    score = sheet_scores(scores, rules)
-    return sheets.assign(score=sheets["sheet"].map(score).astype(float))
-
-
-def final_ranking(applications: pd.DataFrame, sheets: pd.DataFrame, scores: pd.DataFrame,
-                  conflicts: pd.DataFrame | None, rules: Rules) -> Ranking:
-    """Only the final, score-based ranking (what the officer's ranking page shows)."""
-    scored = scored_sheets(sheets, scores, rules)
-    return ranking(counting_sheets(scored, conflicts, "final"), applications, rules)
-
-
-def calculate(applications: pd.DataFrame, sheets: pd.DataFrame, scores: pd.DataFrame,
-              conflicts: pd.DataFrame | None, decisions: pd.DataFrame | None,
-              rules: Rules, sums: pd.DataFrame | None = None) -> RoundResult:
-    """Every figure of DESIGN.md §3: final and initial rankings, the ranking without
-    each group, community voice, and the chair's decisions against the budget.
-    ``sums`` (per-sheet sums, see :func:`sheet_scores`) give the sheet scores when the
-    caller has them, so that the report and the ranking page compute S the same way;
-    ``scores`` (per criterion) are still needed for the per-criterion gaps."""
-    scored = scored_sheets(sheets, sums if sums is not None else scores, rules)
-    final_sheets = counting_sheets(scored, conflicts, "final")
-    initial_sheets = counting_sheets(scored, conflicts, "initial")
-    final = ranking(final_sheets, applications, rules)
-    initial = ranking(initial_sheets, applications, rules)
-    without = {
-        g: ranking(final_sheets[final_sheets["group"] != g], applications, rules,
-                   [h for h in rules.groups if h != g])
-        for g in rules.groups
-    }
-    criterion_values = scores.merge(final_sheets[["sheet", "group"]], on="sheet")
-    voice = rules_voice.community_voice(final, initial, without, criterion_values, rules.groups,
-                                        list(rules.criterion_weights))
-    outcome, overrides, warnings = decide(final, decisions, applications, rules)
-    return RoundResult(rules, final, initial, without, voice, outcome, overrides, warnings)
-
+# The chair's decisions -------------------------------------------------------------------
 
 def decide(final: Ranking, decisions: pd.DataFrame | None, applications: pd.DataFrame,
            rules: Rules) -> tuple[pd.DataFrame, list[dict], list[str]]:
@@ -287,30 +196,3 @@ def decide(final: Ranking, decisions: pd.DataFrame | None, applications: pd.Data
         warnings.append(f"After the panel's decisions the funded applications ask for "
                         f"£{total / 100:,.2f}, over the budget of £{budget / 100:,.2f}.")
     return outcome, overrides, warnings
-
-
-# The officer's ranking page ----------------------------------------------------------------
-
-@dataclass
-class Decided:
-    """What the officer's ranking page shows: the final and initial rankings and the
-    chair's decisions (see :func:`decide`), without the counterfactuals of
-    :func:`calculate`. The figures are the report's, computed the same way."""
-
-    final: Ranking
-    initial: Ranking
-    decisions: pd.DataFrame  # index reference: decision, rationale, final_funded
-    overrides: list[dict]
-    warnings: list[str]
-
-
-def decided_ranking(applications: pd.DataFrame, sheets: pd.DataFrame, scores: pd.DataFrame,
-                    conflicts: pd.DataFrame | None, decisions: pd.DataFrame | None,
-                    rules: Rules) -> Decided:
-    """Final and initial rankings and the decisions against them; ``scores`` per
-    criterion or per-sheet sums, as for :func:`sheet_scores`."""
-    scored = scored_sheets(sheets, scores, rules)
-    final = ranking(counting_sheets(scored, conflicts, "final"), applications, rules)
-    initial = ranking(counting_sheets(scored, conflicts, "initial"), applications, rules)
-    outcome, overrides, warnings = decide(final, decisions, applications, rules)
-    return Decided(final, initial, outcome, overrides, warnings)

@@ -27,17 +27,17 @@ class ScoringError(ValueError):
 
 
 class StaleSheet(ScoringError):
-    """The sheet changed since the member read it: nothing was overwritten."""
+    """The sheet changed since the member read it: nothing was overwritten (the caller
+    rolls back and shows what is saved now)."""
 
-    def __init__(self, sheet: ScoreSheet | None) -> None:
+    def __init__(self) -> None:
         super().__init__(STALE_MESSAGE)
-        self.sheet = sheet
 
 
 def refusal(assignment: Assignment, standing: queries.Standing | None = None) -> str | None:
     """Why the member cannot score this application now, or None when they can.
     ``standing`` is :func:`queries.standing` when the caller has it already."""
-    if assignment.application.round.phase != "scoring":
+    if not assignment.application.round.scoring_open:
         return "Scoring is not open for this round."
     standing = standing or queries.standing(assignment)
     if standing.stepped_out:
@@ -99,7 +99,7 @@ def save_sheet(actor: User, assignment: Assignment, version: int, *,
     if before["scores"] == wanted and before["comment"] == new_comment and sheet is not None:
         return sheet  # nothing to change, whatever version the page had
     if (sheet.version if sheet else 0) != version:
-        raise StaleSheet(sheet)
+        raise StaleSheet()
     if sheet is None:
         sheet = _new_sheet(assignment)
     for criterion, value in values.items():
@@ -126,7 +126,7 @@ def submit_sheet(actor: User, assignment: Assignment, version: int) -> ScoreShee
     if sheet is None or sheet.version != version:
         if sheet is None:
             raise ScoringError(NOTHING_SCORED)
-        raise StaleSheet(sheet)
+        raise StaleSheet()
     if not any(score.value is not None for score in sheet.scores):
         raise ScoringError(NOTHING_SCORED)
     sheet.status, sheet.submitted_at = "submitted", utcnow()
@@ -185,13 +185,11 @@ def _new_sheet(assignment: Assignment) -> ScoreSheet:
     try:
         db.session.flush()
     except IntegrityError:
-        # Another tab or device created the sheet a moment ago: never a second one.
-        # Nothing was written before this in the transaction, so undo it all. (Not a
-        # SAVEPOINT: with SQLite's Python driver, releasing a savepoint opened outside a
-        # transaction commits it, which once let a half-made sheet be seen.)
-        db.session.rollback()
-        raise StaleSheet(queries.initial_sheet(assignment.member_id,
-                                               assignment.application_id)) from None
+        # Another tab or device created the sheet a moment ago: never a second one. The
+        # caller rolls the whole transaction back. (Not a SAVEPOINT: with SQLite's Python
+        # driver, releasing a savepoint opened outside a transaction commits it, which
+        # once let a half-made sheet be seen.)
+        raise StaleSheet() from None
     return sheet
 
 
@@ -208,7 +206,7 @@ def _flush(sheet: ScoreSheet) -> None:
         db.session.flush()
     except StaleDataError:
         # Saved by another request between our read and our write; the caller rolls back.
-        raise StaleSheet(None) from None
+        raise StaleSheet() from None
 
 
 def _snapshot(sheet: ScoreSheet | None) -> dict[str, Any]:

@@ -14,65 +14,25 @@ otherwise) and shows the application only through :mod:`panel.scoring.blind`.
 """
 from __future__ import annotations
 
-from functools import wraps
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-
+from panel import access, policy
 from panel.extensions import db
-from panel.rounds.access import officer_round
-from panel.rounds.models import Assignment, PanelMember
-from panel.rounds.queries import round_by_slug
+from panel.rounds.models import Assignment, PanelMember, Round
 from panel.scoring import forms, queries, services
 from panel.scoring.blind import blind_view, summary_view
 from panel.scoring.services import STALE_MESSAGE, ScoringError, StaleSheet
-
-bp = Blueprint("scoring", __name__)
-
-
-def member_assignment(view):
-    """``/my-rounds/<slug>/<reference>/…`` becomes the signed-in member's assignment.
-    Not a member, not assigned, or the round not in scoring: 404, so nothing about the
-    application leaks."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(slug: str, reference: str, *args, **kwargs):
-        assignment = queries.member_assignment(current_user, slug, reference)
-        if assignment is None or assignment.application.round.phase != "scoring":
-            abort(404)
-        return view(assignment, *args, **kwargs)
-
-    return wrapped
+from panel.transactions import change
 
 
-def may_score(view):
-    """Only while the member can still score: answered "No" to the connection question,
-    not stepped out, not passed, not submitted. Otherwise back to the overview."""
-
-    @wraps(view)
-    def wrapped(assignment: Assignment, *args, **kwargs):
-        standing = queries.standing(assignment)
-        if services.refusal(assignment, standing):
-            return redirect(_url("scoring.overview", assignment))
-        if assignment.connection_answer != "none":
-            return redirect(_url("scoring.connection", assignment))
-        return view(assignment, *args, standing=standing, **kwargs)
-
-    return wrapped
-
-
-@bp.get("/my-rounds/<slug>")
-@login_required
-def applications(slug: str):
-    round_ = round_by_slug(slug) or abort(404)
-    member = queries.member_of(current_user, round_) or abort(404)
-    progress = queries.progress(member) if round_.phase == "scoring" else None
+@access.panel_round
+def applications(round_: Round, member: PanelMember):
+    progress = queries.progress(member) if round_.scoring_open else None
     return render_template("scoring/applications.html", round=round_, progress=progress)
 
 
-@bp.get("/my-rounds/<slug>/<reference>")
-@member_assignment
+@access.member_assignment
 def overview(assignment: Assignment):
     if not services.refusal(assignment):
         endpoint = ("scoring.application" if assignment.connection_answer == "none"
@@ -84,8 +44,7 @@ def overview(assignment: Assignment):
                            answers=_answers(assignment, sheet), sheet=sheet)
 
 
-@bp.route("/my-rounds/<slug>/<reference>/connection", methods=["GET", "POST"])
-@member_assignment
+@access.member_assignment
 def connection(assignment: Assignment):
     if services.refusal(assignment):
         return redirect(_url("scoring.overview", assignment))
@@ -93,22 +52,22 @@ def connection(assignment: Assignment):
     if form.validate_on_submit():
         if form.answer.data == "connected":
             return redirect(_url("scoring.connection_kind", assignment))
-        services.answer_no_connection(current_user, assignment)
-        db.session.commit()
+        with change():
+            services.answer_no_connection(current_user, assignment)
         return redirect(_url("scoring.application", assignment))
     return render_template("scoring/connection.html", form=form,
                            **_page(assignment, blind=False))
 
 
-@bp.route("/my-rounds/<slug>/<reference>/connection/kind", methods=["GET", "POST"])
-@member_assignment
+@access.member_assignment
 def connection_kind(assignment: Assignment):
     if services.refusal(assignment):
         return redirect(_url("scoring.overview", assignment))
     form = forms.ConnectionKindForm()
     if form.validate_on_submit():
-        services.declare_connection(current_user, assignment, form.kind.data, form.note.data)
-        db.session.commit()
+        with change():
+            services.declare_connection(current_user, assignment, form.kind.data,
+                                        form.note.data)
         flash("Thank you for telling us about your connection. It helps keep the panel fair.",
               "success")
         return redirect(_url("scoring.overview", assignment))
@@ -116,16 +75,14 @@ def connection_kind(assignment: Assignment):
                            **_page(assignment, blind=False))
 
 
-@bp.get("/my-rounds/<slug>/<reference>/application")
-@member_assignment
-@may_score
+@access.member_assignment
+@access.may_score
 def application(assignment: Assignment, standing: queries.Standing):
     return render_template("scoring/application.html", **_page(assignment))
 
 
-@bp.route("/my-rounds/<slug>/<reference>/question/<int:number>", methods=["GET", "POST"])
-@member_assignment
-@may_score
+@access.member_assignment
+@access.may_score
 def question(assignment: Assignment, number: int, standing: queries.Standing):
     round_ = assignment.application.round
     if not 1 <= number <= len(round_.criteria):
@@ -135,79 +92,72 @@ def question(assignment: Assignment, number: int, standing: queries.Standing):
     form = forms.score_form(round_, criterion, data=_form_data(sheet, criterion.key))
     problems = []
     if form.validate_on_submit():
-        try:
+        with change(ScoringError) as done:
             services.save_sheet(current_user, assignment, form.version.data or 0,
                                 scores={criterion.key: form.score.data})
-            db.session.commit()
+        if not done.refused:
             if number < len(round_.criteria):
                 return redirect(_url("scoring.question", assignment, number=number + 1))
             return redirect(_url("scoring.comment", assignment))
-        except ScoringError as error:
-            form, problems = _after_refusal(error, lambda data: forms.score_form(
-                round_, criterion, formdata=None, data=data), assignment, criterion.key)
+        form, problems = _after_refusal(done, lambda data: forms.score_form(
+            round_, criterion, formdata=None, data=data), assignment, criterion.key)
     return render_template("scoring/question.html", form=form, problems=problems,
                            criterion=criterion, number=number, total=len(round_.criteria),
                            **_page(assignment)), 409 if problems else 200
 
 
-@bp.route("/my-rounds/<slug>/<reference>/comment", methods=["GET", "POST"])
-@member_assignment
-@may_score
+@access.member_assignment
+@access.may_score
 def comment(assignment: Assignment, standing: queries.Standing):
     sheet = standing.sheet
     form = forms.CommentForm(data=_form_data(sheet))
     problems = []
     if form.validate_on_submit():
-        try:
+        with change(ScoringError) as done:
             services.save_sheet(current_user, assignment, form.version.data or 0,
                                 comment=form.comment.data)
-            db.session.commit()
+        if not done.refused:
             return redirect(_url("scoring.check", assignment))
-        except ScoringError as error:
-            form, problems = _after_refusal(error, lambda data: forms.CommentForm(
-                formdata=None, data=data), assignment)
+        form, problems = _after_refusal(done, lambda data: forms.CommentForm(
+            formdata=None, data=data), assignment)
     return render_template("scoring/comment.html", form=form, problems=problems,
                            **_page(assignment)), 409 if problems else 200
 
 
-@bp.route("/my-rounds/<slug>/<reference>/check", methods=["GET", "POST"])
-@member_assignment
-@may_score
+@access.member_assignment
+@access.may_score
 def check(assignment: Assignment, standing: queries.Standing):
     sheet = standing.sheet
     form = forms.VersionForm(data=_form_data(sheet))
     problems = []
     if form.validate_on_submit():
-        try:
+        with change(ScoringError) as done:
             services.submit_sheet(current_user, assignment, form.version.data or 0)
-            db.session.commit()
+        if not done.refused:
             flash("Your scores have been sent. Thank you!", "success")
             return redirect(url_for("scoring.applications", slug=_slug(assignment)))
-        except ScoringError as error:
-            form, problems = _after_refusal(error, lambda data: forms.VersionForm(
-                formdata=None, data=data), assignment)
-            sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+        form, problems = _after_refusal(done, lambda data: forms.VersionForm(
+            formdata=None, data=data), assignment)
+        sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
     return render_template("scoring/check.html", form=form, problems=problems,
                            answers=_answers(assignment, sheet), sheet=sheet,
                            **_page(assignment)), 409 if problems else 200
 
 
-@bp.route("/my-rounds/<slug>/<reference>/pass", methods=["GET", "POST"])
-@member_assignment
+@access.member_assignment
 def pass_on(assignment: Assignment):
     if services.refusal(assignment):
         return redirect(_url("scoring.overview", assignment))
     form = forms.PassForm()
     if form.validate_on_submit():
-        services.pass_on(current_user, assignment)
-        db.session.commit()
+        with change():
+            services.pass_on(current_user, assignment)
         flash("You have passed on this application. That is fine.", "success")
         return redirect(url_for("scoring.applications", slug=_slug(assignment)))
     return render_template("scoring/pass.html", form=form, **_page(assignment, blind=False))
 
 
-@bp.post("/my-rounds/<slug>/<reference>/save")
-@member_assignment
+@access.member_assignment
 def save(assignment: Assignment):
     """Background save from static/js/scoring.js: ``{version, scores: {key: "3"}, comment}``.
     Answers only with the sheet's own answers and version, never the application."""
@@ -216,7 +166,7 @@ def save(assignment: Assignment):
         return jsonify(saved=False, message="Something went wrong. Try again."), 400
     if assignment.connection_answer != "none":
         return jsonify(saved=False, message="Answer the question about connections first."), 409
-    try:
+    with change(TypeError, ValueError) as done:
         version = int(body.get("version") or 0)
         comment = body.get("comment")
         sheet = services.save_sheet(current_user, assignment, version,
@@ -224,22 +174,19 @@ def save(assignment: Assignment):
                                             body.get("scores", {}).items()},
                                     comment=comment if isinstance(comment, str) else None)
         version = sheet.version  # read before the commit expires it: no second query
-        db.session.commit()
+    if not done.refused:
         return jsonify(saved=True, version=version, message="Saved")
-    except (TypeError, ValueError) as error:
-        db.session.rollback()
-        sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
-        stale = isinstance(error, StaleSheet)
-        return jsonify(saved=False, stale=stale,
-                       message=STALE_MESSAGE if stale else str(error)
-                       if isinstance(error, ScoringError) else "Something went wrong. Try again.",
-                       version=sheet.version if sheet else 0,
-                       scores=services.sheet_answers(sheet),
-                       comment=sheet.comment if sheet else ""), 409
+    sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
+    stale = isinstance(done.error, StaleSheet)
+    return jsonify(saved=False, stale=stale,
+                   message=STALE_MESSAGE if stale else done.refusal
+                   if isinstance(done.error, ScoringError) else "Something went wrong. Try again.",
+                   version=sheet.version if sheet else 0,
+                   scores=services.sheet_answers(sheet),
+                   comment=sheet.comment if sheet else ""), 409
 
 
-@bp.route("/rounds/<slug>/assisted/<int:member_id>/<reference>", methods=["GET", "POST"])
-@officer_round("scoring")
+@access.officer_round(*policy.SCORING)
 def assisted(round_, member_id: int, reference: str):
     """An officer types in a sheet for a panellist (paper or phone scoring)."""
     member = db.session.get(PanelMember, member_id)
@@ -256,18 +203,16 @@ def assisted(round_, member_id: int, reference: str):
     if not refusal and form.validate_on_submit():
         scores = {c.key: form[f"c_{c.key}"].data for c in round_.criteria
                   if form[f"c_{c.key}"].data}
-        try:
+        with change(ScoringError) as done:
             sheet = services.save_sheet(current_user, assignment, form.version.data or 0,
                                         scores=scores, comment=form.comment.data, assisted=True)
             if form.action.data == "submit":
                 services.submit_sheet(current_user, assignment, sheet.version)
-            db.session.commit()
+        if not done.refused:
             flash(f"Sheet {'sent' if form.action.data == 'submit' else 'saved'} for "
                   f"{member.user.name}.", "success")
             return redirect(request.path)
-        except ScoringError as error:
-            db.session.rollback()
-            problems = [str(error)]
+        problems = [done.refusal]
     return render_template("scoring/assisted.html", form=form, problems=problems, round=round_,
                            member=member, assignment=assignment, sheet=sheet, refusal=refusal,
                            application=blind_view(assignment.application))
@@ -299,11 +244,10 @@ def _form_data(sheet, key: str | None = None) -> dict:
     return data
 
 
-def _after_refusal(error: ScoringError, make_form, assignment: Assignment, key: str | None = None):
+def _after_refusal(done: change, make_form, assignment: Assignment, key: str | None = None):
     """Nothing was changed: show what is saved now, and why."""
-    db.session.rollback()
     sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
-    return make_form(_form_data(sheet, key)), [str(error)]
+    return make_form(_form_data(sheet, key)), [done.refusal]
 
 
 def _answers(assignment: Assignment, sheet) -> list[tuple[int, object, str | None]]:

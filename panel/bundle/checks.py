@@ -1,0 +1,201 @@
+"""Checking applications.csv and panellists.csv against a round, row by row, before
+anything is written (DESIGN.md §8). Used by the browser import and by bundles."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from email_validator import EmailNotValidError, validate_email
+
+from panel.accounts.services import normalise_email
+from panel.bundle.spec import RoundPlan, plan_of
+from panel.bundle.tables import Problem, missing_columns, table_rows
+from panel.rounds.models import MEMBER_ROLES, Round
+
+APPLICATION_COLUMNS = ("reference", "title", "lay_summary", "requested_amount",
+                       "applicant_name", "organisation", "contact_email")
+PANELLIST_COLUMNS = ("email", "name", "group", "role")
+# Longest values the columns hold (panel/rounds/models.py, panel/accounts/models.py).
+APPLICATION_LIMITS = {"reference": 60, "title": 300, "applicant_name": 200,
+                      "organisation": 300, "contact_email": 254}
+_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+MAX_AMOUNT = Decimal(10) ** 12  # Numeric(14, 2)
+AMOUNT_HINT = "Write the amount in pounds, like 5000"
+
+RoundLike = Round | RoundPlan | dict[str, Any]
+
+
+def check_applications(df: pd.DataFrame, round_: RoundLike, *,
+                       file: str = "applications.csv") -> tuple[list[dict], list[Problem]]:
+    """Check a table read by :func:`read_table` for ``round_`` (a Round, a
+    :class:`RoundPlan`, or round.json-style settings for a round not yet created).
+
+    Returns one dict per row, ready for :func:`add_applications`: the standard columns
+    (``requested_amount`` a Decimal) and ``extra``, the other columns in file order.
+    When there are problems the list of rows is empty: nothing should be written.
+    """
+    plan = plan_of(round_)
+    problems = missing_columns(df, APPLICATION_COLUMNS, file)
+    problems += [Problem(file, None, None,
+                         f"round.json marks the column {column} as identifying, but there "
+                         "is no such column. Add it, or remove it from identifying_columns.")
+                 for column in plan.identifying_columns if column not in df.columns]
+    first_row: dict[str, int] = {}
+    rows = []
+    for number, cells in table_rows(df):
+        row, found = _application(cells, number, file)
+        problems += _reference_taken(row["reference"], number, file, plan, first_row) + found
+        rows.append(row)
+    return (rows, problems) if not problems else ([], problems)
+
+
+def _application(cells: dict[str, str], number: int,
+                 file: str) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+
+    def problem(column: str, message: str) -> None:
+        problems.append(Problem(file, number, column, message))
+
+    row: dict[str, Any] = {column: cells.get(column, "") for column in APPLICATION_COLUMNS}
+    row["reference"], row["contact_email"] = row["reference"].strip(), row["contact_email"].strip()
+    if "reference" in cells and not row["reference"]:
+        problem("reference", "The reference is empty. Give every application a reference, "
+                             "like CA-001.")
+    if "title" in cells and not row["title"].strip():
+        problem("title", "The title is empty. Give every application a title.")
+    for column, limit in APPLICATION_LIMITS.items():
+        if len(row[column]) > limit:
+            problem(column, f"This is longer than {limit} characters. Shorten it.")
+    if "requested_amount" in cells:
+        row["requested_amount"], message = parse_amount(cells["requested_amount"])
+        if message:
+            problem("requested_amount", message)
+    bad_email = row["contact_email"] and email_problem(row["contact_email"])
+    if bad_email:  # the column is required, but an application may have no e-mail
+        problem("contact_email", bad_email)
+    row["extra"] = {column: value for column, value in cells.items()
+                    if column not in APPLICATION_COLUMNS}
+    return row, problems
+
+
+def _reference_taken(reference: str, number: int, file: str, plan: RoundPlan,
+                     first_row: dict[str, int]) -> list[Problem]:
+    if not reference:
+        return []
+    if reference in first_row:
+        return [Problem(file, number, "reference",
+                        f"The reference {reference} is used in rows {first_row[reference]} "
+                        f"and {number}. Give each application its own reference.")]
+    first_row[reference] = number
+    if reference in plan.references:
+        return [Problem(file, number, "reference",
+                        f"The round already has an application with the reference "
+                        f"{reference}. Use a new reference, or remove this row.")]
+    return []
+
+
+def parse_amount(text: str) -> tuple[Decimal | None, str]:
+    """``"£1,200.50"`` → ``(Decimal("1200.50"), "")``; otherwise ``(None, what to fix)``."""
+    cleaned = text.strip().replace(" ", "")
+    if not cleaned:
+        return None, f"The amount is empty. {AMOUNT_HINT}."
+    body = cleaned.lstrip("-£")
+    sign = cleaned[:len(cleaned) - len(body)]
+    if not _AMOUNT.fullmatch(body) or sign.count("-") > 1 or sign.count("£") > 1:
+        return None, f'"{text}" is not a number. {AMOUNT_HINT}.'
+    if "-" in sign:
+        return None, f'"{text}" is below zero. {AMOUNT_HINT}.'
+    value = Decimal(body.replace(",", ""))
+    if value != value.quantize(Decimal("0.01")):
+        return None, (f'"{text}" has more than two decimal places. '
+                      "Round it to the penny, like 1200.50.")
+    if value >= MAX_AMOUNT:
+        return None, f'"{text}" is too large to be an amount asked for. {AMOUNT_HINT}.'
+    return value, ""
+
+
+def email_problem(email: str) -> str:
+    """What is wrong with an e-mail address, or "" when it is fine."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        return f'"{email}" is not a valid email address: {error} Write it like name@example.org.'
+    return ""
+
+
+def check_panellists(df: pd.DataFrame, round_: RoundLike, *,
+                     file: str = "panellists.csv") -> tuple[list[dict], list[Problem]]:
+    """Check a table of panel members for ``round_`` (see :func:`check_applications`).
+
+    Returns one dict per row for :func:`add_panellists`: ``email`` (lower case),
+    ``name``, ``group`` (a group key, or None for a chair without one), ``role``
+    and ``affiliations`` (a list)."""
+    plan = plan_of(round_)
+    problems = missing_columns(df, PANELLIST_COLUMNS, file)
+    first_row: dict[str, int] = {}
+    rows = []
+    for number, cells in table_rows(df):
+        row, found = _panellist(cells, number, file, plan)
+        problems += _email_taken(row["email"], number, file, plan, first_row) + found
+        rows.append(row)
+    return (rows, problems) if not problems else ([], problems)
+
+
+def _panellist(cells: dict[str, str], number: int, file: str,
+               plan: RoundPlan) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+
+    def problem(column: str, message: str) -> None:
+        problems.append(Problem(file, number, column, message))
+
+    email = normalise_email(cells.get("email", ""))
+    name = cells.get("name", "").strip()
+    group = cells.get("group", "").strip()
+    role = cells.get("role", "").strip().lower()
+    if "email" in cells and (message := _member_email_problem(email)):
+        problem("email", message)
+    if "name" in cells and (not name or len(name) > 200):
+        problem("name", "The name is empty or longer than 200 characters. Write the "
+                        "person's name as they like it to be shown.")
+    if "role" in cells and role not in MEMBER_ROLES:
+        problem("role", f'"{cells["role"]}" is not a role. Write panellist or chair.')
+    if "group" in cells and (message := _group_problem(group, role, plan)):
+        problem("group", message)
+    affiliations = [a.strip() for a in cells.get("affiliations", "").split(";") if a.strip()]
+    row = {"email": email, "name": name, "group": group or None, "role": role,
+           "affiliations": affiliations}
+    return row, problems
+
+
+def _member_email_problem(email: str) -> str:
+    if not email:
+        return "The email address is empty. Everyone on the panel needs one, like name@example.org."
+    return email_problem(email)
+
+
+def _group_problem(group: str, role: str, plan: RoundPlan) -> str:
+    if plan.group_keys is None:
+        return ""  # round.json's groups have problems of their own
+    keys = ", ".join(plan.group_keys)
+    if not group:
+        return "" if role == "chair" else f"The group is empty. Write one of: {keys}."
+    if group not in plan.group_keys:
+        return f'There is no group called "{group}" in this round. Write one of: {keys}.'
+    return ""
+
+
+def _email_taken(email: str, number: int, file: str, plan: RoundPlan,
+                 first_row: dict[str, int]) -> list[Problem]:
+    if not email:
+        return []
+    if email in first_row:
+        return [Problem(file, number, "email",
+                        f"{email} is in rows {first_row[email]} and {number}. "
+                        "List each person once.")]
+    first_row[email] = number
+    if email in plan.member_emails:
+        return [Problem(file, number, "email",
+                        f"{email} is already on this round's panel. Remove this row.")]
+    return []

@@ -1,0 +1,354 @@
+"""``round.json``: the settings of a round (DESIGN.md §3, §8), checked before anything
+is created, and :class:`RoundPlan`, what the table checks need to know about a round."""
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from panel.bundle.tables import Problem
+from panel.rounds.models import FUNDING_RULES, RESERVED_SLUGS, WEIGHTINGS, Round
+from panel.rounds.queries import round_by_slug
+
+FILE = "round.json"
+SETTINGS = ("title", "slug", "description", "scale", "budget", "funding_rule", "weighting",
+            "groups", "criteria", "identifying_columns")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Lower case because table headings are read lower-cased, and a criterion key becomes
+# a column heading of scores.csv; a group key is written in panellists.csv.
+KEY = re.compile(r"[a-z][a-z0-9_]*")
+# Criterion keys may not take the name of a fixed column of scores.csv.
+SCORE_FILE_COLUMNS = ("email", "reference", "stage", "comment")
+MAX_BUDGET = 10 ** 12  # Numeric(14, 2)
+# A score is picked from one radio button per level: keep the scale one can read.
+MAX_SCALE_STEPS, MAX_SCALE_END = 100, 1000
+
+
+@dataclass
+class RoundPlan:
+    """What the table checks need to know about a round, whether it exists yet or not.
+
+    ``group_keys``, ``criterion_keys`` and ``scale`` are None when unknown (round.json
+    had problems there): the checks that need them are then skipped rather than
+    repeating the same mistake once per row."""
+
+    identifying_columns: list[str] = field(default_factory=list)
+    group_keys: list[str] | None = None
+    criterion_keys: list[str] | None = None
+    scale: tuple[int, int] | None = None
+    references: set[str] = field(default_factory=set)
+    member_emails: set[str] = field(default_factory=set)
+
+
+def plan_of(round_: Round | RoundPlan | dict[str, Any]) -> RoundPlan:
+    """A :class:`RoundPlan` for an existing Round, a plan, or a round.json-style dict."""
+    if isinstance(round_, RoundPlan):
+        return round_
+    if isinstance(round_, dict):
+        return _plan_from_spec(round_)
+    return RoundPlan(
+        identifying_columns=list(round_.identifying_columns or []),
+        group_keys=[g.key for g in round_.groups],
+        criterion_keys=[c.key for c in round_.criteria],
+        scale=(round_.scale_min, round_.scale_max),
+        references={a.reference for a in round_.applications},
+        member_emails={m.user.email for m in round_.members},
+    )
+
+
+def _plan_from_spec(spec: dict[str, Any]) -> RoundPlan:
+    scale = spec.get("scale") or {}
+    return RoundPlan(
+        identifying_columns=[str(c).strip().lower() for c in spec.get("identifying_columns", [])],
+        group_keys=[g["key"] for g in spec.get("groups", [])],
+        criterion_keys=[c["key"] for c in spec.get("criteria", [])],
+        scale=(int(scale.get("min", 1)), int(scale.get("max", 5))),
+    )
+
+
+def slug_from_title(title: str) -> str:
+    """``"Healthy Towns 2026!"`` → ``"healthy-towns-2026"``."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80].strip("-")
+
+
+def check_round_json(data: bytes, *, slug: str | None = None,
+                     file: str = FILE) -> tuple[dict[str, Any] | None, RoundPlan, list[Problem]]:
+    """Check round.json. Returns the settings ready for
+    :func:`panel.rounds.services.create_round` (defaults filled in; None when there are
+    problems), the plan for checking the tables, and the problems. ``slug`` replaces
+    the file's slug, for importing a copy of a round."""
+    spec, problems = _parse(data, file)
+    if spec is None:
+        return None, RoundPlan(), problems
+    check = _SpecCheck(spec, file)
+    settings = check.settings(slug)
+    plan = RoundPlan(identifying_columns=settings["identifying_columns"],
+                     group_keys=check.group_keys, criterion_keys=check.criterion_keys,
+                     scale=check.scale)
+    problems = check.problems
+    return (None if problems else settings), plan, problems
+
+
+def _parse(data: bytes, file: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        spec = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None, [Problem(file, None, None, "The file is not saved as UTF-8 text. "
+                                                "Save it again as UTF-8.")]
+    except json.JSONDecodeError as error:
+        return None, [Problem(file, error.lineno, None,
+                              f"This is not valid JSON: {error.msg} (at character "
+                              f"{error.colno} of the line). Check for a missing comma, "
+                              "quote or bracket.")]
+    if not isinstance(spec, dict):
+        return None, [Problem(file, None, None, "The file must hold one JSON object, "
+                                                'starting with { and "title".')]
+    return spec, []
+
+
+def _shown(value: Any) -> str:
+    """A value as it was written in round.json."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _number(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+class _SpecCheck:
+    """Walks one parsed round.json, collecting problems as it builds the settings."""
+
+    def __init__(self, spec: dict[str, Any], file: str) -> None:
+        self.spec, self.file = spec, file
+        self.problems: list[Problem] = []
+        self.group_keys: list[str] | None = None
+        self.criterion_keys: list[str] | None = None
+        self.scale: tuple[int, int] | None = None
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.file, None, column, message))
+
+    def settings(self, slug: str | None) -> dict[str, Any]:
+        for key in self.spec:
+            if key not in SETTINGS:
+                self.problem(key, f'FairPanel does not know the setting "{key}". Check its '
+                                  "spelling, or remove it. The settings are: "
+                                  f"{', '.join(SETTINGS)}.")
+        title = self._title()
+        scale = self._scale()
+        return {
+            "title": title,
+            "slug": self._slug(slug, title),
+            "description": self._text("description", 10_000),
+            "scale": scale,
+            "budget": self._budget(),
+            "funding_rule": self._choice("funding_rule", FUNDING_RULES),
+            "weighting": self._choice("weighting", WEIGHTINGS),
+            "groups": self._groups(),
+            "criteria": self._criteria(),
+            "identifying_columns": self._identifying_columns(),
+        }
+
+    def _title(self) -> str:
+        title = self.spec.get("title")
+        if not isinstance(title, str) or not title.strip():
+            self.problem("title", 'The round needs a title, like "Healthy towns 2026".')
+            return ""
+        if len(title.strip()) > 200:
+            self.problem("title", "The title is longer than 200 characters. Shorten it.")
+        return title.strip()
+
+    def _slug(self, override: str | None, title: str) -> str:
+        given = override if override is not None else self.spec.get("slug")
+        if given is None:
+            slug = slug_from_title(title)
+            if title and not slug:
+                self.problem("slug", "A slug cannot be made from the title. Add a slug: "
+                                     "lower-case letters, numbers and hyphens, like "
+                                     '"healthy-towns-2026".')
+        elif not isinstance(given, str) or not SLUG.fullmatch(given) or len(given) > 80:
+            self.problem("slug", f"{_shown(given)} is not a valid slug. "
+                                 "Use lower-case letters, numbers and hyphens, like "
+                                 '"healthy-towns-2026" (80 characters at most).')
+            return ""
+        else:
+            slug = given
+        if slug in RESERVED_SLUGS:
+            self.problem("slug", f'"{slug}" is the name of a FairPanel page, so it cannot be '
+                                 "a round's slug. Choose another slug.")
+        elif slug and round_by_slug(slug) is not None:
+            self.problem("slug", f'A round with the slug "{slug}" already exists. '
+                                 "Choose another slug.")
+        return slug
+
+    def _text(self, key: str, limit: int) -> str:
+        value = self.spec.get(key, "")
+        if not isinstance(value, str):
+            self.problem(key, f"The {key} must be text in double quotes.")
+            return ""
+        if len(value) > limit:
+            self.problem(key, f"The {key} is longer than {limit} characters. Shorten it.")
+        return value
+
+    def _scale(self) -> dict[str, Any]:
+        scale = self.spec.get("scale", {"min": 1, "max": 5})
+        if not isinstance(scale, dict):
+            self.problem("scale", 'The scale must look like {"min": 1, "max": 5}.')
+            return {}
+        low, high = scale.get("min", 1), scale.get("max", 5)
+        if not (_whole(low) and _whole(high)) or not 0 < high - low <= MAX_SCALE_STEPS \
+                or max(abs(low), abs(high)) > MAX_SCALE_END:
+            self.problem("scale", f"The scale runs from {_shown(low)} to {_shown(high)}. "
+                                  "Use two whole numbers with min below max, like 1 and 5 "
+                                  f"(at most {MAX_SCALE_STEPS} apart).")
+            return {}
+        unknown = set(scale) - {"min", "max", "descriptors"}
+        if unknown:
+            self.problem("scale", f"The scale has settings FairPanel does not know: "
+                                  f"{', '.join(sorted(unknown))}. Use min, max and descriptors.")
+        self.scale = (low, high)
+        descriptors = self._descriptors(scale.get("descriptors", {}), "scale", "The scale")
+        return {"min": low, "max": high, "descriptors": descriptors}
+
+    def _on_scale(self, level: str) -> bool:
+        if self.scale is None:
+            return True  # the scale itself has a problem, reported already
+        return bool(re.fullmatch(r"-?\d+", level)) and self.scale[0] <= int(level) <= self.scale[1]
+
+    def _descriptors(self, descriptors: Any, column: str, owner: str) -> dict[str, str]:
+        if not isinstance(descriptors, dict) or not all(
+                isinstance(text, str) for text in descriptors.values()):
+            self.problem(column, f'{owner}: descriptors must look like {{"1": "Very weak", '
+                                 '"2": "Weak"}, one plain-language text for each level.')
+            return {}
+        wrong = [level for level in descriptors if not self._on_scale(level)]
+        if wrong:
+            self.problem(column, f"{owner}: descriptors name levels that are not on the scale: "
+                                 f"{', '.join(wrong)}. Use the levels "
+                                 f"{self.scale[0]} to {self.scale[1]}.")
+        return {str(level): text for level, text in descriptors.items()}
+
+    def _budget(self) -> int | float:
+        budget = self.spec.get("budget")
+        if "budget" not in self.spec:
+            self.problem("budget", "The budget is missing. Write it in pounds, like 400000.")
+        elif not _number(budget) or budget < 0 or budget >= MAX_BUDGET:
+            self.problem("budget", f"The budget {_shown(budget)} is not an amount of "
+                                   "money. Write a number of pounds with no quotes, like 400000.")
+        else:
+            return budget
+        return 0
+
+    def _choice(self, key: str, allowed: tuple[str, ...]) -> str:
+        value = self.spec.get(key, allowed[0])
+        if value not in allowed:
+            self.problem(key, f"{_shown(value)} is not a {key}. "
+                              f"Use {' or '.join(allowed)}.")
+            return allowed[0]
+        return value
+
+    def _groups(self) -> list[dict[str, Any]]:
+        groups = self._items("groups", "group", 'like {"key": "academic", "label": '
+                                                '"Academic", "weight": 1}')
+        made = [self._item(n, g, "groups", "group", 40, {"key", "label", "weight"})
+                for n, g in enumerate(groups, start=1)]
+        made = [{"key": g["key"], "label": g.get("label") or g["key"], "weight": g["weight"]}
+                for g in made if g]
+        self.group_keys = self._unique_keys("groups", "group", made, len(groups))
+        return made
+
+    def _criteria(self) -> list[dict[str, Any]]:
+        criteria = self._items("criteria", "criterion", 'like {"key": "benefit", "name": '
+                                                        '"Benefit to people", "weight": 1}')
+        allowed = {"key", "name", "weight", "guidance", "descriptors"}
+        made = []
+        for n, item in enumerate(criteria, start=1):
+            criterion = self._item(n, item, "criteria", "criterion", 40, allowed)
+            if criterion:
+                made.append(self._criterion(n, item, criterion))
+        self.criterion_keys = self._unique_keys("criteria", "criterion", made, len(criteria))
+        return made
+
+    def _criterion(self, n: int, item: dict[str, Any], made: dict[str, Any]) -> dict[str, Any]:
+        owner = f'The {_ordinal(n)} criterion ("{made["key"]}")'
+        name, guidance = item.get("name"), item.get("guidance", "")
+        if made["key"] in SCORE_FILE_COLUMNS:
+            self.problem("criteria", f"{owner}: {made['key']} is a column of scores.csv, so it "
+                                     "cannot be a criterion key. Choose another key.")
+        if not isinstance(name, str) or not name.strip() or len(name) > 200:
+            self.problem("criteria", f"{owner} needs a name people will read, like "
+                                     '"Benefit to people" (200 characters at most).')
+        if not isinstance(guidance, str):
+            self.problem("criteria", f"{owner}: the guidance must be text in double quotes.")
+            guidance = ""
+        descriptors = self._descriptors(item.get("descriptors", {}), "criteria", owner)
+        return {"key": made["key"], "name": name if isinstance(name, str) else "",
+                "weight": made["weight"], "guidance": guidance, "descriptors": descriptors}
+
+    def _items(self, key: str, noun: str, example: str) -> list[Any]:
+        items = self.spec.get(key)
+        if not isinstance(items, list) or not items:
+            self.problem(key, f"The round needs a list of {key}, at least one {noun}, {example}.")
+            return []
+        return items
+
+    def _item(self, n: int, item: Any, column: str, noun: str, limit: int,
+              allowed: set[str]) -> dict[str, Any] | None:
+        owner = f"The {_ordinal(n)} {noun}"
+        if not isinstance(item, dict):
+            self.problem(column, f"{owner} must be an object in {{ }}.")
+            return None
+        key, weight = item.get("key"), item.get("weight", 1)
+        unknown = set(item) - allowed
+        if unknown:
+            self.problem(column, f"{owner} has settings FairPanel does not know: "
+                                 f"{', '.join(sorted(unknown))}. Use {', '.join(sorted(allowed))}.")
+        if not isinstance(key, str) or not KEY.fullmatch(key) or len(key) > limit:
+            self.problem(column, f"{owner} has the key {_shown(key)}. "
+                                 "A key is a short name in lower-case letters, numbers and "
+                                 'underscores, starting with a letter, like "lived_experience".')
+            return None
+        if not _number(weight) or weight <= 0:
+            self.problem(column, f'{owner} ("{key}") has the weight {_shown(weight)}. '
+                                 "Give it a number above 0, like 1.")
+            return None
+        label = item.get("label", key)
+        if "label" in allowed and (not isinstance(label, str) or len(label) > 100):
+            self.problem(column, f'{owner} ("{key}") needs a label as text, like "Academic".')
+            return None
+        return {"key": key, "weight": weight, "label": label}
+
+    def _unique_keys(self, column: str, noun: str, made: list[dict[str, Any]],
+                     given: int) -> list[str] | None:
+        keys = [item["key"] for item in made]
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        for key in twice:
+            self.problem(column, f'Two {column} have the key "{key}". '
+                                 f"Give each {noun} its own key.")
+        # Unknown (None) unless every item is usable: a half-read list would make the
+        # tables' checks report rows that are not wrong.
+        return keys if given and len(made) == given and not twice else None
+
+    def _identifying_columns(self) -> list[str]:
+        columns = self.spec.get("identifying_columns", [])
+        if not isinstance(columns, list) or not all(isinstance(c, str) and c.strip()
+                                                    for c in columns):
+            self.problem("identifying_columns", "identifying_columns must be a list of column "
+                                                'headings of applications.csv, like ["phone"].')
+            return []
+        # Headings are read lower-cased, so the names must match that way.
+        return [c.strip().lower() for c in columns]

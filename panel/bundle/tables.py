@@ -1,0 +1,204 @@
+"""Reading one table of a round bundle (CSV or Excel) into strings, and the
+:class:`Problem` every check reports.
+
+Row numbers are the ones a person sees in a spreadsheet: the headings are row 1 and
+the first data row is row 2. :func:`read_table` keeps that number as the index of the
+DataFrame it returns, so checks can name the row even after blank rows were skipped.
+"""
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+from panel.spreadsheets import unescape_cell
+
+# Unpacked size of a bundle .zip or an .xlsx (itself a zip): refuse zip bombs.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix in a bundle. ``row`` and ``column`` are None when the problem
+    is about the whole file or the whole row; for a JSON file ``row`` is a line."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def where(self) -> str:
+        place = [self.file]
+        if self.row is not None:
+            place.append(f"{'line' if self.file.endswith('.json') else 'row'} {self.row}")
+        if self.column:
+            place.append(f"column {self.column}")
+        return ", ".join(place)
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
+
+
+class BundleError(Exception):
+    """A bundle (or one of its files) has problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+def read_table(data: bytes, filename: str, *,
+               label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read a CSV (UTF-8, with or without BOM) or the first sheet of an .xlsx into a
+    DataFrame of strings with stripped, lower-case headings.
+
+    The index is each row's spreadsheet row number; blank rows are left out. ``label``
+    is the file name problems are reported under. A file that cannot be read gives
+    ``(None, problems)``, never an exception."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".csv":
+        raw, problems = _read_csv(data, label)
+    elif suffix == ".xlsx":
+        raw, problems = _read_xlsx(data, label)
+    else:
+        return None, [Problem(label, None, None,
+                              f"{filename} is not a CSV file or an Excel workbook (.xlsx). "
+                              "Save it as CSV UTF-8 or as an Excel workbook.")]
+    if raw is None:
+        return None, problems
+    return _with_headings(raw, label)
+
+
+def table_rows(df: pd.DataFrame) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(spreadsheet row number, {column: cell})`` for every row of a read table."""
+    for number, cells in zip(df.index, df.to_dict("records")):
+        yield int(number), cells
+
+
+def missing_columns(df: pd.DataFrame, required: tuple[str, ...] | list[str],
+                    file: str) -> list[Problem]:
+    """One problem naming every required column the table lacks."""
+    missing = [column for column in required if column not in df.columns]
+    if not missing:
+        return []
+    noun = "column" if len(missing) == 1 else "columns"
+    return [Problem(file, None, None,
+                    f"The {noun} {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                    f"missing. Add {'it' if len(missing) == 1 else 'them'} to the first row, "
+                    "where the column headings go.")]
+
+
+def _read_csv(data: bytes, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    if b"\x00" in data:
+        return None, [Problem(label, None, None, "This is not a text file. Save it as CSV UTF-8.")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [Problem(label, None, None,
+                              "The file is not saved as UTF-8 text, so some letters would be "
+                              "lost. In your spreadsheet, choose Save As and then CSV UTF-8.")]
+    # pandas cannot start from blank lines, so skip them and count them back in.
+    body = text.lstrip("\r\n")
+    skipped = text[:len(text) - len(body)].count("\n")
+    try:
+        raw = pd.read_csv(io.StringIO(body), header=None, dtype=str, keep_default_na=False,
+                          skip_blank_lines=False)
+    except pd.errors.EmptyDataError:
+        return None, [_empty(label)]
+    except pd.errors.ParserError as error:
+        return None, [_parser_problem(label, str(error), skipped)]
+    raw.index = range(skipped + 1, skipped + len(raw) + 1)  # spreadsheet row numbers
+    return raw, []
+
+
+def _parser_problem(label: str, detail: str, skipped: int) -> Problem:
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail)
+    if found:
+        return Problem(label, int(found.group(2)) + skipped, None,
+                       f"This row has {found.group(3)} cells but the headings name only "
+                       f"{found.group(1)} columns. Remove the extra cells, or put text "
+                       "with commas in double quotes.")
+    return Problem(label, None, None,
+                   "The file could not be read as CSV: a double quote may be missing its "
+                   "partner. Save it again from your spreadsheet as CSV UTF-8.")
+
+
+def _read_xlsx(data: bytes, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    not_xlsx = Problem(label, None, None,
+                       "The file could not be read as an Excel workbook. Save it again "
+                       "as .xlsx, or as CSV UTF-8.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return None, [not_xlsx]
+    if unpacked > MAX_UNPACKED_BYTES:
+        return None, [Problem(label, None, None,
+                              "The workbook is too big to import (over 50 MB unpacked). "
+                              "Remove other sheets and pictures, or save it as CSV UTF-8.")]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
+            raw = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=str,
+                                keep_default_na=False, engine="openpyxl")
+    except Exception:  # a damaged workbook fails in many different ways inside openpyxl
+        return None, [not_xlsx]
+    raw.index = range(1, len(raw) + 1)  # blank rows at the top are kept: row 1 is row 1
+    return raw, []
+
+
+def _empty(label: str) -> Problem:
+    return Problem(label, None, None, "The file is empty. The first row must name the columns.")
+
+
+def _with_headings(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    raw = raw.map(lambda cell: unescape_cell(str(cell)))
+    filled = raw.apply(lambda row: any(cell.strip() for cell in row), axis=1)
+    if not filled.any():
+        return None, [_empty(label)]
+    heading_row = int(filled.idxmax())  # blank rows above the headings are allowed
+    headings = [cell.strip().lower() for cell in raw.loc[heading_row]]
+    body = raw.loc[filled & (raw.index > heading_row)]
+    body.columns = range(len(headings))
+    keep, problems = _usable_columns(headings, body, label, heading_row)
+    table = body[keep].copy()
+    table.columns = [headings[i] for i in keep]
+    if len(keep) == 1 and ";" in headings[keep[0]]:
+        problems.append(Problem(label, heading_row, None,
+                                "The columns are separated by semicolons. Save the file as "
+                                "CSV UTF-8, which separates them with commas."))
+    return (None if problems else table), problems
+
+
+def _usable_columns(headings: list[str], body: pd.DataFrame, label: str,
+                    heading_row: int) -> tuple[list[int], list[Problem]]:
+    keep: list[int] = []
+    problems: list[Problem] = []
+    first_seen: dict[str, int] = {}
+    for i, heading in enumerate(headings):
+        if not heading:
+            # An empty trailing column is what spreadsheets often save; data without
+            # a heading would be silently lost, so that is a problem.
+            if body[i].str.strip().any():
+                problems.append(Problem(label, heading_row, None,
+                                        f"Column {i + 1} has data but no heading. "
+                                        "Give it a heading or delete it."))
+            continue
+        if heading in first_seen:
+            problems.append(Problem(label, heading_row, heading,
+                                    f"There are two columns called {heading} (columns "
+                                    f"{first_seen[heading] + 1} and {i + 1}). "
+                                    "Keep one of them."))
+            continue
+        first_seen[heading] = i
+        keep.append(i)
+    return keep, problems

@@ -1,0 +1,17 @@
+"""Every URL of the reports pages, in one place: which view answers it and for which
+methods. The views carry their own access rules (:mod:`panel.access`)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from panel.reports import ranking_views, views
+
+voice_bp = Blueprint("voice", __name__)
+voice_bp.add_url_rule("/rounds/<slug>/report", view_func=views.report, methods=["GET"])
+voice_bp.add_url_rule("/rounds/<slug>/report.csv", view_func=views.report_as_csv, methods=["GET"])
+voice_bp.add_url_rule("/rounds/<slug>/report.xlsx", view_func=views.report_as_xlsx, methods=["GET"])
+voice_bp.add_url_rule("/rounds/<slug>/report/summary", view_func=views.summary, methods=["GET"])
+voice_bp.add_url_rule("/rounds/<slug>/report/summary.csv", view_func=views.summary_as_csv, methods=["GET"])
+
+ranking_bp = Blueprint("ranking", __name__, url_prefix="/rounds")
+ranking_bp.add_url_rule("/<slug>/ranking", view_func=ranking_views.ranking, methods=["GET"])

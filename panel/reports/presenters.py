@@ -1,0 +1,300 @@
+"""The report's pages, section by section, built from the report dict alone (plus the
+panel's headcount): the full report (:func:`report_page`) and the public summary
+(:func:`summary_page`), which is never handed the report dict, so it cannot show a
+rationale, a name or an identifying field. :mod:`voice_text` words the figures and
+:mod:`voice_charts` draws them."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from panel.extensions import db
+from panel.moderation.models import OUTCOME_SHORT
+from panel.reports import voice_text as words
+from panel.reports.voice_charts import (
+    BarChart,
+    SlopeChart,
+    SlopeRow,
+    diverging_bars,
+    shown_rows,
+    slope_chart,
+)
+from panel.rounds.models import Group, MemberRole, PanelMember, Round
+from panel.spreadsheets import escaped
+
+
+@dataclass
+class Headline:
+    applications: int
+    scored: int
+    funded: int
+    funded_asked: float
+    final: int
+    final_asked: float
+    budget: float
+    sentence: str
+
+
+@dataclass
+class PanelRow:
+    label: str
+    panellists: int
+    scored: int | None  # applications with a counting sheet of the group
+    sheets: int | None  # counting final sheets of the group
+
+
+@dataclass
+class GroupVoice:
+    """What one group's scores did to the ranking (sections b and c)."""
+
+    key: str
+    label: str
+    sentence: str
+    chart: SlopeChart
+    rows: list[dict]  # the applications shown, in rank order
+    total: int
+    funded_because: list[dict]
+    displaced_by: list[dict]
+
+
+@dataclass
+class Agreement:
+    label_g: str
+    label_h: str
+    spearman: float | None
+    kendall: float | None
+    words: str | None
+    sentence: str
+
+
+@dataclass
+class Movement:
+    """Who moved toward whom in the meeting: (label g, label h, moved_toward) rows."""
+
+    sentence: str
+    rows: list[tuple[str, str, float | None]]
+    chart: BarChart | None
+
+
+@dataclass
+class Gaps:
+    label_g: str
+    label_h: str
+    sentence: str
+    chart: BarChart
+    rows: list[tuple[str, float | None]]  # (criterion name, g minus h)
+
+
+@dataclass
+class Meeting:
+    """Initial against final, and the panel's decisions that override the scores."""
+
+    sentence: str
+    chart: SlopeChart
+    rows: list[dict]  # the applications shown, in rank order
+    overrides_sentence: str
+    overrides: list[dict]
+
+
+@dataclass
+class ReportPage:
+    report: dict
+    headline: Headline
+    panel: list[PanelRow]
+    chairs: int
+    voice_sentences: list[str]
+    voices: list[GroupVoice]
+    agreement: list[Agreement]
+    movement: Movement
+    gaps: list[Gaps]
+    meeting: Meeting
+
+
+def report_page(round_: Round, report: dict[str, Any]) -> ReportPage:
+    """The sections of the report page, from the report dict alone (plus the panel's
+    headcount, which the dict does not hold)."""
+    apps = report["applications"]
+    panel, chairs = _panel(round_, report)
+    held = words.meeting_held(report["round"]["phase"],
+                              any(a["initial"]["score"] != a["score"] for a in apps))
+    return ReportPage(
+        report=report, headline=_headline(report), panel=panel, chairs=chairs,
+        voice_sentences=_voice_sentences(report),
+        voices=[_group_voice(report, g) for g in report["groups"]],
+        agreement=_agreement(report), movement=_movement(report, held), gaps=_gaps(report),
+        meeting=_meeting(report, held))
+
+
+def _headline(report: dict[str, Any]) -> Headline:
+    apps = report["applications"]
+    funded = [a for a in apps if a["funded"]]
+    final = [a for a in apps if a["final_funded"]]
+    asked = sum(a["requested_amount"] for a in funded)
+    final_asked = sum(a["requested_amount"] for a in final)
+    budget = report["round"]["budget"]
+    return Headline(
+        applications=len(apps), scored=sum(1 for a in apps if a["score"] is not None),
+        funded=len(funded), funded_asked=asked, final=len(final), final_asked=final_asked,
+        budget=budget, sentence=words.funded_sentence(len(funded), asked, budget, len(final),
+                                                      final_asked, bool(report["overrides"])))
+
+
+def _panel(round_: Round, report: dict[str, Any]) -> tuple[list[PanelRow], int]:
+    """Panellists per group (one query: the dict counts sheets, not people), with the
+    applications each group scored and its counting sheets; and how many chairs."""
+    counts = db.session.execute(
+        select(PanelMember.role, Group.key, func.count(PanelMember.id))
+        .outerjoin(Group, PanelMember.group_id == Group.id)
+        .where(PanelMember.round_id == round_.id)
+        .group_by(PanelMember.role, Group.key)).all()
+    panellists = {key: n for role, key, n in counts if role == MemberRole.PANELLIST}
+    apps = report["applications"]
+    rows = [PanelRow(voice["label"], panellists.get(g, 0),
+                     sum(1 for a in apps if a["sheets"][g]), sum(a["sheets"][g] for a in apps))
+            for g, voice in report["groups"].items()]
+    if panellists.get(None):
+        rows.append(PanelRow("Not in a group", panellists[None], None, None))
+    return rows, sum(n for role, _, n in counts if role == MemberRole.CHAIR)
+
+
+def _voice_sentences(report: dict[str, Any]) -> list[str]:
+    return [words.funding_effect(v["label"], len(v["funded_because"]), len(v["displaced_by"]))
+            for v in report["groups"].values()]
+
+
+def _group_voice(report: dict[str, Any], g: str) -> GroupVoice:
+    voice, apps = report["groups"][g], report["applications"]
+    titled = {a["reference"]: a for a in apps}
+    rows = [SlopeRow(a["reference"], a["rank"], a["without"][g]["rank"], a["funded"],
+                     a["without"][g]["funded"]) for a in apps]
+    return GroupVoice(
+        key=g, label=voice["label"],
+        sentence=words.funding_effect(voice["label"], len(voice["funded_because"]),
+                                      len(voice["displaced_by"])),
+        chart=slope_chart(shown_rows(rows), ("Rank with", "every group"),
+                          ("Rank without", voice["label"])),
+        rows=_shown(apps, rows), total=len(apps),
+        funded_because=[titled[ref] for ref in voice["funded_because"]],
+        displaced_by=[titled[ref] for ref in voice["displaced_by"]])
+
+
+def _shown(apps: list[dict], rows: list[SlopeRow]) -> list[dict]:
+    shown = {r.reference for r in shown_rows(rows)}
+    return [a for a in apps if a["reference"] in shown]
+
+
+def _pairs(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each pair of groups once, in the round's order."""
+    keys = list(report["groups"])
+    return [(g, h) for n, g in enumerate(keys) for h in keys[n + 1:]]
+
+
+def _agreement(report: dict[str, Any]) -> list[Agreement]:
+    groups = report["groups"]
+    found = []
+    for g, h in _pairs(report):
+        figures = groups[g]["agreement"][h]
+        label_g, label_h = groups[g]["label"], groups[h]["label"]
+        found.append(Agreement(label_g, label_h, figures["spearman"], figures["kendall"],
+                               words.agreement_words(figures["spearman"]),
+                               words.agreement_sentence(label_g, label_h, figures["spearman"])))
+    return found
+
+
+def _movement(report: dict[str, Any], held: bool) -> Movement:
+    groups = report["groups"]
+    rows = [(groups[g]["label"], groups[h]["label"], value)
+            for g in groups for h, value in groups[g]["moved_toward"].items()]
+    chart = diverging_bars(
+        ((f"The {g} group, toward the {h} group", value,
+          "no figure" if value is None else words.points(value)) for g, h, value in rows),
+        "\u2190\u00a0Moved away", "Moved toward\u00a0\u2192") if rows else None
+    return Movement(words.movement_sentence(held, rows), rows, chart)
+
+
+def _gaps(report: dict[str, Any]) -> list[Gaps]:
+    groups, criteria = report["groups"], report["round"]["criteria"]
+    names = {c["key"]: c["name"] for c in criteria}
+    found = []
+    for g, h in _pairs(report):
+        gaps = groups[g]["criterion_gap"][h]
+        label_g, label_h = groups[g]["label"], groups[h]["label"]
+        rows = [(names[c["key"]], gaps.get(c["key"])) for c in criteria]
+        chart = diverging_bars(((name, gap, words.scale_points(gap) if gap is not None
+                                 else "no figure") for name, gap in rows),
+                               f"\u2190\u00a0{label_h} higher", f"{label_g} higher\u00a0\u2192")
+        found.append(Gaps(label_g, label_h, words.biggest_gap_sentence(
+            label_g, label_h, gaps, names, report["round"]["scale"]), chart, rows))
+    return found
+
+
+def _meeting(report: dict[str, Any], held: bool) -> Meeting:
+    apps = report["applications"]
+    rows = [SlopeRow(a["reference"], a["initial"]["rank"], a["rank"], a["initial"]["funded"],
+                     a["funded"]) for a in apps]
+    titles = {a["reference"]: a["title"] for a in apps}
+    return Meeting(
+        sentence=words.meeting_change_sentence(
+            held, sum(1 for a in apps if a["initial"]["rank"] != a["rank"]),
+            sum(1 for a in apps if a["funded"] and not a["initial"]["funded"]),
+            sum(1 for a in apps if a["initial"]["funded"] and not a["funded"])),
+        chart=slope_chart(shown_rows(rows), ("Rank before", "the meeting"),
+                          ("Rank after", "the meeting")),
+        rows=_shown(apps, rows), overrides_sentence=_overrides_sentence(report),
+        overrides=[{**o, "title": titles[o["reference"]],
+                    "decision_label": OUTCOME_SHORT.get(o["decision"], o["decision"])}
+                   for o in report["overrides"]])
+
+
+def _overrides_sentence(report: dict[str, Any]) -> str:
+    overrides = report["overrides"]
+    return words.overrides_sentence(sum(1 for o in overrides if o["final_funded"]),
+                                    sum(1 for o in overrides if not o["final_funded"]))
+
+
+# The public summary --------------------------------------------------------------------------
+
+@dataclass
+class SummaryPage:
+    """What may be published: counts, the funded list, the headline sentences and the
+    agreement figures. No names, e-mails, comments, identifying fields or rationales:
+    the template is not even given the report dict, which holds the rationales."""
+
+    headline: Headline
+    panel: list[PanelRow]
+    chairs: int
+    funding_rule: str
+    weighting: str
+    funded: list[dict]
+    voice_sentences: list[str]
+    agreement: list[Agreement]
+    overrides_sentence: str
+
+
+def summary_page(round_: Round, report: dict[str, Any]) -> SummaryPage:
+    panel, chairs = _panel(round_, report)
+    summary = report["round"]
+    return SummaryPage(
+        headline=_headline(report), panel=panel, chairs=chairs,
+        funding_rule=words.FUNDING_RULES.get(summary["funding_rule"], summary["funding_rule"]),
+        weighting=words.WEIGHTINGS.get(summary["weighting"], summary["weighting"]),
+        funded=[a for a in report["applications"] if a["final_funded"]],
+        voice_sentences=_voice_sentences(report), agreement=_agreement(report),
+        overrides_sentence=_overrides_sentence(report))
+
+
+def funded_csv(report: dict[str, Any]) -> str:
+    """The summary's funded list: reference, title, amount and how it was chosen."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["reference", "title", "requested_amount", "chosen_by"])
+    for a in report["applications"]:
+        if a["final_funded"]:
+            writer.writerow([escaped(a["reference"]), escaped(a["title"]),
+                             f"{a['requested_amount']:.2f}",
+                             "scores" if a["funded"] else "panel decision"])
+    return out.getvalue()

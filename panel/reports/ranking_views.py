@@ -1,0 +1,121 @@
+"""The officer's ranking page: the final, score-based ranking of a round with its
+funding line, the initial rank beside it, and the chair's decisions with every override
+and the budget warning (DESIGN.md §3), in any phase."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from flask import render_template, request
+
+from panel import access
+from panel.moderation.models import OUTCOME_SHORT
+from panel.pages import Page, page_bounds
+from panel.rounds.models import Round
+from panel.scoring.figures import RANKING, round_figures
+
+PER_PAGE = 50
+
+
+@dataclass
+class RankedApplication:
+    rank: int | None
+    initial_rank: int | None
+    reference: str
+    title: str
+    score: float | None
+    group_scores: list[float | None]
+    requested: float
+    running_total: float | None
+    funded: bool  # by the score-based funding line
+    tie: bool
+    last_funded: bool  # the funding line is drawn under this row
+    decision: str | None  # its label
+    final_funded: bool
+
+
+@dataclass
+class Override:
+    """A decision that changes the score-based result."""
+
+    reference: str
+    title: str
+    decision: str  # its label
+    rationale: str
+    funded: bool
+    final_funded: bool
+
+
+@dataclass
+class RankedRound:
+    """The whole round in rank order (``table``, one row per application), with what
+    covers the whole round rather than the page shown."""
+
+    table: pd.DataFrame
+    funded_total: float
+    last_funded: str | None
+    decision_count: int  # applications with a decision
+    overrides: list[Override]
+    warnings: list[str]
+
+
+@access.officer_round()
+def ranking(round_: Round):
+    ranked = ranked_round(round_)
+    table = ranked.table
+    number, pages = page_bounds(len(table), request.args.get("page", 1, type=int), PER_PAGE)
+    shown = table.iloc[(number - 1) * PER_PAGE:number * PER_PAGE]
+    groups = [g.key for g in round_.groups]
+    rows = [_row(ref, row, groups, ref == ranked.last_funded) for ref, row in shown.iterrows()]
+    page = Page(rows, number, pages, len(table))
+    # Decisions are shown once the chair has recorded one, and always after the meeting.
+    show_decisions = ranked.decision_count > 0 or round_.meeting_over
+    return render_template("reports/ranking.html", round=round_, page=page,
+                           funded_total=ranked.funded_total, groups=round_.groups,
+                           show_decisions=show_decisions, decision_count=ranked.decision_count,
+                           overrides=ranked.overrides, warnings=ranked.warnings)
+
+
+def ranked_round(round_: Round) -> RankedRound:
+    """Every application in rank order (those with no score last, by reference), the
+    total the score-based funding line spends, the last funded reference, and the
+    decisions against the score-based result. Only the page shown is turned into rows:
+    a round can hold 20,000 applications."""
+    result = round_figures(round_, RANKING)
+    initial = result.initial.table["rank"].rename("initial_rank")
+    about = result.applications.set_index("reference")[["title", "requested_amount"]]
+    table = (result.final.table.join(result.final.group_scores).join(initial)
+             .join(result.decisions[["decision", "final_funded"]]).join(about))
+    ranked = table.dropna(subset=["rank"]).sort_values("rank")
+    unranked = table[table["rank"].isna()].sort_index()
+    funded = ranked.index[ranked["funded"]]
+    last = funded[-1] if len(funded) else None
+    total = float(sum(float(a) for a in ranked.loc[funded, "requested_amount"]))
+    return RankedRound(pd.concat([ranked, unranked]), total, last,
+                       int(result.decisions["decision"].notna().sum()),
+                       _overrides(result.overrides, about["title"]), result.warnings)
+
+
+def _overrides(overrides: list[dict], titles: pd.Series) -> list[Override]:
+    return [Override(reference=o["reference"], title=titles[o["reference"]],
+                     decision=OUTCOME_SHORT[o["decision"]], rationale=o["rationale"],
+                     funded=o["funded"], final_funded=o["final_funded"])
+            for o in overrides]
+
+
+def _row(ref, row, groups: list[str], last_funded: bool) -> RankedApplication:
+    return RankedApplication(
+        rank=_rank(row["rank"]), initial_rank=_rank(row["initial_rank"]), reference=str(ref),
+        title=row["title"], score=_number(row["score"]),
+        group_scores=[_number(row[g]) for g in groups],
+        requested=float(row["requested_amount"]), running_total=_number(row["running_total"]),
+        funded=bool(row["funded"]), tie=bool(row["tie"]), last_funded=last_funded,
+        decision=OUTCOME_SHORT.get(row["decision"]), final_funded=bool(row["final_funded"]))
+
+
+def _rank(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _number(value) -> float | None:
+    return None if pd.isna(value) else float(value)

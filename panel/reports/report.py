@@ -1,0 +1,153 @@
+"""The report of a round (DESIGN.md §3, §8): the round's figures
+(:mod:`panel.scoring.figures`, with community voice) shaped as the report dict, a CSV or
+an Excel workbook. The page, the downloads and ``flask round report`` all start here."""
+from __future__ import annotations
+
+import io
+import math
+from typing import IO, Any
+
+import pandas as pd
+
+from panel.audit.anchors import round_anchor
+from panel.rounds.models import Round
+from panel.scoring.figures import REPORT, Figures, round_figures
+from panel.spreadsheets import escape_frame
+
+# The report dict ------------------------------------------------------------------------------
+
+def round_report(round_: Round) -> dict[str, Any]:
+    """The report of DESIGN.md §8 for ``round_``: JSON-ready, absent values None."""
+    return build_report(round_, round_figures(round_, REPORT))
+
+
+def build_report(round_: Round, result: Figures) -> dict[str, Any]:
+    groups = result.rules.groups
+    final = result.final.table
+    order = list(result.final.in_rank_order().index) + sorted(
+        str(ref) for ref in final.index[final["rank"].isna()])
+    titles = _titles(result.applications)
+    return {
+        "round": _round_summary(round_),
+        "applications": [_application(result, ref, titles.get(ref), groups) for ref in order],
+        "groups": {g: _group(result, g, round_) for g in groups},
+        "overrides": result.overrides,
+        "warnings": result.warnings,
+        "anchor": _anchor(round_),
+    }
+
+
+def _anchor(round_: Round) -> dict[str, Any] | None:
+    """The head of the audit chain recorded when the round was decided, if it was."""
+    anchor = round_anchor(round_)
+    if anchor is None:
+        return None
+    return {"event_id": anchor.event_id, "event_hash": anchor.event_hash,
+            "recorded_at": anchor.recorded_at.isoformat(timespec="seconds") + "Z"}
+
+
+def _titles(applications: pd.DataFrame) -> dict[str, tuple[str, float]]:
+    return {ref: (title, float(amount)) for ref, title, amount in zip(
+        applications["reference"], applications["title"], applications["requested_amount"])}
+
+
+def _round_summary(round_: Round) -> dict[str, Any]:
+    return {
+        "slug": round_.slug, "title": round_.title, "phase": round_.phase,
+        "scale": {"min": round_.scale_min, "max": round_.scale_max},
+        "budget": float(round_.budget), "funding_rule": round_.funding_rule,
+        "weighting": round_.weighting,
+        "groups": [{"key": g.key, "label": g.label, "weight": g.weight} for g in round_.groups],
+        "criteria": [{"key": c.key, "name": c.name, "weight": c.weight}
+                     for c in round_.criteria],
+    }
+
+
+def _application(result: Figures, ref: str, about: tuple | None,
+                 groups: list[str]) -> dict[str, Any]:
+    final, decisions = result.final, result.decisions
+    title, amount = about or (None, None)
+    return {
+        "reference": ref, "title": title, "requested_amount": amount,
+        **_position(final.table, ref),
+        "running_total": _value(final.table.at[ref, "running_total"]),
+        "group_scores": {g: _value(final.group_scores.at[ref, g]) for g in groups},
+        "sheets": {g: int(final.sheets.at[ref, g]) for g in groups},
+        "initial": _position(result.initial.table, ref),
+        "without": {g: _position(result.without[g].table, ref, tie=False) for g in groups},
+        "rank_shift": {g: _value(result.voice[g]["rank_shift"].get(ref)) for g in groups},
+        "decision": decisions.at[ref, "decision"],
+        "rationale": decisions.at[ref, "rationale"],
+        "final_funded": bool(decisions.at[ref, "final_funded"]),
+    }
+
+
+def _position(table: pd.DataFrame, ref: str, tie: bool = True) -> dict[str, Any]:
+    found = {"score": _value(table.at[ref, "score"]), "rank": _value(table.at[ref, "rank"]),
+             "funded": bool(table.at[ref, "funded"])}
+    if tie:
+        found["tie"] = bool(table.at[ref, "tie"])
+    return found
+
+
+def _group(result: Figures, g: str, round_: Round) -> dict[str, Any]:
+    voice = result.voice[g]
+    label = next((x.label for x in round_.groups if x.key == g), g)
+    return {"label": label, "funded_because": voice["funded_because"],
+            "displaced_by": voice["displaced_by"], "agreement": voice["agreement"],
+            "moved_toward": voice["moved_toward"], "criterion_gap": voice["criterion_gap"]}
+
+
+def _value(value: Any) -> Any:
+    """A JSON-ready number: None for missing, int for whole ranks."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return value
+
+
+# CSV and Excel ----------------------------------------------------------------------------------
+
+def applications_table(report: dict[str, Any]) -> pd.DataFrame:
+    """One row per application, nested keys flattened as ``initial.score``."""
+    table = pd.json_normalize(report["applications"], sep=".")
+    return escape_frame(table)
+
+
+def groups_table(report: dict[str, Any]) -> pd.DataFrame:
+    rows = []
+    for g, voice in report["groups"].items():
+        row = {"group": g, "label": voice["label"],
+               "funded_because": " ".join(voice["funded_because"]),
+               "displaced_by": " ".join(voice["displaced_by"])}
+        for h, figures in voice["agreement"].items():
+            row[f"agreement.{h}.spearman"] = figures["spearman"]
+            row[f"agreement.{h}.kendall"] = figures["kendall"]
+            row[f"moved_toward.{h}"] = voice["moved_toward"][h]
+            for criterion, gap in voice["criterion_gap"][h].items():
+                row[f"criterion_gap.{h}.{criterion}"] = gap
+        rows.append(row)
+    return escape_frame(pd.DataFrame(rows))
+
+
+def report_csv(report: dict[str, Any]) -> str:
+    return applications_table(report).to_csv(index=False)
+
+
+def write_xlsx(report: dict[str, Any], target: str | IO[bytes]) -> None:
+    overrides = escape_frame(pd.DataFrame(report["overrides"],
+                                   columns=["reference", "decision", "rationale", "funded",
+                                            "final_funded"]))
+    warnings = escape_frame(pd.DataFrame({"warning": report["warnings"]}, dtype=object))
+    with pd.ExcelWriter(target, engine="openpyxl") as writer:
+        applications_table(report).to_excel(writer, sheet_name="Applications", index=False)
+        groups_table(report).to_excel(writer, sheet_name="Groups", index=False)
+        overrides.to_excel(writer, sheet_name="Overrides", index=False)
+        warnings.to_excel(writer, sheet_name="Warnings", index=False)
+
+
+def report_xlsx(report: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(report, buffer)
+    return buffer.getvalue()

@@ -1,0 +1,227 @@
+"""The words of the community-voice report: every number formatted one way (the page,
+the public summary and their tests all use these), and the plain-English sentences made
+from the report dict of :func:`panel.reports.report.round_report`. Pure: no Flask, no
+database.
+
+Rounding on the page: scores and moderation movement (points on the 0–100 score) to one
+decimal; agreement coefficients to two decimals; criterion gaps (points on the round's
+scale, say 1 to 5) to two decimals; money in whole pounds, with pence only when there
+are some. Negative figures carry a true minus sign (−).
+
+Agreement bands, on Spearman's ρ rounded to two decimals as the page shows it (Kendall's
+τ is beside it in the table, usually a little smaller):
+
+    ρ ≥ 0.70          agreed strongly
+    0.40 ≤ ρ < 0.70   agreed moderately
+    0.10 ≤ ρ < 0.40   agreed weakly
+    −0.10 < ρ < 0.10  showed almost no agreement
+    ρ ≤ −0.10         disagreed weakly, moderately or strongly (the same bands on |ρ|):
+                      what one group scored high, the other tended to score low
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from panel import policy
+
+MINUS = "\u2212"
+NO_FIGURE = "–"
+BANDS = ((0.70, "strongly"), (0.40, "moderately"), (0.10, "weakly"))
+NO_AGREEMENT_FIGURE = "not enough applications to say"
+FUNDING_RULES = {
+    "strict": "strict: fund in rank order and stop at the first application that does not fit",
+    "fill": "fill: fund in rank order, skipping any application that does not fit",
+}
+WEIGHTINGS = {"equal_groups": "each group has an equal voice, whatever its size",
+              "equal_people": "each panellist has an equal voice"}
+
+
+# Numbers --------------------------------------------------------------------------------------
+
+def score(value: float | None) -> str:
+    """A 0–100 score: one decimal."""
+    return NO_FIGURE if value is None else _signed(f"{value:.1f}")
+
+
+def coefficient(value: float | None) -> str:
+    """Spearman's ρ or Kendall's τ: two decimals."""
+    return NO_AGREEMENT_FIGURE if value is None else _signed(f"{value:.2f}")
+
+
+def scale_points(value: float | None) -> str:
+    """A gap on the round's scale, with its sign: two decimals."""
+    if value is None:
+        return NO_FIGURE
+    text = f"{value:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else _signed(text)
+
+
+def points(value: float | None) -> str:
+    """Moderation movement in 0–100 score points, with its sign: one decimal."""
+    if value is None:
+        return NO_FIGURE
+    text = f"{value:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else _signed(text)
+
+
+def shift(value: int | None) -> str:
+    """Places a group lifted an application (+) or held it back (−)."""
+    if value is None:
+        return NO_FIGURE
+    return "0" if value == 0 else _signed(f"{value:+d}")
+
+
+def rank(value: int | None) -> str:
+    return NO_FIGURE if value is None else str(value)
+
+
+def money(value: float | Decimal | None) -> str:
+    """£12,345, or £12,345.50 when there are pence."""
+    if value is None:
+        return NO_FIGURE
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    return f"£{amount:,.0f}" if amount == amount.to_integral() else f"£{amount:,.2f}"
+
+
+def utc_time(iso: str) -> str:
+    """The report's ``2026-11-22T02:30:10Z`` as ``22 November 2026 at 02:30 UTC``."""
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return f"{moment.day} {moment:%B %Y at %H:%M} UTC"
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+def _signed(text: str) -> str:
+    return text.replace("-", MINUS)
+
+
+# Sentences --------------------------------------------------------------------------------------
+
+def the_group(label: str) -> str:
+    return f"the {label} group"
+
+
+def funding_effect(label: str, brought_in: int, moved_out: int) -> str:
+    """What one group's scores did to the funded set (its funded_because and displaced_by)."""
+    who = f"The {label} group's scores"
+    if not brought_in and not moved_out:
+        return f"{who} did not change which projects are funded: without them, the same " \
+               f"projects would be funded."
+    parts = []
+    if brought_in:
+        parts.append(f"brought {count(brought_in, 'project')} into the funded set")
+    if moved_out:
+        parts.append(f"moved {moved_out:,} out of it" if brought_in
+                     else f"moved {count(moved_out, 'project')} out of the funded set")
+    return f"{who} {' and '.join(parts)}."
+
+
+def agreement_words(spearman: float | None) -> str | None:
+    """The words for the band a Spearman ρ falls in (see the module docstring)."""
+    if spearman is None:
+        return None
+    rho = round(spearman, 2)
+    strength = next((words for edge, words in BANDS if abs(rho) >= edge), None)
+    if strength is None:
+        return "showed almost no agreement"
+    return f"agreed {strength}" if rho > 0 else f"disagreed {strength}"
+
+
+def agreement_sentence(label_g: str, label_h: str, spearman: float | None) -> str:
+    if spearman is None:
+        return (f"There are not enough applications scored by both the {label_g} and the "
+                f"{label_h} groups to say how far they agree.")
+    words = agreement_words(spearman)
+    sentence = f"The {label_g} and {label_h} groups' scores {words} (Spearman " \
+               f"{coefficient(spearman)})"
+    if words.startswith("disagreed"):
+        sentence += ": what one group scored high, the other tended to score low"
+    return sentence + "."
+
+
+def meeting_held(phase: str, changed_scores: bool) -> bool:
+    """Whether there has been a meeting to speak of: the round has reached moderation, or
+    (a round imported with its history) some final score differs from its initial one."""
+    return phase not in policy.BEFORE_MEETING or changed_scores
+
+
+def movement_sentence(held: bool, moves: Iterable[tuple[str, str, float | None]]) -> str:
+    """Who moved toward whom in the meeting; ``moves`` are (label g, label h, moved_toward)."""
+    if not held:
+        return "The meeting has not taken place yet, so no scores have moved."
+    parts = [_move(g, h, value) for g, h, value in moves]
+    if not parts:
+        return "There is only one group, so there is no other view to move toward."
+    return "In the meeting, " + "; ".join(parts) + "."
+
+
+def _move(label_g: str, label_h: str, value: float | None) -> str:
+    g, h = the_group(label_g), the_group(label_h)
+    if value is None:
+        return (f"{g}'s movement toward {h} cannot be measured: no application had scores "
+                f"from both groups before and after the meeting with the groups apart")
+    shown = points(value).lstrip("+")
+    size = shown.lstrip(MINUS)
+    unit = "point" if size == "1.0" else "points"
+    if size == "0.0":
+        return f"{g} did not move toward or away from {h}'s view"
+    direction = "toward" if value > 0 else "away from"
+    return f"{g} moved {size} {unit} {direction} {h}'s view"
+
+
+def biggest_gap_sentence(label_g: str, label_h: str, gaps: dict[str, float | None],
+                         names: dict[str, str], scale: dict[str, int]) -> str:
+    """The criterion where two groups' average scores differ most."""
+    present = {key: gap for key, gap in gaps.items() if gap is not None}
+    if not present:
+        return f"No criterion was scored by both the {label_g} and the {label_h} groups."
+    key = max(present, key=lambda k: abs(present[k]))
+    gap = present[key]
+    if scale_points(gap) == "0.00":
+        return (f"The {label_g} and {label_h} groups gave every criterion the same average "
+                f"score.")
+    higher, lower = (label_g, label_h) if gap > 0 else (label_h, label_g)
+    return (f"The biggest gap was on \u201c{names.get(key, key)}\u201d: the {higher} group "
+            f"scored it {scale_points(abs(gap)).lstrip('+')} points higher on average than "
+            f"the {lower} group, on the {scale['min']} to {scale['max']} scale.")
+
+
+def funded_sentence(funded: int, asked: float, budget: float, final: int,
+                    final_asked: float, overridden: bool) -> str:
+    by_scores = (f"By the scores, {count(funded, 'application is', 'applications are')} "
+                 f"funded, asking for {money(asked)} of the {money(budget)} budget.")
+    if not overridden:
+        return by_scores + " The panel's decisions did not change that."
+    return (by_scores + f" After the panel's decisions, {final:,} "
+            f"{'is' if final == 1 else 'are'} funded, asking for {money(final_asked)}.")
+
+
+def meeting_change_sentence(held: bool, changed_rank: int, came_in: int, left: int) -> str:
+    """Initial against final: how the ranking moved between the first scores and the end."""
+    if not held:
+        return "The meeting has not taken place yet, so the first scores are the final scores."
+    if not changed_rank and not came_in and not left:
+        return "No application changed rank between the first scores and the end of the meeting."
+    sentence = (f"Between the first scores and the end of the meeting, "
+                f"{count(changed_rank, 'application')} changed rank")
+    if came_in or left:
+        sentence += f"; {came_in:,} came into the funded set and {left:,} left it"
+    return sentence + "."
+
+
+def overrides_sentence(funded_anyway: int, not_funded_anyway: int) -> str:
+    if not funded_anyway and not not_funded_anyway:
+        return "The panel's decisions did not change any result of the scores."
+    parts = []
+    if funded_anyway:
+        parts.append(f"{count(funded_anyway, 'project')} funded that the scores did not fund")
+    if not_funded_anyway:
+        parts.append(f"{count(not_funded_anyway, 'project')} not funded that the scores "
+                     f"funded")
+    total = funded_anyway + not_funded_anyway
+    return f"The panel's decisions changed {count(total, 'result')} of the scores: " \
+           f"{' and '.join(parts)}."

@@ -1,0 +1,196 @@
+"""A round's figures (DESIGN.md §3), computed one way for every page, download and
+command that shows them:
+
+    frames = load(round_, options)      # from the database: one statement per frame
+    found = figures(frames, options)    # pure: DataFrames in, Figures out
+    found = round_figures(round_, options)   # both
+
+The ranking page, the meeting, the report, ``flask round report`` and the benchmarks all
+call these. Who counts is decided here once, in SQL (:mod:`panel.scoring.models`: only
+submitted sheets, the initial and the final sheet of each member, never a member who
+stepped out); the arithmetic is :mod:`panel.scoring.rules`, which knows no database.
+
+:data:`RANKING` is what the ranking page and the meeting need (final and initial
+rankings, the chair's decisions); :data:`REPORT` adds the rankings without each group and
+what each group changed (community voice), which needs every criterion's score.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Select, func, select
+
+from panel.extensions import db
+from panel.moderation.models import Decision
+from panel.rounds.models import Application, Criterion, Group, PanelMember, Round
+from panel.scoring import rules, rules_voice
+from panel.scoring.models import (
+    CriterionScore,
+    ScoreSheet,
+    is_final_sheet,
+    is_initial_sheet,
+    member_takes_part,
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Which figures to compute beyond the final and initial rankings and decisions."""
+
+    community_voice: bool = False  # the ranking without each group, and what each changed
+
+
+RANKING = Options()
+REPORT = Options(community_voice=True)
+
+
+@dataclass(frozen=True)
+class Frames:
+    """A round as :func:`figures` takes it.
+
+    - ``applications``: ``reference``, ``title``, ``requested_amount``, by reference;
+    - ``sheets``: the sheets that may count, one row each: ``sheet`` (id), ``member``,
+      ``group`` (key, None for a member in no group), ``reference``, ``initial`` and
+      ``final`` (which figures the sheet counts in), ``points`` = Σ w_c (s_c − min) and
+      ``weight`` = Σ w_c over the criteria it scored (both missing when it scored none);
+    - ``criterion_values``: ``sheet``, ``criterion`` (key), ``value`` of every
+      criterion of those sheets (only with :attr:`Options.community_voice`, else None);
+    - ``decisions``: ``reference``, ``outcome``, ``rationale``.
+    """
+
+    rules: rules.Rules
+    applications: pd.DataFrame
+    sheets: pd.DataFrame
+    decisions: pd.DataFrame
+    criterion_values: pd.DataFrame | None = None
+
+
+@dataclass
+class Figures:
+    """Every figure of DESIGN.md §3 that ``options`` asked for."""
+
+    rules: rules.Rules
+    applications: pd.DataFrame  # as loaded: reference, title, requested_amount
+    final: rules.Ranking
+    initial: rules.Ranking
+    counting: pd.DataFrame  # the final counting sheets: member, group, reference, score
+    initial_counting: pd.DataFrame
+    decisions: pd.DataFrame  # index reference: decision, rationale, final_funded
+    overrides: list[dict]
+    warnings: list[str]
+    without: dict[str, rules.Ranking] = field(default_factory=dict)  # community voice only
+    voice: dict[str, dict] = field(default_factory=dict)  # community voice only
+
+    @property
+    def budget(self):
+        return self.rules.budget
+
+
+def round_figures(round_: Round, options: Options = RANKING) -> Figures:
+    """The figures of ``round_`` as it is in the database now."""
+    return figures(load(round_, options), options)
+
+
+def figures(frames: Frames, options: Options = RANKING) -> Figures:
+    """Final and initial rankings with the funding line, the chair's decisions against
+    them and, with ``options.community_voice``, every group's counterfactual and voice."""
+    settings = frames.rules
+    apps = frames.applications
+    sheets = frames.sheets.assign(score=rules.sheet_scores(frames.sheets, settings))
+    final_sheets = rules.counting_sheets(sheets, "final")
+    initial_sheets = rules.counting_sheets(sheets, "initial")
+    final = rules.ranking(final_sheets, apps, settings)
+    initial = rules.ranking(initial_sheets, apps, settings)
+    outcome, overrides, warnings = rules.decide(final, frames.decisions, apps, settings)
+    found = Figures(settings, apps, final, initial, final_sheets, initial_sheets, outcome,
+                    overrides, warnings)
+    if options.community_voice:
+        found.without = {
+            g: rules.ranking(final_sheets[final_sheets["group"] != g], apps, settings,
+                             [h for h in settings.groups if h != g])
+            for g in settings.groups}
+        values = frames.criterion_values.merge(final_sheets[["sheet", "group"]], on="sheet")
+        found.voice = rules_voice.community_voice(final, initial, found.without, values,
+                                                  settings.groups,
+                                                  list(settings.criterion_weights))
+    return found
+
+
+# Loading ---------------------------------------------------------------------------------
+
+def load(round_: Round, options: Options = RANKING) -> Frames:
+    """The frames of ``round_``: one statement each, whatever the size of the round."""
+    return Frames(
+        rules=round_rules(round_),
+        applications=_frame(select(Application.reference, Application.title,
+                                   Application.requested_amount)
+                            .where(Application.round_id == round_.id)
+                            .order_by(Application.reference)),
+        sheets=_sheets(round_),
+        decisions=_frame(select(Application.reference, Decision.outcome, Decision.rationale)
+                         .join(Application, Decision.application_id == Application.id)
+                         .where(Application.round_id == round_.id)),
+        criterion_values=_criterion_values(round_) if options.community_voice else None,
+    )
+
+
+def round_rules(round_: Round) -> rules.Rules:
+    """The settings of ``round_`` that the numbers depend on."""
+    return rules.Rules(
+        scale_min=round_.scale_min, scale_max=round_.scale_max, budget=round_.budget,
+        funding_rule=round_.funding_rule, weighting=round_.weighting,
+        group_weights={g.key: g.weight for g in round_.groups},
+        criterion_weights={c.key: c.weight for c in round_.criteria})
+
+
+def _counted(round_: Round) -> Select:
+    """Ids of the round's sheets that may count: submitted, initial or final, and their
+    member has not stepped out of the application."""
+    is_initial, is_final = is_initial_sheet(), is_final_sheet()
+    return (select(ScoreSheet.id.label("sheet"), is_initial.label("initial"),
+                   is_final.label("final"))
+            .join(Application, ScoreSheet.application_id == Application.id)
+            .where(Application.round_id == round_.id, is_initial | is_final,
+                   member_takes_part()))
+
+
+def _sheets(round_: Round) -> pd.DataFrame:
+    # The database sums each sheet's scored criteria (a few rows per sheet, instead of
+    # sending every criterion of a large round); rules.sheet_scores turns them into S.
+    sums = (select(CriterionScore.sheet_id,
+                   func.sum(Criterion.weight * (CriterionScore.value - round_.scale_min))
+                   .label("points"),
+                   func.sum(Criterion.weight).label("weight"))
+            .join(Criterion, CriterionScore.criterion_id == Criterion.id)
+            .where(Criterion.round_id == round_.id, CriterionScore.value.is_not(None))
+            .group_by(CriterionScore.sheet_id).subquery())
+    counted = _counted(round_).subquery()
+    frame = _frame(
+        select(counted.c.sheet, ScoreSheet.member_id.label("member"), Group.key.label("group"),
+               Application.reference, counted.c.initial, counted.c.final, sums.c.points,
+               sums.c.weight)
+        .join(ScoreSheet, ScoreSheet.id == counted.c.sheet)
+        .join(Application, ScoreSheet.application_id == Application.id)
+        .join(PanelMember, ScoreSheet.member_id == PanelMember.id)
+        .outerjoin(Group, PanelMember.group_id == Group.id)
+        .outerjoin(sums, sums.c.sheet_id == counted.c.sheet)
+        # Means add up in this order: initial sheets first, then revisions, each by id,
+        # so that the last digit of a figure never depends on the database's plan.
+        .order_by(ScoreSheet.revision, counted.c.sheet))
+    return frame.astype({"initial": bool, "final": bool, "points": float, "weight": float})
+
+
+def _criterion_values(round_: Round) -> pd.DataFrame:
+    counted = _counted(round_).where(is_final_sheet()).subquery()
+    return _frame(select(CriterionScore.sheet_id.label("sheet"),
+                         Criterion.key.label("criterion"), CriterionScore.value)
+                  .join(Criterion, CriterionScore.criterion_id == Criterion.id)
+                  .join(counted, counted.c.sheet == CriterionScore.sheet_id)
+                  .where(Criterion.round_id == round_.id)
+                  .order_by(CriterionScore.sheet_id, CriterionScore.criterion_id))
+
+
+def _frame(statement) -> pd.DataFrame:
+    result = db.session.execute(statement)
+    return pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
