@@ -81,6 +81,10 @@ class Config:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
     SIGN_IN_PER_EMAIL_LIMIT = os.environ.get("SIGN_IN_PER_EMAIL_LIMIT", "5 per minute;20 per hour")
 
+    # Argon2id parameters for staff passwords (panel/accounts/auth.py): "default" is
+    # argon2-cffi's (3 passes over 64 MiB); only the tests use "cheapest".
+    PASSWORD_HASHING = "default"
+
     # Staff (admin, officer, auditor) must set up an authenticator app before using anything.
     TOTP_REQUIRED = _bool("TOTP_REQUIRED", False)
 
@@ -104,6 +108,7 @@ class TestConfig(Config):
     MAIL_SUPPRESS_SEND = False  # Flask-Mail would otherwise drop mail when TESTING
     BASE_URL = "http://127.0.0.1"
     TOTP_REQUIRED = False
+    PASSWORD_HASHING = "cheapest"  # a staff sign-in in a test costs microseconds, not 0.3 s
 
 
 class ProductionConfig(Config):

@@ -198,6 +198,20 @@ def test_agreement_is_spearman_and_kendall_tau_b_of_group_scores():
     assert found["kendall"] == pytest.approx(4 / 6)
 
 
+def test_agreement_rounds_group_scores_to_six_places_before_ranking_them():
+    """70 and 70 + 1e-14 are the same score (§3), so the second group's scores are
+    (10, 70, 70, 90): a tie shared between A2 and A3, whatever the last digit says."""
+    from panel.scoring.rules_voice import agreement
+
+    mine = pd.Series({"A1": 10.0, "A2": 20.0, "A3": 30.0, "A4": 40.0})
+    theirs = pd.Series({"A1": 10.0, "A2": 70.0, "A3": 70.0 + 1e-14, "A4": 90.0})
+    # ranks 1 2 3 4 against 1 2.5 2.5 4: d² = 0 + .25 + .25 + 0 → with ties, Pearson of the
+    # ranks = 4.5 / sqrt(5 × 4.5) = 0.948683; τ-b = 5 / sqrt(6 × 5) = 0.912871
+    found = agreement(mine, theirs)
+    assert found["spearman"] == pytest.approx(4.5 / (5 * 4.5) ** 0.5)
+    assert found["kendall"] == pytest.approx(5 / 30 ** 0.5)
+
+
 def test_agreement_is_none_when_one_side_is_constant():
     sheets = [sheet("a", ACA, r, q=3, n=3) for r in ("A1", "A2", "A3")]
     sheets += [sheet("l", LIVED, r, q=q, n=q) for r, q in (("A1", 1), ("A2", 2), ("A3", 3))]

@@ -16,11 +16,15 @@ bp.add_url_rule("/sign-in/check-email", view_func=views.check_email, methods=["G
 bp.add_url_rule("/sign-in/link/<token>", view_func=views.sign_in_with_link, methods=["GET", "POST"])
 bp.add_url_rule("/sign-in/staff", view_func=views.staff_sign_in, methods=["GET", "POST"])
 bp.add_url_rule("/sign-in/code", view_func=views.sign_in_code, methods=["GET", "POST"])
-bp.add_url_rule("/sign-in/recovery-code", view_func=views.sign_in_recovery_code, methods=["GET", "POST"])
+bp.add_url_rule("/sign-in/recovery-code",
+                view_func=views.sign_in_recovery_code, methods=["GET", "POST"])
 bp.add_url_rule("/invitation/<token>", view_func=views.invitation, methods=["GET", "POST"])
 bp.add_url_rule("/sign-out", view_func=views.sign_out, methods=["POST"])
 bp.add_url_rule("/session/keep-alive", view_func=views.keep_alive, methods=["POST"])
 bp.add_url_rule("/account", view_func=account_views.account, methods=["GET"])
-bp.add_url_rule("/account/password", view_func=account_views.change_password, methods=["GET", "POST"])
-bp.add_url_rule("/account/two-step-sign-in", view_func=account_views.set_up_second_factor, methods=["GET", "POST"])
-bp.add_url_rule("/account/recovery-codes", view_func=account_views.new_recovery_codes, methods=["POST"])
+bp.add_url_rule("/account/password",
+                view_func=account_views.change_password, methods=["GET", "POST"])
+bp.add_url_rule("/account/two-step-sign-in",
+                view_func=account_views.set_up_second_factor, methods=["GET", "POST"])
+bp.add_url_rule("/account/recovery-codes",
+                view_func=account_views.new_recovery_codes, methods=["POST"])

@@ -32,12 +32,7 @@ from panel.accounts.models import Role
 from panel.audit.anchors import check_anchors, round_anchor
 from panel.audit.services import record
 from panel.auditor import queries, trail
-from panel.conflicts.review_forms import (
-    KIND_WORDS,
-    LEVEL_WORDS,
-    SOURCE_WORDS,
-    STATUS_WORDS,
-)
+from panel.conflicts.models import KIND_WORDS, LEVEL_WORDS, SOURCE_WORDS, STATUS_WORDS
 from panel.extensions import utcnow
 from panel.forms import strip_whitespace
 from panel.moderation.models import OUTCOME_LABELS

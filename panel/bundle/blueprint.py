@@ -12,7 +12,11 @@ round_bundle_bp.add_url_rule("/import/confirm", view_func=views.confirm_bundle, 
 round_bundle_bp.add_url_rule("/<slug>/bundle.zip", view_func=views.export_bundle, methods=["GET"])
 
 round_import_bp = Blueprint("round_import", __name__, url_prefix="/rounds")
-round_import_bp.add_url_rule("/<slug>/applications", view_func=import_views.applications, methods=["GET", "POST"])
-round_import_bp.add_url_rule("/<slug>/panel", view_func=import_views.panellists, methods=["GET", "POST"])
-round_import_bp.add_url_rule("/<slug>/applications/confirm", view_func=import_views.confirm_applications, methods=["POST"])
-round_import_bp.add_url_rule("/<slug>/panel/confirm", view_func=import_views.confirm_panellists, methods=["POST"])
+round_import_bp.add_url_rule("/<slug>/applications",
+                             view_func=import_views.applications, methods=["GET", "POST"])
+round_import_bp.add_url_rule("/<slug>/panel",
+                             view_func=import_views.panellists, methods=["GET", "POST"])
+round_import_bp.add_url_rule("/<slug>/applications/confirm",
+                             view_func=import_views.confirm_applications, methods=["POST"])
+round_import_bp.add_url_rule("/<slug>/panel/confirm",
+                             view_func=import_views.confirm_panellists, methods=["POST"])

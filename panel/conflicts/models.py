@@ -25,6 +25,38 @@ LEVELS = ("step_out", "declared")
 SOURCES = ("declared", "suggested", "officer", "imported")
 STATUSES = ("pending", "confirmed", "dismissed")
 
+# The kinds of connection (DESIGN.md §5), as the officer reads them.
+KIND_WORDS = {
+    "family_or_friend": "Family or friend involved",
+    "work_or_volunteer": "Works or volunteers there",
+    "uses_services": "Uses its services",
+    "local": "Neighbour or local connection",
+    "financial": "Money: paid by it, or would gain",
+    "academic": "Academic collaborator",
+    "other": "Other",
+}
+LEVEL_WORDS = {"step_out": "Step out", "declared": "Declared, stays on"}
+LEVEL_HINTS = {
+    "step_out": "Takes no part on this application: cannot read or score it, and any "
+                "score already given stops counting.",
+    "declared": "Stays on and scores. The connection is shown to the chair.",
+}
+SOURCE_WORDS = {"declared": "Declared by the member", "suggested": "Suggested by profile match",
+                "officer": "Added by an officer", "imported": "Imported"}
+STATUS_WORDS = {"pending": "To review", "confirmed": "Confirmed", "dismissed": "Dismissed"}
+# The kinds as the panellist declares them, in the first person (and as the chair reads
+# a declared connection).
+KIND_AS_DECLARED = {
+    "family_or_friend": "Someone in my family, or a friend, is involved",
+    "work_or_volunteer": "I work or volunteer there",
+    "uses_services": "I use their services",
+    "local": "I am a neighbour, or have another local connection",
+    "financial": "Money: I am paid by them, or I could gain from this",
+    "academic": "I work with them on research",
+    "other": "Something else",
+}
+assert set(KIND_WORDS) == set(KINDS) == set(KIND_AS_DECLARED) and set(LEVEL_WORDS) == set(LEVELS)
+
 
 class Conflict(db.Model):
     __tablename__ = "conflicts"

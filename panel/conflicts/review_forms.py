@@ -7,29 +7,8 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from panel.conflicts.models import KINDS, LEVELS, STATUSES
+from panel.conflicts.models import KIND_WORDS, LEVEL_WORDS, STATUS_WORDS, STATUSES
 from panel.forms import strip_whitespace
-
-# The kinds of connection (DESIGN.md §5), as the officer reads them.
-KIND_WORDS = {
-    "family_or_friend": "Family or friend involved",
-    "work_or_volunteer": "Works or volunteers there",
-    "uses_services": "Uses its services",
-    "local": "Neighbour or local connection",
-    "financial": "Money: paid by it, or would gain",
-    "academic": "Academic collaborator",
-    "other": "Other",
-}
-LEVEL_WORDS = {"step_out": "Step out", "declared": "Declared, stays on"}
-LEVEL_HINTS = {
-    "step_out": "Takes no part on this application: cannot read or score it, and any "
-                "score already given stops counting.",
-    "declared": "Stays on and scores. The connection is shown to the chair.",
-}
-SOURCE_WORDS = {"declared": "Declared by the member", "suggested": "Suggested by profile match",
-                "officer": "Added by an officer", "imported": "Imported"}
-STATUS_WORDS = {"pending": "To review", "confirmed": "Confirmed", "dismissed": "Dismissed"}
-assert set(KIND_WORDS) == set(KINDS) and set(LEVEL_WORDS) == set(LEVELS)
 
 
 class LevelForm(FlaskForm):

@@ -11,12 +11,14 @@ from wtforms.fields.choices import SelectChoice
 
 from panel import access, policy
 from panel.conflicts import queries, services
-from panel.conflicts.review_forms import (
+from panel.conflicts.models import (
     KIND_WORDS,
     LEVEL_HINTS,
     LEVEL_WORDS,
     SOURCE_WORDS,
     STATUS_WORDS,
+)
+from panel.conflicts.review_forms import (
     AddConflictForm,
     DismissForm,
     LevelForm,

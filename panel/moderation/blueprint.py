@@ -12,7 +12,8 @@ bp.add_url_rule("/rounds/<slug>/meeting/start", view_func=views.start, methods=[
 bp.add_url_rule("/rounds/<slug>/meeting/outcome", view_func=views.outcome, methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/meeting/skip", view_func=views.skip, methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/meeting/agenda", view_func=views.agenda, methods=["GET"])
-bp.add_url_rule("/rounds/<slug>/meeting/agenda/<reference>", view_func=views.agenda_change, methods=["POST"])
+bp.add_url_rule("/rounds/<slug>/meeting/agenda/<reference>",
+                view_func=views.agenda_change, methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/meeting/screen", view_func=views.screen, methods=["GET"])
 bp.add_url_rule("/meetings/<slug>", view_func=views.follow, methods=["GET"])
 bp.add_url_rule("/meetings/<slug>/revise", view_func=views.revise, methods=["GET", "POST"])

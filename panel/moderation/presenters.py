@@ -28,7 +28,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from panel.accounts.models import User
-from panel.conflicts.models import Conflict
+from panel.conflicts.models import KIND_AS_DECLARED, Conflict
 from panel.conflicts.rules import stepping_out
 from panel.extensions import db
 from panel.moderation import agenda
@@ -38,7 +38,6 @@ from panel.moderation.models import OUTCOME_LABELS, AgendaItem, Decision, Meetin
 from panel.rounds.models import Application, PanelMember, Round
 from panel.scoring.blind import BlindApplication, BlindSummary, blind_view, summary_view
 from panel.scoring.figures import Figures
-from panel.scoring.forms import KIND_LABELS
 from panel.scoring.queries import is_stepped_out
 
 LIVED_EXPERIENCE = "lived_experience"
@@ -336,7 +335,7 @@ def _declared(application: Application) -> list[Connection]:
         .order_by(User.name, Conflict.id)).all()
     # Only the member's own words: a profile match ("Possible match: … ~ organisation") or
     # an officer's note may quote the identifying fields the chair never sees (§4).
-    return [Connection(name, KIND_LABELS.get(kind, kind), details if source == "declared" else "")
+    return [Connection(name, KIND_AS_DECLARED.get(kind, kind), details if source == "declared" else "")
             for name, kind, details, source in rows]
 
 

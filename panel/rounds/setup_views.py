@@ -1,6 +1,6 @@
 """The programme officer's round set-up pages (DESIGN.md §2, §3): create a round, then
 its details, scale, funding and blind-review settings. Criteria and groups are in
-:mod:`panel.rounds.setup_rubric_views`, on the same blueprint."""
+:mod:`panel.rounds.setup_rubric_views`; both are listed in :mod:`panel.rounds.blueprint`."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -25,6 +25,7 @@ from panel.rounds.setup_forms import (
     level_name,
     with_levels,
 )
+from panel.transactions import change
 
 
 def apply_change(form, service, *args, **kwargs) -> bool | None:
@@ -174,7 +175,3 @@ def blind(round_: Round):
     return render_template("rounds/setup/blind.html", round=round_, form=form,
                            columns=columns, always_identifying=IDENTIFYING_FIELDS)
 
-
-# Criteria and groups pages register their routes on ``bp``.
-from panel.rounds import setup_rubric_views  # noqa: E402,F401
-from panel.transactions import change

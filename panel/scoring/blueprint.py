@@ -9,12 +9,20 @@ from panel.scoring import views
 bp = Blueprint("scoring", __name__)
 bp.add_url_rule("/my-rounds/<slug>", view_func=views.applications, methods=["GET"])
 bp.add_url_rule("/my-rounds/<slug>/<reference>", view_func=views.overview, methods=["GET"])
-bp.add_url_rule("/my-rounds/<slug>/<reference>/connection", view_func=views.connection, methods=["GET", "POST"])
-bp.add_url_rule("/my-rounds/<slug>/<reference>/connection/kind", view_func=views.connection_kind, methods=["GET", "POST"])
-bp.add_url_rule("/my-rounds/<slug>/<reference>/application", view_func=views.application, methods=["GET"])
-bp.add_url_rule("/my-rounds/<slug>/<reference>/question/<int:number>", view_func=views.question, methods=["GET", "POST"])
-bp.add_url_rule("/my-rounds/<slug>/<reference>/comment", view_func=views.comment, methods=["GET", "POST"])
-bp.add_url_rule("/my-rounds/<slug>/<reference>/check", view_func=views.check, methods=["GET", "POST"])
-bp.add_url_rule("/my-rounds/<slug>/<reference>/pass", view_func=views.pass_on, methods=["GET", "POST"])
+bp.add_url_rule("/my-rounds/<slug>/<reference>/connection",
+                view_func=views.connection, methods=["GET", "POST"])
+bp.add_url_rule("/my-rounds/<slug>/<reference>/connection/kind",
+                view_func=views.connection_kind, methods=["GET", "POST"])
+bp.add_url_rule("/my-rounds/<slug>/<reference>/application",
+                view_func=views.application, methods=["GET"])
+bp.add_url_rule("/my-rounds/<slug>/<reference>/question/<int:number>",
+                view_func=views.question, methods=["GET", "POST"])
+bp.add_url_rule("/my-rounds/<slug>/<reference>/comment",
+                view_func=views.comment, methods=["GET", "POST"])
+bp.add_url_rule("/my-rounds/<slug>/<reference>/check",
+                view_func=views.check, methods=["GET", "POST"])
+bp.add_url_rule("/my-rounds/<slug>/<reference>/pass",
+                view_func=views.pass_on, methods=["GET", "POST"])
 bp.add_url_rule("/my-rounds/<slug>/<reference>/save", view_func=views.save, methods=["POST"])
-bp.add_url_rule("/rounds/<slug>/assisted/<int:member_id>/<reference>", view_func=views.assisted, methods=["GET", "POST"])
+bp.add_url_rule("/rounds/<slug>/assisted/<int:member_id>/<reference>",
+                view_func=views.assisted, methods=["GET", "POST"])

@@ -8,18 +8,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from panel.conflicts.models import KIND_AS_DECLARED
 from panel.rounds.models import Criterion, Round
 from panel.scoring.services import UNABLE
 
-KIND_LABELS = {
-    "family_or_friend": "Someone in my family, or a friend, is involved",
-    "work_or_volunteer": "I work or volunteer there",
-    "uses_services": "I use their services",
-    "local": "I am a neighbour, or have another local connection",
-    "financial": "Money: I am paid by them, or I could gain from this",
-    "academic": "I work with them on research",
-    "other": "Something else",
-}
 UNABLE_LABEL = "I don't feel able to score this"
 
 
@@ -42,7 +34,7 @@ class ConnectionForm(FlaskForm):
 
 class ConnectionKindForm(FlaskForm):
     kind = RadioField("What is your connection?",
-                      choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()],
+                      choices=[SelectChoice(k, v) for k, v in KIND_AS_DECLARED.items()],
                       validators=[InputRequired("Choose the kind of connection you have")])
     note = TextAreaField(
         "Tell us a little more (you can leave this empty)",

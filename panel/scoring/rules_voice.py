@@ -1,16 +1,13 @@
 """Community voice (DESIGN.md §3): how each group shaped the ranking, how far the groups
 agree, and whether moderation moved them toward each other. Pure, like
-:mod:`panel.scoring.rules`, which calls :func:`community_voice`."""
+:mod:`panel.scoring.rules`; :mod:`panel.scoring.figures` calls :func:`community_voice`."""
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-if TYPE_CHECKING:
-    from panel.scoring.rules import Ranking
+from panel.scoring.rules import SCORE_DECIMALS, Ranking
 
 MIN_AGREEMENT = 3  # fewer applications scored by both groups: no agreement figure
 SAME = 1e-9  # initial group scores closer than this are the same view (d = 0)
@@ -52,9 +49,12 @@ def community_voice(final: Ranking, initial: Ranking, without: dict[str, Ranking
 
 
 def agreement(mine: pd.Series, theirs: pd.Series) -> dict[str, float | None]:
-    """Spearman ρ and Kendall τ-b over applications both groups scored (ties
-    averaged); None with fewer than 3 of them or when either side is constant."""
-    both = pd.DataFrame({"mine": mine, "theirs": theirs}).dropna()
+    """Spearman ρ and Kendall τ-b over applications both groups scored, each score
+    rounded to 6 decimal places first (ties averaged); None with fewer than 3 of them or
+    when either side is constant."""
+    # Rounded as the ranking rounds, so that whether two group scores tie never depends
+    # on floating-point arithmetic (DESIGN.md §3).
+    both = pd.DataFrame({"mine": mine, "theirs": theirs}).dropna().round(SCORE_DECIMALS)
     if (len(both) < MIN_AGREEMENT or both["mine"].nunique() < 2
             or both["theirs"].nunique() < 2):
         return {"spearman": None, "kendall": None}
