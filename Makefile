@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Each database's pass runs on this many pytest-xdist workers; TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS)
 export FLASK_APP := wsgi.py
 export BASE_URL ?= http://$(HOST):$(PORT)
 
@@ -37,16 +40,16 @@ run: install
 test: install-test system-packages
 	@status=0; \
 	echo "== Tests on SQLite"; \
-	FAIRPANEL_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	FAIRPANEL_TEST_DB=sqlite $(PYTEST) $(PYTEST_ARGS) || status=1; \
 	echo "== Tests on PostgreSQL"; \
-	FAIRPANEL_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS) || status=1; \
+	FAIRPANEL_TEST_DB=postgresql $(PYTEST) $(PYTEST_ARGS) || status=1; \
 	exit $$status
 
 test-sqlite: install-test system-packages
-	FAIRPANEL_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+	FAIRPANEL_TEST_DB=sqlite $(PYTEST) $(PYTEST_ARGS)
 
 test-postgresql: install-test system-packages
-	FAIRPANEL_TEST_DB=postgresql $(BIN)/pytest $(PYTEST_ARGS)
+	FAIRPANEL_TEST_DB=postgresql $(PYTEST) $(PYTEST_ARGS)
 
 ## Debian packages the tests use: Chromium for browser tests, PostgreSQL for the second run,
 ## Redis for the shared rate-limit store.

@@ -21,14 +21,17 @@ import html
 import io
 import re
 from collections import deque
+from contextlib import contextmanager
 from urllib.parse import urljoin, urlsplit
 
 import openpyxl
 import pytest
 
+from panel.extensions import db
 from panel.rounds.models import PHASES
 from tests import access_table as table
 from tests import builders
+from tests.conftest import make_app
 from tests.test_access_matrix import PANEL, SLUG, build_world, canary_values, path_for
 
 CRAWLERS = ("academic", "lived_experience", "chair")
@@ -43,7 +46,6 @@ CHAIR_PAGE = f"/rounds/{SLUG}/meeting"
 NAMED_PARTS = (re.compile(r'<p class="fp-body" id="stepped-out">.*?</p>', re.DOTALL),
                re.compile(r'<ul class="fp-list fp-list--bullet" id="declared">.*?</ul>',
                           re.DOTALL))
-VISITED: dict[tuple[str, str], int] = {}
 
 
 def readable(response) -> str:
@@ -125,15 +127,20 @@ def starting_points(app, world, role: str, phase: str) -> list[str]:
     return ["/", *sorted(allowed)]
 
 
+def crawl_as(app, mailbox, world, role: str, phase: str):
+    """``role`` signs in by e-mailed link, then crawls ``world`` in ``phase``."""
+    client = app.test_client()
+    builders.sign_in_by_link(client, mailbox, PANEL[role].email)
+    return crawl(client, starting_points(app, world, role, phase))
+
+
 @pytest.mark.parametrize("phase", PHASES)
 def test_no_identifying_field_and_no_other_name_reaches_the_panel(app, mailbox, phase):
     world = build_world(phase)
     problems, counts = [], {}
     for role in CRAWLERS:
-        client = app.test_client()
-        builders.sign_in_by_link(client, mailbox, PANEL[role].email)
         pages = 0
-        for address, response in crawl(client, starting_points(app, world, role, phase)):
+        for address, response in crawl_as(app, mailbox, world, role, phase):
             pages += 1
             assert response.status_code < 500, f"{address} as {role} in {phase}"
             problems += [f"as {role} in {phase}: {p}"
@@ -141,7 +148,7 @@ def test_no_identifying_field_and_no_other_name_reaches_the_panel(app, mailbox, 
             if role == "chair" and phase == "moderation" and address == CHAIR_PAGE:
                 check_the_chair_sees_who_stepped_out(response.get_data(as_text=True))
         assert pages < VISIT_LIMIT, f"the crawl as {role} in {phase} stopped at VISIT_LIMIT"
-        counts[role] = VISITED[(role, phase)] = pages
+        counts[role] = pages
     problems += mail_leaks(mailbox, phase)
     summary = ", ".join(f"{role} {n}" for role, n in counts.items())
     if problems:
@@ -176,12 +183,34 @@ def check_the_chair_sees_who_stepped_out(page: str) -> None:
     assert "<svg" in spread and not NAME.search(spread), "no name beside a score"
 
 
-def test_the_crawl_reached_every_role_in_every_phase():
-    """Runs after the crawls above (same module, in order): the pages visited per role and
-    phase, in one place."""
-    if len(VISITED) < len(CRAWLERS) * len(PHASES):
-        pytest.skip("only part of the crawl ran")
-    table = "; ".join(f"{phase}: " + ", ".join(f"{role} {VISITED[(role, phase)]}"
+@contextmanager
+def world_in_a_fresh_database(databases, mailbox, tmp_path, phase: str):
+    """(app, world) in ``phase`` on a database of its own, dropped afterwards."""
+    url = databases.create()
+    try:
+        app = make_app(url, mailbox, tmp_path / phase)
+        with app.app_context():
+            try:
+                yield app, build_world(phase)
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        databases.drop(url)
+
+
+def test_the_crawl_reached_every_role_in_every_phase(databases, mailbox, tmp_path):
+    """The pages visited per role and phase, in one place. It crawls every phase itself,
+    so it needs no other test to have run before it, nor in the same process (as under
+    pytest-xdist)."""
+    visited = {}
+    for phase in PHASES:
+        mailbox.clear()
+        with world_in_a_fresh_database(databases, mailbox, tmp_path, phase) as (app, world):
+            for role in CRAWLERS:
+                visited[(role, phase)] = sum(1 for _ in crawl_as(app, mailbox, world, role,
+                                                                 phase))
+    table = "; ".join(f"{phase}: " + ", ".join(f"{role} {visited[(role, phase)]}"
                                                for role in CRAWLERS) for phase in PHASES)
-    assert all(n >= 5 for n in VISITED.values()), f"pages visited: {table}"
+    assert all(n >= 5 for n in visited.values()), f"pages visited: {table}"
     print(f"\nblind crawl, pages visited: {table}")

@@ -174,12 +174,14 @@ def test_a_worker_killed_mid_save_loses_nothing_committed_and_keeps_nothing_half
         thread = threading.Thread(target=second_save)
         thread.start()
         # Watched from its own autocommit connection: inside a transaction PostgreSQL
-        # would keep showing the same snapshot of pg_stat_activity.
+        # would keep showing the same snapshot of pg_stat_activity. Only this test's
+        # database: other tests may share the server (FAIRPANEL_TEST_PG_URL).
         watcher = psycopg.connect(raw.render_as_string(hide_password=False), autocommit=True)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             waiting = watcher.execute("SELECT count(*) FROM pg_stat_activity "
-                                      "WHERE wait_event_type = 'Lock'").fetchone()[0]
+                                      "WHERE wait_event_type = 'Lock' "
+                                      "AND datname = current_database()").fetchone()[0]
             if waiting:
                 break
             time.sleep(0.05)

@@ -54,7 +54,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from panel import create_app  # noqa: E402
-from tests.support.pgcluster import PgCluster, free_port  # noqa: E402
+from tests.support.pgcluster import PgCluster  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')

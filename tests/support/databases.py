@@ -3,6 +3,10 @@
 Migrations run once into a template; each test then gets its own copy (a file copy on
 SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL), so tests commit for real, run
 servers and threads against it, and never see each other's rows.
+
+Each pytest process (each pytest-xdist worker) has its own template and names its
+databases after its process id, so workers and test runs sharing one PostgreSQL server
+(``FAIRPANEL_TEST_PG_URL``) never drop or copy each other's.
 """
 from __future__ import annotations
 
@@ -57,7 +61,6 @@ class SqliteDatabases:
 
 class PostgresDatabases:
     backend = "postgresql"
-    TEMPLATE = "fairpanel_template"
 
     def __init__(self) -> None:
         self.cluster: PgCluster | None = None
@@ -68,17 +71,18 @@ class PostgresDatabases:
         self.admin_url = admin_url
         self.admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
         self.prefix = f"fp_test_{os.getpid()}_"
+        self.template = f"{self.prefix}template"
         with self.admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {self.TEMPLATE} WITH (FORCE)"))
-            conn.execute(sa.text(f"CREATE DATABASE {self.TEMPLATE}"))
-        migrate(self._url(self.TEMPLATE))
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {self.template} WITH (FORCE)"))
+            conn.execute(sa.text(f"CREATE DATABASE {self.template}"))
+        migrate(self._url(self.template))
 
     def _url(self, name: str) -> str:
         return sa.make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
     def create(self, migrated: bool = True) -> str:
         name = f"{self.prefix}{next(_counter)}"
-        template = f" TEMPLATE {self.TEMPLATE}" if migrated else ""
+        template = f" TEMPLATE {self.template}" if migrated else ""
         with self.admin.connect() as conn:
             conn.execute(sa.text(f"CREATE DATABASE {name}{template}"))
         return self._url(name)
@@ -89,6 +93,8 @@ class PostgresDatabases:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
     def close(self) -> None:
+        if self.cluster is None:  # a shared server: leave nothing behind
+            self.drop(self._url(self.template))
         self.admin.dispose()
         if self.cluster is not None:
             self.cluster.stop()

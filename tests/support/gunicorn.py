@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.support.pgcluster import free_port
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,9 +20,11 @@ class Gunicorn:
         self.port = free_port()
         env = {**os.environ, "FAIRPANEL_CONFIG": "development", "DATABASE_URL": database_url,
                "MAIL_SERVER": "", **settings}
+        # No control socket: its default path (~/.gunicorn/gunicorn.ctl) is one for every
+        # gunicorn on the machine, so servers of parallel tests would take it from each other.
         self.process = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
-             "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+             "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "wsgi:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             self.wait_until_up()

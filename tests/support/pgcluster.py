@@ -18,6 +18,8 @@ import threading
 import time
 from pathlib import Path
 
+from tests.support.ports import free_port
+
 
 def _bin(name: str) -> str:
     found = shutil.which(name)
@@ -28,12 +30,6 @@ def _bin(name: str) -> str:
         if candidate.exists():
             return str(candidate)
     raise RuntimeError(f"PostgreSQL's {name} was not found; install postgresql (see Makefile)")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PgCluster:

@@ -12,7 +12,7 @@ import time
 
 import redis
 
-from tests.support.pgcluster import free_port
+from tests.support.ports import free_port
 
 
 class RedisServer:

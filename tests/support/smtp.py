@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from tests.support.pgcluster import free_port
+from tests.support.ports import free_port
 
 
 class _Keeper:
