@@ -1,24 +1,26 @@
 """Fixtures shared by every test: a fresh migrated database per test (SQLite or
 PostgreSQL, from FAIRPANEL_TEST_DB), a real SMTP server on loopback, the app, its
-test client and command runner."""
+test client and command runner, an officer signed in; and the rounds many test files
+build (tests/builders/): the worked example, its meeting, the scored demo round, a
+round with a rich decision trail, a world with every kind of page."""
 from __future__ import annotations
 
-import contextvars
 import os
-import re
 
 import pytest
-from flask import has_app_context
-from flask.testing import FlaskClient
 
-from panel import create_app
 from panel.extensions import db
+from tests.builders import people
+from tests.builders.demo import demo_decided  # noqa: F401  (fixtures every test file may ask for)
+from tests.builders.every_page import world  # noqa: F401
+from tests.builders.meetings import chair, lived, meeting_round  # noqa: F401
+from tests.builders.trail import audited_round  # noqa: F401
+from tests.builders.worked import worked_round  # noqa: F401
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.smtp import SmtpServer
+from tests.support.web import make_app
 
 BACKEND = os.environ.get("FAIRPANEL_TEST_DB", "sqlite")
-CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                        r'type="hidden" name="csrf_token" value="([^"]+)"')
 
 
 def pytest_report_header(config):
@@ -63,30 +65,6 @@ def database_url(databases):
     databases.drop(url)
 
 
-class IsolatedClient(FlaskClient):
-    """Each request runs in its own application context, as in production, even while the
-    test holds one open for its own queries: no shared ``g``, no shared database session."""
-
-    def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
-        if has_app_context() and db.session.registry.has():
-            db.session.expire_all()  # the test's own session sees what the request did
-        return response
-
-
-def make_app(database_url: str, mailbox, tmp_path, **overrides):
-    settings = dict(
-        SQLALCHEMY_DATABASE_URI=database_url,
-        MAIL_SERVER=mailbox.host,
-        MAIL_PORT=mailbox.port,
-        MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
-    )
-    settings.update(overrides)
-    app = create_app("test", **settings)
-    app.test_client_class = IsolatedClient
-    return app
-
-
 @pytest.fixture
 def app(database_url, mailbox, tmp_path):
     app = make_app(database_url, mailbox, tmp_path)
@@ -109,22 +87,7 @@ def runner(app):
 @pytest.fixture
 def officer(app, client):
     """The test client, signed in as a programme officer."""
-    from tests import builders
-
-    builders.staff("officer@example.org", "officer")
-    builders.sign_in_staff(client, "officer@example.org")
+    people.staff("officer@example.org", "officer")
+    people.sign_in_staff(client, "officer@example.org")
     return client
 
-
-def csrf_token(html: str) -> str:
-    found = CSRF_INPUT.search(html)
-    assert found, "the page has no CSRF token"
-    return found.group(1) or found.group(2)
-
-
-def submit(client, page: str, data: dict | None = None, action: str | None = None, **kwargs):
-    """Open ``page`` like a browser, then post its form (with its CSRF token) to
-    ``action`` (default: the page itself)."""
-    response = client.get(page)
-    fields = {"csrf_token": csrf_token(response.get_data(as_text=True)), **(data or {})}
-    return client.post(action or page, data=fields, **kwargs)

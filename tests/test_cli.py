@@ -1,26 +1,11 @@
 """The real ``flask`` command, as an operator or auditor runs it from the project root."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import sqlalchemy as sa
 
 from panel.extensions import db
-from tests import builders
-from tests.test_audit import DROP_TRIGGERS
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url, "FAIRPANEL_CONFIG": "development",
-           "MAIL_OUTBOX_DIR": "/dev/null/never-used"}
-    flask_bin = Path(sys.executable).with_name("flask")
-    return subprocess.run([str(flask_bin), *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+from tests.builders.trail import DROP_TRIGGERS
+from tests.support.commands import flask
 
 
 def test_audit_verify_passes_on_the_demo_and_names_the_tampered_event(app, database_url):
@@ -52,4 +37,3 @@ def test_demo_seed_from_the_command_line_is_idempotent(app, database_url):
     second = flask(database_url, "demo", "seed")
     assert second.returncode == 0 and "nothing changed" in second.stdout
     assert db.session.scalar(sa.text("SELECT count(*) FROM audit_events")) == events
-    assert builders is not None

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from panel.accounts import services
 from panel.extensions import db
-from tests import builders
-from tests.conftest import csrf_token, submit
+from tests.builders import people
+from tests.support.web import csrf_token, submit
 
 
 def test_mail_is_sent_only_after_commit(app, mailbox):
@@ -26,7 +26,7 @@ def test_rolled_back_change_sends_nothing(app, mailbox):
 
 def test_without_smtp_mail_goes_to_the_console_and_outbox(app, client, mailbox, capsys):
     app.config["MAIL_SERVER"] = ""
-    builders.panellist("amira@example.org", "Amira Hussain")
+    people.panellist("amira@example.org", "Amira Hussain")
     submit(client, "/sign-in", {"email": "amira@example.org"})
     outbox = list(Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"))
     assert len(outbox) == 1 and mailbox.messages == []
@@ -38,7 +38,7 @@ def test_without_smtp_mail_goes_to_the_console_and_outbox(app, client, mailbox, 
 
 
 def test_links_use_the_configured_address_not_the_host_header(app, client, mailbox):
-    builders.panellist("amira@example.org")
+    people.panellist("amira@example.org")
     evil = {"Host": "attacker.example"}
     page = client.get("/sign-in", headers=evil).get_data(as_text=True)
     response = client.post("/sign-in", headers=evil,

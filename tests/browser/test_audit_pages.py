@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests import builders
-from tests.test_audit_workspace import (  # noqa: F401  (audited_round is a fixture)
-    AUDITOR, DISMISS_REASON, REVISION_REASON, SLUG, audited_round,
-)
+from tests.builders import people
+from tests.builders.trail import AUDITOR, DISMISS_REASON, REVISION_REASON, SLUG
 
 PHONE_WIDTH = 360
 
@@ -16,7 +14,7 @@ PHONE_WIDTH = 360
 def sign_in(visitor) -> None:
     visitor.goto("/sign-in/staff")
     visitor.page.get_by_label("Email address").fill(AUDITOR)
-    visitor.page.get_by_label("Password").fill(builders.PASSWORD)
+    visitor.page.get_by_label("Password").fill(people.PASSWORD)
     visitor.page.get_by_role("button", name="Sign in").click()
     expect(visitor.page.get_by_role("link", name="Audit")).to_be_visible()
 

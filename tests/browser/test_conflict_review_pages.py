@@ -8,14 +8,15 @@ from playwright.sync_api import expect
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.rounds import services as rounds
-from tests import builders, round_builders
+from tests.builders import people
+from tests.builders import rounds as round_builders
 
 QUEUE = "/rounds/test-round/conflicts"
 
 
 @pytest.fixture
 def with_conflicts(app):
-    builders.staff("officer@example.org")
+    people.staff("officer@example.org")
     round_ = round_builders.draft_round()
     round_builders.applications(round_, 60, 50, 40)
     amira = round_builders.member(round_, "amira@example.org", "lived_experience")
@@ -37,7 +38,7 @@ def with_conflicts(app):
 def sign_in(visitor):
     visitor.goto("/sign-in/staff")
     visitor.page.get_by_label("Email address").fill("officer@example.org")
-    visitor.page.get_by_label("Password").fill(builders.PASSWORD)
+    visitor.page.get_by_label("Password").fill(people.PASSWORD)
     visitor.page.get_by_role("button", name="Sign in").click()
     expect(visitor.page.get_by_role("heading", level=1)).to_have_text("Rounds")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_meeting import ACADEMIC, CHAIR, LIVED, SLUG, meeting_round  # noqa: F401
+from tests.builders.meetings import ACADEMIC, CHAIR, LIVED, SLUG
 
 # Generous: the pages poll every second; the suite never fails on a timing.
 LIVE = 10_000

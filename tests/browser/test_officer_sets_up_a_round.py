@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from panel.extensions import db
 from panel.rounds.queries import round_by_slug
-from tests import builders
+from tests.builders import people
 
 APPLICATIONS = (
     "reference,title,lay_summary,requested_amount,applicant_name,organisation,contact_email\n"
@@ -30,12 +30,12 @@ def heading(page):
 
 
 def test_officer_sets_up_a_round_from_scratch(app, visit, mailbox, tmp_path):
-    builders.staff("officer@example.org", "officer")
+    people.staff("officer@example.org", "officer")
     visitor = visit()
     page = visitor.page
     visitor.goto("/sign-in/staff")
     page.get_by_label("Email address").fill("officer@example.org")
-    page.get_by_label("Password").fill(builders.PASSWORD)
+    page.get_by_label("Password").fill(people.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
     # Create the round and give it a rubric and a budget.
@@ -109,16 +109,16 @@ def test_officer_sets_up_a_round_from_scratch(app, visit, mailbox, tmp_path):
 
 
 def test_officer_imports_a_whole_bundle_in_the_browser(app, visit, tmp_path):
-    from tests.test_bundle_pages import DEMO, _zip
+    from tests.builders.bundles import DEMO, _zip
 
-    builders.staff("officer@example.org", "officer")
+    people.staff("officer@example.org", "officer")
     archive = tmp_path / "demo.zip"
     archive.write_bytes(_zip(DEMO))
     visitor = visit()
     page = visitor.page
     visitor.goto("/sign-in/staff")
     page.get_by_label("Email address").fill("officer@example.org")
-    page.get_by_label("Password").fill(builders.PASSWORD)
+    page.get_by_label("Password").fill(people.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Import a round bundle").click()
     visitor.check()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests import builders
+from tests.builders import people
 
 
 def test_panellist_lists_their_connections_on_a_phone(app, visit, mailbox):
-    builders.demo_round()
+    people.demo_round()
     visitor = visit(phone=True)
     page = visitor.page
     visitor.goto("/sign-in")

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests import builders
-from tests.test_report import worked_round  # noqa: F401  (fixture)
+from tests.builders import people
 
 
 def test_ranking_page_shows_the_funding_line_and_is_accessible(worked_round, visit):  # noqa: F811
-    builders.staff("officer@example.org", "officer")
+    people.staff("officer@example.org", "officer")
     for phone in (False, True):
         visitor = visit(phone=phone)
         page = visitor.page
         visitor.goto("/sign-in/staff")
         page.get_by_label("Email address").fill("officer@example.org")
-        page.get_by_label("Password").fill(builders.PASSWORD)
+        page.get_by_label("Password").fill(people.PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         visitor.goto("/rounds/worked-example/ranking")
         expect(page.get_by_role("link", name="Ranking")).to_have_attribute("aria-current", "page")

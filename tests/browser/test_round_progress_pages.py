@@ -7,14 +7,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests import builders, round_builders
+from tests.builders import people
+from tests.builders import rounds as round_builders
 
 DASHBOARD = "/rounds/test-round/"
 
 
 @pytest.fixture
 def draft(app):
-    builders.staff("officer@example.org")
+    people.staff("officer@example.org")
     round_ = round_builders.draft_round()
     round_builders.applications(round_, 60, 50, 40, 30)
     for email, group in (("ac1@example.org", "academic"), ("ac2@example.org", "academic"),
@@ -28,7 +29,7 @@ def draft(app):
 def sign_in(visitor):
     visitor.goto("/sign-in/staff")
     visitor.page.get_by_label("Email address").fill("officer@example.org")
-    visitor.page.get_by_label("Password").fill(builders.PASSWORD)
+    visitor.page.get_by_label("Password").fill(people.PASSWORD)
     visitor.page.get_by_role("button", name="Sign in").click()
     expect(visitor.page.get_by_role("heading", level=1)).to_have_text("Rounds")
 

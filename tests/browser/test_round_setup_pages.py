@@ -9,20 +9,21 @@ from playwright.sync_api import expect
 
 from panel.extensions import db
 from panel.rounds.queries import round_by_slug
-from tests import builders, round_builders
+from tests.builders import people
+from tests.builders import rounds as round_builders
 
 OFFICER = "officer@example.org"
 
 
 @pytest.fixture
 def officer(app):
-    return builders.staff(OFFICER, "officer")
+    return people.staff(OFFICER, "officer")
 
 
 def sign_in(visitor) -> None:
     visitor.goto("/sign-in/staff")
     visitor.page.get_by_label("Email address").fill(OFFICER)
-    visitor.page.get_by_label("Password").fill(builders.PASSWORD)
+    visitor.page.get_by_label("Password").fill(people.PASSWORD)
     visitor.page.get_by_role("button", name="Sign in").click()
     expect(visitor.page.get_by_role("heading", level=1)).to_have_text("Rounds")
 

@@ -7,14 +7,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests import builders
+from tests.builders import people
 
 EMAIL = "amira@panel.example"
 
 
 @pytest.fixture
 def demo(app):
-    return builders.demo_round()
+    return people.demo_round()
 
 
 def sign_in(visitor, mailbox):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests import builders
+from tests.builders import people
 
 WARNING = "you will be signed out in 2 minutes"
 
@@ -14,7 +14,7 @@ WARNING = "you will be signed out in 2 minutes"
 def amira_on_her_phone(app, visit, mailbox, *, idle: timedelta, lifetime: timedelta):
     """Amira signed in on a phone, with sessions that end after ``idle`` unused or
     ``lifetime`` after signing in; on My rounds."""
-    builders.demo_round()
+    people.demo_round()
     app.config["PERMANENT_SESSION_LIFETIME"] = idle
     app.config["SESSION_ABSOLUTE_LIFETIME"] = lifetime
     visitor = visit(phone=True)

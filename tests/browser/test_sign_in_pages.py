@@ -7,20 +7,20 @@ import pytest
 from playwright.sync_api import expect
 
 from panel.demo.seed import STAFF
-from tests import builders
+from tests.builders import people
 
 OFFICER, AUDITOR, ADMIN = (s.email for s in (STAFF[1], STAFF[2], STAFF[0]))
 
 
 @pytest.fixture
 def demo(app):
-    return builders.demo_round()
+    return people.demo_round()
 
 
 def staff_sign_in(visitor, email):
     visitor.goto("/sign-in/staff")
     visitor.page.get_by_label("Email address").fill(email)
-    visitor.page.get_by_label("Password").fill(builders.PASSWORD)
+    visitor.page.get_by_label("Password").fill(people.PASSWORD)
     visitor.page.get_by_role("button", name="Sign in").click()
 
 

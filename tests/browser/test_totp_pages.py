@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests import builders
-from tests.test_totp import next_code
+from tests.builders import people
+from tests.builders.people import next_code
 
 OFFICER = "officer@example.org"
 PHONE_WIDTH = 360
@@ -18,7 +18,7 @@ def fits_the_phone(visitor) -> None:
 def sign_in_with_password(visitor) -> None:
     visitor.goto("/sign-in/staff")
     visitor.page.get_by_label("Email address").fill(OFFICER)
-    visitor.page.get_by_label("Password").fill(builders.PASSWORD)
+    visitor.page.get_by_label("Password").fill(people.PASSWORD)
     visitor.page.get_by_role("button", name="Sign in").click()
 
 
@@ -46,7 +46,7 @@ def set_up_with_the_app(visitor) -> None:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_officer_sets_up_two_step_sign_in_and_signs_in_with_a_code_on_a_phone(app, visit, javascript):
-    builders.staff(OFFICER, "officer")
+    people.staff(OFFICER, "officer")
     visitor = visit(phone=True, javascript=javascript)
     page = visitor.page
     sign_in_with_password(visitor)
@@ -82,7 +82,7 @@ def test_officer_sets_up_two_step_sign_in_and_signs_in_with_a_code_on_a_phone(ap
 
 def test_when_required_the_officer_sees_only_the_set_up_page(app, visit):
     app.config["TOTP_REQUIRED"] = True
-    builders.staff(OFFICER, "officer")
+    people.staff(OFFICER, "officer")
     visitor = visit(phone=True)
     sign_in_with_password(visitor)
     expect(visitor.page.get_by_text("Staff accounts need two-step sign-in.")).to_be_visible()
@@ -94,7 +94,7 @@ def test_when_required_the_officer_sees_only_the_set_up_page(app, visit):
 
 
 def test_recovery_code_page_is_accessible_on_a_phone(app, visit):
-    from tests.test_totp import staff_with_two_step
+    from tests.builders.people import staff_with_two_step
 
     codes = staff_with_two_step(app, OFFICER)
     visitor = visit(phone=True)

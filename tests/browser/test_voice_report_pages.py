@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from panel.accounts.services import find_user
 from panel.extensions import db
 from panel.rounds import services as round_services
-from tests import builders
-from tests.test_voice_report import DEMO_SLUG, LIVED, OFFICER, demo_decided  # noqa: F401
+from tests.builders import people
+from tests.builders.demo import DEMO_SLUG, LIVED, OFFICER
 
 REPORT = f"/rounds/{DEMO_SLUG}/report"
 
@@ -29,7 +29,7 @@ def sign_in_staff(visitor, email: str) -> None:
     page = visitor.page
     visitor.goto("/sign-in/staff")
     page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(builders.PASSWORD)
+    page.get_by_label("Password").fill(people.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("load")
 

@@ -1,0 +1,122 @@
+"""The decision trail in tests: taking away the database's guard triggers, to show that
+`flask audit verify` catches what someone with the database could do."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from panel.accounts import services as accounts
+from panel.accounts.models import User
+from panel.conflicts import services as conflicts
+from panel.extensions import db
+from panel.moderation import services as moderation
+from panel.rounds import services as rounds
+from panel.rounds.models import PanelMember
+from panel.scoring import queries as scoring_queries
+from panel.scoring import services as scoring
+from tests.builders import people
+from tests.builders import rounds as round_builders
+
+DROP_TRIGGERS = {
+    "sqlite": ["DROP TRIGGER audit_events_no_update", "DROP TRIGGER audit_events_no_delete"],
+    "postgresql": ["DROP TRIGGER audit_events_no_update_delete ON audit_events"],
+}
+
+
+def drop_triggers():
+    """What someone with direct database access could do."""
+    for statement in DROP_TRIGGERS[db.engine.dialect.name]:
+        db.session.execute(sa.text(statement))
+    db.session.commit()
+
+
+SLUG = "test-round"
+
+
+OFFICER, AUDITOR = "officer@example.org", "auditor@example.org"
+
+
+ADA, LEE, PAT, CHAIR = ("ada@panel.example", "lee@panel.example", "-pat@panel.example",
+                        "chair@panel.example")
+
+
+REVISION_REASON = "I heard how it reaches older people"
+
+
+DISMISS_REASON = "A neighbour only; no stake in it"
+
+
+RATIONALE = "Reaches people no one else does"
+
+
+def _member(email: str) -> PanelMember:
+    return db.session.scalar(sa.select(PanelMember).join(User).where(User.email == email))
+
+
+def _score(email: str, reference: str, q: str, n: str, comment: str, *, actor=None,
+           answer: bool = True) -> None:
+    member = _member(email)
+    assignment = scoring_queries.assignment_for(member, reference)
+    acting = actor or member.user
+    if answer:
+        scoring.answer_no_connection(acting, assignment)
+    sheet = scoring.save_sheet(acting, assignment, 0 if answer else _version(assignment),
+                               scores={"q": q, "n": n}, comment=comment,
+                               assisted=actor is not None)
+    scoring.submit_sheet(acting, assignment, sheet.version)
+    db.session.commit()
+
+
+def _version(assignment) -> int:
+    sheet = scoring_queries.initial_sheet(assignment.member_id, assignment.application_id)
+    return sheet.version if sheet else 0
+
+
+def build_audited_round():
+    officer = people.staff(OFFICER, "officer", name="Olu Officer")
+    people.staff(AUDITOR, "auditor", name="Hannah Price")
+    round_ = round_builders.draft_round()
+    round_builders.applications(round_, 60, 50)
+    for email, name, group, role in ((ADA, "Ada Academic", "academic", "panellist"),
+                                     (LEE, "Lee Lived", "lived_experience", "panellist"),
+                                     (PAT, "Pat Minus", "academic", "panellist"),
+                                     (CHAIR, "Chair Person", None, "chair")):
+        accounts.create_account(None, email=email, name=name, system="tests")
+        db.session.commit()
+        round_builders.member(round_, email, group, role)
+    rounds.assign_everyone(officer, round_)
+    rounds.change_phase(officer, round_, "scoring")
+    db.session.commit()
+
+    _score(ADA, "A1", "5", "4", "Strong plan")
+    _score(ADA, "A2", "3", "3", "Fine")
+    _score(LEE, "A1", "2", "1", "Not for us")
+    lee = _member(LEE)
+    conflict = scoring.declare_connection(lee.user, scoring_queries.assignment_for(lee, "A2"),
+                                          "local", "My neighbour volunteers there")
+    db.session.commit()
+    conflicts.dismiss(officer, conflict, DISMISS_REASON)
+    db.session.commit()
+    _score(LEE, "A2", "4", "5", "Good for the area", answer=False)
+    _score(PAT, "A1", "4", "4", "From the paper form", actor=officer, answer=False)
+    pat = _member(PAT)
+    scoring.pass_on(pat.user, scoring_queries.assignment_for(pat, "A2"))
+    rounds.change_phase(officer, round_, "moderation")
+    db.session.commit()
+
+    chair = _member(CHAIR).user
+    meeting = moderation.start_meeting(chair, round_)
+    db.session.commit()
+    lee = _member(LEE)
+    moderation.revise_sheet(lee.user, lee, meeting, 0, {"q": "3", "n": "2"}, REVISION_REASON)
+    db.session.commit()
+    moderation.record_outcome(chair, meeting, "fund", RATIONALE)
+    db.session.commit()
+    rounds.change_phase(officer, round_, "decided")
+    db.session.commit()
+    return round_
+
+
+@pytest.fixture
+def audited_round(app):
+    return build_audited_round()

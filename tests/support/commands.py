@@ -1,0 +1,17 @@
+"""The real `flask` command, run in a subprocess as an operator would."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, "FAIRPANEL_CONFIG": "development",
+           "MAIL_OUTBOX_DIR": "/dev/null/never-used"}
+    flask_bin = Path(sys.executable).with_name("flask")
+    return subprocess.run([str(flask_bin), *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)

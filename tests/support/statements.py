@@ -1,0 +1,39 @@
+"""Counting the SQL statements a request sends, for the statement budgets."""
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from panel.extensions import db
+
+
+@contextmanager
+def counted_statements():
+    """Every statement sent to the database while inside; per-row lazy loads raise."""
+    statements, lazy_loads = [], Counter()
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    def no_lazy_load_per_row(orm_state):
+        if not orm_state.is_select or orm_state.lazy_loaded_from is None:
+            return  # a write, or a select the page asked for itself
+        relationship = str(orm_state.loader_strategy_path[-1])
+        lazy_loads[relationship] += 1
+        if lazy_loads[relationship] > 1:
+            raise PerRowLazyLoad(f"{relationship} is lazy-loaded row by row")
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    sa.event.listen(Session, "do_orm_execute", no_lazy_load_per_row)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(Session, "do_orm_execute", no_lazy_load_per_row)
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+
+
+class PerRowLazyLoad(AssertionError):
+    """The same relationship was lazy-loaded twice in one request."""

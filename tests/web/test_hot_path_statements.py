@@ -1,0 +1,91 @@
+"""The pages a panellist asks for again and again while scoring, and that the load
+benchmark (benchmarks/load/run.py) drives, make a fixed, small number of SQL statements:
+every statement is a round trip to the database, and under load those round trips are
+most of a page's cost (docs/performance.md).
+
+Each budget below is the count today, statement by statement, so a change that adds one
+fails here and has to say why:
+
+===============  ========================================================================
+page             statements
+===============  ========================================================================
+every page       the signed-in person, with their staff roles and panel memberships
+My rounds        + their rounds; + every assignment with its sheet status and any
+                 stepping-out conflict
+application      + the assignment with its member, application and round; + their sheet
+                 and whether they are stepped out; + the round's criteria
+question         as the application, + the sheet's answers (to tick the saved one)
+save (JSON)      as the question, + update the sheet, + update the answer, + the audit
+                 trail's head and the new event (PostgreSQL also takes the trail's lock)
+===============  ========================================================================
+
+The counts are the same for a member with one application and with two: nothing is
+loaded row by row.
+"""
+from __future__ import annotations
+
+import pytest
+
+from panel.extensions import db
+from panel.rounds.models import Assignment
+from tests.builders import people
+from tests.builders.rounds import scoring_round
+from tests.support.statements import counted_statements
+from tests.support.web import csrf_token
+
+BASE = "/my-rounds/test-round/A1"
+BUDGETS = {"my rounds": 3, "application": 4, "question": 5}
+SAVE_BUDGET = {"sqlite": 9, "postgresql": 10}  # the trail's advisory lock on PostgreSQL
+
+
+def hot_path_counts(client, score: str) -> dict[str, int]:
+    """Statements for each page the load benchmark asks for, the save changing the
+    first answer to ``score``."""
+    pages = {"my rounds": "/my-rounds", "application": f"{BASE}/application",
+             "question": f"{BASE}/question/1"}
+    counts = {}
+    for name, url in pages.items():
+        with counted_statements() as statements:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        counts[name] = len(statements)
+    page = client.get(f"{BASE}/question/1").get_data(as_text=True)
+    version = int(page.split('name="version" type="hidden" value="')[1].split('"')[0])
+    with counted_statements() as statements:
+        response = client.post(f"{BASE}/save", json={"version": version, "scores": {"q": score}},
+                               headers={"X-CSRFToken": csrf_token(page)})
+    assert response.get_json()["saved"] is True, response.get_json()
+    counts["save"] = len(statements)
+    return counts
+
+
+@pytest.fixture
+def amira(app, mailbox):
+    round_ = scoring_round(members=("amira@example.org",))
+    client = app.test_client()
+    people.sign_in_by_link(client, mailbox, "amira@example.org")
+    assert client.post(f"{BASE}/connection", data={
+        "answer": "none", "csrf_token": csrf_token(
+            client.get(f"{BASE}/connection").get_data(as_text=True))}).status_code == 302
+    first = client.get(f"{BASE}/question/1").get_data(as_text=True)
+    assert client.post(f"{BASE}/save", json={"version": 0, "scores": {"q": "3"}},
+                       headers={"X-CSRFToken": csrf_token(first)}).get_json()["saved"]
+    return client, round_
+
+
+def test_the_scoring_pages_stay_within_their_statement_budgets(amira):
+    client, _ = amira
+    counts = hot_path_counts(client, "4")
+    dialect = db.engine.dialect.name
+    assert counts == {**BUDGETS, "save": SAVE_BUDGET[dialect]}, counts
+
+
+def test_a_second_application_adds_no_statement(amira):
+    client, round_ = amira
+    before = hot_path_counts(client, "4")
+    member = round_.members[0]
+    db.session.add(Assignment(member_id=member.id, application_id=round_.applications[1].id))
+    db.session.commit()
+    page = client.get("/my-rounds").get_data(as_text=True)
+    assert "0 of 2 scored." in page  # the home page really lists both
+    assert hot_path_counts(client, "2") == before
