@@ -14,7 +14,7 @@ How a refusal looks depends on what the person may know (DESIGN.md §4, §9):
   chair's page with a message.
 
 Every decorator also writes what it checks on the view (``view.access``), so that
-tests/test_access_matrix.py can refuse a route that declares nothing.
+tests/web/test_access_matrix.py can refuse a route that declares nothing.
 """
 from __future__ import annotations
 

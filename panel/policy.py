@@ -7,7 +7,7 @@ phases (:class:`~panel.rounds.models.Phase`).
 
 Everything that decides access asks here: the route decorators of :mod:`panel.access`
 (each route declares its rule and its phases once), the views, the templates (as
-``policy.…``) and the navigation. tests/test_access_matrix.py holds every route to
+``policy.…``) and the navigation. tests/web/test_access_matrix.py holds every route to
 these rules, person by person and phase by phase.
 
 The functions take the signed-in user (or an anonymous one) and, for panel rules, the

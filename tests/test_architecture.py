@@ -141,6 +141,18 @@ def test_no_import_cycles():
         visit(module)
 
 
+def test_no_test_module_imports_another():
+    """Builders shared by several test files live in tests/builders/, helpers in
+    tests/support/: a test module is never a library for another."""
+    found = []
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            module = getattr(node, "module", None) or ""
+            if isinstance(node, ast.ImportFrom) and re.search(r"(^|\.)test_\w+$", module):
+                found.append((str(path.relative_to(ROOT)), module))
+    assert found == []
+
+
 # Access -------------------------------------------------------------------------------------
 
 def test_every_route_declares_who_may_open_it(app):

@@ -2,7 +2,7 @@
 academic and one with lived experience, each in their own browser context, go through
 an item together. Pages follow the meeting without a reload; axe checks every page.
 
-Figures are DESIGN's worked example (see tests/test_meeting.py): A1 opens first with
+Figures are DESIGN's worked example (see tests/moderation/test_meeting.py): A1 opens first with
 43.75; when the lived-experience panellist revises A1 to 5 and 5 it becomes
 (87.5 + 100) / 2 = 93.75 and rises from rank 3 to rank 1."""
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The community-voice report and its public summary in real Chromium (issue 7's "done
-when"): the demo round scored, moderated and decided (see tests/test_voice_report.py),
+when"): the demo round scored, moderated and decided (see tests/reports/test_voice_report.py),
 read by the programme officer, then by a lived-experience panellist once it is published,
 each on a laptop and on a phone, axe-checked, with no sideways scrolling at 360 or 320
 pixels."""

@@ -4,7 +4,7 @@ A sheet here is one the database would hand over: submitted, its member not step
 out, with the figures it counts in (``initial``, ``final``; an unrevised sheet counts
 in both). Its ``points`` and ``weight`` are summed from the criterion values given, as
 the database sums them; which sheets count is tested against the database in
-tests/test_counting.py."""
+tests/scoring/test_counting.py."""
 from __future__ import annotations
 
 import pandas as pd

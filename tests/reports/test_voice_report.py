@@ -1,7 +1,7 @@
 """The community-voice report (issue 7): the page, its downloads and the public summary
 show the figures of the one report dict (DESIGN.md §3), to the people allowed to see them.
 
-(a) DESIGN's worked example, hand-worked in §3 and tests/test_report.py: final A3 87.5,
+(a) DESIGN's worked example, hand-worked in §3 and tests/reports/test_report.py: final A3 87.5,
 A2 75, A1 43.75 (ranks 1, 2, 3; A3 and A2 funded, £90 of £100); initial A2 and A3 tie on
 75 (A2 first); without lived experience A1 87.5, A3 75, A2 50 (A1 and A3 funded), so
 lived experience brought A2 in and moved A1 out; without academics A2 100, A3 100, A1 0

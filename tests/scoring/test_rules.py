@@ -1,6 +1,6 @@
 """The numbers of DESIGN.md §3, worked by hand: first the worked example exactly, then one
 small example per rule. Which sheets count (drafts, revisions, stepping out) is decided
-in the database and tested there, in tests/test_counting.py."""
+in the database and tested there, in tests/scoring/test_counting.py."""
 from __future__ import annotations
 
 import pandas as pd

@@ -35,7 +35,7 @@ SETTINGS = settings(max_examples=40, deadline=None,
 
 
 def frames(rows, money, conflicts) -> Frames:
-    """The round as the database would hand it over (tests/test_counting.py holds the
+    """The round as the database would hand it over (tests/scoring/test_counting.py holds the
     database to the same rule): submitted sheets only, none of a member stepped out of
     that application, each marked with the figures it counts in."""
     # Member m is in group m % 2, so the third group never scores anything.

@@ -1,5 +1,5 @@
 """Who may do what, route by route (DESIGN.md §1, §2, §9): the explicit table that
-tests/test_access_matrix.py holds the whole app to. Every endpoint of ``app.url_map`` has
+tests/web/test_access_matrix.py holds the whole app to. Every endpoint of ``app.url_map`` has
 a row; a route without one fails the test, so a new route is decided on purpose.
 
 A row says, for each kind of person and, where it matters, each phase of the round, what
@@ -19,7 +19,7 @@ they get when they open the route (GET) or send its form (POST):
 The people (``ROLES``): someone not signed in; an academic and a lived-experience
 panellist and the chair of round R; a programme officer, an auditor and an admin (staff,
 on no panel); and a panellist of another round. URL variables are filled from the world
-built in tests/test_access_matrix.py (round R, application A1 or A3, …)."""
+built in tests/web/test_access_matrix.py (round R, application A1 or A3, …)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -133,7 +133,7 @@ TABLE: dict[str, Row] = {
     "accounts.sign_in_recovery_code": everyone(SIGN_IN),
     "accounts.keep_alive": Row(people(ALLOW)),
     "accounts.sign_out": Row(exempt="ends every session of the person, which the walk goes "
-                                    "on using; tests/test_accounts.py signs out"),
+                                    "on using; tests/accounts/test_accounts.py signs out"),
 
     # A staff member's own account ----------------------------------------------------
     "accounts.account": staff_only(),

@@ -7,7 +7,7 @@ One world per phase, built through the real services (:func:`build_world`): roun
 criteria, the groups academic and lived_experience, applications A1–A3 (every identifying
 field set), panellists of both groups, a chair, assignments and conflicts; a second round
 with its own member; an officer, an auditor and an admin. The blind-leak crawl
-(tests/test_blind_crawl.py) walks the same world.
+(tests/web/test_blind_crawl.py) walks the same world.
 
 URL variables come from the world (:func:`path_for`); the e-mailed-link routes get an
 unknown token, the static files and signing out are exempt (the table says why). A POST
@@ -109,7 +109,7 @@ BY_STATUS = {400: INVALID, 403: table.FORBIDDEN, 404: table.NOT_FOUND,
 
 
 def outcome_of(response, visitor: Visitor) -> str:
-    """The outcome class of a response, in the words of tests/access_table.py."""
+    """The outcome class of a response, in the words of tests/web/access_table.py."""
     with visitor.client.session_transaction() as session:
         flashed = session.pop("_flashes", [])
     status = response.status_code
@@ -148,9 +148,9 @@ def walk_order(rules, method: str) -> list:
 
 def test_every_route_has_a_row_in_the_table(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    problems = [f"add a row for {e} to tests/access_table.py"
+    problems = [f"add a row for {e} to tests/web/access_table.py"
                 for e in sorted(endpoints - set(table.TABLE))]
-    problems += [f"remove the row for {e} from tests/access_table.py (no such route)"
+    problems += [f"remove the row for {e} from tests/web/access_table.py (no such route)"
                  for e in sorted(set(table.TABLE) - endpoints)]
     problems += table.check_table()
     problems += [f"{rule.endpoint} answers {method}: teach this walk to call it"
@@ -169,7 +169,7 @@ def test_every_route_answers_everyone_as_the_table_says(app, mailbox, phase):
     disagreements, calls = [], 0
     for rule in rules:
         if rule.endpoint not in table.TABLE:
-            disagreements.append(f"add a row for {rule.endpoint} to tests/access_table.py")
+            disagreements.append(f"add a row for {rule.endpoint} to tests/web/access_table.py")
     for method in ("GET", "POST"):
         for rule in walk_order(rules, method):
             row = table.TABLE.get(rule.endpoint)
@@ -190,5 +190,5 @@ def test_every_route_answers_everyone_as_the_table_says(app, mailbox, phase):
     assert world.phase == phase, "no call may move the round to another phase"
     if disagreements:
         pytest.fail(f"{len(disagreements)} of {calls} calls in {phase} disagree with "
-                    "tests/access_table.py:\n" + "\n".join(disagreements), pytrace=False)
+                    "tests/web/access_table.py:\n" + "\n".join(disagreements), pytrace=False)
     assert calls > 8 * 100, f"only {calls} calls: the walk must see the whole app"

@@ -1,14 +1,14 @@
 """Blind review holds on every page a panel member can reach (DESIGN.md §4, §6): as an
 academic panellist, a lived-experience panellist and the chair, in every phase of the
 round, follow every link and download from the home page (and from every page
-tests/access_table.py lets them open, linked or not) and check that no identifying field
+tests/web/access_table.py lets them open, linked or not) and check that no identifying field
 of any application, and no other panel member's name, ever appears — nor in the e-mails
 the panel gets.
 
 Every identifying field of every application is a canary (applicant name, organisation,
 contact e-mail and the column the round marks identifying), and so is every panel
 member's name ("CANARY-NAME-Sam"). The world is the one the access matrix walks
-(tests/test_access_matrix.py): Sam stepped out of A1, Kim's connection to A1 is declared
+(tests/web/test_access_matrix.py): Sam stepped out of A1, Kim's connection to A1 is declared
 and confirmed by the officer, and in moderation A1 is open with Ada's revised score.
 
 One allowance, from DESIGN.md §5 and §6: on the chair's meeting page the chair sees who
@@ -125,7 +125,7 @@ def leaks(role: str, address: str, text: str) -> list[str]:
 
 
 def starting_points(app, world, role: str, phase: str) -> list[str]:
-    """The home page, then every page tests/access_table.py lets ``role`` open in
+    """The home page, then every page tests/web/access_table.py lets ``role`` open in
     ``phase``: a page nothing links to is still one address away (an e-mail, a bookmark)."""
     allowed = [path_for(rule, world) for rule in app.url_map.iter_rules()
                if "GET" in rule.methods and not table.TABLE[rule.endpoint].exempt

@@ -3,18 +3,18 @@
 Already proved elsewhere, and not repeated here:
 
 - the session cookie is HttpOnly, SameSite=Lax and renewed at sign-in:
-  tests/test_accounts.py::test_session_cookie_is_httponly_samesite_and_renewed_at_sign_in
+  tests/accounts/test_accounts.py::test_session_cookie_is_httponly_samesite_and_renewed_at_sign_in
 - a staff cookie copied before sign-out is dead after it:
-  tests/test_accounts.py::test_signed_out_cookie_is_dead_even_if_copied
+  tests/accounts/test_accounts.py::test_signed_out_cookie_is_dead_even_if_copied
 - disabling an account ends its sessions:
-  tests/test_accounts.py::test_disabled_account_loses_its_session
+  tests/accounts/test_accounts.py::test_disabled_account_loses_its_session
 - a new password ends every other session:
-  tests/test_passwords.py::test_staff_change_their_password_and_other_sessions_end
+  tests/accounts/test_passwords.py::test_staff_change_their_password_and_other_sessions_end
 - resetting two-step sign-in ends the person's sessions:
-  tests/test_totp.py::test_admin_resets_a_lost_second_factor
+  tests/accounts/test_totp.py::test_admin_resets_a_lost_second_factor
 - ``next=//evil.example/x`` after a staff sign-in, and ``next`` through the second step:
-  tests/test_accounts.py::test_next_only_leads_to_this_site,
-  tests/test_totp.py::test_next_page_survives_the_second_step
+  tests/accounts/test_accounts.py::test_next_only_leads_to_this_site,
+  tests/accounts/test_totp.py::test_next_page_survives_the_second_step
 """
 from __future__ import annotations
 
