@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.accounts.models import User
 from panel.extensions import db, utcnow
-from panel.rounds.models import Application
+from panel.rounds.models import Application, PanelMember
 
 OUTCOMES = ("keep", "fund", "do_not_fund", "no_consensus")
 # The outcomes in words: in full on the chair's form and the auditor's pages, short in
@@ -80,3 +80,23 @@ class AgendaItem(db.Model):
     application: Mapped[Application] = relationship()
 
     __table_args__ = (Index("ix_agenda_items_meeting_position", "meeting_id", "position"),)
+
+
+class SharedComment(db.Model):
+    """A comment the chair put on the shared screen: the member's current comment on the
+    application, beside their letter (DESIGN.md §6). One row per member and application;
+    taking it off the screen deletes the row (both are audit events)."""
+
+    __tablename__ = "shared_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id"))
+    shared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    shared_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship()
+    member: Mapped[PanelMember] = relationship()
+
+    __table_args__ = (UniqueConstraint("application_id", "member_id",
+                                       name="uq_shared_comments_application_member"),)

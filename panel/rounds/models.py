@@ -69,8 +69,14 @@ class Round(db.Model):
     weighting: Mapped[str] = mapped_column(String(20), default="equal_groups")
     identifying_columns: Mapped[list[str]] = mapped_column(JSON, default=list)
     show_group_labels: Mapped[bool] = mapped_column(default=True)
-    lived_experience_first: Mapped[bool] = mapped_column(default=False)
-    scoring_deadline: Mapped[datetime | None]
+    # On by default; it prompts only in a round with a lived-experience group (§6).
+    lived_experience_first: Mapped[bool] = mapped_column(default=True)
+    # A group's label or score reaches panellists and the public only when at least this
+    # many of its members have a counting sheet on the item (DESIGN.md §4).
+    min_group_size: Mapped[int] = mapped_column(default=2, server_default="2")
+    scoring_deadline: Mapped[datetime | None]  # UTC: the end of a day in ``time_zone``
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London",
+                                           server_default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     groups: Mapped[list[Group]] = relationship(

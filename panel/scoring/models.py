@@ -14,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     exists,
+    false,
 )
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
@@ -42,6 +43,8 @@ class ScoreSheet(db.Model):
     revision: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(10), default="draft")
     comment: Mapped[str] = mapped_column(Text, default="")
+    # The panellist asked that the chair alone read the comment (DESIGN.md §6).
+    comment_for_chair: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Why a revised sheet was made (moderation).
     reason: Mapped[str] = mapped_column(Text, default="")
     # Set when an officer entered the sheet for the member (paper or phone scoring).
