@@ -61,6 +61,16 @@ def levels(round_: Round, criterion: Criterion) -> list[tuple[str, str]]:
     return [(str(n), words.get(str(n), "")) for n in range(round_.scale_min, round_.scale_max + 1)]
 
 
+def in_words(round_: Round, criterion: Criterion, value: int | None) -> str:
+    """An answer as the panellist chose it: "Good – 4 of 5", or "4 of 5" when the level
+    has no words, "Not scored" without a value."""
+    if value is None:
+        return "Not scored"
+    text = dict(levels(round_, criterion)).get(str(value), "")
+    figure = f"{value} of {round_.scale_max}"
+    return f"{text} – {figure}" if text else figure
+
+
 def score_choices(round_: Round, criterion: Criterion) -> list[SelectChoice]:
     choices = [SelectChoice(value, f"{value} – {text}" if text else value)
                for value, text in levels(round_, criterion)]
