@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.moderation import views
+from panel.moderation import agenda_views, revise_views, views
 
 bp = Blueprint("meeting", __name__)
 bp.add_url_rule("/rounds/<slug>/meeting", view_func=views.chair, methods=["GET"])
 bp.add_url_rule("/rounds/<slug>/meeting/start", view_func=views.start, methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/meeting/outcome", view_func=views.outcome, methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/meeting/skip", view_func=views.skip, methods=["POST"])
-bp.add_url_rule("/rounds/<slug>/meeting/agenda", view_func=views.agenda, methods=["GET"])
+bp.add_url_rule("/rounds/<slug>/meeting/agenda", view_func=agenda_views.agenda, methods=["GET"])
 bp.add_url_rule("/rounds/<slug>/meeting/agenda/<reference>",
-                view_func=views.agenda_change, methods=["POST"])
+                view_func=agenda_views.agenda_change, methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/meeting/screen", view_func=views.screen, methods=["GET"])
 bp.add_url_rule("/meetings/<slug>", view_func=views.follow, methods=["GET"])
-bp.add_url_rule("/meetings/<slug>/revise", view_func=views.revise, methods=["GET", "POST"])
+bp.add_url_rule("/meetings/<slug>/revise", view_func=revise_views.revise, methods=["GET", "POST"])

@@ -1,10 +1,10 @@
 """The moderation meeting (DESIGN.md §6):
 
 /rounds/<slug>/meeting                  the chair's screen: the item, its outcome, move on
-/rounds/<slug>/meeting/agenda           the agenda: order, take an item now, progress
+/rounds/<slug>/meeting/agenda           the agenda (agenda_views.py)
 /rounds/<slug>/meeting/screen           the shared screen for a projector or a call
 /meetings/<slug>                        a panellist follows on their phone
-/meetings/<slug>/revise                 …and changes their score, with a reason
+/meetings/<slug>/revise                 …and changes their score (revise_views.py)
 
 The chair of the round and programme officers run the meeting and its shared screen; every
 panel member follows it on their own page. Pages that follow the meeting carry a live region: with
@@ -15,33 +15,18 @@ gunicorn with any number of workers.
 """
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from panel import access
 from panel.forms import ButtonForm
-from panel.moderation import forms, meeting, presenters, services
+from panel.moderation import forms, live, meeting, presenters, services
 from panel.moderation.models import OUTCOME_SHORT
 from panel.moderation.services import MeetingError
-from panel.pages import page_of
 from panel.rounds.models import PanelMember, Round
 from panel.transactions import change
 
-AGENDA_PER_PAGE = 50
 MOVED_ON = "The meeting has moved on to another application, so nothing was recorded."
-
-
-def live_page(round_: Round, page: str, fragment: str, build, status: int = 200):
-    """The page, or with ``?since=N`` only its live region: 204 when the meeting's
-    version is still N. ``build()`` makes the template's context only when it is needed.
-    The version header tells live.js what it now has."""
-    version = meeting.version(round_)
-    since = request.args.get("since", type=int)
-    headers = {"X-Live-Version": str(version)}
-    if since is not None and since == version:
-        return Response(status=204, headers=headers)
-    template = fragment if since is not None else page
-    return render_template(template, round=round_, version=version, **build()), status, headers
 
 
 # The chair ----------------------------------------------------------------------------------
@@ -66,7 +51,7 @@ def _chair_page(round_: Round, running, form=None, problems=(), status: int = 20
                 "form": shown, "problems": list(problems), "skip_form": ButtonForm(),
                 "outcome_hints": forms.OUTCOME_HINTS}
 
-    return live_page(round_, "moderation/chair.html", "moderation/_chair_live.html", build,
+    return live.live_page(round_, "moderation/chair.html", "moderation/_chair_live.html", build,
                      status)
 
 
@@ -78,7 +63,7 @@ def start(round_: Round):
         services.start_meeting(current_user, round_)
     if isinstance(done.error, services.StartedElsewhere):
         done.error = None  # started from another screen a moment ago: running all the same
-    _flash(done, "The meeting has started.")
+    flash_done(done, "The meeting has started.")
     return redirect(url_for("meeting.chair", slug=round_.slug))
 
 
@@ -114,7 +99,7 @@ def skip(round_: Round, running):
     reference = running.current_application.reference
     with change(MeetingError) as done:
         services.skip_item(current_user, running)
-    _flash(done, f"{reference} skipped for now. It is still on the agenda.")
+    flash_done(done, f"{reference} skipped for now. It is still on the agenda.")
     return redirect(url_for("meeting.chair", slug=round_.slug))
 
 
@@ -125,46 +110,12 @@ def _still_current(running) -> bool:
     return current is not None and shown == current.reference
 
 
-def _flash(done: change, message: str) -> None:
+def flash_done(done: change, message: str) -> None:
     """The refusal, or ``message`` when the change was made."""
     if done.refused:
         flash(done.refusal, "error")
     else:
         flash(message, "success")
-
-
-# The agenda ------------------------------------------------------------------------------------
-
-@access.meeting_runner
-def agenda(round_: Round):
-    running = meeting.meeting_of(round_)
-    if running is None:
-        return redirect(url_for("meeting.chair", slug=round_.slug))
-    rows = presenters.agenda_rows(running)
-    page = page_of(rows, request.args.get("page", 1, type=int), AGENDA_PER_PAGE)
-    return render_template("moderation/agenda.html", round=round_, meeting=running, page=page,
-                           progress=meeting.progress(running), outcome_short=OUTCOME_SHORT,
-                           running=round_.in_moderation)
-
-
-@access.meeting_runner
-@access.meeting_running
-def agenda_change(round_: Round, running, reference: str):
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    action = request.form.get("action", "")
-    with change(MeetingError) as done:
-        if action == "open":
-            services.open_item(current_user, running, reference)
-        else:
-            services.move_item(current_user, running, reference, action)
-    if action == "open" and not done.refused:
-        return redirect(url_for("meeting.chair", slug=round_.slug))
-    if done.refused:
-        flash(done.refusal, "error")
-    page = request.args.get("page", 1, type=int)
-    return redirect(url_for("meeting.agenda", slug=round_.slug, page=page,
-                            _anchor=f"item-{reference}"))
 
 
 # Following the meeting --------------------------------------------------------------------------
@@ -179,7 +130,7 @@ def screen(round_: Round):
         return {"meeting": running, "item": presenters.screen_item(round_, running),
                 "progress": meeting.progress(running) if running else None}
 
-    return live_page(round_, "moderation/screen.html", "moderation/_screen_live.html", build)
+    return live.live_page(round_, "moderation/screen.html", "moderation/_screen_live.html", build)
 
 
 @access.panel_round
@@ -193,53 +144,4 @@ def follow(round_: Round, member: PanelMember):
                 "stepped_out": stepped_out,
                 "can_revise": services.revise_refusal(member, running) is None}
 
-    return live_page(round_, "moderation/follow.html", "moderation/_follow_live.html", build)
-
-
-@access.panel_round
-def revise(round_: Round, member: PanelMember):
-    running = meeting.meeting_of(round_)
-    slug = round_.slug
-    if "since" in request.args:
-        # live.js asking whether the item this page was opened for is still open.
-        def build():
-            current = running.current_application if running else None
-            return {"current": current.reference if current else "",
-                    "shown": request.args.get("item", "")}
-
-        return live_page(round_, "moderation/_revise_live.html",
-                         "moderation/_revise_live.html", build)
-    refusal = services.revise_refusal(member, running)
-    if refusal:
-        flash(refusal, "error")
-        return redirect(url_for("meeting.follow", slug=slug))
-    application = running.current_application
-    sheet = services.latest_sheet(member.id, application.id)
-    form = forms.revision_form(round_, data=_revision_data(round_, sheet))
-    problems = []
-    if request.method == "POST" and request.form.get("application") != application.reference:
-        flash("The chair has moved on to another application, so your score was not changed.",
-              "error")
-        return redirect(url_for("meeting.follow", slug=slug))
-    if form.validate_on_submit():
-        scores = {c.key: form[f"c_{c.key}"].data for c in round_.criteria}
-        with change(MeetingError) as done:
-            services.revise_sheet(current_user, member, running, form.revision.data or 0,
-                                  scores, form.reason.data)
-        if not done.refused:
-            flash("Your new score has been saved. Your first score stays on record.", "success")
-            return redirect(url_for("meeting.follow", slug=slug))
-        problems = [done.refusal]
-        # Show what is saved now (another device may have changed it), keep the words.
-        sheet = services.latest_sheet(member.id, application.id)
-        form = forms.revision_form(round_, formdata=None, data={
-            **_revision_data(round_, sheet), "reason": form.reason.data})
-    status = 409 if problems else 400 if form.errors else 200
-    return render_template("moderation/revise.html", round=round_, form=form, problems=problems,
-                           application=application, sheet=sheet, version=meeting.version(round_),
-                           current=application.reference, shown=application.reference), status
-
-
-def _revision_data(round_: Round, sheet) -> dict:
-    values = services.sheet_values(sheet, round_)
-    return {"revision": sheet.revision, **{f"c_{key}": value for key, value in values.items()}}
+    return live.live_page(round_, "moderation/follow.html", "moderation/_follow_live.html", build)

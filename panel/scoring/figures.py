@@ -16,7 +16,7 @@ what each group changed (community voice), which needs every criterion's score.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from sqlalchemy import Select, func, select
@@ -24,7 +24,7 @@ from sqlalchemy import Select, func, select
 from panel.extensions import db
 from panel.moderation.models import Decision
 from panel.rounds.models import Application, Criterion, Group, PanelMember, Round
-from panel.scoring import rules, rules_voice
+from panel.scoring import disclosure, rules, rules_voice
 from panel.scoring.models import (
     CriterionScore,
     ScoreSheet,
@@ -81,6 +81,12 @@ class Figures:
     warnings: list[str]
     without: dict[str, rules.Ranking] = field(default_factory=dict)  # community voice only
     voice: dict[str, dict] = field(default_factory=dict)  # community voice only
+    # The counting final sheets' criterion values with each sheet's group (community
+    # voice only), from which the per-criterion figures are made.
+    criterion_values: pd.DataFrame | None = None
+    # Per application, True where a small group hides its group figures from panellists
+    # and the public (:func:`for_panel`); None in the figures officers and auditors see.
+    guarded: pd.Series | None = None
 
     @property
     def budget(self):
@@ -110,11 +116,42 @@ def figures(frames: Frames, options: Options = RANKING) -> Figures:
             g: rules.ranking(final_sheets[final_sheets["group"] != g], apps, settings,
                              [h for h in settings.groups if h != g])
             for g in settings.groups}
-        values = frames.criterion_values.merge(final_sheets[["sheet", "group"]], on="sheet")
-        found.voice = rules_voice.community_voice(final, initial, found.without, values,
-                                                  settings.groups,
-                                                  list(settings.criterion_weights))
+        found.criterion_values = frames.criterion_values.merge(
+            final_sheets[["sheet", "group", "reference"]], on="sheet")
+        found.voice = _voice(found, found.criterion_values)
     return found
+
+
+def for_panel(found: Figures, min_group_size: int) -> Figures:
+    """``found`` as panellists and the public may see it (:mod:`disclosure`): the group
+    scores of guarded applications taken out of every ranking, their scores without a
+    group too, and the figures over many applications made from the others alone."""
+    hidden = disclosure.guarded(found.final, found.initial, min_group_size)
+    shown = replace(found, guarded=hidden,
+                    final=disclosure.masked(found.final, hidden),
+                    initial=disclosure.masked(found.initial, hidden))
+    if found.voice:
+        shown.without = {g: _without_scores(ranking, hidden)
+                         for g, ranking in found.without.items()}
+        values = found.criterion_values
+        shown.criterion_values = values[~values["reference"].map(hidden).fillna(False)]
+        shown.voice = _voice(shown, shown.criterion_values)
+        for g, voice in shown.voice.items():  # ranks and funding are not scores: as found
+            voice.update({key: found.voice[g][key]
+                          for key in ("rank_shift", "funded_because", "displaced_by")})
+    return shown
+
+
+def _without_scores(ranking: rules.Ranking, hidden: pd.Series) -> rules.Ranking:
+    table = ranking.table.copy()
+    table.loc[hidden.reindex(table.index, fill_value=False), "score"] = float("nan")
+    return disclosure.masked(rules.Ranking(table, ranking.group_scores, ranking.sheets), hidden)
+
+
+def _voice(found: Figures, values: pd.DataFrame) -> dict[str, dict]:
+    return rules_voice.community_voice(found.final, found.initial, found.without, values,
+                                       found.rules.groups,
+                                       list(found.rules.criterion_weights))
 
 
 # Loading ---------------------------------------------------------------------------------

@@ -494,15 +494,16 @@ def test_officer_marks_extra_columns_identifying(app, client, round_):
             "them") in page_text(client.get(SETUP + "/blind"))
     submit(client, SETUP + "/blind", {"identifying_columns": ["postcode"],
                                       "show_group_labels": "no",
-                                      "lived_experience_first": "yes"})
+                                      "lived_experience_first": "no"})
     after = stored()
     assert (after["identifying_columns"], after["show_group_labels"],
-            after["lived_experience_first"]) == (["postcode"], False, True)
+            after["lived_experience_first"]) == (["postcode"], False, False)
     [event] = events("round.blind_changed")
+    # A new round invites lived experience to speak first unless the officer says not.
     assert event.before == {"identifying_columns": [], "show_group_labels": True,
-                            "lived_experience_first": False}
+                            "lived_experience_first": True}
     assert event.after == {"identifying_columns": ["postcode"], "show_group_labels": False,
-                           "lived_experience_first": True}
+                           "lived_experience_first": False}
     assert "applicant_name, organisation, contact_email, postcode" in page_text(
         client.get(SETUP))
 

@@ -1,0 +1,49 @@
+"""The agenda (DESIGN.md §6): /rounds/<slug>/meeting/agenda, for the chair and officers:
+the order, taking an item now, moving items, progress."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from panel import access
+from panel.forms import ButtonForm
+from panel.moderation import agenda_page, meeting, services
+from panel.moderation.models import OUTCOME_SHORT
+from panel.moderation.services import MeetingError
+from panel.pages import page_of
+from panel.rounds.models import Round
+from panel.transactions import change
+
+AGENDA_PER_PAGE = 50
+
+
+@access.meeting_runner
+def agenda(round_: Round):
+    running = meeting.meeting_of(round_)
+    if running is None:
+        return redirect(url_for("meeting.chair", slug=round_.slug))
+    rows = agenda_page.agenda_rows(running)
+    page = page_of(rows, request.args.get("page", 1, type=int), AGENDA_PER_PAGE)
+    return render_template("moderation/agenda.html", round=round_, meeting=running, page=page,
+                           progress=meeting.progress(running), outcome_short=OUTCOME_SHORT,
+                           running=round_.in_moderation)
+
+
+@access.meeting_runner
+@access.meeting_running
+def agenda_change(round_: Round, running, reference: str):
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "")
+    with change(MeetingError) as done:
+        if action == "open":
+            services.open_item(current_user, running, reference)
+        else:
+            services.move_item(current_user, running, reference, action)
+    if action == "open" and not done.refused:
+        return redirect(url_for("meeting.chair", slug=round_.slug))
+    if done.refused:
+        flash(done.refusal, "error")
+    page = request.args.get("page", 1, type=int)
+    return redirect(url_for("meeting.agenda", slug=round_.slug, page=page,
+                            _anchor=f"item-{reference}"))
