@@ -11,6 +11,9 @@ bp.add_url_rule("/rounds/<slug>/meeting", view_func=views.chair, methods=["GET"]
 bp.add_url_rule("/rounds/<slug>/meeting/start", view_func=views.start, methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/meeting/outcome", view_func=views.outcome, methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/meeting/skip", view_func=views.skip, methods=["POST"])
+bp.add_url_rule("/rounds/<slug>/meeting/next", view_func=views.move_on, methods=["POST"])
+bp.add_url_rule("/rounds/<slug>/meeting/comments/<letter>", view_func=views.comment,
+                methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/meeting/agenda", view_func=agenda_views.agenda, methods=["GET"])
 bp.add_url_rule("/rounds/<slug>/meeting/agenda/<reference>",
                 view_func=agenda_views.agenda_change, methods=["POST"])

@@ -67,3 +67,10 @@ def progress(meeting: Meeting) -> Progress:
         .outerjoin(Decision, Decision.application_id == AgendaItem.application_id)
         .where(AgendaItem.meeting_id == meeting.id)).one()
     return Progress(total, decided, skipped)
+
+
+def current_decided(meeting: Meeting) -> bool:
+    """Whether the item open now already has an outcome (reopened to discuss again)."""
+    return meeting.current_application_id is not None and db.session.scalar(
+        select(func.count(Decision.id)).where(
+            Decision.application_id == meeting.current_application_id)) > 0

@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from panel import access
 from panel.forms import ButtonForm
-from panel.moderation import forms, live, meeting, presenters, services
+from panel.moderation import comments, forms, live, meeting, presenters, services
 from panel.moderation.models import OUTCOME_SHORT
 from panel.moderation.services import MeetingError
 from panel.rounds.models import PanelMember, Round
@@ -101,6 +101,42 @@ def skip(round_: Round, running):
         services.skip_item(current_user, running)
     flash_done(done, f"{reference} skipped for now. It is still on the agenda.")
     return redirect(url_for("meeting.chair", slug=round_.slug))
+
+
+@access.meeting_runner
+@access.meeting_running
+def move_on(round_: Round, running):
+    """The shared screen's "next" (N): an item with an outcome gives way to the next one;
+    one without is skipped for now, and stays on the agenda."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if not _still_current(running):
+        flash(MOVED_ON, "error")
+        return redirect(url_for("meeting.screen", slug=round_.slug))
+    decided = meeting.current_decided(running)
+    with change(MeetingError) as done:
+        if decided:
+            services.next_item(current_user, running)
+        else:
+            services.skip_item(current_user, running)
+    if done.refused:  # on success the screen itself shows the next item
+        flash(done.refusal, "error")
+    return redirect(url_for("meeting.screen", slug=round_.slug))
+
+
+@access.meeting_runner
+@access.meeting_running
+def comment(round_: Round, running, letter: str):
+    """Put a comment on the shared screen, or take it off."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    shown = request.form.get("show") == "yes"
+    with change(MeetingError) as done:
+        comments.show_comment(current_user, round_, running,
+                              request.form.get("application", ""), letter, shown)
+    flash_done(done, f"{letter}'s comment is on the shared screen." if shown else
+               f"{letter}'s comment is no longer on the shared screen.")
+    return redirect(url_for("meeting.chair", slug=round_.slug, _anchor="comments"))
 
 
 def _still_current(running) -> bool:

@@ -3,7 +3,7 @@ form is built for each criterion, because its choices come from the round's scal
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
@@ -50,8 +50,13 @@ class PassForm(FlaskForm):
 class CommentForm(VersionForm):
     comment = TextAreaField(
         "Anything you want to say about this project? (you can leave this empty)",
-        description="The panel may read your words when it meets. Do not write your name.",
+        description="The panel may read your words when it meets, beside a letter, never "
+                    "your name. Do not write your name.",
         validators=[Length(max=5000, message="Write 5000 characters or fewer")],
+    )
+    for_chair = BooleanField(
+        "Only the chair may read this",
+        description="The chair reads it in the meeting but cannot show it to the panel.",
     )
 
 

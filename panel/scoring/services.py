@@ -82,7 +82,7 @@ def declare_connection(actor: User, assignment: Assignment, kind: str, note: str
 
 def save_sheet(actor: User, assignment: Assignment, version: int, *,
                scores: dict[str, str] | None = None, comment: str | None = None,
-               assisted: bool = False) -> ScoreSheet:
+               for_chair: bool | None = None, assisted: bool = False) -> ScoreSheet:
     """Save some answers of the member's initial sheet, still a draft.
 
     ``scores`` maps criterion keys to a whole number on the round's scale or
@@ -96,7 +96,9 @@ def save_sheet(actor: User, assignment: Assignment, version: int, *,
     before = _snapshot(sheet)
     wanted = {**before["scores"], **{c.key: v for c, v in values.items()}}
     new_comment = before["comment"] if comment is None else comment.strip()
-    if before["scores"] == wanted and before["comment"] == new_comment and sheet is not None:
+    chair_only = bool(sheet and sheet.comment_for_chair) if for_chair is None else for_chair
+    if (before["scores"] == wanted and before["comment"] == new_comment
+            and bool(sheet and sheet.comment_for_chair) == chair_only and sheet is not None):
         return sheet  # nothing to change, whatever version the page had
     if (sheet.version if sheet else 0) != version:
         raise StaleSheet()
@@ -105,6 +107,7 @@ def save_sheet(actor: User, assignment: Assignment, version: int, *,
     for criterion, value in values.items():
         _set_score(sheet, criterion, value)
     sheet.comment = new_comment
+    sheet.comment_for_chair = chair_only
     if assisted:
         sheet.assisted_by_id = actor.id
     sheet.updated_at = utcnow()  # always touch the row, so its version moves on
@@ -213,9 +216,12 @@ def _snapshot(sheet: ScoreSheet | None) -> dict[str, Any]:
     if sheet is None:
         return {"scores": {}, "comment": ""}
     keys = {c.id: c.key for c in sheet.application.round.criteria}
-    return {"scores": {keys[s.criterion_id]: s.value for s in sheet.scores
-                       if s.criterion_id in keys},
-            "comment": sheet.comment}
+    snapshot = {"scores": {keys[s.criterion_id]: s.value for s in sheet.scores
+                           if s.criterion_id in keys},
+                "comment": sheet.comment}
+    if sheet.comment_for_chair:  # named only when chosen, so older events keep their shape
+        snapshot["comment_for_chair"] = True
+    return snapshot
 
 
 def _assisted(sheet: ScoreSheet, assignment: Assignment) -> dict[str, Any]:

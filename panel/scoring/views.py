@@ -115,7 +115,7 @@ def comment(assignment: Assignment, standing: queries.Standing):
     if form.validate_on_submit():
         with change(ScoringError) as done:
             services.save_sheet(current_user, assignment, form.version.data or 0,
-                                comment=form.comment.data)
+                                comment=form.comment.data, for_chair=form.for_chair.data)
         if not done.refused:
             return redirect(_url("scoring.check", assignment))
         form, problems = _after_refusal(done, lambda data: forms.CommentForm(
@@ -168,11 +168,12 @@ def save(assignment: Assignment):
         return jsonify(saved=False, message="Answer the question about connections first."), 409
     with change(TypeError, ValueError) as done:
         version = int(body.get("version") or 0)
-        comment = body.get("comment")
+        comment, for_chair = body.get("comment"), body.get("for_chair")
         sheet = services.save_sheet(current_user, assignment, version,
                                     scores={str(k): str(v) for k, v in
                                             body.get("scores", {}).items()},
-                                    comment=comment if isinstance(comment, str) else None)
+                                    comment=comment if isinstance(comment, str) else None,
+                                    for_chair=for_chair if isinstance(for_chair, bool) else None)
         version = sheet.version  # read before the commit expires it: no second query
     if not done.refused:
         return jsonify(saved=True, version=version, message="Saved")
@@ -238,7 +239,8 @@ def _slug(assignment: Assignment) -> str:
 
 
 def _form_data(sheet, key: str | None = None) -> dict:
-    data = {"version": sheet.version if sheet else 0, "comment": sheet.comment if sheet else ""}
+    data = {"version": sheet.version if sheet else 0, "comment": sheet.comment if sheet else "",
+            "for_chair": bool(sheet and sheet.comment_for_chair)}
     if key is not None:
         data["score"] = services.sheet_answers(sheet).get(key)
     return data

@@ -27,6 +27,8 @@
       body.scores[criterion] = chosen.value;
     } else {
       body.comment = form.querySelector("textarea[name='comment']").value;
+      var chairOnly = form.querySelector("input[name='for_chair']");
+      if (chairOnly) body.for_chair = chairOnly.checked;
     }
     return body;
   }
@@ -73,7 +75,7 @@
   }
 
   form.addEventListener("change", function (event) {
-    if (event.target.name === "score") save();
+    if (event.target.name === "score" || event.target.name === "for_chair") save();
   });
   form.addEventListener("input", function (event) {
     if (event.target.name !== "comment") return;

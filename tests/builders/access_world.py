@@ -266,7 +266,7 @@ def path_for(rule, world: World) -> str:
         "user_id": world.target.id,
         "key": KEYS.get(rule.endpoint, "extra"),
         "direction": "down", "action": "disable", "number": 1,
-        "token": "no-such-token",
+        "token": "no-such-token", "letter": "A",
     }
     missing = set(rule.arguments) - set(values)
     assert not missing, f"give {rule.endpoint} a value for {missing} in path_for"

@@ -97,13 +97,19 @@ def test_the_chair_sees_the_item_with_its_figures_and_no_identifying_field(meeti
     assert "Rank now 3 of 3" in text
     assert "Not funded on the scores now" in text
     assert "The line is under rank 2: £90 of the £100 budget." in text
-    assert "Academic 87.5 87.5 2" in text and "Lived experience 0.0 0.0 1" in text
+    # One lived-experience sheet: the chair sees its figures, and is told the room does not.
+    assert "Academic 87.5 from 2 panellists" in text
+    assert ("Lived experience 0.0 from one panellist Only you see this. The room sees "
+            "“one panellist — not shown separately”.") in text
     assert "Academic scored 87.5 points higher than Lived experience." in text
+    assert ("The shared screen and panellists' phones show letters without group names, and "
+            "no group scores or gap for this application, because a group has fewer than 2 "
+            "panellists scoring it.") in text
     assert "3 scores, from 0.0 to 100.0 out of 100" in text
-    marks = re.findall(r'<th scope="row" class="fp-table__header">([A-C])</th>\s*'
-                       r'<td class="fp-table__cell">([^<]+)</td>\s*'
-                       r'<td class="fp-table__cell fp-table__cell--numeric">([\d.]+)', html)
-    assert sorted((group, score) for _, group, score in marks) == [
+    marks = re.findall(r'<span class="fp-strip__letter">([A-C])</span>\s*'
+                       r'<span class="fp-strip__text"><strong class="fp-strip__score">'
+                       r'([\d.]+)</strong> <span class="fp-strip__group">([^<]+)</span>', html)
+    assert sorted((group, score) for _, score, group in marks) == [
         ("Academic", "100.0"), ("Academic", "75.0"), ("Lived experience", "0.0")]
     assert sorted(letter for letter, _, _ in marks) == ["A", "B", "C"]
     assert "Nobody has stepped out of this application." in text
@@ -166,8 +172,11 @@ def test_lived_experience_speaks_first_on_every_screen(meeting_round, chair, liv
     meeting_round.lived_experience_first = True
     db.session.commit()
     words = "Lived experience members are invited to speak first."
-    assert words in text_of(started(chair))
-    assert words in text_of(lived.get(f"/meetings/{SLUG}").get_data(as_text=True))
+    # The chair is told how many lived-experience panellists scored, and what to do.
+    assert ("One panellist from Lived experience scored this. Invite them to speak first, "
+            "before you open the discussion to everyone.") in text_of(started(chair))
+    assert "You're invited to speak first." in text_of(
+        lived.get(f"/meetings/{SLUG}").get_data(as_text=True))
     assert words in text_of(chair.get(f"/rounds/{SLUG}/meeting/screen").get_data(as_text=True))
 
 
@@ -216,7 +225,8 @@ def test_stepped_out_members_are_named_for_the_chair_and_counted_for_others(
 def test_a_panellist_revises_their_score_with_a_reason(meeting_round, chair, lived):
     started(chair)
     page = lived.get(f"/meetings/{SLUG}").get_data(as_text=True)
-    assert "Your score now: 0.0 out of 100." in text_of(page)
+    assert ("You said: Quality 1 of 5 Need 1 of 5 "
+            "That makes 0.0 out of 100.") in text_of(page)
     revise = lived.get(f"/meetings/{SLUG}/revise").get_data(as_text=True)
     # the current scores are filled in
     assert re.search(r'<input checked[^>]*name="c_q"[^>]*value="1"', revise)
@@ -237,10 +247,10 @@ def test_a_panellist_revises_their_score_with_a_reason(meeting_round, chair, liv
     assert "Score now 93.8 out of 100" in text
     assert "Rank now 1 of 3 (was 3 before the meeting)" in text
     assert "Funded on the scores now" in text
-    assert "100.0 Changed 0.0" in text
+    assert "100.0 changed from 0.0" in text
     assert "Lived experience scored 12.5 points higher than Academic." in text
     follow = text_of(lived.get(f"/meetings/{SLUG}").get_data(as_text=True))
-    assert "Your score now: 100.0 out of 100. (Your first score was 0.0.)" in follow
+    assert "That makes 100.0 out of 100. (Your first score made 0.0.)" in follow
     # The initial figures are untouched; the report agrees with the meeting.
     result = report.round_report(round_by_slug(SLUG))
     a1 = next(a for a in result["applications"] if a["reference"] == "A1")

@@ -226,6 +226,8 @@ TABLE: dict[str, Row] = {
     "meeting.agenda_change": CHANGES_MEETING,
     "meeting.outcome": CHANGES_MEETING,
     "meeting.skip": CHANGES_MEETING,
+    "meeting.move_on": CHANGES_MEETING,
+    "meeting.comment": CHANGES_MEETING,
     # Every member of the round follows the meeting on their phone, in every phase.
     "meeting.follow": Row(people(NOT_FOUND, panel=ALLOW)),
     # Panellists revise only during the meeting; the chair scores nothing.

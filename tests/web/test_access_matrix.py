@@ -82,8 +82,10 @@ def post_data(endpoint: str, world: World, role: str) -> dict:
     meeting has moved on from) or would move the round itself on."""
     if endpoint in ("scoring.comment", "scoring.check", "scoring.question"):
         return {"version": _sheet_version(world, role)}
-    if endpoint in ("meeting.outcome", "meeting.skip", "meeting.revise"):
+    if endpoint in ("meeting.outcome", "meeting.skip", "meeting.revise", "meeting.move_on"):
         return {"application": world.current_reference()}
+    if endpoint == "meeting.comment":  # taking a comment off the screen: harmless
+        return {"application": world.current_reference(), "show": "no"}
     if endpoint == "meeting.agenda_change":
         return {"action": "down"}
     if endpoint in ("round_progress.phase_forward", "round_progress.phase_back"):
@@ -135,7 +137,7 @@ def accepted(expected: str, method: str) -> set[str]:
 # Posts that change what later posts find (an item skipped, a sheet sent, a criterion
 # removed) go last, in this order.
 LAST = ("round_setup.remove_criterion", "round_setup.remove_group", "scoring.check",
-        "scoring.pass_on", "meeting.outcome", "meeting.skip")
+        "scoring.pass_on", "meeting.outcome", "meeting.skip", "meeting.move_on")
 
 
 def walk_order(rules, method: str) -> list:

@@ -167,6 +167,8 @@ POSTS: dict[str, Post] = {
     "meeting.outcome": post("chair", f"{MEETING}/outcome", application="A1", outcome="fund",
                             rationale="Reaches people no one else does"),
     "meeting.skip": post("chair", f"{MEETING}/skip", application="A1"),
+    "meeting.move_on": post("chair", f"{MEETING}/next", application="A1"),
+    "meeting.comment": post("chair", f"{MEETING}/comments/A", application="A1", show="yes"),
     "meeting.agenda_change": post("chair", f"{MEETING}/agenda/A3", action="up"),
     "meeting.revise": post("follower", f"/meetings/{MEETING_SLUG}/revise", application="A1",
                            revision="0", c_q="3", c_n="2", reason="I heard more about it"),
