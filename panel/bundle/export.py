@@ -166,6 +166,12 @@ def _round_json(round_: Round) -> bytes:
                       "guidance": c.guidance, "descriptors": _levels(c.descriptors or {})}
                      for c in round_.criteria],
         "identifying_columns": list(round_.identifying_columns or []),
+        "show_group_labels": round_.show_group_labels,
+        "lived_experience_first": round_.lived_experience_first,
+        "scoring_deadline": (round_.scoring_deadline_day.isoformat()
+                             if round_.scoring_deadline else None),
+        "time_zone": round_.time_zone,
+        "min_group_size": round_.min_group_size,
     }
     return (json.dumps(settings, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -227,13 +233,16 @@ def _scores(round_: Round) -> tuple[list[str], list[list[Any]]]:
     sheets = sorted(sheets, key=lambda s: (s.member.user.email, s.application.reference,
                                            s.revision))
     keys = [c.key for c in round_.criteria]
+    # The reason column is optional: written when a revised sheet has a reason, so a
+    # round scored without reasons exports the same file it was imported from.
+    reasons = ["reason"] if any(sheet.reason for sheet in sheets) else []
     rows = []
     for sheet in sheets:
         values = {score.criterion.key: score.value for score in sheet.scores}
         rows.append([sheet.member.user.email, sheet.application.reference, sheet.stage,
                      *(("" if values.get(k) is None else values[k]) for k in keys),
-                     sheet.comment])
-    return ["email", "reference", "stage", *keys, "comment"], rows
+                     sheet.comment, *([sheet.reason or ""] if reasons else [])])
+    return ["email", "reference", "stage", *keys, "comment", *reasons], rows
 
 
 def _decisions(round_: Round) -> tuple[list[str], list[list[Any]]]:

@@ -15,6 +15,7 @@ from panel.bundle.spec import RoundPlan
 from panel.bundle.tables import Problem, missing_columns, table_rows
 from panel.conflicts.models import KINDS, LEVELS
 from panel.moderation.models import OUTCOMES
+from panel.moderation.services import REASON_MAX
 from panel.scoring.models import STAGES
 
 CONFLICT_COLUMNS = ("email", "reference", "kind", "details")
@@ -134,8 +135,9 @@ def check_scores(df: pd.DataFrame, plan: RoundPlan, *, people: dict[str, str] | 
                  references: set[str] | None,
                  file: str = "scores.csv") -> tuple[list[dict], list[Problem]]:
     """Submitted sheets, in file order: ``{email, reference, stage, revision, values
-    {criterion key: int or None}, comment}``. Initial sheets are revision 0; each
-    revised sheet of a person and application is the next revision, in file order."""
+    {criterion key: int or None}, comment, reason}``. Initial sheets are revision 0; each
+    revised sheet of a person and application is the next revision, in file order.
+    ``reason`` (why a revised sheet changed) is optional, and refused on initial sheets."""
     check = _Rows(file, people, references)
     check.problems += missing_columns(df, SHEET_COLUMNS, file)
     criteria = _criterion_columns(df, plan, check)
@@ -146,6 +148,7 @@ def check_scores(df: pd.DataFrame, plan: RoundPlan, *, people: dict[str, str] | 
                "stage": check.choice(number, cells, "stage", STAGES),
                "values": _values(number, cells, criteria, plan, check),
                "comment": cells.get("comment", "")}
+        row["reason"] = _reason(number, cells, row["stage"], check)
         if (check.people or {}).get(row["email"]) == "chair":
             check.problem(number, "email", f"{row['email']} is the chair. Only panellists' "
                                            "scores can be imported; remove this row.")
@@ -162,7 +165,7 @@ def _criterion_columns(df: pd.DataFrame, plan: RoundPlan, check: _Rows) -> list[
         check.problem(None, None, f"There is no column for the criteria {', '.join(missing)}. "
                                   "Add one column per criterion, headed with its key; leave a "
                                   "cell empty where it was not scored.")
-    known = {*SHEET_COLUMNS, "comment", *plan.criterion_keys}
+    known = {*SHEET_COLUMNS, "comment", "reason", *plan.criterion_keys}
     unknown = [column for column in df.columns if column not in known]
     if unknown:
         check.problem(None, None, f"The columns {', '.join(unknown)} are not criteria of this "
@@ -192,6 +195,18 @@ def _values(number: int, cells: dict[str, str], criteria: list[str], plan: Round
         check.problem(number, None, "Nothing is scored on this row. Score at least one "
                                     "criterion, or remove the row.")
     return values
+
+
+def _reason(number: int, cells: dict[str, str], stage: str, check: _Rows) -> str:
+    reason = cells.get("reason", "").strip()
+    if reason and stage == "initial":
+        check.problem(number, "reason", "An initial sheet has no reason: only a revised sheet "
+                                        "says why it changed. Empty this cell, or mark the "
+                                        "row revised.")
+    elif len(reason) > REASON_MAX:
+        check.problem(number, "reason", f"The reason is longer than {REASON_MAX} characters. "
+                                        "Shorten it.")
+    return reason
 
 
 def _number_revisions(rows: list[dict[str, Any]], numbers: pd.Index, check: _Rows) -> None:

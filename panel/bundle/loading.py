@@ -117,7 +117,8 @@ class _History:
         sheet = ScoreSheet(
             member=self.members[row["email"]], application=self.applications[row["reference"]],
             stage=row["stage"], revision=row["revision"], status="submitted",
-            comment=row["comment"], assisted_by=self.actor, submitted_at=self.now,
+            comment=row["comment"], reason=row["reason"], assisted_by=self.actor,
+            submitted_at=self.now,
             scores=[CriterionScore(criterion=c, value=row["values"].get(c.key)) for c in criteria],
         )
         self._record("sheet.imported", sheet, row)

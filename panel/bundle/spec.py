@@ -7,21 +7,35 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from panel.bundle.tables import Problem
-from panel.rounds.models import FUNDING_RULES, RESERVED_SLUGS, WEIGHTINGS, Round
+from panel.rounds.models import (
+    FUNDING_RULES,
+    MIN_GROUP_SIZES,
+    RESERVED_SLUGS,
+    WEIGHTINGS,
+    Round,
+)
 from panel.rounds.queries import round_by_slug
+from panel.rounds.time_zones import DEFAULT_TIME_ZONE, is_time_zone
 
 FILE = "round.json"
 SETTINGS = ("title", "slug", "description", "scale", "budget", "funding_rule", "weighting",
-            "groups", "criteria", "identifying_columns")
+            "groups", "criteria", "identifying_columns", "show_group_labels",
+            "lived_experience_first", "scoring_deadline", "time_zone", "min_group_size")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Lower case because table headings are read lower-cased, and a criterion key becomes
 # a column heading of scores.csv; a group key is written in panellists.csv.
 KEY = re.compile(r"[a-z][a-z0-9_]*")
 # Criterion keys may not take the name of a fixed column of scores.csv.
-SCORE_FILE_COLUMNS = ("email", "reference", "stage", "comment")
+SCORE_FILE_COLUMNS = ("email", "reference", "stage", "comment", "reason")
+# The meeting settings (DESIGN.md §4, §6, §8) and what an old bundle without them gets.
+MEETING_DEFAULTS = {"show_group_labels": True, "lived_experience_first": True,
+                    "scoring_deadline": None, "time_zone": DEFAULT_TIME_ZONE,
+                    "min_group_size": 2}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_BUDGET = 10 ** 12  # Numeric(14, 2)
 # A score is picked from one radio button per level: keep the scale one can read.
 MAX_SCALE_STEPS, MAX_SCALE_END = 100, 1000
@@ -161,6 +175,11 @@ class _SpecCheck:
             "groups": self._groups(),
             "criteria": self._criteria(),
             "identifying_columns": self._identifying_columns(),
+            "show_group_labels": self._yes_no("show_group_labels"),
+            "lived_experience_first": self._yes_no("lived_experience_first"),
+            "scoring_deadline": self._deadline(),
+            "time_zone": self._time_zone(),
+            "min_group_size": self._min_group_size(),
         }
 
     def _title(self) -> str:
@@ -352,3 +371,47 @@ class _SpecCheck:
             return []
         # Headings are read lower-cased, so the names must match that way.
         return [c.strip().lower() for c in columns]
+
+    # --- The meeting settings ---------------------------------------------------------
+
+    def _yes_no(self, key: str) -> bool:
+        value = self.spec.get(key, MEETING_DEFAULTS[key])
+        if not isinstance(value, bool):
+            self.problem(key, f"{key} is {_shown(value)}. Write true or false, "
+                              "with no quotes.")
+            return MEETING_DEFAULTS[key]
+        return value
+
+    def _deadline(self) -> str | None:
+        value = self.spec.get("scoring_deadline")
+        if value is None:
+            return None
+        try:
+            if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+                raise ValueError
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            self.problem("scoring_deadline",
+                         f"scoring_deadline is {_shown(value)}, which is not a date. Write "
+                         'a real date as "YYYY-MM-DD", like "2026-06-30" (scores are due '
+                         "by the end of that day in the round's time zone), or remove it.")
+            return None
+
+    def _time_zone(self) -> str:
+        value = self.spec.get("time_zone", DEFAULT_TIME_ZONE)
+        if not is_time_zone(value):
+            shown = f"'{value}'" if isinstance(value, str) else _shown(value)
+            self.problem("time_zone", f"time_zone {shown} is not a time zone FairPanel "
+                                      f"knows; use a name like {DEFAULT_TIME_ZONE}.")
+            return DEFAULT_TIME_ZONE
+        return value
+
+    def _min_group_size(self) -> int:
+        value = self.spec.get("min_group_size", MEETING_DEFAULTS["min_group_size"])
+        low, high = MIN_GROUP_SIZES
+        if not _whole(value) or not low <= value <= high:
+            self.problem("min_group_size", f"min_group_size is {_shown(value)}. Write a "
+                                           f"whole number from {low} to {high}, with no "
+                                           "quotes, like 2.")
+            return MEETING_DEFAULTS["min_group_size"]
+        return value

@@ -2,7 +2,7 @@
 and who reviews what (DESIGN.md §2, §3, §8)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.extensions import db, utcnow
+from panel.rounds.time_zones import deadline_day, local_time
 
 if TYPE_CHECKING:
     from panel.accounts.models import User
@@ -46,6 +47,8 @@ PHASES = tuple(phase.value for phase in Phase)
 FUNDING_RULES = ("strict", "fill")
 WEIGHTINGS = ("equal_groups", "equal_people")
 MEMBER_ROLES = tuple(role.value for role in MemberRole)
+# The smallest and largest min_group_size an officer may choose (DESIGN.md §4).
+MIN_GROUP_SIZES = (2, 20)
 # Words taken by pages under /rounds/ (create a round, import a bundle): never a slug.
 RESERVED_SLUGS = frozenset({"new", "import"})
 # Columns of applications.csv that always identify the applicant (DESIGN.md §4).
@@ -134,6 +137,18 @@ class Round(db.Model):
     @property
     def is_published(self) -> bool:
         return self.phase == Phase.PUBLISHED
+
+    @property
+    def scoring_deadline_day(self) -> date | None:
+        """The day scores are due by, in the round's time zone (None when not set)."""
+        return deadline_day(self.scoring_deadline, self.time_zone)
+
+    @property
+    def scoring_deadline_local(self) -> datetime | None:
+        """The moment scores are due, as the time in the round's time zone."""
+        if self.scoring_deadline is None:
+            return None
+        return local_time(self.scoring_deadline, self.time_zone)
 
 
 class Group(db.Model):

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,7 @@ from panel.rounds.models import (
     Round,
 )
 from panel.rounds.phases import BACK_STEPS
+from panel.rounds.time_zones import DEFAULT_TIME_ZONE, end_of_day
 
 
 class RoundError(ValueError):
@@ -35,7 +37,8 @@ class RoundError(ValueError):
 
 
 def create_round(actor: User | None, spec: dict[str, Any], *, system: str | None = None) -> Round:
-    """A new draft round from a bundle-style ``spec`` (the keys of ``round.json``)."""
+    """A new draft round from a bundle-style ``spec`` (the keys of ``round.json``);
+    ``scoring_deadline`` is an ISO date, ending at the end of that day in ``time_zone``."""
     scale = spec.get("scale", {})
     round_ = Round(
         slug=spec["slug"],
@@ -48,7 +51,14 @@ def create_round(actor: User | None, spec: dict[str, Any], *, system: str | None
         funding_rule=spec.get("funding_rule", "strict"),
         weighting=spec.get("weighting", "equal_groups"),
         identifying_columns=list(spec.get("identifying_columns", [])),
+        show_group_labels=spec.get("show_group_labels", True),
+        lived_experience_first=spec.get("lived_experience_first", True),
+        time_zone=spec.get("time_zone") or DEFAULT_TIME_ZONE,
+        min_group_size=int(spec.get("min_group_size", 2)),
     )
+    if spec.get("scoring_deadline"):
+        round_.scoring_deadline = end_of_day(date.fromisoformat(spec["scoring_deadline"]),
+                                             round_.time_zone)
     round_.groups = [
         Group(key=g["key"], label=g.get("label", g["key"]), weight=float(g.get("weight", 1)),
               position=i)
@@ -175,7 +185,8 @@ def deadline_text(round_: Round) -> str | None:
     """The scoring deadline in words, or None when the round has none."""
     if round_.scoring_deadline is None:
         return None
-    return round_.scoring_deadline.strftime("%-d %B %Y at %H:%M UTC")
+    local = round_.scoring_deadline_local
+    return f"{local.strftime('%-d %B %Y at %H:%M')} ({round_.time_zone} time)"
 
 
 def _tell_scoring_is_open(round_: Round) -> int:

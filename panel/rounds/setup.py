@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable
 
@@ -20,6 +20,7 @@ from panel.audit.services import changes, record
 from panel.extensions import db
 from panel.rounds.models import (
     FUNDING_RULES,
+    MIN_GROUP_SIZES,
     RESERVED_SLUGS,
     WEIGHTINGS,
     Criterion,
@@ -28,6 +29,7 @@ from panel.rounds.models import (
     Round,
 )
 from panel.rounds.services import DEFAULT_GROUPS, RoundError, create_round
+from panel.rounds.time_zones import DEFAULT_TIME_ZONE, end_of_day, is_time_zone
 from panel.scoring.models import CriterionScore
 
 DEFAULT_DESCRIPTORS = {"1": "Very weak", "2": "Weak", "3": "OK", "4": "Good", "5": "Excellent"}
@@ -36,7 +38,8 @@ KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 KEY_MAX = 40
 # Criterion keys are column names in scores.csv (DESIGN.md §8), beside these columns;
 # "new" is the page that adds a criterion or group.
-RESERVED_CRITERION_KEYS = frozenset({"email", "reference", "stage", "comment", "new"})
+RESERVED_CRITERION_KEYS = frozenset({"email", "reference", "stage", "comment", "reason",
+                                     "new"})
 RESERVED_GROUP_KEYS = frozenset({"new"})
 
 
@@ -76,12 +79,24 @@ def unique_slug(title: str) -> str:
 
 
 def update_details(actor: User, round_: Round, *, title: str, description: str,
-                   scoring_deadline: datetime | None) -> bool:
-    """Title, description and scoring deadline. Returns whether anything changed."""
+                   scoring_deadline: date | None, time_zone: str) -> bool:
+    """Title, description, scoring deadline and time zone. Scores are due by the end of
+    the deadline's day in the round's time zone (stored in UTC). Returns whether
+    anything changed."""
     if not title.strip():
         raise SetupError("Enter a title for the round", "title")
+    if not is_time_zone(time_zone):
+        raise SetupError(time_zone_problem(time_zone), "time_zone")
+    deadline = None if scoring_deadline is None else end_of_day(scoring_deadline, time_zone)
     return _change(actor, round_, "round.details_changed", {
-        "title": title, "description": description, "scoring_deadline": scoring_deadline})
+        "title": title, "description": description, "scoring_deadline": deadline,
+        "time_zone": time_zone})
+
+
+def time_zone_problem(name: str) -> str:
+    """What to say about a time zone FairPanel does not know."""
+    return (f"'{name}' is not a time zone FairPanel knows: use a name like "
+            f"{DEFAULT_TIME_ZONE}")
 
 
 def set_scale(actor: User, round_: Round, *, low: int, high: int,
@@ -135,13 +150,24 @@ def set_funding(actor: User, round_: Round, *, budget: Decimal, funding_rule: st
 
 
 def set_blind(actor: User, round_: Round, *, identifying_columns: Iterable[str],
-              show_group_labels: bool, lived_experience_first: bool) -> bool:
-    """Which extra columns identify applicants, and how moderation shows the panel."""
-    return _change(actor, round_, "round.blind_changed", {
+              show_group_labels: bool, lived_experience_first: bool,
+              min_group_size: int | None = None) -> bool:
+    """Which extra columns identify applicants, and how moderation shows the panel:
+    ``min_group_size`` (2–20; unchanged when None) is the fewest members of a group
+    who must have scored an application before the room sees that group's label or
+    score (DESIGN.md §4)."""
+    values: dict[str, Any] = {
         "identifying_columns": sorted(set(identifying_columns)),
         "show_group_labels": show_group_labels,
         "lived_experience_first": lived_experience_first,
-    })
+    }
+    if min_group_size is not None:
+        low, high = MIN_GROUP_SIZES
+        if not low <= min_group_size <= high:
+            raise SetupError(f"The smallest group shown must be a whole number from {low} "
+                             f"to {high}", "min_group_size")
+        values["min_group_size"] = min_group_size
+    return _change(actor, round_, "round.blind_changed", values)
 
 
 # --- Criteria ---------------------------------------------------------------------------

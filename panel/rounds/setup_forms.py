@@ -26,7 +26,9 @@ from wtforms.validators import (
 )
 
 from panel.forms import strip_whitespace
-from panel.rounds.setup import KEY_MAX, KEY_PATTERN
+from panel.rounds.models import MIN_GROUP_SIZES
+from panel.rounds.setup import KEY_MAX, KEY_PATTERN, time_zone_problem
+from panel.rounds.time_zones import DEFAULT_TIME_ZONE, is_time_zone
 
 WEIGHTING_HINTS = {
     "equal_groups": "Every group has an equal voice, whatever its size.",
@@ -91,6 +93,15 @@ def whole_number(what: str) -> Callable[[str], int]:
         return number
 
     return parse
+
+
+def group_size(text: str) -> int:
+    """The smallest group shown to the room: a whole number from 2 to 20."""
+    low, high = MIN_GROUP_SIZES
+    if not re.match(r"^\d+$", text) or not low <= int(text) <= high:
+        raise ValueError(f"Enter the smallest group shown as a whole number from {low} "
+                         f"to {high}, like 2")
+    return int(text)
 
 
 class ParsedField(StringField):
@@ -172,14 +183,27 @@ class NewRoundForm(FlaskForm):
     description = _description_field()
 
 
+def _known_time_zone(form, field) -> None:
+    if field.data and not is_time_zone(field.data):
+        raise ValidationError(time_zone_problem(field.data))
+
+
 class DetailsForm(FlaskForm):
     title = _title_field()
     description = _description_field()
     scoring_deadline = DateField(
         "Scoring deadline (optional)", format=["%Y-%m-%d", "%d/%m/%Y"],
-        description="Panellists are asked to finish scoring by the end of this day.",
+        description="Panellists are asked to finish scoring by the end of this day, in "
+                    "the round's time zone.",
         invalid_value_message="Enter the scoring deadline as a real date, like 30/06/2026",
         validators=[Optional()])
+    time_zone = StringField(
+        "Time zone", filters=[strip_whitespace],
+        description=f"Where the panel meets, as a time zone name like {DEFAULT_TIME_ZONE} "
+                    "or Europe/Dublin. The deadline ends at midnight there.",
+        validators=[InputRequired(f"Enter the round's time zone, like {DEFAULT_TIME_ZONE}"),
+                    _known_time_zone],
+        render_kw={"autocomplete": "off", "spellcheck": "false"})
 
 
 class ScaleRangeForm(FlaskForm):
@@ -291,3 +315,11 @@ class BlindForm(FlaskForm):
         "Invite lived-experience panellists to speak first?", YES_NO,
         "Choose whether lived-experience panellists speak first",
         description="If yes, the chair is reminded to ask them first on every application.")
+    min_group_size = ParsedField(
+        "Smallest group shown", parse=group_size,
+        description="A group's label or score is shown to the room only when at least this "
+                    "many of its members scored the application; below it the room sees "
+                    f"letters only. A whole number from {MIN_GROUP_SIZES[0]} to "
+                    f"{MIN_GROUP_SIZES[1]}.",
+        validators=[InputRequired("Enter the smallest group shown, like 2")],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})

@@ -3,8 +3,6 @@ its details, scale, funding and blind-review settings. Criteria and groups are i
 :mod:`panel.rounds.setup_rubric_views`; both are listed in :mod:`panel.rounds.blueprint`."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -39,12 +37,10 @@ def apply_change(form, service, *args, **kwargs) -> bool | None:
         return None
     return changed is not False
 
-
 def show_error(form, error: setup.SetupError) -> None:
     """Put a broken rule's message on its field, or on the whole form."""
     field = form[error.field] if error.field and error.field in form else None
     (field.errors if field is not None else form.form_errors).append(str(error))
-
 
 def saved(message: str, changed: bool = True) -> None:
     if changed:
@@ -52,10 +48,8 @@ def saved(message: str, changed: bool = True) -> None:
     else:
         flash("Nothing was changed: the answers were the same as before.", "info")
 
-
 def to_overview(round_: Round):
     return redirect(url_for(".overview", slug=round_.slug))
-
 
 @access.staff(Role.OFFICER)
 def create():
@@ -67,7 +61,6 @@ def create():
         flash(f"{round_.title} created. Now set it up.", "success")
         return to_overview(round_)
     return render_template("rounds/setup/new.html", form=form)
-
 
 @access.officer_round()
 def overview(round_: Round):
@@ -82,25 +75,20 @@ def overview(round_: Round):
         weighting_hints=WEIGHTING_HINTS, funding_rule_hints=FUNDING_RULE_HINTS,
         always_identifying=IDENTIFYING_FIELDS)
 
-
 @access.officer_round(*policy.SETTING_UP)
 def details(round_: Round):
-    form = DetailsForm(obj=round_)
+    form = DetailsForm(data={"title": round_.title, "description": round_.description,
+                             "scoring_deadline": round_.scoring_deadline_day,
+                             "time_zone": round_.time_zone})
     if form.validate_on_submit():
-        deadline = form.scoring_deadline.data
         changed = apply_change(form, setup.update_details, round_, title=form.title.data,
                                description=form.description.data or "",
-                               scoring_deadline=_end_of_day(deadline))
+                               scoring_deadline=form.scoring_deadline.data,
+                               time_zone=form.time_zone.data)
         if changed is not None:
             saved("Round details saved.", changed)
             return to_overview(round_)
     return render_template("rounds/setup/details.html", round=round_, form=form)
-
-
-def _end_of_day(day: date | None) -> datetime | None:
-    """Scores are due by the end of the deadline's day (UTC)."""
-    return None if day is None else datetime.combine(day, time(23, 59, 59))
-
 
 @access.officer_round(*policy.SETTING_UP)
 def scale(round_: Round):
@@ -117,7 +105,6 @@ def scale(round_: Round):
     dropped = any(c.descriptors for c in round_.criteria)
     return render_template("rounds/setup/scale.html", round=round_, form=form,
                            criteria_descriptors=dropped)
-
 
 @access.officer_round(*policy.SETTING_UP)
 def scale_descriptors(round_: Round):
@@ -141,7 +128,6 @@ def scale_descriptors(round_: Round):
     return render_template("rounds/setup/scale_descriptors.html", round=round_, form=form,
                            low=low, high=high)
 
-
 @access.officer_round(*policy.SETTING_UP)
 def funding(round_: Round):
     form = FundingForm(obj=round_)
@@ -154,7 +140,6 @@ def funding(round_: Round):
     return render_template("rounds/setup/funding.html", round=round_, form=form,
                            hints=FUNDING_RULE_HINTS)
 
-
 @access.officer_round(*policy.SETTING_UP)
 def blind(round_: Round):
     columns = setup.extra_columns(round_)
@@ -162,13 +147,15 @@ def blind(round_: Round):
         "identifying_columns": list(round_.identifying_columns),
         "show_group_labels": "yes" if round_.show_group_labels else "no",
         "lived_experience_first": "yes" if round_.lived_experience_first else "no",
+        "min_group_size": round_.min_group_size,
     })
     form.identifying_columns.choices = [SelectChoice(column, column) for column in columns]
     if form.validate_on_submit():
         changed = apply_change(
             form, setup.set_blind, round_, identifying_columns=form.identifying_columns.data,
             show_group_labels=form.show_group_labels.data == "yes",
-            lived_experience_first=form.lived_experience_first.data == "yes")
+            lived_experience_first=form.lived_experience_first.data == "yes",
+            min_group_size=form.min_group_size.data)
         if changed is not None:
             saved("Blind review settings saved.", changed)
             return to_overview(round_)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from panel.audit.models import AuditEvent
 from panel.extensions import db
 from panel.rounds import services as rounds
+from panel.rounds import setup
 from panel.rounds.models import Round
 from panel.rounds.queries import round_by_slug
 from panel.rounds.setup import unique_slug
@@ -68,7 +69,8 @@ def stored(slug: str = "test-round") -> dict:
     r = round_by_slug(slug)
     fields = ("title", "description", "scoring_deadline", "scale_min", "scale_max",
               "scale_descriptors", "budget", "funding_rule", "weighting",
-              "identifying_columns", "show_group_labels", "lived_experience_first")
+              "identifying_columns", "show_group_labels", "lived_experience_first",
+              "time_zone", "min_group_size")
     return {
         **{f: getattr(r, f) for f in fields},
         "criteria": [(c.key, c.name, c.weight, c.guidance, c.descriptors, c.position)
@@ -183,21 +185,50 @@ def test_overview_is_read_only_once_scoring_opens(app, client, round_):
 
 def test_details_save_title_description_and_deadline(app, client, round_):
     response = submit(client, SETUP + "/details", {
-        "title": "Test round 2026", "description": "", "scoring_deadline": "2026-06-30"})
+        "title": "Test round 2026", "description": "", "scoring_deadline": "2026-06-30",
+        "time_zone": "Europe/London"})
     assert response.headers["Location"] == SETUP
     after = stored()
     assert after["title"] == "Test round 2026"
-    assert after["scoring_deadline"] == datetime(2026, 6, 30, 23, 59, 59)
+    # The end of 30 June in London, in summer time, stored in UTC.
+    assert after["scoring_deadline"] == datetime(2026, 6, 30, 22, 59, 59)
     [event] = events("round.details_changed")
     assert event.before == {"title": "Test round", "scoring_deadline": None}
     assert event.after == {"title": "Test round 2026",
-                           "scoring_deadline": "2026-06-30T23:59:59.000000"}
+                           "scoring_deadline": "2026-06-30T22:59:59.000000"}
     assert "30 June 2026" in page_text(client.get(SETUP))
     # The form shows the saved date back, and a typed day/month/year is understood too.
     assert 'value="2026-06-30"' in client.get(SETUP + "/details").get_data(as_text=True)
     submit(client, SETUP + "/details", {"title": "Test round 2026",
-                                        "scoring_deadline": "1/7/2026"})
-    assert stored()["scoring_deadline"] == datetime(2026, 7, 1, 23, 59, 59)
+                                        "scoring_deadline": "1/7/2026",
+                                        "time_zone": "Europe/London"})
+    assert stored()["scoring_deadline"] == datetime(2026, 7, 1, 22, 59, 59)
+
+
+def test_deadline_ends_at_midnight_in_the_rounds_time_zone(app, client, round_):
+    submit(client, SETUP + "/details", {"title": "Test round", "scoring_deadline": "2026-06-30",
+                                        "time_zone": "America/New_York"})
+    after = stored()
+    assert after["time_zone"] == "America/New_York"
+    assert after["scoring_deadline"] == datetime(2026, 7, 1, 3, 59, 59)
+    [event] = events("round.details_changed")
+    assert event.before == {"scoring_deadline": None, "time_zone": "Europe/London"}
+    assert event.after == {"scoring_deadline": "2026-07-01T03:59:59.000000",
+                           "time_zone": "America/New_York"}
+    overview = page_text(client.get(SETUP))
+    assert "30 June 2026" in overview and "America/New_York" in overview
+    assert 'value="2026-06-30"' in client.get(SETUP + "/details").get_data(as_text=True)
+    assert rounds.deadline_text(round_by_slug("test-round")) == (
+        "30 June 2026 at 23:59 (America/New_York time)")
+
+
+def test_details_refuse_a_time_zone_fairpanel_does_not_know(app, client, round_):
+    before = stored()
+    response = submit(client, SETUP + "/details", {"title": "Test round",
+                                                   "time_zone": "Europe/Londres"})
+    assert error_summary(response) == [
+        "'Europe/Londres' is not a time zone FairPanel knows: use a name like Europe/London"]
+    assert stored() == before
 
 
 @pytest.mark.parametrize("data,message", [
@@ -205,10 +236,11 @@ def test_details_save_title_description_and_deadline(app, client, round_):
     ({"title": "T", "scoring_deadline": "2026-02-30"},
      "Enter the scoring deadline as a real date, like 30/06/2026"),
     ({"title": "T", "description": "x" * 5001}, "The description can be up to 5,000 characters"),
+    ({"title": "T", "time_zone": ""}, "Enter the round's time zone, like Europe/London"),
 ])
 def test_bad_details_change_nothing(app, client, round_, data, message):
     before = stored()
-    response = submit(client, SETUP + "/details", data)
+    response = submit(client, SETUP + "/details", {"time_zone": "Europe/London", **data})
     assert error_summary(response) == [message]
     assert "<title>Error: Round details" in response.get_data(as_text=True)
     assert stored() == before
@@ -216,7 +248,8 @@ def test_bad_details_change_nothing(app, client, round_, data, message):
 
 def test_saving_the_same_answers_records_nothing(app, client, round_):
     before = stored()
-    response = submit(client, SETUP + "/details", {"title": "Test round"},
+    response = submit(client, SETUP + "/details", {"title": "Test round",
+                                                   "time_zone": "Europe/London"},
                       follow_redirects=True)
     assert "Nothing was changed: the answers were the same as before." in page_text(response)
     assert stored() == before
@@ -494,7 +527,8 @@ def test_officer_marks_extra_columns_identifying(app, client, round_):
             "them") in page_text(client.get(SETUP + "/blind"))
     submit(client, SETUP + "/blind", {"identifying_columns": ["postcode"],
                                       "show_group_labels": "no",
-                                      "lived_experience_first": "no"})
+                                      "lived_experience_first": "no",
+                                      "min_group_size": "2"})
     after = stored()
     assert (after["identifying_columns"], after["show_group_labels"],
             after["lived_experience_first"]) == (["postcode"], False, False)
@@ -512,9 +546,41 @@ def test_blind_settings_refuse_an_unknown_column(app, client, round_):
     before = stored()
     response = submit(client, SETUP + "/blind", {"identifying_columns": ["nonsense"],
                                                  "show_group_labels": "yes",
-                                                 "lived_experience_first": "no"})
+                                                 "lived_experience_first": "no",
+                                                 "min_group_size": "2"})
     assert error_summary(response) == ["Choose only from the columns listed"]
     assert stored() == before
+
+
+def test_officer_sets_the_smallest_group_shown(app, client, round_):
+    page = page_text(client.get(SETUP + "/blind"))
+    assert ("A group's label or score is shown to the room only when at least this many of "
+            "its members scored the application; below it the room sees letters only") in page
+    submit(client, SETUP + "/blind", {"show_group_labels": "yes",
+                                      "lived_experience_first": "yes",
+                                      "min_group_size": "4"})
+    assert stored()["min_group_size"] == 4
+    [event] = events("round.blind_changed")
+    assert (event.before, event.after) == ({"min_group_size": 2}, {"min_group_size": 4})
+    assert "4 members" in page_text(client.get(SETUP))
+
+
+@pytest.mark.parametrize("size", ["1", "21", "2.5", "two", "", "-3"])
+def test_the_smallest_group_shown_is_a_whole_number_from_2_to_20(app, client, round_, size):
+    before = stored()
+    response = submit(client, SETUP + "/blind", {"show_group_labels": "yes",
+                                                 "lived_experience_first": "yes",
+                                                 "min_group_size": size})
+    message = ("Enter the smallest group shown, like 2" if not size else
+               "Enter the smallest group shown as a whole number from 2 to 20, like 2")
+    assert error_summary(response) == [message]
+    assert stored() == before
+
+
+def test_the_service_refuses_a_group_size_outside_2_to_20(app, round_):
+    with pytest.raises(setup.SetupError, match="from 2 to 20"):
+        setup.set_blind(None, round_, identifying_columns=[], show_group_labels=True,
+                        lived_experience_first=True, min_group_size=21)
 
 
 # --- Who and when -----------------------------------------------------------------------
