@@ -113,11 +113,15 @@ class Visitor:
 
 @pytest.fixture
 def visit(browser, live_server):
-    """``visit(phone=True, javascript=True)`` opens a new browser context."""
+    """``visit(phone=True, javascript=True, viewport=None)`` opens a new browser context
+    (a 360×740 phone, or a window of ``viewport`` size, else Playwright's 1280×720)."""
     contexts = []
 
-    def open_visitor(phone: bool = False, javascript: bool = True) -> Visitor:
+    def open_visitor(phone: bool = False, javascript: bool = True,
+                     viewport: dict | None = None) -> Visitor:
         options = {"java_script_enabled": javascript}
+        if viewport:
+            options["viewport"] = viewport
         if phone:
             options.update(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
         context = browser.new_context(**options)
