@@ -19,7 +19,7 @@ from panel.rounds.models import (
     Round,
 )
 from panel.rounds.queries import round_by_slug
-from panel.rounds.time_zones import DEFAULT_TIME_ZONE, is_time_zone
+from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, is_time_zone
 
 FILE = "round.json"
 SETTINGS = ("title", "slug", "description", "scale", "budget", "funding_rule", "weighting",

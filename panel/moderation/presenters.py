@@ -350,14 +350,26 @@ def letter_of(round_: Round, application: Application, letter: str) -> int | Non
 
 def _answers(round_: Round, sheet_id: int) -> list[tuple[str, str]]:
     """(criterion, answer in the scale's words) of one sheet, in the rubric's order."""
-    values = dict(db.session.execute(select(CriterionScore.criterion_id, CriterionScore.value)
-                                     .where(CriterionScore.sheet_id == sheet_id)).all())
+    values = _values_of([sheet_id]).get(sheet_id, {})
     return [(c.name, in_words(round_, c, values.get(c.id))) for c in round_.criteria]
+
+
+def _values_of(sheet_ids: list[int]) -> dict[int, dict[int, int | None]]:
+    """{sheet: {criterion: value}} for these sheets, in one statement."""
+    found: dict[int, dict[int, int | None]] = {sheet: {} for sheet in sheet_ids}
+    rows = db.session.execute(
+        select(CriterionScore.sheet_id, CriterionScore.criterion_id, CriterionScore.value)
+        .where(CriterionScore.sheet_id.in_(sheet_ids))).all() if sheet_ids else []
+    for sheet, criterion, value in rows:
+        found[sheet][criterion] = value
+    return found
 
 
 def _by_criterion(round_: Round, sheets: dict[int, int], letters: dict[int, str]
                   ) -> tuple[list[str], list[CriterionRow]]:
-    rows = [CriterionRow(letters[member], [answer for _, answer in _answers(round_, sheet)])
+    values = _values_of(list(sheets.values()))
+    rows = [CriterionRow(letters[member], [in_words(round_, c, values[sheet].get(c.id))
+                                           for c in round_.criteria])
             for member, sheet in sheets.items()]
     return ([c.name for c in round_.criteria],
             sorted(rows, key=lambda r: (len(r.letter), r.letter)))

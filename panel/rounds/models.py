@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.extensions import db, utcnow
-from panel.rounds.time_zones import deadline_day, local_time
+from panel.rounds.rules_time_zones import deadline_day, local_time
 
 if TYPE_CHECKING:
     from panel.accounts.models import User

@@ -29,7 +29,7 @@ from panel.rounds.models import (
     Round,
 )
 from panel.rounds.phases import BACK_STEPS
-from panel.rounds.time_zones import DEFAULT_TIME_ZONE, end_of_day
+from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, end_of_day
 
 
 class RoundError(ValueError):

@@ -29,7 +29,7 @@ from panel.rounds.models import (
     Round,
 )
 from panel.rounds.services import DEFAULT_GROUPS, RoundError, create_round
-from panel.rounds.time_zones import DEFAULT_TIME_ZONE, end_of_day, is_time_zone
+from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, end_of_day, is_time_zone
 from panel.scoring.models import CriterionScore
 
 DEFAULT_DESCRIPTORS = {"1": "Very weak", "2": "Weak", "3": "OK", "4": "Good", "5": "Excellent"}

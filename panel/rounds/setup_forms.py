@@ -28,7 +28,7 @@ from wtforms.validators import (
 from panel.forms import strip_whitespace
 from panel.rounds.models import MIN_GROUP_SIZES
 from panel.rounds.setup import KEY_MAX, KEY_PATTERN, time_zone_problem
-from panel.rounds.time_zones import DEFAULT_TIME_ZONE, is_time_zone
+from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, is_time_zone
 
 WEIGHTING_HINTS = {
     "equal_groups": "Every group has an equal voice, whatever its size.",
