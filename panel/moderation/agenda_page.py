@@ -115,12 +115,21 @@ def agenda_rows(meeting: Meeting, found: Figures | None = None) -> list[AgendaRo
 
 def _rows(meeting: Meeting, show: str, offset: int, limit: int | None,
           found: Figures | None = None) -> list[AgendaRow]:
+    # The page's items are chosen on the (meeting, position) index alone, joining the
+    # decisions only when the filter needs them, so a late page costs about as much as
+    # the first; the rest of each row is read for those items only.
+    chosen = select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
+    if show != "all":
+        chosen = chosen.outerjoin(
+            Decision, Decision.application_id == AgendaItem.application_id).where(
+            *_shown(meeting, show))
+    chosen = chosen.order_by(AgendaItem.position).offset(offset).limit(limit)
     query = (select(AgendaItem.position, AgendaItem.skipped_at, AgendaItem.application_id,
                     Application.reference, Application.title, Decision.outcome)
              .join(Application, AgendaItem.application_id == Application.id)
              .outerjoin(Decision, Decision.application_id == AgendaItem.application_id)
-             .where(AgendaItem.meeting_id == meeting.id, *_shown(meeting, show))
-             .order_by(AgendaItem.position).offset(offset).limit(limit))
+             .where(AgendaItem.id.in_(chosen.scalar_subquery()))
+             .order_by(AgendaItem.position))
     rows = db.session.execute(query).all()
     if not rows:
         return []
