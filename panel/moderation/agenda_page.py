@@ -122,7 +122,7 @@ def _rows(meeting: Meeting, show: str, offset: int, limit: int | None,
     if show != "all":
         chosen = chosen.outerjoin(
             Decision, Decision.application_id == AgendaItem.application_id).where(
-            *_shown(meeting, show))
+            *_shown(show))
     chosen = chosen.order_by(AgendaItem.position).offset(offset).limit(limit)
     query = (select(AgendaItem.position, AgendaItem.skipped_at, AgendaItem.application_id,
                     Application.reference, Application.title, Decision.outcome)
@@ -142,7 +142,7 @@ def _rows(meeting: Meeting, show: str, offset: int, limit: int | None,
         funded=_flag(each.funded)) for row, each in zip(rows, figures.itertuples())]
 
 
-def _shown(meeting: Meeting, show: str) -> list:
+def _shown(show: str) -> list:
     """The WHERE clauses of a filter (the query outer-joins the decision)."""
     if show == "open":
         return [Decision.id.is_(None)]
@@ -178,7 +178,7 @@ def _page_of_position(meeting: Meeting, show: str, position: int, per_page: int)
         select(func.count(AgendaItem.id).filter(AgendaItem.position < position),
                func.count(AgendaItem.id).filter(AgendaItem.position == position))
         .outerjoin(Decision, Decision.application_id == AgendaItem.application_id)
-        .where(AgendaItem.meeting_id == meeting.id, *_shown(meeting, show))).one()
+        .where(AgendaItem.meeting_id == meeting.id, *_shown(show))).one()
     return before // per_page + 1 if shown else None
 
 
