@@ -10,11 +10,8 @@ from panel.forms import ButtonForm
 from panel.moderation import agenda_page, meeting, services
 from panel.moderation.models import OUTCOME_SHORT
 from panel.moderation.services import MeetingError
-from panel.pages import page_of
 from panel.rounds.models import Round
 from panel.transactions import change
-
-AGENDA_PER_PAGE = 50
 
 
 @access.meeting_runner
@@ -22,11 +19,11 @@ def agenda(round_: Round):
     running = meeting.meeting_of(round_)
     if running is None:
         return redirect(url_for("meeting.chair", slug=round_.slug))
-    rows = agenda_page.agenda_rows(running)
-    page = page_of(rows, request.args.get("page", 1, type=int), AGENDA_PER_PAGE)
-    return render_template("moderation/agenda.html", round=round_, meeting=running, page=page,
-                           progress=meeting.progress(running), outcome_short=OUTCOME_SHORT,
-                           running=round_.in_moderation)
+    shown = agenda_page.agenda_page(running, request.args.get("show", "all"),
+                                    request.args.get("page", 1, type=int))
+    return render_template("moderation/agenda.html", round=round_, meeting=running,
+                           agenda=shown, page=shown.page, progress=shown.progress,
+                           outcome_short=OUTCOME_SHORT, running=round_.in_moderation)
 
 
 @access.meeting_runner
@@ -44,6 +41,10 @@ def agenda_change(round_: Round, running, reference: str):
         return redirect(url_for("meeting.chair", slug=round_.slug))
     if done.refused:
         flash(done.refusal, "error")
-    page = request.args.get("page", 1, type=int)
+    # Back to the row moved, on the page where it sits now.
+    show = request.args.get("show", "all")
+    page = (agenda_page.page_holding(running, reference, show)
+            or request.args.get("page", 1, type=int))
     return redirect(url_for("meeting.agenda", slug=round_.slug, page=page,
+                            show=show if show != "all" else None,
                             _anchor=f"item-{reference}"))
