@@ -101,6 +101,18 @@ class Meeting:
 
 
 @dataclass
+class NotShown:
+    """The panel's report only (DESIGN.md §4, small groups): the applications whose group
+    scores are kept back, each group's line in words, and why."""
+
+    sentence: str
+    why: str
+    labels: list[str]  # the groups, in the round's order
+    rows: list[dict]  # reference, title, lines: one per group, in words
+    left_out: str  # what the figures over many applications leave out
+
+
+@dataclass
 class ReportPage:
     report: dict
     headline: Headline
@@ -112,6 +124,7 @@ class ReportPage:
     movement: Movement
     gaps: list[Gaps]
     meeting: Meeting
+    not_shown: NotShown | None = None  # None: the full report, nothing kept back
 
 
 def report_page(round_: Round, report: dict[str, Any]) -> ReportPage:
@@ -126,7 +139,26 @@ def report_page(round_: Round, report: dict[str, Any]) -> ReportPage:
         voice_sentences=_voice_sentences(report),
         voices=[_group_voice(report, g) for g in report["groups"]],
         agreement=_agreement(report), movement=_movement(report, held), gaps=_gaps(report),
-        meeting=_meeting(report, held))
+        meeting=_meeting(report, held), not_shown=_not_shown(report))
+
+
+def _not_shown(report: dict[str, Any]) -> NotShown | None:
+    k = report["round"].get("min_group_size")
+    if k is None:
+        return None
+    groups = report["round"]["groups"]
+    kept = [a for a in report["applications"] if a["not_shown"]]
+    rows = [{"reference": a["reference"], "title": a["title"],
+             "lines": [words.not_shown(a["not_shown"][g["key"]]) if g["key"] in a["not_shown"]
+                       else "No scores" for g in groups]} for a in kept]
+    sentence = (f"The group scores of {words.count(len(kept), 'application')} are not shown "
+                f"separately." if kept else
+                f"Every group score is shown: on every application, each group that scored "
+                f"had at least {k} members scoring.")
+    return NotShown(sentence, f"This is {words.why_not_shown(k)}. On these applications "
+                    f"the scores with and without each group are not shown either, because "
+                    f"together they would give the small group's score away.",
+                    [g["label"] for g in groups], rows, words.left_out_note(len(kept), k))
 
 
 def _headline(report: dict[str, Any]) -> Headline:
@@ -137,7 +169,9 @@ def _headline(report: dict[str, Any]) -> Headline:
     final_asked = sum(a["requested_amount"] for a in final)
     budget = report["round"]["budget"]
     return Headline(
-        applications=len(apps), scored=sum(1 for a in apps if a["score"] is not None),
+        # Ranked, not "with a score": the panel's report hides the combined score of an
+        # application that one small group scored alone (DESIGN.md §4).
+        applications=len(apps), scored=sum(1 for a in apps if a["rank"] is not None),
         funded=len(funded), funded_asked=asked, final=len(final), final_asked=final_asked,
         budget=budget, sentence=words.funded_sentence(len(funded), asked, budget, len(final),
                                                       final_asked, bool(report["overrides"])))
@@ -273,6 +307,7 @@ class SummaryPage:
     voice_sentences: list[str]
     agreement: list[Agreement]
     overrides_sentence: str
+    left_out: str  # what the agreement figures leave out (small groups), or ""
 
 
 def summary_page(round_: Round, report: dict[str, Any]) -> SummaryPage:
@@ -284,7 +319,10 @@ def summary_page(round_: Round, report: dict[str, Any]) -> SummaryPage:
         weighting=words.WEIGHTINGS.get(summary["weighting"], summary["weighting"]),
         funded=[a for a in report["applications"] if a["final_funded"]],
         voice_sentences=_voice_sentences(report), agreement=_agreement(report),
-        overrides_sentence=_overrides_sentence(report))
+        overrides_sentence=_overrides_sentence(report),
+        left_out=words.left_out_note(sum(1 for a in report["applications"]
+                                         if a.get("not_shown")),
+                                     summary.get("min_group_size", 0)))
 
 
 def funded_csv(report: dict[str, Any]) -> str:

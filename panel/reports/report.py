@@ -10,15 +10,24 @@ from typing import IO, Any
 import pandas as pd
 
 from panel.audit.anchors import round_anchor
+from panel.reports import voice_text as words
 from panel.rounds.models import Round
-from panel.scoring.figures import REPORT, Figures, round_figures
+from panel.scoring.figures import REPORT, Figures, for_panel, round_figures
 from panel.spreadsheets import escape_frame
 
 # The report dict ------------------------------------------------------------------------------
 
-def round_report(round_: Round) -> dict[str, Any]:
-    """The report of DESIGN.md §8 for ``round_``: JSON-ready, absent values None."""
-    return build_report(round_, round_figures(round_, REPORT))
+def round_report(round_: Round, panel: bool = False) -> dict[str, Any]:
+    """The report of DESIGN.md §8 for ``round_``: JSON-ready, absent values None.
+
+    With ``panel``, the report as panellists and the public may read it (DESIGN.md §4,
+    small groups; :func:`panel.scoring.figures.for_panel`): the hidden figures are None,
+    the round says its ``min_group_size``, and each application says in ``not_shown``
+    how many members of each group whose figures it hides counted there."""
+    found = round_figures(round_, REPORT)
+    if panel:
+        found = for_panel(found, round_.min_group_size)
+    return build_report(round_, found)
 
 
 def build_report(round_: Round, result: Figures) -> dict[str, Any]:
@@ -27,7 +36,7 @@ def build_report(round_: Round, result: Figures) -> dict[str, Any]:
     order = list(result.final.in_rank_order().index) + sorted(
         str(ref) for ref in final.index[final["rank"].isna()])
     titles = _titles(result.applications)
-    return {
+    report = {
         "round": _round_summary(round_),
         "applications": [_application(result, ref, titles.get(ref), groups) for ref in order],
         "groups": {g: _group(result, g, round_) for g in groups},
@@ -35,6 +44,20 @@ def build_report(round_: Round, result: Figures) -> dict[str, Any]:
         "warnings": result.warnings,
         "anchor": _anchor(round_),
     }
+    if result.guarded is not None:  # the panel's report: say what it leaves out
+        report["round"]["min_group_size"] = round_.min_group_size
+        for application in report["applications"]:
+            application["not_shown"] = _not_shown(result, application["reference"], groups)
+    return report
+
+
+def _not_shown(result: Figures, ref: str, groups: list[str]) -> dict[str, int]:
+    """The groups whose figures on ``ref`` are hidden, each with how many of its members
+    counted there (a group with none has no figure to hide)."""
+    if not result.guarded.get(ref, False):
+        return {}
+    counted = result.final.sheets.loc[ref].combine(result.initial.sheets.loc[ref], max)
+    return {g: int(counted[g]) for g in groups if counted[g] > 0}
 
 
 def _anchor(round_: Round) -> dict[str, Any] | None:
@@ -110,9 +133,23 @@ def _value(value: Any) -> Any:
 # CSV and Excel ----------------------------------------------------------------------------------
 
 def applications_table(report: dict[str, Any]) -> pd.DataFrame:
-    """One row per application, nested keys flattened as ``initial.score``."""
-    table = pd.json_normalize(report["applications"], sep=".")
+    """One row per application, nested keys flattened as ``initial.score``. The panel's
+    report (:func:`round_report` with ``panel``) leaves a hidden figure's cell empty and
+    says why in a last column, ``note``."""
+    rows = [{key: value for key, value in a.items() if key != "not_shown"}
+            for a in report["applications"]]
+    table = pd.json_normalize(rows, sep=".")
+    if "min_group_size" in report["round"]:
+        table["note"] = [_note(report, a.get("not_shown", {})) for a in report["applications"]]
     return escape_frame(table)
+
+
+def _note(report: dict[str, Any], not_shown: dict[str, int]) -> str:
+    if not not_shown:
+        return ""
+    labels = {g["key"]: g["label"] for g in report["round"]["groups"]}
+    return words.not_shown_note([(labels.get(g, g), n) for g, n in not_shown.items()],
+                                report["round"]["min_group_size"])
 
 
 def groups_table(report: dict[str, Any]) -> pd.DataFrame:
@@ -127,8 +164,15 @@ def groups_table(report: dict[str, Any]) -> pd.DataFrame:
             row[f"moved_toward.{h}"] = voice["moved_toward"][h]
             for criterion, gap in voice["criterion_gap"][h].items():
                 row[f"criterion_gap.{h}.{criterion}"] = gap
+        if "min_group_size" in report["round"]:
+            row["note"] = words.left_out_note(_guarded_count(report),
+                                              report["round"]["min_group_size"])
         rows.append(row)
     return escape_frame(pd.DataFrame(rows))
+
+
+def _guarded_count(report: dict[str, Any]) -> int:
+    return sum(1 for a in report["applications"] if a.get("not_shown"))
 
 
 def report_csv(report: dict[str, Any]) -> str:

@@ -6,7 +6,10 @@
 /rounds/<slug>/report/summary        the public summary: printable, no personal data
 /rounds/<slug>/report/summary.csv    the summary's funded list
 
-Every figure comes from the one report dict of :func:`panel.reports.report.round_report`;
+Every figure comes from the one report dict of :func:`panel.reports.report.round_report`:
+officers and auditors read every figure; the panel (chair and panellists) reads the
+panel's report, which keeps back a small group's figures (DESIGN.md §4); the public
+summary and its CSV are made to be published, so they are always the panel's.
 :mod:`panel.reports.presenters` chooses, orders and words them for each page. Officers
 and auditors read the report in any phase, the round's chair from moderation on, its
 panellists once it is published; anyone else gets 404, as if there were no such round
@@ -30,9 +33,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Routes --------------------------------------------------------------------------------------
 
+def reads_every_figure(user) -> bool:
+    """Officers and auditors read the report in full; panel members the panel's report
+    (DESIGN.md §4: small groups), as the ``flask round report`` command line is full."""
+    return policy.can_manage_rounds(user) or policy.can_audit(user)
+
+
+def _report_for_reader(round_: Round) -> dict:
+    return round_report(round_, panel=not reads_every_figure(current_user))
+
+
 @access.report_reader
 def report(round_: Round):
-    found = round_report(round_)
+    found = _report_for_reader(round_)
     return render_template("reports/report.html", round=round_, page=report_page(round_, found),
                            anchor=found["anchor"], fmt=words, outcome_labels=OUTCOME_SHORT,
                            is_officer=policy.can_manage_rounds(current_user))
@@ -40,25 +53,26 @@ def report(round_: Round):
 
 @access.report_reader
 def report_as_csv(round_: Round):
-    body = report_csv(round_report(round_)).encode("utf-8")
+    body = report_csv(_report_for_reader(round_)).encode("utf-8")
     return _download(round_, "csv", body, "text/csv; charset=utf-8", "report.csv")
 
 
 @access.report_reader
 def report_as_xlsx(round_: Round):
-    return _download(round_, "xlsx", report_xlsx(round_report(round_)), XLSX, "report.xlsx")
+    return _download(round_, "xlsx", report_xlsx(_report_for_reader(round_)), XLSX, "report.xlsx")
 
 
 @access.report_reader
 def summary(round_: Round):
-    found = round_report(round_)
+    found = round_report(round_, panel=True)
     return render_template("reports/summary.html", round=round_, page=summary_page(round_, found),
                            anchor=found["anchor"], fmt=words)
 
 
 @access.report_reader
 def summary_as_csv(round_: Round):
-    return _download(round_, "summary.csv", funded_csv(round_report(round_)).encode("utf-8"),
+    body = funded_csv(round_report(round_, panel=True)).encode("utf-8")
+    return _download(round_, "summary.csv", body,
                      "text/csv; charset=utf-8", "funded.csv")
 
 

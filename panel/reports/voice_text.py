@@ -225,3 +225,31 @@ def overrides_sentence(funded_anyway: int, not_funded_anyway: int) -> str:
     total = funded_anyway + not_funded_anyway
     return f"The panel's decisions changed {count(total, 'result')} of the scores: " \
            f"{' and '.join(parts)}."
+
+
+# Small groups (DESIGN.md §4) ---------------------------------------------------------------------
+
+def not_shown(counted: int) -> str:
+    """A group line whose figures are kept from panellists and the public."""
+    who = "one panellist" if counted == 1 else f"{counted:,} panellists"
+    return f"{who} \u2014 not shown separately"
+
+
+def why_not_shown(min_group_size: int) -> str:
+    return (f"so that no one's score can be worked out; the round shows a group's score "
+            f"only when at least {min_group_size} of its members scored")
+
+
+def not_shown_note(groups: Iterable[tuple[str, int]], min_group_size: int) -> str:
+    """The download's note on one application: each hidden group line, then why."""
+    lines = "; ".join(f"{label}: {not_shown(counted)}" for label, counted in groups)
+    return f"{lines}. Group scores are not shown {why_not_shown(min_group_size)}."
+
+
+def left_out_note(guarded: int, min_group_size: int) -> str:
+    """What the figures over many applications leave out, for the panel's report."""
+    if not guarded:
+        return ""
+    return (f"Worked out without the {count(guarded, 'application')} whose group scores "
+            f"are not shown (a group there had fewer than {min_group_size} members "
+            f"scoring), so that no one's score can be worked out from two figures.")

@@ -33,6 +33,14 @@ def guarded(final: Ranking, initial: Ranking, k: int) -> pd.Series:
     return (small | before).rename("guarded")
 
 
+def alone(ranking: Ranking, k: int) -> pd.Series:
+    """Per application: True where the only group with a counting sheet is small, so
+    that its combined score is that small group's score (with ``equal_groups`` exactly;
+    with ``equal_people`` a mean of those few sheets)."""
+    sheets = ranking.sheets
+    return small_groups(ranking, k).any(axis=1) & ((sheets > 0).sum(axis=1) == 1)
+
+
 def masked(ranking: Ranking, hidden: pd.Series) -> Ranking:
     """``ranking`` with every group score of the ``hidden`` applications taken out."""
     rows = hidden.reindex(ranking.group_scores.index, fill_value=False)

@@ -126,15 +126,19 @@ def for_panel(found: Figures, min_group_size: int) -> Figures:
     """``found`` as panellists and the public may see it (:mod:`disclosure`): the group
     scores of guarded applications taken out of every ranking, their scores without a
     group too, and the figures over many applications made from the others alone."""
-    hidden = disclosure.guarded(found.final, found.initial, min_group_size)
+    k = min_group_size
+    hidden = disclosure.guarded(found.final, found.initial, k)
+    # An application scored by one small group alone has that group's score as its
+    # combined score: kept from them too (its rank and funding stay).
     shown = replace(found, guarded=hidden,
-                    final=disclosure.masked(found.final, hidden),
-                    initial=disclosure.masked(found.initial, hidden))
+                    final=_without_scores(found.final, hidden, disclosure.alone(found.final, k)),
+                    initial=_without_scores(found.initial, hidden,
+                                            disclosure.alone(found.initial, k)))
     if found.voice:
-        shown.without = {g: _without_scores(ranking, hidden)
+        shown.without = {g: _without_scores(ranking, hidden, hidden)
                          for g, ranking in found.without.items()}
         values = found.criterion_values
-        shown.criterion_values = values[~values["reference"].map(hidden).fillna(False)]
+        shown.criterion_values = values[~values["reference"].isin(hidden.index[hidden])]
         shown.voice = _voice(shown, shown.criterion_values)
         for g, voice in shown.voice.items():  # ranks and funding are not scores: as found
             voice.update({key: found.voice[g][key]
@@ -142,9 +146,12 @@ def for_panel(found: Figures, min_group_size: int) -> Figures:
     return shown
 
 
-def _without_scores(ranking: rules.Ranking, hidden: pd.Series) -> rules.Ranking:
+def _without_scores(ranking: rules.Ranking, hidden: pd.Series,
+                    no_score: pd.Series) -> rules.Ranking:
+    """``ranking`` with the group scores of ``hidden`` and the combined scores of
+    ``no_score`` applications taken out; ranks and funding as they are."""
     table = ranking.table.copy()
-    table.loc[hidden.reindex(table.index, fill_value=False), "score"] = float("nan")
+    table.loc[no_score.reindex(table.index, fill_value=False), "score"] = float("nan")
     return disclosure.masked(rules.Ranking(table, ranking.group_scores, ranking.sheets), hidden)
 
 
