@@ -168,8 +168,10 @@ POSTS: dict[str, Post] = {
                             rationale="Reaches people no one else does"),
     "meeting.skip": post("chair", f"{MEETING}/skip", application="A1"),
     "meeting.agenda_change": post("chair", f"{MEETING}/agenda/A3", action="up"),
-    "meeting.revise": post("follower", f"/meetings/{MEETING_SLUG}/revise", application="A1",
-                           revision="0", c_q="3", c_n="2", reason="I heard more about it"),
+    "meeting.revise_question": post("follower", f"/meetings/{MEETING_SLUG}/revise/question/1",
+                                    application="A1", score="3"),
+    "meeting.revise_check": post("follower", f"/meetings/{MEETING_SLUG}/revise/check",
+                                 application="A1", reason="I heard more about it"),
 }
 
 
