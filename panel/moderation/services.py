@@ -242,8 +242,7 @@ def revise_sheet(actor: User, member: PanelMember, meeting: Meeting, revision: i
     values = _values(round_, scores)
     latest = latest_sheet(member.id, meeting.current_application_id)
     before = _snapshot(latest, round_)
-    after = {"scores": values, "comment": latest.comment,
-             "comment_for_chair": latest.comment_for_chair}
+    after = {"scores": values, "comment": latest.comment}
     if latest.revision != revision:
         if latest.revision > 0 and before["scores"] == values and latest.reason == reason:
             return latest  # the same change sent twice: already made
