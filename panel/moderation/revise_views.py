@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from panel import access
 from panel.moderation import forms, meeting, services
@@ -163,7 +164,7 @@ def _live(round_: Round):
 
 # The item and its draft ------------------------------------------------------------------
 
-def _item(round_: Round, member: PanelMember) -> Item | object:
+def _item(round_: Round, member: PanelMember) -> Item | Response:
     """The current item with the member's answers, or a redirect to the meeting with why
     they cannot revise (a form sent for an item the chair has left: "moved on")."""
     running = meeting.meeting_of(round_)
