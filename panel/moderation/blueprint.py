@@ -19,4 +19,8 @@ bp.add_url_rule("/rounds/<slug>/meeting/agenda/<reference>",
                 view_func=agenda_views.agenda_change, methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/meeting/screen", view_func=views.screen, methods=["GET"])
 bp.add_url_rule("/meetings/<slug>", view_func=views.follow, methods=["GET"])
-bp.add_url_rule("/meetings/<slug>/revise", view_func=revise_views.revise, methods=["GET", "POST"])
+bp.add_url_rule("/meetings/<slug>/revise", view_func=revise_views.revise, methods=["GET"])
+bp.add_url_rule("/meetings/<slug>/revise/question/<int:number>",
+                view_func=revise_views.revise_question, methods=["GET", "POST"])
+bp.add_url_rule("/meetings/<slug>/revise/check", view_func=revise_views.revise_check,
+                methods=["GET", "POST"])

@@ -1,15 +1,15 @@
-"""Forms of the meeting: the chair's outcome and a panellist's revised score."""
+"""Forms of the meeting: the chair's outcome, and a panellist's revised score one
+question per screen with the reason asked once at the end."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, TextAreaField
+from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from panel.moderation.models import OUTCOME_LABELS
 from panel.moderation.services import RATIONALE_MAX, REASON_MAX
-from panel.rounds.models import Round
+from panel.rounds.models import Criterion, Round
 from panel.scoring.forms import UNABLE_LABEL, score_choices
 
 OUTCOME_HINTS = {
@@ -32,25 +32,31 @@ class OutcomeForm(FlaskForm):
                            message=f"Write {RATIONALE_MAX:,} characters or fewer")])
 
 
-class RevisionForm(FlaskForm):
-    revision = IntegerField(widget=HiddenInput(), default=0, validators=[Optional()])
+class ItemForm(FlaskForm):
+    """Every form of the revise screens names the item it was shown for, so that a form
+    sent after the chair moved on changes nothing."""
+
+    application = HiddenField()
+
+
+class ReasonForm(ItemForm):
+    """The check screen of a revised score: the reason, asked once."""
+
     reason = TextAreaField(
         "Why are you changing your score?",
         description="A few words are enough, for example \"I heard more about who it helps\".",
-        validators=[InputRequired("Say in a few words why you are changing your score"),
+        filters=[lambda text: text.strip() if text else text],
+        validators=[DataRequired("Say in a few words why you are changing your score"),
                     Length(max=REASON_MAX, message=f"Write {REASON_MAX} characters or fewer")])
 
 
-def revision_form(round_: Round, **kwargs) -> RevisionForm:
-    """Every criterion on one page, filled in with the member's current scores."""
+def revise_question_form(round_: Round, criterion: Criterion, **kwargs) -> ItemForm:
+    """One question of a revised score, with the same choices and words as scoring."""
 
-    class Form(RevisionForm):
-        pass
+    class QuestionForm(ItemForm):
+        score = RadioField(criterion.name, choices=score_choices(round_, criterion),
+                           description=criterion.guidance,
+                           validators=[InputRequired(
+                               f"Choose a score, or choose \"{UNABLE_LABEL}\"")])
 
-    for criterion in round_.criteria:
-        setattr(Form, f"c_{criterion.key}", RadioField(
-            criterion.name, choices=score_choices(round_, criterion),
-            description=criterion.guidance,
-            validators=[InputRequired(f"Choose a score for \"{criterion.name}\", or "
-                                      f"\"{UNABLE_LABEL}\"")]))
-    return Form(**kwargs)
+    return QuestionForm(**kwargs)

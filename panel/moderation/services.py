@@ -231,8 +231,9 @@ def latest_sheet(member_id: int, application_id: int) -> ScoreSheet | None:
 def revise_sheet(actor: User, member: PanelMember, meeting: Meeting, revision: int,
                  scores: dict[str, str], reason: str) -> ScoreSheet:
     """A revised sheet for the current item: the member's new scores with a short
-    reason. The initial sheet and earlier revisions stay on record. ``revision`` is the
-    revision the member was shown; if another device revised since, nothing changes."""
+    reason. The initial sheet and earlier revisions stay on record; the comment and
+    whether it is for the chair only carry over. ``revision`` is the revision the member
+    was shown; if another device revised since, nothing changes."""
     refusal = revise_refusal(member, meeting)
     if refusal:
         raise MeetingError(refusal)
@@ -256,7 +257,8 @@ def revise_sheet(actor: User, member: PanelMember, meeting: Meeting, revision: i
         raise MeetingError("You have not changed any score. Change a score, or go back.")
     sheet = ScoreSheet(member_id=member.id, application_id=meeting.current_application_id,
                        stage="revised", revision=latest.revision + 1, status="submitted",
-                       comment=latest.comment, reason=reason, submitted_at=utcnow())
+                       comment=latest.comment, comment_for_chair=latest.comment_for_chair,
+                       reason=reason, submitted_at=utcnow())
     criteria = {c.key: c for c in round_.criteria}
     sheet.scores = [CriterionScore(criterion_id=criteria[key].id, value=value)
                     for key, value in values.items()]

@@ -54,6 +54,23 @@ def hidden(html: str, name: str) -> str:
     return re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
 
 
+def revise_on_screens(client, answers: dict[int, str], reason: str, application: str = "A1"):
+    """A panellist's revision the way their phone sends it: each question to change on its
+    own screen, then the reason once on the check screen. The first refused response, else
+    the check screen's answer."""
+    for number, score in answers.items():
+        path = f"/meetings/{SLUG}/revise/question/{number}"
+        page = client.get(path).get_data(as_text=True)
+        response = client.post(path, data={"csrf_token": csrf_token(page),
+                                           "application": application, "score": score})
+        if response.status_code != 302:
+            return response
+    path = f"/meetings/{SLUG}/revise/check"
+    page = client.get(path).get_data(as_text=True)
+    return client.post(path, data={"csrf_token": csrf_token(page), "application": application,
+                                   "reason": reason})
+
+
 # The agenda ------------------------------------------------------------------------------------
 
 def test_the_default_agenda_puts_the_largest_gap_first_then_the_funding_line():
@@ -227,13 +244,10 @@ def test_a_panellist_revises_their_score_with_a_reason(meeting_round, chair, liv
     page = lived.get(f"/meetings/{SLUG}").get_data(as_text=True)
     assert ("You said: Quality 1 of 5 Need 1 of 5 "
             "That makes 0.0 out of 100.") in text_of(page)
-    revise = lived.get(f"/meetings/{SLUG}/revise").get_data(as_text=True)
-    # the current scores are filled in
-    assert re.search(r'<input checked[^>]*name="c_q"[^>]*value="1"', revise)
-    assert re.search(r'<input checked[^>]*name="c_n"[^>]*value="1"', revise)
-    response = lived.post(f"/meetings/{SLUG}/revise", data={
-        "csrf_token": csrf_token(revise), "revision": "0", "application": "A1",
-        "c_q": "5", "c_n": "5", "reason": "I heard how many people it reaches"})
+    start = text_of(lived.get(f"/meetings/{SLUG}/revise").get_data(as_text=True))
+    # the current answers, in the scale's words
+    assert "Quality 1 of 5 Change" in start and "Need 1 of 5 Change" in start
+    response = revise_on_screens(lived, {1: "5", 2: "5"}, "I heard how many people it reaches")
     assert response.status_code == 302
     sheets = db.session.scalars(sa.select(ScoreSheet).join(ScoreSheet.application)
                                 .where(ScoreSheet.application.has(reference="A1"))
@@ -260,37 +274,44 @@ def test_a_panellist_revises_their_score_with_a_reason(meeting_round, chair, liv
     assert event.action == "sheet.revised" and "I heard how many people" in str(event.after)
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"reason": ""}, "Say in a few words why you are changing your score"),
-    ({"c_q": "1", "c_n": "1"}, "You have not changed any score."),
-    ({"c_q": "9"}, "Not a valid choice"),
-    ({"c_q": "unable", "c_n": "unable"}, "Score at least one question."),
-    ({"revision": "3"}, "You changed this score on another device or tab."),
+@pytest.mark.parametrize("answers, reason, message", [
+    ({1: "5"}, "", "Say in a few words why you are changing your score"),
+    ({1: "1", 2: "1"}, "Changed my mind", "You have not changed any score."),
+    ({1: "9"}, "Changed my mind", "Not a valid choice"),
+    ({1: "unable", 2: "unable"}, "Changed my mind", "Score at least one question."),
 ])
 def test_a_bad_revision_says_what_to_fix_and_changes_nothing(meeting_round, chair, lived,
-                                                             change, message):
+                                                             answers, reason, message):
     started(chair)
-    revise = lived.get(f"/meetings/{SLUG}/revise").get_data(as_text=True)
     before = db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)))
-    data = {"csrf_token": csrf_token(revise), "revision": "0", "application": "A1",
-            "c_q": "4", "c_n": "4", "reason": "Changed my mind", **change}
-    response = lived.post(f"/meetings/{SLUG}/revise", data=data)
+    response = revise_on_screens(lived, answers, reason)
     assert response.status_code in (400, 409)
     html = response.get_data(as_text=True)
     assert "There is a problem" in html and message in html
     assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) == before
 
 
+def test_a_revision_from_an_older_revision_is_refused(meeting_round, chair, lived):
+    started(chair)
+    round_ = round_by_slug(SLUG)
+    member = next(m for m in round_.members if m.user.email == LIVED)
+    with pytest.raises(services.MeetingError, match="on another device or tab"):
+        services.revise_sheet(member.user, member, meetings.meeting_of(round_), 3,
+                              {"q": "4", "n": "4"}, "Changed my mind")
+
+
 def test_a_revision_for_an_item_the_chair_has_left_is_refused(meeting_round, chair, lived):
     started(chair)
-    revise = lived.get(f"/meetings/{SLUG}/revise").get_data(as_text=True)
+    page = lived.get(f"/meetings/{SLUG}/revise/question/1").get_data(as_text=True)
+    lived.post(f"/meetings/{SLUG}/revise/question/1", data={
+        "csrf_token": csrf_token(page), "application": "A1", "score": "5"})
+    check = lived.get(f"/meetings/{SLUG}/revise/check").get_data(as_text=True)
     skip = chair.get(f"/rounds/{SLUG}/meeting").get_data(as_text=True)
     chair.post(f"/rounds/{SLUG}/meeting/skip", data={"csrf_token": csrf_token(skip),
                                                      "application": "A1"})
     assert current_reference() == "A2"
-    response = lived.post(f"/meetings/{SLUG}/revise", data={
-        "csrf_token": csrf_token(revise), "revision": "0", "application": "A1",
-        "c_q": "5", "c_n": "5", "reason": "More"})
+    response = lived.post(f"/meetings/{SLUG}/revise/check", data={
+        "csrf_token": csrf_token(check), "application": "A1", "reason": "More"})
     assert response.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)).where(
         ScoreSheet.revision > 0)) == 1  # only the bundle's revision of A3
@@ -471,10 +492,7 @@ def test_the_live_region_answers_204_until_something_changes(meeting_round, chai
 def test_revisions_and_outcomes_from_the_meeting_export_in_the_bundle(meeting_round, chair,
                                                                       lived, tmp_path):
     started(chair)
-    revise = lived.get(f"/meetings/{SLUG}/revise").get_data(as_text=True)
-    lived.post(f"/meetings/{SLUG}/revise", data={
-        "csrf_token": csrf_token(revise), "revision": "0", "application": "A1",
-        "c_q": "5", "c_n": "unable", "reason": "Heard more"})
+    revise_on_screens(lived, {1: "5", 2: "unable"}, "Heard more")
     record(chair, "fund", "=Community need")
     export_bundle(round_by_slug(SLUG), tmp_path / "out", system="tests")
     scores = (tmp_path / "out" / "scores.csv").read_text()

@@ -107,6 +107,10 @@ RUNS_MEETING = Row(people(NOT_FOUND, panellists=FORBIDDEN, chair=ALLOW, officer=
 CHANGES_MEETING = Row(people(NOT_FOUND, panellists=FORBIDDEN,
                              chair=during("moderation", otherwise=SENT_BACK),
                              officer=during("moderation", otherwise=SENT_BACK)))
+# A panellist revises their own score (the start screen, each question, the check screen)
+# only during the meeting; the chair scores nothing.
+REVISES = Row(people(NOT_FOUND, panellists=during("moderation", otherwise=SENT_BACK),
+                     chair=SENT_BACK))
 
 # The community-voice report and its downloads: officers and auditors in any phase, the
 # chair from moderation on, panellists once published; anyone else 404.
@@ -231,9 +235,9 @@ TABLE: dict[str, Row] = {
     # Every member of the round follows the meeting on their phone, in every phase.
     "meeting.follow": Row(people(NOT_FOUND, panel=ALLOW)),
     # Panellists revise only during the meeting; the chair scores nothing.
-    "meeting.revise": Row(people(NOT_FOUND,
-                                 panellists=during("moderation", otherwise=SENT_BACK),
-                                 chair=SENT_BACK)),
+    "meeting.revise": REVISES,
+    "meeting.revise_question": REVISES,
+    "meeting.revise_check": REVISES,
 
     # The community-voice report ----------------------------------------------------------
     "voice.report": REPORT,

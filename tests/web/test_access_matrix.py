@@ -82,7 +82,8 @@ def post_data(endpoint: str, world: World, role: str) -> dict:
     meeting has moved on from) or would move the round itself on."""
     if endpoint in ("scoring.comment", "scoring.check", "scoring.question"):
         return {"version": _sheet_version(world, role)}
-    if endpoint in ("meeting.outcome", "meeting.skip", "meeting.revise", "meeting.move_on"):
+    if endpoint in ("meeting.outcome", "meeting.skip", "meeting.revise_question",
+                    "meeting.revise_check", "meeting.move_on"):
         return {"application": world.current_reference()}
     if endpoint == "meeting.comment":  # taking a comment off the screen: harmless
         return {"application": world.current_reference(), "show": "no"}

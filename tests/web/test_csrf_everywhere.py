@@ -170,8 +170,10 @@ POSTS: dict[str, Post] = {
     "meeting.move_on": post("chair", f"{MEETING}/next", application="A1"),
     "meeting.comment": post("chair", f"{MEETING}/comments/A", application="A1", show="yes"),
     "meeting.agenda_change": post("chair", f"{MEETING}/agenda/A3", action="up"),
-    "meeting.revise": post("follower", f"/meetings/{MEETING_SLUG}/revise", application="A1",
-                           revision="0", c_q="3", c_n="2", reason="I heard more about it"),
+    "meeting.revise_question": post("follower", f"/meetings/{MEETING_SLUG}/revise/question/1",
+                                    application="A1", score="3"),
+    "meeting.revise_check": post("follower", f"/meetings/{MEETING_SLUG}/revise/check",
+                                 application="A1", reason="I heard more about it"),
 }
 
 
