@@ -128,8 +128,19 @@ def test_a_meeting_in_a_real_room(room_round, visit, mailbox):
     letter = lived_comment.locator(".fp-strip__letter").inner_text()
     chair.check()
     photograph(chair, "chair-1280x800")
+    # The outcome form and "next" are reachable without scrolling past 2,700 px.
+    record = chair.page.get_by_role("button", name="Record the outcome and go to the next "
+                                                   "application")
+    top = "document.querySelector('#outcome-form button').getBoundingClientRect().bottom + scrollY"
+    assert chair.page.evaluate(top) < 2700  # about 1,530 px
+    expect(record).to_be_visible()
+    chair.page.evaluate("window.scrollTo(0, 0)")
     chair.page.set_viewport_size({"width": 360, "height": 740})
     photograph(chair, "chair-360x740")
+    # On a phone the item comes first, and a link at the top jumps to the form.
+    chair.page.get_by_role("link", name="Record the outcome").click()
+    expect(chair.page.get_by_role("heading", name="Outcome for CA-001")).to_be_in_viewport()
+    chair.page.evaluate("window.scrollTo(0, 0)")
     chair.page.set_viewport_size(LAPTOP)
 
     expect(screen.page.locator("#item-title")).to_have_text(title, timeout=LIVE)
@@ -175,7 +186,8 @@ def test_a_meeting_in_a_real_room(room_round, visit, mailbox):
     for visitor in (chair, screen, academic):
         expect(visitor.page.locator(".fp-strip__moved")).to_have_count(1, timeout=LIVE)
         expect(visitor.page.locator(".fp-strip__moved")).to_contain_text("changed from 0.0")
-    expect(lived.page.locator("#you")).to_contain_text("Good – 4 of 5")
+    expect(lived.page.locator("#you")).to_contain_text(
+        "Real benefit for people who need it – 4 of 5")
     expect(chair.page.locator("#groups")).to_contain_text("Lived experience 30.0 from one "
                                                           "panellist (was 0.0 before the "
                                                           "meeting)")
@@ -220,7 +232,9 @@ def test_a_meeting_in_a_real_room(room_round, visit, mailbox):
     for visitor in (screen, chair, lived):
         expect(visitor.page.locator("#item-title")).to_contain_text(
             "Paint your way to feeling better", timeout=LIVE)
-    expect(lived.page.locator("#you")).to_contain_text("You did not score this application")
+    expect(lived.page.locator("#you")).to_contain_text("That makes 75.0 out of 100.")
+    expect(lived.page.locator("#groups")).to_contain_text(
+        "Lived experience 75.0 from 3 panellists")
     fits_a_phone(lived.page)
     fits_without_scrolling(screen.page)
     screen.check()
@@ -233,13 +247,19 @@ def revise_one_question(lived) -> None:
     page.get_by_role("link", name="Change your score").click()
     lived.check()
     page.get_by_role("link", name="Change your answer to Benefit to people's health").click()
-    page.get_by_label("Real benefit for people who need it").check()
+    page.get_by_role("radio", name="Real benefit for people who need it").check()
     lived.check()
     fits_a_phone(page)
     page.get_by_role("button", name="Next").click()
+    for _ in range(3):  # the other questions stay as they were
+        expect(page.get_by_role("button", name="Next")).to_be_visible()
+        page.get_by_role("button", name="Next").click()
+    expect(page.locator("main")).to_contain_text("Little or no benefit – 1 of 5")
+    expect(page.locator("main")).to_contain_text("Real benefit for people who need it – 4 of 5")
     page.get_by_label("Why are you changing your score?").fill(
         "I heard the garden would be open to everyone")
     lived.check()
+    fits_a_phone(page)
     page.get_by_role("button", name="Save my new score").click()
     expect(page.get_by_text("Your new score is saved")).to_be_visible()
     db.session.remove()
