@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM_ARGS = [
@@ -85,6 +85,18 @@ class Visitor:
     def goto(self, path: str) -> None:
         self.page.goto(self.base_url + path)
         self.check()
+
+    def sign_in_by_link(self, mailbox, email: str) -> None:
+        """Ask for a sign-in link, open it from the e-mail and sign in, as a panellist
+        does; lands on My rounds."""
+        page = self.page
+        self.goto("/sign-in")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_role("button", name="Email me a sign-in link").click()
+        page.wait_for_load_state("load")
+        self.goto(mailbox.last_link(email, "/sign-in/link/"))
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("My rounds")
 
     def check(self) -> None:
         """Fail on any serious or critical axe violation on the page as it is now."""

@@ -17,17 +17,6 @@ from tests.builders.worked import SLUG
 AGENDA = f"/rounds/{SLUG}/meeting/agenda"
 
 
-def sign_in(visitor, mailbox, email):
-    page = visitor.page
-    visitor.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    page.wait_for_load_state("load")
-    visitor.goto(mailbox.last_link(email, "/sign-in/link/"))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My rounds")
-
-
 def fits(visitor, width=360):
     assert visitor.page.evaluate("document.documentElement.scrollWidth") <= width, visitor.page.url
 
@@ -41,7 +30,7 @@ def long_meeting(meeting_round):
 @pytest.mark.parametrize("phone", [False, True], ids=["laptop", "phone"])
 def test_the_agenda_reads_well_and_passes_axe(long_meeting, visit, mailbox, tmp_path, phone):
     chair = visit(phone=phone)
-    sign_in(chair, mailbox, CHAIR)
+    chair.sign_in_by_link(mailbox, CHAIR)
     page = chair.page
     chair.goto(AGENDA)
     expect(page.get_by_role("heading", level=1)).to_have_text("Agenda")
@@ -71,7 +60,7 @@ def test_the_agenda_reads_well_and_passes_axe(long_meeting, visit, mailbox, tmp_
 def test_the_chair_finds_the_item_open_now_and_takes_a_decided_one_again(long_meeting, visit,
                                                                          mailbox):
     chair = visit()
-    sign_in(chair, mailbox, CHAIR)
+    chair.sign_in_by_link(mailbox, CHAIR)
     page = chair.page
     chair.goto(AGENDA)
     page.get_by_role("link", name=re.compile("Show it in the list")).click()

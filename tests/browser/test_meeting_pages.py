@@ -16,17 +16,6 @@ from tests.builders.meetings import ACADEMIC, CHAIR, LIVED, SLUG
 LIVE = 10_000
 
 
-def sign_in(visitor, mailbox, email):
-    page = visitor.page
-    visitor.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    page.wait_for_load_state("load")
-    visitor.goto(mailbox.last_link(email, "/sign-in/link/"))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My rounds")
-
-
 def fits(visitor, width=360):
     assert visitor.page.evaluate("document.documentElement.scrollWidth") <= width, visitor.page.url
 
@@ -35,7 +24,7 @@ def test_a_chair_and_two_panellists_go_through_an_item(meeting_round, visit,  # 
                                                        mailbox):
     chair, academic, lived = visit(), visit(), visit(phone=True)
     for visitor, email in ((chair, CHAIR), (academic, ACADEMIC), (lived, LIVED)):
-        sign_in(visitor, mailbox, email)
+        visitor.sign_in_by_link(mailbox, email)
 
     # The panellists open the meeting from their rounds page, before it starts.
     for visitor in (academic, lived):
@@ -113,8 +102,8 @@ def test_a_chair_and_two_panellists_go_through_an_item(meeting_round, visit,  # 
 def test_without_javascript_a_reload_shows_the_meeting(meeting_round, visit, mailbox,  # noqa: F811
                                                       phone):
     chair, lived = visit(), visit(phone=phone, javascript=False)
-    sign_in(chair, mailbox, CHAIR)
-    sign_in(lived, mailbox, LIVED)
+    chair.sign_in_by_link(mailbox, CHAIR)
+    lived.sign_in_by_link(mailbox, LIVED)
     lived.goto(f"/meetings/{SLUG}")
     expect(lived.page.get_by_role("heading", level=2)).to_have_text("Waiting for the chair")
     chair.goto(f"/rounds/{SLUG}/meeting")

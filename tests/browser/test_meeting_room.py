@@ -34,17 +34,6 @@ def room_round(app, tmp_path):
     return room.room_round(tmp_path / "bundle")
 
 
-def sign_in(visitor, mailbox, email):
-    page = visitor.page
-    visitor.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    page.wait_for_load_state("load")
-    visitor.goto(mailbox.last_link(email, "/sign-in/link/"))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My rounds")
-
-
 def photograph(visitor, name: str, full_page: bool = False) -> None:
     if SCREENS:
         Path(SCREENS).mkdir(parents=True, exist_ok=True)
@@ -100,7 +89,7 @@ def test_a_meeting_in_a_real_room(room_round, visit, mailbox):
     academic, lived = visit(viewport=LAPTOP), visit(phone=True)
     for visitor, email in ((chair, room.CHAIR), (screen, room.CHAIR),
                            (academic, room.ACADEMICS[0]), (lived, room.LIVED[0])):
-        sign_in(visitor, mailbox, email)
+        visitor.sign_in_by_link(mailbox, email)
     chair.goto(f"/rounds/{SLUG}/meeting")
     chair.page.get_by_role("button", name="Start the meeting").click()
     for visitor, path in ((screen, f"/rounds/{SLUG}/meeting/screen"),
@@ -128,6 +117,7 @@ def test_a_meeting_in_a_real_room(room_round, visit, mailbox):
     letter = lived_comment.locator(".fp-strip__letter").inner_text()
     chair.check()
     photograph(chair, "chair-1280x800")
+    photograph(chair, "chair-1280x800-whole", full_page=True)
     # The outcome form and "next" are reachable without scrolling past 2,700 px.
     record = chair.page.get_by_role("button", name="Record the outcome and go to the next "
                                                    "application")
@@ -235,6 +225,8 @@ def test_a_meeting_in_a_real_room(room_round, visit, mailbox):
     expect(lived.page.locator("#you")).to_contain_text("That makes 75.0 out of 100.")
     expect(lived.page.locator("#groups")).to_contain_text(
         "Lived experience 75.0 from 3 panellists")
+    for visitor in (screen, lived):
+        lone_member_rule(visitor.page)
     fits_a_phone(lived.page)
     fits_without_scrolling(screen.page)
     screen.check()

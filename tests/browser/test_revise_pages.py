@@ -15,17 +15,6 @@ from tests.builders import people
 from tests.builders.meetings import CHAIR, LIVED, SLUG
 
 
-def sign_in(visitor, mailbox, email):
-    page = visitor.page
-    visitor.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    page.wait_for_load_state("load")
-    visitor.goto(mailbox.last_link(email, "/sign-in/link/"))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My rounds")
-
-
 def fits(visitor, width=360):
     assert visitor.page.evaluate("document.documentElement.scrollWidth") <= width, visitor.page.url
 
@@ -39,7 +28,7 @@ def test_a_panellist_changes_one_answer_on_a_phone(meeting_round, visit, mailbox
     start_meeting()
     lived = visit(phone=True)
     page = lived.page
-    sign_in(lived, mailbox, LIVED)
+    lived.sign_in_by_link(mailbox, LIVED)
     lived.goto(f"/meetings/{SLUG}")
     page.get_by_role("link", name="Change your score").click()
 
@@ -90,7 +79,7 @@ def test_without_javascript_the_draft_survives_a_reload(meeting_round, visit, ma
     start_meeting()
     lived = visit(phone=True, javascript=False)
     page = lived.page
-    sign_in(lived, mailbox, LIVED)
+    lived.sign_in_by_link(mailbox, LIVED)
     lived.goto(f"/meetings/{SLUG}/revise/question/1")
     page.get_by_role("radio", name="3", exact=True).check()
     page.get_by_role("button", name="Next").click()

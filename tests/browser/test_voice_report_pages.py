@@ -34,17 +34,6 @@ def sign_in_staff(visitor, email: str) -> None:
     page.wait_for_load_state("load")
 
 
-def sign_in_by_link(visitor, mailbox, email: str) -> None:
-    page = visitor.page
-    visitor.goto("/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    page.wait_for_load_state("load")
-    visitor.goto(mailbox.last_link(email, "/sign-in/link/"))
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My rounds")
-
-
 def read_report_and_summary(visitor, phone: bool) -> None:
     page = visitor.page
     expect(page.get_by_role("heading", level=1)).to_contain_text("Community voice report")
@@ -83,7 +72,7 @@ def test_a_panellist_reads_it_once_published(demo_decided, visit, mailbox, phone
     round_services.change_phase(find_user(OFFICER), demo_decided, "published")
     db.session.commit()
     visitor = visit(phone=phone)
-    sign_in_by_link(visitor, mailbox, LIVED[0])
+    visitor.sign_in_by_link(mailbox, LIVED[0])
     visitor.page.get_by_role("link", name="Read the report").click()
     expect(visitor.page).to_have_url(visitor.base_url + REPORT)
     # The panel reads the report without the officer's round navigation.

@@ -105,7 +105,9 @@ def test_the_meeting_pages_are_under_100_kb_on_a_phone(app, client, demo, mailbo
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id))) >= 1
     people.sign_in_by_link(client, mailbox, PANELLIST)
-    for path in (f"/meetings/{demo.slug}", f"/meetings/{demo.slug}/revise"):
+    for path in (f"/meetings/{demo.slug}", f"/meetings/{demo.slug}/revise",
+                 f"/meetings/{demo.slug}/revise/question/1",
+                 f"/meetings/{demo.slug}/revise/check"):
         total, parts, hosts = weigh(client, path)
         assert total < LIMIT, f"{path}: {total / 1024:.1f} KB compressed: {parts}"
         assert not hosts, f"{path} refers to other sites: {hosts}"
