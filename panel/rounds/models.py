@@ -80,6 +80,11 @@ class Round(db.Model):
     scoring_deadline: Mapped[datetime | None]  # UTC: the end of a day in ``time_zone``
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London",
                                            server_default="Europe/London")
+    # Decided with the funded set over the budget: the officer's reason, and when (§3).
+    over_budget_reason: Mapped[str | None] = mapped_column(Text)
+    over_budget_acknowledged_at: Mapped[datetime | None]
+    # Application columns the funder publishes (e.g. organisation), shown once published.
+    public_columns: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     groups: Mapped[list[Group]] = relationship(
