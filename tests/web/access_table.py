@@ -243,6 +243,7 @@ TABLE: dict[str, Row] = {
     "voice.report": REPORT,
     "voice.report_as_csv": REPORT,
     "voice.report_as_xlsx": REPORT,
+    "voice.board_pack": REPORT,
     "voice.summary": REPORT,
     "voice.summary_as_csv": REPORT,
 }
