@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from panel.accounts.services import find_user
+from panel.conflicts import services as conflict_services
+from panel.conflicts.models import Conflict
 from panel.demo import seed
+from panel.extensions import db
 from panel.moderation import services as meeting_services
 from panel.reports.report import round_report
 from panel.rounds import services as round_services
-from panel.rounds.models import Phase, Round
+from panel.rounds.models import Application, Phase, Round
 from panel.rounds.queries import round_by_slug
 from panel.scoring import queries as scoring_queries
 from panel.scoring import services as scoring_services
@@ -47,6 +52,7 @@ class Script:
 
     comment: str  # the commenting panellist's comment (COMMENTED)
     connection_note: str
+    # the chair's rationale for each outcome, named as the outcome is
     fund: str
     do_not_fund: str
     no_consensus: str
@@ -132,6 +138,22 @@ def score_round(round_: Round, script: Script) -> None:
                     scoring_services.submit_sheet(user, assignment, sheet.version)
 
 
+def review_conflicts(round_: Round) -> None:
+    """The officer reviews every connection before the meeting. A declared one is
+    confirmed: the panellist stays out of that application. One suggested by name
+    matching is confirmed at the level ``declared``: the panellist knows the
+    organisation, the chair is shown it, and they stay on it (DESIGN.md §5)."""
+    officer = find_user(OFFICER)
+    pending = db.session.scalars(
+        select(Conflict).join(Application, Conflict.application_id == Application.id)
+        .where(Application.round_id == round_.id, Conflict.status == "pending")
+        .order_by(Conflict.id)).all()
+    for conflict in pending:
+        if conflict.source == "suggested":
+            conflict_services.change_level(officer, conflict, "declared")
+        conflict_services.confirm(officer, conflict)
+
+
 def hold_meeting(round_: Round, script: Script, *, within_budget: bool = True) -> None:
     """Moderation, the meeting and the decision. The chair takes every item. On the first
     six, two academics move their scores halfway toward the lived-experience view and
@@ -145,28 +167,20 @@ def hold_meeting(round_: Round, script: Script, *, within_budget: bool = True) -
     round_services.change_phase(officer, round_, Phase.MODERATION)
     meeting = meeting_services.start_meeting(chair, round_)
     order = {a.id: n for n, a in enumerate(_in_order(round_))}
-    revisions = 0
-    fund_used = do_not_fund_used = False
+    revisions, funded, used = 0, {}, set()
     for position in range(len(meeting.items)):
         item = next(i for i in meeting.items
                     if i.application_id == meeting.current_application_id)
         n = order[item.application_id]
-        if position < 6:
-            for email, moved_to in _movers(position, n):
-                reason = script.revision_reasons[revisions % len(script.revision_reasons)]
-                revisions += _revise(round_, meeting, email, n, moved_to, reason)
-        report = round_report(round_)
-        found = next(a for a in report["applications"]
-                     if a["reference"] == item.application.reference)
-        if not fund_used and not found["funded"]:
-            outcome, rationale, fund_used = "fund", script.fund, True
-        elif not do_not_fund_used and found["funded"]:
-            outcome, rationale, do_not_fund_used = "do_not_fund", script.do_not_fund, True
-        elif position == 2:
-            outcome, rationale = "no_consensus", script.no_consensus
-        else:
-            outcome, rationale = "keep", script.keep
-        meeting_services.record_outcome(chair, meeting, outcome, rationale)
+        moved = 0
+        for email, moved_to in _movers(position, n):
+            reason = script.revision_reasons[(revisions + moved) % len(script.revision_reasons)]
+            moved += _revise(round_, meeting, email, n, moved_to, reason)
+        revisions += moved
+        if moved or not funded:  # only a revised score moves the funding line
+            funded = {a["reference"]: a["funded"] for a in round_report(round_)["applications"]}
+        outcome = _outcome(position, funded[item.application.reference], used)
+        meeting_services.record_outcome(chair, meeting, outcome, getattr(script, outcome))
         meeting_services.next_item(chair, meeting)
     if within_budget:
         _bring_within_budget(round_, meeting, chair, script.over_budget)
@@ -175,11 +189,23 @@ def hold_meeting(round_: Round, script: Script, *, within_budget: bool = True) -
 
 def _movers(position: int, n: int) -> list[tuple[str, int]]:
     """Who revises on the item at ``position`` (application n) and to which view."""
+    if position >= 6:
+        return []
     toward_lived = view(LIVED[0], n)
     movers = [(e, view(e, n) + (toward_lived - view(e, n)) // 2) for e in ACADEMICS[:2]]
     if position in (1, 3):
         movers.append((LIVED[0], toward_lived + (view(ACADEMICS[0], n) - toward_lived) // 2))
     return movers
+
+
+def _outcome(position: int, funded: bool, used: set[str]) -> str:
+    """The first unfunded item is funded anyway and the first funded one is not; the
+    third item has no consensus; the rest are kept."""
+    override = "do_not_fund" if funded else "fund"
+    if override not in used:
+        used.add(override)
+        return override
+    return "no_consensus" if position == 2 else "keep"
 
 
 def _bring_within_budget(round_: Round, meeting, chair, rationale: str) -> None:
@@ -221,6 +247,7 @@ def seed_decided_round() -> Round | None:
                                "description": DECIDED_DESCRIPTION}
     round_ = seed.build_round(spec)
     score_round(round_, DEMO_SCRIPT)
+    review_conflicts(round_)
     hold_meeting(round_, DEMO_SCRIPT)
     round_services.change_phase(find_user(OFFICER), round_, Phase.PUBLISHED)
     return round_

@@ -7,6 +7,7 @@ import html
 import sqlalchemy as sa
 
 from panel.audit.anchors import round_anchor
+from panel.conflicts.queries import pending_count
 from panel.demo import story
 from panel.demo.seed import STAFF, demo_spec
 from panel.extensions import db
@@ -84,11 +85,13 @@ def test_the_published_round_was_scored_met_and_decided_through_the_services(app
     actions = db.session.scalars(sa.select(AuditEvent.action)
                                  .where(AuditEvent.round_id == decided.id)).all()
     for action in ("sheet.submitted", "assignment.passed", "conflict.declared",
-                   "meeting.started", "sheet.revised", "decision.recorded", "audit.anchored"):
+                   "conflict.level_changed", "conflict.confirmed", "meeting.started",
+                   "sheet.revised", "decision.recorded", "audit.anchored"):
         assert action in actions, action
     revised = db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.revision > 0)).all()
     assert revised and all(sheet.reason.strip() for sheet in revised)
     assert round_anchor(decided) is not None
+    assert pending_count(decided) == 0
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
 
 
