@@ -58,7 +58,8 @@ class Script:
     no_consensus: str
     keep: str
     over_budget: str  # why the chair went back to a funded item to bring the total in
-    revision_reasons: tuple[str, ...]
+    toward_lived: tuple[str, ...]  # academics' reasons for a revision, taken in turn
+    toward_academic: tuple[str, ...]  # and lived-experience members'
 
 
 DEMO_SCRIPT = Script(
@@ -75,11 +76,14 @@ DEMO_SCRIPT = Script(
     over_budget=("With the project funded anyway, the panel's choices came to more than the "
                  "budget. The panel looked again at the lowest-ranked funded project and "
                  "chose not to fund it this round."),
-    revision_reasons=(
+    toward_lived=(
         "Hearing from people who live there, I underrated how much local people lead this.",
         "The lived-experience members explained why the cost is fair for what it does.",
         "I had not thought about how hard it is to get to the venue without a car.",
+    ),
+    toward_academic=(
         "The academics showed me the plan has a gap in who will run it after year one.",
+        "I see now the evidence for this kind of project is thin.",
     ),
 )
 
@@ -174,8 +178,9 @@ def hold_meeting(round_: Round, script: Script, *, within_budget: bool = True) -
         n = order[item.application_id]
         moved = 0
         for email, moved_to in _movers(position, n):
-            reason = script.revision_reasons[(revisions + moved) % len(script.revision_reasons)]
-            moved += _revise(round_, meeting, email, n, moved_to, reason)
+            reasons = script.toward_academic if email in LIVED else script.toward_lived
+            moved += _revise(round_, meeting, email, n, moved_to,
+                             reasons[(revisions + moved) % len(reasons)])
         revisions += moved
         if moved or not funded:  # only a revised score moves the funding line
             funded = {a["reference"]: a["funded"] for a in round_report(round_)["applications"]}

@@ -27,7 +27,8 @@ CANARIES = story.Script(
     no_consensus=NO_CONSENSUS_RATIONALE,
     keep="",
     over_budget="",  # this round is left over budget: the report's warning is tested
-    revision_reasons=("I heard the other members' view",),
+    toward_lived=("I heard the other members' view",),
+    toward_academic=("I heard the other members' view",),
 )
 
 
