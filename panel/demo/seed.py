@@ -12,7 +12,7 @@ import pandas as pd
 from panel.accounts import services as accounts
 from panel.conflicts import suggestions
 from panel.rounds import services as rounds
-from panel.rounds.models import Phase
+from panel.rounds.models import Phase, Round
 from panel.rounds.queries import round_by_slug
 
 BUNDLE = Path(__file__).resolve().parent / "bundle"
@@ -42,7 +42,9 @@ def panellists() -> pd.DataFrame:
 
 
 def seed(staff_password: str) -> bool:
-    """Create whatever of the demo is missing. Returns False when there was nothing to do."""
+    """Create whatever is missing of the demo's staff and its round to score (the decided
+    round is :func:`panel.demo.story.seed_decided_round`). Returns False when there was
+    nothing to do."""
     created = False
     for staff in STAFF:
         if accounts.find_user(staff.email) is None:
@@ -52,6 +54,13 @@ def seed(staff_password: str) -> bool:
     spec = demo_spec()
     if round_by_slug(spec["slug"]) is not None:
         return created
+    build_round(spec)
+    return True
+
+
+def build_round(spec: dict) -> Round:
+    """A round from ``spec`` with the demo's applications and panel, everyone assigned to
+    everything, open for scoring."""
     round_ = rounds.create_round(None, spec, system=SYSTEM)
     applications = pd.read_csv(BUNDLE / "applications.csv", dtype=str, keep_default_na=False)
     for row in applications.to_dict("records"):
@@ -66,4 +75,4 @@ def seed(staff_password: str) -> bool:
     suggestions.refresh_for_round(round_)
     rounds.assign_everyone(None, round_, system=SYSTEM)
     rounds.change_phase(None, round_, Phase.SCORING, system=SYSTEM)
-    return True
+    return round_
