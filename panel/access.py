@@ -8,7 +8,7 @@ How a refusal looks depends on what the person may know (DESIGN.md §4, §9):
 - staff pages (:func:`staff`, :func:`officer_round`): 403 for the wrong kind of person,
   and for an officer, the round's "not in this phase" page (409);
 - panel pages (:func:`panel_round`, :func:`member_assignment`, :func:`report_reader`,
-  :func:`meeting_runner`): 404 for anyone off the panel, as if there were no such round,
+  :func:`meeting_runner`, and :func:`summary_reader` before publication): 404 for anyone off the panel, as if there were no such round,
   because even knowing a round or an application exists can say too much;
 - a change to the meeting while it is not running (:func:`meeting_running`): back to the
   chair's page with a message.
@@ -179,6 +179,23 @@ def report_reader(view):
         return view(round_)
 
     return _declare(wrapped, Rule("who may read the report"))
+
+
+def summary_reader(view):
+    """Like :func:`report_reader`, but anyone, signed in or not, once the round is
+    published (:func:`policy.can_read_summary`). Before that, someone not signed in gets
+    404 too: the public learns nothing about a round that is not published."""
+
+    @wraps(view)
+    def wrapped(slug: str):
+        round_ = round_by_slug(slug)
+        member = member_of(current_user, round_) if round_ and current_user.is_authenticated \
+            else None
+        if round_ is None or not policy.can_read_summary(current_user, round_, member):
+            abort(404)
+        return view(round_)
+
+    return _declare(wrapped, Rule("anyone once published; before, who may read the report"))
 
 
 def meeting_runner(view):

@@ -91,6 +91,12 @@ def can_read_report(user: Any, round_: Round, member: PanelMember | None) -> boo
     return can_manage_rounds(user) or can_audit(user) or member_reads_report(round_, member)
 
 
+def can_read_summary(user: Any, round_: Round, member: PanelMember | None) -> bool:
+    """Anyone, signed in or not, once the round is published (the summary is made to be
+    published); before that, whoever may read the report."""
+    return round_.phase in PUBLISHED or can_read_report(user, round_, member)
+
+
 def is_on_a_panel(user: Any) -> bool:
     """The person sits on at least one round's panel (My rounds, My connections)."""
     return bool(getattr(user, "is_authenticated", False)) and bool(user.memberships)

@@ -173,6 +173,8 @@ def _round_json(round_: Round) -> bytes:
         "time_zone": round_.time_zone,
         "min_group_size": round_.min_group_size,
     }
+    if round_.public_columns:  # optional: written only when the funder publishes some
+        settings["public_columns"] = list(round_.public_columns)
     return (json.dumps(settings, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -24,7 +24,8 @@ from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, is_time_zone
 FILE = "round.json"
 SETTINGS = ("title", "slug", "description", "scale", "budget", "funding_rule", "weighting",
             "groups", "criteria", "identifying_columns", "show_group_labels",
-            "lived_experience_first", "scoring_deadline", "time_zone", "min_group_size")
+            "lived_experience_first", "scoring_deadline", "time_zone", "min_group_size",
+            "public_columns")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Lower case because table headings are read lower-cased, and a criterion key becomes
 # a column heading of scores.csv; a group key is written in panellists.csv.
@@ -180,6 +181,7 @@ class _SpecCheck:
             "scoring_deadline": self._deadline(),
             "time_zone": self._time_zone(),
             "min_group_size": self._min_group_size(),
+            "public_columns": self._public_columns(),
         }
 
     def _title(self) -> str:
@@ -371,6 +373,20 @@ class _SpecCheck:
             return []
         # Headings are read lower-cased, so the names must match that way.
         return [c.strip().lower() for c in columns]
+
+    def _public_columns(self) -> list[str]:
+        columns = self.spec.get("public_columns", [])
+        if not isinstance(columns, list) or not all(isinstance(c, str) and c.strip()
+                                                    for c in columns):
+            self.problem("public_columns", "public_columns must be a list of column "
+                                           'headings of applications.csv, like ["organisation"].')
+            return []
+        chosen = [c.strip().lower() for c in columns]
+        for column in ("applicant_name", "contact_email"):
+            if column in chosen:
+                self.problem("public_columns", f"{column} names or reaches a person and is "
+                                               "never published. Remove it from public_columns.")
+        return chosen
 
     # --- The meeting settings ---------------------------------------------------------
 

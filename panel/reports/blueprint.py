@@ -15,6 +15,8 @@ voice_bp.add_url_rule("/rounds/<slug>/report/board-pack.xlsx",
 voice_bp.add_url_rule("/rounds/<slug>/report/summary", view_func=views.summary, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report/summary.csv",
                       view_func=views.summary_as_csv, methods=["GET"])
+voice_bp.add_url_rule("/rounds/<slug>/report/verification-kit.zip",
+                      view_func=views.verification_kit, methods=["GET"])
 
 ranking_bp = Blueprint("ranking", __name__, url_prefix="/rounds")
 ranking_bp.add_url_rule("/<slug>/ranking", view_func=ranking_views.ranking, methods=["GET"])

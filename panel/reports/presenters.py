@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -308,31 +308,56 @@ class SummaryPage:
     agreement: list[Agreement]
     overrides_sentence: str
     left_out: str  # what the agreement figures leave out (small groups), or ""
+    # The columns the funder publishes (Round.public_columns), shown for funded
+    # applications only; each funded dict has their values under "published".
+    public_columns: list[str] = field(default_factory=list)
+
+
+# Never published, whatever a round says: they name or reach a person.
+NEVER_PUBLIC = ("applicant_name", "contact_email")
+
+
+def published_values(round_: Round) -> tuple[list[str], dict[str, list[str]]]:
+    """The round's public columns and, per reference, their values: the columns a funder
+    publishes for funded applications (e.g. organisation), never a person's name or
+    e-mail address."""
+    columns = [c for c in round_.public_columns or [] if c not in NEVER_PUBLIC]
+    values = {a.reference: [str(a.organisation if c == "organisation" else
+                                (a.extra or {}).get(c, "") or "") for c in columns]
+              for a in round_.applications}
+    return columns, values
 
 
 def summary_page(round_: Round, report: dict[str, Any]) -> SummaryPage:
     panel, chairs = _panel(round_, report)
     summary = report["round"]
+    columns, values = published_values(round_)
     return SummaryPage(
         headline=_headline(report), panel=panel, chairs=chairs,
         funding_rule=words.FUNDING_RULES.get(summary["funding_rule"], summary["funding_rule"]),
         weighting=words.WEIGHTINGS.get(summary["weighting"], summary["weighting"]),
-        funded=[a for a in report["applications"] if a["final_funded"]],
+        funded=[{**a, "published": values.get(a["reference"], [])}
+                for a in report["applications"] if a["final_funded"]],
         voice_sentences=_voice_sentences(report), agreement=_agreement(report),
         overrides_sentence=_overrides_sentence(report),
         left_out=words.left_out_note(sum(1 for a in report["applications"]
                                          if a.get("not_shown")),
-                                     summary.get("min_group_size", 0)))
+                                     summary.get("min_group_size", 0)),
+        public_columns=columns)
 
 
-def funded_csv(report: dict[str, Any]) -> str:
-    """The summary's funded list: reference, title, amount and how it was chosen."""
+def funded_csv(report: dict[str, Any],
+               published: tuple[list[str], dict[str, list[str]]] = ([], {})) -> str:
+    """The summary's funded list: reference, title, amount and how it was chosen, and
+    the columns the funder publishes (``published``, from :func:`published_values`)."""
+    columns, values = published
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["reference", "title", "requested_amount", "chosen_by"])
+    writer.writerow(["reference", "title", "requested_amount", "chosen_by", *columns])
     for a in report["applications"]:
         if a["final_funded"]:
             writer.writerow([escaped(a["reference"]), escaped(a["title"]),
                              f"{a['requested_amount']:.2f}",
-                             "scores" if a["funded"] else "panel decision"])
+                             "scores" if a["funded"] else "panel decision",
+                             *(escaped(v) for v in values.get(a["reference"], []))])
     return out.getvalue()

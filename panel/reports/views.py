@@ -3,8 +3,10 @@
 /rounds/<slug>/report                the report page: charts, sentences and tables
 /rounds/<slug>/report.csv            the CSV `flask round report --format csv` writes
 /rounds/<slug>/report.xlsx           the workbook `flask round report --format xlsx` writes
-/rounds/<slug>/report/summary        the public summary: printable, no personal data
+/rounds/<slug>/report/summary        the public summary: printable, no personal data;
+                                     anyone's once the round is published
 /rounds/<slug>/report/summary.csv    the summary's funded list
+/rounds/<slug>/report/verification-kit.zip   the trail and a standalone checker (auditors)
 
 Every figure comes from the one report dict of :func:`panel.reports.report.round_report`:
 officers and auditors read every figure; the panel (chair and panellists) reads the
@@ -16,16 +18,25 @@ panellists once it is published; anyone else gets 404, as if there were no such 
 (:func:`panel.policy.can_read_report`)."""
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, abort, make_response, render_template
 from flask_login import current_user
 
 from panel import access, policy
+from panel.accounts.models import Role
+from panel.audit.kit import build_kit, kit_name
 from panel.audit.services import record
 from panel.moderation.models import OUTCOME_SHORT
 from panel.reports import voice_text as words
-from panel.reports.presenters import funded_csv, report_page, summary_page
+from panel.reports.presenters import (
+    funded_csv,
+    published_values,
+    report_page,
+    summary_page,
+)
 from panel.reports.report import report_csv, report_xlsx, round_report
 from panel.rounds.models import Round
+from panel.rounds.queries import round_by_slug
+from panel.scoring.queries import member_of
 from panel.transactions import change
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,23 +73,62 @@ def report_as_xlsx(round_: Round):
     return _download(round_, "xlsx", report_xlsx(_report_for_reader(round_)), XLSX, "report.xlsx")
 
 
-@access.report_reader
+@access.summary_reader
 def summary(round_: Round):
     found = round_report(round_, panel=True)
-    return render_template("reports/summary.html", round=round_, page=summary_page(round_, found),
-                           anchor=found["anchor"], fmt=words)
+    response = make_response(render_template(
+        "reports/summary.html", round=round_, page=summary_page(round_, found),
+        anchor=found["anchor"], fmt=words,
+        reads_report=policy.can_read_report(current_user, round_, _member(round_)),
+        offers_kit=found["anchor"] is not None and policy.can_audit(current_user)))
+    return _public(round_, response)
 
 
-@access.report_reader
+@access.summary_reader
 def summary_as_csv(round_: Round):
-    body = funded_csv(round_report(round_, panel=True)).encode("utf-8")
-    return _download(round_, "summary.csv", body,
+    body = funded_csv(round_report(round_, panel=True), published_values(round_))
+    if not current_user.is_authenticated:
+        # A published document: anonymous downloads are not one person's export, and
+        # recording each would let anyone grow the trail at will.
+        return _public(round_, _attachment(round_, body.encode("utf-8"),
+                                           "text/csv; charset=utf-8", "funded.csv"))
+    return _download(round_, "summary.csv", body.encode("utf-8"),
                      "text/csv; charset=utf-8", "funded.csv")
+
+
+@access.staff(Role.AUDITOR)
+def verification_kit(slug: str):
+    """The decided round's verification kit (:mod:`panel.audit.kit`). For auditors only
+    while the trail's hashed fields hold e-mail addresses (see the module)."""
+    round_ = round_by_slug(slug) or abort(404)
+    body = build_kit(round_) or abort(404)
+    with change():
+        record("report.exported", actor=current_user, target=round_, before=None,
+               after={"format": "verification kit"})
+    return Response(body, content_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{kit_name(round_)}"'})
+
+
+def _member(round_: Round):
+    return member_of(current_user, round_) if current_user.is_authenticated else None
+
+
+def _public(round_: Round, response: Response) -> Response:
+    """A published round's summary may be cached by anyone for five minutes when read
+    anonymously; signed-in readers keep the site's ``no-store``."""
+    if round_.phase in policy.PUBLISHED and not current_user.is_authenticated:
+        response.headers["Cache-Control"] = "public, max-age=300"
+        response.vary.add("Cookie")
+    return response
 
 
 def _download(round_: Round, format_: str, body: bytes, mimetype: str, name: str) -> Response:
     with change():  # exports are on the decision trail (DESIGN.md §7)
         record("report.exported", actor=current_user, target=round_, before=None,
                after={"format": format_})
+    return _attachment(round_, body, mimetype, name)
+
+
+def _attachment(round_: Round, body: bytes, mimetype: str, name: str) -> Response:
     return Response(body, content_type=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{round_.slug}-{name}"'})

@@ -51,6 +51,7 @@ def create_round(actor: User | None, spec: dict[str, Any], *, system: str | None
         funding_rule=spec.get("funding_rule", "strict"),
         weighting=spec.get("weighting", "equal_groups"),
         identifying_columns=list(spec.get("identifying_columns", [])),
+        public_columns=list(spec.get("public_columns", [])),
         show_group_labels=spec.get("show_group_labels", True),
         lived_experience_first=spec.get("lived_experience_first", True),
         time_zone=spec.get("time_zone") or DEFAULT_TIME_ZONE,

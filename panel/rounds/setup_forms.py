@@ -307,6 +307,12 @@ class BlindForm(FlaskForm):
         description="Tick every column that could tell someone who applied. Panellists and "
                     "the chair never see ticked columns.",
         choices=[])
+    public_columns = CheckboxesField(
+        "Which columns does the funder publish?",
+        description="For funded applications only, on the public summary once the round "
+                    "is published, like the organisation. The applicant's name and "
+                    "e-mail address are never published.",
+        choices=[])
     show_group_labels = radios(
         "Show group labels in moderation?", YES_NO,
         "Choose whether to show group labels in moderation",

@@ -417,7 +417,9 @@ def test_the_public_summary_has_the_funded_list_and_no_personal_data(demo_decide
 
 # Who may read the report ------------------------------------------------------------------------
 
-REPORT_PAGES = ("", ".csv", ".xlsx", "/summary", "/summary.csv")
+FULL_REPORT_PAGES = ("", ".csv", ".xlsx")
+SUMMARY_PAGES = ("/summary", "/summary.csv")  # anyone's once published (test_public_summary)
+REPORT_PAGES = FULL_REPORT_PAGES + SUMMARY_PAGES
 
 
 def _set_phase(round_, phase: str) -> None:
@@ -463,15 +465,19 @@ def test_a_member_of_another_round_and_other_staff_get_404(
     people.staff("admin@example.org", "admin")
     people.sign_in_staff(admin, "admin@example.org")
     for client in (stranger, admin):
-        for suffix in REPORT_PAGES:
+        for suffix in FULL_REPORT_PAGES:
             assert client.get(f"/rounds/{WORKED_SLUG}/report{suffix}").status_code == 404
+        for suffix in SUMMARY_PAGES:  # published: the summary is anyone's
+            assert client.get(f"/rounds/{WORKED_SLUG}/report{suffix}").status_code == 200
     assert stranger.get("/rounds/no-such-round/report").status_code == 404
 
 
 def test_signing_in_comes_first(worked_round, client):  # noqa: F811
-    for suffix in REPORT_PAGES:
+    for suffix in FULL_REPORT_PAGES:
         response = client.get(f"/rounds/{WORKED_SLUG}/report{suffix}")
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    for suffix in SUMMARY_PAGES:  # not published: the public learns nothing
+        assert client.get(f"/rounds/{WORKED_SLUG}/report{suffix}").status_code == 404
 
 
 def test_a_panellist_finds_the_report_from_their_rounds_once_published(

@@ -118,6 +118,14 @@ REPORT = Row(people(NOT_FOUND, officer=ALLOW, auditor=ALLOW,
                     chair=during("moderation", "decided", "published", otherwise=NOT_FOUND),
                     panellists=during("published", otherwise=NOT_FOUND)))
 
+# The public summary and its CSV: anyone, signed in or not, once the round is published;
+# before that, as the report (and someone not signed in gets 404, not the sign-in page).
+SUMMARY = Row(people(during("published", otherwise=NOT_FOUND),
+                     anonymous=during("published", otherwise=NOT_FOUND),
+                     officer=ALLOW, auditor=ALLOW,
+                     chair=during("moderation", "decided", "published", otherwise=NOT_FOUND),
+                     panellists=during("published", otherwise=NOT_FOUND)))
+
 TABLE: dict[str, Row] = {
     "static": Row(exempt="files from static/: the same for everyone, no data"),
 
@@ -244,8 +252,12 @@ TABLE: dict[str, Row] = {
     "voice.report_as_csv": REPORT,
     "voice.report_as_xlsx": REPORT,
     "voice.board_pack": REPORT,
-    "voice.summary": REPORT,
-    "voice.summary_as_csv": REPORT,
+    "voice.summary": SUMMARY,
+    "voice.summary_as_csv": SUMMARY,
+    # The verification kit holds the trail's hashed fields, e-mail addresses included:
+    # auditors only, once the round is decided (anchored); before that there is none.
+    "voice.verification_kit": Row(people(FORBIDDEN, auditor=during(
+        "decided", "published", otherwise=NOT_FOUND))),
 }
 
 

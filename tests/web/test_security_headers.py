@@ -78,6 +78,9 @@ def every_get_url(app, world) -> dict[str, str]:
 
 # Pages that only ever send people on, whoever asks.
 ONLY_REDIRECTS = {"home.index", "scoring.overview"}
+# Served only for a decided round, which this world has not: its headers (here on the
+# 404) and its 200 are checked in tests/audit/test_kit.py.
+NEEDS_A_DECIDED_ROUND = {"voice.verification_kit"}
 
 
 def test_every_response_carries_the_security_headers(app, world):
@@ -108,7 +111,8 @@ def test_every_response_carries_the_security_headers(app, world):
                     if inline:
                         problems.append(f"{url} as {who}: inline {sorted(set(inline))}")
     assert not problems, "\n".join(problems)
-    assert served == set(urls), "never shown: " + ", ".join(sorted(set(urls) - served))
+    expected = set(urls) - NEEDS_A_DECIDED_ROUND
+    assert served == expected, "never shown: " + ", ".join(sorted(expected - served))
 
 
 def test_the_policy_allows_nothing_inline_and_no_framing():
