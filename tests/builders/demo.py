@@ -41,6 +41,10 @@ DO_NOT_FUND_RATIONALE = "CANARY-DONOTFUND: already funded by another programme"
 NO_CONSENSUS_RATIONALE = "CANARY-SPLIT: the panel could not agree"
 
 
+# The officer's reason for deciding over budget is published in the summary: no canary.
+OVER_BUDGET_REASON = "The trust agreed to cover the extra project from its reserve"
+
+
 PASSES = {("dave@panel.example", "CA-005")}
 
 
@@ -145,7 +149,9 @@ def run_demo_meeting(round_) -> None:
         meeting_services.record_outcome(chair, meeting, outcome, rationale)
         meeting_services.next_item(chair, meeting)
         db.session.commit()
-    round_services.change_phase(officer, round_, "decided")
+    # Funding the first unfunded item takes the funded set £15,550 over the budget, so
+    # deciding needs the officer's reason (docs/rules.md, "Deciding over budget").
+    round_services.change_phase(officer, round_, "decided", over_budget_reason=OVER_BUDGET_REASON)
     db.session.commit()
 
 
