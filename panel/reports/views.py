@@ -22,6 +22,7 @@ from flask_login import current_user
 from panel import access, policy
 from panel.audit.services import record
 from panel.moderation.models import OUTCOME_SHORT
+from panel.reports import budget
 from panel.reports import voice_text as words
 from panel.reports.presenters import funded_csv, report_page, summary_page
 from panel.reports.report import report_csv, report_xlsx, round_report
@@ -48,7 +49,8 @@ def report(round_: Round):
     found = _report_for_reader(round_)
     return render_template("reports/report.html", round=round_, page=report_page(round_, found),
                            anchor=found["anchor"], fmt=words, outcome_labels=OUTCOME_SHORT,
-                           is_officer=policy.can_manage_rounds(current_user))
+                           is_officer=policy.can_manage_rounds(current_user),
+                           over_budget=budget.notice(round_))
 
 
 @access.report_reader
@@ -66,7 +68,7 @@ def report_as_xlsx(round_: Round):
 def summary(round_: Round):
     found = round_report(round_, panel=True)
     return render_template("reports/summary.html", round=round_, page=summary_page(round_, found),
-                           anchor=found["anchor"], fmt=words)
+                           anchor=found["anchor"], fmt=words, over_budget=budget.notice(round_))
 
 
 @access.report_reader
