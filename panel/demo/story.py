@@ -158,15 +158,16 @@ def review_conflicts(round_: Round) -> None:
         conflict_services.confirm(officer, conflict)
 
 
-def hold_meeting(round_: Round, script: Script, *, within_budget: bool = True) -> None:
+def hold_meeting(round_: Round, script: Script, *, within_budget: bool = True,
+                 over_budget_reason: str = "") -> None:
     """Moderation, the meeting and the decision. The chair takes every item. On the first
     six, two academics move their scores halfway toward the lived-experience view and
     Amira moves hers toward the academics' on two of them. The first unfunded item the
     panel reaches is funded anyway, the first funded one is not, the third item has no
     consensus, the rest are kept. ``within_budget``: when that leaves the funded total
     over budget, the chair returns to the lowest-ranked funded items kept and does not
-    fund them until it fits (without it the report warns, as a test needs). Then the
-    round is decided."""
+    fund them until it fits (without it the report warns, as a test needs, and deciding
+    needs the officer's ``over_budget_reason``). Then the round is decided."""
     officer, chair = find_user(OFFICER), find_user(CHAIR)
     round_services.change_phase(officer, round_, Phase.MODERATION)
     meeting = meeting_services.start_meeting(chair, round_)
@@ -189,7 +190,8 @@ def hold_meeting(round_: Round, script: Script, *, within_budget: bool = True) -
         meeting_services.next_item(chair, meeting)
     if within_budget:
         _bring_within_budget(round_, meeting, chair, script.over_budget)
-    round_services.change_phase(officer, round_, Phase.DECIDED)
+    round_services.change_phase(officer, round_, Phase.DECIDED,
+                                over_budget_reason=over_budget_reason)
 
 
 def _movers(position: int, n: int) -> list[tuple[str, int]]:

@@ -26,6 +26,7 @@ from panel.accounts.models import Role
 from panel.audit.kit import build_kit, kit_name
 from panel.audit.services import record
 from panel.moderation.models import OUTCOME_SHORT
+from panel.reports import budget
 from panel.reports import voice_text as words
 from panel.reports.presenters import (
     funded_csv,
@@ -59,7 +60,8 @@ def report(round_: Round):
     found = _report_for_reader(round_)
     return render_template("reports/report.html", round=round_, page=report_page(round_, found),
                            anchor=found["anchor"], fmt=words, outcome_labels=OUTCOME_SHORT,
-                           is_officer=policy.can_manage_rounds(current_user))
+                           is_officer=policy.can_manage_rounds(current_user),
+                           over_budget=budget.notice(round_))
 
 
 @access.report_reader
@@ -80,7 +82,8 @@ def summary(round_: Round):
         "reports/summary.html", round=round_, page=summary_page(round_, found),
         anchor=found["anchor"], fmt=words,
         reads_report=policy.can_read_report(current_user, round_, _member(round_)),
-        offers_kit=found["anchor"] is not None and policy.can_audit(current_user)))
+        offers_kit=found["anchor"] is not None and policy.can_audit(current_user),
+        over_budget=budget.notice(round_)))
     return _public(round_, response)
 
 

@@ -2,12 +2,16 @@
 
 Most items are warnings: the officer sees them on the confirmation page and may still
 move on. A few make the move impossible (``blocking``): a round cannot open scoring with
-no criteria, no applications or no panellists.
+no criteria, no applications or no panellists. One needs the officer's acknowledgement
+with a reason (``over_budget``): deciding a round whose funded set, after the chair's
+decisions, costs more than the budget.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from flask import current_app
 from sqlalchemy import exists, func, select
 
 from panel.conflicts.models import Conflict
@@ -26,9 +30,16 @@ from panel.rounds.models import (
 )
 from panel.scoring.models import ScoreSheet, is_initial_sheet, member_takes_part
 
+if TYPE_CHECKING:
+    from panel.reports.budget import OverBudget
+
 # The only ways back (DESIGN.md §2); each needs a reason.
 BACK_STEPS = {(Phase.SCORING, Phase.DRAFT), (Phase.MODERATION, Phase.SCORING)}
 DETAILS_SHOWN = 50
+# The funded set after the chair's decisions is measured by the round's figures
+# (panel.scoring.figures), a domain above this one, so the reports domain registers the
+# measure with the app (panel.reports.blueprint) and this module asks for it by name.
+OVER_BUDGET = "fairpanel.over_budget"
 
 
 @dataclass
@@ -44,6 +55,9 @@ class Checklist:
     to_phase: str
     blocking: list[Item] = field(default_factory=list)
     warnings: list[Item] = field(default_factory=list)
+    # Before deciding: the funded set against the budget when it is over (the officer
+    # must acknowledge it with a reason), else None.
+    over_budget: OverBudget | None = None
 
 
 def next_phase(round_: Round) -> str | None:
@@ -119,6 +133,13 @@ def _before_decided(round_: Round, found: Checklist) -> None:
     decided = exists().where(Decision.application_id == Application.id)
     _add(found, "application has no recorded outcome", "applications have no recorded outcome",
          _references(round_, ~decided))
+    found.over_budget = over_budget(round_)
+
+
+def over_budget(round_: Round) -> OverBudget | None:
+    """The funded set of ``round_`` after the chair's decisions against its budget when
+    it is over, else None."""
+    return current_app.extensions[OVER_BUDGET](round_)
 
 
 def _add(found: Checklist, one: str, many: str, names: list[str]) -> None:

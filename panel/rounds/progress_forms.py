@@ -5,6 +5,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     RadioField,
     SelectMultipleField,
@@ -84,5 +85,23 @@ class BackForm(PhaseForm):
         description="This is kept on the round's record, with your name.",
         filters=[strip_whitespace],
         validators=[DataRequired("Enter why the round is moving back"),
+                    Length(max=2000, message="The reason can be up to 2,000 characters")],
+    )
+
+
+class OverBudgetForm(PhaseForm):
+    """Deciding a round whose funded set is over the budget: the officer acknowledges it
+    and says why (kept on the round, shown in the report and the public summary)."""
+
+    acknowledge = BooleanField(
+        "I understand that the funded set is over the budget",
+        validators=[DataRequired("Tick to confirm that the funded set is over the budget")],
+    )
+    over_budget_reason = TextAreaField(
+        "Why is the round being decided over budget?",
+        description="This is kept on the round's record, with your name, and shown in the "
+                    "report and the public summary.",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Enter why the round is being decided over budget"),
                     Length(max=2000, message="The reason can be up to 2,000 characters")],
     )

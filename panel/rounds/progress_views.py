@@ -17,6 +17,7 @@ from panel.rounds.progress_forms import (
     MODE_HINTS,
     AssignmentForm,
     BackForm,
+    OverBudgetForm,
     PhaseForm,
     ReviewersForm,
 )
@@ -115,17 +116,21 @@ def phase(round_):
 @access.officer_round(*policy.CAN_MOVE_ON)
 def phase_forward(round_):
     to_phase = phases.next_phase(round_)
-    form = PhaseForm(from_phase=round_.phase)
+    checklist = phases.checklist(round_, to_phase)
+    # Over budget, the move to decided needs the officer's tick and reason.
+    form = (OverBudgetForm if checklist.over_budget else PhaseForm)(from_phase=round_.phase)
     if form.validate_on_submit() and _still_in(round_, form):
+        reason = form.over_budget_reason.data if checklist.over_budget else ""
         with change(RoundError) as done:
-            told = services.change_phase(current_user, round_, to_phase, notify=True)
+            told = services.change_phase(current_user, round_, to_phase, notify=True,
+                                         over_budget_reason=reason)
         if not done.refused:
             flash(_moved(round_, told), "success")
             return redirect(url_for(".phase", slug=round_.slug))
         form.form_errors.append(done.refusal)
     return render_template("rounds/progress/phase_forward.html", round=round_, form=form,
                            to_phase=to_phase, opens_scoring=to_phase == Phase.SCORING,
-                           checklist=phases.checklist(round_, to_phase))
+                           checklist=checklist)
 
 
 @access.officer_round(*policy.CAN_MOVE_BACK)

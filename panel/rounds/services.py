@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 
@@ -16,7 +16,7 @@ from panel import mail
 from panel.accounts.models import User
 from panel.audit.anchors import anchor_round
 from panel.audit.services import record
-from panel.extensions import db
+from panel.extensions import db, utcnow
 from panel.rounds import assignment, phases, progress
 from panel.rounds.models import (
     PHASES,
@@ -30,6 +30,9 @@ from panel.rounds.models import (
 )
 from panel.rounds.phases import BACK_STEPS
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, end_of_day
+
+if TYPE_CHECKING:
+    from panel.reports.budget import OverBudget
 
 
 class RoundError(ValueError):
@@ -127,12 +130,14 @@ def assign_everyone(actor: User | None, round_: Round, *, system: str | None = N
 
 
 def change_phase(actor: User | None, round_: Round, to_phase: str, *, reason: str = "",
-                 system: str | None = None, notify: bool = False) -> int:
+                 over_budget_reason: str = "", system: str | None = None,
+                 notify: bool = False) -> int:
     """Move one step forward, or back where DESIGN.md §2 allows it (with a reason).
 
-    Scoring cannot open while the round has no criteria, applications or panellists.
-    With ``notify``, opening scoring e-mails every panellist who has something to score;
-    returns how many were e-mailed."""
+    Scoring cannot open while the round has no criteria, applications or panellists. A
+    round whose funded set is over the budget is decided only with
+    ``over_budget_reason``, kept on the round. With ``notify``, opening scoring e-mails
+    every panellist who has something to score; returns how many were e-mailed."""
     if to_phase not in PHASES:
         raise RoundError(f"Unknown phase: {to_phase}")
     here, there = PHASES.index(round_.phase), PHASES.index(to_phase)
@@ -150,6 +155,12 @@ def change_phase(actor: User | None, round_: Round, to_phase: str, *, reason: st
         blocking = phases.checklist(round_, Phase.SCORING).blocking
         if blocking:
             raise RoundError(" ".join(item.text for item in blocking))
+    over = phases.over_budget(round_) if to_phase == Phase.DECIDED else None
+    if over is not None and not over_budget_reason.strip():
+        raise RoundError(f"{over.check_text} Give a reason for deciding the round over "
+                         "budget.")
+    if over is not None:
+        _acknowledge_over_budget(actor, round_, over, over_budget_reason.strip(), system)
     before = round_.phase
     round_.phase = to_phase
     record("round.phase_changed", actor=actor, target=round_, system=system,
@@ -161,6 +172,21 @@ def change_phase(actor: User | None, round_: Round, to_phase: str, *, reason: st
     if to_phase == Phase.PUBLISHED and notify:
         return _tell_report_is_published(round_)
     return 0
+
+
+def _acknowledge_over_budget(actor: User | None, round_: Round, over: OverBudget, reason: str,
+                             system: str | None) -> None:
+    """Keep the officer's reason for deciding over budget on the round, audited with the
+    figures it acknowledged."""
+    before = {"over_budget_reason": round_.over_budget_reason,
+              "over_budget_acknowledged_at": round_.over_budget_acknowledged_at}
+    round_.over_budget_reason = reason
+    round_.over_budget_acknowledged_at = utcnow()
+    record("round.over_budget_acknowledged", actor=actor, target=round_, system=system,
+           before=before,
+           after={"over_budget_reason": reason,
+                  "over_budget_acknowledged_at": round_.over_budget_acknowledged_at,
+                  "funded": over.funded, "budget": over.budget, "over": over.over})
 
 
 def send_reminders(actor: User, round_: Round) -> list[str]:

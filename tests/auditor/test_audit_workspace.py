@@ -17,10 +17,11 @@ writes. Events, in the order they are written:
   the officer moves to moderation; the chair starts the meeting (meeting.started) and A1 is
   taken first (meeting.item_opened: A1's gap, 84.375 − 18.75, beats A2's, 81.25 − 50);
   Lee revises A1 to q3 n2 with a reason (sheet.revised); the chair records "fund" with a
-  rationale (decision.recorded); the officer decides the round (round.phase_changed,
-  audit.anchored).
+  rationale (decision.recorded), which takes the funded set to £110 of the £100 budget; the
+  officer decides the round with a reason (round.over_budget_acknowledged,
+  round.phase_changed, audit.anchored).
 
-That is 6 + 1 + 2 + 4 (members) + 2 + 6 + 3 + 4 + 3 + 1 + 2 + 1 + 1 + 2 = 38 events, 32 of
+That is 6 + 1 + 2 + 4 (members) + 2 + 6 + 3 + 4 + 3 + 1 + 2 + 1 + 1 + 3 = 39 events, 33 of
 them in the round (every one but the six accounts)."""
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ from tests.builders.trail import (
     drop_triggers,
 )
 
-ALL_EVENTS, ROUND_EVENTS = 38, 32
+ALL_EVENTS, ROUND_EVENTS = 39, 33
 
 
 @pytest.fixture
@@ -105,8 +106,8 @@ def test_the_round_writes_the_events_worked_out_above(audited_round):
 TIME = re.compile(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2}")
 A1_EVENTS = [4, 16, 17, 18, 22, 23, 24, 29, 30, 34, 35, 36]
 A2_EVENTS = [5, 19, 20, 21, 25, 26, 27, 28, 31]
-# Events 3 to 38 but the accounts of the panel (6, 8, 10, 12), which belong to no round.
-ROUND_EVENT_IDS = [n for n in range(3, 39) if n not in (6, 8, 10, 12)]
+# Events 3 to 39 but the accounts of the panel (6, 8, 10, 12), which belong to no round.
+ROUND_EVENT_IDS = [n for n in range(3, 40) if n not in (6, 8, 10, 12)]
 assert len(ROUND_EVENT_IDS) == ROUND_EVENTS
 
 
@@ -130,7 +131,7 @@ def test_the_trail_shows_every_event_newest_first_with_who_what_and_values(audit
     html = page(auditor, "/audit/trail")
     assert "<h1" in html and html.count("<h1") == 1
     assert event_numbers(html) == list(range(ALL_EVENTS + 1, 0, -1))  # + the sign-in
-    assert "39 events</caption>" in html
+    assert "40 events</caption>" in html
     rows = dict(zip(event_numbers(html), rows_of(html, "events")))
     assert untimed(rows[35]) == (
         "35 TIME lee@panel.example Lee Lived Score revised in the meeting sheet.revised "
@@ -166,14 +167,14 @@ def test_the_trail_is_paged_fifty_events_at_a_time(auditor):
     for n in range(20):
         people.panellist(f"extra{n}@example.org", f"Extra {n}")
     first = page(auditor, "/audit/trail")
-    assert "59 events (page 1 of 2)</caption>" in first
-    assert event_numbers(first) == list(range(59, 9, -1))
+    assert "60 events (page 1 of 2)</caption>" in first
+    assert event_numbers(first) == list(range(60, 10, -1))
     second = page(auditor, "/audit/trail?page=2")
-    assert event_numbers(second) == list(range(9, 0, -1))
+    assert event_numbers(second) == list(range(10, 0, -1))
     assert 'href="/audit/trail?page=2"' in first
     # Out of range: the nearest page; nonsense: the first.
-    assert event_numbers(page(auditor, "/audit/trail?page=99")) == list(range(9, 0, -1))
-    assert event_numbers(page(auditor, "/audit/trail?page=x"))[0] == 59
+    assert event_numbers(page(auditor, "/audit/trail?page=99")) == list(range(10, 0, -1))
+    assert event_numbers(page(auditor, "/audit/trail?page=x"))[0] == 60
 
 
 @pytest.mark.parametrize("query,expected", [
@@ -181,7 +182,7 @@ def test_the_trail_is_paged_fifty_events_at_a_time(auditor):
     (f"round={SLUG}&reference=A2", A2_EVENTS[::-1]),
     ("person=pat", [31, 30, 29, 11, 10]),
     ("person=PAT+MINUS", [31, 30, 29, 11, 10]),
-    ("person=officer%40example.org", [38, 37, 32, 30, 29, 26, 15, 14, 1]),
+    ("person=officer%40example.org", [39, 38, 37, 32, 30, 29, 26, 15, 14, 1]),
     ("person=system%3A+tests", [13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]),
     ("action=conflict.dismissed", [26]),
     ("action=all%3Aconflicts", [26, 25]),
@@ -315,7 +316,7 @@ def test_a_round_lists_its_applications_with_their_outcomes_and_anchor(auditor):
     ]
     text = text_of(html)
     assert f"Events in its trail {ROUND_EVENTS} " in text
-    assert (f"the trail ended at event 37 with hash {hash_of(37)}") in text
+    assert (f"the trail ended at event 38 with hash {hash_of(38)}") in text
     assert 'href="/audit/rounds/test-round/applications/A2"' in html
     index = page(auditor, "/audit/")
     assert 'href="/audit/rounds/test-round">Test round</a>' in index
@@ -334,31 +335,31 @@ def test_verify_shows_the_whole_chain_and_the_anchor_holding(auditor):
     html = page(auditor, "/audit/verify")
     text = text_of(html)
     assert "The decision trail is whole" in html
-    assert ("All 39 events match their hashes, and the trail still reaches every anchor."
+    assert ("All 40 events match their hashes, and the trail still reaches every anchor."
             in text)
-    assert f"Latest hash: {hash_of(39)}" in text
+    assert f"Latest hash: {hash_of(40)}" in text
     assert [r for r in rows_of(html, "anchors-caption")] == [
-        f"Test round 37 {hash_of(37)} Holds"]
+        f"Test round 38 {hash_of(38)} Holds"]
     assert 'href="/audit/verify">Check again</a>' in html
 
 
 def test_verify_names_the_break_and_still_vouches_for_an_anchor_before_it(auditor):
     drop_triggers()
-    db.session.execute(sa.text("UPDATE audit_events SET action = 'user.deleted' WHERE id = 39"))
+    db.session.execute(sa.text("UPDATE audit_events SET action = 'user.deleted' WHERE id = 40"))
     db.session.commit()
     html = page(auditor, "/audit/verify")
     text = text_of(html)
-    assert "The chain breaks at event 39 (user.deleted)." in html
+    assert "The chain breaks at event 40 (user.deleted)." in html
     assert "Its contents do not match its hash; it was altered." in text
-    assert "The 38 events before it are whole." in text
-    assert f"Hash of the last whole event: {hash_of(38)}" in text
-    assert rows_of(html, "anchors-caption") == [f"Test round 37 {hash_of(37)} Holds"]
+    assert "The 39 events before it are whole." in text
+    assert f"Hash of the last whole event: {hash_of(39)}" in text
+    assert rows_of(html, "anchors-caption") == [f"Test round 38 {hash_of(38)} Holds"]
 
 
 def test_verify_catches_a_rewritten_trail_by_its_anchor(auditor):
     """A forger rewrites event 26 (the dismissal's reason) and works out every hash after
     it again: the chain agrees with itself, but no longer reaches the anchor."""
-    anchored = hash_of(37)
+    anchored = hash_of(38)
     drop_triggers()
     previous = hash_of(25)
     for event in db.session.scalars(sa.select(AuditEvent).where(AuditEvent.id >= 26)
@@ -375,7 +376,7 @@ def test_verify_catches_a_rewritten_trail_by_its_anchor(auditor):
     assert "The decision trail has been rewritten" in html
     assert ("The trail no longer reaches the anchor taken when a round was decided." in text)
     assert rows_of(html, "anchors-caption") == [
-        f"Test round 37 {anchored} Broken Event 37 now has hash {hash_of(37)}, not the "
+        f"Test round 38 {anchored} Broken Event 38 now has hash {hash_of(38)}, not the "
         f"anchored {anchored}."]
 
 
@@ -391,9 +392,9 @@ def test_the_export_has_one_row_per_event_in_chain_order(auditor):
     response, rows = download(auditor)
     assert rows[0] == ["id", "occurred_at", "actor", "action", "object_type", "object_id",
                        "round", "before", "after", "prev_hash", "hash"]
-    assert [int(row[0]) for row in rows[1:]] == list(range(1, 40))  # not the export itself
+    assert [int(row[0]) for row in rows[1:]] == list(range(1, 41))  # not the export itself
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="audit-trail-to-event-39.csv"')
+        'attachment; filename="audit-trail-to-event-40.csv"')
     assert response.mimetype == "text/csv"
     for row in rows[1:]:
         event = db.session.get(AuditEvent, int(row[0]))
@@ -423,18 +424,18 @@ def test_the_export_is_recorded_with_its_filters_before_it_is_sent(auditor):
     response, rows = download(auditor, f"?round={SLUG}&reference=A2&person=lee")
     assert [int(row[0]) for row in rows[1:]] == [25, 26, 27, 28]
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="audit-trail-{SLUG}-to-event-39.csv"')
+        f'attachment; filename="audit-trail-{SLUG}-to-event-40.csv"')
     assert event_count() == before + 1
-    exported = db.session.get(AuditEvent, 40)
+    exported = db.session.get(AuditEvent, 41)
     assert (exported.action, exported.actor, exported.object_type, exported.round_id) == (
         "audit.exported", AUDITOR, "rounds", db.session.get(AuditEvent, 3).round_id)
-    assert exported.after == {"format": "csv", "up_to_event": 39, "filters": {
+    assert exported.after == {"format": "csv", "up_to_event": 40, "filters": {
         "round": SLUG, "reference": "A2", "person": "lee", "action": None, "from": None,
         "to": None}}
     assert verify_chain().ok
     # The next download includes the first one's record.
     _, again = download(auditor, "?action=audit.exported")
-    assert [int(row[0]) for row in again[1:]] == [40]
+    assert [int(row[0]) for row in again[1:]] == [41]
 
 
 # Who may look, and that looking changes nothing -------------------------------------------

@@ -18,6 +18,8 @@ FUND_RATIONALE = "CANARY-FUND: the panel heard strong local support in the room"
 DO_NOT_FUND_RATIONALE = "CANARY-DONOTFUND: already funded by another programme"
 NO_CONSENSUS_RATIONALE = "CANARY-SPLIT: the panel could not agree"
 COMMENT = (*story.COMMENTED, "CANARY-COMMENT: my nan would love this garden")
+# The officer's reason for deciding over budget is published in the summary: no canary.
+OVER_BUDGET_REASON = "The trust agreed to cover the extra project from its reserve"
 
 CANARIES = story.Script(
     comment=COMMENT[2],
@@ -38,7 +40,8 @@ def score_demo_round(round_) -> None:
 
 
 def run_demo_meeting(round_) -> None:
-    story.hold_meeting(round_, CANARIES, within_budget=False)
+    story.hold_meeting(round_, CANARIES, within_budget=False,
+                       over_budget_reason=OVER_BUDGET_REASON)
     db.session.commit()
 
 
