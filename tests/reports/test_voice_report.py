@@ -537,15 +537,6 @@ def test_a_round_with_no_scores_yet_says_so(officer):
 
 # The words, on their own --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("rho,words_", [
-    (0.95, "agreed strongly"), (0.699, "agreed strongly"), (0.45, "agreed moderately"),
-    (0.3949, "agreed weakly"), (0.0951, "agreed weakly"), (0.05, "showed almost no agreement"),
-    (-0.0949, "showed almost no agreement"), (-0.2, "disagreed weakly"),
-    (-0.5, "disagreed moderately"), (-0.866, "disagreed strongly")])
-def test_agreement_words_follow_the_rounded_spearman(rho, words_):
-    assert words.agreement_words(rho) == words_
-
-
 def test_movement_reads_in_points_toward_or_away():
     sentence = words.movement_sentence(True, [("Academic", "Lived experience", 6.2),
                                               ("Lived experience", "Academic", 1.04),
