@@ -105,11 +105,11 @@ def words_of(html: str) -> str:
 
 
 def list_items(html: str, id_: str) -> list[str]:
-    found = re.search(rf'<ul[^>]*id="{id_}"[^>]*>(.*?)</ul>', html, re.S)
+    found = re.search(rf'<ul[^>]*id="{id_}"[^>]*>(.*?)</ul>', html, re.DOTALL)
     if found is None:
         return []
     return [" ".join(unescape(item).split())
-            for item in re.findall(r"<li>(.*?)</li>", found.group(1), re.S)]
+            for item in re.findall(r"<li>(.*?)</li>", found.group(1), re.DOTALL)]
 
 
 def chart_of(html: str, about_id: str) -> str:
@@ -225,7 +225,7 @@ def report_page(client, slug: str) -> str:
 
 # (a) DESIGN's worked example --------------------------------------------------------------------
 
-def test_the_worked_example_reads_as_design_works_it_out(worked_round, officer):  # noqa: F811
+def test_the_worked_example_reads_as_design_works_it_out(worked_round, officer):
     html = report_page(officer, WORKED_SLUG)
     text, tables = words_of(html), PageTables(html).tables
     assert ("By the scores, 2 applications are funded, asking for £90 of the £100 budget. "
@@ -274,7 +274,7 @@ def test_the_worked_example_reads_as_design_works_it_out(worked_round, officer):
     assert '=HYPERLINK(&#34;http://evil&#34;)' in html or "=HYPERLINK(&quot;" in html
 
 
-def test_the_worked_example_chart_marks_what_lived_experience_changed(worked_round,  # noqa: F811
+def test_the_worked_example_chart_marks_what_lived_experience_changed(worked_round,
                                                                       officer):
     html = report_page(officer, WORKED_SLUG)
     chart = chart_of(html, "without-lived_experience-sentence")
@@ -428,7 +428,7 @@ def _set_phase(round_, phase: str) -> None:
 @pytest.mark.parametrize("phase", ["draft", "scoring", "moderation", "decided", "published"])
 @pytest.mark.parametrize("role", ["officer", "auditor"])
 def test_officers_and_auditors_read_the_report_in_any_phase(
-        worked_round, client, phase, role):  # noqa: F811
+        worked_round, client, phase, role):
     people.staff(f"{role}@example.org", role)
     people.sign_in_staff(client, f"{role}@example.org")
     _set_phase(worked_round, phase)
@@ -440,7 +440,7 @@ def test_officers_and_auditors_read_the_report_in_any_phase(
     ("draft", False, False), ("scoring", False, False), ("moderation", True, False),
     ("decided", True, False), ("published", True, True)])
 def test_the_chair_reads_it_from_moderation_and_the_panel_once_published(
-        worked_round, app, mailbox, phase, chair_sees, panellist_sees):  # noqa: F811
+        worked_round, app, mailbox, phase, chair_sees, panellist_sees):
     round_builders.member(worked_round, CHAIR, None, role="chair")
     _set_phase(worked_round, phase)
     for email, sees in ((CHAIR, chair_sees), ("lived1@panel.example", panellist_sees)):
@@ -452,7 +452,7 @@ def test_the_chair_reads_it_from_moderation_and_the_panel_once_published(
 
 
 def test_a_member_of_another_round_and_other_staff_get_404(
-        worked_round, app, mailbox):  # noqa: F811
+        worked_round, app, mailbox):
     other = round_builders.draft_round(slug="other-round", title="Other round")
     round_builders.member(other, "stranger@panel.example", "academic")
     _set_phase(other, "published")
@@ -468,14 +468,14 @@ def test_a_member_of_another_round_and_other_staff_get_404(
     assert stranger.get("/rounds/no-such-round/report").status_code == 404
 
 
-def test_signing_in_comes_first(worked_round, client):  # noqa: F811
+def test_signing_in_comes_first(worked_round, client):
     for suffix in REPORT_PAGES:
         response = client.get(f"/rounds/{WORKED_SLUG}/report{suffix}")
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
 def test_a_panellist_finds_the_report_from_their_rounds_once_published(
-        worked_round, client, mailbox):  # noqa: F811
+        worked_round, client, mailbox):
     people.sign_in_by_link(client, mailbox, "lived1@panel.example")
     _set_phase(worked_round, "decided")
     assert "Read the report" not in client.get("/my-rounds").get_data(as_text=True)
@@ -484,7 +484,7 @@ def test_a_panellist_finds_the_report_from_their_rounds_once_published(
     assert f'href="/rounds/{WORKED_SLUG}/report">Read the report' in html
 
 
-def test_the_officer_finds_it_in_the_round_navigation(worked_round, officer):  # noqa: F811
+def test_the_officer_finds_it_in_the_round_navigation(worked_round, officer):
     html = report_page(officer, WORKED_SLUG)
     assert re.search(rf'href="/rounds/{WORKED_SLUG}/report" aria-current="page">Report<', html)
     assert f'href="/rounds/{WORKED_SLUG}/report"' in officer.get(

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from panel.reports import voice_text as words
-from panel.reports.voice_gaps import Apart, application_gaps, apart, criterion_apart
+from panel.reports.voice_gaps import Apart, apart, application_gaps, criterion_apart
 
 # Named projects in the headline -------------------------------------------------------------
 
