@@ -295,6 +295,91 @@ def biggest_gap_sentence(label_g: str, label_h: str, gaps: dict[str, float | Non
             f"the {lower} group, on the {scale['min']} to {scale['max']} scale.")
 
 
+def higher(label_g: str, label_h: str, gap: float | None, places: int = 1,
+           scale_range: float = 100) -> str:
+    """A gap (g minus h) in words: "Academic 0.58 higher", "the same", and "too small to
+    matter" after it when it is under 5 % of the scale's range."""
+    if gap is None:
+        return "no figure"
+    size = f"{abs(gap):.{places}f}"
+    if float(size) == 0:
+        return "the same"
+    found = f"{label_g if gap > 0 else label_h} {size} higher"
+    return found + (", too small to matter" if too_small(gap, scale_range) else "")
+
+
+def moved(value: float | None) -> str:
+    """Moderation movement in words: "3.1 points toward", "0.5 points away", "did not
+    move"; "too small to matter" after it when under ``TOO_SMALL`` points."""
+    if value is None:
+        return "no figure"
+    size = f"{abs(value):.1f}"
+    if float(size) == 0:
+        return "did not move"
+    found = f"{size} {'point' if size == '1.0' else 'points'} " \
+            f"{'toward' if value > 0 else 'away'}"
+    return found + (", too small to matter" if too_small(value) else "")
+
+
+def size_of(value: float | None, places: int, scale_range: float) -> str:
+    """The typical size of a gap: "2.33 points", with "too small to matter" when it is."""
+    if value is None:
+        return "no figure"
+    shown = f"{value:.{places}f}"
+    found = f"{shown} {'point' if float(shown) == 1 else 'points'}"
+    return found + (", too small to matter" if too_small(value, scale_range) else "")
+
+
+def who_higher(label_g: str, label_h: str, applications: int, g_higher: int,
+               h_higher: int) -> str:
+    """On how many applications each group scored higher: "Lived experience on 14 of 20;
+    Academic on 5" (the rest level)."""
+    if not applications:
+        return "no figure"
+    sides = sorted([(label_g, g_higher), (label_h, h_higher)], key=lambda side: -side[1])
+    found = f"{sides[0][0]} on {sides[0][1]:,} of {applications:,}"
+    if sides[1][1]:
+        found += f"; {sides[1][0]} on {sides[1][1]:,}"
+    level = applications - g_higher - h_higher
+    return found + (f"; level on {level:,}" if level else "")
+
+
+def typical_sentence(label_g: str, label_h: str, applications: int, typical: float | None,
+                     g_higher: int, h_higher: int) -> str:
+    """How far apart two groups' 0–100 scores were on a typical application."""
+    if not applications or typical is None:
+        return (f"No application has a score from both the {label_g} and the {label_h} "
+                f"groups, so there is nothing to compare.")
+    if g_higher == h_higher:
+        direction = (f"each group scored higher on {count(g_higher, 'application')}"
+                     if g_higher else "they gave every application the same score")
+    else:
+        more, most = (label_g, g_higher) if g_higher > h_higher else (label_h, h_higher)
+        direction = f"the {more} group scored higher on {most:,} of {applications:,}"
+    return (f"On a typical application, the {label_g} and {label_h} groups' scores were "
+            f"{size_of(typical, 1, 100)} apart out of 100; {direction}.")
+
+
+def widest_gap_sentence(label_g: str, label_h: str, rows: list[tuple[str, int, float | None,
+                                                                   int, int]],
+                        scale: dict[str, int]) -> str:
+    """The criterion on which two groups were furthest apart on a typical application;
+    ``rows`` are (criterion name, applications, typical gap, g higher, h higher)."""
+    present = [row for row in rows if row[2] is not None]
+    if not present:
+        return f"No criterion was scored by both the {label_g} and the {label_h} groups."
+    name, applications, typical, g_higher, h_higher = max(present, key=lambda row: row[2])
+    on = f"on the {scale['min']} to {scale['max']} scale"
+    if f"{typical:.2f}" == "0.00":
+        return (f"The {label_g} and {label_h} groups gave every criterion the same scores "
+                f"on every application both scored.")
+    span = scale["max"] - scale["min"]
+    return (f"The groups were furthest apart on \u201c{name}\u201d: on a typical "
+            f"application their scores for it were {size_of(typical, 2, span)} apart, "
+            f"{on}. Scored higher by: "
+            f"{who_higher(label_g, label_h, applications, g_higher, h_higher)}.")
+
+
 def funded_sentence(funded: int, asked: float, budget: float, final: int,
                     final_asked: float, overridden: bool) -> str:
     by_scores = (f"By the scores, {count(funded, 'application is', 'applications are')} "
