@@ -33,6 +33,7 @@ moving one score.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -121,6 +122,13 @@ def money(value: float | Decimal | None) -> str:
         return NO_FIGURE
     amount = Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return f"£{amount:,.0f}"
+
+
+def in_whole_pounds(text: str) -> str:
+    """``text`` with every sum of money in it written as :func:`money` writes it: the
+    report's warnings give pence (the report JSON keeps them); the page never does."""
+    return re.sub(r"£(\d[\d,]*(?:\.\d+)?)",
+                  lambda found: money(Decimal(found.group(1).replace(",", ""))), text)
 
 
 def utc_time(iso: str) -> str:

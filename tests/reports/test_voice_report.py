@@ -422,8 +422,9 @@ def test_every_figure_on_the_report_page_equals_the_json_report(demo_decided, cl
     revised = db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.revision > 0)).all()
     assert len(revised) >= 6 and all(sheet.reason for sheet in revised)
     text = words_of(html)
-    for warning in report["warnings"]:
-        assert warning in text
+    for warning in report["warnings"]:  # money on the page in whole pounds, never pence
+        assert words.in_whole_pounds(warning) in text
+        assert not re.search(r"£[\d,]+\.\d", text)
     for g, voice in report["groups"].items():
         brought, out = len(voice["funded_because"]), len(voice["displaced_by"])
         titles = {a["reference"]: a["title"] for a in report["applications"]}

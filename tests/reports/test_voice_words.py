@@ -64,6 +64,14 @@ def test_money_is_whole_pounds_never_pence(value, shown):
     assert words.money(value) == shown
 
 
+def test_sums_in_a_warning_are_written_in_whole_pounds():
+    assert words.in_whole_pounds(
+        "After the panel's decisions the funded applications ask for £415,550.00, over the "
+        "budget of £400,000.50.") == (
+        "After the panel's decisions the funded applications ask for £415,550, over the "
+        "budget of £400,001.")
+
+
 def test_under_five_points_in_a_hundred_is_too_small_to_matter():
     assert words.too_small(4.99) and words.too_small(-4.99) and not words.too_small(5)
     # the same share of a 1 to 5 scale (a range of 4): 0.2 points
