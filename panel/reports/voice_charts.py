@@ -241,7 +241,7 @@ def _bars(items: list[tuple[str, float | None, str]], limit: float,
         y = HEAD_LINE * max(len(left_lines), len(right_lines), 1) + 8
     zero = width / 2 if captions else PAD
     reach = width / 2 - PAD if captions else width - 2 * PAD  # the bar of ``limit``
-    top, bars = y + 8, []
+    bars, axis = [], []
     for label, value, shown in items:
         for line in textwrap.wrap(f"{label}: {shown}", label_chars) or [""]:
             y += HEAD_LINE
@@ -252,9 +252,10 @@ def _bars(items: list[tuple[str, float | None, str]], limit: float,
             negative = value < 0
             bars.append(Bar(round(zero - length if negative else zero, 1), y, round(length, 1),
                             BAR, negative))
+        axis.append(Segment(zero, y - 4, zero, y + BAR + 4))  # the zero line, under the text
         y += BAR_ROW
-    axis = [Segment(zero, top, zero, y), Segment(PAD if captions else zero, y,
-                                                 width - PAD, y)]
+    axis.append(Segment(PAD if captions else zero, y, width - PAD, y))
+    axis.append(Segment(zero, y - 4, zero, y + 8))
     ends = [(PAD, "start"), (width - PAD, "end")] if captions else [(width - PAD, "end")]
     for x, _ in ends:
         axis.append(Segment(x, y, x, y + 8))

@@ -396,9 +396,9 @@ def test_the_worked_example_chart_marks_what_lived_experience_changed(worked_rou
         ("<strong>Project three</strong> Rank 1 → 2 without Lived experience (1 place lower "
         "without them)"),
         ('<strong>=HYPERLINK("http://evil")</strong> Rank 2 → 3 without Lived experience '
-        "(1 place lower without them)"),
+         "(1 place lower without them): funded only with the Lived experience group's scores"),
         ("<strong>Project one</strong> Rank 3 → 1 without Lived experience (2 places higher "
-        "without them)")]
+         "without them): funded only without them")]
 
 
 # (b) The demo round, scored and moderated: the done-when ------------------------------
