@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import func, select
 
 from panel.extensions import db
@@ -19,10 +20,12 @@ from panel.reports.voice_charts import (
     BarChart,
     SlopeChart,
     SlopeRow,
+    bars_from_zero,
     diverging_bars,
     shown_rows,
     slope_chart,
 )
+from panel.reports.voice_gaps import Apart, apart, application_gaps, criterion_apart
 from panel.rounds.models import Group, MemberRole, PanelMember, Round
 from panel.spreadsheets import escaped
 
@@ -53,12 +56,13 @@ class GroupVoice:
 
     key: str
     label: str
-    sentence: str
+    sentence: str  # the projects it brought in and moved out, named
     chart: SlopeChart
     rows: list[dict]  # the applications shown, in rank order
     total: int
     funded_because: list[dict]
     displaced_by: list[dict]
+    moves: list[dict] = field(default_factory=list)  # the chart as a list, for phones
 
 
 @dataclass
@@ -69,6 +73,8 @@ class Agreement:
     kendall: float | None
     words: str | None
     sentence: str
+    applications: int | None = None  # scored by both groups; None: not counted here
+    interval: tuple[float, float] | None = None  # 95 %, Fisher's z
 
 
 @dataclass
@@ -81,12 +87,25 @@ class Movement:
 
 
 @dataclass
+class CriterionGap:
+    name: str
+    apart: Apart  # over applications: the typical gap and who scored higher
+    mean_gap: float | None  # DESIGN.md §3's gap: g's mean minus h's, in scale points
+
+
+@dataclass
 class Gaps:
+    """How far apart two groups scored: per criterion (scale points) and per application
+    (0–100), as a typical size and a direction, never as signed means that cancel."""
+
     label_g: str
     label_h: str
     sentence: str
     chart: BarChart
-    rows: list[tuple[str, float | None]]  # (criterion name, g minus h)
+    rows: list[CriterionGap]
+    scale_range: int
+    applications_sentence: str
+    applications: list[dict]  # reference, title, g's score, h's score, the gap
 
 
 @dataclass
@@ -98,6 +117,7 @@ class Meeting:
     rows: list[dict]  # the applications shown, in rank order
     overrides_sentence: str
     overrides: list[dict]
+    moves: list[dict] = field(default_factory=list)  # the chart as a list, for phones
 
 
 @dataclass
@@ -118,7 +138,7 @@ class ReportPage:
     headline: Headline
     panel: list[PanelRow]
     chairs: int
-    voice_sentences: list[str]
+    voice_sentences: list[str]  # each group's funding story, the projects named
     voices: list[GroupVoice]
     agreement: list[Agreement]
     movement: Movement
@@ -127,19 +147,22 @@ class ReportPage:
     not_shown: NotShown | None = None  # None: the full report, nothing kept back
 
 
-def report_page(round_: Round, report: dict[str, Any]) -> ReportPage:
-    """The sections of the report page, from the report dict alone (plus the panel's
-    headcount, which the dict does not hold)."""
+def report_page(round_: Round, report: dict[str, Any],
+                criterion_values: pd.DataFrame | None = None) -> ReportPage:
+    """The sections of the report page, from the report dict (plus the panel's
+    headcount, which the dict does not hold, and the counting sheets' criterion values
+    the dict was made from, for how far apart the groups scored each criterion)."""
     apps = report["applications"]
     panel, chairs = _panel(round_, report)
     held = words.meeting_held(report["round"]["phase"],
                               any(a["initial"]["score"] != a["score"] for a in apps))
+    voices = [_group_voice(report, g) for g in report["groups"]]
     return ReportPage(
         report=report, headline=_headline(report), panel=panel, chairs=chairs,
-        voice_sentences=_voice_sentences(report),
-        voices=[_group_voice(report, g) for g in report["groups"]],
-        agreement=_agreement(report), movement=_movement(report, held), gaps=_gaps(report),
-        meeting=_meeting(report, held), not_shown=_not_shown(report))
+        voice_sentences=[voice.sentence for voice in voices], voices=voices,
+        agreement=_agreement(report, counted=True), movement=_movement(report, held),
+        gaps=_gaps(report, criterion_values), meeting=_meeting(report, held),
+        not_shown=_not_shown(report))
 
 
 def _not_shown(report: dict[str, Any]) -> NotShown | None:
@@ -204,16 +227,39 @@ def _group_voice(report: dict[str, Any], g: str) -> GroupVoice:
     voice, apps = report["groups"][g], report["applications"]
     titled = {a["reference"]: a for a in apps}
     rows = [SlopeRow(a["reference"], a["rank"], a["without"][g]["rank"], a["funded"],
-                     a["without"][g]["funded"]) for a in apps]
+                     a["without"][g]["funded"], a["title"] or "") for a in apps]
+    because = [titled[ref] for ref in voice["funded_because"]]
+    displaced = [titled[ref] for ref in voice["displaced_by"]]
     return GroupVoice(
         key=g, label=voice["label"],
-        sentence=words.funding_effect(voice["label"], len(voice["funded_because"]),
-                                      len(voice["displaced_by"])),
+        sentence=words.funding_story(voice["label"], [_name(a) for a in because],
+                                     [_name(a) for a in displaced]),
         chart=slope_chart(shown_rows(rows), ("Rank with", "every group"),
                           ("Rank without", voice["label"])),
-        rows=_shown(apps, rows), total=len(apps),
-        funded_because=[titled[ref] for ref in voice["funded_because"]],
-        displaced_by=[titled[ref] for ref in voice["displaced_by"]])
+        rows=_shown(apps, rows), total=len(apps), funded_because=because,
+        displaced_by=displaced,
+        moves=_moves(shown_rows(rows), f"without {voice['label']}",
+                     lambda r: words.shift(_difference(r), "without them")))
+
+
+def _name(application: dict) -> str:
+    return application["title"] or application["reference"]
+
+
+def _difference(row: SlopeRow) -> int | None:
+    if row.left_rank is None or row.right_rank is None:
+        return None
+    return row.right_rank - row.left_rank
+
+
+def _moves(rows: list[SlopeRow], right: str, change) -> list[dict]:
+    """A slope chart as a list for a phone: "Rank 3 → 7 without Lived experience"."""
+    return [{"title": r.title or r.reference, "reference": r.reference,
+             "line": f"Rank {words.rank(r.left_rank)} \u2192 "
+                     f"{words.rank(r.right_rank) if r.right_rank is not None else 'no score'}"
+                     f" {right}", "change": change(r), "kind": r.kind}
+            for r in sorted((r for r in rows if r.left_rank is not None),
+                            key=lambda r: r.left_rank)]
 
 
 def _shown(apps: list[dict], rows: list[SlopeRow]) -> list[dict]:
@@ -227,16 +273,27 @@ def _pairs(report: dict[str, Any]) -> list[tuple[str, str]]:
     return [(g, h) for n, g in enumerate(keys) for h in keys[n + 1:]]
 
 
-def _agreement(report: dict[str, Any]) -> list[Agreement]:
+def _agreement(report: dict[str, Any], counted: bool = False) -> list[Agreement]:
+    """Each pair's agreement; ``counted``: with how many applications both groups scored,
+    the 95 % interval and "too few applications to tell" (the report page)."""
     groups = report["groups"]
     found = []
     for g, h in _pairs(report):
         figures = groups[g]["agreement"][h]
         label_g, label_h = groups[g]["label"], groups[h]["label"]
-        found.append(Agreement(label_g, label_h, figures["spearman"], figures["kendall"],
-                               words.agreement_words(figures["spearman"]),
-                               words.agreement_sentence(label_g, label_h, figures["spearman"])))
+        rho = figures["spearman"]
+        n = _both_scored(report, g, h) if counted else None
+        found.append(Agreement(label_g, label_h, rho, figures["kendall"],
+                               words.agreement_words(rho, n),
+                               words.agreement_sentence(label_g, label_h, rho, n), n,
+                               None if n is None else words.spearman_interval(rho, n)))
     return found
+
+
+def _both_scored(report: dict[str, Any], g: str, h: str) -> int:
+    """The applications with a (shown) score from both groups: those agreement is over."""
+    return sum(1 for a in report["applications"]
+               if a["group_scores"][g] is not None and a["group_scores"][h] is not None)
 
 
 def _movement(report: dict[str, Any], held: bool) -> Movement:
@@ -244,32 +301,50 @@ def _movement(report: dict[str, Any], held: bool) -> Movement:
     rows = [(groups[g]["label"], groups[h]["label"], value)
             for g in groups for h, value in groups[g]["moved_toward"].items()]
     chart = diverging_bars(
-        ((f"The {g} group, toward the {h} group", value,
-          "no figure" if value is None else words.points(value)) for g, h, value in rows),
-        "\u2190\u00a0Moved away", "Moved toward\u00a0\u2192") if rows else None
+        ((f"The {g} group, toward the {h} group", value, words.moved(value))
+         for g, h, value in rows),
+        "\u2190\u00a0Moved away", "Moved toward\u00a0\u2192", limit=100) if rows else None
     return Movement(words.movement_sentence(held, rows), rows, chart)
 
 
-def _gaps(report: dict[str, Any]) -> list[Gaps]:
+def _gaps(report: dict[str, Any], values: pd.DataFrame | None) -> list[Gaps]:
     groups, criteria = report["groups"], report["round"]["criteria"]
+    scale = report["round"]["scale"]
+    span = scale["max"] - scale["min"]
+    keys = [c["key"] for c in criteria]
     names = {c["key"]: c["name"] for c in criteria}
+    scores = pd.DataFrame([{g: a["group_scores"][g] for g in groups}
+                           for a in report["applications"]],
+                          index=[a["reference"] for a in report["applications"]], dtype=float)
     found = []
     for g, h in _pairs(report):
-        gaps = groups[g]["criterion_gap"][h]
         label_g, label_h = groups[g]["label"], groups[h]["label"]
-        rows = [(names[c["key"]], gaps.get(c["key"])) for c in criteria]
-        chart = diverging_bars(((name, gap, words.scale_points(gap) if gap is not None
-                                 else "no figure") for name, gap in rows),
-                               f"\u2190\u00a0{label_h} higher", f"{label_g} higher\u00a0\u2192")
-        found.append(Gaps(label_g, label_h, words.biggest_gap_sentence(
-            label_g, label_h, gaps, names, report["round"]["scale"]), chart, rows))
+        typical = (criterion_apart(values, g, h, keys) if values is not None
+                   else {c: Apart(0, None, 0, 0) for c in keys})
+        rows = [CriterionGap(names[c], typical[c], groups[g]["criterion_gap"][h].get(c))
+                for c in keys]
+        chart = bars_from_zero(((row.name, row.apart.typical, words.size_of(
+            row.apart.typical, 2, span)) for row in rows), span)
+        gaps = application_gaps(scores, g, h)
+        overall = apart(gaps)
+        found.append(Gaps(
+            label_g, label_h, words.widest_gap_sentence(
+                label_g, label_h, [(row.name, row.apart.applications, row.apart.typical,
+                                    row.apart.g_higher, row.apart.h_higher) for row in rows],
+                scale), chart, rows, span,
+            words.typical_sentence(label_g, label_h, overall.applications, overall.typical,
+                                   overall.g_higher, overall.h_higher),
+            [{"reference": a["reference"], "title": a["title"],
+              "g": a["group_scores"][g], "h": a["group_scores"][h],
+              "gap": words.higher(label_g, label_h, gaps[a["reference"]])}
+             for a in report["applications"] if not pd.isna(gaps[a["reference"]])]))
     return found
 
 
 def _meeting(report: dict[str, Any], held: bool) -> Meeting:
     apps = report["applications"]
     rows = [SlopeRow(a["reference"], a["initial"]["rank"], a["rank"], a["initial"]["funded"],
-                     a["funded"]) for a in apps]
+                     a["funded"], a["title"] or "") for a in apps]
     titles = {a["reference"]: a["title"] for a in apps}
     return Meeting(
         sentence=words.meeting_change_sentence(
@@ -279,6 +354,8 @@ def _meeting(report: dict[str, Any], held: bool) -> Meeting:
         chart=slope_chart(shown_rows(rows), ("Rank before", "the meeting"),
                           ("Rank after", "the meeting")),
         rows=_shown(apps, rows), overrides_sentence=_overrides_sentence(report),
+        moves=_moves(shown_rows(rows), "after the meeting",
+                     lambda r: words.moved_places(r.left_rank, r.right_rank)),
         overrides=[{**o, "title": titles[o["reference"]],
                     "decision_label": OUTCOME_SHORT.get(o["decision"], o["decision"])}
                    for o in report["overrides"]])

@@ -34,9 +34,10 @@ from panel.reports.presenters import (
     report_page,
     summary_page,
 )
-from panel.reports.report import report_csv, report_xlsx, round_report
+from panel.reports.report import build_report, report_csv, report_xlsx, round_report
 from panel.rounds.models import Round
 from panel.rounds.queries import round_by_slug
+from panel.scoring.figures import REPORT, Figures, for_panel, round_figures
 from panel.scoring.queries import member_of
 from panel.transactions import change
 
@@ -55,10 +56,21 @@ def _report_for_reader(round_: Round) -> dict:
     return round_report(round_, panel=not reads_every_figure(current_user))
 
 
+def _figures_for_reader(round_: Round) -> Figures:
+    """The figures :func:`round_report` is made from, as this reader may see them: the
+    page needs their criterion values too (how far apart groups scored each criterion)."""
+    found = round_figures(round_, REPORT)
+    if not reads_every_figure(current_user):
+        found = for_panel(found, round_.min_group_size)
+    return found
+
+
 @access.report_reader
 def report(round_: Round):
-    found = _report_for_reader(round_)
-    return render_template("reports/report.html", round=round_, page=report_page(round_, found),
+    figures = _figures_for_reader(round_)
+    found = build_report(round_, figures)
+    page = report_page(round_, found, figures.criterion_values)
+    return render_template("reports/report.html", round=round_, page=page,
                            anchor=found["anchor"], fmt=words, outcome_labels=OUTCOME_SHORT,
                            is_officer=policy.can_manage_rounds(current_user),
                            over_budget=budget.notice(round_))

@@ -1,5 +1,5 @@
 """The community-voice report's charts as geometry: lines, bars and labels computed here,
-drawn as SVG by templates/voice/_charts.html. No JavaScript and nothing from elsewhere;
+drawn as SVG by templates/reports/_charts.html. No JavaScript and nothing from elsewhere;
 each chart on the page is described by a sentence and followed by a table with the same
 numbers.
 
@@ -7,7 +7,13 @@ Sizes are SVG user units. A chart is drawn at the width of its column through it
 viewBox, so it fits any screen; at least ``MIN_WIDTH`` units wide with ``FONT``-unit
 text, its words stay at 14 CSS pixels or more on a 320-pixel phone (290 pixels of
 column). Text widths are estimated generously (``CHAR`` units a character), since the
-server cannot measure them."""
+server cannot measure them.
+
+Bars are drawn on a fixed, labelled axis in the figure's own unit (0 to 100 for scores,
+0 to the scale's range for criterion points), never scaled to fit the largest bar: a
+tenth of a point looks like a tenth of a point. Slope charts name each application by
+its title, cut at ``SHORT`` characters (the full title is the text's tooltip and is in
+the table below the chart)."""
 from __future__ import annotations
 
 import textwrap
@@ -28,6 +34,8 @@ BAR_ROW = 34
 ALL_UP_TO = 30  # rounds with more applications show only those near the funding line
 NEAR_LINE = 10
 FUNDING_LINE = "Funding line"
+SHORT = 24  # characters of a title on a slope chart: at 600 px its words stay 14 px
+BAR_WIDTH = MIN_WIDTH  # a bar chart's width: its words stay 14 px on a 320 px phone
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,7 @@ class Text:
     text: str
     anchor: str = "start"  # SVG text-anchor: start | middle | end
     strong: bool = False
+    full: str = ""  # the whole text, when ``text`` is cut short: the tooltip
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class SlopeRow:
     right_rank: int | None
     left_funded: bool
     right_funded: bool
+    title: str = ""  # the application's title: its label on the chart, cut short
 
     @property
     def kind(self) -> str:
@@ -106,6 +116,14 @@ def text_width(text: str) -> float:
     return len(text) * CHAR
 
 
+def short(title: str, size: int = SHORT) -> str:
+    """``title`` cut at a word to at most ``size`` characters, with an ellipsis."""
+    if len(title) <= size:
+        return title
+    cut = title[:size - 1].rsplit(" ", 1)[0] if " " in title[:size - 1] else title[:size - 1]
+    return cut.rstrip(" ,;:–-") + "\u2026"
+
+
 # Which applications a slope chart shows ------------------------------------------------------
 
 def shown_rows(rows: list[SlopeRow]) -> list[SlopeRow]:
@@ -129,17 +147,19 @@ def shown_rows(rows: list[SlopeRow]) -> list[SlopeRow]:
 
 def slope_chart(rows: Iterable[SlopeRow], left_heading: tuple[str, str],
                 right_heading: tuple[str, str]) -> SlopeChart:
-    """Each ranked application twice: ``reference rank`` on the left, ``rank reference``
-    on the right (in that ranking's order; no rank: last, as "no score"), joined by a
-    line. Each side leaves a gap after its last funded application for its funding
+    """Each ranked application twice: ``title rank`` on the left, ``rank title`` on the
+    right (the title cut short, the reference when there is none; in that ranking's
+    order; no rank: last, as "no score"), joined by a line. Each side leaves a gap after its last funded application for its funding
     line. Headings are two lines each."""
     rows = [r for r in rows if r.left_rank is not None]
     left_order = sorted(rows, key=lambda r: r.left_rank)
     right_order = sorted(rows, key=lambda r: (r.right_rank is None, r.right_rank or 0,
                                               r.reference))
-    left_labels = {r.reference: f"{r.reference} {r.left_rank}" for r in rows}
+    names = {r.reference: short(r.title or r.reference) for r in rows}
+    full = {r.reference: r.title if names[r.reference] != r.title else "" for r in rows}
+    left_labels = {r.reference: f"{names[r.reference]} {r.left_rank}" for r in rows}
     right_labels = {r.reference: f"{r.right_rank if r.right_rank is not None else 'no score'}"
-                                 f" {r.reference}" for r in rows}
+                                 f" {names[r.reference]}" for r in rows}
     left_w = max([text_width(t) for t in left_labels.values()] + [text_width(FUNDING_LINE)])
     right_w = max([text_width(t) for t in right_labels.values()] + [text_width(FUNDING_LINE)])
     headings = max(map(text_width, left_heading)) + max(map(text_width, right_heading))
@@ -156,9 +176,9 @@ def slope_chart(rows: Iterable[SlopeRow], left_heading: tuple[str, str],
     for r in rows:
         strong = r.kind != "same"
         texts.append(Text(left_w, _baseline(left_y[r.reference]), left_labels[r.reference],
-                          "end", strong))
+                          "end", strong, full[r.reference]))
         texts.append(Text(right_x, _baseline(right_y[r.reference]), right_labels[r.reference],
-                          "start", strong))
+                          "start", strong, full[r.reference]))
         lines.append(SlopeLine(r.reference, Segment(left_w + PAD, left_y[r.reference],
                                                     right_x - PAD, right_y[r.reference]),
                                r.kind))
@@ -189,41 +209,61 @@ def _baseline(middle: float) -> float:
     return round(middle + FONT * 0.35, 1)
 
 
-# Diverging bar chart -------------------------------------------------------------------------
+# Bar charts on a fixed axis -----------------------------------------------------------------
 
 def diverging_bars(items: Iterable[tuple[str, float | None, str]], left_caption: str,
-                   right_caption: str) -> BarChart:
-    """One bar per item (label, value, value as shown) from a zero line in the middle:
-    right for positive, left for negative, with the shown value at its end. The label
-    goes above its bar, wrapped; the captions say what each side means."""
-    items = list(items)
-    width = MIN_WIDTH
-    zero = width / 2
-    half_chars = int((zero - 2 * PAD) / CHAR)
-    left_lines = textwrap.wrap(left_caption, half_chars)
-    right_lines = textwrap.wrap(right_caption, half_chars)
-    texts = [Text(zero - PAD, HEAD_LINE * (n + 1), line, "end", True)
-             for n, line in enumerate(left_lines)]
-    texts += [Text(zero + PAD, HEAD_LINE * (n + 1), line, "start", True)
-              for n, line in enumerate(right_lines)]
-    y = HEAD_LINE * max(len(left_lines), len(right_lines), 1) + 16
-    widest = max((text_width(shown) for _, _, shown in items), default=0) * BOLD
-    room = zero - 2 * PAD - widest
-    largest = max((abs(v) for _, v, _ in items if v is not None), default=0) or 1
+                   right_caption: str, limit: float = 100) -> BarChart:
+    """One bar per item (label, value, value as shown) from a zero line in the middle,
+    on a fixed axis from ``limit`` on the left through 0 to ``limit`` on the right: right
+    for positive, left for negative. The captions say what each side means."""
+    return _bars(list(items), limit, (left_caption, right_caption))
+
+
+def bars_from_zero(items: Iterable[tuple[str, float | None, str]], limit: float) -> BarChart:
+    """One bar per item (label, value, value as shown) from 0 on the left, on a fixed
+    axis from 0 to ``limit`` (values are sizes: never negative)."""
+    return _bars(list(items), limit, None)
+
+
+def _bars(items: list[tuple[str, float | None, str]], limit: float,
+          captions: tuple[str, str] | None) -> BarChart:
+    """Each item's label and shown value above its bar, wrapped; the axis's ends and zero
+    labelled below the bars."""
+    width, texts, y = BAR_WIDTH, [], 0.0
+    label_chars = int((width - 2 * PAD) / CHAR)
+    if captions:
+        half_chars = int((width / 2 - 2 * PAD) / CHAR)
+        left_lines, right_lines = (textwrap.wrap(c, half_chars) for c in captions)
+        texts += [Text(width / 2 - PAD, HEAD_LINE * (n + 1), line, "end", True)
+                  for n, line in enumerate(left_lines)]
+        texts += [Text(width / 2 + PAD, HEAD_LINE * (n + 1), line, "start", True)
+                  for n, line in enumerate(right_lines)]
+        y = HEAD_LINE * max(len(left_lines), len(right_lines), 1) + 8
+    zero = width / 2 if captions else PAD
+    reach = width / 2 - PAD if captions else width - 2 * PAD  # the bar of ``limit``
     bars, axis = [], []
     for label, value, shown in items:
-        for line in textwrap.wrap(label, int((width - 2 * PAD) / CHAR)) or [""]:
+        for line in textwrap.wrap(f"{label}: {shown}", label_chars) or [""]:
             y += HEAD_LINE
             texts.append(Text(PAD, y, line))
         y += 8
-        length = 0 if value is None else room * abs(value) / largest
-        negative = value is not None and value < 0
-        x = zero - length if negative else zero
-        if length:
-            bars.append(Bar(round(x, 1), y, round(length, 1), BAR, negative))
-        value_x = x - PAD if negative else zero + length + PAD
-        texts.append(Text(round(value_x, 1), _baseline(y + BAR / 2), shown,
-                          "end" if negative else "start", True))
-        axis.append(Segment(zero, y - 4, zero, y + BAR + 4))
+        if value:
+            length = reach * min(abs(value), limit) / limit
+            negative = value < 0
+            bars.append(Bar(round(zero - length if negative else zero, 1), y, round(length, 1),
+                            BAR, negative))
+        axis.append(Segment(zero, y - 4, zero, y + BAR + 4))  # the zero line, under the text
         y += BAR_ROW
-    return BarChart(width, y + 4, texts, bars, axis)
+    axis.append(Segment(PAD if captions else zero, y, width - PAD, y))
+    axis.append(Segment(zero, y - 4, zero, y + 8))
+    ends = [(PAD, "start"), (width - PAD, "end")] if captions else [(width - PAD, "end")]
+    for x, _ in ends:
+        axis.append(Segment(x, y, x, y + 8))
+    y += 8 + HEAD_LINE
+    texts += [Text(x, y, _number(limit), anchor) for x, anchor in ends]
+    texts.append(Text(zero, y, "0", "middle" if captions else "start"))
+    return BarChart(width, y + 8, texts, bars, axis)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

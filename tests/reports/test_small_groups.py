@@ -145,21 +145,35 @@ def test_the_panel_page_says_which_group_scores_are_not_shown_and_why(
          "one panellist — not shown separately"]]
     assert "The group scores of 1 application are not shown separately." in text
     assert f"This is {WHY}." in text
-    # Over A, C and D only, as worked by hand above.
+    # Over A, C and D only, as worked by hand above: three applications, too few to tell.
     assert table(html, "agreement-table")[1:] == [
-        ["Academic and Lived experience", "−0.50", "−0.33", "disagreed moderately"]]
-    assert table(html, "gaps-1")[1:] == [["Quality", "−0.67", "Lived experience"],
-                                    ["Need", "−0.33", "Lived experience"]]
+        ["Academic and Lived experience", "−0.50", "−0.33", "too few applications to tell",
+         "3", "–"]]
+    assert [row[3] for row in table(html, "gaps-1")[1:]] == [
+        "Lived experience 0.67 higher", "Lived experience 0.33 higher"]
+    assert all(" of 3" in row[2] for row in table(html, "gaps-1")[1:])
+    # Per application, B's group scores are not shown: A 75 against 62.5, C 37.5 against
+    # 87.5, D 50 and 50; typical (12.5 + 50 + 0) / 3 = 20.8.
+    assert table(html, "gaps-1-applications")[1:] == [
+        ["A", "Project A", "75.0", "62.5", "Academic 12.5 higher"],
+        ["C", "Project C", "37.5", "87.5", "Lived experience 50.0 higher"],
+        ["D", "Project D", "50.0", "50.0", "the same"]]
+    assert "scores were 20.8 points apart out of 100" in text
     assert text.count(LEFT_OUT) == 4  # the section, agreement, movement and the gaps
 
 
 def test_the_officer_page_shows_every_figure_and_no_such_section(lone_round, app):
     html = staff_reader(app, "officer").get(f"/rounds/{SLUG}/report").get_data(as_text=True)
     assert table(html, "not-shown") is None and "not shown separately" not in html
+    # Four applications: −0.32, an interval of −0.98 to 0.94, too few to tell.
     assert table(html, "agreement-table")[1:] == [
-        ["Academic and Lived experience", "−0.32", "−0.18", "disagreed weakly"]]
-    assert table(html, "gaps-1")[1:] == [["Quality", "−0.32", "Lived experience"],
-                                    ["Need", "−0.32", "Lived experience"]]
+        ["Academic and Lived experience", "−0.32", "−0.18", "too few applications to tell",
+         "4", "−0.98 to 0.94"]]
+    assert [row[3] for row in table(html, "gaps-1")[1:]] == [
+        "Lived experience 0.32 higher", "Lived experience 0.32 higher"]
+    # B too (62.5 against 50): typical (12.5 + 12.5 + 50 + 0) / 4 = 18.75.
+    assert [row[0] for row in table(html, "gaps-1-applications")[1:]] == ["A", "C", "B", "D"]
+    assert "scores were 18.8 points apart out of 100" in text_of(html)
 
 
 # Downloads ----------------------------------------------------------------------------------------
@@ -233,4 +247,5 @@ def test_a_round_that_raises_the_minimum_hides_more(lone_round, app, mailbox):
     assert "only when at least 3 of its members scored" in text_of(html)
     assert table(html, "agreement-table")[1:] == [
         ["Academic and Lived experience", "not enough applications to say",
-         "not enough applications to say", "not enough applications to say"]]
+         "not enough applications to say", "not enough applications to say", "0", "–"]]
+    assert table(html, "gaps-1-applications") is None
