@@ -86,6 +86,15 @@ class Visitor:
         self.page.goto(self.base_url + path)
         self.check()
 
+    def sign_in_staff(self, email: str, password: str) -> None:
+        """Sign in with an e-mail address and password, as staff do."""
+        page = self.page
+        self.goto("/sign-in/staff")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state("load")
+
     def sign_in_by_link(self, mailbox, email: str) -> None:
         """Ask for a sign-in link, open it from the e-mail and sign in, as a panellist
         does; lands on My rounds."""

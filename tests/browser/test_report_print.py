@@ -11,8 +11,10 @@ import re
 
 import pytest
 
-from tests.browser.test_voice_report_pages import REPORT, sign_in_staff
-from tests.builders.demo import OFFICER
+from tests.builders import people
+from tests.builders.demo import DEMO_SLUG, OFFICER
+
+REPORT = f"/rounds/{DEMO_SLUG}/report"
 
 PX_PER_MM = 96 / 25.4
 A4_WIDTH = round(210 * PX_PER_MM)  # 794
@@ -33,7 +35,7 @@ CHART_WIDTHS = """() => [...document.querySelectorAll('svg')]
 def printed(demo_decided, visit):
     """The officer's report page, with print media emulated."""
     visitor = visit(viewport={"width": A4_WIDTH, "height": 1123})
-    sign_in_staff(visitor, OFFICER)
+    visitor.sign_in_staff(OFFICER, people.PASSWORD)
     visitor.goto(REPORT)
     visitor.page.emulate_media(media="print")
     return visitor.page

@@ -27,15 +27,6 @@ def fits(visitor, width: int) -> None:
         (visitor.page.url, width)
 
 
-def sign_in_staff(visitor, email: str) -> None:
-    page = visitor.page
-    visitor.goto("/sign-in/staff")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(people.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("load")
-
-
 def read_report_and_summary(visitor, phone: bool) -> None:
     page = visitor.page
     expect(page.get_by_role("heading", level=1)).to_contain_text("Community voice report")
@@ -69,7 +60,7 @@ def read_report_and_summary(visitor, phone: bool) -> None:
 @pytest.mark.parametrize("phone", [False, True], ids=["laptop", "phone"])
 def test_the_officer_reads_the_report_and_the_summary(demo_decided, visit, phone):
     visitor = visit(phone=phone)
-    sign_in_staff(visitor, OFFICER)
+    visitor.sign_in_staff(OFFICER, people.PASSWORD)
     visitor.goto(REPORT)
     expect(visitor.page.get_by_role("link", name="Report", exact=True)).to_have_attribute(
         "aria-current", "page")
@@ -103,7 +94,7 @@ def test_the_report_names_projects_draws_to_scale_and_speaks_in_words(demo_decid
     report = round_report(demo_decided)
     lived = report["groups"]["lived_experience"]
     visitor = visit(phone=True) if phone else visit(viewport=LAPTOP)
-    sign_in_staff(visitor, OFFICER)
+    visitor.sign_in_staff(OFFICER, people.PASSWORD)
     visitor.goto(REPORT)
     page = visitor.page
     # The headline names the projects the lived-experience panellists' scores brought in.

@@ -3,6 +3,7 @@ and helpers to break one file of it and read the problems the import reports."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -82,3 +83,16 @@ def row_counts() -> dict[str, int]:
     """Rows in every table, the audit trail included."""
     return {name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
             for name, table in db.metadata.tables.items()}
+
+
+def with_settings(folder: Path, **settings) -> Path:
+    """Rewrite the bundle's round.json: ``settings`` set, a value of ... removes the key."""
+    path = folder / "round.json"
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    for key, value in settings.items():
+        if value is ...:
+            spec.pop(key, None)
+        else:
+            spec[key] = value
+    path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
+    return folder

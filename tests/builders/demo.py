@@ -6,9 +6,11 @@ seed`` tells it on the decided demo round); here it is told with marked words th
 test can look for on a page."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from panel.demo import story
+from panel.demo.seed import BUNDLE
 from panel.extensions import db
 from tests.builders import people
 
@@ -56,3 +58,14 @@ def scripted_demo_round():
 @pytest.fixture
 def demo_decided(app):
     return scripted_demo_round()
+
+
+def personal_details() -> list[str]:
+    """Names and e-mails of the panel, identifying fields of the applications, a comment
+    and a connection note: none may be in the summary; none but the reasons in the report."""
+    panel = pd.read_csv(BUNDLE / "panellists.csv", dtype=str, keep_default_na=False)
+    applications = pd.read_csv(BUNDLE / "applications.csv", dtype=str, keep_default_na=False)
+    found = list(panel["name"]) + list(panel["email"])
+    for column in ("applicant_name", "organisation", "contact_email", "lead_contact_phone"):
+        found += list(applications[column])
+    return found + [COMMENT[2], "CANARY-NOTE"]

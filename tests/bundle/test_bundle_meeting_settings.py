@@ -15,7 +15,7 @@ from panel.bundle import Problem, bundle_files, export_bundle, import_bundle
 from panel.extensions import db
 from panel.models import ScoreSheet
 from panel.rounds.queries import round_by_slug
-from tests.builders.bundles import SLUG, demo_bundle, problems_of
+from tests.builders.bundles import SLUG, demo_bundle, problems_of, with_settings
 
 MEETING_KEYS = ("show_group_labels", "lived_experience_first", "scoring_deadline",
                 "time_zone", "min_group_size")
@@ -30,19 +30,6 @@ SCORES_WITH_REASONS = (
     "amira@panel.example,CA-001,revised,5,5,3,2,,Heard how many people use it\n"
     "amira@panel.example,CA-001,revised,5,5,4,2,,\n"
     "prof.okafor@panel.example,CA-001,initial,2,3,4,4,,\n")
-
-
-def with_settings(folder: Path, **settings) -> Path:
-    """Rewrite the bundle's round.json: ``settings`` set, a value of ... removes the key."""
-    path = folder / "round.json"
-    spec = json.loads(path.read_text(encoding="utf-8"))
-    for key, value in settings.items():
-        if value is ...:
-            spec.pop(key, None)
-        else:
-            spec[key] = value
-    path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
-    return folder
 
 
 def imported(folder: Path, **kwargs):

@@ -88,7 +88,7 @@ def test_a_round_decided_within_budget_has_no_note(officer, app, tmp_path, page)
 def test_before_deciding_the_report_warns_but_has_no_note_yet(officer, app, tmp_path):
     in_moderation(tmp_path, FUND_A1)
     text = text_of(officer.get(REPORT).get_data(as_text=True))
-    assert "over the budget of £400,000.00" in text  # the figures' own warning
+    assert "over the budget of £400,000" in text  # the figures' own warning
     assert "over its £400,000 budget" not in text
 
 

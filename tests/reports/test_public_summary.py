@@ -24,10 +24,8 @@ from panel.rounds import setup
 from panel.rounds.models import Application
 from tests.builders import people
 from tests.builders import rounds as round_builders
-from tests.builders.bundles import demo_bundle, problems_of
-from tests.builders.demo import DEMO_SLUG, OFFICER
-from tests.bundle.test_bundle_meeting_settings import with_settings
-from tests.reports.test_voice_report import _personal_details
+from tests.builders.bundles import demo_bundle, problems_of, with_settings
+from tests.builders.demo import DEMO_SLUG, OFFICER, personal_details
 
 SUMMARY = f"/rounds/{DEMO_SLUG}/report/summary"
 EMAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
@@ -69,7 +67,7 @@ def test_the_public_summary_has_no_personal_data_and_no_sign_in_link(demo_decide
     _publish(demo_decided)
     html = client.get(SUMMARY).get_data(as_text=True)
     funded_csv = client.get(SUMMARY + ".csv").get_data(as_text=True)
-    for secret in _personal_details():
+    for secret in personal_details():
         assert secret not in html and secret not in funded_csv, secret
     assert not re.search(EMAIL, html) and not re.search(EMAIL, funded_csv)
     assert "flask audit verify" not in html

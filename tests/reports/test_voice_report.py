@@ -35,7 +35,6 @@ from panel.accounts.services import find_user
 from panel.audit.anchors import round_anchor
 from panel.audit.models import AuditEvent
 from panel.bundle import import_bundle
-from panel.demo.seed import BUNDLE
 from panel.extensions import db
 from panel.reports import voice_text as words
 from panel.reports.report import report_csv, report_xlsx, round_report
@@ -54,13 +53,13 @@ from tests.builders import people
 from tests.builders import rounds as round_builders
 from tests.builders.demo import (
     CHAIR,
-    COMMENT,
     DEMO_SLUG,
     DO_NOT_FUND_RATIONALE,
     FUND_RATIONALE,
     LIVED,
     NO_CONSENSUS_RATIONALE,
     OFFICER,
+    personal_details,
 )
 from tests.builders.worked import APPLICATIONS, ROUND, SCORES, worked_bundle
 from tests.builders.worked import SLUG as WORKED_SLUG
@@ -457,20 +456,9 @@ def test_every_figure_on_the_report_page_equals_the_json_report(demo_decided, cl
 def test_the_report_shows_no_names_and_no_identifying_fields(demo_decided, client):
     people.sign_in_staff(client, OFFICER)
     html = report_page(client, DEMO_SLUG)
-    for secret in _personal_details():
+    for secret in personal_details():
         assert secret not in html, secret
     assert FUND_RATIONALE in html  # the report (not the summary) gives the panel's reasons
-
-
-def _personal_details() -> list[str]:
-    """Names and e-mails of the panel, identifying fields of the applications, a comment
-    and a connection note: none may be in the summary; none but the reasons in the report."""
-    panel = pd.read_csv(BUNDLE / "panellists.csv", dtype=str, keep_default_na=False)
-    applications = pd.read_csv(BUNDLE / "applications.csv", dtype=str, keep_default_na=False)
-    found = list(panel["name"]) + list(panel["email"])
-    for column in ("applicant_name", "organisation", "contact_email", "lead_contact_phone"):
-        found += list(applications[column])
-    return found + [COMMENT[2], "CANARY-NOTE"]
 
 
 def test_downloads_are_the_reports_own_csv_and_workbook_and_are_recorded(demo_decided, client):
@@ -507,7 +495,7 @@ def test_the_public_summary_has_the_funded_list_and_no_personal_data(demo_decide
     response = client.get(f"/rounds/{DEMO_SLUG}/report/summary")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    for secret in _personal_details() + [FUND_RATIONALE, DO_NOT_FUND_RATIONALE,
+    for secret in personal_details() + [FUND_RATIONALE, DO_NOT_FUND_RATIONALE,
                                          NO_CONSENSUS_RATIONALE, "CANARY"]:
         assert secret not in html, secret
     tables = PageTables(html).tables
