@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.reports import ranking_views, views
+from panel.reports import panel_views, ranking_views, views
 
 voice_bp = Blueprint("voice", __name__)
 voice_bp.add_url_rule("/rounds/<slug>/report", view_func=views.report, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report.csv", view_func=views.report_as_csv, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report.xlsx", view_func=views.report_as_xlsx, methods=["GET"])
+voice_bp.add_url_rule("/rounds/<slug>/report/for-panel",
+                      view_func=panel_views.for_panel, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report/summary", view_func=views.summary, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report/summary.csv",
                       view_func=views.summary_as_csv, methods=["GET"])
