@@ -147,7 +147,7 @@ def test_what_happened_and_what_the_meeting_changed_in_the_worked_example(
     publish(worked_round)
     text = main_text(plain_page(app, mailbox, "aca2@panel.example", WORKED_SLUG),
                      keep_own_words=True)
-    happened = text.split("What happened\n", 2)[2].split("\nWhat your group")[0].splitlines()
+    happened = text.split("\nWhat happened\n")[1].split("\nWhat your group")[0].splitlines()
     assert happened == ["The panel looked at 3 projects.", "There was £100 to share.",
                         "In the end, 1 project was funded. It gets £50.",
                         "The projects that got money:", A2]
