@@ -145,7 +145,7 @@ def _meeting(report: dict[str, Any], changed: int) -> list[str]:
         sentences = ["In the meeting, nobody changed a score."]
     else:
         who = "1 person" if changed == 1 else f"{changed:,} people"
-        sentences = [f"In the meeting, the panel talked about the projects. "
+        sentences = ["In the meeting, the panel talked about the projects.",
                      f"After that, {who} changed a score."]
     came_in = sum(1 for a in apps if a["funded"] and not a["initial"]["funded"])
     left = sum(1 for a in apps if a["initial"]["funded"] and not a["funded"])

@@ -40,7 +40,7 @@ def smallest_text_px(visitor) -> float:
 
 
 @pytest.mark.parametrize("size", ["phone", "laptop"])
-def test_a_panellist_reads_what_happened_in_plain_words(demo_decided, visit, mailbox, size):  # noqa: F811
+def test_a_panellist_reads_what_happened_in_plain_words(demo_decided, visit, mailbox, size):
     round_services.change_phase(find_user(OFFICER), demo_decided, "published")
     db.session.commit()
     visitor = visit(phone=size == "phone", viewport=SIZES[size])
