@@ -235,6 +235,7 @@ def _tell_report_is_published(round_: Round) -> int:
     for email, name in members:
         mail.queue(email, f"The results are published: {round_.title}", "report_published",
                    name=name, round=round_,
+                   plain_link=mail.external_url("voice.for_panel", slug=round_.slug),
                    link=mail.external_url("voice.report", slug=round_.slug))
     return len(members)
 

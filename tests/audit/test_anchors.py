@@ -3,6 +3,8 @@ chain; `flask audit verify` checks the trail against every anchor, so even a tra
 rewritten end to end with every hash recomputed is caught; publishing e-mails the panel."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DatabaseError
@@ -110,5 +112,8 @@ def test_publishing_e_mails_the_whole_panel_a_link_to_the_report(meeting_round, 
     assert "We emailed 4 people on the panel to say the results are published." in html
     assert round_by_slug(SLUG).phase == "published"
     for email in ("aca1@panel.example", "aca2@panel.example", "lived1@panel.example", CHAIR):
+        # The panel's page in plain words first, then the full report.
         link = mailbox.last_link(email, f"/rounds/{SLUG}/")
-        assert link == f"/rounds/{SLUG}/report"
+        assert link == f"/rounds/{SLUG}/report/for-panel"
+        body = mailbox.body(mailbox.to(email)[-1])
+        assert re.search(rf"https?://\S+/rounds/{SLUG}/report\s", body)

@@ -251,6 +251,7 @@ TABLE: dict[str, Row] = {
     "voice.report": REPORT,
     "voice.report_as_csv": REPORT,
     "voice.report_as_xlsx": REPORT,
+    "voice.for_panel": REPORT,  # the panel's page in plain words: the report's readers
     "voice.board_pack": REPORT,
     "voice.summary": SUMMARY,
     "voice.summary_as_csv": SUMMARY,
