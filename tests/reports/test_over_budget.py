@@ -6,41 +6,21 @@ DESIGN.md §3's worked example with bigger amounts: A3 £200,000 and A2 £200,00
 £445,050, £45,050 over its budget."""
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 
 import pytest
 
-from panel.bundle import import_bundle
 from panel.extensions import db
 from panel.reports import budget
 from panel.rounds import services
-from tests.builders.worked import ROUND, SLUG, worked_bundle
+from tests.builders.over_budget import FUND_A1, KEEP_ALL, in_moderation
+from tests.builders.worked import SLUG
 
 REPORT, SUMMARY = f"/rounds/{SLUG}/report", f"/rounds/{SLUG}/report/summary"
 REASON = "The only lived-experience-led project in the north & the trust tops it up."
 NOTE = ("This round funded £445,050, £45,050 over its £400,000 budget. "
         f"The programme officer recorded why: {REASON}")
-APPLICATIONS = (
-    "reference,title,lay_summary,requested_amount,applicant_name,organisation,contact_email\n"
-    "A1,Project one,What one does,45050,Ann,Org one,ann@one.example\n"
-    "A2,Project two,What two does,200000,Bob,Org two,bob@two.example\n"
-    "A3,Project three,What three does,200000,Cat,Org three,cat@three.example\n")
-FUND_A1 = "reference,outcome,rationale\nA1,fund,Community need\nA2,keep,\nA3,keep,\n"
-KEEP_ALL = "reference,outcome,rationale\nA1,keep,\nA2,keep,\nA3,keep,\n"
-
-
-def in_moderation(tmp_path, decisions: str):
-    bundle = worked_bundle(tmp_path / "bundle", **{
-        "round.json": json.dumps({**ROUND, "budget": 400000}),
-        "applications.csv": APPLICATIONS, "decisions.csv": decisions})
-    round_ = import_bundle(None, bundle, system="tests")
-    round_.phase = "moderation"
-    db.session.commit()
-    return round_
-
-
 @pytest.fixture
 def decided_over_budget(app, tmp_path):
     round_ = in_moderation(tmp_path, FUND_A1)

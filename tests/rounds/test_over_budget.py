@@ -8,42 +8,24 @@ A1 (43.75); budget £400,000, strict: A3 £200,000 and A2 £200,000 fill it exac
 A1 makes the funded set £445,050, over the budget by £45,050."""
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from sqlalchemy import select
 
 from panel.audit.models import AuditEvent
-from panel.bundle import import_bundle
 from panel.extensions import db
 from panel.moderation.models import Decision
 from panel.rounds import phases, services
 from panel.rounds.models import Application
 from panel.rounds.services import RoundError
-from tests.builders.worked import ROUND, SLUG, worked_bundle
+from tests.builders.over_budget import FUND_A1, KEEP_ALL, in_moderation
+from tests.builders.worked import SLUG
 from tests.support.web import csrf_token
 
 FORWARD = f"/rounds/{SLUG}/phase/next"
 OVER = "The funded set is £445,050, over the £400,000 budget by £45,050."
 REASON = "The only lived-experience-led project in the north; the trust tops up £45,050."
-APPLICATIONS = (
-    "reference,title,lay_summary,requested_amount,applicant_name,organisation,contact_email\n"
-    "A1,Project one,What one does,45050,Ann,Org one,ann@one.example\n"
-    "A2,Project two,What two does,200000,Bob,Org two,bob@two.example\n"
-    "A3,Project three,What three does,200000,Cat,Org three,cat@three.example\n")
-FUND_A1 = ("reference,outcome,rationale\nA1,fund,Community need\nA2,keep,\nA3,keep,\n")
-KEEP_ALL = "reference,outcome,rationale\nA1,keep,\nA2,keep,\nA3,keep,\n"
-
-
-def in_moderation(tmp_path, decisions: str):
-    bundle = worked_bundle(tmp_path / "bundle", **{
-        "round.json": json.dumps({**ROUND, "budget": 400000}),
-        "applications.csv": APPLICATIONS, "decisions.csv": decisions})
-    round_ = import_bundle(None, bundle, system="tests")
-    round_.phase = "moderation"
-    db.session.commit()
-    return round_
 
 
 @pytest.fixture
