@@ -52,6 +52,10 @@ ACTION_LABELS = {
     "user.roles_changed": "Staff roles changed",
     "user.enabled": "Account turned on",
     "user.disabled": "Account turned off",
+    "user.second_factor_enrolled": "Two-step sign-in set up",
+    "user.second_factor_reset": "Two-step sign-in reset",
+    "user.recovery_code_used": "Signed in with a recovery code",
+    "user.recovery_codes_replaced": "Recovery codes replaced",
     "round.created": "Round created",
     "round.imported": "Round imported from a bundle",
     "round.exported": "Round exported as a bundle",
@@ -62,6 +66,7 @@ ACTION_LABELS = {
     "round.weighting_changed": "Group weighting changed",
     "round.funding_changed": "Budget or funding rule changed",
     "round.blind_changed": "Meeting display settings changed",
+    "round.over_budget_acknowledged": "Decided over budget, with a reason",
     "criterion.added": "Criterion added",
     "criterion.changed": "Criterion changed",
     "criterion.removed": "Criterion removed",
@@ -95,10 +100,13 @@ ACTION_LABELS = {
     "meeting.item_opened": "Application taken in the meeting",
     "meeting.item_skipped": "Application skipped in the meeting",
     "meeting.item_closed": "Meeting moved past the last application",
+    "meeting.comment_shown": "Comment shown on the shared screen",
+    "meeting.comment_hidden": "Comment taken off the shared screen",
     "decision.recorded": "Outcome recorded",
     "decision.imported": "Outcome imported",
     "audit.anchored": "Trail anchored for a decided round",
     "audit.exported": "Trail downloaded",
+    "report.exported": "Report or summary downloaded",
 }
 
 # Kinds of action, for the filter: (label, prefixes of the actions in it).
@@ -110,6 +118,7 @@ FAMILIES = {
     "conflicts": ("Conflicts of interest", ("conflict", "conflicts")),
     "sheets": ("Score sheets", ("sheet",)),
     "meeting": ("The meeting and its outcomes", ("meeting", "decision")),
+    "reports": ("Reports downloaded", ("report",)),
     "audit": ("The trail itself", ("audit",)),
 }
 ALL_OF = "all:"

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from panel.reports.voice_text import money
 from panel.rounds.models import Round
 from panel.scoring.figures import RANKING, Figures, round_figures
 
@@ -30,14 +31,14 @@ class OverBudget:
     @property
     def sentence(self) -> str:
         """What the report and the public summary say."""
-        return (f"This round funded {pounds(self.funded)}, {pounds(self.over)} over its "
-                f"{pounds(self.budget)} budget.")
+        return (f"This round funded {money(self.funded)}, {money(self.over)} over its "
+                f"{money(self.budget)} budget.")
 
     @property
     def check_text(self) -> str:
         """The phase check's line: what the officer acknowledges before deciding."""
-        return (f"The funded set is {pounds(self.funded)}, over the {pounds(self.budget)} "
-                f"budget by {pounds(self.over)}.")
+        return (f"The funded set is {money(self.funded)}, over the {money(self.budget)} "
+                f"budget by {money(self.over)}.")
 
 
 def over_budget(round_: Round, found: Figures) -> OverBudget | None:
@@ -63,9 +64,3 @@ def notice(round_: Round) -> OverBudget | None:
     is decided (before that, the report's warnings already say the set is over budget,
     and it can still change)."""
     return round_over_budget(round_) if round_.meeting_over else None
-
-
-def pounds(amount: Decimal | float) -> str:
-    """Whole pounds with thousands separators: £445,050."""
-    whole = Decimal(str(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return f"£{whole:,}"

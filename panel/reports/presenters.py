@@ -218,9 +218,17 @@ def _panel(round_: Round, report: dict[str, Any]) -> tuple[list[PanelRow], int]:
     return rows, sum(n for role, _, n in counts if role == MemberRole.CHAIR)
 
 
-def _voice_sentences(report: dict[str, Any]) -> list[str]:
-    return [words.funding_effect(v["label"], len(v["funded_because"]), len(v["displaced_by"]))
-            for v in report["groups"].values()]
+def _public_voice_sentences(report: dict[str, Any]) -> list[str]:
+    """Each group's funding story as the public may read it: the funded projects named,
+    the others counted (:func:`words.public_funding_story`)."""
+    funded = {a["reference"]: _name(a) for a in report["applications"] if a["final_funded"]}
+    sentences = []
+    for voice in report["groups"].values():
+        named = [funded[ref] for ref in voice["funded_because"] if ref in funded]
+        sentences.append(words.public_funding_story(
+            voice["label"], named, len(voice["funded_because"]) - len(named),
+            len(voice["displaced_by"])))
+    return sentences
 
 
 def _group_voice(report: dict[str, Any], g: str) -> GroupVoice:
@@ -415,7 +423,7 @@ def summary_page(round_: Round, report: dict[str, Any]) -> SummaryPage:
         weighting=words.WEIGHTINGS.get(summary["weighting"], summary["weighting"]),
         funded=[{**a, "published": values.get(a["reference"], [])}
                 for a in report["applications"] if a["final_funded"]],
-        voice_sentences=_voice_sentences(report), agreement=_agreement(report),
+        voice_sentences=_public_voice_sentences(report), agreement=_agreement(report),
         overrides_sentence=_overrides_sentence(report),
         left_out=words.left_out_note(sum(1 for a in report["applications"]
                                          if a.get("not_shown")),
@@ -425,8 +433,9 @@ def summary_page(round_: Round, report: dict[str, Any]) -> SummaryPage:
 
 def funded_csv(report: dict[str, Any],
                published: tuple[list[str], dict[str, list[str]]] = ([], {})) -> str:
-    """The summary's funded list: reference, title, amount and how it was chosen, and
-    the columns the funder publishes (``published``, from :func:`published_values`)."""
+    """The summary's funded list: reference, title, amount (whole pounds, as on the page)
+    and how it was chosen, and the columns the funder publishes (``published``, from
+    :func:`published_values`)."""
     columns, values = published
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -434,7 +443,7 @@ def funded_csv(report: dict[str, Any],
     for a in report["applications"]:
         if a["final_funded"]:
             writer.writerow([escaped(a["reference"]), escaped(a["title"]),
-                             f"{a['requested_amount']:.2f}",
+                             words.whole_pounds(a["requested_amount"]),
                              "scores" if a["funded"] else "panel decision",
                              *(escaped(v) for v in values.get(a["reference"], []))])
     return out.getvalue()

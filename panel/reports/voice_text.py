@@ -116,12 +116,17 @@ def rank(value: int | None) -> str:
     return NO_FIGURE if value is None else str(value)
 
 
+def whole_pounds(value: float | Decimal) -> int:
+    """A sum of money in whole pounds, half a pound rounding up: how every page and
+    every download meant for people gives money (the machine-readable report keeps pence)."""
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def money(value: float | Decimal | None) -> str:
     """£12,345: whole pounds (half a pound rounds up), never pence."""
     if value is None:
         return NO_FIGURE
-    amount = Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return f"£{amount:,.0f}"
+    return f"£{whole_pounds(value):,}"
 
 
 def in_whole_pounds(text: str) -> str:
@@ -151,21 +156,6 @@ def the_group(label: str) -> str:
     return f"the {label} group"
 
 
-def funding_effect(label: str, brought_in: int, moved_out: int) -> str:
-    """What one group's scores did to the funded set (its funded_because and displaced_by)."""
-    who = f"The {label} group's scores"
-    if not brought_in and not moved_out:
-        return f"{who} did not change which projects are funded: without them, the same " \
-               f"projects would be funded."
-    parts = []
-    if brought_in:
-        parts.append(f"brought {count(brought_in, 'project')} into the funded set")
-    if moved_out:
-        parts.append(f"moved {moved_out:,} out of it" if brought_in
-                     else f"moved {count(moved_out, 'project')} out of the funded set")
-    return f"{who} {' and '.join(parts)}."
-
-
 def titles(names: Sequence[str]) -> str:
     """Titles in quotes for a sentence: all of them up to ``NAMED``, else the first two
     and "N others" (“A”, “B” and 2 others)."""
@@ -192,6 +182,35 @@ def funding_story(label: str, brought_in: Sequence[str], moved_out: Sequence[str
                 f"project would have been funded in {'its' if one else 'their'} place.")
     return (f"{without}, {titles(moved_out)} would have been funded as well; every project "
             f"funded now would still have been funded.")
+
+
+def public_funding_story(label: str, brought_in: Sequence[str], unlisted: int,
+                         moved_out: int) -> str:
+    """:func:`funding_story` for the public summary, which names only the projects it
+    lists as funded: ``brought_in`` are the titles of the group's funded_because that are
+    funded in the end, ``unlisted`` how many others it has (the panel's decisions did not
+    fund them), and the projects that would have been funded instead are only counted —
+    an unsuccessful application is never named in public."""
+    without = f"Without the {label} group's scores"
+    others = count(moved_out, "other project")
+    if not brought_in and not unlisted and not moved_out:
+        return f"{without}, the same projects would have been funded."
+    if not brought_in and not unlisted:
+        return (f"{without}, {others} would have been funded as well; every project funded "
+                f"now would still have been funded.")
+    named = list(brought_in)
+    if unlisted:
+        named = [f"\u201c{name}\u201d" for name in named] + [
+            count(unlisted, "project the panel did not fund in the end",
+                  "projects the panel did not fund in the end")]
+        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    else:
+        listed = titles(named)
+    if moved_out:
+        return f"{without}, {listed} would not have been funded; {others} would have been instead."
+    one = len(brought_in) + unlisted == 1
+    return (f"{without}, {listed} would not have been funded, and no other project would "
+            f"have been funded in {'its' if one else 'their'} place.")
 
 
 def spearman_interval(spearman: float | None, n: int) -> tuple[float, float] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -17,6 +18,9 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 PHONE = {"width": 360, "height": 740}
+# With FAIRPANEL_SCREENS set to a folder, ``Visitor.photograph`` saves pictures there
+# (docs/screens/shoot.py sets it); otherwise it does nothing.
+SCREENS = os.environ.get("FAIRPANEL_SCREENS")
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
@@ -119,6 +123,40 @@ class Visitor:
         assert not blocking, f"axe found problems on {self.page.url}:\n{details}"
         assert not self.off_origin, f"requests off the app's origin: {self.off_origin}"
         self.checked.append(self.page.url)
+
+    def fits(self, width: int, height: int = 740) -> None:
+        """At a window ``width`` pixels wide, nothing on the page is wider than the window."""
+        self.page.set_viewport_size({"width": width, "height": height})
+        scroll_width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{self.page.url} is {scroll_width} px wide at {width}"
+
+    def smallest_text_px(self, within: str = "main") -> float:
+        """The smallest computed font size of any visible text inside ``within``."""
+        return self.page.evaluate("""(selector) => {
+            let smallest = Infinity;
+            const walker = document.createTreeWalker(document.querySelector(selector),
+                                                     NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) {
+                const node = walker.currentNode;
+                if (!node.textContent.trim()) continue;
+                const element = node.parentElement;
+                if (element.closest('.fp-visually-hidden')) continue;
+                smallest = Math.min(smallest, parseFloat(getComputedStyle(element).fontSize));
+            }
+            return smallest;
+        }""", within)
+
+    def photograph(self, name: str, full_page: bool = False) -> None:
+        """Save the window as FAIRPANEL_SCREENS/<name>.png, or with ``full_page`` the page
+        from top to bottom as <name>.jpg (a long report is megabytes as a PNG), when that
+        folder is set."""
+        if SCREENS:
+            Path(SCREENS).mkdir(parents=True, exist_ok=True)
+            if full_page:
+                self.page.screenshot(path=str(Path(SCREENS) / f"{name}.jpg"), full_page=True,
+                                     type="jpeg", quality=70)
+            else:
+                self.page.screenshot(path=str(Path(SCREENS) / f"{name}.png"))
 
     def _page_for_axe(self) -> Page:
         if self.checker is None:

@@ -1,7 +1,8 @@
 """The panel's own page of the report in real Chromium: a lived-experience panellist of
 the published demo round follows the button on My rounds, reads the page on a phone
 (360×740, and 320 wide) and on a laptop (1280×800), axe-checked, with no sideways
-scrolling, text at 16 px or more, and finds the full report from it and back."""
+scrolling, text at 16 px or more, and finds the full report from it and back.
+Photographed when FAIRPANEL_SCREENS is set (docs/screens/shoot.py)."""
 from __future__ import annotations
 
 import pytest
@@ -14,29 +15,6 @@ from tests.builders.demo import DEMO_SLUG, LIVED, OFFICER
 
 PLAIN = f"/rounds/{DEMO_SLUG}/report/for-panel"
 SIZES = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "height": 800}}
-
-
-def no_sideways_scrolling(visitor, width: int) -> None:
-    visitor.page.set_viewport_size({"width": width, "height": 740})
-    assert visitor.page.evaluate("document.documentElement.scrollWidth") <= width, \
-        (visitor.page.url, width)
-
-
-def smallest_text_px(visitor) -> float:
-    """The smallest computed font size of any text in <main>."""
-    return visitor.page.evaluate("""() => {
-        let smallest = Infinity;
-        const walker = document.createTreeWalker(document.querySelector('main'),
-                                                 NodeFilter.SHOW_TEXT);
-        while (walker.nextNode()) {
-            const node = walker.currentNode;
-            if (!node.textContent.trim()) continue;
-            const element = node.parentElement;
-            if (element.closest('.fp-visually-hidden')) continue;
-            smallest = Math.min(smallest, parseFloat(getComputedStyle(element).fontSize));
-        }
-        return smallest;
-    }""")
 
 
 @pytest.mark.parametrize("size", ["phone", "laptop"])
@@ -54,10 +32,12 @@ def test_a_panellist_reads_what_happened_in_plain_words(demo_decided, visit, mai
     expect(page.get_by_text("Without your group's scores, Walking football for the "
                             "over-fifties would not have been funded.")).to_be_visible()
     visitor.check()
-    assert smallest_text_px(visitor) >= 16
-    widths = (360, 320) if size == "phone" else (1280,)
-    for width in widths:
-        no_sideways_scrolling(visitor, width)
+    assert visitor.smallest_text_px() >= 16
+    shape = "{width}x{height}".format(**SIZES[size])
+    visitor.photograph(f"for-panel-{shape}")
+    visitor.photograph(f"for-panel-{shape}-whole", full_page=True)
+    for width in (360, 320) if size == "phone" else (1280,):
+        visitor.fits(width)
         visitor.check()
     page.get_by_role("link", name="Read the full report").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Community voice report")

@@ -10,11 +10,8 @@ screen needs no scrolling; that the phone page has no horizontal overflow and no
 under 16 px; and that a revision made one question at a time reaches every screen.
 
 With FAIRPANEL_SCREENS set to a folder, the pages are also photographed there
-(docs/screens/meeting.py does that)."""
+(docs/screens/shoot.py does that)."""
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -24,7 +21,6 @@ from tests.builders import room
 from tests.builders.room import SLUG
 
 LIVE = 10_000  # the pages poll every second; generous, the suite never fails on a timing
-SCREENS = os.environ.get("FAIRPANEL_SCREENS")
 PROJECTOR = {"width": 1280, "height": 720}
 LAPTOP = {"width": 1280, "height": 800}
 
@@ -32,12 +28,6 @@ LAPTOP = {"width": 1280, "height": 800}
 @pytest.fixture
 def room_round(app, tmp_path):
     return room.room_round(tmp_path / "bundle")
-
-
-def photograph(visitor, name: str, full_page: bool = False) -> None:
-    if SCREENS:
-        Path(SCREENS).mkdir(parents=True, exist_ok=True)
-        visitor.page.screenshot(path=str(Path(SCREENS) / f"{name}.png"), full_page=full_page)
 
 
 def lone_member_rule(page) -> None:
@@ -116,8 +106,8 @@ def test_a_meeting_in_a_real_room(room_round, visit, mailbox):
     lived_comment = comments.filter(has_text="the kids play football")
     letter = lived_comment.locator(".fp-strip__letter").inner_text()
     chair.check()
-    photograph(chair, "chair-1280x800")
-    photograph(chair, "chair-1280x800-whole", full_page=True)
+    chair.photograph("chair-1280x800")
+    chair.photograph("chair-1280x800-whole", full_page=True)
     # The outcome form and "next" are reachable without scrolling past 2,700 px.
     record = chair.page.get_by_role("button", name="Record the outcome and go to the next "
                                                    "application")
@@ -126,7 +116,7 @@ def test_a_meeting_in_a_real_room(room_round, visit, mailbox):
     expect(record).to_be_visible()
     chair.page.evaluate("window.scrollTo(0, 0)")
     chair.page.set_viewport_size({"width": 360, "height": 740})
-    photograph(chair, "chair-360x740")
+    chair.photograph("chair-360x740")
     # On a phone the item comes first, and a link at the top jumps to the form.
     chair.page.get_by_role("link", name="Record the outcome").click()
     expect(chair.page.get_by_role("heading", name="Outcome for CA-001")).to_be_in_viewport()
@@ -150,12 +140,12 @@ def test_a_meeting_in_a_real_room(room_round, visit, mailbox):
         expect(visitor.page.locator("main")).not_to_contain_text("Amira")
         visitor.check()
     fits_without_scrolling(screen.page)
-    photograph(screen, "screen-1280x720")
+    screen.photograph("screen-1280x720")
     screen.page.set_viewport_size({"width": 1920, "height": 1080})
     fits_without_scrolling(screen.page)
-    photograph(screen, "screen-1920x1080")
+    screen.photograph("screen-1920x1080")
     screen.page.set_viewport_size(PROJECTOR)
-    photograph(academic, "follow-1280x800")
+    academic.photograph("follow-1280x800")
 
     expect(lived.page.locator("#speak-first")).to_contain_text("You're invited to speak first.")
     expect(lived.page.locator("#you")).to_contain_text(
@@ -167,8 +157,8 @@ def test_a_meeting_in_a_real_room(room_round, visit, mailbox):
     expect(academic.page.locator("#speak-first")).to_contain_text(
         "Lived experience members are invited to speak first.")
     fits_a_phone(lived.page)
-    photograph(lived, "follow-360x740")
-    photograph(lived, "follow-360x740-whole", full_page=True)
+    lived.photograph("follow-360x740")
+    lived.photograph("follow-360x740-whole", full_page=True)
 
     revise_one_question(lived)
 

@@ -21,12 +21,6 @@ from tests.builders.demo import DEMO_SLUG, LIVED, OFFICER
 REPORT = f"/rounds/{DEMO_SLUG}/report"
 
 
-def fits(visitor, width: int) -> None:
-    visitor.page.set_viewport_size({"width": width, "height": 740})
-    assert visitor.page.evaluate("document.documentElement.scrollWidth") <= width, \
-        (visitor.page.url, width)
-
-
 def read_report_and_summary(visitor, phone: bool) -> None:
     page = visitor.page
     expect(page.get_by_role("heading", level=1)).to_contain_text("Community voice report")
@@ -45,7 +39,7 @@ def read_report_and_summary(visitor, phone: bool) -> None:
     visitor.check()
     if phone:
         for width in (360, 320):
-            fits(visitor, width)
+            visitor.fits(width)
             visitor.check()
     page.get_by_role("link", name=re.compile("^Public summary")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Public summary")
@@ -53,7 +47,7 @@ def read_report_and_summary(visitor, phone: bool) -> None:
     visitor.check()
     if phone:
         for width in (360, 320):
-            fits(visitor, width)
+            visitor.fits(width)
             visitor.check()
 
 
@@ -126,5 +120,7 @@ def test_the_report_names_projects_draws_to_scale_and_speaks_in_words(demo_decid
     # Money in whole pounds, never pence.
     assert not re.search(r"£[\d,]+\.\d\d", main)
     visitor.check()
+    size = "360x740" if phone else "1280x800"
+    visitor.photograph(f"report-{size}")
     if phone:
-        fits(visitor, 360)
+        visitor.fits(360)

@@ -2,7 +2,7 @@
 and three lived-experience panellists, scored so that the first item on the agenda has
 one lived-experience sheet (the lone-member rule guards it) and the others have two or
 three. Comments are written on some sheets; one is for the chair only. Used by the
-meeting's browser test and by docs/screens/meeting.py.
+meeting's browser test and by docs/screens/shoot.py.
 
 Scores are on the demo's 1–5 scale with weights benefit 4, community 3, delivery 2,
 value 1 (total 10); each answer counts (v − 1) / 4 of its weight, so 4,4,4,4 is 75.0 and

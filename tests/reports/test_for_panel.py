@@ -251,8 +251,9 @@ def test_the_panel_finds_it_from_my_rounds_and_the_full_report(demo_published, a
     assert f"{plain}>See what happened" in client.get("/my-rounds").get_data(as_text=True)
     report = client.get(f"/rounds/{DEMO_SLUG}/report").get_data(as_text=True)
     assert f"{plain}>Read what happened, in plain words</a>" in report
-    # …at the top: before the report's own heading.
-    assert report.index(plain) < report.index("Community voice report</h1>")
+    # …at the top: under the report's heading, before the result.
+    assert (report.index("Community voice report</h1>") < report.index(plain)
+            < report.index('id="headline-heading"'))
 
 
 def test_the_chair_reads_it_from_the_meeting_on(demo_decided, app, mailbox):

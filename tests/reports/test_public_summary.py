@@ -75,6 +75,31 @@ def test_the_public_summary_has_no_personal_data_and_no_sign_in_link(demo_decide
     assert "verification-kit" not in html  # the kit is for auditors (see test_kit.py)
 
 
+def test_the_summary_names_the_funded_projects_community_voice_brought_in(demo_decided,
+                                                                         client):
+    """The public reads each group's story with the projects named, as the board does,
+    but only projects the summary lists as funded: an unsuccessful application's title is
+    never published, so the projects that would have been funded instead are counted."""
+    _publish(demo_decided)
+    report = round_report(demo_decided)
+    text = _words(client.get(SUMMARY).get_data(as_text=True))
+    apps = {a["reference"]: a for a in report["applications"]}
+    for voice in report["groups"].values():
+        named = [apps[r]["title"] for r in voice["funded_because"] if apps[r]["final_funded"]]
+        assert named, voice["label"]  # the demo's story: both groups changed the funded set
+        start = f"Without the {voice['label']} group's scores, “{named[0]}”"
+        assert start in text
+        sentence = text[text.index(start):].split(".")[0]
+        others = len(voice["displaced_by"])
+        assert f"{others} other project" in sentence
+        for ref in voice["displaced_by"]:
+            if not apps[ref]["final_funded"]:
+                assert apps[ref]["title"] not in text, ref
+    for a in report["applications"]:
+        if not a["final_funded"]:
+            assert f"“{a['title']}”" not in text, a["reference"]
+
+
 def test_the_summary_says_in_plain_words_what_the_anchor_proves(demo_decided, client):
     _publish(demo_decided)
     text = _words(client.get(SUMMARY).get_data(as_text=True))

@@ -514,8 +514,9 @@ def test_the_public_summary_has_the_funded_list_and_no_personal_data(demo_decide
     csv_response = client.get(f"/rounds/{DEMO_SLUG}/report/summary.csv")
     table = pd.read_csv(io.BytesIO(csv_response.data), dtype=str)
     assert list(table["reference"]) == [a["reference"] for a in funded]
-    assert list(table["requested_amount"].astype(float)) == [a["requested_amount"]
-                                                             for a in funded]
+    # Whole pounds, as on the page (the machine-readable report keeps pence).
+    assert list(table["requested_amount"]) == [str(round(a["requested_amount"]))
+                                               for a in funded]
 
 
 # Who may read the report ------------------------------------------------------------------------
@@ -656,14 +657,24 @@ def test_movement_reads_in_points_toward_or_away():
         "view; the Community group moved 0.5 points away from the Academic group's view.")
 
 
-def test_funding_effect_in_each_case():
-    assert words.funding_effect("Lived experience", 3, 0) == (
-        "The Lived experience group's scores brought 3 projects into the funded set.")
-    assert words.funding_effect("Lived experience", 0, 1) == (
-        "The Lived experience group's scores moved 1 project out of the funded set.")
-    assert words.funding_effect("Academic", 1, 2) == (
-        "The Academic group's scores brought 1 project into the funded set and moved 2 out "
-        "of it.")
+def test_the_public_story_names_funded_projects_only():
+    story = words.public_funding_story
+    assert story("Lived experience", ["Warm rooms", "A shed"], 0, 1) == (
+        "Without the Lived experience group's scores, “Warm rooms” and “A shed” would not "
+        "have been funded; 1 other project would have been instead.")
+    assert story("Lived experience", ["Warm rooms"], 0, 0) == (
+        "Without the Lived experience group's scores, “Warm rooms” would not have been "
+        "funded, and no other project would have been funded in its place.")
+    # One the scores brought in that the panel's decisions then did not fund: counted.
+    assert story("Academic", ["Repair café"], 1, 2) == (
+        "Without the Academic group's scores, “Repair café” and 1 project the panel did not "
+        "fund in the end would not have been funded; 2 other projects would have been "
+        "instead.")
+    assert story("Academic", [], 0, 2) == (
+        "Without the Academic group's scores, 2 other projects would have been funded as "
+        "well; every project funded now would still have been funded.")
+    assert story("Academic", [], 0, 0) == (
+        "Without the Academic group's scores, the same projects would have been funded.")
 
 
 def test_chart_words_stay_14px_where_the_chart_is_shown():

@@ -4,6 +4,7 @@ typical size of the groups' disagreement (which opposite gaps cannot cancel)."""
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -59,6 +60,7 @@ def test_moving_between_ranks_reads_in_words():
 
 @pytest.mark.parametrize("value,shown", [
     (445050, "£445,050"), (445050.49, "£445,050"), (445050.5, "£445,051"), (0, "£0"),
+    (Decimal("445050.00"), "£445,050"), (Decimal("1234567.50"), "£1,234,568"),
     (None, "–")])
 def test_money_is_whole_pounds_never_pence(value, shown):
     assert words.money(value) == shown

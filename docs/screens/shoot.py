@@ -1,0 +1,41 @@
+"""Photograph the pages each reader sees, as the browser tests drive them:
+
+    .venv/bin/python docs/screens/shoot.py
+
+writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bottom) —
+
+- the meeting (tests/browser/test_meeting_room.py, three items of a real meeting):
+  chair-1280x800 (and -whole), chair-360x740, screen-1280x720, screen-1920x1080,
+  follow-1280x800, follow-360x740 (and -whole);
+- the community-voice story (tests/browser/test_voice_report_pages.py,
+  test_for_panel_page.py and test_public_summary_page.py, on the demo round decided):
+  report-1280x800 and report-360x740 for a funder's board (the window only: the whole
+  report is megabytes as a picture), for-panel-1280x800 and
+  for-panel-360x740 for a lived-experience panellist, summary-1280x800 and summary-360x740
+  for the public; each also as -whole.
+
+It runs those browser tests, so the pictures are of pages the tests have just checked
+(axe, no sideways scrolling, the small-group rule, the words a reader should see).
+Pass test names to photograph fewer, e.g. ``shoot.py test_meeting_room.py``."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+TESTS = [
+    "test_meeting_room.py",
+    "test_voice_report_pages.py::test_the_report_names_projects_draws_to_scale_and_speaks_in_words",
+    "test_for_panel_page.py",
+    "test_public_summary_page.py",
+]
+
+if __name__ == "__main__":
+    chosen = sys.argv[1:] or TESTS
+    env = {**os.environ, "FAIRPANEL_SCREENS": str(HERE)}
+    sys.exit(subprocess.call(
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
+         *(f"tests/browser/{name}" for name in chosen)], cwd=ROOT, env=env))
