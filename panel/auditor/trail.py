@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "round.funding_changed": "Budget or funding rule changed",
     "round.blind_changed": "Meeting display settings changed",
     "round.over_budget_acknowledged": "Decided over budget, with a reason",
+    "round.public_columns_changed": "Columns of the public summary changed",
     "criterion.added": "Criterion added",
     "criterion.changed": "Criterion changed",
     "criterion.removed": "Criterion removed",

@@ -22,6 +22,8 @@ round_setup_bp.add_url_rule("/<slug>/setup/funding",
                             view_func=setup_views.funding, methods=["GET", "POST"])
 round_setup_bp.add_url_rule("/<slug>/setup/blind",
                             view_func=setup_views.blind, methods=["GET", "POST"])
+round_setup_bp.add_url_rule("/<slug>/setup/publishing",
+                            view_func=setup_views.publishing, methods=["GET", "POST"])
 round_setup_bp.add_url_rule("/<slug>/setup/criteria",
                             view_func=setup_rubric_views.criteria, methods=["GET"])
 round_setup_bp.add_url_rule("/<slug>/setup/criteria/new",

@@ -151,26 +151,16 @@ def set_funding(actor: User, round_: Round, *, budget: Decimal, funding_rule: st
 
 def set_blind(actor: User, round_: Round, *, identifying_columns: Iterable[str],
               show_group_labels: bool, lived_experience_first: bool,
-              min_group_size: int | None = None,
-              public_columns: Iterable[str] | None = None) -> bool:
+              min_group_size: int | None = None) -> bool:
     """Which extra columns identify applicants, and how moderation shows the panel:
     ``min_group_size`` (2–20; unchanged when None) is the fewest members of a group
     who must have scored an application before the room sees that group's label or
-    score (DESIGN.md §4). ``public_columns`` (unchanged when None) are the columns the
-    funder publishes for funded applications on the public summary, like organisation;
-    never the applicant's name or e-mail address."""
+    score (DESIGN.md §4)."""
     values: dict[str, Any] = {
         "identifying_columns": sorted(set(identifying_columns)),
         "show_group_labels": show_group_labels,
         "lived_experience_first": lived_experience_first,
     }
-    if public_columns is not None:
-        chosen = sorted(set(public_columns))
-        refused = [c for c in chosen if c not in publishable_columns(round_)]
-        if refused:
-            raise SetupError(f"{', '.join(refused)} cannot be published: choose from the "
-                             "organisation and the other imported columns", "public_columns")
-        values["public_columns"] = chosen
     if min_group_size is not None:
         low, high = MIN_GROUP_SIZES
         if not low <= min_group_size <= high:
@@ -318,6 +308,18 @@ def extra_columns(round_: Round) -> list[str]:
     seen = dict.fromkeys(key for application in round_.applications for key in application.extra)
     seen.update(dict.fromkeys(round_.identifying_columns))
     return list(seen)
+
+
+def set_public_columns(actor: User, round_: Round, columns: Iterable[str]) -> bool:
+    """The columns the funder publishes for funded applications on the public summary,
+    like the organisation; never the applicant's name or e-mail address. A publishing
+    decision, not a set-up one: it may change in any phase, even after publication."""
+    chosen = sorted(set(columns))
+    refused = [c for c in chosen if c not in publishable_columns(round_)]
+    if refused:
+        raise SetupError(f"{', '.join(refused)} cannot be published: choose from the "
+                         "organisation and the other imported columns", "public_columns")
+    return _change(actor, round_, "round.public_columns_changed", {"public_columns": chosen})
 
 
 def publishable_columns(round_: Round) -> list[str]:

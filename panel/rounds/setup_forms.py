@@ -301,17 +301,20 @@ class FundingForm(FlaskForm):
         "Choose how to draw the funding line")
 
 
-class BlindForm(FlaskForm):
-    identifying_columns = CheckboxesField(
-        "Which other columns identify the applicant?",
-        description="Tick every column that could tell someone who applied. Panellists and "
-                    "the chair never see ticked columns.",
-        choices=[])
+class PublishForm(FlaskForm):
     public_columns = CheckboxesField(
         "Which columns does the funder publish?",
         description="For funded applications only, on the public summary once the round "
                     "is published, like the organisation. The applicant's name and "
                     "e-mail address are never published.",
+        choices=[])
+
+
+class BlindForm(FlaskForm):
+    identifying_columns = CheckboxesField(
+        "Which other columns identify the applicant?",
+        description="Tick every column that could tell someone who applied. Panellists and "
+                    "the chair never see ticked columns.",
         choices=[])
     show_group_labels = radios(
         "Show group labels in moderation?", YES_NO,

@@ -18,6 +18,7 @@ from panel.rounds.setup_forms import (
     DetailsForm,
     FundingForm,
     NewRoundForm,
+    PublishForm,
     ScaleDescriptorsForm,
     ScaleRangeForm,
     level_name,
@@ -145,18 +146,14 @@ def blind(round_: Round):
     columns = setup.extra_columns(round_)
     form = BlindForm(data={
         "identifying_columns": list(round_.identifying_columns),
-        "public_columns": list(round_.public_columns or []),
         "show_group_labels": "yes" if round_.show_group_labels else "no",
         "lived_experience_first": "yes" if round_.lived_experience_first else "no",
         "min_group_size": round_.min_group_size,
     })
     form.identifying_columns.choices = [SelectChoice(column, column) for column in columns]
-    form.public_columns.choices = [SelectChoice(column, column.replace("_", " ").capitalize())
-                                   for column in setup.publishable_columns(round_)]
     if form.validate_on_submit():
         changed = apply_change(
             form, setup.set_blind, round_, identifying_columns=form.identifying_columns.data,
-            public_columns=form.public_columns.data,
             show_group_labels=form.show_group_labels.data == "yes",
             lived_experience_first=form.lived_experience_first.data == "yes",
             min_group_size=form.min_group_size.data)
@@ -166,3 +163,18 @@ def blind(round_: Round):
     return render_template("rounds/setup/blind.html", round=round_, form=form,
                            columns=columns, always_identifying=IDENTIFYING_FIELDS)
 
+
+@access.officer_round()  # in any phase: what to publish is often settled after the decision
+def publishing(round_: Round):
+    """Which columns the public summary shows for funded applications."""
+    form = PublishForm(data={"public_columns": list(round_.public_columns or [])})
+    form.public_columns.choices = [SelectChoice(column, column.replace("_", " ").capitalize())
+                                   for column in setup.publishable_columns(round_)]
+    if form.validate_on_submit():
+        changed = apply_change(form, setup.set_public_columns, round_,
+                               form.public_columns.data)
+        if changed is not None:
+            saved("The public summary's columns are saved.", changed)
+            return redirect(url_for("voice.report", slug=round_.slug,
+                                    _anchor="downloads-heading"))
+    return render_template("rounds/setup/publishing.html", round=round_, form=form)

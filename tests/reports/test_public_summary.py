@@ -136,23 +136,47 @@ def test_a_persons_name_or_email_is_never_published_whatever_the_round_says(demo
         assert application.contact_email not in html
 
 
-def test_the_officer_sets_public_columns_on_the_blind_page_and_it_is_audited(
-        app, client):
+def test_the_officer_chooses_public_columns_after_the_decision_and_it_is_audited(
+        demo_decided, client):
+    """What to publish is settled once the round is decided: the page works in any
+    phase, refuses a person's name or e-mail address (changing nothing) and is audited."""
+    people.sign_in_staff(client, OFFICER)
+    page_url = f"/rounds/{DEMO_SLUG}/setup/publishing"
+    report = client.get(f"/rounds/{DEMO_SLUG}/report").get_data(as_text=True)
+    assert f'href="{page_url}">Choose which columns the public summary shows' in report
+    page = client.get(page_url).get_data(as_text=True)
+    assert 'name="public_columns"' in page and 'value="organisation"' in page
+    assert 'value="applicant_name"' not in page and 'value="contact_email"' not in page
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    refused = client.post(page_url, data={"csrf_token": token,
+                                          "public_columns": ["organisation", "contact_email"]})
+    assert refused.status_code == 200
+    assert "Choose only from the columns listed" in _words(refused.get_data(as_text=True))
+    db.session.expire_all()
+    assert demo_decided.public_columns == []
+
+    saved = client.post(page_url, data={"csrf_token": token, "public_columns": ["organisation"]})
+    assert saved.status_code == 302
+    assert saved.headers["Location"].endswith(f"/rounds/{DEMO_SLUG}/report#downloads-heading")
+    db.session.expire_all()
+    assert demo_decided.public_columns == ["organisation"]
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "round.public_columns_changed")).one()
+    assert (event.before, event.after) == ({"public_columns": []},
+                                           {"public_columns": ["organisation"]})
+    _publish(demo_decided)
+    funded_list = client.get(SUMMARY).get_data(as_text=True)
+    assert "Organisation" in funded_list
+
+
+def test_the_service_refuses_a_column_that_names_a_person(app):
     officer = people.staff()
     round_ = round_builders.draft_round()
     round_builders.applications(round_, 10, 20)
     db.session.commit()
-    changed = setup.set_blind(officer, round_, identifying_columns=[],
-                              show_group_labels=True, lived_experience_first=True,
-                              public_columns=["organisation"])
-    db.session.commit()
-    assert changed and round_.public_columns == ["organisation"]
-    event = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "round.blind_changed").order_by(AuditEvent.id.desc())).first()
-    assert event.after["public_columns"] == ["organisation"]
-    people.sign_in_staff(client, officer.email)
-    page = client.get(f"/rounds/{round_.slug}/setup/blind").get_data(as_text=True)
-    assert 'name="public_columns"' in page and 'value="organisation"' in page
+    with pytest.raises(setup.SetupError, match="contact_email cannot be published"):
+        setup.set_public_columns(officer, round_, ["organisation", "contact_email"])
 
 
 def test_round_json_carries_public_columns_both_ways(app, tmp_path):

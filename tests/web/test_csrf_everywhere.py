@@ -101,6 +101,8 @@ POSTS: dict[str, Post] = {
                                 funding_rule="skip"),
     "round_setup.blind": post("officer", f"{SETUP}/blind",
                               identifying_columns=["organisation"]),
+    "round_setup.publishing": post("officer", f"{SETUP}/publishing",
+                                   public_columns=["organisation"]),
     "round_setup.new_criterion": post("officer", f"{SETUP}/criteria/new", key="reach",
                                       name="Reach", weight="1", guidance=""),
     "round_setup.criterion": post("officer", f"{SETUP}/criteria/q", name="Quality of plan",
