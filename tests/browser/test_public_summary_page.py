@@ -24,6 +24,10 @@ def test_the_public_summary_reads_well_signed_out(demo_decided, visit, phone):
     page = reader.page
     expect(page.get_by_role("heading", level=1)).to_contain_text(demo_decided.title)
     expect(page.locator("#anchor-heading")).to_have_text("Checking the record")
+    # The story first: each group's effect with the funded projects named, in words.
+    expect(page.locator("#voice-sentences")).to_contain_text(
+        "Without the Lived experience group's scores, “")
+    assert page.locator("section h2").first.inner_text() == "Community voice"
     expect(page.locator("#funded-list thead")).to_contain_text("Organisation")
     size = "360x740" if phone else "1280x800"
     reader.photograph(f"summary-{size}")
