@@ -1,6 +1,7 @@
 """Imports every domain's models so that SQLAlchemy and Alembic see all tables."""
 from panel.accounts.models import AccountToken, User, UserRole
 from panel.audit.models import AuditAnchor, AuditEvent
+from panel.bundle.models import ParkedUpload
 from panel.conflicts.models import Conflict
 from panel.moderation.models import AgendaItem, Decision, Meeting
 from panel.rounds.models import (
@@ -14,7 +15,22 @@ from panel.rounds.models import (
 from panel.scoring.models import CriterionScore, ScoreSheet
 
 __all__ = [
-    "AccountToken", "AgendaItem", "AuditAnchor", "Application", "Assignment", "AuditEvent", "Conflict", "Criterion",
-    "CriterionScore", "Decision", "Group", "Meeting", "PanelMember", "Round", "ScoreSheet", "User",
+    "AccountToken",
+    "AgendaItem",
+    "Application",
+    "Assignment",
+    "AuditAnchor",
+    "AuditEvent",
+    "Conflict",
+    "Criterion",
+    "CriterionScore",
+    "Decision",
+    "Group",
+    "Meeting",
+    "PanelMember",
+    "ParkedUpload",
+    "Round",
+    "ScoreSheet",
+    "User",
     "UserRole",
 ]

@@ -89,7 +89,7 @@ def _confirm(round_: Round, kind: str):
             message = (f"{len(added)} people added to the panel. New accounts have been "
                        "invited by email.")
         suggestions.refresh_for_round(round_)  # match connections against the new rows
-    uploads.discard(pending.token)
+        uploads.discard(pending.token)  # with the import: used once
     flash(message, "success")
     return redirect(url_for(f".{kind}", slug=round_.slug))
 

@@ -1,19 +1,23 @@
 """Uploaded files waiting for the officer to confirm an import.
 
-The preview page must not write anything, so the upload is parked in the instance
-folder under a random token and read again (and checked again) on confirmation.
+The preview page changes nothing in the round, so the upload is parked under a random
+token and read again (and checked again) on confirmation. It is parked in the database,
+not on one machine's disk, so the preview may be served by one web process and the
+confirmation by another on a different machine. A parked upload belongs to one person,
+round and kind of file; it is used once and swept after a day.
 """
 from __future__ import annotations
 
-import json
 import secrets
-import time
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import timedelta
 
-from flask import current_app
+from sqlalchemy import delete, select
 
-MAX_AGE_SECONDS = 24 * 3600
+from panel.bundle.models import ParkedUpload
+from panel.extensions import db, utcnow
+
+MAX_AGE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -24,44 +28,30 @@ class PendingUpload:
     data: bytes
 
 
-def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "pending-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def park(kind: str, round_slug: str, user_id: int, filename: str, data: bytes) -> str:
-    """Keep an upload for later confirmation; returns its token."""
-    _sweep()
+    """Keep an upload for later confirmation and commit it; returns its token."""
     token = secrets.token_urlsafe(24)
-    folder = _folder()
-    (folder / f"{token}.bin").write_bytes(data)
-    meta = {"kind": kind, "round": round_slug, "user": user_id, "filename": filename}
-    (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    db.session.execute(delete(ParkedUpload).where(ParkedUpload.parked_at < utcnow() - MAX_AGE))
+    db.session.add(ParkedUpload(token=token, kind=kind, round_slug=round_slug,
+                                user_id=user_id, filename=filename[:255], data=data))
+    db.session.commit()
     return token
 
 
 def claim(token: str, kind: str, round_slug: str, user_id: int) -> PendingUpload | None:
-    """The parked upload, if it exists and belongs to this person, round and kind."""
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
+    """The parked upload, if it exists, is under a day old and belongs to this person,
+    round and kind."""
+    if not token or len(token) > 64:
         return None
-    folder = _folder()
-    meta_path, data_path = folder / f"{token}.json", folder / f"{token}.bin"
-    if not meta_path.exists() or not data_path.exists():
+    parked = db.session.scalar(select(ParkedUpload).where(
+        ParkedUpload.token == token, ParkedUpload.kind == kind,
+        ParkedUpload.round_slug == round_slug, ParkedUpload.user_id == user_id,
+        ParkedUpload.parked_at >= utcnow() - MAX_AGE))
+    if parked is None:
         return None
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if (meta["kind"], meta["round"], meta["user"]) != (kind, round_slug, user_id):
-        return None
-    return PendingUpload(token, kind, meta["filename"], data_path.read_bytes())
+    return PendingUpload(parked.token, parked.kind, parked.filename, parked.data)
 
 
 def discard(token: str) -> None:
-    for suffix in (".json", ".bin"):
-        (_folder() / f"{token}{suffix}").unlink(missing_ok=True)
-
-
-def _sweep() -> None:
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for path in _folder().iterdir():
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    """Forget a parked upload (in the caller's transaction: with the import it led to)."""
+    db.session.execute(delete(ParkedUpload).where(ParkedUpload.token == token))

@@ -61,10 +61,10 @@ def confirm_bundle():
         return redirect(url_for(".import_bundle"))
     with change(bundle.BundleError) as done, _as_file(pending.data) as path:
         round_ = bundle.import_bundle(current_user, path, invite=form.invite.data)
+        uploads.discard(pending.token)  # with the import: used once
     if done.refused:
         return render_template("bundle/bundle.html", form=BundleUploadForm(),
                                problems=done.error.problems), 409
-    uploads.discard(pending.token)
     flash(f"{round_.title} imported from {pending.filename}.", "success")
     return redirect(url_for("round_progress.dashboard", slug=round_.slug))
 

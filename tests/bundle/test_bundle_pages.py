@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from panel.audit.models import AuditEvent
 from panel.extensions import db
 from panel.rounds.queries import round_by_slug
-from tests.builders.bundles import DEMO, _zip
+from tests.builders.bundles import DEMO, _zip, round_rows
 from tests.support.web import csrf_token
 
 
@@ -21,19 +21,14 @@ def _upload(client, data: bytes):
                        data={"csrf_token": csrf_token(page), "file": (io.BytesIO(data), "demo.zip")})
 
 
-def _counts():
-    return {name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
-            for name, table in db.metadata.tables.items()}
-
-
 def test_bundle_is_previewed_then_created_and_downloads_identically(app, officer, mailbox):
-    before = _counts()
+    before = round_rows()
     preview = _upload(officer, _zip(DEMO))
     html = preview.get_data(as_text=True)
     assert "Community assets and health inequalities 2026" in html
     assert re.search(r"Applications</dt><dd class=\"fp-summary-list__value\">22<", html)
     assert re.search(r"Panel</dt><dd class=\"fp-summary-list__value\">9 people<", html)
-    assert _counts() == before and mailbox.messages == []
+    assert round_rows() == before and mailbox.messages == []
 
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
     done = officer.post("/rounds/import/confirm",
@@ -60,10 +55,10 @@ def test_a_bad_bundle_lists_every_problem_and_creates_nothing(app, officer, tmp_
     (folder / "applications.csv").write_text(apps)
     panel = (folder / "panellists.csv").read_text().replace('"lived_experience"', '"residents"', 1)
     (folder / "panellists.csv").write_text(panel)
-    before = _counts()
+    before = round_rows()
     response = _upload(officer, _zip(folder))
     html = response.get_data(as_text=True)
     assert "The file has 2 problems. Fix them and upload it again. Nothing has been created." in html
     assert "applications.csv, row 2, column requested_amount" in html
     assert "panellists.csv, row 6, column group" in html
-    assert _counts() == before
+    assert round_rows() == before

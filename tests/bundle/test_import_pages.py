@@ -12,18 +12,14 @@ from panel.extensions import db
 from panel.models import Application, AuditEvent, PanelMember, User
 from tests.builders import people
 from tests.builders import rounds as round_builders
-from tests.support.web import csrf_token
+from tests.builders.bundles import round_rows
+from tests.support.web import csrf_token, make_app
 
 HEADER = "reference,title,lay_summary,requested_amount,applicant_name,organisation,contact_email,area\n"
 GOOD = HEADER + (
     'B1,Community fridge,"A fridge where people share food.",1200,Jo Bloggs,Fridge CIC,jo@fridge.example,north\n'
     'B2,Walking group,"Weekly walks for people who live alone.","£2,500.50",Sam Lee,Walkers Trust,sam@walk.example,south\n'
 )
-
-
-def _counts():
-    return {name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
-            for name, table in db.metadata.tables.items()}
 
 
 def _upload(client, path, content: bytes, filename: str):
@@ -41,14 +37,14 @@ def _confirm(client, preview_html: str, action: str):
 def test_applications_preview_writes_nothing_then_confirm_adds_them(app, officer):
     round_ = round_builders.draft_round()
     client = officer
-    before = _counts()
+    before = round_rows()
     preview = _upload(client, "/rounds/test-round/applications", GOOD.encode(), "apps.csv")
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "Check 2 applications from apps.csv" in html
     assert "£3,700 in all" in html  # 1200 + 2500.50, shown to the pound
     assert "Other columns will be kept: area." in html
-    assert _counts() == before
+    assert round_rows() == before
 
     done = _confirm(client, html, "/rounds/test-round/applications/confirm")
     assert done.status_code == 302
@@ -73,7 +69,7 @@ def test_a_file_with_problems_lists_each_with_row_and_column_and_adds_nothing(ap
         "B1,Fridge,Food.,5k,Jo,Fridge CIC,jo@fridge.example,north\n"
         "B1,Walks,Walks.,100,Sam,Walkers,not-an-email,south\n"
     )
-    before = _counts()
+    before = round_rows()
     response = _upload(client, "/rounds/test-round/applications", bad.encode(), "apps.csv")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -82,7 +78,7 @@ def test_a_file_with_problems_lists_each_with_row_and_column_and_adds_nothing(ap
     assert "applications.csv, row 3, column reference" in html
     assert "applications.csv, row 3, column contact_email" in html
     assert "Nothing has been added." in html
-    assert _counts() == before
+    assert round_rows() == before
 
 
 def test_applications_from_an_excel_workbook(app, officer):
@@ -141,9 +137,53 @@ def test_uploads_stop_once_scoring_opens(app, officer):
 def test_uploads_over_the_size_limit_are_refused_and_change_nothing(app, officer):
     round_builders.draft_round()
     app.config["MAX_CONTENT_LENGTH"] = 4096
-    before = _counts()
+    before = round_rows()
     big = (GOOD + "B3,Padding,\"" + "x" * 8000 + "\",1,A,B,c@d.example,east\n").encode()
     response = _upload(officer, "/rounds/test-round/applications", big, "apps.csv")
     assert response.status_code == 413
     assert "That file is too big" in response.get_data(as_text=True)
-    assert _counts() == before
+    assert round_rows() == before
+
+
+def test_a_preview_on_one_machine_is_confirmed_on_another(app, officer, database_url, mailbox,
+                                                          tmp_path):
+    """Behind a load balancer the preview and the confirmation may reach different web
+    processes on different machines: a second app with its own instance folder, on the
+    same database, confirms what the first parked. The upload is used once, and it is
+    nobody else's to confirm."""
+    round_builders.draft_round()
+    preview = _upload(officer, "/rounds/test-round/applications", GOOD.encode(), "apps.csv")
+    html = preview.get_data(as_text=True)
+    assert "Check 2 applications from apps.csv" in html
+
+    elsewhere = make_app(database_url, mailbox, tmp_path / "elsewhere")
+    elsewhere.instance_path = str(tmp_path / "elsewhere" / "instance")
+    assert elsewhere.instance_path != app.instance_path
+    other_officer = elsewhere.test_client()
+    people.staff("second.officer@example.org", "officer")
+    people.sign_in_staff(other_officer, "second.officer@example.org")
+    refused = _confirm(other_officer, other_officer.get("/rounds/test-round/applications")
+                       .get_data(as_text=True).replace("</form>", _token_field(html) + "</form>"),
+                       "/rounds/test-round/applications/confirm")
+    assert refused.status_code == 302  # not theirs to confirm
+    assert "That upload has expired. Upload the file again." in other_officer.get(
+        refused.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 0
+
+    second_machine = elsewhere.test_client()
+    second_machine.set_cookie("fairpanel_session", officer.get_cookie("fairpanel_session").value)
+    done = _confirm(second_machine, html, "/rounds/test-round/applications/confirm")
+    assert done.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 2
+    assert "2 applications added from apps.csv." in second_machine.get(
+        "/rounds/test-round/applications").get_data(as_text=True)
+    # Used once, on either machine.
+    assert _confirm(officer, html, "/rounds/test-round/applications/confirm").status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(
+        db.metadata.tables["parked_uploads"])) == 0
+
+
+def _token_field(preview_html: str) -> str:
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview_html).group(1)
+    return f'<input name="token" type="hidden" value="{token}">'
