@@ -81,6 +81,17 @@ class Config:
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
     SIGN_IN_PER_EMAIL_LIMIT = os.environ.get("SIGN_IN_PER_EMAIL_LIMIT", "5 per minute;20 per hour")
 
+    # The round's figures the meeting's pages share, computed once per change of the round
+    # (Flask-Caching on Redis). With REDIS_URL, every worker on every machine shares them
+    # and one computes at a time; each process also keeps the newest FIGURES_CACHE_ROUNDS
+    # in memory (without Redis, only those).
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    CACHE_TYPE = "RedisCache" if REDIS_URL else "SimpleCache"  # (not used without Redis)
+    CACHE_REDIS_URL = REDIS_URL
+    CACHE_THRESHOLD = int(os.environ.get("FIGURES_CACHE_ROUNDS", "8"))
+    CACHE_DEFAULT_TIMEOUT = 3600  # seconds; a new version of the round is a new key anyway
+    CACHE_KEY_PREFIX = "fairpanel:"
+
     # Argon2id parameters for staff passwords (panel/accounts/auth.py): "default" is
     # argon2-cffi's (3 passes over 64 MiB); only the tests use "cheapest".
     PASSWORD_HASHING = "default"

@@ -40,13 +40,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from panel import models  # noqa: F401  (every table registered before migrations run)
     from panel.accounts import auth
-    from panel.extensions import csrf, db, limiter, login_manager, mail, migrate
+    from panel.extensions import cache, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     auth.init_login_manager(login_manager)
 
