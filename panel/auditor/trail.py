@@ -59,7 +59,7 @@ ACTION_LABELS = {
     "round.created": "Round created",
     "round.imported": "Round imported from a bundle",
     "round.exported": "Round exported as a bundle",
-    "round.reported": "Round report made",
+    "round.reported": "Round report made on the command line (older trails)",
     "round.phase_changed": "Round moved to another phase",
     "round.details_changed": "Round details changed",
     "round.scale_changed": "Scoring scale changed",

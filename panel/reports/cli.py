@@ -27,8 +27,9 @@ def report_command(slug: str, format_: str, output: Path | None) -> None:
         raise click.UsageError("An Excel report needs a file: add -o FILE.xlsx.")
     report = round_report(round_)
     with change():  # exports are on the decision trail (DESIGN.md §7), reports included
-        record("round.reported", target=round_, system="flask round report",
-               after={"format": format_, "file": str(output) if output else None})
+        record("report.exported", target=round_, system="flask round report",
+               after={"format": format_, "via": "cli",
+                      "file": str(output) if output else None})
     if format_ == "xlsx":
         write_xlsx(report, str(output))
         click.echo(str(output))

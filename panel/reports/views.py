@@ -119,7 +119,7 @@ def verification_kit(slug: str):
     body = build_kit(round_) or abort(404)
     with change():
         record("report.exported", actor=current_user, target=round_, before=None,
-               after={"format": "verification kit"})
+               after={"format": "verification kit", "via": "web"})
     return Response(body, content_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{kit_name(round_)}"'})
 
@@ -140,7 +140,7 @@ def _public(round_: Round, response: Response) -> Response:
 def _download(round_: Round, format_: str, body: bytes, mimetype: str, name: str) -> Response:
     with change():  # exports are on the decision trail (DESIGN.md §7)
         record("report.exported", actor=current_user, target=round_, before=None,
-               after={"format": format_})
+               after={"format": format_, "via": "web"})
     return _attachment(round_, body, mimetype, name)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from panel.audit.models import AuditEvent
 from panel.bundle import import_bundle
 from panel.extensions import db
 from panel.reports import report
@@ -128,6 +129,16 @@ def test_csv_has_one_row_per_application_and_no_formulas(worked_round, runner, t
             "group_scores.academic", "final_funded"} <= set(table.columns)
     assert table.loc[1, "title"] == "'=HYPERLINK(\"http://evil\")"
     assert table.loc[0, "rationale"] == "'-Funded elsewhere already"
+
+
+def test_the_command_line_export_is_the_same_action_as_the_web_one(worked_round, runner,
+                                                                   tmp_path):
+    """DESIGN.md §7: one kind of change has one action name wherever it is made."""
+    target = tmp_path / "report.json"
+    assert runner.invoke(args=["round", "report", SLUG, "-o", str(target)]).exit_code == 0
+    event = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert (event.action, event.actor) == ("report.exported", "system: flask round report")
+    assert event.after == {"format": "json", "via": "cli", "file": str(target)}
 
 
 def test_csv_goes_to_the_screen_without_a_file(worked_round, runner):

@@ -476,8 +476,8 @@ def test_downloads_are_the_reports_own_csv_and_workbook_and_are_recorded(demo_de
     events = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "report.exported").order_by(AuditEvent.id)).all()
     assert [(e.actor, e.after, e.round_id) for e in events] == [
-        (OFFICER, {"format": "csv"}, demo_decided.id),
-        (OFFICER, {"format": "xlsx"}, demo_decided.id)]
+        (OFFICER, {"format": "csv", "via": "web"}, demo_decided.id),
+        (OFFICER, {"format": "xlsx", "via": "web"}, demo_decided.id)]
 
 
 def _cells(workbook: bytes) -> dict[str, list[tuple]]:
