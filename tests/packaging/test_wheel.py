@@ -90,17 +90,23 @@ def test_installed_outside_the_checkout_it_migrates_and_serves_a_page(installed,
     here = tmp_path / "elsewhere"
     here.mkdir()
     instance = tmp_path / "instance"
-    env = outside_env(FAIRPANEL_CONFIG="production", FAIRPANEL_INSTANCE=str(instance),
-                      SECRET_KEY="packaging-test-" + "x" * 40,
-                      BASE_URL="https://panel.example.org", TOTP_ENCRYPTION_KEY="k" * 48,
-                      DATABASE_URL=f"sqlite:///{tmp_path / 'fairpanel.sqlite3'}")
+    # As on a server (deploy/fairpanel.env.example): the settings in a file that the
+    # command line reads with --env-file and systemd hands to gunicorn as its environment.
+    settings = {"FAIRPANEL_CONFIG": "production", "FAIRPANEL_INSTANCE": str(instance),
+                "SECRET_KEY": "packaging-test-" + "x" * 40, "TOTP_ENCRYPTION_KEY": "k" * 48,
+                "BASE_URL": "https://panel.example.org",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'fairpanel.sqlite3'}"}
+    env_file = tmp_path / "fairpanel.env"
+    env_file.write_text("".join(f"{key}={value}\n" for key, value in settings.items()))
+    env = outside_env(**settings)
 
     where = run([str(installed / "python"), "-c", WHERE], cwd=here, env=env)
     package, instance_dir, top_level = where.stdout.splitlines()
     assert package.startswith(str(installed.parent)) and instance_dir == str(instance)
     assert top_level == "None None"
 
-    upgraded = run([str(installed / "fairpanel"), "db", "upgrade"], cwd=here, env=env)
+    upgraded = run([str(installed / "fairpanel"), "--env-file", str(env_file), "db", "upgrade"],
+                   cwd=here, env=outside_env())
     assert "Running upgrade" in upgraded.stdout + upgraded.stderr
 
     port = free_port()
