@@ -23,6 +23,8 @@ import pytest
 from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+# Both tests on one worker, so the wheel is built and installed once.
+pytestmark = pytest.mark.xdist_group("wheel")
 # Which panel runs, where it writes, and whether a top-level config or wsgi is importable.
 WHERE = """
 import importlib.util, panel, panel.paths
