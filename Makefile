@@ -10,6 +10,10 @@ PORT ?= 5000
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -n $(TEST_WORKERS)
 export FLASK_APP := wsgi.py
+UV_VERSION := 0.13.8
+# Hashed locks for Python 3.11 and later on any platform, pinned to constraints.txt.
+LOCK := pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+        -c constraints.txt
 export BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-sqlite test-postgresql install install-test system-packages lock clean
@@ -64,9 +68,16 @@ system-packages:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-## Refresh constraints.txt (the lock) from what is installed in .venv.
+## Refresh the locks from what is installed in .venv: constraints.txt (what `make install`
+## pins), then, with the same versions and their hashes, requirements/production.txt (what
+## a server installs) and requirements/test.txt (production plus the test tools), compiled
+## by uv from a throwaway virtual environment.
 lock: install-test
 	$(BIN)/pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+	@tools=$$(mktemp -d) && trap 'rm -rf "$$tools"' EXIT && \
+	$(PYTHON) -m venv "$$tools" && "$$tools/bin/pip" install --quiet uv==$(UV_VERSION) && \
+	"$$tools/bin/uv" $(LOCK) -o requirements/production.txt && \
+	"$$tools/bin/uv" $(LOCK) --extra test -o requirements/test.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

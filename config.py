@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+from panel.paths import instance_dir
+
+# instance/ in the checkout; installed, FAIRPANEL_INSTANCE or <prefix>/var/panel-instance.
+INSTANCE_DIR = instance_dir()
 
 
 def _bool(name: str, default: bool) -> bool:

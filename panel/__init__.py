@@ -2,26 +2,25 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+from panel import paths
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the app: ``config_name`` picks a class from :mod:`config` (default from
     ``FAIRPANEL_CONFIG``, else development); ``overrides`` replace single settings."""
-    from config import CONFIGS
+    settings = paths.settings()  # root config.py in the checkout, panel.settings installed
 
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        instance_path=str(paths.instance_dir()),
+        template_folder=str(paths.TEMPLATES),
+        static_folder=str(paths.STATIC),
     )
     name = config_name or os.environ.get("FAIRPANEL_CONFIG", "development")
-    app.config.from_object(CONFIGS[name])
+    app.config.from_object(settings.CONFIGS[name])
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("Set SECRET_KEY in the environment (a long random string).")
@@ -43,7 +42,7 @@ def _init_extensions(app: Flask) -> None:
     from panel.extensions import cache, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(paths.MIGRATIONS), render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -1,7 +1,8 @@
-"""Registers every domain's ``flask`` command group."""
+"""Registers every domain's ``flask`` command group, and the ``fairpanel`` command."""
 from __future__ import annotations
 
 from flask import Flask
+from flask.cli import FlaskGroup
 
 
 def init_app(app: Flask) -> None:
@@ -14,3 +15,13 @@ def init_app(app: Flask) -> None:
 
     for group in (accounts, audit, demo, round_):
         app.cli.add_command(group)
+
+
+def main() -> None:
+    """``fairpanel``: Flask's command line bound to the app factory, so every ``flask``
+    command (``db upgrade``, ``demo seed``, ``run``…) works from any folder without
+    FLASK_APP. The console script pyproject.toml installs."""
+    from panel import create_app
+
+    FlaskGroup(name="fairpanel", create_app=create_app,
+               help="FairPanel's commands (the same as `flask` in the checkout).")()

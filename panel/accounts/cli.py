@@ -26,6 +26,22 @@ def invite_command(email: str, name: str, roles: tuple[str, ...]) -> None:
     click.echo(f"Invitation e-mailed to {services.normalise_email(email)}.")
 
 
+@group.command("resend-invitation")
+@click.argument("email")
+def resend_invitation_command(email: str) -> None:
+    """E-mail someone's invitation again, for example the first admin's when the first
+    e-mail never arrived or its link expired. The earlier link stops working."""
+    user = services.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {services.normalise_email(email)}. "
+                                   "Invite them with: accounts invite EMAIL --name NAME")
+    if not user.active:
+        raise click.ClickException(f"{user.email} cannot sign in (their account is disabled).")
+    with change():
+        services.send_invitation(None, user, system="flask accounts resend-invitation")
+    click.echo(f"Invitation e-mailed again to {user.email}.")
+
+
 @group.command("reset-two-step")
 @click.argument("email")
 def reset_two_step_command(email: str) -> None:
