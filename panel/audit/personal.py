@@ -113,7 +113,7 @@ def seal(side: str, values: Any, action: str, extra: Iterable[str] = ()
         out = {}
         for key, item in value.items():
             if is_personal(key, action, extra) and item not in EMPTY:
-                sealed = SealedValue(json.dumps([*path, key], ensure_ascii=False),
+                sealed = SealedValue(canonical_json([*path, key]),
                                      secrets.token_hex(16), canonical_json(item))
                 found.append(sealed)
                 out[key] = sealed.seal
@@ -136,7 +136,7 @@ def unsealed(side: str, values: Any, stored: dict[str, tuple[str, str]]) -> Any:
 
     def walk(value: Any, path: tuple[str, ...]) -> Any:
         if is_seal(value):
-            found = stored.get(json.dumps(list(path), ensure_ascii=False))
+            found = stored.get(canonical_json(list(path)))
             if found is None:
                 return ERASED
             salt, text = found
