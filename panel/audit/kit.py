@@ -48,6 +48,7 @@ If anyone later changed, added or removed a record, the fingerprint would no lon
 
 This folder holds:
   trail.csv        every event up to that point, with every field its fingerprint covers
+                   (personal values appear only as sealed commitments in newer events)
   anchors.csv      the fingerprint recorded when the round was decided
   verify_trail.py  a checker: Python 3 and its standard library, nothing else
 
