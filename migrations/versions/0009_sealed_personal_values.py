@@ -36,7 +36,7 @@ def upgrade():
     sa.Column('path', sa.String(length=400), nullable=False),
     sa.Column('salt', sa.String(length=32), nullable=False),
     sa.Column('value', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['event_id'], ['audit_events.id'],
+    sa.ForeignKeyConstraint(['event_id'], ['audit_events.id'], ondelete='CASCADE',
                             name=op.f('fk_audit_personal_event_id_audit_events')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_personal')),
     sa.UniqueConstraint('event_id', 'path', name=op.f('uq_audit_personal_event_id_path'))

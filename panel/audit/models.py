@@ -80,7 +80,8 @@ class AuditPersonal(db.Model):
     __tablename__ = "audit_personal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"))
+    # An event removed (only possible with the triggers dropped) takes its values along.
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id", ondelete="CASCADE"))
     path: Mapped[str] = mapped_column(String(400))  # JSON list: '["after","member"]'
     salt: Mapped[str] = mapped_column(String(32))
     value: Mapped[str] = mapped_column(Text)  # canonical JSON, the text the seal covers
