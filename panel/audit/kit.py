@@ -10,9 +10,13 @@ check the decision trail up to the round's anchor (DESIGN.md §7).
 - ``anchors.csv``: the round's anchor;
 - ``README.txt``: what it is and the two commands.
 
-The hashed fields hold personal data today (``actor`` is the acting person's e-mail
-address, and some ``before``/``after`` values hold names and addresses), so the kit is
-for those who may read the whole trail (auditors), not for the public."""
+Events of trail format 2 (docs/trail.md) name people in their hashed fields by id only:
+personal values are there as salted commitments, never as values, and ``actor`` is
+"person" or the command that acted. A round whose trail up to its anchor is all format 2
+therefore has a kit with no personal data in it. Events written before the switch
+(format 1) hash the actor's e-mail and some names and addresses, and the kit must carry
+them as they are: while a kit reaches back to them, it is for those who may read the
+whole trail (auditors)."""
 from __future__ import annotations
 
 import csv
@@ -31,7 +35,7 @@ from panel.rounds.models import Round
 from panel.spreadsheets import escaped
 
 VERIFIER = "verify_trail.py"
-COLUMNS = ("id", "occurred_at", "actor_id", "actor", "action", "object_type", "object_id",
+COLUMNS = ("id", "v", "occurred_at", "actor_id", "actor", "action", "object_type", "object_id",
            "round_id", "before", "after", "prev_hash", "hash")
 BATCH = 2000
 
@@ -44,6 +48,7 @@ If anyone later changed, added or removed a record, the fingerprint would no lon
 
 This folder holds:
   trail.csv        every event up to that point, with every field its fingerprint covers
+                   (personal values appear only as sealed commitments in newer events)
   anchors.csv      the fingerprint recorded when the round was decided
   verify_trail.py  a checker: Python 3 and its standard library, nothing else
 
@@ -81,7 +86,8 @@ def build_kit(round_: Round) -> bytes | None:
 
 def trail_csv(up_to: int) -> Iterator[str]:
     """trail.csv, from event 1 to ``up_to``: one column per hashed field (empty for
-    null; ``before`` and ``after`` as JSON), then the hashes."""
+    null, and ``v`` empty for format-1 events, whose hash has no ``v``; ``before`` and
+    ``after`` as JSON, commitments and all, never the sealed values), then the hashes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -101,7 +107,7 @@ def trail_csv(up_to: int) -> Iterator[str]:
 
 def _row(event: AuditEvent) -> list:
     payload = event.canonical()
-    cells = [_cell(name, payload[name]) for name in COLUMNS[:-2]]
+    cells = [_cell(name, payload.get(name)) for name in COLUMNS[:-2]]
     return [*cells, event.prev_hash, event.hash]
 
 

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from panel.extensions import db, utcnow
+
+if TYPE_CHECKING:
+    from panel.accounts.models import User
 
 GENESIS_HASH = "0" * 64
 
@@ -15,14 +18,20 @@ GENESIS_HASH = "0" * 64
 class AuditEvent(db.Model):
     """One change of state. ``id`` is the position in the chain, assigned by
     :func:`panel.audit.services.record` while it holds the chain lock, so ids have no gaps.
-    The database refuses UPDATE and DELETE on this table (triggers in the migrations)."""
+    The database refuses UPDATE and DELETE on this table (triggers in the migrations).
+
+    ``format`` 1: events written before personal values were sealed (``actor`` is the
+    acting person's e-mail, before/after as they were). ``format`` 2: ``actor`` is
+    "person" (who: ``actor_id``) or "system: …", and personal values in before/after are
+    commitments, their values in :class:`AuditPersonal` (panel/audit/personal.py)."""
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # Who acted, as they were then (an e-mail, or "system: …" for commands).
+    # Who acted: format 1, as they were then (an e-mail); format 2, "person" (see
+    # actor_id); both, "system: …" for commands.
     actor: Mapped[str] = mapped_column(String(254))
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str | None] = mapped_column(String(40))
@@ -32,6 +41,9 @@ class AuditEvent(db.Model):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    format: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    actor_user: Mapped[User | None] = relationship(viewonly=True)
 
     __table_args__ = (
         Index("ix_audit_events_round", "round_id", "id"),
@@ -40,8 +52,10 @@ class AuditEvent(db.Model):
     )
 
     def canonical(self) -> dict[str, Any]:
-        """The fields the hash covers, as JSON-ready values."""
-        return {
+        """The fields the hash covers, as JSON-ready values. Format 1 exactly as it was
+        written; format 2 says so with ``"v": 2`` (so a format-1 event hashes the same
+        text as before the switch)."""
+        payload = {
             "id": self.id,
             "occurred_at": self.occurred_at.isoformat(timespec="microseconds") + "Z",
             "actor_id": self.actor_id,
@@ -53,6 +67,26 @@ class AuditEvent(db.Model):
             "before": self.before,
             "after": self.after,
         }
+        if self.format not in (None, 1):
+            payload["v"] = self.format
+        return payload
+
+
+class AuditPersonal(db.Model):
+    """A personal value of a format-2 event, sealed out of its hash: the event holds
+    ``{"sealed": SHA-256(salt + value)}`` at ``path``. Unlike the events, rows may be
+    deleted: that is how a person's data is erased without breaking the chain."""
+
+    __tablename__ = "audit_personal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # An event removed (only possible with the triggers dropped) takes its values along.
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(String(400))  # JSON list: '["after","member"]'
+    salt: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(Text)  # canonical JSON, the text the seal covers
+
+    __table_args__ = (UniqueConstraint("event_id", "path"),)
 
 
 class AuditAnchor(db.Model):

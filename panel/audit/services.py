@@ -2,13 +2,15 @@
 in the same transaction as the change it describes."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session
 
 from panel.audit.chain import event_hash, jsonable
-from panel.audit.models import GENESIS_HASH, AuditEvent
+from panel.audit.models import GENESIS_HASH, AuditEvent, AuditPersonal
+from panel.audit.personal import CURRENT_FORMAT, PERSON, seal
 from panel.extensions import db, utcnow
 
 _HEAD_KEY = "audit_chain_head"
@@ -25,37 +27,53 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     system: str | None = None,
+    personal: Iterable[str] = (),
 ) -> AuditEvent:
     """Append one event to the chain and return it (flushed, not committed).
 
     ``actor`` is the acting :class:`~panel.accounts.models.User` (or None with ``system``
     naming the command that acted); ``target`` is the changed model instance.
+    The event is written in the current format (:mod:`panel.audit.personal`): the hash
+    names the actor by id only, and values under a personal key (those of
+    :data:`~panel.audit.personal.PERSONAL_KEYS`, and ``personal``: more keys that are
+    personal in this event, such as a round's identifying columns) are sealed.
     """
     session = db.session
-    if target is not None and getattr(target, "id", None) is None:
+    if any(o is not None and getattr(o, "id", None) is None for o in (target, actor)):
         session.flush()
     prev_id, prev_hash = _chain_head(session)
     occurred_at = utcnow()
     actor_id = getattr(actor, "id", None)
+    sealed_before, taken_before = seal("before", _plain(before), action, personal)
+    sealed_after, taken_after = seal("after", _plain(after), action, personal)
     audit_event = AuditEvent(
         id=prev_id + 1,
+        format=CURRENT_FORMAT,
         occurred_at=occurred_at,
         actor_id=actor_id,
-        actor=getattr(actor, "email", None) or f"system: {system or 'FairPanel'}",
+        actor=PERSON if actor_id is not None else f"system: {system or 'FairPanel'}",
         action=action,
         object_type=_object_type(target),
         object_id=None if target is None else str(target.id),
         round_id=round_id if round_id is not None else _round_id_of(target),
-        before=jsonable(before) if before is not None else None,
-        after=jsonable(after) if after is not None else None,
+        before=sealed_before,
+        after=sealed_after,
         prev_hash=prev_hash,
         hash="",
     )
     audit_event.hash = event_hash(prev_hash, audit_event.canonical())
     session.add(audit_event)
     session.flush()
+    taken = [{"event_id": audit_event.id, "path": value.path, "salt": value.salt,
+              "value": value.value} for value in (*taken_before, *taken_after)]
+    if taken:
+        session.execute(insert(AuditPersonal), taken)
     session.info[_HEAD_KEY] = (audit_event.id, audit_event.hash)
     return audit_event
+
+
+def _plain(values: dict[str, Any] | None) -> Any:
+    return jsonable(values) if values is not None else None
 
 
 def changes(obj: Any, fields: tuple[str, ...], new_values: dict[str, Any]) -> tuple[dict, dict]:

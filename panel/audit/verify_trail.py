@@ -12,7 +12,9 @@ hash as FairPanel does,
     hash = SHA-256(previous hash + canonical JSON of the event)
 
 (canonical JSON: keys sorted, no spaces, UTF-8 kept), and checks that the chain reaches
-the anchored hash. It prints "The trail holds: ..." and exits 0, or names the first bad
+the anchored hash. Events of format 2 (a "v" of 2) hash "v": 2 too; where they held a
+personal value (an e-mail, a name, free text) they hold {"sealed": "<SHA-256>"}, a salted
+commitment: the check needs only what is in trail.csv, never the values themselves. It prints "The trail holds: ..." and exits 0, or names the first bad
 event and exits 1. Compare the anchor it prints with the one on the published summary:
 the kit proves the trail matches that fingerprint, the published copy proves the
 fingerprint is the one FairPanel showed when the round was decided.
@@ -31,9 +33,11 @@ import sys
 GENESIS_HASH = "0" * 64
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The hashed fields, in trail.csv's order; those that may be empty (null) in the hash.
-FIELDS = ("id", "occurred_at", "actor_id", "actor", "action", "object_type", "object_id",
-          "round_id", "before", "after")
+FIELDS = ("id", "v", "occurred_at", "actor_id", "actor", "action", "object_type",
+          "object_id", "round_id", "before", "after")
 NULLABLE = ("actor_id", "object_type", "object_id", "round_id", "before", "after")
+# Empty for an event of format 1: its hash has no such key at all.
+ABSENT_WHEN_EMPTY = ("v",)
 
 
 def canonical_json(payload: dict) -> str:
@@ -57,9 +61,11 @@ def payload_of(row: dict) -> dict:
     payload = {}
     for name in FIELDS:
         cell = unescape_cell(row[name])
+        if name in ABSENT_WHEN_EMPTY and cell == "":
+            continue
         if name in NULLABLE and cell == "":
             payload[name] = None
-        elif name in ("id", "actor_id", "round_id"):
+        elif name in ("id", "v", "actor_id", "round_id"):
             payload[name] = int(cell)
         elif name in ("before", "after"):
             payload[name] = json.loads(cell)

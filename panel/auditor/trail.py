@@ -30,6 +30,7 @@ from sqlalchemy.orm import aliased
 from panel.accounts.models import User
 from panel.audit.chain import canonical_json
 from panel.audit.models import AuditEvent
+from panel.audit.personal import PERSON, shown_actor, stored_values, unsealed
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.moderation.models import Decision
@@ -213,14 +214,17 @@ def about_application(application: Application) -> ColumnElement[bool]:
 
 def about_person(text: str) -> ColumnElement[bool]:
     """Events by anyone whose e-mail or name contains ``text`` (any case), and events
-    about them: their account, panel places, assignments, sheets and conflicts."""
+    about them: their account, panel places, assignments, sheets and conflicts. Who
+    acted is their account now (``actor_id``) or, for events written before the trail
+    sealed personal values, the e-mail they had then (``actor``)."""
     pattern = f"%{_like_escaped(text.lower())}%"
     matching = or_(func.lower(User.email).like(pattern, escape="\\"),
                    func.lower(User.name).like(pattern, escape="\\"))
     users = select(User.id).where(matching).correlate(None)
     members = select(PanelMember.id).where(PanelMember.user_id.in_(users)).correlate(None)
     return or_(
-        func.lower(AuditEvent.actor).like(pattern, escape="\\"),
+        and_(AuditEvent.actor != PERSON,
+             func.lower(AuditEvent.actor).like(pattern, escape="\\")),
         AuditEvent.actor_id.in_(users),
         _object_in(User, matching),
         _object_in(PanelMember, PanelMember.id.in_(members)),
@@ -354,7 +358,8 @@ def _resolved() -> Select:
                AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
                AuditEvent.before, AuditEvent.after, AuditEvent.hash, round_.slug,
                round_.title, application.reference, application.title, person.name,
-               person.email, sheet.revision)
+               person.email, sheet.revision, AuditEvent.format,
+               actor.email.label("actor_email"))
         .select_from(AuditEvent)
         .outerjoin(actor, actor.id == AuditEvent.actor_id)
         .outerjoin(round_, round_.id == AuditEvent.round_id)
@@ -379,14 +384,24 @@ def trail_page(filters: TrailFilters, number: int, per_page: int = PER_PAGE) -> 
            .limit(per_page).offset((number - 1) * per_page))
     rows = db.session.execute(_resolved().where(AuditEvent.id.in_(ids))
                               .order_by(AuditEvent.id.desc())).all()
-    return Page([TrailEvent(*row) for row in rows], number, pages, total)
+    return Page(_trail_events(rows), number, pages, total)
 
 
 def application_events(application: Application) -> list[TrailEvent]:
     """Every event about one application, in chain order."""
     rows = db.session.execute(_resolved().where(about_application(application))
                               .order_by(AuditEvent.id)).all()
-    return [TrailEvent(*row) for row in rows]
+    return _trail_events(rows)
+
+
+def _trail_events(rows) -> list[TrailEvent]:
+    """Rows of :func:`_resolved` as the auditor reads them: who acted in words, and the
+    personal values of format-2 events joined back in ("erased" once erased)."""
+    stored = stored_values(row.id for row in rows if row.format > 1)
+    return [TrailEvent(*row[:2], shown_actor(row.format, row.actor, row.actor_email),
+                       *row[3:7], unsealed("before", row.before, stored.get(row.id, {})),
+                       unsealed("after", row.after, stored.get(row.id, {})), *row[9:17])
+            for row in rows]
 
 
 def round_event_count(round_: Round) -> int:
@@ -408,7 +423,9 @@ CSV_HEADER = ["id", "occurred_at", "actor", "action", "object_type", "object_id"
 def csv_chunks(filters: TrailFilters, up_to: int, batch: int = EXPORT_BATCH) -> Iterator[str]:
     """The filtered trail up to event ``up_to`` as CSV text, in chain order, one chunk per
     batch of events: memory stays flat however long the trail. Every text cell is safe to
-    open in a spreadsheet; before and after are canonical JSON (as hashed).
+    open in a spreadsheet; before and after are canonical JSON, with the personal values
+    of format-2 events joined back in (as the trail page shows them; the verification
+    kit's trail.csv has exactly what was hashed).
 
     The filters become SQL here, at once: the chunks are made after the request's own
     database session has ended, when its rounds and applications can no longer be read."""
@@ -422,8 +439,10 @@ def _csv_chunks(conditions: list[ColumnElement[bool]], batch: int) -> Iterator[s
     yield _emptied(buffer)
     query = (select(AuditEvent.id, AuditEvent.occurred_at, AuditEvent.actor, AuditEvent.action,
                     AuditEvent.object_type, AuditEvent.object_id, Round.slug,
-                    AuditEvent.before, AuditEvent.after, AuditEvent.prev_hash, AuditEvent.hash)
+                    AuditEvent.before, AuditEvent.after, AuditEvent.prev_hash, AuditEvent.hash,
+                    AuditEvent.format, User.email.label("actor_email"))
              .select_from(AuditEvent).outerjoin(Round, Round.id == AuditEvent.round_id)
+             .outerjoin(User, User.id == AuditEvent.actor_id)
              .where(*conditions).order_by(AuditEvent.id).limit(batch))
     last = 0
     while True:
@@ -431,8 +450,9 @@ def _csv_chunks(conditions: list[ColumnElement[bool]], batch: int) -> Iterator[s
         rows = db.session.execute(query.where(AuditEvent.id > last)).all()
         if not rows:
             return
+        stored = stored_values(row.id for row in rows if row.format > 1)
         for row in rows:
-            writer.writerow(_csv_row(row))
+            writer.writerow(_csv_row(row, stored.get(row.id, {})))
         yield _emptied(buffer)
         last = rows[-1].id
 
@@ -444,13 +464,15 @@ def _emptied(buffer: io.StringIO) -> str:
     return text
 
 
-def _csv_row(row) -> list:
+def _csv_row(row, stored: dict[str, tuple[str, str]]) -> list:
     def text(value: str | None) -> str:
         return escape_cell(value or "")
 
     def as_json(value: Any) -> str:
         return "" if value is None else escape_cell(canonical_json(value))
 
-    return [row.id, row.occurred_at.isoformat(timespec="microseconds") + "Z", text(row.actor),
-            text(row.action), text(row.object_type), text(row.object_id), text(row.slug),
-            as_json(row.before), as_json(row.after), row.prev_hash, row.hash]
+    return [row.id, row.occurred_at.isoformat(timespec="microseconds") + "Z",
+            text(shown_actor(row.format, row.actor, row.actor_email)), text(row.action),
+            text(row.object_type), text(row.object_id), text(row.slug),
+            as_json(unsealed("before", row.before, stored)),
+            as_json(unsealed("after", row.after, stored)), row.prev_hash, row.hash]

@@ -114,7 +114,8 @@ def summary_as_csv(round_: Round):
 @access.staff(Role.AUDITOR)
 def verification_kit(slug: str):
     """The decided round's verification kit (:mod:`panel.audit.kit`). For auditors only
-    while the trail's hashed fields hold e-mail addresses (see the module)."""
+    while a kit may reach back to events of format 1, whose hashed fields hold e-mail
+    addresses (see the module and docs/trail.md)."""
     round_ = round_by_slug(slug) or abort(404)
     body = build_kit(round_) or abort(404)
     with change():

@@ -104,7 +104,9 @@ def add_application(actor: User | None, round_: Round, fields: dict[str, Any], *
     )
     db.session.add(application)
     db.session.flush()
-    record("application.added", actor=actor, target=application, system=system, after=fields)
+    # The round's identifying columns (a phone number, a postcode…) are personal too.
+    record("application.added", actor=actor, target=application, system=system, after=fields,
+           personal=round_.identifying_columns or ())
     return application
 
 

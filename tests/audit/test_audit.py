@@ -23,6 +23,7 @@ def _events():
 
 
 def test_each_event_hashes_the_previous_hash_and_its_canonical_json(app):
+    """Format 2: the actor is "person" (who: actor_id), and "v": 2 is hashed too."""
     user = people.staff("officer@example.org", "officer")
     record("round.note", actor=user, target=user, after={"amount": 1200, "note": "café"})
     db.session.commit()
@@ -30,9 +31,9 @@ def test_each_event_hashes_the_previous_hash_and_its_canonical_json(app):
     first, second = _events()[-2:]
     payload = {
         "id": second.id, "occurred_at": second.occurred_at.isoformat(timespec="microseconds") + "Z",
-        "actor_id": user.id, "actor": "officer@example.org", "action": "round.note",
+        "actor_id": user.id, "actor": "person", "action": "round.note",
         "object_type": "users", "object_id": str(user.id), "round_id": None,
-        "before": None, "after": {"amount": 1200, "note": "café"},
+        "before": None, "after": {"amount": 1200, "note": "café"}, "v": 2,
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert canonical_json(payload) == text

@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from panel.accounts import services as accounts
 from panel.audit.chain import canonical_json, event_hash
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.audit.services import record
 from panel.auditor.queries import verify_chain
 from panel.extensions import db
@@ -427,9 +428,10 @@ def test_the_export_is_recorded_with_its_filters_before_it_is_sent(auditor):
         f'attachment; filename="audit-trail-{SLUG}-to-event-40.csv"')
     assert event_count() == before + 1
     exported = db.session.get(AuditEvent, 41)
-    assert (exported.action, exported.actor, exported.object_type, exported.round_id) == (
-        "audit.exported", AUDITOR, "rounds", db.session.get(AuditEvent, 3).round_id)
-    assert exported.after == {"format": "csv", "up_to_event": 40, "filters": {
+    assert (exported.action, opened(exported).who, exported.object_type,
+            exported.round_id) == ("audit.exported", AUDITOR, "rounds",
+                                   db.session.get(AuditEvent, 3).round_id)
+    assert opened(exported).after == {"format": "csv", "up_to_event": 40, "filters": {
         "round": SLUG, "reference": "A2", "person": "lee", "action": None, "from": None,
         "to": None}}
     assert verify_chain().ok

@@ -122,3 +122,33 @@ def build_audited_round():
 @pytest.fixture
 def audited_round(app):
     return build_audited_round()
+
+
+def write_format_1_event(action: str, *, actor: User | None, object_type: str | None = None,
+                         object_id: str | None = None, before=None, after=None,
+                         system: str = "tests"):
+    """An event as FairPanel wrote it before the trail sealed personal values (format 1):
+    the actor's e-mail and every value hashed as they are, and no "v" in the hash. The
+    canonical payload is spelt out here as it was then, not taken from the model."""
+    from panel.audit.chain import event_hash
+    from panel.audit.models import GENESIS_HASH, AuditEvent
+    from panel.extensions import utcnow
+
+    head = db.session.execute(sa.select(AuditEvent.id, AuditEvent.hash)
+                              .order_by(AuditEvent.id.desc()).limit(1)).first()
+    prev_id, prev_hash = head if head else (0, GENESIS_HASH)
+    occurred_at = utcnow()
+    who = actor.email if actor is not None else f"system: {system}"
+    payload = {"id": prev_id + 1,
+               "occurred_at": occurred_at.isoformat(timespec="microseconds") + "Z",
+               "actor_id": actor.id if actor is not None else None, "actor": who,
+               "action": action, "object_type": object_type, "object_id": object_id,
+               "round_id": None, "before": before, "after": after}
+    event = AuditEvent(id=prev_id + 1, format=1, occurred_at=occurred_at,
+                       actor_id=payload["actor_id"], actor=who, action=action,
+                       object_type=object_type, object_id=object_id, round_id=None,
+                       before=before, after=after, prev_hash=prev_hash,
+                       hash=event_hash(prev_hash, payload))
+    db.session.add(event)
+    db.session.commit()
+    return event

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event, select
 
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.conflicts import queries, services
 from panel.conflicts.models import Conflict
 from panel.conflicts.services import ConflictError
@@ -85,7 +86,7 @@ def test_dismissing_needs_a_reason_and_keeps_it_on_record(small, officer_user):
     services.dismiss(officer_user, made, " Different Sam ")
     db.session.commit()
     event_ = last_event()
-    assert (event_.action, event_.before, event_.after) == (
+    assert (event_.action, event_.before, opened(event_).after) == (
         "conflict.dismissed", {"status": "pending", "review_reason": ""},
         {"status": "dismissed", "review_reason": "Different Sam"})
     assert not queries.review_queue(round_).items[0].stepping_out
@@ -113,7 +114,7 @@ def test_an_officer_adds_a_confirmed_conflict_once(small, officer_user):
     db.session.commit()
     assert (made.source, made.status, made.details) == ("officer", "confirmed", "Paid trustee")
     event_ = last_event()
-    assert (event_.action, event_.before, event_.after) == ("conflict.added", None, {
+    assert (event_.action, event_.before, opened(event_).after) == ("conflict.added", None, {
         "member": "amira@example.org", "application": "A2", "kind": "financial",
         "details": "Paid trustee", "level": "step_out", "source": "officer",
         "status": "confirmed"})

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.conflicts import suggestions
 from panel.conflicts.models import Conflict
 from panel.extensions import db
@@ -73,7 +74,7 @@ def test_saving_updates_every_membership_and_is_audited(amira, round_):
     changed = events("member.affiliations_changed")
     assert len(changed) == 2
     assert changed[0].before == {"affiliations": []}
-    assert changed[0].after == {"affiliations": ["Eastgate Food Club", "Carers Together Network"]}
+    assert opened(changed[0]).after == {"affiliations": ["Eastgate Food Club", "Carers Together Network"]}
     page = text(amira.get(PAGE))
     assert "Your connections have been saved" in page
     assert "Eastgate Food Club\nCarers Together Network" in page

@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.bundle import export_bundle
 from panel.extensions import db
 from panel.moderation import agenda, presenters, services
@@ -269,9 +271,9 @@ def test_a_panellist_revises_their_score_with_a_reason(meeting_round, chair, liv
     result = report.round_report(round_by_slug(SLUG))
     a1 = next(a for a in result["applications"] if a["reference"] == "A1")
     assert a1["score"] == 93.75 and a1["rank"] == 1 and a1["initial"]["score"] == 43.75
-    event = db.session.execute(sa.text(
-        "SELECT action, after FROM audit_events ORDER BY id DESC LIMIT 1")).one()
-    assert event.action == "sheet.revised" and "I heard how many people" in str(event.after)
+    event = db.session.scalar(sa.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    assert event.action == "sheet.revised"
+    assert "I heard how many people" in str(opened(event).after)
 
 
 @pytest.mark.parametrize("answers, reason, message", [

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.bundle import import_bundle
 from panel.extensions import db
 from panel.moderation import meeting as meetings
@@ -153,7 +154,7 @@ def test_changing_one_answer_of_three_makes_the_hand_worked_new_score(panel):
     assert event.action == "sheet.revised"
     assert event.before["scores"] == {"q": 3, "n": 2, "r": 4} and event.before["revision"] == 0
     assert event.after["scores"] == {"q": 3, "n": 4, "r": 4}
-    assert event.after["reason"] == "I heard how many people it reaches"
+    assert opened(event).after["reason"] == "I heard how many people it reaches"
     assert event.after["application"] == "A1" and event.after["revision"] == 1
     # The draft is gone once saved: the start screen shows the saved answers.
     again = text_of(panel.get(REVISE).get_data(as_text=True))

@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.extensions import db
 from panel.moderation.models import Meeting, SharedComment
 from panel.scoring.models import ScoreSheet
@@ -173,7 +174,7 @@ def test_a_panellist_marks_a_comment_for_the_chair_only(app, mailbox):
     assert response.headers["Location"].endswith(f"{BASE}/check")
     db.session.refresh(sheet)
     assert (sheet.comment, sheet.comment_for_chair) == ("My cousin runs it", True)
-    [event] = [e for e in events("sheet.saved") if e.after.get("comment")]
+    [event] = [e for e in events("sheet.saved") if opened(e).after.get("comment")]
     assert event.after["comment_for_chair"] is True
     box = re.search(r'<input[^>]*name="for_chair"[^>]*>',
                     amira.get(f"{BASE}/comment").get_data(as_text=True)).group(0)

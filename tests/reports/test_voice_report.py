@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from panel.accounts.services import find_user
 from panel.audit.anchors import round_anchor
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.bundle import import_bundle
 from panel.extensions import db
 from panel.reports import voice_text as words
@@ -475,7 +476,7 @@ def test_downloads_are_the_reports_own_csv_and_workbook_and_are_recorded(demo_de
     assert _cells(xlsx_response.data) == _cells(report_xlsx(report))
     events = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "report.exported").order_by(AuditEvent.id)).all()
-    assert [(e.actor, e.after, e.round_id) for e in events] == [
+    assert [(opened(e).who, e.after, e.round_id) for e in events] == [
         (OFFICER, {"format": "csv", "via": "web"}, demo_decided.id),
         (OFFICER, {"format": "xlsx", "via": "web"}, demo_decided.id)]
 

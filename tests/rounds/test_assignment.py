@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from panel.accounts.models import User
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.conflicts.models import Conflict
 from panel.extensions import db, utcnow
 from panel.rounds import services
@@ -329,9 +330,9 @@ def test_everyone_is_previewed_then_applied_without_the_chair_or_stepped_out(off
     everyone = {(m, a) for m in ("ac1", "ac2", "le1", "le2") for a in ("A1", "A2", "A3")}
     assert stored_pairs(panel_round) == everyone - {("le1", "A2")}
     (event,) = audit("assignments.created")
-    assert event.actor == "officer@example.org" and event.round_id == panel_round.id
+    assert opened(event).who == "officer@example.org" and event.round_id == panel_round.id
     assert event.before == {"count": 0}
-    assert event.after == {
+    assert opened(event).after == {
         "mode": "everyone", "reviewers": None, "count": 11,
         # Someone given every application is written "all applications" (a small event).
         "added": {"ac1@example.org": "all applications", "ac2@example.org": "all applications",
@@ -368,7 +369,7 @@ def test_a_set_number_replaces_assignments_but_keeps_started_ones(officer, panel
     }
     event = audit("assignments.changed")[-1]
     assert event.before == {"count": 11}
-    assert event.after == {
+    assert opened(event).after == {
         "mode": "set_number", "reviewers": 2, "count": 7, "added": {},
         "removed": {"ac1@example.org": ["A1"], "ac2@example.org": ["A2"],
                     "le1@example.org": ["A1"], "le2@example.org": ["A3"]},
@@ -428,10 +429,10 @@ def test_one_application_reviewers_are_ticked_and_saved(officer, panel_round):
                                                                        ("le2", "A2")}
     event = audit("assignments.changed")[-1]
     assert event.object_type == "applications" and event.round_id == panel_round.id
-    assert event.before == {"reference": "A2", "reviewers": ["ac1@example.org",
+    assert opened(event).before == {"reference": "A2", "reviewers": ["ac1@example.org",
                                                              "ac2@example.org",
                                                              "le2@example.org"]}
-    assert event.after == {"reference": "A2", "count": 2,
+    assert opened(event).after == {"reference": "A2", "count": 2,
                            "reviewers": ["ac1@example.org", "le2@example.org"],
                            "added": [], "removed": ["ac2@example.org"]}
 

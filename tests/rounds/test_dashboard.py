@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, select
 
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.conflicts.models import Conflict
 from panel.extensions import db, utcnow
 from panel.rounds import progress, services
@@ -215,8 +216,8 @@ def test_reminders_go_only_to_outstanding_people_with_their_count(officer, small
 
     sent = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "reminders.sent")
                               ).one()
-    assert sent.actor == "officer@example.org" and sent.round_id == small_round.id
-    assert sent.after == {"emails": ["ac@example.org", "le@example.org"], "count": 2}
+    assert opened(sent).who == "officer@example.org" and sent.round_id == small_round.id
+    assert opened(sent).after == {"emails": ["ac@example.org", "le@example.org"], "count": 2}
 
 
 def test_reminder_without_a_deadline_says_nothing_of_one(officer, small_round, mailbox):

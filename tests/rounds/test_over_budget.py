@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.extensions import db
 from panel.moderation.models import Decision
 from panel.rounds import phases, services
@@ -101,15 +102,15 @@ def test_deciding_over_budget_keeps_the_reason_and_audits_it_with_the_move(offic
     assert over_budget.over_budget_acknowledged_at is not None
     acknowledged, moved = events("round.phase_changed", "round.over_budget_acknowledged")
     assert acknowledged.action == "round.over_budget_acknowledged"
-    assert acknowledged.actor == moved.actor == "officer@example.org"
+    assert opened(acknowledged).who == opened(moved).who == "officer@example.org"
     assert acknowledged.before == {"over_budget_reason": None,
                                    "over_budget_acknowledged_at": None}
-    assert acknowledged.after == {
+    assert opened(acknowledged).after == {
         "over_budget_reason": REASON,
         "over_budget_acknowledged_at":
             over_budget.over_budget_acknowledged_at.isoformat(timespec="microseconds"),
         "funded": "445050", "budget": "400000", "over": "45050"}
-    assert (moved.before, moved.after) == ({"phase": "moderation"},
+    assert (moved.before, opened(moved).after) == ({"phase": "moderation"},
                                            {"phase": "decided", "reason": ""})
     assert moved.id == acknowledged.id + 1  # one transaction, the acknowledgement first
 

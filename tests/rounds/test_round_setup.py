@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.extensions import db
 from panel.rounds import services as rounds
 from panel.rounds import setup
@@ -106,7 +107,7 @@ def test_officer_creates_a_draft_round_with_the_defaults(app, client, officer):
     assert (r.weighting, r.budget, r.funding_rule, r.criteria) == (
         "equal_groups", Decimal("0"), "strict", [])
     [created] = events("round.created")
-    assert created.actor == "officer@example.org" and created.round_id == r.id
+    assert opened(created).who == "officer@example.org" and created.round_id == r.id
     assert created.after["slug"] == "community-gardens-2026"
     assert "Community Gardens 2026! created. Now set it up." in page_text(
         client.get(response.headers["Location"]))

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.scoring.models import ScoreSheet
@@ -231,8 +232,8 @@ def test_an_officer_enters_a_sheet_for_a_panellist(app, officer):
     saved = sheet()
     assert saved.status == "submitted" and saved.assisted_by.email == "officer@example.org"
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sheet.submitted")).one()
-    assert event.actor == "officer@example.org"
-    assert event.after["assisted_for"] == "amira@example.org"
+    assert opened(event).who == "officer@example.org"
+    assert opened(event).after["assisted_for"] == "amira@example.org"
 
 
 def test_only_officers_enter_sheets_for_others(app, mailbox, amira):

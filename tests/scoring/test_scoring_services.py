@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from panel.audit.models import AuditEvent
+from panel.audit.personal import opened
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.scoring import queries, services
@@ -77,7 +78,7 @@ def test_saving_creates_one_draft_sheet_and_the_version_moves_on(assignment):
     assert actions()[-2:] == ["sheet.saved", "sheet.saved"]
     event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert event.before == {"scores": {"q": 4}, "comment": ""}
-    assert event.after == {"scores": {"q": 4, "n": None}, "comment": "Good"}
+    assert opened(event).after == {"scores": {"q": 4, "n": None}, "comment": "Good"}
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(assignment):

@@ -87,6 +87,7 @@ def test_admin_cannot_remove_the_last_admin(app, client):
 
 def test_admin_grants_and_removes_roles_on_the_trail(app, client):
     from panel.audit.models import AuditEvent
+    from panel.audit.personal import opened
     from panel.extensions import db
 
     people.staff("admin@example.org", "admin", name="Ada Admin")
@@ -101,4 +102,4 @@ def test_admin_grants_and_removes_roles_on_the_trail(app, client):
         ({"roles": ["officer"]}, {"roles": ["auditor", "officer"]}),
         ({"roles": ["auditor", "officer"]}, {"roles": ["auditor"]}),
     ]
-    assert {e.actor for e in events} == {"admin@example.org"}
+    assert {opened(e).who for e in events} == {"admin@example.org"}
