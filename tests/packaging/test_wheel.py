@@ -84,6 +84,7 @@ def test_the_wheel_carries_templates_static_migrations_and_settings_in_the_packa
                        if p.is_file() and "__pycache__" not in p.parts}
         assert carried == in_checkout, folder
     assert "panel/settings.py" in names
+    assert "panel/audit/verify_trail.py" in names  # the verification kit copies it
     assert "fairpanel = panel.cli:main" in zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith("entry_points.txt"))).decode()
 
