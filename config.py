@@ -87,6 +87,10 @@ class Config:
 
     # Staff (admin, officer, auditor) must set up an authenticator app before using anything.
     TOTP_REQUIRED = _bool("TOTP_REQUIRED", False)
+    # The key their apps' secrets are sealed with (panel/accounts/secret_box.py). Unset, it
+    # is derived from SECRET_KEY, and changing SECRET_KEY would lock staff out of the second
+    # step; set, SECRET_KEY can change freely.
+    TOTP_ENCRYPTION_KEY = os.environ.get("TOTP_ENCRYPTION_KEY", "")
 
     DEMO_ALLOWED = True
     DEMO_STAFF_PASSWORD = os.environ.get("DEMO_STAFF_PASSWORD", "fairpanel-demo-2026")
