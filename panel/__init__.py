@@ -13,7 +13,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the app: ``config_name`` picks a class from :mod:`config` (default from
     ``FAIRPANEL_CONFIG``, else development); ``overrides`` replace single settings."""
     from config import CONFIGS
+    from panel import logs
 
+    logs.to_stdout()  # before anything logs, or Flask would add its own stderr handler
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -33,6 +35,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from panel import cli, web
 
     web.init_app(app)
+    logs.init_app(app)
     cli.init_app(app)
     return app
 
