@@ -76,6 +76,11 @@ class Config:
 
     # Rate limits (Flask-Limiter). memory:// is per process: use redis:// with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # A store that does not answer within a second counts as down: each worker then counts
+    # in its own memory, with the same limits, until the store is back (Flask-Limiter's
+    # in-memory fallback), instead of failing every sign-in.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}  # noqa: RUF012
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
