@@ -21,6 +21,10 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+NEW_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
 def database_url(url: str | None) -> str:
     """Normalise a DATABASE_URL: default SQLite file, psycopg 3 for PostgreSQL."""
     if not url:
@@ -64,7 +68,7 @@ class Config:
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
 
     # Public address used in e-mailed links (sign-in links, invitations).
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    BASE_URL = os.environ.get("BASE_URL", DEFAULT_BASE_URL)
 
     SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "15"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
@@ -97,6 +101,10 @@ class Config:
     # step; set, SECRET_KEY can change freely.
     TOTP_ENCRYPTION_KEY = os.environ.get("TOTP_ENCRYPTION_KEY", "")
 
+    # Production refuses to start with settings that are only safe on a laptop
+    # (startup_problems below).
+    PRODUCTION = False
+
     DEMO_ALLOWED = True
     DEMO_STAFF_PASSWORD = os.environ.get("DEMO_STAFF_PASSWORD", "fairpanel-demo-2026")
 
@@ -121,9 +129,38 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    PRODUCTION = True
     DEMO_ALLOWED = _bool("DEMO_ALLOWED", False)
     TOTP_REQUIRED = _bool("TOTP_REQUIRED", True)
     PREFERRED_URL_SCHEME = "https"
+
+
+def startup_problems(settings, workers: int = 1) -> list[str]:
+    """What in ``settings`` (a config mapping) must be fixed before FairPanel may start,
+    each saying which setting and what to set; empty when none. ``workers`` is how many
+    gunicorn worker processes will serve it (gunicorn.conf.py tells)."""
+    problems = []
+    if not settings.get("SECRET_KEY"):
+        problems.append(f"SECRET_KEY is not set. Set it to a long random string: {NEW_SECRET}")
+    if not settings.get("PRODUCTION"):
+        return problems
+    if settings.get("BASE_URL", DEFAULT_BASE_URL).rstrip("/") == DEFAULT_BASE_URL:
+        problems.append(f"BASE_URL is left at its default, {DEFAULT_BASE_URL}, so e-mailed "
+                        "sign-in links would point there. Set BASE_URL to the public address "
+                        "people open, e.g. https://panel.example.org")
+    storage = settings.get("RATELIMIT_STORAGE_URI", "memory://")
+    if workers > 1 and storage.startswith("memory://"):
+        problems.append(f"RATELIMIT_STORAGE_URI is {storage} but gunicorn runs {workers} "
+                        "workers, so each would count sign-in attempts on its own. Set "
+                        "RATELIMIT_STORAGE_URI=redis://HOST:6379/0 (one Redis shared by all "
+                        "workers), or run one worker")
+    return problems
+
+
+def settings_of(name: str) -> dict:
+    """The settings of the class ``name`` (development, production, test) as a mapping."""
+    chosen = CONFIGS[name]
+    return {key: getattr(chosen, key) for key in dir(chosen) if key.isupper()}
 
 
 CONFIGS = {

@@ -6,5 +6,21 @@ this file is not read and none of this applies.
   an e-mailed sign-in link carries its secret in the path. Each line ends with the
   request id, which joins it to the app's own line (panel/logs.py) where the path is
   logged with the secret taken out.
+- Before any worker starts, the settings are checked as ``create_app`` checks them, and
+  with the number of workers too: production with several workers refuses the in-memory
+  rate-limit store (each worker would count sign-in attempts on its own).
 """
+import os
+
 access_log_format = '%(h)s %(t)s "%(m)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
+
+
+def on_starting(server):
+    from config import settings_of, startup_problems
+
+    settings = settings_of(os.environ.get("FAIRPANEL_CONFIG", "development"))
+    problems = startup_problems(settings, workers=server.cfg.workers)
+    if problems:
+        # gunicorn prints a RuntimeError's message and exits with status 1.
+        raise RuntimeError("FairPanel will not start until this is fixed:\n- "
+                           + "\n- ".join(problems))

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the app: ``config_name`` picks a class from :mod:`config` (default from
     ``FAIRPANEL_CONFIG``, else development); ``overrides`` replace single settings."""
-    from config import CONFIGS
+    from config import CONFIGS, startup_problems
     from panel import logs
 
     logs.to_stdout()  # before anything logs, or Flask would add its own stderr handler
@@ -25,8 +25,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     name = config_name or os.environ.get("FAIRPANEL_CONFIG", "development")
     app.config.from_object(CONFIGS[name])
     app.config.update(overrides)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("Set SECRET_KEY in the environment (a long random string).")
+    problems = startup_problems(app.config)
+    if problems:
+        raise RuntimeError("FairPanel will not start until this is fixed:\n- "
+                           + "\n- ".join(problems))
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)
