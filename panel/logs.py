@@ -21,6 +21,8 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, Response, current_app, g, has_request_context, request
+from sqlalchemy import inspect
+from sqlalchemy.exc import NoInspectionAvailable
 
 REQUEST_ID = "X-Request-ID"
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
@@ -126,12 +128,21 @@ def _finish(response: Response) -> Response:
     if "request_id" not in g:  # a request that failed before _start ran
         _start()
     response.headers[REQUEST_ID] = g.request_id
-    user = g.get("_login_user")  # only if the request loaded it: no query just for the log
     path = redact(request.path)
     request_log.info(
         "%s %s %s", request.method, path, response.status_code,
         extra={"method": request.method, "path": path,
                "status": response.status_code,
                "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
-               "user_id": getattr(user, "id", None)})
+               "user_id": _user_id()})
     return response
+
+
+def _user_id() -> int | None:
+    """The signed-in person's id, if the request loaded them, without a query: after the
+    view's commit their attributes are expired, and reading ``id`` would reload the row."""
+    try:
+        identity = inspect(g.get("_login_user")).identity
+    except NoInspectionAvailable:  # nobody signed in, or not loaded
+        return None
+    return identity[0] if identity else None
