@@ -1,7 +1,7 @@
 """The application log: JSON lines on standard output, one per request and one per event
 worth knowing about (a failed sign-in, a wrong code, the rate-limit store going away, a
 mail that could not be sent). The process manager or the container keeps stdout; nothing
-is written to files.
+is written to files. A ``flask`` command logs to stderr instead: its stdout is its output.
 
 Every line of a request carries its request id: the reverse proxy's ``X-Request-ID``
 when a trusted proxy sent a sane one, else a new one; it is echoed in the response's
@@ -20,6 +20,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+import click
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import inspect
 from sqlalchemy.exc import NoInspectionAvailable
@@ -65,11 +66,12 @@ def redact(text: str) -> str:
 
 class _Stdout(logging.StreamHandler):
     """Writes to whatever ``sys.stdout`` is at the time (a test's capture, a reloaded
-    console), not the one there was when the handler was made."""
+    console), not the one there was when the handler was made; during a ``flask``
+    command, to stderr, since the command's stdout is its output (a report, a CSV)."""
 
     @property
     def stream(self):
-        return sys.stdout
+        return sys.stderr if click.get_current_context(silent=True) else sys.stdout
 
     @stream.setter
     def stream(self, _value):
