@@ -1,7 +1,8 @@
 """The application log: JSON lines on standard output, one per request and one per event
 worth knowing about (a failed sign-in, a wrong code, the rate-limit store going away, a
 mail that could not be sent). The process manager or the container keeps stdout; nothing
-is written to files. A ``flask`` command logs to stderr instead: its stdout is its output.
+is written to files. A ``flask`` command logs warnings and errors to stderr instead: its
+stdout is its output.
 
 Every line of a request carries its request id: the reverse proxy's ``X-Request-ID``
 when a trusted proxy sent a sane one, else a new one; it is echoed in the response's
@@ -29,6 +30,8 @@ REQUEST_ID = "X-Request-ID"
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 # URL variables that are secrets: the rest of any path after their rule's prefix is one.
 SECRET_VARIABLES = ("token",)
+# What a flask command still logs below WARNING: the migrations `flask db upgrade` runs.
+COMMAND_INFO = ("alembic.runtime.migration",)
 # What a record carries beyond the standard attributes, when a caller passes extra={...}.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
@@ -71,11 +74,23 @@ class _Stdout(logging.StreamHandler):
 
     @property
     def stream(self):
-        return sys.stderr if click.get_current_context(silent=True) else sys.stdout
+        return sys.stderr if _in_a_command() else sys.stdout
 
     @stream.setter
     def stream(self, _value):
         pass
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # A command's stderr is where it tells what went wrong: only warnings and errors
+        # join it, and the migrations `flask db upgrade` runs.
+        if (_in_a_command() and record.levelno < logging.WARNING
+                and not record.name.startswith(COMMAND_INFO)):
+            return False
+        return super().filter(record)
+
+
+def _in_a_command() -> bool:
+    return click.get_current_context(silent=True) is not None
 
 
 def to_stdout() -> _Stdout:

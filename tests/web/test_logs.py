@@ -158,3 +158,10 @@ def test_gunicorn_s_access_log_joins_the_app_s_line_by_id_and_never_has_the_secr
     [line] = [json.loads(line) for line in text.splitlines()
               if line.startswith("{") and request_id in line]
     assert (line["path"], line["status"]) == ("/sign-in/link/<token>", status)
+
+
+def test_a_command_s_output_carries_no_log_line(runner, capsys):
+    """A flask command's stdout is its output; its stderr only warnings and errors."""
+    result = runner.invoke(args=["accounts", "reseal-two-step"])
+    assert result.stdout == "0 authenticator-app secret(s) sealed with TOTP_ENCRYPTION_KEY.\n"
+    assert result.stderr == "" and capsys.readouterr().out == ""
