@@ -138,7 +138,7 @@ class ProductionConfig(Config):
 def startup_problems(settings, workers: int = 1) -> list[str]:
     """What in ``settings`` (a config mapping) must be fixed before FairPanel may start,
     each saying which setting and what to set; empty when none. ``workers`` is how many
-    gunicorn worker processes will serve it (gunicorn.conf.py tells)."""
+    gunicorn worker processes will serve it (panel/gunicorn_conf.py tells)."""
     problems = []
     if not settings.get("SECRET_KEY"):
         problems.append(f"SECRET_KEY is not set. Set it to a long random string: {NEW_SECRET}")

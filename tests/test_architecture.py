@@ -23,7 +23,7 @@ VIEWS = re.compile(r"^(views|\w+_views|blueprint)$")
 # no domain but its models) and the app layer (which may import the domains).
 FOUNDATION = {"extensions", "models", "pages", "spreadsheets", "forms", "transactions",
               "mail", "policy", "logs", "health"}
-APP = {"__init__", "access", "web", "cli"}
+APP = {"__init__", "access", "web", "cli", "gunicorn_conf"}
 
 
 def modules() -> dict[str, Path]:

@@ -1,7 +1,7 @@
 """Production refuses to start with settings that are only safe on a laptop (issue 16),
 saying which setting and what to set: no SECRET_KEY, BASE_URL left at its default, and
 the in-memory rate-limit store under several gunicorn workers. create_app checks the
-settings; gunicorn.conf.py checks them again with gunicorn's number of workers, before
+settings; panel/gunicorn_conf.py checks them again with gunicorn's number of workers, before
 any worker starts (real gunicorn processes here)."""
 from __future__ import annotations
 

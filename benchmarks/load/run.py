@@ -232,7 +232,7 @@ def main() -> None:
     parser.add_argument("--warm-up", type=float, default=5, help="seconds, flat out, not reported")
     args = parser.parse_args()
     cluster = PgCluster().start()
-    # Several production workers need the shared rate-limit store (gunicorn.conf.py).
+    # Several production workers need the shared rate-limit store (panel/gunicorn_conf.py).
     redis_server = RedisServer()
     try:
         url = cluster.url()
@@ -245,7 +245,8 @@ def main() -> None:
                "TOTP_REQUIRED": "false", "SIGN_IN_RATE_LIMIT": "100000 per minute",
                "SIGN_IN_PER_EMAIL_LIMIT": "100000 per minute", "MAIL_SERVER": ""}
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers),
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:panel.gunicorn_conf",
+             "--workers", str(args.workers),
              "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def command(port: int, *options: str) -> list[str]:
     # No control socket: its default path (~/.gunicorn/gunicorn.ctl) is one for every
     # gunicorn on the machine, so servers of parallel tests would take it from each other.
-    return [str(Path(sys.executable).parent / "gunicorn"), *options,
+    return [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:panel.gunicorn_conf",
+            *options,
             "--bind", f"127.0.0.1:{port}", "--no-control-socket", "wsgi:app"]
 
 
@@ -30,7 +31,7 @@ def environment(database_url: str, settings: dict[str, str]) -> dict[str, str]:
 
 def refusal(database_url: str, *options: str, **settings: str) -> tuple[int, str]:
     """Start gunicorn expecting it to refuse: (exit status, what it wrote). Started from
-    the project root like production, so it reads gunicorn.conf.py."""
+    the project root with panel/gunicorn_conf.py, like production."""
     process = subprocess.Popen(command(free_port(), *options), cwd=ROOT,
                                env=environment(database_url, settings), text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

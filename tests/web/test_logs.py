@@ -140,7 +140,7 @@ def test_a_rate_limited_attempt_is_logged(database_url, mailbox, tmp_path, capsy
 
 def test_gunicorn_s_access_log_joins_the_app_s_line_by_id_and_never_has_the_secret(
         database_url, tmp_path):
-    """The documented command's access log (gunicorn.conf.py's format) and the app's
+    """The documented command's access log (panel/gunicorn_conf.py's format) and the app's
     line, both on stdout of a real gunicorn."""
     output = tmp_path / "gunicorn.log"
     server = Gunicorn(database_url, 1, "--access-logfile", "-", output=output)

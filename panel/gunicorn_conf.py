@@ -1,6 +1,6 @@
-"""gunicorn's settings for FairPanel. gunicorn reads ./gunicorn.conf.py from the folder it
-is started in (the project root, as README "Deploying" does); with ``-c another.py``
-this file is not read and none of this applies.
+"""gunicorn's settings for FairPanel, in the package so that they travel with it (the
+wheel, any working directory): start gunicorn with ``-c python:panel.gunicorn_conf``
+(README, "Deploying"). Without it none of this applies.
 
 - The access log (``--access-logfile -``) leaves out the path, the query and the referrer:
   an e-mailed sign-in link carries its secret in the path. Each line ends with the
