@@ -22,6 +22,10 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+NEW_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
 def database_url(url: str | None) -> str:
     """Normalise a DATABASE_URL: default SQLite file, psycopg 3 for PostgreSQL."""
     if not url:
@@ -65,7 +69,7 @@ class Config:
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
 
     # Public address used in e-mailed links (sign-in links, invitations).
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    BASE_URL = os.environ.get("BASE_URL", DEFAULT_BASE_URL)
 
     SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "15"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
@@ -77,6 +81,11 @@ class Config:
 
     # Rate limits (Flask-Limiter). memory:// is per process: use redis:// with several workers.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # A store that does not answer within a second counts as down: each worker then counts
+    # in its own memory, with the same limits, until the store is back (Flask-Limiter's
+    # in-memory fallback), instead of failing every sign-in.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}  # noqa: RUF012
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
@@ -99,6 +108,14 @@ class Config:
 
     # Staff (admin, officer, auditor) must set up an authenticator app before using anything.
     TOTP_REQUIRED = _bool("TOTP_REQUIRED", False)
+    # The key their apps' secrets are sealed with (panel/accounts/secret_box.py). Unset, it
+    # is derived from SECRET_KEY, and changing SECRET_KEY would lock staff out of the second
+    # step; set, SECRET_KEY can change freely.
+    TOTP_ENCRYPTION_KEY = os.environ.get("TOTP_ENCRYPTION_KEY", "")
+
+    # Production refuses to start with settings that are only safe on a laptop
+    # (startup_problems below).
+    PRODUCTION = False
 
     DEMO_ALLOWED = True
     DEMO_STAFF_PASSWORD = os.environ.get("DEMO_STAFF_PASSWORD", "fairpanel-demo-2026")
@@ -124,9 +141,38 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    PRODUCTION = True
     DEMO_ALLOWED = _bool("DEMO_ALLOWED", False)
     TOTP_REQUIRED = _bool("TOTP_REQUIRED", True)
     PREFERRED_URL_SCHEME = "https"
+
+
+def startup_problems(settings, workers: int = 1) -> list[str]:
+    """What in ``settings`` (a config mapping) must be fixed before FairPanel may start,
+    each saying which setting and what to set; empty when none. ``workers`` is how many
+    gunicorn worker processes will serve it (panel/gunicorn_conf.py tells)."""
+    problems = []
+    if not settings.get("SECRET_KEY"):
+        problems.append(f"SECRET_KEY is not set. Set it to a long random string: {NEW_SECRET}")
+    if not settings.get("PRODUCTION"):
+        return problems
+    if settings.get("BASE_URL", DEFAULT_BASE_URL).rstrip("/") == DEFAULT_BASE_URL:
+        problems.append(f"BASE_URL is left at its default, {DEFAULT_BASE_URL}, so e-mailed "
+                        "sign-in links would point there. Set BASE_URL to the public address "
+                        "people open, e.g. https://panel.example.org")
+    storage = settings.get("RATELIMIT_STORAGE_URI", "memory://")
+    if workers > 1 and storage.startswith("memory://"):
+        problems.append(f"RATELIMIT_STORAGE_URI is {storage} but gunicorn runs {workers} "
+                        "workers, so each would count sign-in attempts on its own. Set "
+                        "RATELIMIT_STORAGE_URI=redis://HOST:6379/0 (one Redis shared by all "
+                        "workers), or run one worker")
+    return problems
+
+
+def settings_of(name: str) -> dict:
+    """The settings of the class ``name`` (development, production, test) as a mapping."""
+    chosen = CONFIGS[name]
+    return {key: getattr(chosen, key) for key in dir(chosen) if key.isupper()}
 
 
 CONFIGS = {

@@ -9,9 +9,12 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# create_app, which Flask-Migrate runs first, sends every log record to stdout as JSON
+# (panel/logs.py); alembic's lines join it. fileConfig would replace that handler and
+# silence every logger made before it (disable_existing_loggers), so it is only used
+# when nothing configured logging.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -12,7 +12,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the app: ``config_name`` picks a class from :mod:`config` (default from
     ``FAIRPANEL_CONFIG``, else development); ``overrides`` replace single settings."""
     settings = paths.settings()  # root config.py in the checkout, panel.settings installed
+    from panel import logs
 
+    logs.to_stdout()  # before anything logs, or Flask would add its own stderr handler
     app = Flask(
         __name__,
         instance_path=str(paths.instance_dir()),
@@ -22,8 +24,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     name = config_name or os.environ.get("FAIRPANEL_CONFIG", "development")
     app.config.from_object(settings.CONFIGS[name])
     app.config.update(overrides)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("Set SECRET_KEY in the environment (a long random string).")
+    problems = settings.startup_problems(app.config)
+    if problems:
+        raise RuntimeError("FairPanel will not start until this is fixed:\n- "
+                           + "\n- ".join(problems))
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)
@@ -32,6 +36,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from panel import cli, web
 
     web.init_app(app)
+    logs.init_app(app)
     cli.init_app(app)
     return app
 

@@ -2,6 +2,7 @@
 navigation each person sees."""
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from flask import (
@@ -22,6 +23,8 @@ from panel import policy
 from panel.accounts.models import ROLE_LABELS
 from panel.accounts.sessions import session_seconds_left
 from panel.extensions import db
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -122,9 +125,17 @@ def init_app(app: Flask) -> None:
         413, "That file is too big",
         f"Files can be up to {app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB. "
         "Go back and choose a smaller file."))
-    app.register_error_handler(429, error_page(
+    too_many_page = error_page(
         429, "Too many attempts",
-        "You've tried this too many times in a short time. Wait a minute, then try again."))
+        "You've tried this too many times in a short time. Wait a minute, then try again.")
+
+    @app.errorhandler(429)
+    def too_many(error):
+        log.warning("Rate limit reached on %s from %s: %s", request.path, request.remote_addr,
+                    error.description, extra={"event": "rate_limited",
+                                              "client": request.remote_addr})
+        return too_many_page(error)
+
     app.register_error_handler(500, error_page(
         500, "Sorry, something went wrong",
         "Nothing you entered has been changed. Go back and try again in a moment."))

@@ -1,5 +1,6 @@
 """Fixtures shared by every test: a fresh migrated database per test (SQLite or
-PostgreSQL, from FAIRPANEL_TEST_DB), a real SMTP server on loopback, the app, its
+PostgreSQL, from FAIRPANEL_TEST_DB), a real SMTP server on loopback, a Redis when asked
+(redis_url, or dead_redis_url for one that is down), the app, its
 test client and command runner, an officer signed in; and the rounds many test files
 build (tests/builders/): the worked example, its meeting, the scored demo round, a
 round with a rich decision trail, a world with every kind of page."""
@@ -18,6 +19,7 @@ from tests.builders.small_groups import lone_round  # noqa: F401
 from tests.builders.trail import audited_round  # noqa: F401
 from tests.builders.worked import worked_round  # noqa: F401
 from tests.support.databases import PostgresDatabases, SqliteDatabases
+from tests.support.redis_server import dead_redis_url, redis_url  # noqa: F401
 from tests.support.smtp import SmtpServer
 from tests.support.web import make_app
 

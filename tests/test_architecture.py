@@ -22,8 +22,8 @@ VIEWS = re.compile(r"^(views|\w+_views|blueprint)$")
 # Shared modules at the top of panel/: the foundation (importable by anything, importing
 # no domain but its models) and the app layer (which may import the domains).
 FOUNDATION = {"extensions", "models", "pages", "spreadsheets", "forms", "transactions",
-              "mail", "policy", "paths"}
-APP = {"__init__", "access", "web", "cli"}
+              "mail", "policy", "paths", "logs", "health"}
+APP = {"__init__", "access", "web", "cli", "gunicorn_conf"}
 
 
 def modules() -> dict[str, Path]:

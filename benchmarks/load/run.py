@@ -10,8 +10,8 @@ scoring.js uses). Three runs, each with fresh sign-ins:
    person reads an application and picks a score in tens of seconds). Latency targets
    are judged here.
 2. **flat out**: no waiting at all, so the server is the limit: its most requests/s.
-3. **ceiling**: the same clients, flat out, on /healthz (one ``SELECT 1``): the most this
-   server answers on this machine. The share of the ceiling is run 2 against run 3.
+3. **ceiling**: the same clients, flat out, on /healthz (one ``SELECT 1`` and a Redis
+   ``PING``): the most this server answers on this machine. The share of the ceiling is run 2 against run 3.
 4. **signed-in floor**: the same, but each client signed in first, so every request also
    reads the session cookie and loads the person (one statement) before its ``SELECT 1``:
    the most any page for a signed-in panellist could reach, before it reads or renders
@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 from panel import create_app  # noqa: E402
 from tests.support.pgcluster import PgCluster  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
+from tests.support.redis_server import RedisServer
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -231,16 +232,21 @@ def main() -> None:
     parser.add_argument("--warm-up", type=float, default=5, help="seconds, flat out, not reported")
     args = parser.parse_args()
     cluster = PgCluster().start()
+    # Several production workers need the shared rate-limit store (panel/gunicorn_conf.py).
+    redis_server = RedisServer()
     try:
         url = cluster.url()
         slug, sessions = prepare(url, args.users, runs=4)
         port = free_port()
         env = {**os.environ, "FAIRPANEL_CONFIG": "production", "DATABASE_URL": url,
                "SECRET_KEY": "load-benchmark", "SESSION_COOKIE_SECURE": "false",
+               "BASE_URL": "https://panel.example.org",
+               "RATELIMIT_STORAGE_URI": redis_server.url,
                "TOTP_REQUIRED": "false", "SIGN_IN_RATE_LIMIT": "100000 per minute",
                "SIGN_IN_PER_EMAIL_LIMIT": "100000 per minute", "MAIL_SERVER": ""}
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers),
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:panel.gunicorn_conf",
+             "--workers", str(args.workers),
              "--bind", f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -283,6 +289,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
     finally:
+        redis_server.stop()
         cluster.stop()
 
 

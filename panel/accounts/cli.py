@@ -56,3 +56,12 @@ def reset_two_step_command(email: str) -> None:
         click.echo(f"{user.email} has no two-step sign-in; nothing changed.")
         return
     click.echo(f"Two-step sign-in reset for {user.email}.")
+
+
+@group.command("reseal-two-step")
+def reseal_two_step_command() -> None:
+    """After setting TOTP_ENCRYPTION_KEY: seal every authenticator-app secret with it, so
+    that SECRET_KEY may then change without locking staff out of the second step."""
+    with change():
+        moved = second_factor.reseal_all()
+    click.echo(f"{moved} authenticator-app secret(s) sealed with TOTP_ENCRYPTION_KEY.")

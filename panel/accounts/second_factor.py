@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from panel.accounts.models import RecoveryCode, SecondFactor, User
 from panel.accounts.notices import notify
-from panel.accounts.secret_box import SecretUnreadable, seal, unseal
+from panel.accounts.secret_box import SecretUnreadable, reseal, seal, unseal
 from panel.accounts.services import AccountError
 from panel.audit.services import record
 from panel.extensions import db, utcnow
@@ -128,6 +128,31 @@ def check_code(user: User, code: str) -> None:
     if not taken:
         raise CodeRejected(USED_CODE)
     db.session.refresh(factor)
+    _move_to_current_key(factor)
+
+
+def reseal_all() -> int:
+    """Seal again with ``TOTP_ENCRYPTION_KEY`` every secret still sealed with the key
+    derived from ``SECRET_KEY``, so that ``SECRET_KEY`` may then change. Returns how
+    many were moved; secrets no key opens are left for ``reset``."""
+    moved = sum(_move_to_current_key(factor)
+                for factor in db.session.scalars(select(SecondFactor)))
+    if moved:
+        record("user.second_factors_resealed", system="flask accounts reseal-two-step",
+               after={"resealed": moved})
+    return moved
+
+
+def _move_to_current_key(factor: SecondFactor) -> bool:
+    try:
+        fresh = reseal(factor.secret, factor.user_id)
+    except SecretUnreadable:
+        return False
+    if fresh is None:
+        return False
+    factor.secret = fresh
+    db.session.flush()
+    return True
 
 
 def use_recovery_code(user: User, code: str) -> int:

@@ -139,7 +139,8 @@ def staff_sign_in():
         if user is not None:
             _fresh_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
-        log.info("Failed staff sign-in for %s from %s", form.email.data, request.remote_addr)
+        log.info("Failed staff sign-in for %s from %s", form.email.data, request.remote_addr,
+                 extra={"event": "sign_in.failed", "client": request.remote_addr})
         form.email.errors = [*form.email.errors, "Your email address or password is not right"]
     return render_template("accounts/staff_sign_in.html", form=form)
 
@@ -158,7 +159,9 @@ def sign_in_code():
             services.signed_in(user, "password and authenticator app")
         if not done.refused:
             return _finish_second_step(user)
-        log.info("Wrong sign-in code for user %s from %s", user.id, request.remote_addr)
+        log.info("Wrong sign-in code for user %s from %s", user.id, request.remote_addr,
+                 extra={"event": "sign_in.wrong_code", "client": request.remote_addr,
+                        "subject_id": user.id})
         form.code.errors = [done.refusal]
     return render_template("accounts/sign_in_code.html", form=form)
 
@@ -179,7 +182,9 @@ def sign_in_recovery_code():
             response = _finish_second_step(user)
             flash(_recovery_codes_left(left), "info")
             return response
-        log.info("Wrong recovery code for user %s from %s", user.id, request.remote_addr)
+        log.info("Wrong recovery code for user %s from %s", user.id, request.remote_addr,
+                 extra={"event": "sign_in.wrong_recovery_code", "client": request.remote_addr,
+                        "subject_id": user.id})
         form.code.errors = [done.refusal]
     return render_template("accounts/sign_in_recovery_code.html", form=form)
 

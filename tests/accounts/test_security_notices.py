@@ -42,12 +42,7 @@ def test_a_refused_password_change_sends_nothing(officer, mailbox):
 
 
 def test_the_first_password_chosen_on_invitation_sends_no_notice(app, client, mailbox):
-    people.staff("admin@example.org", "admin", name="Ada Admin")
-    admin = app.test_client()
-    people.sign_in_staff(admin, "admin@example.org")
-    submit(admin, "/admin/people/invite", {"name": "Hannah Price", "email": "hannah@example.org",
-                                           "roles": ["auditor"]})
-    link = mailbox.last_link("hannah@example.org", "/invitation/")
+    link = people.invitation_link(app, mailbox)
     assert submit(client, link, {"password": "a long pass phrase",
                                  "confirm": "a long pass phrase"}).status_code == 302
     assert [m["Subject"] for m in mailbox.to("hannah@example.org")] == [

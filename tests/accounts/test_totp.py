@@ -296,7 +296,8 @@ def test_off_by_default_in_test_and_development_on_in_production(app, database_u
         importlib.reload(config)
         assert config.DevelopmentConfig.TOTP_REQUIRED is False
         production = create_app("production", SECRET_KEY="x" * 32,
-                                SQLALCHEMY_DATABASE_URI=database_url)
+                                SQLALCHEMY_DATABASE_URI=database_url,
+                                BASE_URL="https://panel.example.org")
         assert production.config["TOTP_REQUIRED"] is True
         monkeypatch.setenv("TOTP_REQUIRED", "off")
         importlib.reload(config)

@@ -45,6 +45,16 @@ def sign_in_staff(client, email: str, password: str = PASSWORD):
     return submit(client, "/sign-in/staff", {"email": email, "password": password})
 
 
+def invitation_link(app, mailbox, email: str = "hannah@example.org",
+                    name: str = "Hannah Price", role: str = "auditor") -> str:
+    """An admin (made here) invites ``email`` as ``role``; the path of the e-mailed link."""
+    staff("admin@example.org", "admin", name="Ada Admin")
+    admin = app.test_client()
+    sign_in_staff(admin, "admin@example.org")
+    submit(admin, "/admin/people/invite", {"name": name, "email": email, "roles": [role]})
+    return mailbox.last_link(email, "/invitation/")
+
+
 def sign_in_by_link(client, mailbox, email: str):
     submit(client, "/sign-in", {"email": email})
     link = mailbox.last_link(email, "/sign-in/link/")

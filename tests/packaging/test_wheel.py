@@ -114,8 +114,9 @@ def test_installed_outside_the_checkout_it_migrates_and_serves_a_page(installed,
 
     port = free_port()
     server = subprocess.Popen(
-        [str(installed / "python"), "-m", "gunicorn", "--workers", "1", "--no-control-socket",
-         "--bind", f"127.0.0.1:{port}", "panel:create_app()"],
+        [str(installed / "python"), "-m", "gunicorn", "-c", "python:panel.gunicorn_conf",
+         "--workers", "1", "--no-control-socket", "--bind", f"127.0.0.1:{port}",
+         "panel:create_app()"],
         cwd=here, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         status, page = get(port, "/sign-in", server)

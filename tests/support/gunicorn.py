@@ -15,17 +15,46 @@ from tests.support.ports import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def command(port: int, *options: str) -> list[str]:
+    # No control socket: its default path (~/.gunicorn/gunicorn.ctl) is one for every
+    # gunicorn on the machine, so servers of parallel tests would take it from each other.
+    return [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:panel.gunicorn_conf",
+            *options,
+            "--bind", f"127.0.0.1:{port}", "--no-control-socket", "wsgi:app"]
+
+
+def environment(database_url: str, settings: dict[str, str]) -> dict[str, str]:
+    """The development settings on the test's database, unless ``settings`` say otherwise."""
+    return {**os.environ, "FAIRPANEL_CONFIG": "development", "DATABASE_URL": database_url,
+            "MAIL_SERVER": "", **settings}
+
+
+def refusal(database_url: str, *options: str, **settings: str) -> tuple[int, str]:
+    """Start gunicorn expecting it to refuse: (exit status, what it wrote). Started from
+    the project root with panel/gunicorn_conf.py, like production."""
+    process = subprocess.Popen(command(free_port(), *options), cwd=ROOT,
+                               env=environment(database_url, settings), text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        output, _ = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+        return -1, "gunicorn started instead of refusing:\n" + output
+    return process.returncode, output
+
+
 class Gunicorn:
-    def __init__(self, database_url: str, workers: int = 1, **settings: str) -> None:
+    def __init__(self, database_url: str, workers: int = 1, *options: str,
+                 output: Path | None = None, **settings: str) -> None:
+        """``options`` go on gunicorn's command line; ``output``: a file that keeps what
+        it writes (the access log, the app's log), else nothing is kept."""
         self.port = free_port()
-        env = {**os.environ, "FAIRPANEL_CONFIG": "development", "DATABASE_URL": database_url,
-               "MAIL_SERVER": "", **settings}
-        # No control socket: its default path (~/.gunicorn/gunicorn.ctl) is one for every
-        # gunicorn on the machine, so servers of parallel tests would take it from each other.
+        self.output = open(output, "w") if output else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
-             "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            command(self.port, "--workers", str(workers), *options), cwd=ROOT,
+            env=environment(database_url, settings), stdout=self.output,
+            stderr=subprocess.STDOUT if output else subprocess.DEVNULL)
         try:
             self.wait_until_up()
         except RuntimeError:
@@ -66,3 +95,5 @@ class Gunicorn:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        if self.output is not subprocess.DEVNULL:
+            self.output.close()

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import time
 
+import pytest
 import redis
 
 from tests.support.ports import free_port
@@ -54,3 +55,17 @@ class RedisServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_url():
+    """The address of a Redis of this test's own."""
+    server = RedisServer()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def dead_redis_url():
+    """A Redis address where nothing listens: a Redis that is down."""
+    return f"redis://127.0.0.1:{free_port()}/0"

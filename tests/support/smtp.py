@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import re
 import threading
 from email.message import EmailMessage
@@ -10,6 +11,9 @@ from email.message import EmailMessage
 from aiosmtpd.controller import Controller
 
 from tests.support.ports import free_port
+
+# The test server's own chatter (every SMTP command) is not the app's log.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 class _Keeper:

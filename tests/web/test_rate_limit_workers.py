@@ -8,21 +8,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.builders import people
 from tests.support.gunicorn import Gunicorn
-from tests.support.redis_server import RedisServer
 
 EMAIL = "officer@example.org"
 PER_EMAIL = 3  # attempts per minute for one address
-
-
-@pytest.fixture
-def redis_url():
-    server = RedisServer()
-    yield server.url
-    server.stop()
 
 
 def start_server(database_url: str, storage: str) -> Gunicorn:

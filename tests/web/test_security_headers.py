@@ -136,7 +136,8 @@ def production(database_url, mailbox, tmp_path):
     app = create_app("production", SECRET_KEY="a production secret for tests only",
                      SQLALCHEMY_DATABASE_URI=database_url, MAIL_SERVER=mailbox.host,
                      MAIL_PORT=mailbox.port, MAIL_OUTBOX_DIR=str(tmp_path / "outbox"),
-                     RATELIMIT_STORAGE_URI="memory://", SESSION_COOKIE_SECURE=True)
+                     RATELIMIT_STORAGE_URI="memory://", SESSION_COOKIE_SECURE=True,
+                     BASE_URL="https://panel.example.org")
     with app.app_context():
         yield app
         db.session.remove()

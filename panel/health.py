@@ -1,0 +1,69 @@
+"""What ``/healthz`` checks, for a load balancer or a monitor: each part FairPanel needs
+to serve people, by name, without signing in and without personal data.
+
+A part is a function that returns how it is ("ok", or why there is nothing to check)
+or raises :class:`Unhealthy` saying what is wrong. A background-job queue, when there is
+one, is one more function in :data:`PARTS`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app
+from limits.storage import storage_from_string
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from panel.extensions import db
+
+
+class Unhealthy(Exception):
+    """A part that does not work; the message says how (never an address or a secret)."""
+
+
+def database() -> str:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        raise Unhealthy("the database does not answer") from None
+    return "ok"
+
+
+def rate_limit_store() -> str:
+    """The shared store of sign-in attempt counts (Redis), when one is configured."""
+    uri = current_app.config["RATELIMIT_STORAGE_URI"]
+    if uri.startswith("memory://"):
+        return "not configured: each worker counts in its own memory"
+    store = current_app.extensions.get("fairpanel.health.store")
+    if store is None:
+        store = storage_from_string(uri, **current_app.config["RATELIMIT_STORAGE_OPTIONS"])
+        current_app.extensions["fairpanel.health.store"] = store
+    if not store.check():
+        raise Unhealthy("the rate-limit store (RATELIMIT_STORAGE_URI) does not answer; "
+                        "each worker counts sign-in attempts in its own memory until it does")
+    return "ok"
+
+
+def queue() -> str:
+    # FairPanel has no background jobs yet: e-mail is sent after the request's commit.
+    return "not configured: FairPanel has no background jobs yet"
+
+
+PARTS: dict[str, Callable[[], str]] = {
+    "database": database,
+    "rate_limit_store": rate_limit_store,
+    "queue": queue,
+}
+
+
+def check() -> tuple[bool, dict]:
+    """(all healthy, what to answer): each part's state, and "ok" or "failing"."""
+    states, healthy = {}, True
+    for name, part in PARTS.items():
+        try:
+            states[name] = {"ok": True, "state": part()}
+        except Unhealthy as problem:
+            states[name] = {"ok": False, "state": str(problem)}
+            healthy = False
+    return healthy, {"status": "ok" if healthy else "failing", "checks": states}
