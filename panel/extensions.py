@@ -40,3 +40,15 @@ mail = Mail()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 cache = Cache()  # the round figures pages share (panel.moderation.meeting.shown_figures)
+
+
+def redis_client(url: str):
+    """This app's one Redis client for ``url`` (the figures cache's lock, /healthz): short
+    timeouts, so a Redis that went away costs a page a second, not a hang."""
+    import redis
+    from flask import current_app
+
+    clients = current_app.extensions.setdefault("fairpanel_redis", {})
+    if url not in clients:
+        clients[url] = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5)
+    return clients[url]

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import redis
 from flask import current_app
 from limits.storage import storage_from_string
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from panel.extensions import db
+from panel.extensions import db, redis_client
 
 
 class Unhealthy(Exception):
@@ -45,6 +46,20 @@ def rate_limit_store() -> str:
     return "ok"
 
 
+def figures_cache() -> str:
+    """The Redis the meeting's figures are shared through (REDIS_URL), when set. While
+    it does not answer, each process computes its own and pages still answer."""
+    url = current_app.config.get("CACHE_REDIS_URL")
+    if not url:
+        return "not configured: each process computes the figures it shows"
+    try:
+        redis_client(url).ping()
+    except redis.RedisError:
+        raise Unhealthy("the figures cache (REDIS_URL) does not answer; each process "
+                        "computes the figures it shows until it does") from None
+    return "ok"
+
+
 def queue() -> str:
     # FairPanel has no background jobs yet: e-mail is sent after the request's commit.
     return "not configured: FairPanel has no background jobs yet"
@@ -53,6 +68,7 @@ def queue() -> str:
 PARTS: dict[str, Callable[[], str]] = {
     "database": database,
     "rate_limit_store": rate_limit_store,
+    "figures_cache": figures_cache,
     "queue": queue,
 }
 

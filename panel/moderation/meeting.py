@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from panel.audit.models import AuditEvent
-from panel.extensions import cache, db
+from panel.extensions import cache, db, redis_client
 from panel.moderation import agenda
 from panel.moderation.models import AgendaItem, Decision, Meeting
 from panel.rounds.models import Round
@@ -109,9 +109,7 @@ def _one_at_a_time(round_id: int) -> Iterator[None]:
     this process without Redis."""
     url = current_app.config.get("CACHE_REDIS_URL")
     if url:
-        clients = current_app.extensions.setdefault("fairpanel_redis", {})
-        client = clients.get(url) or clients.setdefault(url, redis.Redis.from_url(url))
-        with client.lock(f"fairpanel:figures-lock:{round_id}", timeout=LOCK_SECONDS,
+        with redis_client(url).lock(f"fairpanel:figures-lock:{round_id}", timeout=LOCK_SECONDS,
                          blocking_timeout=LOCK_SECONDS):
             yield
         return

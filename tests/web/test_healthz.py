@@ -31,6 +31,8 @@ def test_all_well_is_200_with_each_part(client):
     assert response.get_json() == {"status": "ok", "checks": {
         "database": {"ok": True, "state": "ok"},
         "rate_limit_store": {"ok": True, "state": NO_STORE},
+        "figures_cache": {"ok": True,
+                          "state": "not configured: each process computes the figures it shows"},
         "queue": {"ok": True, "state": NO_QUEUE}}}
 
 
@@ -38,6 +40,18 @@ def test_a_shared_redis_that_answers_is_checked(database_url, mailbox, tmp_path,
     status, answer = health_of(database_url, mailbox, tmp_path, RATELIMIT_STORAGE_URI=redis_url)
     assert status == 200
     assert answer["checks"]["rate_limit_store"] == {"ok": True, "state": "ok"}
+
+
+def test_the_figures_cache_is_checked_when_redis_url_is_set(database_url, mailbox, tmp_path,
+                                                           redis_url, dead_redis_url):
+    status, answer = health_of(database_url, mailbox, tmp_path, CACHE_TYPE="RedisCache",
+                               CACHE_REDIS_URL=redis_url)
+    assert status == 200 and answer["checks"]["figures_cache"] == {"ok": True, "state": "ok"}
+    status, answer = health_of(database_url, mailbox, tmp_path, CACHE_TYPE="RedisCache",
+                               CACHE_REDIS_URL=dead_redis_url)
+    assert status == 503 and answer["checks"]["figures_cache"]["ok"] is False
+    assert answer["checks"]["figures_cache"]["state"].startswith(
+        "the figures cache (REDIS_URL) does not answer")
 
 
 def test_a_redis_that_is_down_is_503_naming_it(database_url, mailbox, tmp_path, dead_redis_url):
