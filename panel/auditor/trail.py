@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "user.second_factor_reset": "Two-step sign-in reset",
     "user.recovery_code_used": "Signed in with a recovery code",
     "user.recovery_codes_replaced": "Recovery codes replaced",
+    "user.second_factors_resealed": "Authenticator-app secrets sealed with a new key",
     "round.created": "Round created",
     "round.imported": "Round imported from a bundle",
     "round.exported": "Round exported as a bundle",
