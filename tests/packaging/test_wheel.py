@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from config import Config
 from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,9 +68,12 @@ def installed(wheel, tmp_path_factory) -> Path:
 
 
 def outside_env(**settings: str) -> dict[str, str]:
-    """The environment of an operator's shell: no PYTHONPATH pointing at the checkout."""
+    """The environment of an operator's shell: no PYTHONPATH pointing at the checkout, and
+    none of FairPanel's settings (`make test` exports BASE_URL for the development server,
+    and --env-file, like python-dotenv, never overrides what the environment already has)."""
+    ours = {name for name in dir(Config) if name.isupper()}
     keep = {k: v for k, v in os.environ.items()
-            if k not in {"PYTHONPATH", "FLASK_APP", "VIRTUAL_ENV"} and not k.startswith(
+            if k not in {"PYTHONPATH", "FLASK_APP", "VIRTUAL_ENV"} | ours and not k.startswith(
                 ("FAIRPANEL_", "DATABASE_URL", "MAIL_"))}
     return {**keep, **settings}
 
