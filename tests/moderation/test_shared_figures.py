@@ -18,16 +18,7 @@ from panel.extensions import db
 from panel.moderation.meeting import shown_figures
 from panel.rounds.models import Round
 from tests.builders import room
-from tests.support.ports import free_port
-from tests.support.redis_server import RedisServer
 from tests.support.web import make_app
-
-
-@pytest.fixture
-def redis_url():
-    server = RedisServer()
-    yield server.url
-    server.stop()
 
 
 @pytest.fixture
@@ -123,9 +114,8 @@ def test_a_process_keeps_the_figures_it_used_without_asking_redis_again(
 
 
 def test_without_redis_the_page_still_gets_its_figures(app, round_id, database_url, mailbox,
-                                                       tmp_path):
-    down = machine(database_url, mailbox, tmp_path, "down",
-                   f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+                                                       tmp_path, dead_redis_url):
+    down = machine(database_url, mailbox, tmp_path, "down", dead_redis_url)
     found = figures_on(down, round_id)
     assert found.final.table.equals(figures_on(app, round_id).final.table)
     assert len(found.final.table) > 0
