@@ -42,6 +42,8 @@ class AuditEvent(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     format: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Format 3: the random salt of the event's digest (see hashed()); None before.
+    salt: Mapped[str | None] = mapped_column(String(32))
 
     actor_user: Mapped[User | None] = relationship(viewonly=True)
 
