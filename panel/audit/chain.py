@@ -5,18 +5,15 @@ Pure functions, shared by the writer (:mod:`panel.audit.services`) and the verif
 from __future__ import annotations
 
 import hashlib
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
-from panel.audit.models import GENESIS_HASH
+from panel.audit.models import GENESIS_HASH, canonical_json
 
-
-def canonical_json(payload: dict[str, Any]) -> str:
-    """Sorted keys, no spaces, UTF-8 kept: the same event always gives the same text."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+__all__ = ["ChainReport", "canonical_json", "event_hash", "jsonable", "verify_events"]
 
 
 def event_hash(prev_hash: str, payload: dict[str, Any]) -> str:

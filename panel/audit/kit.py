@@ -3,20 +3,25 @@ check the decision trail up to the round's anchor (DESIGN.md §7).
 
 - ``verify_trail.py``: :mod:`panel.audit.verify_trail`, copied as it is (standard
   library only);
-- ``trail.csv``: every field each event's hash covers, with ``prev_hash`` and ``hash``,
-  from the first event of the chain to the anchored one. The chain is one for the whole
-  site, so events of other rounds (and of accounts) before the anchor are in it too:
-  without them the hashes cannot be recomputed;
+- ``trail.csv``: for each event, every field its hash covers, with ``prev_hash`` and
+  ``hash``;
 - ``anchors.csv``: the round's anchor;
 - ``README.txt``: what it is and the two commands.
 
-Events of trail format 2 (docs/trail.md) name people in their hashed fields by id only:
-personal values are there as salted commitments, never as values, and ``actor`` is
-"person" or the command that acted. A round whose trail up to its anchor is all format 2
-therefore has a kit with no personal data in it. Events written before the switch
-(format 1) hash the actor's e-mail and some names and addresses, and the kit must carry
-them as they are: while a kit reaches back to them, it is for those who may read the
-whole trail (auditors)."""
+There are two kits. The chain is one for the whole site, so events of other rounds (and
+of accounts) are interleaved with the round's own.
+
+- **The auditor's kit** (:func:`build_kit`) runs from event 1 to the anchor and shows every
+  event in full: for those who may read the whole trail.
+- **The public kit** (:func:`build_public_kit`), offered on a published round's public
+  summary, runs from the round's first event to the anchor and shows in full only the
+  round's events behind its published result (:data:`PUBLIC_ACTIONS`: the rubric, the
+  phases, the decisions, an over-budget acknowledgement); every other event is sealed to
+  its envelope (id, round, digest: trail format 3, docs/trail.md), which the checker
+  chains through without seeing what it says. It exists only when every sealed event is
+  of format 3 and every shown one of format 2 or later (no personal data in the hash):
+  :func:`public_kit_problem` says why not otherwise.
+"""
 from __future__ import annotations
 
 import csv
@@ -26,19 +31,20 @@ import zipfile
 from collections.abc import Iterator
 from importlib.resources import files
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from panel.audit.anchors import round_anchor
-from panel.audit.models import AuditAnchor, AuditEvent
+from panel.audit.models import FORMAT_DIGESTED, PUBLIC_ACTIONS, AuditAnchor, AuditEvent
+from panel.audit.personal import FORMAT_SEALED
 from panel.extensions import db
 from panel.rounds.models import Round
 from panel.spreadsheets import escaped
 
 VERIFIER = "verify_trail.py"
-COLUMNS = ("id", "v", "occurred_at", "actor_id", "actor", "action", "object_type", "object_id",
-           "round_id", "before", "after", "prev_hash", "hash")
+CONTENT = ("id", "v", "occurred_at", "actor_id", "actor", "action", "object_type", "object_id",
+           "round_id", "before", "after")
+COLUMNS = (*CONTENT, "public", "salt", "digest", "prev_hash", "hash")
 BATCH = 2000
-
 README = """\
 Verification kit: the decision trail of "{title}" ({slug})
 
@@ -47,11 +53,10 @@ event {event_id}, SHA-256 {event_hash}.
 If anyone later changed, added or removed a record, the fingerprint would no longer match.
 
 This folder holds:
-  trail.csv        every event up to that point, with every field its fingerprint covers
-                   (personal values appear only as sealed commitments in newer events)
+  trail.csv        {trail_line}
   anchors.csv      the fingerprint recorded when the round was decided
   verify_trail.py  a checker: Python 3 and its standard library, nothing else
-
+{scope}
 To check it, open a terminal in this folder and run:
 
   python3 verify_trail.py
@@ -63,35 +68,90 @@ prints a fingerprint of trail.csv itself, to quote when you tell others which co
 checked. Compare the anchor it prints with the one on the round's published summary.
 """
 
+AUDITOR_TRAIL = ("every event up to that point, with every field its fingerprint covers\n"
+                 "                   (personal values appear only as sealed commitments in "
+                 "newer events)")
+PUBLIC_TRAIL = "every event from the round's first to that point"
+PUBLIC_SCOPE = """
+What it shows. The events that fixed the published result are shown in full: the
+scoring rubric, the round's phases, the panel's decision on each application (by its
+reference), and any acknowledgement of deciding over budget. Every other event (panel
+members' scores, their connections, other rounds, accounts) is "sealed": trail.csv
+gives only its number, its round and a salted fingerprint of its contents, enough to
+prove the chain is unbroken without showing what the event says. Names, e-mail
+addresses and written reasons are sealed in every event.
+"""
+
 
 def kit_name(round_: Round) -> str:
     return f"{round_.slug}-verification-kit.zip"
 
 
 def build_kit(round_: Round) -> bytes | None:
-    """The kit as a .zip, or None when the round has no anchor (not decided yet)."""
+    """The auditor's kit as a .zip, or None when the round has no anchor (not decided)."""
     anchor = round_anchor(round_)
     if anchor is None:
         return None
+    return _zipped(round_, anchor, trail_csv(anchor.event_id), AUDITOR_TRAIL, "")
+
+
+def build_public_kit(round_: Round) -> bytes | None:
+    """The public kit as a .zip, or None when there is none (:func:`public_kit_problem`)."""
+    anchor = round_anchor(round_)
+    if anchor is None or public_kit_problem(round_) is not None:
+        return None
+    rows = trail_csv(anchor.event_id, start=_first_event(round_), shown_round=round_.id)
+    return _zipped(round_, anchor, rows, PUBLIC_TRAIL, PUBLIC_SCOPE)
+
+
+def public_kit_problem(round_: Round) -> str | None:
+    """Why this round has no public kit, in words, or None when it has one."""
+    anchor = round_anchor(round_)
+    if anchor is None:
+        return "The round has not been decided, so there is no fingerprint to check yet."
+    first = _first_event(round_)
+    is_shown = (AuditEvent.round_id == round_.id) & (
+        AuditEvent.public.is_(True) | ((AuditEvent.format < FORMAT_DIGESTED)
+                                       & AuditEvent.action.in_(PUBLIC_ACTIONS)))
+    unsafe = db.session.scalar(
+        select(func.count()).select_from(AuditEvent)
+        .where(AuditEvent.id.between(first, anchor.event_id))
+        .where((is_shown & (AuditEvent.format < FORMAT_SEALED))
+               | (~is_shown & (AuditEvent.format < FORMAT_DIGESTED))))
+    if unsafe:
+        return ("Part of this round's trail was written before FairPanel could seal other "
+                "rounds' records out of a public copy, so its kit is kept for auditors.")
+    return None
+
+
+def _first_event(round_: Round) -> int:
+    return db.session.scalar(select(func.min(AuditEvent.id))
+                             .where(AuditEvent.round_id == round_.id)) or 1
+
+
+def _zipped(round_: Round, anchor: AuditAnchor, rows: Iterator[str], trail_line: str,
+            scope: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as kit:
         kit.writestr(VERIFIER, files("panel.audit").joinpath(VERIFIER).read_bytes())
-        kit.writestr("trail.csv", "".join(trail_csv(anchor.event_id)))
+        kit.writestr("trail.csv", "".join(rows))
         kit.writestr("anchors.csv", anchors_csv(round_, anchor))
-        kit.writestr("README.txt", README.format(title=round_.title, slug=round_.slug,
-                                                 event_id=anchor.event_id,
-                                                 event_hash=anchor.event_hash))
+        kit.writestr("README.txt", README.format(
+            title=round_.title, slug=round_.slug, event_id=anchor.event_id,
+            event_hash=anchor.event_hash, trail_line=trail_line, scope=scope))
     return out.getvalue()
 
 
-def trail_csv(up_to: int) -> Iterator[str]:
-    """trail.csv, from event 1 to ``up_to``: one column per hashed field (empty for
-    null, and ``v`` empty for format-1 events, whose hash has no ``v``; ``before`` and
-    ``after`` as JSON, commitments and all, never the sealed values), then the hashes."""
+def trail_csv(up_to: int, *, start: int = 1, shown_round: int | None = None) -> Iterator[str]:
+    """trail.csv, from event ``start`` to ``up_to``: one column per hashed field (empty
+    for null, and ``v`` empty for format-1 events, whose hash has no ``v``; ``before``
+    and ``after`` as JSON, commitments and all, never the sealed values), the salt and
+    digest of a format-3 event, then the hashes. With ``shown_round``, only that round's
+    :data:`PUBLIC_ACTIONS` are shown; other events are sealed to their envelope."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    last = 0
+    last = start - 1
     while last < up_to:
         events = db.session.scalars(
             select(AuditEvent).where(AuditEvent.id > last, AuditEvent.id <= up_to)
@@ -99,16 +159,37 @@ def trail_csv(up_to: int) -> Iterator[str]:
         if not events:
             break
         for event in events:
-            writer.writerow(_row(event))
+            shown = shown_round is None or (event.round_id == shown_round
+                                            and _is_public(event))
+            writer.writerow(_row(event) if shown else _sealed_row(event))
         last = events[-1].id
         yield _emptied(buffer)
     yield _emptied(buffer)
 
 
+def _is_public(event: AuditEvent) -> bool:
+    """Format 3 says so in its hash; an earlier event by its action."""
+    if event.format >= FORMAT_DIGESTED:
+        return bool(event.public)
+    return event.action in PUBLIC_ACTIONS
+
+
 def _row(event: AuditEvent) -> list:
-    payload = event.canonical()
-    cells = [_cell(name, payload.get(name)) for name in COLUMNS[:-2]]
-    return [*cells, event.prev_hash, event.hash]
+    payload = event.content()
+    cells = [_cell(name, payload.get(name)) for name in CONTENT]
+    if event.format < FORMAT_DIGESTED:
+        return [*cells, "", "", "", event.prev_hash, event.hash]
+    return [*cells, _flag(event), event.salt, event.digest(), event.prev_hash, event.hash]
+
+
+def _sealed_row(event: AuditEvent) -> list:
+    by_name = {"id": event.id, "v": event.format, "round_id": event.round_id}
+    cells = [_cell(name, by_name.get(name)) for name in CONTENT]
+    return [*cells, _flag(event), "", event.digest(), event.prev_hash, event.hash]
+
+
+def _flag(event: AuditEvent) -> str:
+    return "1" if event.public else "0"
 
 
 def _cell(name: str, value) -> str:
@@ -123,8 +204,8 @@ def _cell(name: str, value) -> str:
 def anchors_csv(round_: Round, anchor: AuditAnchor) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["round", "event_id", "event_hash", "recorded_at"])
-    writer.writerow([escaped(round_.slug), anchor.event_id, anchor.event_hash,
+    writer.writerow(["round", "round_id", "event_id", "event_hash", "recorded_at"])
+    writer.writerow([escaped(round_.slug), round_.id, anchor.event_id, anchor.event_hash,
                      anchor.recorded_at.isoformat(timespec="seconds") + "Z"])
     return buffer.getvalue()
 

@@ -1,6 +1,8 @@
 """The decision trail: append-only, hash-chained audit events (DESIGN.md §7)."""
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +25,9 @@ class AuditEvent(db.Model):
     ``format`` 1: events written before personal values were sealed (``actor`` is the
     acting person's e-mail, before/after as they were). ``format`` 2: ``actor`` is
     "person" (who: ``actor_id``) or "system: …", and personal values in before/after are
-    commitments, their values in :class:`AuditPersonal` (panel/audit/personal.py)."""
+    commitments, their values in :class:`AuditPersonal` (panel/audit/personal.py).
+    ``format`` 3: as 2, and the chain hashes an envelope holding a salted digest of the
+    event rather than the event itself (:meth:`canonical`; docs/trail.md)."""
 
     __tablename__ = "audit_events"
 
@@ -44,6 +48,9 @@ class AuditEvent(db.Model):
     format: Mapped[int] = mapped_column(default=1, server_default="1")
     # Format 3: the random salt of the event's digest (see hashed()); None before.
     salt: Mapped[str | None] = mapped_column(String(32))
+    # Format 3: one of the events behind a round's published result (PUBLIC_ACTIONS),
+    # fixed when written; None before.
+    public: Mapped[bool | None]
 
     actor_user: Mapped[User | None] = relationship(viewonly=True)
 
@@ -53,10 +60,10 @@ class AuditEvent(db.Model):
         Index("ix_audit_events_actor", "actor_id", "id"),
     )
 
-    def canonical(self) -> dict[str, Any]:
-        """The fields the hash covers, as JSON-ready values. Format 1 exactly as it was
-        written; format 2 says so with ``"v": 2`` (so a format-1 event hashes the same
-        text as before the switch)."""
+    def content(self) -> dict[str, Any]:
+        """Everything the event says, as JSON-ready values: format 1 exactly as it was
+        written; later formats say which they are with ``"v"`` (so a format-1 event
+        hashes the same text as before the switch)."""
         payload = {
             "id": self.id,
             "occurred_at": self.occurred_at.isoformat(timespec="microseconds") + "Z",
@@ -72,6 +79,49 @@ class AuditEvent(db.Model):
         if self.format not in (None, 1):
             payload["v"] = self.format
         return payload
+
+    def digest(self) -> str:
+        """Format 3: SHA-256(salt + canonical JSON of :meth:`content`)."""
+        return content_digest(self.salt or "", self.content())
+
+    def canonical(self) -> dict[str, Any]:
+        """What the chain hashes. Formats 1 and 2: the whole :meth:`content`. Format 3:
+        an envelope, ``{"id", "round_id", "public", "v": 3, "digest"}``, so a published
+        kit can show an event by its envelope alone and still prove the chain."""
+        if self.format is not None and self.format >= FORMAT_DIGESTED:
+            return envelope(self.id, self.round_id, bool(self.public), self.format,
+                            self.digest())
+        return self.content()
+
+
+FORMAT_DIGESTED = 3
+# The events behind a round's published result, which a round's public verification kit
+# shows in full (panel/audit/kit.py): the round's settings and rubric, its phases, the
+# decision on each application and an over-budget acknowledgement. Personal values in them (a rationale, a
+# reason) stay sealed commitments. Whether an event is one of them is fixed when it is
+# written (AuditEvent.public) and hashed, so changing this list changes only later events.
+PUBLIC_ACTIONS = frozenset({
+    "round.created", "round.imported", "round.details_changed", "round.funding_changed",
+    "round.scale_changed", "round.weighting_changed", "round.public_columns_changed",
+    "criterion.added", "criterion.changed", "criterion.removed", "criteria.reordered",
+    "group.added", "group.changed", "group.removed",
+    "round.phase_changed", "round.over_budget_acknowledged", "decision.recorded",
+})
+
+
+def canonical_json(payload: Any) -> str:
+    """Sorted keys, no spaces, UTF-8 kept: the same event always gives the same text."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_digest(salt: str, content: dict[str, Any]) -> str:
+    return hashlib.sha256((salt + canonical_json(content)).encode("utf-8")).hexdigest()
+
+
+def envelope(event_id: int, round_id: int | None, public: bool, format_: int,
+             digest: str) -> dict[str, Any]:
+    return {"id": event_id, "round_id": round_id, "public": public, "v": format_,
+            "digest": digest}
 
 
 class AuditPersonal(db.Model):

@@ -2,6 +2,7 @@
 in the same transaction as the change it describes."""
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session
 
 from panel.audit.chain import event_hash, jsonable
-from panel.audit.models import GENESIS_HASH, AuditEvent, AuditPersonal
+from panel.audit.models import GENESIS_HASH, PUBLIC_ACTIONS, AuditEvent, AuditPersonal
 from panel.audit.personal import CURRENT_FORMAT, PERSON, seal
 from panel.extensions import db, utcnow
 
@@ -60,6 +61,8 @@ def record(
         after=sealed_after,
         prev_hash=prev_hash,
         hash="",
+        salt=secrets.token_hex(16),
+        public=action in PUBLIC_ACTIONS,
     )
     audit_event.hash = event_hash(prev_hash, audit_event.canonical())
     session.add(audit_event)

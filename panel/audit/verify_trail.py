@@ -14,10 +14,25 @@ hash as FairPanel does,
 (canonical JSON: keys sorted, no spaces, UTF-8 kept), and checks that the chain reaches
 the anchored hash. Events of format 2 (a "v" of 2) hash "v": 2 too; where they held a
 personal value (an e-mail, a name, free text) they hold {"sealed": "<SHA-256>"}, a salted
-commitment: the check needs only what is in trail.csv, never the values themselves. It prints "The trail holds: ..." and exits 0, or names the first bad
-event and exits 1. Compare the anchor it prints with the one on the published summary:
-the kit proves the trail matches that fingerprint, the published copy proves the
-fingerprint is the one FairPanel showed when the round was decided.
+commitment: the check needs only what is in trail.csv, never the values themselves.
+
+Events of format 3 (a "v" of 3) hash a small envelope instead of the event itself:
+
+    hash = SHA-256(previous hash + canonical JSON of {"digest", "id", "public", "round_id", "v"})
+    digest = SHA-256(salt + canonical JSON of the event)
+
+"public" (1 or 0) marks, from the moment the event was written, the records behind a
+round's published result: its rubric, its phases, its decisions. A row shown in full
+carries the event and its salt, and the checker recomputes the digest from them; a row
+sealed (in a kit anyone may download: another round's events, and the round's own scores
+and conflicts) carries only its id, round, mark and digest, so its contents stay private
+and the chain still checks from end to end. The checker counts the anchored round's
+events shown and sealed, and refuses a kit that seals one of the round's public records.
+
+It prints "The trail holds: ..." and exits 0, or names the first bad event and exits 1.
+Compare the anchor it prints with the one on the published summary: the kit proves the
+trail matches that fingerprint, the published copy proves the fingerprint is the one
+FairPanel showed when the round was decided.
 
 This file is shipped inside FairPanel (panel/audit/verify_trail.py) and copied into every
 kit as it is; it imports nothing from FairPanel.
@@ -29,6 +44,7 @@ import hashlib
 import json
 import os
 import sys
+from dataclasses import dataclass, field
 
 GENESIS_HASH = "0" * 64
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,6 +54,8 @@ FIELDS = ("id", "v", "occurred_at", "actor_id", "actor", "action", "object_type"
 NULLABLE = ("actor_id", "object_type", "object_id", "round_id", "before", "after")
 # Empty for an event of format 1: its hash has no such key at all.
 ABSENT_WHEN_EMPTY = ("v",)
+# From this format on, the chain hashes the envelope of a salted digest of the event.
+DIGESTED = 3
 
 
 def canonical_json(payload: dict) -> str:
@@ -74,37 +92,94 @@ def payload_of(row: dict) -> dict:
     return payload
 
 
+def digest_of(salt: str, payload: dict) -> str:
+    return hashlib.sha256((salt + canonical_json(payload)).encode("utf-8")).hexdigest()
+
+
+def hashed_of(row: dict) -> tuple[dict, bool]:
+    """What the chain hashed for this row, and whether the event itself is shown.
+    Formats 1 and 2: the event. Format 3: its envelope, with the digest recomputed from
+    the event and its salt when they are shown (and checked against the digest given)."""
+    version = int(row["v"]) if row["v"].strip() else 1
+    if version < DIGESTED:
+        return payload_of(row), True
+    event_id = int(row["id"])
+    round_id = int(row["round_id"]) if row["round_id"].strip() else None
+    shown = bool(row.get("salt", "").strip())
+    if shown:
+        digest = digest_of(row["salt"], payload_of(row))
+        if row.get("digest", "").strip() and row["digest"] != digest:
+            raise ValueError("its contents do not match its digest; it was altered")
+    else:
+        digest = row.get("digest", "")
+        if len(digest) != 64:
+            raise ValueError("it is sealed but has no digest")
+    public = row.get("public", "").strip()
+    if public not in ("0", "1"):
+        raise ValueError("its public mark is neither 0 nor 1")
+    return {"digest": digest, "id": event_id, "public": public == "1", "round_id": round_id,
+            "v": version}, shown
+
+
 class Broken(Exception):
     def __init__(self, event: str, problem: str):
         super().__init__(f"event {event}: {problem}")
 
 
-def check_trail(rows: list[dict]) -> dict[int, str]:
-    """Every event's hash by id; raises :class:`Broken` at the first bad event."""
-    hashes = {}
-    expected_prev, expected_id = GENESIS_HASH, 1
+@dataclass
+class Checked:
+    """What the walk found: every event's hash by id, and which rows were shown."""
+
+    hashes: dict[int, str] = field(default_factory=dict)
+    shown: dict[int, bool] = field(default_factory=dict)
+    public: dict[int, bool] = field(default_factory=dict)
+    rounds: dict[int, int | None] = field(default_factory=dict)
+    first_id: int = 0
+    first_prev: str = GENESIS_HASH
+
+
+def check_trail(rows: list[dict]) -> Checked:
+    """Walk the rows in order; raises :class:`Broken` at the first bad event. A kit
+    starts at event 1 (from the all-zero hash) or, for a round's public kit, at the
+    round's first event: the chain from there to the anchor is what it proves."""
+    checked = Checked()
+    expected_prev, expected_id = None, None
     for row in rows:
-        label = f"{row.get('id', '?')} ({row.get('action', '?')})"
+        label = f"{row.get('id', '?')} ({row.get('action') or 'sealed'})"
         try:
-            payload = payload_of(row)
-        except (ValueError, KeyError) as error:
+            event_id = int(row["id"])
+            hashed, shown = hashed_of(row)
+        except ValueError as error:
+            if "altered" in str(error) or "sealed" in str(error):
+                raise Broken(label, str(error)) from None
             raise Broken(label, f"a field cannot be read ({error})") from None
-        if payload["id"] != expected_id:
+        except KeyError as error:
+            raise Broken(label, f"a field cannot be read ({error})") from None
+        if expected_id is None:
+            if event_id == 1 and row["prev_hash"] != GENESIS_HASH:
+                raise Broken(label, "the first event must follow the all-zero hash")
+            checked.first_id, checked.first_prev = event_id, row["prev_hash"]
+            expected_prev, expected_id = row["prev_hash"], event_id
+        if event_id != expected_id:
             raise Broken(label, f"expected event {expected_id} here; an event is missing "
                                 "or out of place")
         if row["prev_hash"] != expected_prev:
             raise Broken(label, "its previous hash does not match the event before it")
-        if event_hash(row["prev_hash"], payload) != row["hash"]:
+        if event_hash(row["prev_hash"], hashed) != row["hash"]:
             raise Broken(label, "its contents do not match its hash; it was altered")
-        hashes[payload["id"]] = row["hash"]
+        checked.hashes[event_id] = row["hash"]
+        checked.shown[event_id] = shown
+        checked.public[event_id] = bool(hashed.get("public"))
+        checked.rounds[event_id] = hashed.get("round_id")
         expected_prev, expected_id = row["hash"], expected_id + 1
-    return hashes
+    return checked
 
 
-def check_anchors(anchors: list[dict], hashes: dict[int, str]) -> list[str]:
+def check_anchors(anchors: list[dict], checked: Checked) -> list[str]:
     """One line per anchor that matches; raises :class:`Broken` at one that does not."""
     if not anchors:
         raise Broken("-", "anchors.csv holds no anchor")
+    hashes = checked.hashes
     lines = []
     for anchor in anchors:
         event_id = int(anchor["event_id"])
@@ -114,8 +189,23 @@ def check_anchors(anchors: list[dict], hashes: dict[int, str]) -> list[str]:
             raise Broken(str(event_id), f"its hash {hashes[event_id]} is not the anchored "
                                         f"{anchor['event_hash']}")
         lines.append(f"anchor of {anchor['round']} at event {event_id} "
-                     f"({anchor['event_hash']}) matches")
+                     f"({anchor['event_hash']}) matches" + _round_counts(anchor, checked))
     return lines
+
+
+def _round_counts(anchor: dict, checked: Checked) -> str:
+    """How many of the anchored round's events the kit shows in full (a kit anyone may
+    download shows those behind the published result, and seals the rest)."""
+    round_id = (anchor.get("round_id") or "").strip()
+    if not round_id:
+        return ""
+    ids = [i for i, r in checked.rounds.items() if r == int(round_id)]
+    for i in ids:
+        if checked.public[i] and not checked.shown[i]:
+            raise Broken(str(i), "it is one of the records behind the round's published "
+                                 "result, but the kit keeps it sealed")
+    shown = sum(1 for i in ids if checked.shown[i])
+    return f" ({len(ids)} events of the round: {shown} shown in full, {len(ids) - shown} sealed)"
 
 
 def read_csv(path: str) -> list[dict]:
@@ -131,12 +221,14 @@ def main(folder: str = ".") -> int:
         print(f"Cannot read the kit: {error}. Run this in the kit's folder.")
         return 1
     try:
-        hashes = check_trail(rows)
-        matched = check_anchors(anchors, hashes)
+        checked = check_trail(rows)
+        matched = check_anchors(anchors, checked)
     except Broken as broken:
         print(f"The trail does not hold: {broken}.")
         return 1
-    print(f"The trail holds: {len(rows)} events, " + "; ".join(matched) + ".")
+    start = ("" if checked.first_id <= 1 else
+             f" from event {checked.first_id} (after fingerprint {checked.first_prev})")
+    print(f"The trail holds: {len(rows)} events{start}, " + "; ".join(matched) + ".")
     return 0
 
 

@@ -39,7 +39,8 @@ def _chain_rows() -> Iterator[tuple]:
     columns = (AuditEvent.id, AuditEvent.occurred_at, AuditEvent.actor_id, AuditEvent.actor,
                AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
                AuditEvent.round_id, AuditEvent.before, AuditEvent.after,
-               AuditEvent.format, AuditEvent.prev_hash, AuditEvent.hash)
+               AuditEvent.format, AuditEvent.salt, AuditEvent.public,
+               AuditEvent.prev_hash, AuditEvent.hash)
     last_id = 0
     while True:
         # Keyset pages keep memory flat however long the chain is.
@@ -52,7 +53,8 @@ def _chain_rows() -> Iterator[tuple]:
             event = AuditEvent(id=row.id, occurred_at=row.occurred_at, actor_id=row.actor_id,
                                actor=row.actor, action=row.action, object_type=row.object_type,
                                object_id=row.object_id, round_id=row.round_id,
-                               before=row.before, after=row.after, format=row.format)
+                               before=row.before, after=row.after, format=row.format,
+                               salt=row.salt, public=row.public)
             yield row.id, row.action, row.prev_hash, event.canonical(), row.hash
         last_id = rows[-1].id
 

@@ -22,6 +22,8 @@ voice_bp.add_url_rule("/rounds/<slug>/report/for-panel",
 voice_bp.add_url_rule("/rounds/<slug>/report/summary", view_func=views.summary, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report/summary.csv",
                       view_func=views.summary_as_csv, methods=["GET"])
+voice_bp.add_url_rule("/rounds/<slug>/report/summary/checking-kit.zip",
+                      view_func=views.public_kit, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report/verification-kit.zip",
                       view_func=views.verification_kit, methods=["GET"])
 

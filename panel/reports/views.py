@@ -7,6 +7,8 @@
                                      anyone's once the round is published
 /rounds/<slug>/report/summary.csv    the summary's funded list
 /rounds/<slug>/report/verification-kit.zip   the trail and a standalone checker (auditors)
+/rounds/<slug>/report/summary/checking-kit.zip   the public kit: the published result's
+                                     records in full, the rest sealed; anyone's once published
 
 Every figure comes from the one report dict of :func:`panel.reports.report.round_report`:
 officers and auditors read every figure; the panel (chair and panellists) reads the
@@ -23,7 +25,7 @@ from flask_login import current_user
 
 from panel import access, policy
 from panel.accounts.models import Role
-from panel.audit.kit import build_kit, kit_name
+from panel.audit.kit import build_kit, build_public_kit, kit_name, public_kit_problem
 from panel.audit.services import record
 from panel.moderation.models import OUTCOME_SHORT
 from panel.reports import budget
@@ -95,8 +97,17 @@ def summary(round_: Round):
         anchor=found["anchor"], fmt=words,
         reads_report=policy.can_read_report(current_user, round_, _member(round_)),
         offers_kit=found["anchor"] is not None and policy.can_audit(current_user),
+        public_kit=_public_kit_state(round_, found["anchor"]),
         over_budget=budget.notice(round_)))
     return _public(round_, response)
+
+
+def _public_kit_state(round_: Round, anchor) -> dict | None:
+    """Whether the summary offers the public kit: None before publication (there is
+    nothing public to check), else {"problem": why not, or None}."""
+    if anchor is None or round_.phase not in policy.PUBLISHED:
+        return None
+    return {"problem": public_kit_problem(round_)}
 
 
 @access.summary_reader
@@ -109,6 +120,20 @@ def summary_as_csv(round_: Round):
                                            "text/csv; charset=utf-8", "funded.csv"))
     return _download(round_, "summary.csv", body.encode("utf-8"),
                      "text/csv; charset=utf-8", "funded.csv")
+
+
+@access.summary_reader
+def public_kit(round_: Round):
+    """The published round's public kit (:func:`panel.audit.kit.build_public_kit`): the
+    records behind the published result in full, every other record sealed. Anyone may
+    download it once the round is published, like the summary."""
+    if round_.phase not in policy.PUBLISHED:
+        abort(404)
+    body = build_public_kit(round_) or abort(404)
+    name = "checking-kit.zip"
+    if not current_user.is_authenticated:  # a published document (see summary_as_csv)
+        return _public(round_, _attachment(round_, body, "application/zip", name))
+    return _download(round_, "checking kit", body, "application/zip", name)
 
 
 @access.staff(Role.AUDITOR)

@@ -23,7 +23,8 @@ def _events():
 
 
 def test_each_event_hashes_the_previous_hash_and_its_canonical_json(app):
-    """Format 2: the actor is "person" (who: actor_id), and "v": 2 is hashed too."""
+    """Format 3: the actor is "person" (who: actor_id), "v": 3 is in the event, and the
+    chain hashes an envelope of id, round and SHA-256(salt + the event's canonical JSON)."""
     user = people.staff("officer@example.org", "officer")
     record("round.note", actor=user, target=user, after={"amount": 1200, "note": "café"})
     db.session.commit()
@@ -33,12 +34,16 @@ def test_each_event_hashes_the_previous_hash_and_its_canonical_json(app):
         "id": second.id, "occurred_at": second.occurred_at.isoformat(timespec="microseconds") + "Z",
         "actor_id": user.id, "actor": "person", "action": "round.note",
         "object_type": "users", "object_id": str(user.id), "round_id": None,
-        "before": None, "after": {"amount": 1200, "note": "café"}, "v": 2,
+        "before": None, "after": {"amount": 1200, "note": "café"}, "v": 3,
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert canonical_json(payload) == text
+    assert len(second.salt) == 32 and second.salt != first.salt
+    digest = hashlib.sha256((second.salt + text).encode()).hexdigest()
+    envelope = ('{"digest":"%s","id":%d,"public":false,"round_id":null,"v":3}'
+                % (digest, second.id))
     assert second.prev_hash == first.hash
-    assert second.hash == hashlib.sha256((first.hash + text).encode()).hexdigest()
+    assert second.hash == hashlib.sha256((first.hash + envelope).encode()).hexdigest()
     assert _events()[0].prev_hash == GENESIS_HASH
 
 

@@ -9,8 +9,6 @@ import ast
 import csv
 import io
 import json
-import os
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -31,16 +29,10 @@ from tests.builders.demo import (
     OFFICER,
     personal_details,
 )
+from tests.support.commands import run_verifier
 
 KIT = f"/rounds/{DEMO_SLUG}/report/verification-kit.zip"
 AUDITOR = "auditor@fairpanel.example"
-
-
-def run_verifier(folder: Path) -> subprocess.CompletedProcess:
-    """``python3 verify_trail.py`` in ``folder`` with nothing of FairPanel reachable."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    return subprocess.run([sys.executable, "-I", "verify_trail.py"], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
 
 
 @pytest.fixture
@@ -104,14 +96,16 @@ def test_an_edit_with_its_hash_recomputed_breaks_the_next_event(kit):
     import hashlib
     sys.path.insert(0, str(kit))
     try:
-        from verify_trail import canonical_json, payload_of
+        from verify_trail import canonical_json, digest_of, hashed_of, payload_of
     finally:
         sys.path.remove(str(kit))
     rows = _rows(kit)
     target = rows[10]
     target["action"] = "nothing.happened"
+    # Everything of the row recomputed: its digest and its hash.
+    target["digest"] = digest_of(target["salt"], payload_of(target))
     target["hash"] = hashlib.sha256(
-        (target["prev_hash"] + canonical_json(payload_of(target))).encode()).hexdigest()
+        (target["prev_hash"] + canonical_json(hashed_of(target)[0])).encode()).hexdigest()
     _write(kit, rows)
     result = run_verifier(kit)
     assert result.returncode == 1
@@ -150,16 +144,16 @@ def test_the_kit_is_for_auditors_and_only_once_decided(demo_decided, client, mai
 def test_the_summary_offers_the_kit_to_auditors(demo_decided, client):
     people.sign_in_staff(client, AUDITOR)
     html = client.get(f"/rounds/{DEMO_SLUG}/report/summary").get_data(as_text=True)
-    assert "Download the verification kit" in html
+    assert "Download the auditor's verification kit" in html
 
 
-def test_the_kit_of_a_round_written_in_format_2_holds_no_personal_data(kit):
+def test_the_kit_of_a_round_written_in_format_3_holds_no_personal_data(kit):
     """DESIGN.md §7: the hashed part of an event names people by a pseudonymous id. Every
-    event of this trail is of format 2 (docs/trail.md), so no file of the kit holds an
+    event of this trail is of format 3 (docs/trail.md), so no file of the kit holds an
     e-mail address, a panellist's or applicant's name, an identifying field, a comment,
     a connection note or a rationale; the trail still holds."""
     texts = {path.name: path.read_text(encoding="utf-8") for path in kit.iterdir()}
-    assert {r["v"] for r in _rows(kit)} == {"2"}
+    assert {r["v"] for r in _rows(kit)} == {"3"}
     for name, text in texts.items():
         # The checker itself is FairPanel's code (its "@" starts a spreadsheet formula).
         assert "@" not in text or name == "verify_trail.py", name

@@ -29,7 +29,7 @@ from panel.auditor.queries import verify_chain
 from panel.auditor.trail import TrailFilters, csv_chunks, trail_page
 from panel.extensions import db
 from tests.builders import people
-from tests.builders.trail import drop_triggers, write_format_1_event
+from tests.builders.trail import drop_triggers, write_format_1_event, writing_format
 
 ADA, OFFICER = "ada@example.org", "officer@example.org"
 
@@ -101,9 +101,9 @@ def test_personal_values_are_sealed_and_the_hash_holds_only_their_commitments(ap
         "details": seal('["after","details"]'), "emails": seal('["after","emails"]'),
         "filters": {"person": seal('["after","filters","person"]'), "round": "r1"},
         "comment": "", "reason": None}
-    canonical = canonical_json(event.canonical())
+    canonical = canonical_json(event.content())
     assert '"actor":"person"' in canonical and f'"actor_id":{officer.id}' in canonical
-    assert '"v":2' in canonical
+    assert '"v":3' in canonical
     for secret in ("@", "Café", '"ada"'):  # (a commitment is hex: "ada" may be in one)
         assert secret not in canonical
     assert verify_chain().ok
@@ -165,7 +165,9 @@ def test_a_value_changed_in_the_personal_table_no_longer_matches_its_seal(app):
 
 @pytest.fixture
 def mixed(app):
-    """Two events written as FairPanel wrote them before the switch, then two after."""
+    """Two events written as FairPanel wrote them before personal values were sealed
+    (format 1), one as it wrote them before events were digested (format 2), then two
+    as it writes them now (format 3)."""
     officer_row = people.staff(OFFICER, "officer")  # its own events are format 2…
     before = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
     old_1 = write_format_1_event("conflict.added", actor=officer_row, object_type="users",
@@ -173,18 +175,22 @@ def mixed(app):
                                  after={"member": ADA, "details": "Old note"})
     old_2 = write_format_1_event("user.signed_in", actor=officer_row, object_type="users",
                                  object_id=str(officer_row.id), after={"method": "password"})
-    new_1 = record("conflict.added", actor=officer_row, target=officer_row,
-                   after={"member": ADA, "details": "New note"})
+    with writing_format(2):
+        new_1 = record("conflict.added", actor=officer_row, target=officer_row,
+                       after={"member": ADA, "details": "New note"})
     new_2 = record("user.signed_in", actor=officer_row, target=officer_row,
                    after={"method": "password"})
+    newest = record("conflict.added", actor=officer_row, target=officer_row,
+                    after={"member": ADA, "details": "Newest note"})
     db.session.commit()
-    assert [old_1.id, old_2.id, new_1.id, new_2.id] == [before + 1, before + 2, before + 3,
-                                                       before + 4]
-    return old_1, old_2, new_1, new_2
+    assert [old_1.id, old_2.id, new_1.id, new_2.id, newest.id] == [
+        before + 1, before + 2, before + 3, before + 4, before + 5]
+    assert [e.format for e in (old_1, old_2, new_1, new_2, newest)] == [1, 1, 2, 3, 3]
+    return old_1, old_2, new_1, new_2, newest
 
 
 def test_a_format_1_event_hashes_the_same_text_as_before_the_switch(mixed):
-    old, _, new, _ = mixed
+    old, _, new, _, _ = mixed
     assert old.format == 1 and new.format == 2
     # Hand-written: the canonical JSON of format 1, keys sorted, no "v".
     expected = (
@@ -202,18 +208,23 @@ def test_both_formats_verify_as_one_chain_here_and_in_the_kit(mixed, runner):
     assert verify_chain().ok
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
     rows = _kit_rows()
-    hashes = check_trail(rows)
-    assert hashes[mixed[-1].id] == mixed[-1].hash
+    checked = check_trail(rows)
+    assert checked.hashes[mixed[-1].id] == mixed[-1].hash
     by_id = {int(r["id"]): r for r in rows}
-    old, _, new, _ = mixed
+    old, _, new, _, newest = mixed
     assert by_id[old.id]["v"] == "" and "ada@example.org" in by_id[old.id]["after"]
     assert by_id[new.id]["v"] == "2" and by_id[new.id]["actor"] == "person"
     assert "New note" not in by_id[new.id]["after"] and "@" not in by_id[new.id]["after"]
+    assert by_id[new.id]["salt"] == by_id[new.id]["digest"] == ""
+    assert by_id[newest.id]["v"] == "3" and len(by_id[newest.id]["salt"]) == 32
+    assert by_id[newest.id]["digest"] == newest.digest()
+    assert "Newest note" not in by_id[newest.id]["after"]
 
 
-@pytest.mark.parametrize("which", ["format 1 value", "format 2 commitment", "format 2 marker"])
+@pytest.mark.parametrize("which", ["format 1 value", "format 2 commitment", "format 2 marker",
+                                   "format 3 value", "format 3 salt"])
 def test_an_edit_breaks_the_chain_at_that_event(mixed, which):
-    old, _, new, _ = mixed
+    old, _, new, _, newest = mixed
     drop_triggers()
     if which == "format 1 value":
         bad, statement, values = old.id, "UPDATE audit_events SET after = :v WHERE id = :id", {
@@ -223,8 +234,14 @@ def test_an_edit_breaks_the_chain_at_that_event(mixed, which):
         sealed["details"] = {"sealed": "0" * 64}
         bad, statement, values = new.id, "UPDATE audit_events SET after = :v WHERE id = :id", {
             "v": json.dumps(sealed)}
-    else:
+    elif which == "format 2 marker":
         bad, statement, values = new.id, "UPDATE audit_events SET format = 1 WHERE id = :id", {}
+    elif which == "format 3 value":
+        bad, statement, values = newest.id, "UPDATE audit_events SET action = :v WHERE id = :id", {
+            "v": "nothing.happened"}
+    else:
+        bad, statement, values = newest.id, "UPDATE audit_events SET salt = :v WHERE id = :id", {
+            "v": "0" * 32}
     db.session.execute(sa.text(statement), {**values, "id": bad})
     db.session.commit()
     db.session.expire_all()
@@ -236,7 +253,7 @@ def test_an_edit_breaks_the_chain_at_that_event(mixed, which):
 
 
 def test_search_by_email_finds_a_person_in_both_formats(mixed):
-    old, old_2, new, new_2 = mixed
+    old, old_2, new, new_2, _ = mixed
     found = {e.id for e in trail_page(TrailFilters(person="officer@"), 1, 100).items}
     assert {old.id, old_2.id, new.id, new_2.id} <= found
     # "person" is the hashed actor of every format-2 event: it is not anyone's e-mail.

@@ -2,6 +2,8 @@
 `flask audit verify` catches what someone with the database could do."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 import sqlalchemy as sa
 
@@ -152,3 +154,18 @@ def write_format_1_event(action: str, *, actor: User | None, object_type: str | 
     db.session.add(event)
     db.session.commit()
     return event
+
+
+@contextmanager
+def writing_format(format_: int):
+    """record() writes events of an earlier trail format for a while (format 2: personal
+    values sealed, but the event itself hashed, not its digest), as FairPanel did
+    between migrations 0010 and 0011."""
+    from panel.audit import services
+
+    kept = services.CURRENT_FORMAT
+    services.CURRENT_FORMAT = format_
+    try:
+        yield
+    finally:
+        services.CURRENT_FORMAT = kept

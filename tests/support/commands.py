@@ -15,3 +15,11 @@ def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
     flask_bin = Path(sys.executable).with_name("flask")
     return subprocess.run([str(flask_bin), *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
+
+
+def run_verifier(folder: Path) -> subprocess.CompletedProcess:
+    """``python3 verify_trail.py`` in an unzipped kit's ``folder``, with nothing of
+    FairPanel reachable (isolated mode, no PYTHONPATH)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    return subprocess.run([sys.executable, "-I", "verify_trail.py"], cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)

@@ -256,6 +256,9 @@ TABLE: dict[str, Row] = {
     "voice.board_pack": REPORT,
     "voice.summary": SUMMARY,
     "voice.summary_as_csv": SUMMARY,
+    # The public kit: the published result's records in full, every other one sealed.
+    "voice.public_kit": Row(people(during("published", otherwise=NOT_FOUND),
+                                   anonymous=during("published", otherwise=NOT_FOUND))),
     # The verification kit holds the trail's hashed fields, e-mail addresses included:
     # auditors only, once the round is decided (anchored); before that there is none.
     "voice.verification_kit": Row(people(FORBIDDEN, auditor=during(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import zipfile
 from collections import deque
 from contextlib import contextmanager
 from urllib.parse import urljoin, urlsplit
@@ -56,13 +57,17 @@ NAMED_PARTS = (re.compile(r'<p class="fp-body" id="stepped-out">.*?</p>', re.DOT
 
 def readable(response) -> str:
     """What the person can read in a response: its headers (a download's file name), then
-    an XLSX's cells, else its text."""
+    an XLSX's cells, a .zip's files (the public checking kit), else its text."""
     headers = "\n".join(f"{name}: {value}" for name, value in response.headers)
     if response.mimetype == XLSX:
         book = openpyxl.load_workbook(io.BytesIO(response.get_data()), read_only=True)
         return headers + "\n" + "\n".join(str(value) for sheet in book.worksheets
                                           for row in sheet.iter_rows(values_only=True)
                                           for value in row if value is not None)
+    if response.mimetype == "application/zip":
+        kit = zipfile.ZipFile(io.BytesIO(response.get_data()))
+        return headers + "\n" + "\n".join(kit.read(name).decode("utf-8")
+                                           for name in kit.namelist())
     return headers + "\n" + response.get_data(as_text=True)
 
 

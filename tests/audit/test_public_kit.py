@@ -1,0 +1,175 @@
+"""The public checking kit (panel/audit/kit.py, build_public_kit): once a round is
+published anyone may download it from the summary, without signing in. It shows in full
+the round's records behind the published result (rubric, phases, decisions) and seals
+every other record to its envelope (trail format 3, docs/trail.md); the standalone
+checker still proves the chain from the round's first record to the anchor, and catches
+an edited decision, an edited sealed record, and a public record hidden as sealed."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from panel.accounts.services import find_user
+from panel.audit.anchors import round_anchor
+from panel.audit.kit import COLUMNS, public_kit_problem
+from panel.audit.models import PUBLIC_ACTIONS, AuditEvent
+from panel.demo.seed import BUNDLE
+from panel.extensions import db
+from panel.rounds import services as round_services
+from tests.builders.demo import (
+    DEMO_SLUG,
+    DO_NOT_FUND_RATIONALE,
+    FUND_RATIONALE,
+    OFFICER,
+    personal_details,
+)
+from tests.builders.trail import OFFICER as TRAIL_OFFICER
+from tests.builders.trail import SLUG, build_audited_round, writing_format
+from tests.support.commands import run_verifier
+
+KIT = f"/rounds/{DEMO_SLUG}/report/summary/checking-kit.zip"
+
+
+@pytest.fixture
+def published(demo_decided):
+    round_services.change_phase(find_user(OFFICER), demo_decided, "published")
+    db.session.commit()
+    return demo_decided
+
+
+@pytest.fixture
+def kit(published, client, tmp_path) -> Path:
+    response = client.get(KIT)  # nobody signed in
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{DEMO_SLUG}-checking-kit.zip"')
+    folder = tmp_path / "kit"
+    zipfile.ZipFile(io.BytesIO(response.data)).extractall(folder)
+    return folder
+
+
+def _rows(folder: Path) -> list[dict]:
+    with open(folder / "trail.csv", newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def _write(folder: Path, rows: list[dict]) -> None:
+    with open(folder / "trail.csv", "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _round_events(round_) -> list[AuditEvent]:
+    anchor = round_anchor(round_)
+    return db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.round_id == round_.id, AuditEvent.id <= anchor.event_id)
+        .order_by(AuditEvent.id)).all()
+
+
+def test_anyone_can_check_the_published_trail(kit, published):
+    anchor = round_anchor(published)
+    events = _round_events(published)
+    public = [e for e in events if e.action in PUBLIC_ACTIONS]
+    assert {e.action for e in public} >= {"round.created", "round.phase_changed",
+                                          "decision.recorded"}
+    result = run_verifier(kit)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = _rows(kit)
+    assert result.stdout.startswith(
+        f"The trail holds: {len(rows)} events from event {events[0].id} ")
+    assert (f"anchor of {DEMO_SLUG} at event {anchor.event_id} ({anchor.event_hash}) matches "
+            f"({len(events)} events of the round: {len(public)} shown in full, "
+            f"{len(events) - len(public)} sealed)") in result.stdout
+    assert [int(r["id"]) for r in rows] == list(range(events[0].id, anchor.event_id + 1))
+
+
+def test_only_the_records_behind_the_result_are_shown(kit, published):
+    rows = _rows(kit)
+    shown = [r for r in rows if r["salt"]]
+    assert shown and all(r["action"] in PUBLIC_ACTIONS and r["round_id"] == str(published.id)
+                         for r in shown)
+    for row in rows:
+        if not row["salt"]:  # sealed: only its place in the chain
+            assert [row[c] for c in ("occurred_at", "actor_id", "actor", "action",
+                                     "object_type", "object_id", "before", "after")] == [""] * 8
+            assert len(row["digest"]) == 64
+    created = json.loads(next(r["after"] for r in shown if r["action"] == "round.created"))
+    assert created["criteria"] and created["budget"]  # the rubric and the money
+    decisions = [json.loads(r["after"]) for r in shown if r["action"] == "decision.recorded"]
+    assert decisions and all(set(d) == {"application", "outcome", "rationale"} for d in decisions)
+    assert all(set(d["rationale"]) == {"sealed"} for d in decisions if d["rationale"])
+    text = "\n".join(p.read_text(encoding="utf-8") for p in kit.iterdir())
+    titles = list(pd.read_csv(BUNDLE / "applications.csv", dtype=str)["title"])
+    for secret in [*personal_details(), *titles, FUND_RATIONALE, DO_NOT_FUND_RATIONALE]:
+        assert secret not in text, secret
+    assert '"score' not in (kit / "trail.csv").read_text(encoding="utf-8")
+
+
+def test_an_edited_decision_is_caught(kit):
+    rows = _rows(kit)
+    target = next(r for r in rows if r["action"] == "decision.recorded"
+                  and '"outcome": "fund"' in r["after"])
+    target["after"] = target["after"].replace('"outcome": "fund"', '"outcome": "do_not_fund"')
+    _write(kit, rows)
+    result = run_verifier(kit)
+    assert result.returncode == 1
+    assert f"event {target['id']} (decision.recorded): its contents do not match its digest" \
+        in result.stdout
+
+
+def test_a_decision_hidden_as_sealed_is_caught(kit):
+    rows = _rows(kit)
+    target = next(r for r in rows if r["action"] == "decision.recorded")
+    for column in ("occurred_at", "actor_id", "actor", "action", "object_type", "object_id",
+                   "before", "after", "salt"):
+        target[column] = ""
+    _write(kit, rows)
+    result = run_verifier(kit)
+    assert result.returncode == 1
+    assert f"event {target['id']}: it is one of the records behind the round's published " \
+           "result, but the kit keeps it sealed" in result.stdout
+
+
+def test_an_edited_sealed_record_is_caught(kit):
+    rows = _rows(kit)
+    target = next(r for r in rows[1:] if not r["salt"])
+    target["digest"] = "0" * 64
+    _write(kit, rows)
+    result = run_verifier(kit)
+    assert result.returncode == 1
+    assert f"event {target['id']} (sealed): its contents do not match its hash" in result.stdout
+
+
+def test_the_summary_offers_the_kit_to_anyone(published, client):
+    html = client.get(f"/rounds/{DEMO_SLUG}/report/summary").get_data(as_text=True)
+    assert "Download the checking kit (.zip)" in html
+    assert "python3 verify_trail.py" in html
+    assert "auditor's verification kit" not in html
+
+
+def test_no_public_kit_before_publication(demo_decided, client):
+    assert client.get(KIT).status_code == 404
+
+
+def test_a_round_decided_before_the_trail_sealed_other_rounds_has_no_public_kit(app, client):
+    """Events of format 2 hash the event itself, so another round's scores cannot be
+    sealed out of a public copy: such a round's kit stays with auditors, and says why."""
+    with writing_format(2):
+        round_ = build_audited_round()
+    round_services.change_phase(find_user(TRAIL_OFFICER), round_, "published")
+    db.session.commit()
+    assert "kept for auditors" in public_kit_problem(round_)
+    assert client.get(f"/rounds/{SLUG}/report/summary/checking-kit.zip").status_code == 404
+    html = client.get(f"/rounds/{SLUG}/report/summary").get_data(as_text=True)
+    assert "its kit is kept for auditors" in html
+    assert "Download the checking kit" not in html
