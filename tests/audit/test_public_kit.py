@@ -50,6 +50,8 @@ def kit(published, client, tmp_path) -> Path:
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
     assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" in response.headers
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="{DEMO_SLUG}-checking-kit.zip"')
     folder = tmp_path / "kit"

@@ -78,9 +78,10 @@ def every_get_url(app, world) -> dict[str, str]:
 
 # Pages that only ever send people on, whoever asks.
 ONLY_REDIRECTS = {"home.index", "scoring.overview"}
-# Served only for a decided round, which this world has not: its headers (here on the
-# 404) and its 200 are checked in tests/audit/test_kit.py.
-NEEDS_A_DECIDED_ROUND = {"voice.verification_kit"}
+# Served only for a decided (or published) round, which this world has not: their headers
+# (here on the 404) and their 200 are checked in tests/audit/test_kit.py and
+# tests/audit/test_public_kit.py.
+NEEDS_A_DECIDED_ROUND = {"voice.verification_kit", "voice.public_kit"}
 
 
 def test_every_response_carries_the_security_headers(app, world):
