@@ -1,6 +1,6 @@
 """The public summary of a published round in real Chromium, read by someone not signed
 in: axe-clean on a laptop and a phone, nothing wider than the phone's screen, the anchor
-explained. Photographed when FAIRPANEL_SCREENS is set (docs/screens/shoot.py)."""
+explained and the public checking kit offered. Photographed when FAIRPANEL_SCREENS is set (docs/screens/shoot.py)."""
 from __future__ import annotations
 
 import pytest
@@ -29,6 +29,11 @@ def test_the_public_summary_reads_well_signed_out(demo_decided, visit, phone):
         "Without the Lived experience group's scores, “")
     assert page.locator("section h2").first.inner_text() == "Community voice"
     expect(page.locator("#funded-list thead")).to_contain_text("Organisation")
+    # Anyone can check the record: the kit is offered, and what it shows is said.
+    kit = page.get_by_role("link", name="Download the checking kit (.zip)")
+    expect(kit).to_be_visible()
+    assert kit.get_attribute("href") == f"/rounds/{DEMO_SLUG}/report/summary/checking-kit.zip"
+    expect(page.locator("#anchor-heading + p")).to_contain_text("fingerprint")
     size = "360x740" if phone else "1280x800"
     reader.photograph(f"summary-{size}")
     reader.photograph(f"summary-{size}-whole", full_page=True)
