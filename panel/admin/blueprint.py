@@ -14,3 +14,4 @@ bp.add_url_rule("/people/<int:user_id>/<any(disable, enable, resend):action>",
                 view_func=views.person_action, methods=["POST"])
 bp.add_url_rule("/people/<int:user_id>/reset-two-step-sign-in",
                 view_func=views.reset_second_factor, methods=["POST"])
+bp.add_url_rule("/people/<int:user_id>/erase", view_func=views.erase, methods=["GET", "POST"])

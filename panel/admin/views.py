@@ -6,9 +6,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from panel import access
-from panel.accounts import second_factor, services
+from panel.accounts import erasure, second_factor, services
 from panel.accounts.models import Role, User
-from panel.admin.forms import ROLE_HINTS, InviteForm, RolesForm
+from panel.admin.forms import ROLE_HINTS, EraseForm, InviteForm, RolesForm
 from panel.extensions import db
 from panel.forms import ButtonForm
 from panel.transactions import change
@@ -80,3 +80,24 @@ def reset_second_factor(user_id: int):
         flash(f"Two-step sign-in reset for {user.name}. They can set it up again the next "
               "time they sign in.", "success")
     return redirect(url_for(".person", user_id=user.id))
+
+
+@access.staff(Role.ADMIN)
+def erase(user_id: int):
+    """Erase a person's personal data (:mod:`panel.accounts.erasure`), with the reason."""
+    user = db.session.get(User, user_id) or abort(404)
+    if erasure.is_erased(user):
+        flash(f"{user.name}'s personal data has already been erased.", "success")
+        return redirect(url_for(".person", user_id=user.id))
+    form = EraseForm()
+    still_open = erasure.open_rounds(user)
+    if form.validate_on_submit():
+        with change(erasure.ErasureError) as done:
+            erased = erasure.erase(current_user, user, reason=form.reason.data,
+                                   force=form.force.data)
+        if not done.refused:
+            flash(f"Personal data erased. The account is now “{erased.pseudonym}”.", "success")
+            return redirect(url_for(".person", user_id=user.id))
+        target = form.force if still_open and not form.force.data else form.reason
+        target.errors = [*target.errors, done.refusal]
+    return render_template("admin/erase.html", user=user, form=form, still_open=still_open)

@@ -45,6 +45,7 @@ EXPORT_BATCH = 1_000
 # Every action FairPanel writes (grep panel/ for "record("), in plain English.
 ACTION_LABELS = {
     "user.created": "Account created",
+    "user.erased": "Personal data erased",
     "user.invitation_sent": "Invitation sent",
     "user.sign_in_link_sent": "Sign-in link sent",
     "user.signed_in": "Signed in",

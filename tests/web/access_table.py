@@ -159,6 +159,7 @@ TABLE: dict[str, Row] = {
     "admin.person": admin_only(),
     "admin.person_action": admin_only(),
     "admin.reset_second_factor": admin_only(),
+    "admin.erase": admin_only(),
 
     # Rounds: the officer's pages ------------------------------------------------------
     "rounds.index": officer_only(),
