@@ -68,6 +68,18 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "FairPanel <no-reply@fairpanel.localhost>")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
 
+    # Who runs this FairPanel, for the privacy notice and the accessibility statement
+    # (/privacy, /accessibility, linked from every page's footer).
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "The funder running this panel")
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")  # an e-mail address
+    # How long panellists' personal data is kept, in words for the notice.
+    PRIVACY_RETENTION = os.environ.get(
+        "PRIVACY_RETENTION",
+        "We keep panel members' names and e-mail addresses for as long as the funding "
+        "decisions they took part in may be checked, and erase them when you ask once "
+        "your rounds are decided.")
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")  # an e-mail address
+
     # Public address used in e-mailed links (sign-in links, invitations).
     BASE_URL = os.environ.get("BASE_URL", DEFAULT_BASE_URL)
 

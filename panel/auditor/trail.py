@@ -46,6 +46,7 @@ EXPORT_BATCH = 1_000
 ACTION_LABELS = {
     "user.created": "Account created",
     "user.erased": "Personal data erased",
+    "user.data_downloaded": "Own data downloaded",
     "user.invitation_sent": "Invitation sent",
     "user.sign_in_link_sent": "Sign-in link sent",
     "user.signed_in": "Signed in",

@@ -133,6 +133,11 @@ TABLE: dict[str, Row] = {
     "home.index": Row(people(ALLOW)),  # each person's own area (a redirect or a choice)
     "home.healthz": everyone(ALLOW),
     "home.my_rounds": Row(people(ALLOW)),  # staff on no panel see an empty list
+    "home.privacy": everyone(ALLOW),
+    "home.accessibility": everyone(ALLOW),
+    # A person's own data: anyone signed in, for themselves.
+    "accounts.my_data": Row(people(ALLOW)),
+    "accounts.my_data_download": Row(people(ALLOW)),
 
     # Signing in and out ---------------------------------------------------------------
     "accounts.sign_in": everyone(ALLOW),  # signed in already: sent home

@@ -1,0 +1,29 @@
+"""A person's own data (:mod:`panel.accounts.my_data`): a page in plain words and the
+same as JSON to download. Anyone signed in, for themselves only. Their URLs join the
+``accounts`` blueprint (:mod:`panel.accounts.blueprint`)."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, render_template
+from flask_login import current_user
+
+from panel import access
+from panel.accounts.my_data import my_data
+from panel.audit.services import record
+from panel.transactions import change
+
+
+@access.signed_in
+def page():
+    return render_template("accounts/my_data.html", data=my_data(current_user))
+
+
+@access.signed_in
+def download():
+    body = json.dumps(my_data(current_user), ensure_ascii=False, indent=2)
+    with change():  # a copy of personal data left the system: on the trail
+        record("user.data_downloaded", actor=current_user, target=current_user,
+               after={"format": "json"})
+    return Response(body, content_type="application/json; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="my-fairpanel-data.json"'})
