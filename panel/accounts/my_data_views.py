@@ -4,6 +4,7 @@ same as JSON to download. Anyone signed in, for themselves only. Their URLs join
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from flask import Response, render_template
 from flask_login import current_user
@@ -16,7 +17,14 @@ from panel.transactions import change
 
 @access.signed_in
 def page():
-    return render_template("accounts/my_data.html", data=my_data(current_user))
+    return render_template("accounts/my_data.html", data=my_data(current_user), when=in_words)
+
+
+def in_words(moment: str | None) -> str:
+    """"2026-12-05T15:23:07Z" as "5 December 2026 at 15:23 UTC"; "" for none."""
+    if not moment:
+        return ""
+    return datetime.fromisoformat(moment.removesuffix("Z")).strftime("%-d %B %Y at %H:%M UTC")
 
 
 @access.signed_in
