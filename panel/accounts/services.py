@@ -16,6 +16,7 @@ from panel.accounts.auth import check_password, hash_password
 from panel.accounts.models import STAFF_ROLES, AccountToken, Role, User, UserRole
 from panel.accounts.notices import notify
 from panel.audit.services import record
+from panel.forms import one_line_problem
 from panel.extensions import db, utcnow
 
 
@@ -36,6 +37,8 @@ def create_account(actor: User | None, *, email: str, name: str,
                    system: str | None = None) -> User:
     """A new account, without e-mailing anyone (see :func:`invite` for that)."""
     email = normalise_email(email)
+    if problem := one_line_problem(name.strip()) or one_line_problem(email):
+        raise AccountError(f"The name or e-mail address is not one plain line: {problem}")
     if find_user(email) is not None:
         raise AccountError(f"{email} already has an account. Change their roles instead.")
     unknown = set(roles) - set(STAFF_ROLES)

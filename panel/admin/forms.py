@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
 from panel.accounts.models import ROLE_LABELS, STAFF_ROLES
-from panel.forms import strip_whitespace
+from panel.forms import OneLine, strip_whitespace
 
 ROLE_HINTS = {
     "officer": "Sets up rounds, imports applications and panellists, moves rounds on.",
@@ -35,7 +35,7 @@ class InviteForm(FlaskForm):
         "Full name",
         filters=[strip_whitespace],
         validators=[InputRequired("Enter the person's name"),
-                    Length(max=200, message="Names can be up to 200 characters")],
+                    Length(max=200, message="Names can be up to 200 characters"), OneLine()],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     email = EmailField(

@@ -25,7 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from panel.forms import strip_whitespace
+from panel.forms import OneLine, strip_whitespace
 from panel.rounds.models import MIN_GROUP_SIZES
 from panel.rounds.setup import KEY_MAX, KEY_PATTERN, time_zone_problem
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, is_time_zone
@@ -148,7 +148,8 @@ def _title_field() -> StringField:
     return StringField(
         "Title", filters=[strip_whitespace],
         validators=[InputRequired("Enter a title for the round"),
-                    Length(max=200, message="The title can be up to 200 characters")])
+                    Length(max=200, message="The title can be up to 200 characters"),
+                    OneLine()])
 
 
 def _description_field() -> TextAreaField:
