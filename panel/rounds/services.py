@@ -202,7 +202,7 @@ def send_reminders(actor: User, round_: Round) -> list[str]:
         left = row.progress.outstanding
         mail.queue(row.panellist.email,
                    f"Reminder: {left} application{'s' if left != 1 else ''} left to score",
-                   "reminder", name=row.panellist.name, left=left, round=round_,
+                   "reminder", round_id=round_.id, name=row.panellist.name, left=left, round=round_,
                    deadline=deadline_text(round_), link=mail.external_url("accounts.sign_in"))
     emails = [row.panellist.email for row in late]
     record("reminders.sent", actor=actor, target=round_,
@@ -222,7 +222,7 @@ def _tell_scoring_is_open(round_: Round) -> int:
     told = [row for row in progress.member_progress(round_) if row.progress.outstanding]
     for row in told:
         mail.queue(row.panellist.email, f"Scoring is open: {round_.title}", "scoring_open",
-                   name=row.panellist.name, to_score=row.progress.outstanding,
+                   round_id=round_.id, name=row.panellist.name, to_score=row.progress.outstanding,
                    round=round_, deadline=deadline_text(round_),
                    link=mail.external_url("accounts.sign_in"))
     return len(told)
@@ -236,7 +236,7 @@ def _tell_report_is_published(round_: Round) -> int:
         .order_by(User.email)).all()
     for email, name in members:
         mail.queue(email, f"The results are published: {round_.title}", "report_published",
-                   name=name, round=round_,
+                   round_id=round_.id, name=name, round=round_,
                    plain_link=mail.external_url("voice.for_panel", slug=round_.slug),
                    link=mail.external_url("voice.report", slug=round_.slug))
     return len(members)

@@ -30,19 +30,28 @@ class _Keeper:
 
 
 class Mailbox:
-    """What arrived at the loopback SMTP server during one test."""
+    """What arrived at the loopback SMTP server during one test. Mail is sent by
+    background jobs: reading the mailbox first runs the jobs of the test's apps
+    (``settlers``, filled by tests.support.jobs.settle_mail_of)."""
 
     def __init__(self, keeper: _Keeper, host: str, port: int) -> None:
         self._keeper = keeper
         self.host = host
         self.port = port
+        self.settlers: list = []
 
     def clear(self) -> None:
+        self._settle()  # mail already queued arrives now, not after the clearing
         with self._keeper.lock:
             self._keeper.messages.clear()
 
+    def _settle(self) -> None:
+        for settle in self.settlers:
+            settle()
+
     @property
     def messages(self) -> list[EmailMessage]:
+        self._settle()
         with self._keeper.lock:
             return list(self._keeper.messages)
 

@@ -1,0 +1,59 @@
+"""Outgoing e-mail. Services call :func:`queue`: it writes the message to the outbox
+(:class:`~panel.mail.models.OutboxMessage`) in the same transaction as the change it
+reports, and adds one sending job to that transaction, so nobody is e-mailed about a
+change that rolled back and no committed message is lost. The job
+(:mod:`panel.mail.sending`) sends after the commit, off the request.
+
+With ``MAIL_SERVER`` set, messages go through Flask-Mail's SMTP connection (one per
+batch). Without it (development), each message is printed to the console and saved in
+``MAIL_OUTBOX_DIR`` as an ``.eml`` file, so the demo works with no mail server; the
+outbox rows are kept the same way.
+"""
+from __future__ import annotations
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from panel.extensions import db
+from panel.mail.models import PENDING, OutboxMessage
+from panel.mail.sending import send_outbox
+
+_JOB_KEY = "fairpanel_mail_job"
+
+
+def queue(to: str, subject: str, template: str, *, round_id: int | None = None,
+          **context) -> OutboxMessage:
+    """Queue ``templates/emails/<template>.txt`` for ``to`` in the current transaction;
+    ``round_id`` lets the round's officers see whether it arrived."""
+    body = render_template(f"emails/{template}.txt", **context)
+    job = _sending_job(round_id)
+    message = OutboxMessage(recipient=to, subject=subject, body=body, kind=template,
+                            round_id=round_id, state=PENDING, job=job)
+    db.session.add(message)
+    return message
+
+
+def _sending_job(round_id: int | None):
+    """This transaction's one sending job: all its e-mails go out together, over one
+    connection. It concerns a round when all of them do."""
+    job = db.session.info.get(_JOB_KEY)
+    if job is None:
+        job = db.session.info[_JOB_KEY] = send_outbox.enqueue(round_id=round_id, total=0)
+    elif job.round_id != round_id:
+        job.round_id = None
+    job.progress_total += 1
+    return job
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails, always on BASE_URL (never the request's Host header)."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    with current_app.test_request_context("/"):
+        return base + url_for(endpoint, **values)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_sending_job(session: Session) -> None:
+    session.info.pop(_JOB_KEY, None)
