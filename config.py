@@ -109,7 +109,8 @@ class Config:
     JOBS_NAMESPACE = "fairpanel-jobs"
     # A worker silent this long is taken for dead and its unfinished jobs go to another.
     JOBS_REDIS_HEARTBEAT_MS = int(os.environ.get("JOBS_REDIS_HEARTBEAT_MS", "60000"))
-    JOBS_REDIS_MAINTENANCE_CHANCE = 1000  # per million Redis commands (Dramatiq's default)
+    # How often (per million Redis commands) a worker looks for dead workers' jobs.
+    JOBS_REDIS_MAINTENANCE_CHANCE = int(os.environ.get("JOBS_REDIS_MAINTENANCE_CHANCE", "1000"))
     # A failed job is retried after 15 s, then twice as long each time, up to an hour.
     JOBS_MIN_BACKOFF_MS = 15_000
     JOBS_MAX_BACKOFF_MS = 3_600_000
