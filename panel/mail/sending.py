@@ -47,16 +47,22 @@ def send_outbox(row) -> str:
     row.progress_done = db.session.scalar(
         select(db.func.count()).where(OutboxMessage.job_id == row.id,
                                       OutboxMessage.state.in_((SENT, FAILED))))
-    if ids:
-        with _connection() as connection:
-            for start in range(0, len(ids), BATCH):
-                _send_batch(connection, row, ids[start:start + BATCH])
+    try:
+        if ids:
+            with _connection() as connection:
+                for start in range(0, len(ids), BATCH):
+                    _send_batch(connection, row, ids[start:start + BATCH])
+    except TRANSIENT as error:
+        if is_last_attempt():  # the job fails; its messages say why they were not sent
+            _give_up(row, f"{type(error).__name__}: {error}")
+            db.session.commit()
+        raise
     waiting = db.session.scalar(select(db.func.count()).where(
         OutboxMessage.job_id == row.id, OutboxMessage.state == PENDING))
     if waiting:
         if not is_last_attempt():
             raise MailNotYetSent(f"{waiting} message(s) met a temporary failure; retrying")
-        _give_up(row)
+        _give_up(row, "still refused for now after every retry")
     return _summary(row)
 
 
@@ -96,11 +102,11 @@ def _refused(message: OutboxMessage, code: int, text) -> None:
     message.state = FAILED if 500 <= code < 600 else PENDING
 
 
-def _give_up(row) -> None:
+def _give_up(row, reason: str) -> None:
     for message in db.session.scalars(select(OutboxMessage).where(
             OutboxMessage.job_id == row.id, OutboxMessage.state == PENDING)):
         message.state = FAILED
-        message.last_error = (message.last_error or "") + " (gave up after retrying)"
+        message.last_error = f"{message.last_error} ({reason})" if message.last_error else reason
 
 
 def _summary(row) -> str:
