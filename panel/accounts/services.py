@@ -87,7 +87,7 @@ def request_sign_in_link(email: str) -> None:
     send_sign_in_link.enqueue(email=email)
 
 
-@job("accounts.sign_in_link", queue="mail")
+@job("accounts.sign_in_link", "Sign-in link", queue="mail")
 def send_sign_in_link(row, email: str) -> None:
     """The job behind :func:`request_sign_in_link`: unknown addresses are silently
     ignored; staff are told to use their password (a link must not bypass it)."""

@@ -42,6 +42,10 @@ class Job(db.Model):
     )
 
     @property
+    def done(self) -> bool:
+        return self.state == DONE
+
+    @property
     def percent(self) -> int | None:
         """How far along, 0–100, when the job knows how much it has to do."""
         if not self.progress_total:

@@ -46,6 +46,7 @@ class JobKind:
 
     name: str
     fn: Callable[..., str | None]
+    label: str
     queue: str = "work"
     max_retries: int = 5
 
@@ -58,15 +59,21 @@ class JobKind:
 KINDS: dict[str, JobKind] = {}
 
 
-def job(name: str, *, queue: str = "work", max_retries: int = 5):
-    """Declare a job kind: ``@job("mail.send", queue="mail") def send(job, ...)``. Its
+def label_of(kind: str) -> str:
+    """What the jobs pages call a kind (its name, for a kind no longer declared)."""
+    return KINDS[kind].label if kind in KINDS else kind
+
+
+def job(name: str, label: str, *, queue: str = "work", max_retries: int = 5):
+    """Declare a job kind: ``@job("mail.send", "Sending e-mail", queue="mail") def
+    send(job, ...)``; ``label`` is what the jobs pages call it. Its
     arguments must be JSON (they travel through Redis); it must not commit what it
     changes unless it records its own progress, as the runner commits the rest together
     with the job's completion (so a job run twice does its effect once)."""
     def declare(fn: Callable[..., str | None]) -> JobKind:
         if name in KINDS:
             raise ValueError(f"A job kind named {name!r} is already declared.")
-        KINDS[name] = JobKind(name, fn, queue, max_retries)
+        KINDS[name] = JobKind(name, fn, label, queue, max_retries)
         return KINDS[name]
     return declare
 

@@ -43,8 +43,9 @@ class OutboxMessage(db.Model):
     )
 
     @property
-    def reached(self) -> bool:
-        return self.state == SENT
+    def failed(self) -> bool:
+        """Refused for good, or given up on after every retry."""
+        return self.state == FAILED
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.state}>"

@@ -37,7 +37,7 @@ class MailNotYetSent(Exception):
     """Some messages met a temporary failure: the job is retried with back-off."""
 
 
-@job("mail.send", queue="mail", max_retries=MAX_RETRIES)
+@job("mail.send", "Sending e-mail", queue="mail", max_retries=MAX_RETRIES)
 def send_outbox(row) -> str:
     """Send the messages of job ``row`` that are not sent yet."""
     ids = list(db.session.scalars(

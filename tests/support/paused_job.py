@@ -21,7 +21,7 @@ from panel.jobs.queue import job
 SUBJECT = "Counted once"
 
 
-@job("tests.paused_on_first_attempt", queue="work", max_retries=2)
+@job("tests.paused_on_first_attempt", "Test job", queue="work", max_retries=2)
 def paused_on_first_attempt(row, email: str, folder: str) -> str:
     mail.queue(email, SUBJECT, "staff_use_password", user={"name": "Kim"},
                link="http://127.0.0.1/sign-in/staff")
