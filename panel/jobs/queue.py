@@ -18,9 +18,11 @@ that rolls back), so a job never runs for a change that did not happen.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -122,12 +124,14 @@ class JobQueue:
                                           worker_timeout=250)
             self.worker.start()
             self._worker_pid = os.getpid()
+            _RUNNING.add(self)
 
     def stop(self) -> None:
         with self._lock:
             if self.worker is not None and self._worker_pid == os.getpid():
                 self.worker.stop(timeout=10_000)
             self.worker = None
+            _RUNNING.discard(self)
 
     def run_pending(self, timeout_ms: int = 60_000) -> None:
         """Wait until every job sent so far, and every job those sent, has run. In
@@ -162,7 +166,26 @@ class JobQueue:
         return False
 
 
+# In-process queues with a worker running. A command (`flask accounts invite`, `flask
+# round import --invite`…) ends right after its commit: before the process exits, its
+# jobs are run to the end, or the e-mail it queued would wait for the next process.
+_RUNNING: weakref.WeakSet[JobQueue] = weakref.WeakSet()
+
+
+@atexit.register
+def _finish_jobs_before_exit() -> None:
+    for queue in list(_RUNNING):
+        try:
+            queue.run_pending(timeout_ms=60_000)
+            queue.stop()
+        except Exception:  # exiting anyway; the rows say what was left undone
+            log.exception("Background jobs left unfinished at exit")
+
+
 def init_app(app: Flask) -> None:
+    # Dramatiq's own INFO lines (workers starting and stopping, each retry) would be noise
+    # on a command's output and in the request log; the jobs table tells each job's story.
+    logging.getLogger("dramatiq").setLevel(logging.WARNING)
     app.extensions[_EXTENSION] = JobQueue(app)
 
 

@@ -53,7 +53,8 @@ def reminders(round_):
     if done.refused:
         flash(done.refusal, "error")
     else:
-        flash(f"Reminder sent to {_people(len(emails))}.", "success")
+        flash(f"Reminder sent to {_people(len(emails))}. Background work shows whether "
+              "each one arrived.", "success")
     return redirect(url_for(".dashboard", slug=round_.slug))
 
 
