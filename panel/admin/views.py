@@ -11,8 +11,8 @@ from panel.accounts import second_factor, services
 from panel.accounts.models import Role, User
 from panel.admin.forms import ROLE_HINTS, InviteForm, RolesForm
 from panel.extensions import db
-from panel.jobs import queries as jobs_queries
 from panel.forms import ButtonForm
+from panel.jobs import queries as jobs_queries
 from panel.transactions import change
 
 

@@ -16,6 +16,7 @@ import logging
 import smtplib
 import sys
 from pathlib import Path
+from typing import Self
 
 from flask import current_app
 from flask_mail import Message
@@ -49,7 +50,7 @@ def send_outbox(row) -> str:
                                       OutboxMessage.state.in_((SENT, FAILED))))
     try:
         if ids:
-            with _connection() as connection:
+            with _Connection() as connection:
                 for start in range(0, len(ids), BATCH):
                     _send_batch(connection, row, ids[start:start + BATCH])
     except TRANSIENT as error:
@@ -121,7 +122,7 @@ class _Connection:
     """One SMTP connection for the whole job (Flask-Mail's ``mail.connect()``), or the
     development outbox folder when no mail server is configured."""
 
-    def __enter__(self) -> "_Connection":
+    def __enter__(self) -> Self:
         self.smtp = mail.connect() if current_app.config.get("MAIL_SERVER") else None
         if self.smtp is not None:
             self.smtp.__enter__()
@@ -139,10 +140,6 @@ class _Connection:
                 self.smtp.__exit__(kind, error, traceback)
             except (smtplib.SMTPException, OSError):
                 log.warning("The SMTP connection did not close cleanly", exc_info=True)
-
-
-def _connection() -> _Connection:
-    return _Connection()
 
 
 def write_to_folder(message: Message) -> None:
