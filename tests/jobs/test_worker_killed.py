@@ -64,7 +64,9 @@ def test_a_job_killed_midway_is_run_again_and_its_effect_happens_once(
             first.wait(timeout=30)
             killed = job_row(message_id)
             assert (killed.state, killed.attempts) == (RUNNING, 1)
-            assert db.session.scalars(select(OutboxMessage)).all() == []  # nothing half-done
+            # Nothing half-done: no e-mail, and no sending job, though it had been flushed.
+            assert db.session.scalars(select(OutboxMessage)).all() == []
+            assert db.session.scalars(select(Job).where(Job.kind == "mail.send")).all() == []
 
             second = start_worker(database_url, redis_url, mailbox.port,
                                   tmp_path / "second.log")
@@ -74,6 +76,7 @@ def test_a_job_killed_midway_is_run_again_and_its_effect_happens_once(
             done = job_row(message_id)
             assert done.attempts == 2 and done.result == "queued one e-mail"
             assert len(db.session.scalars(select(OutboxMessage)).all()) == 1
+            assert len(db.session.scalars(select(Job).where(Job.kind == "mail.send")).all()) == 1
             wait_for(lambda: mailbox.to(EMAIL), "the e-mail to arrive")
             assert [m["Subject"] for m in mailbox.to(EMAIL)] == [SUBJECT]
 

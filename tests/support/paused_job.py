@@ -1,9 +1,9 @@
 """A job kind for the test of a worker killed part-way, and the app its ``flask worker``
 subprocesses run: ``flask --app 'tests.support.paused_job:create_app()' worker``.
 
-The job's effect is one e-mail queued to the outbox (a row, and its sending job). On
-its first attempt it does the effect, flushes it to the database, says so by creating
-``<folder>/midway`` and then waits — for the test to kill its worker with SIGKILL. On a
+The job's effect is one e-mail queued to the outbox (its sending job's row, flushed to
+the database at once, and its outbox row, written at commit). On its first attempt it
+does the effect, flushes, says so by creating ``<folder>/midway`` and then waits — for the test to kill its worker with SIGKILL. On a
 later attempt it does the effect and returns, so the runner commits it with the job's
 "done". Importing this module declares the kind (the test process imports it too, to
 enqueue the job)."""
