@@ -61,6 +61,7 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append(("Audit", "audit.index"))
     if policy.can_administer(current_user):
         items.append(("People", "admin.people"))
+        items.append(("Jobs", "admin.jobs"))
     if policy.is_staff(current_user):
         items.append(("Your account", "accounts.account"))
     return [(label, endpoint, url_for(endpoint)) for label, endpoint in items]

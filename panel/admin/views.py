@@ -1,4 +1,5 @@
-"""The admin's pages: everyone with an account, invitations and staff roles."""
+"""The admin's pages: everyone with an account, invitations and staff roles, and the
+background jobs of the whole system."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -11,6 +12,7 @@ from panel.accounts.models import Role, User
 from panel.admin.forms import ROLE_HINTS, EraseForm, InviteForm, RolesForm
 from panel.extensions import db
 from panel.forms import ButtonForm
+from panel.jobs import queries as jobs_queries
 from panel.transactions import change
 
 
@@ -18,6 +20,12 @@ from panel.transactions import change
 def people():
     users = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template("admin/people.html", users=users)
+
+
+@access.staff(Role.ADMIN)
+def jobs():
+    return render_template("admin/jobs.html", lines=jobs_queries.recent(),
+                           limit=jobs_queries.RECENT)
 
 
 @access.staff(Role.ADMIN)

@@ -47,6 +47,8 @@ round_progress_bp = Blueprint("round_progress", __name__, url_prefix="/rounds")
 round_progress_bp.add_url_rule("/<slug>/", view_func=progress_views.dashboard, methods=["GET"])
 round_progress_bp.add_url_rule("/<slug>/reminders",
                                view_func=progress_views.reminders, methods=["POST"])
+round_progress_bp.add_url_rule("/<slug>/background",
+                               view_func=progress_views.background, methods=["GET"])
 round_progress_bp.add_url_rule("/<slug>/assignments",
                                view_func=progress_views.assignments, methods=["GET", "POST"])
 round_progress_bp.add_url_rule("/<slug>/assignments/<reference>",

@@ -165,6 +165,7 @@ TABLE: dict[str, Row] = {
     "admin.person_action": admin_only(),
     "admin.reset_second_factor": admin_only(),
     "admin.erase": admin_only(),
+    "admin.jobs": admin_only(),
 
     # Rounds: the officer's pages ------------------------------------------------------
     "rounds.index": officer_only(),
@@ -197,6 +198,7 @@ TABLE: dict[str, Row] = {
     "round_import.confirm_panellists": officer_only(during("draft", inside=SENT_BACK)),
     "round_progress.dashboard": officer_only(),
     "round_progress.reminders": officer_only(during("scoring")),
+    "round_progress.background": officer_only(),  # readable in every phase
     "round_progress.assignments": officer_only(during("draft", "scoring")),
     "round_progress.reviewers": officer_only(during("draft", "scoring")),
     "round_progress.phase": officer_only(),
