@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from panel.accounts import erasure, second_factor, services
+from panel.accounts import erasure, retention, second_factor, services
 from panel.accounts.models import STAFF_ROLES
 from panel.transactions import change
 
@@ -94,3 +94,17 @@ def erase_command(email: str, reason: str, force: bool) -> None:
         click.echo(f"Note: {erased.format_1_events} event(s) written before the trail sealed "
                    "personal data still hold their e-mail address in their hash; they "
                    "cannot be changed without breaking the chain (docs/privacy.md).")
+
+
+@people.command("apply-retention")
+def apply_retention_command() -> None:
+    """Erase the panel's personal data of every round whose keeping time (set on the
+    round's set-up page) has run out since its publication. The job worker runs this
+    every day; run it by hand to do it now."""
+    with change():
+        done = retention.apply_retention()
+    if not done:
+        click.echo("No round's keeping time has run out.")
+    for applied in done:
+        click.echo(f"{applied.round_slug}: {applied.erased} panel member(s) erased, "
+                   f"{applied.kept} kept for a round that keeps them longer.")

@@ -72,6 +72,8 @@ ACTION_LABELS = {
     "round.blind_changed": "Meeting display settings changed",
     "round.over_budget_acknowledged": "Decided over budget, with a reason",
     "round.public_columns_changed": "Columns of the public summary changed",
+    "round.retention_changed": "How long the panel's personal data is kept changed",
+    "round.retention_applied": "Panel's personal data erased at the end of its keeping time",
     "criterion.added": "Criterion added",
     "criterion.changed": "Criterion changed",
     "criterion.removed": "Criterion removed",

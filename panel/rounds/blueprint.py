@@ -22,6 +22,8 @@ round_setup_bp.add_url_rule("/<slug>/setup/funding",
                             view_func=setup_views.funding, methods=["GET", "POST"])
 round_setup_bp.add_url_rule("/<slug>/setup/blind",
                             view_func=setup_views.blind, methods=["GET", "POST"])
+round_setup_bp.add_url_rule("/<slug>/setup/retention",
+                            view_func=setup_views.retention, methods=["GET", "POST"])
 round_setup_bp.add_url_rule("/<slug>/setup/publishing",
                             view_func=setup_views.publishing, methods=["GET", "POST"])
 round_setup_bp.add_url_rule("/<slug>/setup/criteria",

@@ -165,6 +165,8 @@ def change_phase(actor: User | None, round_: Round, to_phase: str, *, reason: st
         _acknowledge_over_budget(actor, round_, over, over_budget_reason.strip(), system)
     before = round_.phase
     round_.phase = to_phase
+    if to_phase == Phase.PUBLISHED and round_.published_at is None:
+        round_.published_at = utcnow()  # retention counts from the first publication
     record("round.phase_changed", actor=actor, target=round_, system=system,
            before={"phase": before}, after={"phase": to_phase, "reason": reason.strip()})
     if to_phase == Phase.DECIDED:

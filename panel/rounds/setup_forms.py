@@ -333,3 +333,19 @@ class BlindForm(FlaskForm):
                     f"{MIN_GROUP_SIZES[1]}.",
         validators=[InputRequired("Enter the smallest group shown, like 2")],
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+def retention_months(text: str) -> int:
+    """Months after publication: a whole number from 1 to 120."""
+    if not re.match(r"^\d+$", text) or not 1 <= int(text) <= 120:
+        raise ValueError("Enter the number of months as a whole number from 1 to 120, "
+                         "like 24, or leave it empty")
+    return int(text)
+
+
+class RetentionForm(FlaskForm):
+    retention_months = ParsedField(
+        "Months after publication", parse=retention_months,
+        description="For example 24 for two years. Leave it empty to keep the panel's "
+                    "personal data until someone asks for theirs to be erased.",
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})

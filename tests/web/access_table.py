@@ -181,6 +181,7 @@ TABLE: dict[str, Row] = {
     "round_setup.funding": officer_only(during("draft")),
     "round_setup.blind": officer_only(during("draft")),
     "round_setup.publishing": officer_only(),  # what to publish: any phase
+    "round_setup.retention": officer_only(),  # how long personal data is kept: any phase
     "round_setup.criteria": officer_only(during("draft")),
     "round_setup.new_criterion": officer_only(during("draft")),
     "round_setup.criterion": officer_only(during("draft")),

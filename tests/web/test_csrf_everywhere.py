@@ -103,6 +103,7 @@ POSTS: dict[str, Post] = {
                                 funding_rule="skip"),
     "round_setup.blind": post("officer", f"{SETUP}/blind",
                               identifying_columns=["organisation"]),
+    "round_setup.retention": post("officer", f"{SETUP}/retention", retention_months="24"),
     "round_setup.publishing": post("officer", f"{SETUP}/publishing",
                                    public_columns=["organisation"]),
     "round_setup.new_criterion": post("officer", f"{SETUP}/criteria/new", key="reach",
