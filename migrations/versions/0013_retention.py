@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_retention'
-down_revision = '0011_salted_events'  # TEMP: 0012_jobs_and_outbox once merged
+down_revision = '0012_jobs_and_outbox'
 branch_labels = None
 depends_on = None
 

@@ -97,10 +97,19 @@ def erase_command(email: str, reason: str, force: bool) -> None:
 
 
 @people.command("apply-retention")
-def apply_retention_command() -> None:
+@click.option("--now", "at_once", is_flag=True,
+              help="Do it in this command instead of handing it to the job worker.")
+def apply_retention_command(at_once: bool) -> None:
     """Erase the panel's personal data of every round whose keeping time (set on the
-    round's set-up page) has run out since its publication. The job worker runs this
-    every day; run it by hand to do it now."""
+    round's set-up page) has run out since its publication. deploy/ has a systemd timer
+    that runs this every day: it hands the work to the job worker (the Jobs page shows
+    it); --now does it here."""
+    if not at_once:
+        with change():
+            queued = retention.retention_job.enqueue()
+        click.echo(f"Handed to the job worker (job {queued.id}); the admin's Jobs page "
+                   "shows how it went.")
+        return
     with change():
         done = retention.apply_retention()
     if not done:

@@ -19,6 +19,7 @@ from panel.accounts import erasure
 from panel.accounts.models import User
 from panel.audit.services import record
 from panel.extensions import db, utcnow
+from panel.jobs.queue import job
 from panel.rounds.models import PanelMember, Round
 
 SYSTEM = "retention"
@@ -63,6 +64,18 @@ def apply_retention(now: datetime | None = None) -> list[Applied]:
                       "members_kept": kept})
         done.append(Applied(round_.slug, erased, kept))
     return done
+
+
+@job("people.retention", "Erasing personal data at the end of its keeping time")
+def retention_job(row) -> str:
+    """The job behind ``flask people apply-retention`` (which the deploy/ timer runs
+    every day): erased people, the rounds done and the trail's events are committed with
+    the job's completion, so a job re-run after a worker died does nothing twice."""
+    done = apply_retention()
+    if not done:
+        return "No round's keeping time had run out."
+    return "; ".join(f"{a.round_slug}: {a.erased} erased, {a.kept} kept for a later round"
+                     for a in done)
 
 
 def _every_round_past_retention(user: User, now: datetime) -> bool:

@@ -89,5 +89,25 @@ def test_when_the_time_comes_the_panel_is_erased_once(demo_decided, runner):
 
     # Done once: later runs change nothing.
     assert retention.apply_retention(now=due + timedelta(days=400)) == []
-    result = runner.invoke(args=["people", "apply-retention"])
+    result = runner.invoke(args=["people", "apply-retention", "--now"])
     assert result.exit_code == 0 and "No round's keeping time has run out." in result.output
+
+
+def test_the_daily_job_erases_when_the_time_has_come(demo_decided, runner, app):
+    """The job the timer hands to the worker (here, the in-process worker): it runs,
+    erases, and the Jobs page's row says what it did."""
+    from panel.jobs.models import Job
+    from panel.jobs.queue import job_queue
+
+    _publish(demo_decided)
+    demo_decided.retention_months = 1
+    demo_decided.published_at = datetime(2020, 1, 1)  # long ago: the time has come
+    db.session.commit()
+    result = runner.invoke(args=["people", "apply-retention"])
+    assert result.exit_code == 0 and "Handed to the job worker" in result.output
+    job_queue(app).run_pending()
+    db.session.expire_all()
+    row = db.session.scalar(sa.select(Job).where(Job.kind == "people.retention"))
+    assert row.state == "done", (row.state, row.last_error)
+    assert row.result == f"{DEMO_SLUG}: {len(PANEL)} erased, 0 kept for a later round"
+    assert find_user("dave@panel.example") is None
