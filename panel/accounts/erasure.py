@@ -15,7 +15,7 @@ names them goes, in one transaction:
   several people goes whole;
 - their e-mail address or name wherever someone else's free text holds it (another
   member's note, a rationale), replaced with "[erased]"; uploads waiting for
-  confirmation that hold their address.
+  confirmation that hold their address; the outbox's copies of e-mails to them.
 
 What stays: their scores, the decisions, every event (so ``flask audit verify`` and every
 anchor hold: the chain hashes commitments, never the values), their letters and groups
@@ -44,6 +44,7 @@ from panel.audit.services import record
 from panel.bundle.models import ParkedUpload
 from panel.conflicts.models import Conflict
 from panel.extensions import db
+from panel.mail.models import OutboxMessage
 from panel.moderation.models import Decision
 from panel.rounds.models import Application, Assignment, PanelMember, Round
 from panel.scoring.models import ScoreSheet
@@ -130,6 +131,7 @@ def erase(actor: User | None, user: User, *, reason: str, force: bool = False,
     texts = _empty_their_words(user) + _replace_in_free_text(needles)
     _close_account(user, label)
     _forget_parked_uploads(email)
+    _forget_their_e_mails(email)
     format_1 = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.format == 1, or_(AuditEvent.actor == email,
                                     func.lower(_as_text(AuditEvent.before)).contains(email),
@@ -217,6 +219,13 @@ def _forget_parked_uploads(email: str) -> None:
     for upload in db.session.scalars(select(ParkedUpload)):
         if wanted in upload.data.lower():
             db.session.delete(upload)
+
+
+def _forget_their_e_mails(email: str) -> None:
+    """The outbox's copies of what was e-mailed to them (address, name, links), sent or
+    not: what reached them is in their mailbox, what did not never will."""
+    db.session.execute(delete(OutboxMessage).where(
+        func.lower(OutboxMessage.recipient) == email.lower()))
 
 
 def _close_account(user: User, label: str) -> None:
