@@ -165,18 +165,30 @@ def _voice(found: Figures, values: pd.DataFrame) -> dict[str, dict]:
 
 def load(round_: Round, options: Options = RANKING) -> Frames:
     """The frames of ``round_``: one statement each, whatever the size of the round."""
-    return Frames(
-        rules=round_rules(round_),
-        applications=_frame(select(Application.reference, Application.title,
-                                   Application.requested_amount)
-                            .where(Application.round_id == round_.id)
-                            .order_by(Application.reference)),
-        sheets=_sheets(round_),
-        decisions=_frame(select(Application.reference, Decision.outcome, Decision.rationale)
-                         .join(Application, Decision.application_id == Application.id)
-                         .where(Application.round_id == round_.id)),
-        criterion_values=_criterion_values(round_) if options.community_voice else None,
-    )
+    frames = {name: _frame(statement)
+              for name, statement in statements(round_, options).items()}
+    frames["sheets"] = frames["sheets"].astype(SHEET_TYPES)
+    return Frames(rules=round_rules(round_), **frames)
+
+
+# What the sheets' columns hold, whatever the database hands over for them.
+SHEET_TYPES = {"initial": bool, "final": bool, "points": float, "weight": float}
+
+
+def statements(round_: Round, options: Options = RANKING) -> dict[str, Select]:
+    """The statement of each frame of :class:`Frames` (by field name) for ``round_``."""
+    found = {
+        "applications": select(Application.reference, Application.title,
+                               Application.requested_amount)
+        .where(Application.round_id == round_.id).order_by(Application.reference),
+        "sheets": _sheets(round_),
+        "decisions": select(Application.reference, Decision.outcome, Decision.rationale)
+        .join(Application, Decision.application_id == Application.id)
+        .where(Application.round_id == round_.id),
+    }
+    if options.community_voice:
+        found["criterion_values"] = _criterion_values(round_)
+    return found
 
 
 def round_rules(round_: Round) -> rules.Rules:
@@ -199,7 +211,7 @@ def _counted(round_: Round) -> Select:
                    member_takes_part()))
 
 
-def _sheets(round_: Round) -> pd.DataFrame:
+def _sheets(round_: Round) -> Select:
     # The database sums each sheet's scored criteria (a few rows per sheet, instead of
     # sending every criterion of a large round); rules.sheet_scores turns them into S.
     sums = (select(CriterionScore.sheet_id,
@@ -210,7 +222,7 @@ def _sheets(round_: Round) -> pd.DataFrame:
             .where(Criterion.round_id == round_.id, CriterionScore.value.is_not(None))
             .group_by(CriterionScore.sheet_id).subquery())
     counted = _counted(round_).subquery()
-    frame = _frame(
+    return (
         select(counted.c.sheet, ScoreSheet.member_id.label("member"), Group.key.label("group"),
                Application.reference, counted.c.initial, counted.c.final, sums.c.points,
                sums.c.weight)
@@ -222,17 +234,16 @@ def _sheets(round_: Round) -> pd.DataFrame:
         # Means add up in this order: initial sheets first, then revisions, each by id,
         # so that the last digit of a figure never depends on the database's plan.
         .order_by(ScoreSheet.revision, counted.c.sheet))
-    return frame.astype({"initial": bool, "final": bool, "points": float, "weight": float})
 
 
-def _criterion_values(round_: Round) -> pd.DataFrame:
+def _criterion_values(round_: Round) -> Select:
     counted = _counted(round_).where(is_final_sheet()).subquery()
-    return _frame(select(CriterionScore.sheet_id.label("sheet"),
-                         Criterion.key.label("criterion"), CriterionScore.value)
-                  .join(Criterion, CriterionScore.criterion_id == Criterion.id)
-                  .join(counted, counted.c.sheet == CriterionScore.sheet_id)
-                  .where(Criterion.round_id == round_.id)
-                  .order_by(CriterionScore.sheet_id, CriterionScore.criterion_id))
+    return (select(CriterionScore.sheet_id.label("sheet"), Criterion.key.label("criterion"),
+                   CriterionScore.value)
+            .join(Criterion, CriterionScore.criterion_id == Criterion.id)
+            .join(counted, counted.c.sheet == CriterionScore.sheet_id)
+            .where(Criterion.round_id == round_.id)
+            .order_by(CriterionScore.sheet_id, CriterionScore.criterion_id))
 
 
 def _frame(statement) -> pd.DataFrame:
