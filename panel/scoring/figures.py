@@ -247,5 +247,11 @@ def _criterion_values(round_: Round) -> Select:
 
 
 def _frame(statement) -> pd.DataFrame:
-    result = db.session.execute(statement)
-    return pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
+    # These are plain columns: run through Core, not the ORM, and hand pandas plain
+    # tuples (given Rows it probes each for a dtype and copies it), as a large round's
+    # sheets are a hundred thousand rows.
+    session = db.session
+    if session.autoflush:  # as session.execute would, so pending changes are counted
+        session.flush()
+    result = session.connection().execute(statement)
+    return pd.DataFrame.from_records(list(map(tuple, result)), columns=list(result.keys()))
