@@ -71,9 +71,7 @@ def floor_report(round_) -> object:
         frames[name] = pd.DataFrame.from_records(
             cursor.fetchall(), columns=[d[0] for d in cursor.description])
         cursor.close()
-    frames["sheets"] = frames["sheets"].astype(figures.SHEET_TYPES)
-    loaded = figures.Frames(rules=figures.round_rules(round_), **frames)
-    return figures.figures(loaded, figures.REPORT)
+    return figures.figures(figures.frames_of(round_, frames, figures.REPORT), figures.REPORT)
 
 
 def in_process(url: str, repeat: int) -> dict[str, float]:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 
 from panel.extensions import db
 from panel.moderation.models import Decision
@@ -165,30 +166,40 @@ def _voice(found: Figures, values: pd.DataFrame) -> dict[str, dict]:
 
 def load(round_: Round, options: Options = RANKING) -> Frames:
     """The frames of ``round_``: one statement each, whatever the size of the round."""
-    frames = {name: _frame(statement)
-              for name, statement in statements(round_, options).items()}
-    frames["sheets"] = frames["sheets"].astype(SHEET_TYPES)
-    return Frames(rules=round_rules(round_), **frames)
-
-
-# What the sheets' columns hold, whatever the database hands over for them.
-SHEET_TYPES = {"initial": bool, "final": bool, "points": float, "weight": float}
+    return frames_of(round_, {name: _frame(statement)
+                              for name, statement in statements(round_, options).items()},
+                     options)
 
 
 def statements(round_: Round, options: Options = RANKING) -> dict[str, Select]:
-    """The statement of each frame of :class:`Frames` (by field name) for ``round_``."""
-    found = {
+    """The statement of each table :func:`frames_of` takes, by name, for ``round_``."""
+    return {
         "applications": select(Application.reference, Application.title,
                                Application.requested_amount)
         .where(Application.round_id == round_.id).order_by(Application.reference),
-        "sheets": _sheets(round_),
+        "sheets": _sheets(round_, options.community_voice),
         "decisions": select(Application.reference, Decision.outcome, Decision.rationale)
         .join(Application, Decision.application_id == Application.id)
         .where(Application.round_id == round_.id),
     }
+
+
+def frames_of(round_: Round, tables: dict[str, pd.DataFrame],
+              options: Options = RANKING) -> Frames:
+    """:class:`Frames` from the rows of :func:`statements` (one table each)."""
+    sheets = tables["sheets"]
+    values = None
     if options.community_voice:
-        found["criterion_values"] = _criterion_values(round_)
-    return found
+        values = _criterion_values(sheets, [c.key for c in round_.criteria])
+        sheets = sheets.drop(columns=[c for c in sheets.columns if c.startswith(CRITERION)])
+    return Frames(rules=round_rules(round_), applications=tables["applications"],
+                  sheets=sheets.astype(SHEET_TYPES), decisions=tables["decisions"],
+                  criterion_values=values)
+
+
+# What the sheets' columns hold, whatever the database hands over for them.
+SHEET_TYPES = {"initial": bool, "final": bool, "points": float, "weight": float}
+CRITERION = "criterion_"  # the sheets' column of each criterion's value, by position
 
 
 def round_rules(round_: Round) -> rules.Rules:
@@ -211,13 +222,18 @@ def _counted(round_: Round) -> Select:
                    member_takes_part()))
 
 
-def _sheets(round_: Round) -> Select:
+def _sheets(round_: Round, criteria: bool = False) -> Select:
+    """The sheets that may count; with ``criteria``, each criterion's value on the
+    sheet too (one column each, in the rubric's order), read in the same pass."""
     # The database sums each sheet's scored criteria (a few rows per sheet, instead of
     # sending every criterion of a large round); rules.sheet_scores turns them into S.
+    by_criterion = [func.max(case((CriterionScore.criterion_id == c.id, CriterionScore.value)))
+                    .label(f"{CRITERION}{n}") for n, c in enumerate(round_.criteria)
+                    ] if criteria else []
     sums = (select(CriterionScore.sheet_id,
                    func.sum(Criterion.weight * (CriterionScore.value - round_.scale_min))
                    .label("points"),
-                   func.sum(Criterion.weight).label("weight"))
+                   func.sum(Criterion.weight).label("weight"), *by_criterion)
             .join(Criterion, CriterionScore.criterion_id == Criterion.id)
             .where(Criterion.round_id == round_.id, CriterionScore.value.is_not(None))
             .group_by(CriterionScore.sheet_id).subquery())
@@ -225,7 +241,7 @@ def _sheets(round_: Round) -> Select:
     return (
         select(counted.c.sheet, ScoreSheet.member_id.label("member"), Group.key.label("group"),
                Application.reference, counted.c.initial, counted.c.final, sums.c.points,
-               sums.c.weight)
+               sums.c.weight, *(sums.c[column.name] for column in by_criterion))
         .join(ScoreSheet, ScoreSheet.id == counted.c.sheet)
         .join(Application, ScoreSheet.application_id == Application.id)
         .join(PanelMember, ScoreSheet.member_id == PanelMember.id)
@@ -236,14 +252,15 @@ def _sheets(round_: Round) -> Select:
         .order_by(ScoreSheet.revision, counted.c.sheet))
 
 
-def _criterion_values(round_: Round) -> Select:
-    counted = _counted(round_).where(is_final_sheet()).subquery()
-    return (select(CriterionScore.sheet_id.label("sheet"), Criterion.key.label("criterion"),
-                   CriterionScore.value)
-            .join(Criterion, CriterionScore.criterion_id == Criterion.id)
-            .join(counted, counted.c.sheet == CriterionScore.sheet_id)
-            .where(Criterion.round_id == round_.id)
-            .order_by(CriterionScore.sheet_id, CriterionScore.criterion_id))
+def _criterion_values(sheets: pd.DataFrame, criteria: list[str]) -> pd.DataFrame:
+    """``sheet``, ``criterion``, ``value`` of every criterion of the final sheets (value
+    NaN where not scored), from the criterion columns of :func:`_sheets`. Their means are
+    of whole numbers, exact in any order."""
+    final = sheets[sheets["final"].astype(bool)].sort_values("sheet", kind="stable")
+    values = final[[f"{CRITERION}{n}" for n in range(len(criteria))]].to_numpy(dtype=float)
+    return pd.DataFrame({"sheet": np.repeat(final["sheet"].to_numpy(), len(criteria)),
+                         "criterion": np.tile(np.array(criteria, dtype=object), len(final)),
+                         "value": values.ravel()})
 
 
 def _frame(statement) -> pd.DataFrame:
