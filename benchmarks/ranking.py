@@ -3,7 +3,7 @@ database): 20,000 applications, 2,000 panellists in 2 groups, 100,000 initial sh
 over 6 criteria, some revisions, unscored criteria, drafts and step_out conflicts.
 It times :func:`panel.scoring.figures.figures` alone, on the frames the database would
 hand over (:func:`as_frames` does the database's part in pandas): what a user waits for
-is timed by ranking_page.py and meeting.py.
+is timed by report.py, ranking_page.py and meeting.py.
 
     .venv/bin/python benchmarks/ranking.py [--seed N]
 

@@ -1,7 +1,7 @@
 """A round's figures (DESIGN.md §3), computed one way for every page, download and
 command that shows them:
 
-    frames = load(round_, options)      # from the database: one statement per frame
+    frames = load(round_, options)      # from the database: three statements, any size
     found = figures(frames, options)    # pure: DataFrames in, Figures out
     found = round_figures(round_, options)   # both
 
@@ -56,7 +56,8 @@ class Frames:
       ``final`` (which figures the sheet counts in), ``points`` = Σ w_c (s_c − min) and
       ``weight`` = Σ w_c over the criteria it scored (both missing when it scored none);
     - ``criterion_values``: ``sheet``, ``criterion`` (key), ``value`` of every
-      criterion of those sheets (only with :attr:`Options.community_voice`, else None);
+      criterion of the final sheets, NaN where not scored (only with
+      :attr:`Options.community_voice`, else None);
     - ``decisions``: ``reference``, ``outcome``, ``rationale``.
     """
 
@@ -165,7 +166,8 @@ def _voice(found: Figures, values: pd.DataFrame) -> dict[str, dict]:
 # Loading ---------------------------------------------------------------------------------
 
 def load(round_: Round, options: Options = RANKING) -> Frames:
-    """The frames of ``round_``: one statement each, whatever the size of the round."""
+    """The frames of ``round_``: three statements, whatever the size of the round (the
+    criterion values come with the sheets)."""
     return frames_of(round_, {name: _frame(statement)
                               for name, statement in statements(round_, options).items()},
                      options)
