@@ -68,6 +68,18 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "FairPanel <no-reply@fairpanel.localhost>")
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
 
+    # Who runs this FairPanel, for the privacy notice and the accessibility statement
+    # (/privacy, /accessibility, linked from every page's footer).
+    ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "The funder running this panel")
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "")  # an e-mail address
+    # How long panellists' personal data is kept, in words for the notice.
+    PRIVACY_RETENTION = os.environ.get(
+        "PRIVACY_RETENTION",
+        "We keep panel members' names and e-mail addresses for as long as the funding "
+        "decisions they took part in may be checked, and erase them when you ask once "
+        "your rounds are decided.")
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")  # an e-mail address
+
     # Public address used in e-mailed links (sign-in links, invitations).
     BASE_URL = os.environ.get("BASE_URL", DEFAULT_BASE_URL)
 
@@ -101,6 +113,21 @@ class Config:
     CACHE_THRESHOLD = int(os.environ.get("FIGURES_CACHE_ROUNDS", "8"))
     CACHE_DEFAULT_TIMEOUT = 3600  # seconds; a new version of the round is a new key anyway
     CACHE_KEY_PREFIX = "fairpanel:"
+
+    # Background jobs (panel/jobs/queue.py, Dramatiq). With a Redis address, web processes
+    # only enqueue and `flask worker` processes run the jobs, on any number of machines;
+    # without one, each app process runs its own jobs in background threads.
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", REDIS_URL)
+    JOBS_NAMESPACE = "fairpanel-jobs"
+    # A worker silent this long is taken for dead and its unfinished jobs go to another.
+    JOBS_REDIS_HEARTBEAT_MS = int(os.environ.get("JOBS_REDIS_HEARTBEAT_MS", "60000"))
+    # How often (per million Redis commands) a worker looks for dead workers' jobs.
+    JOBS_REDIS_MAINTENANCE_CHANCE = int(os.environ.get("JOBS_REDIS_MAINTENANCE_CHANCE", "1000"))
+    # A failed job is retried after 15 s, then twice as long each time, up to an hour.
+    JOBS_MIN_BACKOFF_MS = 15_000
+    JOBS_MAX_BACKOFF_MS = 3_600_000
+    JOBS_TIME_LIMIT_MS = 3_600_000
+    JOBS_IN_PROCESS_THREADS = 2
 
     # Argon2id parameters for staff passwords (panel/accounts/auth.py): "default" is
     # argon2-cffi's (3 passes over 64 MiB); only the tests use "cheapest".
@@ -138,6 +165,9 @@ class TestConfig(Config):
     BASE_URL = "http://127.0.0.1"
     TOTP_REQUIRED = False
     PASSWORD_HASHING = "cheapest"  # a staff sign-in in a test costs microseconds, not 0.3 s
+    JOBS_REDIS_URL = ""  # jobs in process unless a test gives its own Redis
+    JOBS_MIN_BACKOFF_MS = 20  # retries within the test, not 15 s later
+    JOBS_MAX_BACKOFF_MS = 200
 
 
 class ProductionConfig(Config):

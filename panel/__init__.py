@@ -31,6 +31,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)
+    _init_jobs(app)
     _register_blueprints(app)
 
     from panel import cli, web
@@ -54,6 +55,14 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     login_manager.init_app(app)
     auth.init_login_manager(login_manager)
+
+
+def _init_jobs(app: Flask) -> None:
+    from panel import mail  # noqa: F401  (declare every job kind before the queue is made)
+    from panel.accounts import services  # noqa: F401
+    from panel.jobs import queue
+
+    queue.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -13,3 +13,37 @@ class ButtonForm(FlaskForm):
     """A form that is only a button (confirm, remove, move, skip, send reminders, carry
     on signing in): CSRF protection and nothing else. Opening a link never changes
     anything by itself, so mail scanners that follow links use up nothing."""
+
+
+# Text that changes how the text around it is shown: bidirectional overrides and isolates.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def one_line_problem(text: str) -> str:
+    """What is wrong with ``text`` as a one-line field (a name, a title, a reference), in
+    words that say what to fix; "" when nothing is. A line break or another control
+    character would split an e-mail header or a CSV row; a right-to-left override would
+    show the text around it backwards (issue 22)."""
+    for position, character in enumerate(text, start=1):
+        if character in "\r\n":
+            return (f"This must be on one line, but it has a line break after character "
+                    f"{position - 1}. Remove the line break.")
+        if ord(character) < 32 or ord(character) == 127:
+            return (f"Character {position} is an invisible control character "
+                    f"(U+{ord(character):04X}). Remove it.")
+        if character in BIDI_CONTROLS:
+            return (f"Character {position} is an invisible direction mark "
+                    f"(U+{ord(character):04X}) that would show the text around it "
+                    "backwards. Remove it.")
+    return ""
+
+
+class OneLine:
+    """WTForms validator: :func:`one_line_problem`."""
+
+    def __call__(self, form, field) -> None:
+        from wtforms.validators import ValidationError
+
+        problem = one_line_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)

@@ -2,8 +2,7 @@
 to serve people, by name, without signing in and without personal data.
 
 A part is a function that returns how it is ("ok", or why there is nothing to check)
-or raises :class:`Unhealthy` saying what is wrong. A background-job queue, when there is
-one, is one more function in :data:`PARTS`.
+or raises :class:`Unhealthy` saying what is wrong.
 """
 from __future__ import annotations
 
@@ -61,8 +60,21 @@ def figures_cache() -> str:
 
 
 def queue() -> str:
-    # FairPanel has no background jobs yet: e-mail is sent after the request's commit.
-    return "not configured: FairPanel has no background jobs yet"
+    """The Redis the background jobs go through (JOBS_REDIS_URL, by default REDIS_URL),
+    when set. While it does not answer, changes are still saved (with their e-mails in
+    the outbox) but their jobs wait until it does."""
+    url = current_app.config.get("JOBS_REDIS_URL")
+    if not url:
+        return IN_PROCESS
+    try:
+        redis_client(url).ping()
+    except redis.RedisError:
+        raise Unhealthy("the job queue (REDIS_URL) does not answer; e-mail and other "
+                        "background work wait until it does") from None
+    return "ok"
+
+
+IN_PROCESS = "in process: each app process runs its own background jobs"
 
 
 PARTS: dict[str, Callable[[], str]] = {

@@ -3,6 +3,8 @@ from panel.accounts.models import AccountToken, User, UserRole
 from panel.audit.models import AuditAnchor, AuditEvent
 from panel.bundle.models import ParkedUpload
 from panel.conflicts.models import Conflict
+from panel.jobs.models import Job
+from panel.mail.models import OutboxMessage
 from panel.moderation.models import AgendaItem, Decision, Meeting
 from panel.rounds.models import (
     Application,
@@ -26,7 +28,9 @@ __all__ = [
     "CriterionScore",
     "Decision",
     "Group",
+    "Job",
     "Meeting",
+    "OutboxMessage",
     "PanelMember",
     "ParkedUpload",
     "Round",

@@ -34,8 +34,12 @@ CSP = (
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never redirect somebody to another site after sign-in."""
+    """Only same-site paths: never redirect somebody to another site after sign-in. A
+    path with a control character (CR LF: a header split) or a space is none of ours:
+    the caller falls back to the home page (issue 22)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 33 or ord(c) == 127 for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
@@ -57,6 +61,7 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append(("Audit", "audit.index"))
     if policy.can_administer(current_user):
         items.append(("People", "admin.people"))
+        items.append(("Jobs", "admin.jobs"))
     if policy.is_staff(current_user):
         items.append(("Your account", "accounts.account"))
     return [(label, endpoint, url_for(endpoint)) for label, endpoint in items]

@@ -19,6 +19,7 @@ from tests.builders.small_groups import lone_round  # noqa: F401
 from tests.builders.trail import audited_round  # noqa: F401
 from tests.builders.worked import worked_round  # noqa: F401
 from tests.support.databases import PostgresDatabases, SqliteDatabases
+from tests.support.jobs import stop_jobs
 from tests.support.redis_server import dead_redis_url, redis_url  # noqa: F401
 from tests.support.smtp import SmtpServer
 from tests.support.web import make_app
@@ -73,6 +74,7 @@ def app(database_url, mailbox, tmp_path):
     app = make_app(database_url, mailbox, tmp_path)
     with app.app_context():
         yield app
+        stop_jobs(app)
         db.session.remove()
         db.engine.dispose()
 

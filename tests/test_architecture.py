@@ -14,15 +14,15 @@ PANEL = ROOT / "panel"
 
 # The domains from the bottom up: a domain's services, queries, views… may import the
 # domains below it. Anything may import a domain's models and rules (the bottom layer).
-LAYERS = ["accounts", "rounds", "conflicts", "scoring", "moderation", "reports", "bundle",
-          "auditor", "admin", "home", "demo"]
+LAYERS = ["jobs", "mail", "accounts", "rounds", "conflicts", "scoring", "moderation", "reports",
+          "bundle", "auditor", "admin", "home", "demo"]
 WRITER = "audit"  # the audit writer: a leaf every domain records through
 BOTTOM = re.compile(r"^(models|rules|rules_\w+)$")  # tables and pure rules
 VIEWS = re.compile(r"^(views|\w+_views|blueprint)$")
 # Shared modules at the top of panel/: the foundation (importable by anything, importing
 # no domain but its models) and the app layer (which may import the domains).
 FOUNDATION = {"extensions", "models", "pages", "spreadsheets", "forms", "transactions",
-              "mail", "policy", "paths", "logs", "health"}
+              "policy", "paths", "logs", "health"}
 APP = {"__init__", "access", "web", "cli", "gunicorn_conf"}
 
 

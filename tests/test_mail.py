@@ -7,6 +7,7 @@ from pathlib import Path
 from panel.accounts import services
 from panel.extensions import db
 from tests.builders import people
+from tests.support.jobs import run_jobs
 from tests.support.web import csrf_token, submit
 
 
@@ -28,6 +29,7 @@ def test_without_smtp_mail_goes_to_the_console_and_outbox(app, client, mailbox, 
     app.config["MAIL_SERVER"] = ""
     people.panellist("amira@example.org", "Amira Hussain")
     submit(client, "/sign-in", {"email": "amira@example.org"})
+    run_jobs(app)
     outbox = list(Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"))
     assert len(outbox) == 1 and mailbox.messages == []
     saved = outbox[0].read_text()

@@ -12,7 +12,9 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   report-1280x800 and report-360x740 for a funder's board (the window only: the whole
   report is megabytes as a picture), for-panel-1280x800 and
   for-panel-360x740 for a lived-experience panellist, summary-1280x800 and summary-360x740
-  for the public; each also as -whole.
+  for the public; each also as -whole;
+- a panellist's own data (tests/browser/test_notices.py, which also checks the privacy
+  notice and the accessibility statement): my-data-1280x800 and my-data-360x740.
 
 It runs those browser tests, so the pictures are of pages the tests have just checked
 (axe, no sideways scrolling, the small-group rule, the words a reader should see).
@@ -31,6 +33,7 @@ TESTS = [
     "test_voice_report_pages.py::test_the_report_names_projects_draws_to_scale_and_speaks_in_words",
     "test_for_panel_page.py",
     "test_public_summary_page.py",
+    "test_notices.py",
 ]
 
 if __name__ == "__main__":

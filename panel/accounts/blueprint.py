@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.accounts import account_views, sessions, views
+from panel.accounts import account_views, my_data_views, sessions, views
 
 bp = Blueprint("accounts", __name__)
 # Every request, whichever page: a session past its lifetime ends; staff who must set up
@@ -22,6 +22,10 @@ bp.add_url_rule("/invitation/<token>", view_func=views.invitation, methods=["GET
 bp.add_url_rule("/sign-out", view_func=views.sign_out, methods=["POST"])
 bp.add_url_rule("/session/keep-alive", view_func=views.keep_alive, methods=["POST"])
 bp.add_url_rule("/account", view_func=account_views.account, methods=["GET"])
+bp.add_url_rule("/account/my-data", endpoint="my_data", view_func=my_data_views.page,
+                methods=["GET"])
+bp.add_url_rule("/account/my-data.json", endpoint="my_data_download",
+                view_func=my_data_views.download, methods=["GET"])
 bp.add_url_rule("/account/password",
                 view_func=account_views.change_password, methods=["GET", "POST"])
 bp.add_url_rule("/account/two-step-sign-in",

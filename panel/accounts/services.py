@@ -16,7 +16,9 @@ from panel.accounts.auth import check_password, hash_password
 from panel.accounts.models import STAFF_ROLES, AccountToken, Role, User, UserRole
 from panel.accounts.notices import notify
 from panel.audit.services import record
+from panel.forms import one_line_problem
 from panel.extensions import db, utcnow
+from panel.jobs.queue import job
 
 
 class AccountError(ValueError):
@@ -36,6 +38,8 @@ def create_account(actor: User | None, *, email: str, name: str,
                    system: str | None = None) -> User:
     """A new account, without e-mailing anyone (see :func:`invite` for that)."""
     email = normalise_email(email)
+    if problem := one_line_problem(name.strip()) or one_line_problem(email):
+        raise AccountError(f"The name or e-mail address is not one plain line: {problem}")
     if find_user(email) is not None:
         raise AccountError(f"{email} already has an account. Change their roles instead.")
     unknown = set(roles) - set(STAFF_ROLES)
@@ -81,12 +85,19 @@ def send_invitation(actor: User | None, user: User, *, system: str | None = None
 
 def request_sign_in_link(email: str) -> None:
     """E-mail a one-time sign-in link. Says nothing to the caller about whether the
-    address is registered: unknown addresses are silently ignored."""
+    address is registered, not even by how long it takes: the request only queues a job,
+    the same for every address, and the job looks the address up."""
+    send_sign_in_link.enqueue(email=email)
+
+
+@job("accounts.sign_in_link", "Sign-in link", queue="mail")
+def send_sign_in_link(row, email: str) -> None:
+    """The job behind :func:`request_sign_in_link`: unknown addresses are silently
+    ignored; staff are told to use their password (a link must not bypass it)."""
     user = find_user(email)
     if user is None or not user.active:
         return
     if user.is_staff:
-        # Staff sign in with their password; a link must not bypass it.
         mail.queue(user.email, "Signing in to FairPanel", "staff_use_password", user=user,
                    link=mail.external_url("accounts.staff_sign_in"))
         return

@@ -12,5 +12,7 @@ bp.add_url_rule("/people/invite", view_func=views.invite, methods=["GET", "POST"
 bp.add_url_rule("/people/<int:user_id>", view_func=views.person, methods=["GET", "POST"])
 bp.add_url_rule("/people/<int:user_id>/<any(disable, enable, resend):action>",
                 view_func=views.person_action, methods=["POST"])
+bp.add_url_rule("/jobs", view_func=views.jobs, methods=["GET"])
 bp.add_url_rule("/people/<int:user_id>/reset-two-step-sign-in",
                 view_func=views.reset_second_factor, methods=["POST"])
+bp.add_url_rule("/people/<int:user_id>/erase", view_func=views.erase, methods=["GET", "POST"])

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectMultipleField, StringField, widgets
+from wtforms import BooleanField, EmailField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length
 
 from panel.accounts.models import ROLE_LABELS, STAFF_ROLES
-from panel.forms import strip_whitespace
+from panel.forms import OneLine, strip_whitespace
 
 ROLE_HINTS = {
     "officer": "Sets up rounds, imports applications and panellists, moves rounds on.",
@@ -35,7 +35,7 @@ class InviteForm(FlaskForm):
         "Full name",
         filters=[strip_whitespace],
         validators=[InputRequired("Enter the person's name"),
-                    Length(max=200, message="Names can be up to 200 characters")],
+                    Length(max=200, message="Names can be up to 200 characters"), OneLine()],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     email = EmailField(
@@ -57,3 +57,25 @@ class InviteForm(FlaskForm):
 
 class RolesForm(FlaskForm):
     roles = _roles_field("Staff roles", "Untick every role to make this person a panellist only.")
+
+
+class EraseForm(FlaskForm):
+    """Erasing a person's personal data: the reason goes on the decision trail."""
+
+    reason = TextAreaField(
+        "Why are you erasing this person's data?",
+        description="For example: “Asked to be forgotten by e-mail on 3 March 2027”. "
+                    "It is kept on the decision trail.",
+        filters=[strip_whitespace],
+        validators=[InputRequired("Give the reason for erasing this person's data"),
+                    Length(max=1000, message="Write 1000 characters or fewer")],
+    )
+    force = BooleanField(
+        "Erase now, although a round they are on is still open",
+        description="Their scores stay and still count; their name, e-mail and words go.",
+    )
+    understood = BooleanField(
+        "I understand this cannot be undone",
+        validators=[InputRequired("Tick the box to confirm you understand this cannot be "
+                                  "undone")],
+    )

@@ -1,4 +1,5 @@
-"""The admin's pages: everyone with an account, invitations and staff roles."""
+"""The admin's pages: everyone with an account, invitations and staff roles, and the
+background jobs of the whole system."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -6,11 +7,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from panel import access
-from panel.accounts import second_factor, services
+from panel.accounts import erasure, second_factor, services
 from panel.accounts.models import Role, User
-from panel.admin.forms import ROLE_HINTS, InviteForm, RolesForm
+from panel.admin.forms import ROLE_HINTS, EraseForm, InviteForm, RolesForm
 from panel.extensions import db
 from panel.forms import ButtonForm
+from panel.jobs import queries as jobs_queries
 from panel.transactions import change
 
 
@@ -18,6 +20,12 @@ from panel.transactions import change
 def people():
     users = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template("admin/people.html", users=users)
+
+
+@access.staff(Role.ADMIN)
+def jobs():
+    return render_template("admin/jobs.html", lines=jobs_queries.recent(),
+                           limit=jobs_queries.RECENT)
 
 
 @access.staff(Role.ADMIN)
@@ -80,3 +88,24 @@ def reset_second_factor(user_id: int):
         flash(f"Two-step sign-in reset for {user.name}. They can set it up again the next "
               "time they sign in.", "success")
     return redirect(url_for(".person", user_id=user.id))
+
+
+@access.staff(Role.ADMIN)
+def erase(user_id: int):
+    """Erase a person's personal data (:mod:`panel.accounts.erasure`), with the reason."""
+    user = db.session.get(User, user_id) or abort(404)
+    if erasure.is_erased(user):
+        flash(f"{user.name}'s personal data has already been erased.", "success")
+        return redirect(url_for(".person", user_id=user.id))
+    form = EraseForm()
+    still_open = erasure.open_rounds(user)
+    if form.validate_on_submit():
+        with change(erasure.ErasureError) as done:
+            erased = erasure.erase(current_user, user, reason=form.reason.data,
+                                   force=form.force.data)
+        if not done.refused:
+            flash(f"Personal data erased. The account is now “{erased.pseudonym}”.", "success")
+            return redirect(url_for(".person", user_id=user.id))
+        target = form.force if still_open and not form.force.data else form.reason
+        target.errors = [*target.errors, done.refusal]
+    return render_template("admin/erase.html", user=user, form=form, still_open=still_open)

@@ -45,6 +45,8 @@ EXPORT_BATCH = 1_000
 # Every action FairPanel writes (grep panel/ for "record("), in plain English.
 ACTION_LABELS = {
     "user.created": "Account created",
+    "user.erased": "Personal data erased",
+    "user.data_downloaded": "Own data downloaded",
     "user.invitation_sent": "Invitation sent",
     "user.sign_in_link_sent": "Sign-in link sent",
     "user.signed_in": "Signed in",
@@ -70,6 +72,8 @@ ACTION_LABELS = {
     "round.blind_changed": "Meeting display settings changed",
     "round.over_budget_acknowledged": "Decided over budget, with a reason",
     "round.public_columns_changed": "Columns of the public summary changed",
+    "round.retention_changed": "How long the panel's personal data is kept changed",
+    "round.retention_applied": "Panel's personal data erased at the end of its keeping time",
     "criterion.added": "Criterion added",
     "criterion.changed": "Criterion changed",
     "criterion.removed": "Criterion removed",

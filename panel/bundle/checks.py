@@ -10,6 +10,7 @@ import pandas as pd
 from email_validator import EmailNotValidError, validate_email
 
 from panel.accounts.services import normalise_email
+from panel.forms import one_line_problem
 from panel.bundle.spec import RoundPlan, plan_of
 from panel.bundle.tables import Problem, missing_columns, table_rows
 from panel.rounds.models import MEMBER_ROLES, Round
@@ -68,6 +69,8 @@ def _application(cells: dict[str, str], number: int,
     for column, limit in APPLICATION_LIMITS.items():
         if len(row[column]) > limit:
             problem(column, f"This is longer than {limit} characters. Shorten it.")
+        elif column in cells and (message := one_line_problem(row[column])):
+            problem(column, message)
     if "requested_amount" in cells:
         row["requested_amount"], message = parse_amount(cells["requested_amount"])
         if message:
@@ -159,6 +162,9 @@ def _panellist(cells: dict[str, str], number: int, file: str,
     if "name" in cells and (not name or len(name) > 200):
         problem("name", "The name is empty or longer than 200 characters. Write the "
                         "person's name as they like it to be shown.")
+    for column in ("email", "name"):
+        if column in cells and (message := one_line_problem(cells[column].strip())):
+            problem(column, message)
     if "role" in cells and role not in MEMBER_ROLES:
         problem("role", f'"{cells["role"]}" is not a role. Write panellist or chair.')
     if "group" in cells and (message := _group_problem(group, role, plan)):

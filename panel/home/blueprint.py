@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.home import views
+from panel.home import notice_views, views
 
 bp = Blueprint("home", __name__)
 bp.add_url_rule("/", view_func=views.index, methods=["GET"])
 bp.add_url_rule("/healthz", view_func=views.healthz, methods=["GET"])
 bp.add_url_rule("/my-rounds", view_func=views.my_rounds, methods=["GET"])
+bp.add_url_rule("/privacy", view_func=notice_views.privacy, methods=["GET"])
+bp.add_url_rule("/accessibility", view_func=notice_views.accessibility, methods=["GET"])

@@ -15,10 +15,11 @@ AREA_DESCRIPTIONS = {
     "rounds.index": "Set up rounds, import applications and panellists, and follow progress.",
     "audit.index": "Read the decision trail and check that nothing was changed afterwards.",
     "admin.people": "Invite people and give or remove staff roles.",
+    "admin.jobs": "Follow the work done in the background, such as sending e-mail.",
     "accounts.account": "Your password and two-step sign-in.",
 }
 # Beside a person's real work, not a job of its own: never the reason for a choice page.
-SIDE_AREAS = ("profile.connections", "accounts.account")
+SIDE_AREAS = ("profile.connections", "accounts.account", "admin.jobs")
 
 
 @access.public

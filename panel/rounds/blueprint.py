@@ -22,6 +22,8 @@ round_setup_bp.add_url_rule("/<slug>/setup/funding",
                             view_func=setup_views.funding, methods=["GET", "POST"])
 round_setup_bp.add_url_rule("/<slug>/setup/blind",
                             view_func=setup_views.blind, methods=["GET", "POST"])
+round_setup_bp.add_url_rule("/<slug>/setup/retention",
+                            view_func=setup_views.retention, methods=["GET", "POST"])
 round_setup_bp.add_url_rule("/<slug>/setup/publishing",
                             view_func=setup_views.publishing, methods=["GET", "POST"])
 round_setup_bp.add_url_rule("/<slug>/setup/criteria",
@@ -47,6 +49,8 @@ round_progress_bp = Blueprint("round_progress", __name__, url_prefix="/rounds")
 round_progress_bp.add_url_rule("/<slug>/", view_func=progress_views.dashboard, methods=["GET"])
 round_progress_bp.add_url_rule("/<slug>/reminders",
                                view_func=progress_views.reminders, methods=["POST"])
+round_progress_bp.add_url_rule("/<slug>/background",
+                               view_func=progress_views.background, methods=["GET"])
 round_progress_bp.add_url_rule("/<slug>/assignments",
                                view_func=progress_views.assignments, methods=["GET", "POST"])
 round_progress_bp.add_url_rule("/<slug>/assignments/<reference>",

@@ -2,6 +2,7 @@
 and who reviews what (DESIGN.md §2, §3, §8)."""
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -67,7 +68,7 @@ class Round(db.Model):
     scale_max: Mapped[int] = mapped_column(default=5)
     # {"1": "Poor", ...}: a plain-language descriptor for each level of the scale.
     scale_descriptors: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    budget: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    budget: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
     funding_rule: Mapped[str] = mapped_column(String(10), default="strict")
     weighting: Mapped[str] = mapped_column(String(20), default="equal_groups")
     identifying_columns: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -85,6 +86,12 @@ class Round(db.Model):
     over_budget_acknowledged_at: Mapped[datetime | None]
     # Application columns the funder publishes (e.g. organisation), shown once published.
     public_columns: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # When the round was first published, and how many months after that its panel's
+    # personal data is erased (None: kept until someone asks); when that was done
+    # (panel/accounts/retention.py).
+    published_at: Mapped[datetime | None]
+    retention_months: Mapped[int | None]
+    retention_applied_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     groups: Mapped[list[Group]] = relationship(
@@ -142,6 +149,15 @@ class Round(db.Model):
     @property
     def is_published(self) -> bool:
         return self.phase == Phase.PUBLISHED
+
+    @property
+    def retention_due_at(self) -> datetime | None:
+        """When the panel's personal data is to be erased: ``retention_months`` calendar
+        months after first publication (the last day of a shorter month); None when the
+        round keeps it, or is not published yet."""
+        if self.retention_months is None or self.published_at is None:
+            return None
+        return months_after(self.published_at, self.retention_months)
 
     @property
     def scoring_deadline_day(self) -> date | None:
@@ -279,3 +295,11 @@ class Assignment(db.Model):
             name="connection_answer_known",
         ),
     )
+
+
+def months_after(moment: datetime, months: int) -> datetime:
+    """``moment`` plus whole calendar months: 31 January + 1 month is 28 (29) February."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))

@@ -1,5 +1,6 @@
-"""The officer's pages for running a round: the dashboard and reminders, who reviews
-what, and moving the round between phases. Handlers are thin: load, validate, call a
+"""The officer's pages for running a round: the dashboard and reminders, the round's
+background work (jobs, e-mails not delivered), who reviews what, and moving the round
+between phases. Handlers are thin: load, validate, call a
 service, commit once, redirect with a confirmation."""
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from panel import access, policy
 from panel.extensions import db
 from panel.forms import ButtonForm
+from panel.jobs import queries as jobs_queries
+from panel.mail import queries as mail_queries
 from panel.rounds import phases, progress, services
 from panel.rounds.models import Application, Phase
 from panel.rounds.progress_forms import (
@@ -50,8 +53,18 @@ def reminders(round_):
     if done.refused:
         flash(done.refusal, "error")
     else:
-        flash(f"Reminder sent to {_people(len(emails))}.", "success")
+        flash(f"Reminder sent to {_people(len(emails))}. Background work shows whether "
+              "each one arrived.", "success")
     return redirect(url_for(".dashboard", slug=round_.slug))
+
+
+@access.officer_round()
+def background(round_):
+    """The round's background work: its jobs, and who its e-mails have not reached."""
+    return render_template("rounds/progress/background.html", round=round_,
+                           lines=jobs_queries.of_round(round_.id),
+                           mail_counts=mail_queries.counts(round_.id),
+                           not_reached=mail_queries.not_reached(round_.id))
 
 
 # --- Who reviews what --------------------------------------------------------------------

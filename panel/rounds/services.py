@@ -165,6 +165,8 @@ def change_phase(actor: User | None, round_: Round, to_phase: str, *, reason: st
         _acknowledge_over_budget(actor, round_, over, over_budget_reason.strip(), system)
     before = round_.phase
     round_.phase = to_phase
+    if to_phase == Phase.PUBLISHED and round_.published_at is None:
+        round_.published_at = utcnow()  # retention counts from the first publication
     record("round.phase_changed", actor=actor, target=round_, system=system,
            before={"phase": before}, after={"phase": to_phase, "reason": reason.strip()})
     if to_phase == Phase.DECIDED:
@@ -198,12 +200,13 @@ def send_reminders(actor: User, round_: Round) -> list[str]:
     late = progress.outstanding(round_)
     if not late:
         raise RoundError("Nobody has anything left to score.")
+    link, deadline = mail.external_url("accounts.sign_in"), deadline_text(round_)
     for row in late:
         left = row.progress.outstanding
         mail.queue(row.panellist.email,
                    f"Reminder: {left} application{'s' if left != 1 else ''} left to score",
-                   "reminder", name=row.panellist.name, left=left, round=round_,
-                   deadline=deadline_text(round_), link=mail.external_url("accounts.sign_in"))
+                   "reminder", round_id=round_.id, name=row.panellist.name, left=left,
+                   round=round_, deadline=deadline, link=link)
     emails = [row.panellist.email for row in late]
     record("reminders.sent", actor=actor, target=round_,
            after={"emails": emails, "count": len(emails)})
@@ -220,11 +223,12 @@ def deadline_text(round_: Round) -> str | None:
 
 def _tell_scoring_is_open(round_: Round) -> int:
     told = [row for row in progress.member_progress(round_) if row.progress.outstanding]
+    link, deadline = mail.external_url("accounts.sign_in"), deadline_text(round_)
     for row in told:
         mail.queue(row.panellist.email, f"Scoring is open: {round_.title}", "scoring_open",
-                   name=row.panellist.name, to_score=row.progress.outstanding,
-                   round=round_, deadline=deadline_text(round_),
-                   link=mail.external_url("accounts.sign_in"))
+                   round_id=round_.id, name=row.panellist.name,
+                   to_score=row.progress.outstanding, round=round_, deadline=deadline,
+                   link=link)
     return len(told)
 
 
@@ -234,11 +238,12 @@ def _tell_report_is_published(round_: Round) -> int:
         select(User.email, User.name).join(PanelMember, PanelMember.user_id == User.id)
         .where(PanelMember.round_id == round_.id, User.active.is_(True))
         .order_by(User.email)).all()
+    plain_link = mail.external_url("voice.for_panel", slug=round_.slug)
+    link = mail.external_url("voice.report", slug=round_.slug)
     for email, name in members:
         mail.queue(email, f"The results are published: {round_.title}", "report_published",
-                   name=name, round=round_,
-                   plain_link=mail.external_url("voice.for_panel", slug=round_.slug),
-                   link=mail.external_url("voice.report", slug=round_.slug))
+                   round_id=round_.id, name=name, round=round_, plain_link=plain_link,
+                   link=link)
     return len(members)
 
 

@@ -322,6 +322,23 @@ def set_public_columns(actor: User, round_: Round, columns: Iterable[str]) -> bo
     return _change(actor, round_, "round.public_columns_changed", {"public_columns": chosen})
 
 
+MAX_RETENTION_MONTHS = 120
+
+
+def set_retention(actor: User, round_: Round, months: int | None) -> bool:
+    """How many months after publication the panel's personal data is kept (None: until
+    someone asks). In any phase; once applied, it is done and cannot change."""
+    if round_.retention_applied_at is not None:
+        raise SetupError("This round's personal data has already been erased at the end "
+                         "of its keeping time; there is nothing left to keep.",
+                         "retention_months")
+    if months is not None and not 1 <= months <= MAX_RETENTION_MONTHS:
+        raise SetupError(f"Enter a number of months from 1 to {MAX_RETENTION_MONTHS}, or "
+                         "leave it empty to keep the data until someone asks",
+                         "retention_months")
+    return _change(actor, round_, "round.retention_changed", {"retention_months": months})
+
+
 def publishable_columns(round_: Round) -> list[str]:
     """The columns a funder may publish for funded applications: the organisation and
     the imported extra columns, never a person's name or e-mail address."""

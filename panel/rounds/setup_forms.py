@@ -25,7 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from panel.forms import strip_whitespace
+from panel.forms import OneLine, strip_whitespace
 from panel.rounds.models import MIN_GROUP_SIZES
 from panel.rounds.setup import KEY_MAX, KEY_PATTERN, time_zone_problem
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, is_time_zone
@@ -148,7 +148,8 @@ def _title_field() -> StringField:
     return StringField(
         "Title", filters=[strip_whitespace],
         validators=[InputRequired("Enter a title for the round"),
-                    Length(max=200, message="The title can be up to 200 characters")])
+                    Length(max=200, message="The title can be up to 200 characters"),
+                    OneLine()])
 
 
 def _description_field() -> TextAreaField:
@@ -331,4 +332,20 @@ class BlindForm(FlaskForm):
                     f"letters only. A whole number from {MIN_GROUP_SIZES[0]} to "
                     f"{MIN_GROUP_SIZES[1]}.",
         validators=[InputRequired("Enter the smallest group shown, like 2")],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+def retention_months(text: str) -> int:
+    """Months after publication: a whole number from 1 to 120."""
+    if not re.match(r"^\d+$", text) or not 1 <= int(text) <= 120:
+        raise ValueError("Enter the number of months as a whole number from 1 to 120, "
+                         "like 24, or leave it empty")
+    return int(text)
+
+
+class RetentionForm(FlaskForm):
+    retention_months = ParsedField(
+        "Months after publication", parse=retention_months,
+        description="For example 24 for two years. Leave it empty to keep the panel's "
+                    "personal data until someone asks for theirs to be erased.",
         render_kw={"inputmode": "numeric", "autocomplete": "off"})

@@ -19,6 +19,7 @@ from panel.rounds.setup_forms import (
     FundingForm,
     NewRoundForm,
     PublishForm,
+    RetentionForm,
     ScaleDescriptorsForm,
     ScaleRangeForm,
     level_name,
@@ -178,3 +179,15 @@ def publishing(round_: Round):
             return redirect(url_for("voice.report", slug=round_.slug,
                                     _anchor="downloads-heading"))
     return render_template("rounds/setup/publishing.html", round=round_, form=form)
+
+
+@access.officer_round()  # in any phase: often settled when the round is published
+def retention(round_: Round):
+    """How long the panel's personal data is kept after publication (issue 19)."""
+    form = RetentionForm(data={"retention_months": round_.retention_months})
+    if form.validate_on_submit():
+        changed = apply_change(form, setup.set_retention, round_, form.retention_months.data)
+        if changed is not None:
+            saved("How long the panel's personal data is kept is saved.", changed)
+            return to_overview(round_)
+    return render_template("rounds/setup/retention.html", round=round_, form=form)

@@ -132,7 +132,7 @@ def test_funding_form_with_the_keyboard_only(officer, visit):
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     page.keyboard.press("Enter")
     budget = page.get_by_label("Budget", exact=True)
-    for _ in range(12):  # past the round's navigation and the back link
+    for _ in range(14):  # past the round's navigation and the back link
         page.keyboard.press("Tab")
         if budget.evaluate("el => el === document.activeElement"):
             break

@@ -455,3 +455,18 @@ def test_an_unreadable_panel_does_not_make_every_score_an_unknown_person(app, tm
     folder = _scores(tmp_path, "amira@panel.example,CA-001,initial,4,4,4,4,")
     (folder / "panellists.csv").write_bytes("email,name\nkérry@panel.example,K\n".encode("cp1252"))
     assert where(problems_of(folder)) == [("panellists.csv", None, None)]
+
+
+def test_one_line_fields_refuse_line_breaks_and_direction_marks(app, tmp_path):
+    """Issue 22, items 1, 6 and 7: a title with a bare CR (a formula on a new row for a
+    reader that ends rows at CR), a name with CR LF (a second line in the invitation), a
+    reference with a right-to-left override: each refused where it stands."""
+    folder = demo_bundle(tmp_path)
+    edit(folder, "applications.csv", '"Warm and welcome winter rooms"',
+         "\"Warm and welcome winter rooms\r=cmd|' /C calc'!A0\"")
+    edit(folder, "panellists.csv", '"Amira Hussain"', '"Amira Hussain\r\nBcc: x@evil.example"')
+    problems = problems_of(folder)
+    assert ("applications.csv", "title") in {(p.file, p.column) for p in problems}
+    assert ("panellists.csv", "name") in {(p.file, p.column) for p in problems}
+    assert all("line break" in p.message for p in problems
+               if p.column in ("title", "name")), [str(p) for p in problems]

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from panel import create_app
 from panel.extensions import db
+from tests.support.jobs import settle_mail_of
 
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                         r'type="hidden" name="csrf_token" value="([^"]+)"')
@@ -36,6 +37,7 @@ def make_app(database_url: str, mailbox, tmp_path, **overrides):
     settings.update(overrides)
     app = create_app("test", **settings)
     app.test_client_class = IsolatedClient
+    settle_mail_of(app, mailbox)
     return app
 
 

@@ -133,6 +133,11 @@ TABLE: dict[str, Row] = {
     "home.index": Row(people(ALLOW)),  # each person's own area (a redirect or a choice)
     "home.healthz": everyone(ALLOW),
     "home.my_rounds": Row(people(ALLOW)),  # staff on no panel see an empty list
+    "home.privacy": everyone(ALLOW),
+    "home.accessibility": everyone(ALLOW),
+    # A person's own data: anyone signed in, for themselves.
+    "accounts.my_data": Row(people(ALLOW)),
+    "accounts.my_data_download": Row(people(ALLOW)),
 
     # Signing in and out ---------------------------------------------------------------
     "accounts.sign_in": everyone(ALLOW),  # signed in already: sent home
@@ -159,6 +164,8 @@ TABLE: dict[str, Row] = {
     "admin.person": admin_only(),
     "admin.person_action": admin_only(),
     "admin.reset_second_factor": admin_only(),
+    "admin.erase": admin_only(),
+    "admin.jobs": admin_only(),
 
     # Rounds: the officer's pages ------------------------------------------------------
     "rounds.index": officer_only(),
@@ -174,6 +181,7 @@ TABLE: dict[str, Row] = {
     "round_setup.funding": officer_only(during("draft")),
     "round_setup.blind": officer_only(during("draft")),
     "round_setup.publishing": officer_only(),  # what to publish: any phase
+    "round_setup.retention": officer_only(),  # how long personal data is kept: any phase
     "round_setup.criteria": officer_only(during("draft")),
     "round_setup.new_criterion": officer_only(during("draft")),
     "round_setup.criterion": officer_only(during("draft")),
@@ -191,6 +199,7 @@ TABLE: dict[str, Row] = {
     "round_import.confirm_panellists": officer_only(during("draft", inside=SENT_BACK)),
     "round_progress.dashboard": officer_only(),
     "round_progress.reminders": officer_only(during("scoring")),
+    "round_progress.background": officer_only(),  # readable in every phase
     "round_progress.assignments": officer_only(during("draft", "scoring")),
     "round_progress.reviewers": officer_only(during("draft", "scoring")),
     "round_progress.phase": officer_only(),

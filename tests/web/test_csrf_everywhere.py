@@ -89,6 +89,8 @@ POSTS: dict[str, Post] = {
                                 "/admin/people/{officer_id}/resend"),
     "admin.reset_second_factor": post("admin", "/admin/people/{two_step_id}/"
                                                "reset-two-step-sign-in"),
+    "admin.erase": post("admin", "/admin/people/{disabled_id}/erase",
+                        reason="Asked to be forgotten", understood="y"),
     # Setting up a round
     "round_setup.create": post("officer", "/rounds/new", title="Another round",
                                description="", slug="another-round"),
@@ -101,6 +103,7 @@ POSTS: dict[str, Post] = {
                                 funding_rule="skip"),
     "round_setup.blind": post("officer", f"{SETUP}/blind",
                               identifying_columns=["organisation"]),
+    "round_setup.retention": post("officer", f"{SETUP}/retention", retention_months="24"),
     "round_setup.publishing": post("officer", f"{SETUP}/publishing",
                                    public_columns=["organisation"]),
     "round_setup.new_criterion": post("officer", f"{SETUP}/criteria/new", key="reach",

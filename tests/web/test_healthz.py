@@ -12,7 +12,7 @@ from tests.support.ports import free_port
 from tests.support.web import make_app
 
 NO_STORE = "not configured: each worker counts in its own memory"
-NO_QUEUE = "not configured: FairPanel has no background jobs yet"
+NO_QUEUE = "in process: each app process runs its own background jobs"
 
 
 def health_of(database_url, mailbox, tmp_path, **settings):
@@ -52,6 +52,15 @@ def test_the_figures_cache_is_checked_when_redis_url_is_set(database_url, mailbo
     assert status == 503 and answer["checks"]["figures_cache"]["ok"] is False
     assert answer["checks"]["figures_cache"]["state"].startswith(
         "the figures cache (REDIS_URL) does not answer")
+
+
+def test_the_job_queue_is_checked_when_it_is_on_redis(database_url, mailbox, tmp_path,
+                                                     redis_url, dead_redis_url):
+    status, answer = health_of(database_url, mailbox, tmp_path, JOBS_REDIS_URL=redis_url)
+    assert status == 200 and answer["checks"]["queue"] == {"ok": True, "state": "ok"}
+    status, answer = health_of(database_url, mailbox, tmp_path, JOBS_REDIS_URL=dead_redis_url)
+    assert status == 503 and answer["checks"]["queue"]["ok"] is False
+    assert answer["checks"]["queue"]["state"].startswith("the job queue (REDIS_URL) does not")
 
 
 def test_a_redis_that_is_down_is_503_naming_it(database_url, mailbox, tmp_path, dead_redis_url):

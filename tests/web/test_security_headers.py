@@ -263,7 +263,8 @@ def test_next_off_site_is_ignored_after_the_second_step(app):
 
 
 @pytest.mark.parametrize("target", [*OFF_SITE, "/rounds/?page=2", "/%2F%2Fevil.example",
-                                    "/rounds/%5C%5Cevil.example"])
+                                    "/rounds/%5C%5Cevil.example", "/\r\n//evil.example",
+                                    "/\n/evil", "/ //evil.example", "/\x7f"])
 def test_what_safe_next_lets_through_stays_on_this_site(app, target):
     from panel.web import safe_next
 
@@ -274,6 +275,27 @@ def test_what_safe_next_lets_through_stays_on_this_site(app, target):
 
         if kept:
             assert lands_on_this_site(redirect(kept).headers["Location"])
+
+
+CRLF_NEXT = quote("/\r\n//evil.example", safe="")
+
+
+def test_a_next_with_a_line_break_lands_on_the_home_page_for_staff(app):
+    """Issue 22, item 4: this crashed sign-in with a 500 (a header split)."""
+    people.staff("officer@example.org", "officer")
+    client = app.test_client()
+    response = submit(client, f"/sign-in/staff?next={CRLF_NEXT}",
+                      {"email": "officer@example.org", "password": people.PASSWORD})
+    assert response.status_code == 302, response.status_code
+    assert response.headers["Location"] in ("/", "/account/two-step-sign-in")
+
+
+def test_a_next_with_a_line_break_lands_on_the_home_page_for_panellists(app, mailbox):
+    people.panellist("amira@example.org")
+    client = app.test_client()
+    submit(client, f"/sign-in?next={CRLF_NEXT}", {"email": "amira@example.org"})
+    response = submit(client, mailbox.last_link("amira@example.org", "/sign-in/link/"))
+    assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
 def test_a_same_site_next_still_works_for_panellists(app, mailbox):

@@ -1,0 +1,36 @@
+"""``flask worker``: run background jobs from Redis. Start as many as you like, on as
+many machines as you like; each takes jobs as it has threads free."""
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+import dramatiq
+from flask import current_app
+from flask.cli import with_appcontext
+
+from panel.jobs.queue import job_queue
+
+
+@click.command("worker")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="How many jobs this worker runs at once.")
+@with_appcontext
+def worker(threads: int) -> None:
+    """Run background jobs (e-mail, imports…) from the Redis queue until stopped."""
+    queue = job_queue(current_app)
+    if queue.in_process:
+        raise click.UsageError(
+            "flask worker takes its jobs from Redis: set REDIS_URL (or JOBS_REDIS_URL). "
+            "Without it, every app process runs its own jobs and needs no worker.")
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    running = dramatiq.Worker(queue.broker, worker_threads=threads)
+    running.start()
+    click.echo(f"FairPanel worker: {threads} thread(s) on queues "
+               f"{', '.join(sorted(queue.broker.get_declared_queues()))}.", err=True)
+    stop.wait()
+    click.echo("Stopping: finishing the jobs in hand.", err=True)
+    running.stop(timeout=30_000)
