@@ -3,7 +3,7 @@ database): 20,000 applications, 2,000 panellists in 2 groups, 100,000 initial sh
 over 6 criteria, some revisions, unscored criteria, drafts and step_out conflicts.
 It times :func:`panel.scoring.figures.figures` alone, on the frames the database would
 hand over (:func:`as_frames` does the database's part in pandas): what a user waits for
-is timed by ranking_page.py and meeting.py.
+is timed by report.py, ranking_page.py and meeting.py.
 
     .venv/bin/python benchmarks/ranking.py [--seed N]
 
@@ -28,19 +28,24 @@ CRITERIA = {"benefit": 4, "community": 3, "delivery": 2, "value": 1, "reach": 1,
 GROUPS = {"academic": 1.0, "lived_experience": 1.0}
 
 
-def make_round(seed: int) -> dict[str, pd.DataFrame]:
+def make_round(seed: int, applications: int = APPLICATIONS) -> dict[str, pd.DataFrame]:
+    """The round's raw tables; ``applications`` scales it (panellists and sheets in the
+    same proportion: 10 applications and 50 initial sheets per 1 panellist)."""
     rng = np.random.default_rng(seed)
-    references = np.array([f"A{n:05d}" for n in range(1, APPLICATIONS + 1)], dtype=object)
-    applications = pd.DataFrame({"reference": references,
-                                 "requested_amount": rng.integers(5, 60, APPLICATIONS) * 1000})
-    members = np.arange(PANELLISTS)
+    panellists = max(10, PANELLISTS * applications // APPLICATIONS)
+    sheets_count = SHEETS // APPLICATIONS * applications
+    references = np.array([f"A{n:05d}" for n in range(1, applications + 1)], dtype=object)
+    apps = pd.DataFrame({"reference": references,
+                         "requested_amount": rng.integers(5, 60, applications) * 1000})
+    members = np.arange(panellists)
     member_group = np.where(members % 3 == 0, "lived_experience", "academic")
     # Five distinct reviewers per application: application i goes to members i*5..i*5+4.
-    application_of = np.repeat(np.arange(APPLICATIONS), SHEETS // APPLICATIONS)
-    member_of = (application_of * 5 + np.tile(np.arange(5), APPLICATIONS)) % PANELLISTS
+    application_of = np.repeat(np.arange(applications), sheets_count // applications)
+    member_of = (application_of * 5 + np.tile(np.arange(5), applications)) % panellists
     initial = pd.DataFrame({"member": member_of, "reference": references[application_of],
                             "revision": 0,
-                            "status": np.where(rng.random(SHEETS) < 0.02, "draft", "submitted")})
+                            "status": np.where(rng.random(sheets_count) < 0.02, "draft",
+                                               "submitted")})
     revised = initial.sample(frac=0.1, random_state=seed).assign(revision=1, status="submitted")
     sheets = pd.concat([initial, revised], ignore_index=True)
     sheets["sheet"] = np.arange(len(sheets))
@@ -50,12 +55,12 @@ def make_round(seed: int) -> dict[str, pd.DataFrame]:
     scores = pd.DataFrame({"sheet": np.repeat(sheets["sheet"].to_numpy(), len(CRITERIA)),
                            "criterion": np.tile(list(CRITERIA), len(sheets)),
                            "value": values.ravel()})
-    stepped = initial.sample(n=1_000, random_state=seed + 1)
+    stepped = initial.sample(n=sheets_count // 100, random_state=seed + 1)
     conflicts = pd.DataFrame({"member": stepped["member"], "reference": stepped["reference"],
                               "level": "step_out", "status": "confirmed"})
     decisions = pd.DataFrame({"reference": references[:50], "outcome": "fund",
                               "rationale": "Chair's decision"})
-    return {"applications": applications, "sheets": sheets, "scores": scores,
+    return {"applications": apps, "sheets": sheets, "scores": scores,
             "conflicts": conflicts, "decisions": decisions}
 
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ranking import CRITERIA, GROUPS, make_round  # noqa: E402
+from ranking import APPLICATIONS, CRITERIA, GROUPS, make_round  # noqa: E402
 
 from panel import create_app  # noqa: E402
 from panel.accounts import services as accounts  # noqa: E402
@@ -30,8 +30,9 @@ from panel.models import (  # noqa: E402
 SLUG = "benchmark-round"
 
 
-def build(seed: int) -> None:
-    frames = make_round(seed)
+def build(seed: int, applications: int = APPLICATIONS) -> None:
+    """Write the round of :func:`ranking.make_round` with bulk inserts, and an officer."""
+    frames = make_round(seed, applications)
     round_ = Round(slug=SLUG, title="Benchmark round", budget=2_000_000, phase="scoring")
     round_.groups = [Group(key=k, label=k, weight=w, position=i)
                      for i, (k, w) in enumerate(GROUPS.items())]

@@ -90,7 +90,7 @@ def ranked_round(round_: Round) -> RankedRound:
     unranked = table[table["rank"].isna()].sort_index()
     funded = ranked.index[ranked["funded"]]
     last = funded[-1] if len(funded) else None
-    total = float(sum(float(a) for a in ranked.loc[funded, "requested_amount"]))
+    total = float(sum(map(float, ranked.loc[funded, "requested_amount"].tolist())))
     return RankedRound(pd.concat([ranked, unranked]), total, last,
                        int(result.decisions["decision"].notna().sum()),
                        _overrides(result.overrides, about["title"]), result.warnings)

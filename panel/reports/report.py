@@ -4,7 +4,6 @@ an Excel workbook. The page, the downloads and ``flask round report`` all start 
 from __future__ import annotations
 
 import io
-import math
 from typing import IO, Any
 
 import pandas as pd
@@ -35,10 +34,9 @@ def build_report(round_: Round, result: Figures) -> dict[str, Any]:
     final = result.final.table
     order = list(result.final.in_rank_order().index) + sorted(
         str(ref) for ref in final.index[final["rank"].isna()])
-    titles = _titles(result.applications)
     report = {
         "round": _round_summary(round_),
-        "applications": [_application(result, ref, titles.get(ref), groups) for ref in order],
+        "applications": _applications(result, order, groups),
         "groups": {g: _group(result, g, round_) for g in groups},
         "overrides": result.overrides,
         "warnings": result.warnings,
@@ -46,18 +44,21 @@ def build_report(round_: Round, result: Figures) -> dict[str, Any]:
     }
     if result.guarded is not None:  # the panel's report: say what it leaves out
         report["round"]["min_group_size"] = round_.min_group_size
-        for application in report["applications"]:
-            application["not_shown"] = _not_shown(result, application["reference"], groups)
+        for application, hidden in zip(report["applications"],
+                                       _not_shown(result, order, groups)):
+            application["not_shown"] = hidden
     return report
 
 
-def _not_shown(result: Figures, ref: str, groups: list[str]) -> dict[str, int]:
-    """The groups whose figures on ``ref`` are hidden, each with how many of its members
-    counted there (a group with none has no figure to hide)."""
-    if not result.guarded.get(ref, False):
-        return {}
-    counted = result.final.sheets.loc[ref].combine(result.initial.sheets.loc[ref], max)
-    return {g: int(counted[g]) for g in groups if counted[g] > 0}
+def _not_shown(result: Figures, order: list[str], groups: list[str]) -> list[dict[str, int]]:
+    """Per application in ``order``: the groups whose figures on it are hidden, each with
+    how many of its members counted there (a group with none has no figure to hide)."""
+    guarded = result.guarded.reindex(order, fill_value=False).to_numpy(dtype=bool)
+    final = result.final.sheets.reindex(index=order, columns=groups)
+    initial = result.initial.sheets.reindex(index=order, columns=groups)
+    counted = final.where(final >= initial, initial).to_numpy().tolist()
+    return [{g: n for g, n in zip(groups, row) if n > 0} if hidden else {}
+            for hidden, row in zip(guarded, counted)]
 
 
 def _anchor(round_: Round) -> dict[str, Any] | None:
@@ -67,11 +68,6 @@ def _anchor(round_: Round) -> dict[str, Any] | None:
         return None
     return {"event_id": anchor.event_id, "event_hash": anchor.event_hash,
             "recorded_at": anchor.recorded_at.isoformat(timespec="seconds") + "Z"}
-
-
-def _titles(applications: pd.DataFrame) -> dict[str, tuple[str, float]]:
-    return {ref: (title, float(amount)) for ref, title, amount in zip(
-        applications["reference"], applications["title"], applications["requested_amount"])}
 
 
 def _round_summary(round_: Round) -> dict[str, Any]:
@@ -86,31 +82,61 @@ def _round_summary(round_: Round) -> dict[str, Any]:
     }
 
 
-def _application(result: Figures, ref: str, about: tuple | None,
-                 groups: list[str]) -> dict[str, Any]:
+def _applications(result: Figures, order: list[str], groups: list[str]) -> list[dict]:
+    """One dict per application in ``order``, each figure read from a column made once
+    (a round can hold 20,000 applications: no lookup per cell)."""
     final, decisions = result.final, result.decisions
-    title, amount = about or (None, None)
-    return {
-        "reference": ref, "title": title, "requested_amount": amount,
-        **_position(final.table, ref),
-        "running_total": _value(final.table.at[ref, "running_total"]),
-        "group_scores": {g: _value(final.group_scores.at[ref, g]) for g in groups},
-        "sheets": {g: int(final.sheets.at[ref, g]) for g in groups},
-        "initial": _position(result.initial.table, ref),
-        "without": {g: _position(result.without[g].table, ref, tie=False) for g in groups},
-        "rank_shift": {g: _value(result.voice[g]["rank_shift"].get(ref)) for g in groups},
-        "decision": decisions.at[ref, "decision"],
-        "rationale": decisions.at[ref, "rationale"],
-        "final_funded": bool(decisions.at[ref, "final_funded"]),
-    }
+    about = result.applications.set_index("reference").reindex(order)
+    titles = _column(about["title"])
+    amounts = [None if amount is None else float(amount)
+               for amount in _column(about["requested_amount"])]
+    position, initial = _positions(final.table, order), _positions(result.initial.table, order)
+    running = _column(final.table["running_total"].reindex(order))
+    group_scores = _records(final.group_scores, order, groups)
+    sheets = _records(final.sheets, order, groups)
+    without = _by_group({g: _positions(result.without[g].table, order, tie=False)
+                         for g in groups}, len(order))
+    rank_shift = _by_group({g: _column(result.voice[g]["rank_shift"].reindex(order))
+                            for g in groups}, len(order))
+    chosen = decisions.reindex(order)
+    return [{
+        "reference": ref, "title": title, "requested_amount": amount, **position[n],
+        "running_total": running[n], "group_scores": group_scores[n], "sheets": sheets[n],
+        "initial": initial[n], "without": without[n], "rank_shift": rank_shift[n],
+        "decision": decision, "rationale": rationale, "final_funded": bool(final_funded),
+    } for n, (ref, title, amount, decision, rationale, final_funded) in enumerate(zip(
+        order, titles, amounts, chosen["decision"].tolist(), chosen["rationale"].tolist(),
+        chosen["final_funded"].tolist()))]
 
 
-def _position(table: pd.DataFrame, ref: str, tie: bool = True) -> dict[str, Any]:
-    found = {"score": _value(table.at[ref, "score"]), "rank": _value(table.at[ref, "rank"]),
-             "funded": bool(table.at[ref, "funded"])}
+def _positions(table: pd.DataFrame, order: list[str], tie: bool = True) -> list[dict]:
+    """Per application in ``order``: its score, rank, whether funded (and tied)."""
+    rows = table.reindex(order)
+    columns = [_column(rows["score"]), _column(rows["rank"]),
+               [bool(x) for x in rows["funded"].tolist()]]
+    keys = ["score", "rank", "funded"]
     if tie:
-        found["tie"] = bool(table.at[ref, "tie"])
-    return found
+        columns.append([bool(x) for x in rows["tie"].tolist()])
+        keys.append("tie")
+    return [dict(zip(keys, values)) for values in zip(*columns)]
+
+
+def _records(frame: pd.DataFrame, order: list[str], groups: list[str]) -> list[dict]:
+    """Per application in ``order``: {group: its value}, JSON-ready."""
+    rows = frame.reindex(index=order, columns=groups)
+    return _by_group({g: _column(rows[g]) for g in groups}, len(order))
+
+
+def _by_group(columns: dict[str, list], size: int) -> list[dict]:
+    """{group: column} turned into one {group: value} per row."""
+    return [dict(zip(columns, values)) for values in zip(*columns.values())] \
+        if columns else [{} for _ in range(size)]
+
+
+def _column(values: pd.Series) -> list:
+    """A column as JSON-ready values: None where missing (NaN, NA), Python numbers
+    (floats stay floats, whole ranks ints)."""
+    return values.astype(object).where(values.notna(), None).tolist()
 
 
 def _group(result: Figures, g: str, round_: Round) -> dict[str, Any]:
@@ -119,15 +145,6 @@ def _group(result: Figures, g: str, round_: Round) -> dict[str, Any]:
     return {"label": label, "funded_because": voice["funded_because"],
             "displaced_by": voice["displaced_by"], "agreement": voice["agreement"],
             "moved_toward": voice["moved_toward"], "criterion_gap": voice["criterion_gap"]}
-
-
-def _value(value: Any) -> Any:
-    """A JSON-ready number: None for missing, int for whole ranks."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    return value
 
 
 # CSV and Excel ----------------------------------------------------------------------------------

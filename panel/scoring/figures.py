@@ -1,7 +1,7 @@
 """A round's figures (DESIGN.md §3), computed one way for every page, download and
 command that shows them:
 
-    frames = load(round_, options)      # from the database: one statement per frame
+    frames = load(round_, options)      # from the database: three statements, any size
     found = figures(frames, options)    # pure: DataFrames in, Figures out
     found = round_figures(round_, options)   # both
 
@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 
 from panel.extensions import db
 from panel.moderation.models import Decision
@@ -55,7 +56,8 @@ class Frames:
       ``final`` (which figures the sheet counts in), ``points`` = Σ w_c (s_c − min) and
       ``weight`` = Σ w_c over the criteria it scored (both missing when it scored none);
     - ``criterion_values``: ``sheet``, ``criterion`` (key), ``value`` of every
-      criterion of those sheets (only with :attr:`Options.community_voice`, else None);
+      criterion of the final sheets, NaN where not scored (only with
+      :attr:`Options.community_voice`, else None);
     - ``decisions``: ``reference``, ``outcome``, ``rationale``.
     """
 
@@ -164,19 +166,42 @@ def _voice(found: Figures, values: pd.DataFrame) -> dict[str, dict]:
 # Loading ---------------------------------------------------------------------------------
 
 def load(round_: Round, options: Options = RANKING) -> Frames:
-    """The frames of ``round_``: one statement each, whatever the size of the round."""
-    return Frames(
-        rules=round_rules(round_),
-        applications=_frame(select(Application.reference, Application.title,
-                                   Application.requested_amount)
-                            .where(Application.round_id == round_.id)
-                            .order_by(Application.reference)),
-        sheets=_sheets(round_),
-        decisions=_frame(select(Application.reference, Decision.outcome, Decision.rationale)
-                         .join(Application, Decision.application_id == Application.id)
-                         .where(Application.round_id == round_.id)),
-        criterion_values=_criterion_values(round_) if options.community_voice else None,
-    )
+    """The frames of ``round_``: three statements, whatever the size of the round (the
+    criterion values come with the sheets)."""
+    return frames_of(round_, {name: _frame(statement)
+                              for name, statement in statements(round_, options).items()},
+                     options)
+
+
+def statements(round_: Round, options: Options = RANKING) -> dict[str, Select]:
+    """The statement of each table :func:`frames_of` takes, by name, for ``round_``."""
+    return {
+        "applications": select(Application.reference, Application.title,
+                               Application.requested_amount)
+        .where(Application.round_id == round_.id).order_by(Application.reference),
+        "sheets": _sheets(round_, options.community_voice),
+        "decisions": select(Application.reference, Decision.outcome, Decision.rationale)
+        .join(Application, Decision.application_id == Application.id)
+        .where(Application.round_id == round_.id),
+    }
+
+
+def frames_of(round_: Round, tables: dict[str, pd.DataFrame],
+              options: Options = RANKING) -> Frames:
+    """:class:`Frames` from the rows of :func:`statements` (one table each)."""
+    sheets = tables["sheets"]
+    values = None
+    if options.community_voice:
+        values = _criterion_values(sheets, [c.key for c in round_.criteria])
+        sheets = sheets.drop(columns=[c for c in sheets.columns if c.startswith(CRITERION)])
+    return Frames(rules=round_rules(round_), applications=tables["applications"],
+                  sheets=sheets.astype(SHEET_TYPES), decisions=tables["decisions"],
+                  criterion_values=values)
+
+
+# What the sheets' columns hold, whatever the database hands over for them.
+SHEET_TYPES = {"initial": bool, "final": bool, "points": float, "weight": float}
+CRITERION = "criterion_"  # the sheets' column of each criterion's value, by position
 
 
 def round_rules(round_: Round) -> rules.Rules:
@@ -199,21 +224,26 @@ def _counted(round_: Round) -> Select:
                    member_takes_part()))
 
 
-def _sheets(round_: Round) -> pd.DataFrame:
+def _sheets(round_: Round, criteria: bool = False) -> Select:
+    """The sheets that may count; with ``criteria``, each criterion's value on the
+    sheet too (one column each, in the rubric's order), read in the same pass."""
     # The database sums each sheet's scored criteria (a few rows per sheet, instead of
     # sending every criterion of a large round); rules.sheet_scores turns them into S.
+    by_criterion = [func.max(case((CriterionScore.criterion_id == c.id, CriterionScore.value)))
+                    .label(f"{CRITERION}{n}") for n, c in enumerate(round_.criteria)
+                    ] if criteria else []
     sums = (select(CriterionScore.sheet_id,
                    func.sum(Criterion.weight * (CriterionScore.value - round_.scale_min))
                    .label("points"),
-                   func.sum(Criterion.weight).label("weight"))
+                   func.sum(Criterion.weight).label("weight"), *by_criterion)
             .join(Criterion, CriterionScore.criterion_id == Criterion.id)
             .where(Criterion.round_id == round_.id, CriterionScore.value.is_not(None))
             .group_by(CriterionScore.sheet_id).subquery())
     counted = _counted(round_).subquery()
-    frame = _frame(
+    return (
         select(counted.c.sheet, ScoreSheet.member_id.label("member"), Group.key.label("group"),
                Application.reference, counted.c.initial, counted.c.final, sums.c.points,
-               sums.c.weight)
+               sums.c.weight, *(sums.c[column.name] for column in by_criterion))
         .join(ScoreSheet, ScoreSheet.id == counted.c.sheet)
         .join(Application, ScoreSheet.application_id == Application.id)
         .join(PanelMember, ScoreSheet.member_id == PanelMember.id)
@@ -222,19 +252,25 @@ def _sheets(round_: Round) -> pd.DataFrame:
         # Means add up in this order: initial sheets first, then revisions, each by id,
         # so that the last digit of a figure never depends on the database's plan.
         .order_by(ScoreSheet.revision, counted.c.sheet))
-    return frame.astype({"initial": bool, "final": bool, "points": float, "weight": float})
 
 
-def _criterion_values(round_: Round) -> pd.DataFrame:
-    counted = _counted(round_).where(is_final_sheet()).subquery()
-    return _frame(select(CriterionScore.sheet_id.label("sheet"),
-                         Criterion.key.label("criterion"), CriterionScore.value)
-                  .join(Criterion, CriterionScore.criterion_id == Criterion.id)
-                  .join(counted, counted.c.sheet == CriterionScore.sheet_id)
-                  .where(Criterion.round_id == round_.id)
-                  .order_by(CriterionScore.sheet_id, CriterionScore.criterion_id))
+def _criterion_values(sheets: pd.DataFrame, criteria: list[str]) -> pd.DataFrame:
+    """``sheet``, ``criterion``, ``value`` of every criterion of the final sheets (value
+    NaN where not scored), from the criterion columns of :func:`_sheets`. Their means are
+    of whole numbers, exact in any order."""
+    final = sheets[sheets["final"].astype(bool)].sort_values("sheet", kind="stable")
+    values = final[[f"{CRITERION}{n}" for n in range(len(criteria))]].to_numpy(dtype=float)
+    return pd.DataFrame({"sheet": np.repeat(final["sheet"].to_numpy(), len(criteria)),
+                         "criterion": np.tile(np.array(criteria, dtype=object), len(final)),
+                         "value": values.ravel()})
 
 
 def _frame(statement) -> pd.DataFrame:
-    result = db.session.execute(statement)
-    return pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
+    # These are plain columns: run through Core, not the ORM, and hand pandas plain
+    # tuples (given Rows it probes each for a dtype and copies it), as a large round's
+    # sheets are a hundred thousand rows.
+    session = db.session
+    if session.autoflush:  # as session.execute would, so pending changes are counted
+        session.flush()
+    result = session.connection().execute(statement)
+    return pd.DataFrame.from_records(list(map(tuple, result)), columns=list(result.keys()))

@@ -185,10 +185,12 @@ def decide(final: Ranking, decisions: pd.DataFrame | None, applications: pd.Data
     outcome = outcome.astype({"decision": object, "rationale": object})
     outcome = outcome.where(outcome.notna(), None)
     changed = outcome[outcome["final_funded"] != final.table["funded"]]
-    overrides = [{"reference": str(ref), "decision": row.decision, "rationale": row.rationale or "",
-                  "funded": bool(final.table.at[ref, "funded"]),
-                  "final_funded": bool(row.final_funded)}
-                 for ref, row in changed.iterrows()]
+    overrides = [{"reference": str(ref), "decision": decision, "rationale": rationale or "",
+                  "funded": bool(funded), "final_funded": bool(final_funded)}
+                 for ref, decision, rationale, funded, final_funded in zip(
+                     changed.index, changed["decision"].tolist(), changed["rationale"].tolist(),
+                     final.table["funded"].reindex(changed.index).tolist(),
+                     changed["final_funded"].tolist())]
     amounts = _pence(applications["requested_amount"]).set_axis(references)
     total, budget = int(amounts[outcome["final_funded"]].sum()), _pence_of(rules.budget)
     warnings = []

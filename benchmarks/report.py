@@ -1,0 +1,174 @@
+"""The full report of a large round as a user gets it, beside a floor measured in the
+same run: 20,000 applications, 2,000 panellists, 110,000 sheets over 6 criteria (the
+round of benchmarks/ranking.py, written by benchmarks/ranking_page.py's bulk inserts),
+on SQLite and on PostgreSQL (a throwaway cluster, tests/support/pgcluster.py).
+
+For each database it prints
+
+- **report**: :func:`panel.reports.report.round_report` from the database, as the
+  report page and ``flask round report`` call it (best of ``--repeat``), with its parts:
+  loading the round's frames, the figures, the report dict (the parts are each timed
+  alone, so they need not add up to the whole);
+- **floor**: the same statements run on one plain DB-API cursor each, the rows handed to
+  pandas as tuples, and the same in-memory figures (:func:`panel.scoring.figures.figures`)
+  — what the report could cost with no ORM and no per-application Python;
+- **CLI**: ``flask round report SLUG -o FILE`` end to end in a subprocess (start-up,
+  import, the report, the audit event, writing the JSON), its peak RSS, and beside it
+  ``flask round --help`` (the start-up alone);
+- the benchmark process's peak RSS (resource.getrusage).
+
+    .venv/bin/python benchmarks/report.py [--databases sqlite postgresql]
+        [--applications 20000] [--repeat 3]
+
+Prints figures; never asserts. Target (issue 17): ``flask round report`` at 20,000 /
+110,000 on PostgreSQL ≤ 1.5 s wall, ≤ 3× the floor, ≤ 1 GB."""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ranking import APPLICATIONS
+from ranking_page import SLUG, build
+
+from panel import create_app
+from panel.extensions import db
+
+
+def best(call, repeat: int) -> tuple[float, float, object]:
+    """(best wall seconds, CPU seconds of that run, the last answer) of ``repeat`` calls."""
+    times, answer = [], None
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        answer = call()
+        times.append((time.perf_counter() - wall, time.process_time() - cpu))
+    wall, cpu = min(times)
+    return wall, cpu, answer
+
+
+def floor_report(round_) -> object:
+    """The floor: the same statements on plain DB-API cursors, tuples into pandas, and the
+    same in-memory figures."""
+    from panel.scoring import figures
+
+    connection = db.session.connection().connection.driver_connection
+    frames = {}
+    for name, statement in figures.statements(round_, figures.REPORT).items():
+        compiled = statement.compile(dialect=db.engine.dialect,
+                                     compile_kwargs={"literal_binds": True})
+        cursor = connection.cursor()
+        cursor.execute(str(compiled))
+        frames[name] = pd.DataFrame.from_records(
+            cursor.fetchall(), columns=[d[0] for d in cursor.description])
+        cursor.close()
+    return figures.figures(figures.frames_of(round_, frames, figures.REPORT), figures.REPORT)
+
+
+def in_process(url: str, repeat: int) -> dict[str, float]:
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    found = {}
+    with app.app_context():
+        from panel.reports.report import build_report, round_report
+        from panel.rounds.queries import round_by_slug
+        from panel.scoring import figures
+
+        round_ = round_by_slug(SLUG)
+        found["report"], found["report CPU"], report = best(lambda: round_report(round_), repeat)
+        found["loading"], _, frames = best(lambda: figures.load(round_, figures.REPORT), repeat)
+        found["figures"], _, result = best(lambda: figures.figures(frames, figures.REPORT),
+                                           repeat)
+        found["report dict"], _, _ = best(lambda: build_report(round_, result), repeat)
+        found["floor"], found["floor CPU"], _ = best(lambda: floor_report(round_), repeat)
+        found["rows"] = len(report["applications"])
+        db.session.rollback()
+        db.engine.dispose()
+    return found
+
+
+def cli(url: str, *args: str) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MiB, exit status) of ``flask ARGS`` in a subprocess.
+    The peak is /usr/bin/time's: the child of a small process, since a child forked
+    from this one would report this process's memory as its own."""
+    env = {**os.environ, "DATABASE_URL": url, "FAIRPANEL_CONFIG": "development",
+           "MAIL_OUTBOX_DIR": "/dev/null/never-used", "PYTHONPATH": str(ROOT)}
+    flask = Path(sys.executable).with_name("flask")
+    with tempfile.NamedTemporaryFile("r") as peak:
+        started = time.perf_counter()
+        done = subprocess.run(["/usr/bin/time", "-o", peak.name, "-f", "%M", str(flask), *args],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, check=False)
+        took = time.perf_counter() - started
+        kib = int(peak.read().split()[-1])
+    if done.returncode:
+        print(done.stderr[-2000:])
+    return took, kib / 1024, done.returncode
+
+
+def run(url: str, seed: int, applications: int, repeat: int, folder: str) -> None:
+    backend = url.split(":")[0].split("+")[0]
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        started = time.perf_counter()
+        build(seed, applications)
+        print(f"[{backend}] built the round in {time.perf_counter() - started:.0f} s")
+        db.engine.dispose()
+    found = in_process(url, repeat)
+    output = Path(folder) / "report.json"
+    runs = [cli(url, "round", "report", SLUG, "-o", str(output)) for _ in range(repeat)]
+    command, command_rss, status = min(runs)
+    startup, startup_rss, _ = min(cli(url, "round", "--help") for _ in range(repeat))
+    floor = found["floor"]
+    print(f"[{backend}] {found['rows']:,} applications in the report")
+    print(f"[{backend}] round_report from the database: {found['report']:6.2f} s "
+          f"(CPU {found['report CPU']:.2f} s) = {found['report'] / floor:4.1f}× the floor")
+    print(f"[{backend}]   of which loading the frames {found['loading']:.2f} s, the figures "
+          f"{found['figures']:.2f} s, the report dict {found['report dict']:.2f} s")
+    print(f"[{backend}] floor (plain cursors, tuples, in-memory figures): {floor:6.2f} s "
+          f"(CPU {found['floor CPU']:.2f} s)")
+    print(f"[{backend}] flask round report -o FILE (subprocess, best of {repeat}): "
+          f"{command:6.2f} s = {command / floor:4.1f}× the floor, peak RSS "
+          f"{command_rss:.0f} MiB, exit {status}, {output.stat().st_size / 2**20:.1f} MiB JSON")
+    print(f"[{backend}] flask round --help (start-up alone): {startup:6.2f} s, "
+          f"peak RSS {startup_rss:.0f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
+                        choices=["sqlite", "postgresql"])
+    parser.add_argument("--applications", type=int, default=APPLICATIONS)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    for backend in args.databases:
+        with tempfile.TemporaryDirectory() as folder:
+            if backend == "sqlite":
+                run(f"sqlite:///{folder}/bench.sqlite3", args.seed, args.applications,
+                    args.repeat, folder)
+                continue
+            from tests.support.pgcluster import PgCluster
+
+            cluster = PgCluster().start()
+            try:
+                run(cluster.url(), args.seed, args.applications, args.repeat, folder)
+            finally:
+                cluster.stop()
+    print(f"benchmark process peak RSS: "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
