@@ -6,7 +6,6 @@ row removed."""
 from __future__ import annotations
 
 import ast
-import csv
 import io
 import json
 import sys
@@ -17,7 +16,6 @@ import pytest
 
 from panel.accounts.services import find_user
 from panel.audit.anchors import round_anchor
-from panel.audit.kit import COLUMNS
 from panel.extensions import db
 from panel.rounds import services as round_services
 from tests.builders import people
@@ -29,7 +27,7 @@ from tests.builders.demo import (
     OFFICER,
     personal_details,
 )
-from tests.support.commands import run_verifier
+from tests.support.commands import kit_rows, run_verifier, write_kit_rows
 
 KIT = f"/rounds/{DEMO_SLUG}/report/verification-kit.zip"
 AUDITOR = "auditor@fairpanel.example"
@@ -52,16 +50,6 @@ def kit(demo_decided, client, tmp_path) -> Path:
     return folder
 
 
-def _rows(folder: Path) -> list[dict]:
-    with open(folder / "trail.csv", newline="", encoding="utf-8") as file:
-        return list(csv.DictReader(file))
-
-
-def _write(folder: Path, rows: list[dict]) -> None:
-    with open(folder / "trail.csv", "w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def test_the_kit_holds_on_a_real_export(kit, demo_decided):
@@ -76,16 +64,16 @@ def test_the_kit_holds_on_a_real_export(kit, demo_decided):
 
 
 def test_the_trail_runs_from_the_first_event_to_the_anchor(kit, demo_decided):
-    rows = _rows(kit)
+    rows = kit_rows(kit)
     assert [int(r["id"]) for r in rows] == list(range(1, round_anchor(demo_decided).event_id + 1))
 
 
 def test_an_edited_value_is_caught_and_named(kit):
-    rows = _rows(kit)
+    rows = kit_rows(kit)
     target = next(r for r in rows if r["action"] == "decision.recorded")
     target["after"] = target["after"].replace('"fund"', '"do_not_fund"', 1) \
         if '"fund"' in target["after"] else target["after"].replace("}", ',"x":1}', 1)
-    _write(kit, rows)
+    write_kit_rows(kit, rows)
     result = run_verifier(kit)
     assert result.returncode == 1
     assert f"event {target['id']} (decision.recorded)" in result.stdout
@@ -99,14 +87,14 @@ def test_an_edit_with_its_hash_recomputed_breaks_the_next_event(kit):
         from verify_trail import canonical_json, digest_of, hashed_of, payload_of
     finally:
         sys.path.remove(str(kit))
-    rows = _rows(kit)
+    rows = kit_rows(kit)
     target = rows[10]
     target["action"] = "nothing.happened"
     # Everything of the row recomputed: its digest and its hash.
     target["digest"] = digest_of(target["salt"], payload_of(target))
     target["hash"] = hashlib.sha256(
         (target["prev_hash"] + canonical_json(hashed_of(target)[0])).encode()).hexdigest()
-    _write(kit, rows)
+    write_kit_rows(kit, rows)
     result = run_verifier(kit)
     assert result.returncode == 1
     assert f"event {rows[11]['id']} " in result.stdout
@@ -115,9 +103,9 @@ def test_an_edit_with_its_hash_recomputed_breaks_the_next_event(kit):
 
 @pytest.mark.parametrize("which", ["middle", "last"])
 def test_a_removed_row_is_caught(kit, which):
-    rows = _rows(kit)
+    rows = kit_rows(kit)
     removed = rows.pop(len(rows) // 2 if which == "middle" else -1)
-    _write(kit, rows)
+    write_kit_rows(kit, rows)
     result = run_verifier(kit)
     assert result.returncode == 1
     assert f"event {removed['id']}" in result.stdout
@@ -153,24 +141,24 @@ def test_the_kit_of_a_round_written_in_format_3_holds_no_personal_data(kit):
     e-mail address, a panellist's or applicant's name, an identifying field, a comment,
     a connection note or a rationale; the trail still holds."""
     texts = {path.name: path.read_text(encoding="utf-8") for path in kit.iterdir()}
-    assert {r["v"] for r in _rows(kit)} == {"3"}
+    assert {r["v"] for r in kit_rows(kit)} == {"3"}
     for name, text in texts.items():
         # The checker itself is FairPanel's code (its "@" starts a spreadsheet formula).
         assert "@" not in text or name == "verify_trail.py", name
         for secret in [*personal_details(), FUND_RATIONALE, DO_NOT_FUND_RATIONALE,
                        NO_CONSENSUS_RATIONALE]:
             assert secret not in text, (name, secret)
-    assert {r["actor"] for r in _rows(kit) if not r["actor"].startswith("system: ")} == {
+    assert {r["actor"] for r in kit_rows(kit) if not r["actor"].startswith("system: ")} == {
         "person"}
     assert run_verifier(kit).returncode == 0
 
 
 def test_an_edited_commitment_in_the_kit_is_caught_and_named(kit):
-    rows = _rows(kit)
+    rows = kit_rows(kit)
     target = next(r for r in rows if r["action"] == "conflict.declared")
     sealed = json.loads(target["after"])["details"]["sealed"]
     target["after"] = target["after"].replace(sealed, "0" * 64)
-    _write(kit, rows)
+    write_kit_rows(kit, rows)
     result = run_verifier(kit)
     assert result.returncode == 1
     assert f"event {target['id']} (conflict.declared)" in result.stdout

@@ -6,7 +6,6 @@ checker still proves the chain from the round's first record to the anchor, and 
 an edited decision, an edited sealed record, and a public record hidden as sealed."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -18,7 +17,7 @@ import sqlalchemy as sa
 
 from panel.accounts.services import find_user
 from panel.audit.anchors import round_anchor
-from panel.audit.kit import COLUMNS, public_kit_problem
+from panel.audit.kit import public_kit_problem
 from panel.audit.models import PUBLIC_ACTIONS, AuditEvent
 from panel.demo.seed import BUNDLE
 from panel.extensions import db
@@ -32,7 +31,7 @@ from tests.builders.demo import (
 )
 from tests.builders.trail import OFFICER as TRAIL_OFFICER
 from tests.builders.trail import SLUG, build_audited_round, writing_format
-from tests.support.commands import run_verifier
+from tests.support.commands import kit_rows, run_verifier, write_kit_rows
 
 KIT = f"/rounds/{DEMO_SLUG}/report/summary/checking-kit.zip"
 
@@ -59,16 +58,6 @@ def kit(published, client, tmp_path) -> Path:
     return folder
 
 
-def _rows(folder: Path) -> list[dict]:
-    with open(folder / "trail.csv", newline="", encoding="utf-8") as file:
-        return list(csv.DictReader(file))
-
-
-def _write(folder: Path, rows: list[dict]) -> None:
-    with open(folder / "trail.csv", "w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def _round_events(round_) -> list[AuditEvent]:
@@ -86,7 +75,7 @@ def test_anyone_can_check_the_published_trail(kit, published):
                                           "decision.recorded"}
     result = run_verifier(kit)
     assert result.returncode == 0, result.stdout + result.stderr
-    rows = _rows(kit)
+    rows = kit_rows(kit)
     assert result.stdout.startswith(
         f"The trail holds: {len(rows)} events from event {events[0].id} ")
     assert (f"anchor of {DEMO_SLUG} at event {anchor.event_id} ({anchor.event_hash}) matches "
@@ -96,7 +85,7 @@ def test_anyone_can_check_the_published_trail(kit, published):
 
 
 def test_only_the_records_behind_the_result_are_shown(kit, published):
-    rows = _rows(kit)
+    rows = kit_rows(kit)
     shown = [r for r in rows if r["salt"]]
     assert shown and all(r["action"] in PUBLIC_ACTIONS and r["round_id"] == str(published.id)
                          for r in shown)
@@ -118,11 +107,11 @@ def test_only_the_records_behind_the_result_are_shown(kit, published):
 
 
 def test_an_edited_decision_is_caught(kit):
-    rows = _rows(kit)
+    rows = kit_rows(kit)
     target = next(r for r in rows if r["action"] == "decision.recorded"
                   and '"outcome": "fund"' in r["after"])
     target["after"] = target["after"].replace('"outcome": "fund"', '"outcome": "do_not_fund"')
-    _write(kit, rows)
+    write_kit_rows(kit, rows)
     result = run_verifier(kit)
     assert result.returncode == 1
     assert f"event {target['id']} (decision.recorded): its contents do not match its digest" \
@@ -130,12 +119,12 @@ def test_an_edited_decision_is_caught(kit):
 
 
 def test_a_decision_hidden_as_sealed_is_caught(kit):
-    rows = _rows(kit)
+    rows = kit_rows(kit)
     target = next(r for r in rows if r["action"] == "decision.recorded")
     for column in ("occurred_at", "actor_id", "actor", "action", "object_type", "object_id",
                    "before", "after", "salt"):
         target[column] = ""
-    _write(kit, rows)
+    write_kit_rows(kit, rows)
     result = run_verifier(kit)
     assert result.returncode == 1
     assert f"event {target['id']}: it is one of the records behind the round's published " \
@@ -143,10 +132,10 @@ def test_a_decision_hidden_as_sealed_is_caught(kit):
 
 
 def test_an_edited_sealed_record_is_caught(kit):
-    rows = _rows(kit)
+    rows = kit_rows(kit)
     target = next(r for r in rows[1:] if not r["salt"])
     target["digest"] = "0" * 64
-    _write(kit, rows)
+    write_kit_rows(kit, rows)
     result = run_verifier(kit)
     assert result.returncode == 1
     assert f"event {target['id']} (sealed): its contents do not match its hash" in result.stdout

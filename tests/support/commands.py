@@ -23,3 +23,23 @@ def run_verifier(folder: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     return subprocess.run([sys.executable, "-I", "verify_trail.py"], cwd=folder, env=env,
                           capture_output=True, text=True, timeout=60, check=False)
+
+
+def kit_rows(folder: Path) -> list[dict]:
+    """An unzipped kit's trail.csv, row by row."""
+    import csv
+
+    with open(folder / "trail.csv", newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def write_kit_rows(folder: Path, rows: list[dict]) -> None:
+    """Write ``rows`` back as the kit's trail.csv (to edit a kit as a forger would)."""
+    import csv
+
+    from panel.audit.kit import COLUMNS
+
+    with open(folder / "trail.csv", "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
