@@ -128,6 +128,9 @@ class Config:
     JOBS_MAX_BACKOFF_MS = 3_600_000
     JOBS_TIME_LIMIT_MS = 3_600_000
     JOBS_IN_PROCESS_THREADS = 2
+    # A round with at least this many applications has its report downloads made by a
+    # background job (the page offers "Prepare…", then the job's page the file).
+    EXPORT_IN_BACKGROUND_FROM = int(os.environ.get("EXPORT_IN_BACKGROUND_FROM", "2000"))
 
     # Argon2id parameters for staff passwords (panel/accounts/auth.py): "default" is
     # argon2-cffi's (3 passes over 64 MiB); only the tests use "cheapest".

@@ -60,6 +60,8 @@ def _init_extensions(app: Flask) -> None:
 def _init_jobs(app: Flask) -> None:
     from panel import mail  # noqa: F401  (declare every job kind before the queue is made)
     from panel.accounts import services  # noqa: F401
+    from panel.bundle import jobs  # noqa: F401
+    from panel.reports import exports  # noqa: F401
     from panel.jobs import queue
 
     queue.init_app(app)
@@ -72,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from panel.bundle import blueprint as bundle
     from panel.conflicts import blueprint as conflicts
     from panel.home import blueprint as home
+    from panel.jobs import blueprint as jobs
     from panel.moderation import blueprint as moderation
     from panel.reports import blueprint as reports
     from panel.rounds import blueprint as rounds
@@ -80,5 +83,6 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (home.bp, accounts.bp, admin.bp, rounds.rounds_bp, bundle.round_bundle_bp,
                       rounds.round_setup_bp, bundle.round_import_bp, rounds.round_progress_bp,
                       scoring.bp, reports.ranking_bp, conflicts.profile_bp,
-                      conflicts.conflict_review_bp, auditor.bp, moderation.bp, reports.voice_bp):
+                      conflicts.conflict_review_bp, auditor.bp, moderation.bp, reports.voice_bp,
+                      jobs.bp):
         app.register_blueprint(blueprint)

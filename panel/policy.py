@@ -62,6 +62,21 @@ def is_staff(user: Any) -> bool:
     return any(has_role(user, role) for role in Role)
 
 
+def can_follow_job(user: Any, job: Any) -> bool:
+    """A background job's page: whoever started it, officers for a round's jobs (they
+    see them on its Background work page) and admins (the Jobs page)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (job.user_id == user.id or can_administer(user)
+            or (job.round_id is not None and can_manage_rounds(user)))
+
+
+def can_download_job_file(user: Any, job: Any) -> bool:
+    """The file an export job made: only for the person who asked for it (their export
+    is what the trail records)."""
+    return bool(getattr(user, "is_authenticated", False)) and job.user_id == user.id
+
+
 # The panel -------------------------------------------------------------------------------
 
 def is_chair(member: PanelMember | None) -> bool:

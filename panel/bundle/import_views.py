@@ -1,18 +1,19 @@
 """Importing applications and panellists in the browser: upload, preview, confirm.
 
-Nothing is written until the officer confirms the preview; the confirmation checks the
-file again, because the round may have changed in between (DESIGN.md §8)."""
+Nothing is written until the officer confirms the preview. The confirmation checks the
+file again, because the round may have changed in between (DESIGN.md §8), then hands the
+writing to a background job (:mod:`panel.bundle.jobs`) whose page follows it."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from panel import access, bundle, policy
+from panel import access, policy
 from panel.accounts.models import User
 from panel.bundle import uploads
 from panel.bundle.forms import ConfirmForm, UploadForm
-from panel.conflicts import suggestions
+from panel.bundle.jobs import check_rows, import_rows
 from panel.extensions import db
 from panel.rounds.models import Round
 from panel.transactions import change
@@ -20,13 +21,11 @@ from panel.transactions import change
 KINDS = {
     "applications": {
         "label": "applications.csv",
-        "check": bundle.check_applications,
         "columns": "reference, title, lay_summary, requested_amount, applicant_name, "
                    "organisation, contact_email",
     },
     "panellists": {
         "label": "panellists.csv",
-        "check": bundle.check_panellists,
         "columns": "email, name, group, role (panellist or chair), and optionally affiliations",
     },
 }
@@ -58,7 +57,7 @@ def _upload_page(round_: Round, kind: str):
     if round_.in_setup and form.validate_on_submit():
         upload = form.file.data
         data = upload.read()
-        rows, problems = _check(round_, kind, data, upload.filename)
+        rows, problems = check_rows(round_, kind, data, upload.filename)
         if not problems:
             token = uploads.park(kind, round_.slug, current_user.id, upload.filename, data)
             return render_template(f"bundle/preview_{kind}.html", round=round_,
@@ -75,23 +74,16 @@ def _confirm(round_: Round, kind: str):
     if not pending:
         flash("That upload has expired. Upload the file again.", "error")
         return redirect(url_for(f".{kind}", slug=round_.slug))
-    rows, problems = _check(round_, kind, pending.data, pending.filename)
+    rows, problems = check_rows(round_, kind, pending.data, pending.filename)
     if problems:
         form = UploadForm()
         return render_template(f"bundle/{kind}.html", round=round_, form=form,
                                problems=problems, kind=KINDS[kind]), 409
-    with change():
-        if kind == "applications":
-            added = bundle.add_applications(current_user, round_, rows)
-            message = f"{len(added)} applications added from {pending.filename}."
-        else:
-            added = bundle.add_panellists(current_user, round_, rows, invite=True)
-            message = (f"{len(added)} people added to the panel. New accounts have been "
-                       "invited by email.")
-        suggestions.refresh_for_round(round_)  # match connections against the new rows
-        uploads.discard(pending.token)  # with the import: used once
-    flash(message, "success")
-    return redirect(url_for(f".{kind}", slug=round_.slug))
+    with change():  # the job writes the rows; its page follows it
+        started = import_rows.enqueue(round_id=round_.id, total=len(rows),
+                                      started_by=current_user.id, token=pending.token,
+                                      table=kind, slug=round_.slug, user_id=current_user.id)
+    return redirect(url_for("jobs.page", job_id=started.id))
 
 
 def _known_emails(rows: list[dict]) -> set[str]:
@@ -100,10 +92,3 @@ def _known_emails(rows: list[dict]) -> set[str]:
         return set()
     return set(db.session.scalars(select(User.email).where(User.email.in_(emails))))
 
-
-def _check(round_: Round, kind: str, data: bytes, filename: str):
-    label = KINDS[kind]["label"]
-    table, problems = bundle.read_table(data, filename, label=label)
-    if problems:
-        return [], problems
-    return KINDS[kind]["check"](table, round_, file=label)

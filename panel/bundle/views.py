@@ -15,10 +15,9 @@ from panel import access, bundle
 from panel.accounts.models import Role
 from panel.bundle import uploads
 from panel.bundle.forms import ConfirmForm
+from panel.bundle.jobs import NEW, import_round
 from panel.rounds.models import Round
 from panel.transactions import change
-
-NEW = "(new round)"
 
 
 class BundleUploadForm(FlaskForm):
@@ -59,14 +58,15 @@ def confirm_bundle():
     if not pending:
         flash("That upload has expired. Upload the file again.", "error")
         return redirect(url_for(".import_bundle"))
-    with change(bundle.BundleError) as done, _as_file(pending.data) as path:
-        round_ = bundle.import_bundle(current_user, path, invite=form.invite.data)
-        uploads.discard(pending.token)  # with the import: used once
-    if done.refused:
+    _, problems = _check(pending.data)  # again: another round may have taken its slug
+    if problems:
         return render_template("bundle/bundle.html", form=BundleUploadForm(),
-                               problems=done.error.problems), 409
-    flash(f"{round_.title} imported from {pending.filename}.", "success")
-    return redirect(url_for("round_progress.dashboard", slug=round_.slug))
+                               problems=problems), 409
+    with change():  # the job writes the round; its page follows it
+        started = import_round.enqueue(total=None, started_by=current_user.id,
+                                       token=pending.token, user_id=current_user.id,
+                                       invite=form.invite.data)
+    return redirect(url_for("jobs.page", job_id=started.id))
 
 
 @access.officer_round()

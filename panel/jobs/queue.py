@@ -53,9 +53,10 @@ class JobKind:
     max_retries: int = 5
 
     def enqueue(self, *, round_id: int | None = None, total: int | None = None,
-                **args) -> Job:
-        """Add a job of this kind to the current transaction (sent after commit)."""
-        return enqueue(self, round_id=round_id, total=total, **args)
+                started_by: int | None = None, **args) -> Job:
+        """Add a job of this kind to the current transaction (sent after commit);
+        ``started_by`` is the id of the person who may follow it on its page."""
+        return enqueue(self, round_id=round_id, total=total, started_by=started_by, **args)
 
 
 KINDS: dict[str, JobKind] = {}
@@ -194,13 +195,13 @@ def job_queue(app: Flask | None = None) -> JobQueue:
 
 
 def enqueue(kind: JobKind, *, round_id: int | None = None, total: int | None = None,
-            **args) -> Job:
+            started_by: int | None = None, **args) -> Job:
     """Write ``kind``'s job row in the current transaction; the message follows the
     commit. The message id is the row's key, known before anything is written."""
     queue = job_queue()
     message = queue.actors[kind.name].message_with_options(kwargs=args)
     row = Job(kind=kind.name, round_id=round_id, state=QUEUED, progress_total=total,
-              message_id=message.message_id)
+              user_id=started_by, message_id=message.message_id)
     db.session.add(row)
     db.session.info.setdefault(_TO_SEND, []).append((queue, message))
     return row

@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from panel.extensions import db, utcnow
+from panel.jobs import progress
 from panel.jobs.models import DONE, FAILED, QUEUED, RUNNING, Job
 
 log = logging.getLogger(__name__)
@@ -48,14 +49,29 @@ def run_job(kind, message_id: str, args: dict) -> None:
     row.attempts += 1
     db.session.commit()
     job_id = row.id
+    running = progress.running_as(message_id)
     try:
         result = kind.fn(row, **args)
         row.state, row.finished_at, row.result = DONE, utcnow(), result
+        progress.settle(row)
         db.session.commit()
+    except progress.JobRefused as refusal:  # not worth a retry: the page says why
+        db.session.rollback()
+        _refuse(job_id, str(refusal))
     except BaseException as error:  # a time limit interrupts with a BaseException
         db.session.rollback()
         _note_error(job_id, error)
         raise
+    finally:
+        progress.stop_running(running)
+
+
+def _refuse(job_id: int, why: str) -> None:
+    row = db.session.get(Job, job_id)
+    row.state, row.finished_at = FAILED, utcnow()
+    row.last_error = why[:ERROR_LENGTH]
+    progress.settle(row)
+    db.session.commit()
 
 
 def _note_error(job_id: int, error: BaseException) -> None:

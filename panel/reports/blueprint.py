@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.reports import board_pack_views, budget, panel_views, ranking_views, views
+from panel.reports import (
+    board_pack_views,
+    budget,
+    export_views,
+    panel_views,
+    ranking_views,
+    views,
+)
 from panel.rounds import phases
 
 voice_bp = Blueprint("voice", __name__)
@@ -17,6 +24,8 @@ voice_bp.add_url_rule("/rounds/<slug>/report.csv", view_func=views.report_as_csv
 voice_bp.add_url_rule("/rounds/<slug>/report.xlsx", view_func=views.report_as_xlsx, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report/board-pack.xlsx",
                       view_func=board_pack_views.board_pack, methods=["GET"])
+voice_bp.add_url_rule("/rounds/<slug>/report/prepare",
+                      view_func=export_views.prepare_download, methods=["POST"])
 voice_bp.add_url_rule("/rounds/<slug>/report/for-panel",
                       view_func=panel_views.for_panel, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report/summary", view_func=views.summary, methods=["GET"])

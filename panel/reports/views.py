@@ -27,9 +27,11 @@ from panel import access, policy
 from panel.accounts.models import Role
 from panel.audit.kit import build_kit, build_public_kit, kit_name, public_kit_problem
 from panel.audit.services import record
+from panel.forms import ButtonForm
 from panel.moderation.models import OUTCOME_SHORT
 from panel.reports import budget
 from panel.reports import voice_text as words
+from panel.reports.exports import EXPORTS, in_background
 from panel.reports.presenters import (
     funded_csv,
     published_values,
@@ -75,7 +77,9 @@ def report(round_: Round):
     return render_template("reports/report.html", round=round_, page=page,
                            anchor=found["anchor"], fmt=words, outcome_labels=OUTCOME_SHORT,
                            is_officer=policy.can_manage_rounds(current_user),
-                           over_budget=budget.notice(round_))
+                           over_budget=budget.notice(round_),
+                           prepared=EXPORTS if in_background(round_) else None,
+                           prepare_form=ButtonForm())
 
 
 @access.report_reader

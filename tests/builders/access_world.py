@@ -15,6 +15,7 @@ from panel.conflicts import services as conflicts
 from panel.conflicts import suggestions
 from panel.conflicts.models import Conflict
 from panel.extensions import db
+from panel.jobs.models import Job
 from panel.moderation import meeting as meetings
 from panel.moderation import services as meeting_services
 from panel.rounds import services as rounds
@@ -22,6 +23,7 @@ from panel.rounds.models import PHASES, Application, PanelMember, Round
 from panel.scoring import queries
 from panel.scoring import services as scoring
 from tests.builders import people
+from tests.builders.jobs import prepared_download
 
 SLUG = "canary-round"
 
@@ -102,6 +104,7 @@ class World:
     members: dict[str, PanelMember] = field(default_factory=dict)
     target: User | None = None
     pending_conflict: Conflict | None = None  # for the officer's review pages
+    job: Job | None = None  # a download the officer had prepared (its page, its file)
 
     @property
     def phase(self) -> str:
@@ -173,8 +176,10 @@ def _draft_world() -> World:
     conflicts.confirm(officer, suggested["A1"])
     world.pending_conflict = suggested["A2"]
     assert a2.id == world.pending_conflict.application_id
+    world.job = prepared_download(officer, round_)
     db.session.commit()
     return world
+
 
 
 def _other_round(users: dict[str, User]) -> Round:
@@ -267,6 +272,7 @@ def path_for(rule, world: World) -> str:
         "member_id": world.members["academic"].id,
         "conflict_id": world.pending_conflict.id,
         "user_id": world.target.id,
+        "job_id": world.job.id,
         "key": KEYS.get(rule.endpoint, "extra"),
         "direction": "down", "action": "disable", "number": 1,
         "token": "no-such-token", "letter": "A",

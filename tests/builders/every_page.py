@@ -17,10 +17,12 @@ from panel.bundle import import_bundle
 from panel.extensions import db
 from panel.moderation import services as moderation
 from panel.rounds import services as rounds
+from panel.rounds.queries import round_by_slug
 from panel.scoring import queries as scoring_queries
 from panel.scoring import services as scoring
 from tests.builders import people
 from tests.builders import rounds as round_builders
+from tests.builders.jobs import prepared_download
 from tests.builders.people import next_code, staff_with_two_step
 from tests.builders.worked import PANELLISTS, worked_bundle
 from tests.support.web import submit
@@ -128,7 +130,10 @@ def world(app, mailbox, tmp_path) -> World:
     db.session.commit()
     clients["anonymous"].get("/sign-in")  # an anonymous session, with its own token
     values.update(_links(mailbox))
-    values.update(officer_id=str(_user("officer@example.org").id),
+    officer = _user("officer@example.org")
+    job = prepared_download(officer, round_by_slug(SCORING))
+    db.session.commit()
+    values.update(officer_id=str(officer.id), job_id=str(job.id),
                   two_step_id=str(_user("two.step@example.org").id),
                   disabled_id=str(disabled.id))
     return World(clients, values)

@@ -33,3 +33,14 @@ def settle_mail_of(app, mailbox) -> None:
 def stop_jobs(app) -> None:
     """Stop ``app``'s in-process worker threads (end of a test)."""
     job_queue(app).stop()
+
+
+def finish_job(app, client, started) -> str:
+    """The page of the job a response (``started``, a redirect to /jobs/<id>) started,
+    once every queued job has run: what the person who started it reads at the end."""
+    location = started.headers["Location"]
+    assert location.startswith("/jobs/"), f"expected a job's page, not {location}"
+    run_jobs(app)
+    page = client.get(location)
+    assert page.status_code == 200
+    return page.get_data(as_text=True)

@@ -166,6 +166,12 @@ TABLE: dict[str, Row] = {
     "admin.reset_second_factor": admin_only(),
     "admin.erase": admin_only(),
     "admin.jobs": admin_only(),
+    # A background job's page and figures: who started it (the officer, in the walk's
+    # world), officers for a round's job, admins; anyone else 404. Its file: the
+    # person who asked for it only.
+    "jobs.page": Row(people(NOT_FOUND, officer=ALLOW, admin=ALLOW)),
+    "jobs.status": Row(people(NOT_FOUND, officer=ALLOW, admin=ALLOW)),
+    "jobs.download": Row(people(NOT_FOUND, officer=ALLOW)),
 
     # Rounds: the officer's pages ------------------------------------------------------
     "rounds.index": officer_only(),
@@ -263,6 +269,7 @@ TABLE: dict[str, Row] = {
     "voice.report_as_xlsx": REPORT,
     "voice.for_panel": REPORT,  # the panel's page in plain words: the report's readers
     "voice.board_pack": REPORT,
+    "voice.prepare_download": REPORT,  # a large round's download made by a job
     "voice.summary": SUMMARY,
     "voice.summary_as_csv": SUMMARY,
     # The public kit: the published result's records in full, every other one sealed.

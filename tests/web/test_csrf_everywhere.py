@@ -167,6 +167,9 @@ POSTS: dict[str, Post] = {
     "scoring.pass_on": post("panellist", f"{MINE}/pass"),
     "scoring.save": post("panellist", f"{MINE}/save",
                          json={"version": 0, "scores": {"q": "4"}}),
+    # Downloads of a large round, made in the background
+    "voice.prepare_download": post("officer", f"/rounds/{MEETING_SLUG}/report/prepare",
+                                   what="csv"),
     # The meeting
     "meeting.start": post("chair", f"{MEETING}/start"),
     "meeting.outcome": post("chair", f"{MEETING}/outcome", application="A1", outcome="fund",
