@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised in :func:`panel.create_app`."""
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timezone
 
 from flask_caching import Cache
@@ -11,7 +12,8 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so migrations name what they create and drop.
@@ -26,6 +28,16 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_write_ahead_log(connection, _record) -> None:
+    """SQLite in write-ahead-log mode: pages keep being read while a long job writes (an
+    import of thousands of rows), instead of waiting for its commit."""
+    if isinstance(connection, sqlite3.Connection):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
 
 
 def utcnow() -> datetime:

@@ -8,6 +8,7 @@ commit before the outbox existed."""
 from __future__ import annotations
 
 import weakref
+from contextlib import contextmanager
 
 from panel.jobs.queue import job_queue
 
@@ -44,3 +45,16 @@ def finish_job(app, client, started) -> str:
     page = client.get(location)
     assert page.status_code == 200
     return page.get_data(as_text=True)
+
+
+@contextmanager
+def jobs_held(app):
+    """Within the block, ``app``'s in-process worker takes no job: what a request queues
+    waits, so a test can change the world before the job sees it."""
+    queue = job_queue(app)
+    queue.start_worker()
+    queue.worker.pause()
+    try:
+        yield
+    finally:
+        queue.worker.resume()
