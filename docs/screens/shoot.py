@@ -14,7 +14,9 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   for-panel-360x740 for a lived-experience panellist, summary-1280x800 and summary-360x740
   for the public; each also as -whole;
 - a panellist's own data (tests/browser/test_notices.py, which also checks the privacy
-  notice and the accessibility statement): my-data-1280x800 and my-data-360x740.
+  notice and the accessibility statement): my-data-1280x800 and my-data-360x740;
+- a background job followed to its end by an officer (tests/browser/
+  test_job_progress_page.py): job-waiting-* and job-done-* at 1280x800 and 360x740.
 
 It runs those browser tests, so the pictures are of pages the tests have just checked
 (axe, no sideways scrolling, the small-group rule, the words a reader should see).
@@ -34,6 +36,7 @@ TESTS = [
     "test_for_panel_page.py",
     "test_public_summary_page.py",
     "test_notices.py",
+    "test_job_progress_page.py",
 ]
 
 if __name__ == "__main__":

@@ -69,7 +69,9 @@ def test_officer_sets_up_a_round_from_scratch(app, visit, mailbox, tmp_path):
     slug = page.url.split("/rounds/")[1].split("/")[0]
     assert round_by_slug(slug).applications == []
     page.get_by_role("button", name="Add 3 applications").click()
-    expect(page.get_by_text("3 applications added from applications.csv.")).to_be_visible()
+    # A background job writes them; its page follows it to the end.
+    expect(page.get_by_text("3 applications added from applications.csv.")).to_be_visible(
+        timeout=20_000)
     visitor.check()
 
     # Panellists from an Excel workbook: new people are invited by e-mail.
@@ -83,7 +85,8 @@ def test_officer_sets_up_a_round_from_scratch(app, visit, mailbox, tmp_path):
     expect(heading(page)).to_contain_text("Check 3 people from panel.xlsx")
     visitor.check()
     page.get_by_role("button", name="Add 3 people to the panel").click()
-    expect(page.get_by_text("3 people added to the panel.", exact=False)).to_be_visible()
+    expect(page.get_by_text("3 people added to the panel.", exact=False)).to_be_visible(
+        timeout=20_000)
     visitor.check()
     assert {m["To"] for m in mailbox.messages} == {
         "ada@uni.example", "lee@home.example", "cat@home.example"}
@@ -128,6 +131,7 @@ def test_officer_imports_a_whole_bundle_in_the_browser(app, visit, tmp_path):
     visitor.check()
     page.get_by_label("Email an invitation to panel members who are new to FairPanel").uncheck()
     page.get_by_role("button", name="Create this round").click()
-    expect(page.get_by_text("Community assets and health inequalities 2026 imported from demo.zip.")).to_be_visible()
+    expect(page.get_by_text("Community assets and health inequalities 2026 imported from "
+                            "demo.zip.")).to_be_visible(timeout=20_000)
     visitor.check()
     assert len(round_by_slug("community-assets-2026").applications) == 22
