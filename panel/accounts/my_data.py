@@ -5,7 +5,9 @@ revisions, and the trail's events about them with their own values opened.
 What it leaves out, and why: other people's data (the other members of a panel, other
 people's scores), applicants' identifying fields (a panellist never sees them), and
 secrets that are not information about the person (password hash, two-step secret,
-link tokens: it says whether they exist)."""
+link tokens: it says whether they exist), and the text of the e-mails sent to them (it
+lists each one; their text may hold a sign-in link, and a copy of a live link does not
+belong in a file that may be kept anywhere)."""
 from __future__ import annotations
 
 from typing import Any
@@ -17,6 +19,7 @@ from panel.audit.models import AuditEvent
 from panel.audit.personal import opened
 from panel.conflicts.models import Conflict
 from panel.extensions import db
+from panel.mail.models import OutboxMessage
 from panel.rounds.models import Application, Assignment, PanelMember, Round
 from panel.scoring.models import CriterionScore, ScoreSheet
 
@@ -37,8 +40,18 @@ def my_data(user: User) -> dict[str, Any]:
             "has_two_step_sign_in": user.has_second_factor,
         },
         "panel_places": [_place(member) for member in members],
+        "emails": _emails(user),
         "trail": _events(user, members),
     }
+
+
+def _emails(user: User) -> list[dict[str, Any]]:
+    """Every e-mail the outbox holds for their address: what it was, and whether it went."""
+    return [{"subject": message.subject, "kind": message.kind, "state": message.state,
+             "queued_at": _when(message.created_at), "sent_at": _when(message.sent_at)}
+            for message in db.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.recipient == user.email)
+                .order_by(OutboxMessage.id))]
 
 
 def _place(member: PanelMember) -> dict[str, Any]:

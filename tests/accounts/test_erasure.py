@@ -60,8 +60,10 @@ def _database_text() -> str:
 
 def test_erased_panellists_leave_no_trace_and_the_round_stands(published, runner, app, mailbox,
                                                                caplog):
+    caplog.set_level(logging.INFO)  # every log line from here on, the erasures' included
     people_ = {email: (find_user(email).id, find_user(email).name) for email in (AMIRA, KERRY)}
     before = _figures(round_report(published))
+    mailbox.clear()
     assert CANARIES.connection_note.lower() in _database_text()  # Kerry's note, to go
 
     for email in (AMIRA, KERRY):
@@ -92,7 +94,6 @@ def test_erased_panellists_leave_no_trace_and_the_round_stands(published, runner
     assert len(events) == 2 and all(e.actor == "system: flask people erase" for e in events)
 
     # Every page and download each kind of staff member and the chair can reach.
-    caplog.set_level(logging.INFO)
     seen = []
     for who in (OFFICER, AUDITOR, ADMIN):
         client = app.test_client()
@@ -116,6 +117,16 @@ def test_erased_panellists_leave_no_trace_and_the_round_stands(published, runner
     logged = caplog.text.lower()
     for secret in secrets:
         assert secret not in logged, secret
+    # Every e-mail sent since (the crawlers' sign-in links, and the round's panel told
+    # the report is out again below): none to them, none naming them.
+    round_services._tell_report_is_published(round_)  # what publishing sends the panel
+    db.session.commit()
+    sent = mailbox.messages
+    assert sent and len({m["To"] for m in sent}) > 2
+    for message in sent:
+        text = (message["To"] + message["Subject"] + message.get_content()).lower()
+        for secret in secrets:
+            assert secret not in text, (message["To"], secret)
 
 
 def test_a_panellist_on_an_open_round_is_refused_unless_forced(app, runner):

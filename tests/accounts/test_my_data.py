@@ -47,6 +47,12 @@ def test_a_panellist_reads_and_downloads_what_fairpanel_holds_about_them(demo_de
     assert {e["by"] for e in data["trail"]} <= {"you", "FairPanel staff"} | {
         e["by"] for e in data["trail"] if e["by"].startswith("system: ")}
     assert any(e["action"] == "sheet.submitted" and e["by"] == "you" for e in data["trail"])
+    # The e-mails sent to her (the sign-in link she just used among them), without their
+    # text: a copy of a live link does not belong in a download.
+    assert "Your FairPanel sign-in link" in {e["subject"] for e in data["emails"]}
+    assert {e["state"] for e in data["emails"]} <= {"sent", "pending", "failed"}
+    assert "/sign-in/link/" not in json.dumps(data)
+    assert "E-mails we sent you" in page and "“Your FairPanel sign-in link” (sent)" in page
     # Nobody else's data: no other panel member's address.
     text = json.dumps(data)
     for other in (*ACADEMICS, *LIVED, "chair@panel.example", OFFICER):
