@@ -1,5 +1,6 @@
 """Long work as jobs a person can follow: who started a job, the stage it is at, and the
-file an export job leaves for them to download (panel/jobs/progress.py)
+file an export job leaves for them to download (panel/jobs/progress.py); a job's
+arguments, so that one whose message never reached the queue can be sent again
 
 Revision ID: 0014_job_progress
 Revises: 0013_retention
@@ -21,6 +22,7 @@ def upgrade():
     with op.batch_alter_table('jobs') as batch:
         batch.add_column(sa.Column('user_id', sa.Integer(), nullable=True))
         batch.add_column(sa.Column('stage', sa.String(length=120), nullable=True))
+        batch.add_column(sa.Column('arguments', sa.JSON(), nullable=True))
         batch.create_foreign_key('fk_jobs_user_id_users', 'users', ['user_id'], ['id'],
                                  ondelete='SET NULL')
         batch.create_index('ix_jobs_user_id', ['user_id'])
@@ -46,5 +48,6 @@ def downgrade():
     with op.batch_alter_table('jobs') as batch:
         batch.drop_index('ix_jobs_user_id')
         batch.drop_constraint('fk_jobs_user_id_users', type_='foreignkey')
+        batch.drop_column('arguments')
         batch.drop_column('stage')
         batch.drop_column('user_id')

@@ -9,8 +9,12 @@ import click
 import dramatiq
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
-from panel.jobs.queue import job_queue
+from panel.extensions import db
+from panel.jobs.queue import job_queue, resend_unsent
+
+RESEND_EVERY_SECONDS = 60
 
 
 @click.command("worker")
@@ -31,6 +35,21 @@ def worker(threads: int) -> None:
     running.start()
     click.echo(f"FairPanel worker: {threads} thread(s) on queues "
                f"{', '.join(sorted(queue.broker.get_declared_queues()))}.", err=True)
-    stop.wait()
+    app = current_app._get_current_object()
+    _resend(app)  # at start, then every minute
+    while not stop.wait(timeout=RESEND_EVERY_SECONDS):
+        _resend(app)
     click.echo("Stopping: finishing the jobs in hand.", err=True)
     running.stop(timeout=30_000)
+
+
+def _resend(app) -> None:
+    """Jobs whose message never reached Redis (it was down at their commit) go now."""
+    try:
+        sent = resend_unsent(app)
+        if sent:
+            click.echo(f"Sent {sent} job(s) that had not reached the queue.", err=True)
+    except SQLAlchemyError as error:  # the database is down: try again next minute
+        click.echo(f"Could not look for unsent jobs: {error}", err=True)
+    finally:
+        db.session.remove()

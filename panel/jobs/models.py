@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from panel.extensions import db, utcnow
@@ -29,6 +29,9 @@ class Job(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     stage: Mapped[str | None] = mapped_column(String(120))  # what it is doing, in words
+    # What it was asked (JSON), kept so that a job whose message never reached the queue
+    # can be sent again (panel.jobs.queue.resend_unsent).
+    arguments: Mapped[dict | None] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(10), default=QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

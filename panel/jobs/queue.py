@@ -27,11 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import dramatiq
+import redis
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import CurrentMessage, default_middleware
 from flask import Flask, current_app
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from panel.extensions import db
@@ -201,20 +202,66 @@ def enqueue(kind: JobKind, *, round_id: int | None = None, total: int | None = N
     queue = job_queue()
     message = queue.actors[kind.name].message_with_options(kwargs=args)
     row = Job(kind=kind.name, round_id=round_id, state=QUEUED, progress_total=total,
-              user_id=started_by, message_id=message.message_id)
+              user_id=started_by, message_id=message.message_id, arguments=args)
     db.session.add(row)
     db.session.info.setdefault(_TO_SEND, []).append((queue, message))
     return row
 
 
+UNSENT = "Not yet handed to the job queue"
+
+
 @event.listens_for(Session, "after_commit")
 def _send_after_commit(session: Session) -> None:
+    unsent = []
     for queue, message in session.info.pop(_TO_SEND, []):
         try:
             queue.send(message)
-        except Exception:  # the row stays queued and says so on the jobs page
+        except Exception as error:  # the row stays queued; a worker sends it again
             log.exception("Could not send job %s (%s) to the queue",
                           message.message_id, message.actor_name)
+            why = (f"{UNSENT} ({type(error).__name__}); it will be sent again when the "
+                   "queue answers.")
+            unsent.append((message.message_id, why))
+    if unsent:
+        _note_unsent(session, unsent)
+
+
+def _note_unsent(session: Session, unsent: list[tuple[str, str]]) -> None:
+    """Mark jobs whose message could not be sent (their transaction has committed: this
+    is a transaction of its own), so that :func:`resend_unsent` finds them."""
+    try:
+        with session.get_bind().begin() as connection:
+            for message_id, why in unsent:
+                connection.execute(update(Job).where(Job.message_id == message_id)
+                                   .values(last_error=why))
+    except Exception:  # the database is gone too: the log says what was not sent
+        log.exception("Could not mark %d job(s) as not yet sent", len(unsent))
+
+
+def resend_unsent(app: Flask) -> int:
+    """Send again every job whose message never reached the queue (Redis was down when
+    its transaction committed); returns how many. ``flask worker`` calls it every
+    minute. A job is sent with its own message id, so it still runs once."""
+    queue = job_queue(app)
+    rows = db.session.scalars(select(Job).where(
+        Job.state == QUEUED, Job.attempts == 0, Job.last_error.startswith(UNSENT))).all()
+    sent = 0
+    for row in rows:
+        actor = queue.actors.get(row.kind)
+        if actor is None:
+            continue
+        message = actor.message_with_options(kwargs=row.arguments or {}).copy(
+            message_id=row.message_id)
+        try:
+            queue.send(message)
+        except (dramatiq.errors.DramatiqError, redis.RedisError, OSError):
+            log.warning("The job queue still does not answer; %d job(s) wait", len(rows))
+            break
+        row.last_error = None
+        db.session.commit()
+        sent += 1
+    return sent
 
 
 @event.listens_for(Session, "after_rollback")
