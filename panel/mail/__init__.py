@@ -36,6 +36,11 @@ def queue(to: str, subject: str, template: str, *, round_id: int | None = None,
          "round_id": round_id, "state": PENDING, "attempts": 0, "created_at": utcnow()})
 
 
+def sending_job():
+    """This transaction's sending job, if it queued any e-mail (for a page to follow)."""
+    return db.session.info.get(_JOB_KEY)
+
+
 def _sending_job(round_id: int | None):
     """This transaction's one sending job: all its e-mails go out together, over one
     connection. It concerns a round when all of them do."""

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from panel import access, policy
+from panel import access, mail, policy
 from panel.extensions import db
 from panel.forms import ButtonForm
 from panel.jobs import queries as jobs_queries
@@ -50,12 +50,17 @@ def reminders(round_):
         abort(400)
     with change(RoundError) as done:
         emails = services.send_reminders(current_user, round_)
+        sending = mail.sending_job()
+        if sending is not None:
+            sending.user_id = current_user.id  # theirs to follow
     if done.refused:
         flash(done.refusal, "error")
-    else:
-        flash(f"Reminder sent to {_people(len(emails))}. Background work shows whether "
-              "each one arrived.", "success")
-    return redirect(url_for(".dashboard", slug=round_.slug))
+        return redirect(url_for(".dashboard", slug=round_.slug))
+    flash(f"Reminders queued for {_people(len(emails))}. This page shows them being sent, "
+          "and Background work shows whether each one arrived.", "success")
+    if sending is None:
+        return redirect(url_for(".dashboard", slug=round_.slug))
+    return redirect(url_for("jobs.page", job_id=sending.id))
 
 
 @access.officer_round()
