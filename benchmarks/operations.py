@@ -40,6 +40,7 @@ import argparse
 import asyncio
 import io
 import logging
+import math
 import os
 import random
 import re
@@ -119,8 +120,9 @@ def ms(seconds: float) -> str:
 
 
 def p95(times: list[float]) -> float:
+    """The 95th percentile by nearest rank (of fewer than 20 samples: the largest)."""
     ordered = sorted(times)
-    return ordered[max(0, int(len(ordered) * 0.95 + 0.5) - 1)]
+    return ordered[math.ceil(len(ordered) * 0.95) - 1]
 
 
 def summary(times: list[float]) -> str:
