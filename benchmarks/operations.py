@@ -62,12 +62,14 @@ APPLICATIONS_HEADER = ("reference,title,lay_summary,requested_amount,applicant_n
 # --- The stand-in SMTP server -------------------------------------------------------------
 
 class SlowMailbox:
-    """aiosmtpd handler: keeps each message's recipients, text and client address (its
-    connection), after waiting ``delay`` seconds in DATA as a distant server might."""
+    """aiosmtpd handler: keeps each message's recipients, text and SMTP session (one per
+    connection, kept alive here so that no two share an id; a client address is not
+    enough, as the system reuses ports), after waiting ``delay`` seconds in DATA as a
+    distant server might."""
 
     def __init__(self, delay: float) -> None:
         self.delay = delay
-        self.received: list[tuple[str, str, tuple]] = []
+        self.received: list[tuple[str, str, object]] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
@@ -76,14 +78,14 @@ class SlowMailbox:
         text = (envelope.original_content or envelope.content).decode("utf-8", "replace")
         with self.lock:
             for recipient in envelope.rcpt_tos:
-                self.received.append((recipient.lower(), text, session.peer))
+                self.received.append((recipient.lower(), text, session))
         return "250 Message accepted for delivery"
 
     def count(self) -> int:
         with self.lock:
             return len(self.received)
 
-    def since(self, start: int) -> list[tuple[str, str, tuple]]:
+    def since(self, start: int) -> list[tuple[str, str, object]]:
         with self.lock:
             return self.received[start:]
 
@@ -297,13 +299,15 @@ def reminders(bench: Bench, officer, size: int, deliver: bool, timeout: float) -
         return
     after = bench.mailbox.wait_for(start, size, timeout)
     got = bench.mailbox.since(start)
-    connections = len({peer for _, _, peer in got})
+    connections = len({id(session) for _, _, session in got})
     if after is None:
         bench.say(f"  delivery: only {len(got)} of {size} within {timeout:.0f} s")
     else:
         bench.say(f"  all {size:,} delivered {took + after:.1f} s after the click "
                   f"({after:.1f} s after the request returned) over {connections} SMTP "
-                  f"connection(s); {load()}")
+                  f"connection(s); floor: the SMTP server's own delay, {size:,} × "
+                  f"{bench.mailbox.delay * 1000:.0f} ms = {size * bench.mailbox.delay:.1f} s; "
+                  f"{load()}")
     bench.settle()
 
 
@@ -451,9 +455,21 @@ def save_during_import(bench: Bench, officer, applications: int, timeout: float)
             state["job"] = status.get("state")
         return not state["finished"] and now - started < timeout
 
+    done = threading.Event()
+    steady: list[float] = []  # /healthz every 0.1 s on a client of its own, lock or no lock
+
+    def watch_floor():
+        reader = bench.app.test_client()
+        while not done.wait(0.1):
+            steady.append(timed(lambda: reader.get("/healthz"))[0])
+
+    floor_thread = threading.Thread(target=watch_floor)
+    floor_thread.start()
     saves, floors, statuses = sample(importing)
-    thread.join()
     total = time.perf_counter() - started
+    done.set()
+    floor_thread.join()
+    thread.join()
     bench.say(f"importing {applications:,} applications into another round: preview "
               f"{preview_took:.2f} s, confirm request {outcome['request']:.2f} s "
               f"(status {outcome['response'].status_code}), finished "
@@ -461,7 +477,9 @@ def save_during_import(bench: Bench, officer, applications: int, timeout: float)
               f"{total:.1f} s after the click")
     bench.say(f"a panellist's save (JSON) during that import: {summary(saves)}, "
               f"answers {statuses}")
-    bench.say(f"  floor GET /healthz during the import: {summary(floors)}; {load()}")
+    bench.say(f"  floor GET /healthz during the import, after each save: {summary(floors)}")
+    bench.say(f"  floor GET /healthz during the import, every 0.1 s from another client: "
+              f"{summary(steady)}; {load()}")
     bench.settle()
 
 
