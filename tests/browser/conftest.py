@@ -124,6 +124,12 @@ class Visitor:
         assert not self.off_origin, f"requests off the app's origin: {self.off_origin}"
         self.checked.append(self.page.url)
 
+    def box(self, locator) -> dict:
+        """``locator``'s bounding box once the page and its stylesheet have loaded (a box
+        measured while the stylesheet is still arriving is the unstyled one)."""
+        self.page.wait_for_load_state("load")
+        return locator.bounding_box()
+
     def fits(self, width: int, height: int = 740) -> None:
         """At a window ``width`` pixels wide, nothing on the page is wider than the window."""
         self.page.set_viewport_size({"width": width, "height": height})

@@ -60,7 +60,7 @@ def test_panellist_scores_an_application_by_touch(demo, visit, mailbox, javascri
                                      "5 – Great value for every pound"], start=1):
         expect(page.get_by_text(f"Question {number} of 4")).to_be_visible()
         radio = page.get_by_label(answer)
-        assert radio.bounding_box()["height"] >= 44
+        assert visitor.box(radio)["height"] >= 44
         radio.tap()
         if javascript:
             expect(page.get_by_text("Saved", exact=True)).to_be_visible()
