@@ -20,6 +20,7 @@ from panel.rounds.models import (
 )
 from panel.rounds.queries import round_by_slug
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, is_time_zone
+from panel.spreadsheets import heading_key
 
 FILE = "round.json"
 SETTINGS = ("title", "slug", "description", "scale", "budget", "funding_rule", "weighting",
@@ -77,7 +78,7 @@ def plan_of(round_: Round | RoundPlan | dict[str, Any]) -> RoundPlan:
 def _plan_from_spec(spec: dict[str, Any]) -> RoundPlan:
     scale = spec.get("scale") or {}
     return RoundPlan(
-        identifying_columns=[str(c).strip().lower() for c in spec.get("identifying_columns", [])],
+        identifying_columns=[heading_key(c) for c in spec.get("identifying_columns", [])],
         group_keys=[g["key"] for g in spec.get("groups", [])],
         criterion_keys=[c["key"] for c in spec.get("criteria", [])],
         scale=(int(scale.get("min", 1)), int(scale.get("max", 5))),
@@ -371,8 +372,8 @@ class _SpecCheck:
             self.problem("identifying_columns", "identifying_columns must be a list of column "
                                                 'headings of applications.csv, like ["phone"].')
             return []
-        # Headings are read lower-cased, so the names must match that way.
-        return [c.strip().lower() for c in columns]
+        # Headings are read as their heading_key, so the names must match that way.
+        return [heading_key(c) for c in columns]
 
     def _public_columns(self) -> list[str]:
         columns = self.spec.get("public_columns", [])
@@ -381,7 +382,7 @@ class _SpecCheck:
             self.problem("public_columns", "public_columns must be a list of column "
                                            'headings of applications.csv, like ["organisation"].')
             return []
-        chosen = [c.strip().lower() for c in columns]
+        chosen = [heading_key(c) for c in columns]
         for column in ("applicant_name", "contact_email"):
             if column in chosen:
                 self.problem("public_columns", f"{column} names or reaches a person and is "
