@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from panel.bundle.tables import Problem
+from panel.forms import one_line_problem
 from panel.rounds.models import (
     FUNDING_RULES,
     MIN_GROUP_SIZES,
@@ -192,6 +193,8 @@ class _SpecCheck:
             return ""
         if len(title.strip()) > 200:
             self.problem("title", "The title is longer than 200 characters. Shorten it.")
+        elif problem := one_line_problem(title.strip()):
+            self.problem("title", f"The title: {problem}")
         return title.strip()
 
     def _slug(self, override: str | None, title: str) -> str:
@@ -257,6 +260,9 @@ class _SpecCheck:
             self.problem(column, f'{owner}: descriptors must look like {{"1": "Very weak", '
                                  '"2": "Weak"}, one plain-language text for each level.')
             return {}
+        for level, text in descriptors.items():
+            if problem := one_line_problem(text):
+                self.problem(column, f"{owner}: the descriptor of {level}: {problem}")
         wrong = [level for level in descriptors if not self._on_scale(level)]
         if wrong:
             self.problem(column, f"{owner}: descriptors name levels that are not on the scale: "
@@ -314,6 +320,8 @@ class _SpecCheck:
         if not isinstance(name, str) or not name.strip() or len(name) > 200:
             self.problem("criteria", f"{owner} needs a name people will read, like "
                                      '"Benefit to people" (200 characters at most).')
+        elif problem := one_line_problem(name):
+            self.problem("criteria", f"{owner}: the name: {problem}")
         if not isinstance(guidance, str):
             self.problem("criteria", f"{owner}: the guidance must be text in double quotes.")
             guidance = ""
@@ -351,6 +359,9 @@ class _SpecCheck:
         label = item.get("label", key)
         if "label" in allowed and (not isinstance(label, str) or len(label) > 100):
             self.problem(column, f'{owner} ("{key}") needs a label as text, like "Academic".')
+            return None
+        if "label" in allowed and (problem := one_line_problem(label)):
+            self.problem(column, f'{owner} ("{key}"): the label: {problem}')
             return None
         return {"key": key, "weight": weight, "label": label}
 
