@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 
 from panel.bundle import BundleError, bundle_files, import_bundle
 from panel.extensions import db
+from panel.rounds.queries import round_by_slug
 from panel.spreadsheets import unescape_cell
+from tests.builders import rounds as round_builders
+from tests.support.web import upload
 
 # Characters the issue names, and their neighbours: line breaks and other controls,
 # zero-width and soft hyphen, byte-order mark, direction overrides and isolates,
@@ -139,3 +142,19 @@ def test_a_round_json_field_is_refused_clearly_or_round_trips(app, tmp_path_fact
         assert _spec_value(exported, field).strip() == text.strip()
     finally:
         db.session.rollback()
+
+
+@given(text=TEXT)
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_browser_upload_answers_every_title_with_a_preview_or_a_problem(app, officer,
+                                                                            text):
+    if not round_by_slug("test-round"):
+        round_builders.draft_round()
+    application = {**APPLICATION, "title": text}
+    response = upload(officer, "/rounds/test-round/applications",
+                      _table(application).encode("utf-8"), "apps.csv")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert ("Check 1 application from apps.csv" in html) != (
+        "There is a problem" in html and "Nothing has been added." in html)
