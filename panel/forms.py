@@ -1,6 +1,8 @@
 """Pieces shared by every domain's forms."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask_wtf import FlaskForm
 
 
@@ -25,10 +27,11 @@ def one_line_problem(text: str) -> str:
     character would split an e-mail header or a CSV row; a right-to-left override would
     show the text around it backwards (issue 22)."""
     for position, character in enumerate(text, start=1):
-        if character in "\r\n":
+        category = unicodedata.category(character)
+        if character in "\r\n\x85" or category in ("Zl", "Zp"):
             return (f"This must be on one line, but it has a line break after character "
                     f"{position - 1}. Remove the line break.")
-        if ord(character) < 32 or ord(character) == 127:
+        if category == "Cc":
             return (f"Character {position} is an invisible control character "
                     f"(U+{ord(character):04X}). Remove it.")
         if character in BIDI_CONTROLS:

@@ -3,13 +3,16 @@ navigation each person sees."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import (
     Flask,
     g,
     has_request_context,
     jsonify,
+    make_response,
     render_template,
     request,
     url_for,
@@ -22,7 +25,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from panel import policy
 from panel.accounts.models import ROLE_LABELS
 from panel.accounts.sessions import session_seconds_left
-from panel.extensions import db
+from panel.extensions import db, limiter
+from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +35,34 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
+
+
+# Pages where a right answer is refused too while the limit holds: say so (issue 22).
+SECRET_PAGES = {"accounts.staff_sign_in": "the right password",
+                "accounts.sign_in_code": "the right code",
+                "accounts.sign_in_recovery_code": "the right recovery code"}
+
+
+def too_many_message() -> tuple[str, int | None]:
+    """What the "Too many attempts" page says, with when to try again, and the seconds
+    until then (None when the limiter cannot tell, e.g. its store is down)."""
+    found = limiter.current_limit
+    if found is None or not found.breached:
+        return ("You've tried this too many times in a short time. Wait a minute, then "
+                "try again."), None
+    reset = datetime.fromtimestamp(found.reset_at, UTC)
+    seconds = max(1, round((reset - datetime.now(UTC)).total_seconds()))
+    local = reset.astimezone(ZoneInfo(DEFAULT_TIME_ZONE))
+    item = found.limit
+    tries = f"{item.amount} {'try' if item.amount == 1 else 'tries'}"
+    unit = item.GRANULARITY.name
+    per = f"{item.multiples} {unit}s" if item.multiples > 1 else f"one {unit}"
+    right = SECRET_PAGES.get(request.endpoint or "")
+    paused = (f"To keep out people guessing, it is paused until then, even with {right}."
+              if right else "It is paused until then.")
+    return (f"There have been {tries} in {per}, the most allowed. Try again after "
+            f"{local:%H:%M:%S} UK time, in {seconds} "
+            f"{'second' if seconds == 1 else 'seconds'}. {paused}"), seconds
 
 
 def safe_next(target: str | None) -> str | None:
@@ -130,16 +162,17 @@ def init_app(app: Flask) -> None:
         413, "That file is too big",
         f"Files can be up to {app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB. "
         "Go back and choose a smaller file."))
-    too_many_page = error_page(
-        429, "Too many attempts",
-        "You've tried this too many times in a short time. Wait a minute, then try again.")
-
     @app.errorhandler(429)
     def too_many(error):
         log.warning("Rate limit reached on %s from %s: %s", request.path, request.remote_addr,
                     error.description, extra={"event": "rate_limited",
                                               "client": request.remote_addr})
-        return too_many_page(error)
+        message, seconds = too_many_message()
+        response, status = error_page(429, "Too many attempts", message)(error)
+        response = make_response(response, status)
+        if seconds is not None:
+            response.headers["Retry-After"] = str(seconds)
+        return response
 
     app.register_error_handler(500, error_page(
         500, "Sorry, something went wrong",

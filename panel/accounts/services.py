@@ -93,7 +93,8 @@ def request_sign_in_link(email: str) -> None:
 @job("accounts.sign_in_link", "Sign-in link", queue="mail")
 def send_sign_in_link(row, email: str) -> None:
     """The job behind :func:`request_sign_in_link`: unknown addresses are silently
-    ignored; staff are told to use their password (a link must not bypass it)."""
+    ignored; staff are told to use their password (a link must not bypass it). Only the
+    newest link works: sending one ends the person's older unused links (issue 22)."""
     user = find_user(email)
     if user is None or not user.active:
         return
@@ -102,6 +103,7 @@ def send_sign_in_link(row, email: str) -> None:
                    link=mail.external_url("accounts.staff_sign_in"))
         return
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]
+    _expire_tokens(user, "sign_in")
     token = _issue_token(user, "sign_in", timedelta(minutes=minutes))
     record("user.sign_in_link_sent", target=user, system="sign-in page")
     mail.queue(user.email, "Your FairPanel sign-in link", "sign_in_link", user=user,

@@ -24,7 +24,6 @@ of accounts) are interleaved with the round's own.
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -38,7 +37,7 @@ from panel.audit.models import FORMAT_DIGESTED, PUBLIC_ACTIONS, AuditAnchor, Aud
 from panel.audit.personal import FORMAT_SEALED
 from panel.extensions import db
 from panel.rounds.models import Round
-from panel.spreadsheets import escaped
+from panel.spreadsheets import CsvWriter
 
 VERIFIER = "verify_trail.py"
 CONTENT = ("id", "v", "occurred_at", "actor_id", "actor", "action", "object_type", "object_id",
@@ -149,7 +148,7 @@ def trail_csv(up_to: int, *, start: int = 1, shown_round: int | None = None) -> 
     digest of a format-3 event, then the hashes. With ``shown_round``, only that round's
     :data:`PUBLIC_ACTIONS` are shown; other events are sealed to their envelope."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer)
     writer.writerow(COLUMNS)
     last = start - 1
     while last < up_to:
@@ -198,14 +197,14 @@ def _cell(name: str, value) -> str:
     if name in ("before", "after"):
         # Exactly as the hash read it; a JSON object starts with "{", never a formula.
         return json.dumps(value, ensure_ascii=False)
-    return escaped(str(value))
+    return str(value)
 
 
 def anchors_csv(round_: Round, anchor: AuditAnchor) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer)
     writer.writerow(["round", "round_id", "event_id", "event_hash", "recorded_at"])
-    writer.writerow([escaped(round_.slug), round_.id, anchor.event_id, anchor.event_hash,
+    writer.writerow([round_.slug, round_.id, anchor.event_id, anchor.event_hash,
                      anchor.recorded_at.isoformat(timespec="seconds") + "Z"])
     return buffer.getvalue()
 

@@ -43,11 +43,14 @@ import csv
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 
 GENESIS_HASH = "0" * 64
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# An apostrophe before a formula character (=, +, -, @, tab, CR) at the start of a cell
+# or after a line break.
+UNESCAPE = re.compile(r"(?:^|(?<=[\r\n]))'(?='*[=+\-@\t\r])")
 # The hashed fields, in trail.csv's order; those that may be empty (null) in the hash.
 FIELDS = ("id", "v", "occurred_at", "actor_id", "actor", "action", "object_type",
           "object_id", "round_id", "before", "after")
@@ -67,11 +70,10 @@ def event_hash(prev_hash: str, payload: dict) -> str:
 
 
 def unescape_cell(text: str) -> str:
-    """Text that a spreadsheet would run as a formula was written with a leading
-    apostrophe (as in every FairPanel CSV); take it off again."""
-    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
+    """Text that a spreadsheet would run as a formula was written with an apostrophe in
+    front, at its start and after each line break (as in every FairPanel CSV); take one
+    off again. The same rule as FairPanel's panel/spreadsheets.py, which a test checks."""
+    return UNESCAPE.sub("", text)
 
 
 def payload_of(row: dict) -> dict:

@@ -7,7 +7,6 @@ application's events come in chain order; the CSV export walks the chain in keys
 batches. Nothing here writes."""
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -37,7 +36,7 @@ from panel.moderation.models import Decision
 from panel.pages import Page, page_bounds
 from panel.rounds.models import Application, Assignment, PanelMember, Round
 from panel.scoring.models import ScoreSheet
-from panel.spreadsheets import escape_cell
+from panel.spreadsheets import CsvWriter
 
 PER_PAGE = 50
 EXPORT_BATCH = 1_000
@@ -439,7 +438,7 @@ def csv_chunks(filters: TrailFilters, up_to: int, batch: int = EXPORT_BATCH) -> 
 
 def _csv_chunks(conditions: list[ColumnElement[bool]], batch: int) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer)
     writer.writerow(CSV_HEADER)
     yield _emptied(buffer)
     query = (select(AuditEvent.id, AuditEvent.occurred_at, AuditEvent.actor, AuditEvent.action,
@@ -471,10 +470,10 @@ def _emptied(buffer: io.StringIO) -> str:
 
 def _csv_row(row, stored: dict[str, tuple[str, str]]) -> list:
     def text(value: str | None) -> str:
-        return escape_cell(value or "")
+        return value or ""
 
     def as_json(value: Any) -> str:
-        return "" if value is None else escape_cell(canonical_json(value))
+        return "" if value is None else canonical_json(value)
 
     return [row.id, row.occurred_at.isoformat(timespec="microseconds") + "Z",
             text(shown_actor(row.format, row.actor, row.actor_email)), text(row.action),

@@ -170,6 +170,9 @@ def _panellist(cells: dict[str, str], number: int, file: str,
     if "group" in cells and (message := _group_problem(group, role, plan)):
         problem("group", message)
     affiliations = [a.strip() for a in cells.get("affiliations", "").split(";") if a.strip()]
+    for position, affiliation in enumerate(affiliations, start=1):
+        if message := one_line_problem(affiliation):
+            problem("affiliations", f"Affiliation {position}: {message}")
     row = {"email": email, "name": name, "group": group or None, "role": role,
            "affiliations": affiliations}
     return row, problems

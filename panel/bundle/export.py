@@ -2,7 +2,6 @@
 that export → import → export gives the same bytes (DESIGN.md §8)."""
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -22,7 +21,7 @@ from panel.extensions import db
 from panel.moderation.models import Decision
 from panel.rounds.models import Application, PanelMember, Round
 from panel.scoring.models import ScoreSheet
-from panel.spreadsheets import escape_cell
+from panel.spreadsheets import CsvWriter
 
 # Any fixed time: the same round always gives the same .zip bytes.
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -182,10 +181,8 @@ def _csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
     """Headings bare, text quoted, numbers bare (the demo bundle's style); every text
     cell protected from running as a formula when opened in a spreadsheet."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([escape_cell(h) for h in header])
-    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    for row in rows:
-        writer.writerow([escape_cell(cell) if isinstance(cell, str) else cell for cell in row])
+    CsvWriter(buffer).writerow(header)
+    CsvWriter(buffer, quote_text=True).writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 

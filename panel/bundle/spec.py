@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from panel.bundle.tables import Problem
+from panel.forms import one_line_problem
 from panel.rounds.models import (
     FUNDING_RULES,
     MIN_GROUP_SIZES,
@@ -20,6 +21,7 @@ from panel.rounds.models import (
 )
 from panel.rounds.queries import round_by_slug
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, is_time_zone
+from panel.spreadsheets import heading_key
 
 FILE = "round.json"
 SETTINGS = ("title", "slug", "description", "scale", "budget", "funding_rule", "weighting",
@@ -77,7 +79,7 @@ def plan_of(round_: Round | RoundPlan | dict[str, Any]) -> RoundPlan:
 def _plan_from_spec(spec: dict[str, Any]) -> RoundPlan:
     scale = spec.get("scale") or {}
     return RoundPlan(
-        identifying_columns=[str(c).strip().lower() for c in spec.get("identifying_columns", [])],
+        identifying_columns=[heading_key(c) for c in spec.get("identifying_columns", [])],
         group_keys=[g["key"] for g in spec.get("groups", [])],
         criterion_keys=[c["key"] for c in spec.get("criteria", [])],
         scale=(int(scale.get("min", 1)), int(scale.get("max", 5))),
@@ -191,6 +193,8 @@ class _SpecCheck:
             return ""
         if len(title.strip()) > 200:
             self.problem("title", "The title is longer than 200 characters. Shorten it.")
+        elif problem := one_line_problem(title.strip()):
+            self.problem("title", f"The title: {problem}")
         return title.strip()
 
     def _slug(self, override: str | None, title: str) -> str:
@@ -256,6 +260,9 @@ class _SpecCheck:
             self.problem(column, f'{owner}: descriptors must look like {{"1": "Very weak", '
                                  '"2": "Weak"}, one plain-language text for each level.')
             return {}
+        for level, text in descriptors.items():
+            if problem := one_line_problem(text):
+                self.problem(column, f"{owner}: the descriptor of {level}: {problem}")
         wrong = [level for level in descriptors if not self._on_scale(level)]
         if wrong:
             self.problem(column, f"{owner}: descriptors name levels that are not on the scale: "
@@ -313,6 +320,8 @@ class _SpecCheck:
         if not isinstance(name, str) or not name.strip() or len(name) > 200:
             self.problem("criteria", f"{owner} needs a name people will read, like "
                                      '"Benefit to people" (200 characters at most).')
+        elif problem := one_line_problem(name):
+            self.problem("criteria", f"{owner}: the name: {problem}")
         if not isinstance(guidance, str):
             self.problem("criteria", f"{owner}: the guidance must be text in double quotes.")
             guidance = ""
@@ -351,6 +360,9 @@ class _SpecCheck:
         if "label" in allowed and (not isinstance(label, str) or len(label) > 100):
             self.problem(column, f'{owner} ("{key}") needs a label as text, like "Academic".')
             return None
+        if "label" in allowed and (problem := one_line_problem(label)):
+            self.problem(column, f'{owner} ("{key}"): the label: {problem}')
+            return None
         return {"key": key, "weight": weight, "label": label}
 
     def _unique_keys(self, column: str, noun: str, made: list[dict[str, Any]],
@@ -371,8 +383,8 @@ class _SpecCheck:
             self.problem("identifying_columns", "identifying_columns must be a list of column "
                                                 'headings of applications.csv, like ["phone"].')
             return []
-        # Headings are read lower-cased, so the names must match that way.
-        return [c.strip().lower() for c in columns]
+        # Headings are read as their heading_key, so the names must match that way.
+        return [heading_key(c) for c in columns]
 
     def _public_columns(self) -> list[str]:
         columns = self.spec.get("public_columns", [])
@@ -381,7 +393,7 @@ class _SpecCheck:
             self.problem("public_columns", "public_columns must be a list of column "
                                            'headings of applications.csv, like ["organisation"].')
             return []
-        chosen = [c.strip().lower() for c in columns]
+        chosen = [heading_key(c) for c in columns]
         for column in ("applicant_name", "contact_email"):
             if column in chosen:
                 self.problem("public_columns", f"{column} names or reaches a person and is "

@@ -17,7 +17,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from panel.spreadsheets import unescape_cell
+from panel.spreadsheets import heading_key, unescape_cell
 
 # Unpacked size of a bundle .zip or an .xlsx (itself a zip): refuse zip bombs.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -59,7 +59,10 @@ class BundleError(Exception):
 def read_table(data: bytes, filename: str, *,
                label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV (UTF-8, with or without BOM) or the first sheet of an .xlsx into a
-    DataFrame of strings with stripped, lower-case headings.
+    DataFrame of strings whose headings are :func:`heading_key`'s names: look-alike
+    spellings of a heading (another case, a space for an underscore, a zero-width space
+    or a soft hyphen inside) are the same column, so two of them are refused as a
+    duplicate and one of them is that column (issue 22).
 
     The index is each row's spreadsheet row number; blank rows are left out. ``label``
     is the file name problems are reported under. A file that cannot be read gives
@@ -166,10 +169,11 @@ def _with_headings(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame | None, 
     if not filled.any():
         return None, [_empty(label)]
     heading_row = int(filled.idxmax())  # blank rows above the headings are allowed
-    headings = [cell.strip().lower() for cell in raw.loc[heading_row]]
+    written = [str(cell).strip() for cell in raw.loc[heading_row]]
+    headings = [heading_key(cell) for cell in written]
     body = raw.loc[filled & (raw.index > heading_row)]
     body.columns = range(len(headings))
-    keep, problems = _usable_columns(headings, body, label, heading_row)
+    keep, problems = _usable_columns(headings, written, body, label, heading_row)
     table = body[keep].copy()
     table.columns = [headings[i] for i in keep]
     if len(keep) == 1 and ";" in headings[keep[0]]:
@@ -179,7 +183,7 @@ def _with_headings(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame | None, 
     return (None if problems else table), problems
 
 
-def _usable_columns(headings: list[str], body: pd.DataFrame, label: str,
+def _usable_columns(headings: list[str], written: list[str], body: pd.DataFrame, label: str,
                     heading_row: int) -> tuple[list[int], list[Problem]]:
     keep: list[int] = []
     problems: list[Problem] = []
@@ -196,9 +200,20 @@ def _usable_columns(headings: list[str], body: pd.DataFrame, label: str,
         if heading in first_seen:
             problems.append(Problem(label, heading_row, heading,
                                     f"There are two columns called {heading} (columns "
-                                    f"{first_seen[heading] + 1} and {i + 1}). "
-                                    "Keep one of them."))
+                                    f"{first_seen[heading] + 1} and {i + 1})."
+                                    f"{_look_alike(written[first_seen[heading]], written[i])}"
+                                    " Keep one of them."))
             continue
         first_seen[heading] = i
         keep.append(i)
     return keep, problems
+
+
+def _look_alike(first: str, second: str) -> str:
+    """Why two headings that look different are the same column."""
+    if first == second:
+        return ""
+    shown = ["".join(f"<U+{ord(c):04X}>" if c != " " and (c.isspace() or not c.isprintable())
+                     else c for c in heading) for heading in (first, second)]
+    return (f' Their headings "{shown[0]}" and "{shown[1]}" differ only in capitals, '
+            "spaces or invisible characters, so they name the same column.")

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from panel.forms import one_line_problem
+
 MAX_ENTRIES = 50
 MAX_ENTRY_LENGTH = 200
 
@@ -40,6 +42,8 @@ class ConnectionsForm(FlaskForm):
             if len(" ".join(line.split())) > MAX_ENTRY_LENGTH:
                 raise ValidationError(f"Line {number} is too long. Keep each line to "
                                       f"{MAX_ENTRY_LENGTH} letters or fewer.")
+            if problem := one_line_problem(" ".join(line.split())):
+                raise ValidationError(f"Line {number}: {problem}")
 
     def entries(self) -> list[str]:
         return split_entries(self.connections.data)

@@ -3,7 +3,6 @@ dismiss with a reason, change the level, add one. Each checks the rule, flushes 
 writes the audit event with the values before and after; none commits."""
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -16,7 +15,7 @@ from panel.conflicts import queries
 from panel.conflicts.models import KINDS, LEVELS, Conflict
 from panel.extensions import db, utcnow
 from panel.rounds.models import Application, PanelMember, Round
-from panel.spreadsheets import escape_cell
+from panel.spreadsheets import CsvWriter
 
 # Conflicts can be reviewed until outcomes are recorded; after that the record is fixed.
 
@@ -99,10 +98,10 @@ def export_csv(actor: User, round_: Round) -> bytes:
     the export is recorded as ``conflicts.exported``."""
     rows = queries.export_rows(round_)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer)
     writer.writerow(CSV_HEADER)
     for row in rows:
-        writer.writerow([escape_cell(cell or "") for cell in (
+        writer.writerow([cell or "" for cell in (
             row.member_email, row.member_name, row.group, row.reference, row.title, row.kind,
             row.level, row.source, row.status, row.details, row.review_reason,
             row.reviewed_by, row.reviewed_at.isoformat(timespec="seconds")

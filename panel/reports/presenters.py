@@ -5,7 +5,6 @@ rationale, a name or an identifying field. :mod:`voice_text` words the figures a
 :mod:`voice_charts` draws them."""
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +26,7 @@ from panel.reports.voice_charts import (
 )
 from panel.reports.voice_gaps import Apart, apart, application_gaps, criterion_apart
 from panel.rounds.models import Group, MemberRole, PanelMember, Round
-from panel.spreadsheets import escaped
+from panel.spreadsheets import CsvWriter
 
 
 @dataclass
@@ -438,12 +437,11 @@ def funded_csv(report: dict[str, Any],
     :func:`published_values`)."""
     columns, values = published
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(["reference", "title", "requested_amount", "chosen_by", *columns])
     for a in report["applications"]:
         if a["final_funded"]:
-            writer.writerow([escaped(a["reference"]), escaped(a["title"]),
-                             words.whole_pounds(a["requested_amount"]),
+            writer.writerow([a["reference"], a["title"], words.whole_pounds(a["requested_amount"]),
                              "scores" if a["funded"] else "panel decision",
-                             *(escaped(v) for v in values.get(a["reference"], []))])
+                             *values.get(a["reference"], [])])
     return out.getvalue()

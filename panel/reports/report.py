@@ -12,7 +12,7 @@ from panel.audit.anchors import round_anchor
 from panel.reports import voice_text as words
 from panel.rounds.models import Round
 from panel.scoring.figures import REPORT, Figures, for_panel, round_figures
-from panel.spreadsheets import escape_frame
+from panel.spreadsheets import escape_frame, frame_csv
 
 # The report dict ------------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ def applications_table(report: dict[str, Any]) -> pd.DataFrame:
     table = pd.json_normalize(rows, sep=".")
     if "min_group_size" in report["round"]:
         table["note"] = [_note(report, a.get("not_shown", {})) for a in report["applications"]]
-    return escape_frame(table)
+    return table
 
 
 def _note(report: dict[str, Any], not_shown: dict[str, int]) -> str:
@@ -193,7 +193,7 @@ def _guarded_count(report: dict[str, Any]) -> int:
 
 
 def report_csv(report: dict[str, Any]) -> str:
-    return applications_table(report).to_csv(index=False)
+    return frame_csv(applications_table(report))
 
 
 def write_xlsx(report: dict[str, Any], target: str | IO[bytes]) -> None:
@@ -202,7 +202,7 @@ def write_xlsx(report: dict[str, Any], target: str | IO[bytes]) -> None:
                                             "final_funded"]))
     warnings = escape_frame(pd.DataFrame({"warning": report["warnings"]}, dtype=object))
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        applications_table(report).to_excel(writer, sheet_name="Applications", index=False)
+        escape_frame(applications_table(report)).to_excel(writer, sheet_name="Applications", index=False)
         groups_table(report).to_excel(writer, sheet_name="Groups", index=False)
         overrides.to_excel(writer, sheet_name="Overrides", index=False)
         warnings.to_excel(writer, sheet_name="Warnings", index=False)

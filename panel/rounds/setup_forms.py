@@ -248,7 +248,7 @@ def with_levels(form_class: type[FlaskForm], levels: list[int], *, required: boo
             name, filters=[strip_whitespace],
             description=(hints or {}).get(str(level)),
             validators=[first, Length(max=200, message=f"The description of {level} can be "
-                                                       "up to 200 characters")])
+                                                       "up to 200 characters"), OneLine()])
     return type(form_class.__name__, (form_class,), {**fields, "levels": list(levels)})
 
 
@@ -260,7 +260,7 @@ class CriterionForm(LevelsMixin, FlaskForm):
     name = StringField(
         "Name", filters=[strip_whitespace],
         validators=[InputRequired("Enter a name for the criterion"),
-                    Length(max=200, message="The name can be up to 200 characters")])
+                    Length(max=200, message="The name can be up to 200 characters"), OneLine()])
     weight = _weight_field("criterion")
     guidance = TextAreaField(
         "Guidance (optional)", filters=[strip_whitespace],
@@ -276,7 +276,7 @@ class GroupForm(FlaskForm):
     label = StringField(
         "Name", filters=[strip_whitespace],
         validators=[InputRequired("Enter a name for the group"),
-                    Length(max=100, message="The name can be up to 100 characters")])
+                    Length(max=100, message="The name can be up to 100 characters"), OneLine()])
     weight = _weight_field("group")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from panel.rounds.models import IDENTIFYING_FIELDS, Application
+from panel.spreadsheets import heading_key
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,13 @@ def blind_view(application: Application) -> BlindApplication:
 
 
 def visible_extra(application: Application) -> list[tuple[str, object]]:
-    """Imported columns that identify no one; compared case-insensitively, so a column
-    spelt "Lead_Contact_Phone" is as hidden as "lead_contact_phone"."""
-    hidden = {_key(c) for c in (*IDENTIFYING_FIELDS, *(application.round.identifying_columns or ()))}
+    """Imported columns that identify no one; compared by :func:`heading_key`, so a column
+    spelt "Lead Contact Phone", or "contact_email" with a zero-width space inside, is as
+    hidden as "lead_contact_phone" or "contact_email"."""
+    hidden = {heading_key(c)
+              for c in (*IDENTIFYING_FIELDS, *(application.round.identifying_columns or ()))}
     return [(key, value) for key, value in (application.extra or {}).items()
-            if _key(key) not in hidden and value not in (None, "")]
-
-
-def _key(column: str) -> str:
-    return str(column).strip().lower().replace(" ", "_")
+            if heading_key(key) not in hidden and value not in (None, "")]
 
 
 def _label(column: str) -> str:

@@ -1,7 +1,9 @@
 """Signing in and out (issue 2, item 5): panellists by one-time link, staff by password."""
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -219,3 +221,51 @@ def test_next_only_leads_to_this_site(client):
                       {"email": "officer@example.org", "password": people.PASSWORD},
                       action="/sign-in/staff?next=/rounds/")
     assert response.headers["Location"] == "/rounds/"
+
+
+def test_a_newer_sign_in_link_ends_the_older_one(client, mailbox):
+    """Issue 22: each link is single-use and lives 15 minutes; asking again ends it too."""
+    people.panellist("amira@example.org", "Amira Hussain")
+    submit(client, "/sign-in", {"email": "amira@example.org"})
+    older = mailbox.last_link("amira@example.org", "/sign-in/link/")
+    page = submit(client, "/sign-in", {"email": "amira@example.org"}, follow_redirects=True)
+    assert "If you ask for another link, only the newest one works." in page.get_data(
+        as_text=True)
+    newer = mailbox.last_link("amira@example.org", "/sign-in/link/")
+    assert newer != older
+    assert "Asking for a new link stops this one working." in mailbox.body(
+        mailbox.to("amira@example.org")[-1])
+    assert client.get(older).status_code == 410
+    assert client.post(older, data={}).status_code in (400, 410)
+    assert "Sign in as Amira Hussain" in client.get(newer).get_data(as_text=True)
+    assert submit(client, newer).status_code == 302
+    assert "My rounds" in client.get("/my-rounds").get_data(as_text=True)
+
+
+def test_the_lockout_page_says_the_right_password_waits_too_and_until_when(
+        database_url, mailbox, tmp_path):
+    app = make_app(database_url, mailbox, tmp_path, RATELIMIT_ENABLED=True,
+                   SIGN_IN_RATE_LIMIT="100 per minute", SIGN_IN_PER_EMAIL_LIMIT="5 per minute")
+    with app.app_context():
+        people.staff("officer@example.org", "officer")
+        client = app.test_client()
+        for _ in range(5):
+            assert people.sign_in_staff(client, "officer@example.org", "guess").status_code == 200
+        started = datetime.now(UTC)
+        response = people.sign_in_staff(client, "officer@example.org")  # the right password
+        assert response.status_code == 429
+        text = " ".join(response.get_data(as_text=True).split())
+        assert "There have been 5 tries in one minute, the most allowed." in text
+        assert "it is paused until then, even with the right password." in text
+        found = re.search(r"Try again after (\d\d:\d\d:\d\d) UK time, in (\d+) seconds?\.", text)
+        assert found, text
+        seconds = int(found.group(2))
+        assert 1 <= seconds <= 61
+        assert abs(int(response.headers["Retry-After"]) - seconds) <= 1
+        expected = (started + timedelta(seconds=seconds)).astimezone(ZoneInfo("Europe/London"))
+        shown = datetime.combine(expected.date(), time.fromisoformat(found.group(1)),
+                                 expected.tzinfo)
+        assert abs((shown - expected).total_seconds()) <= 2
+        assert client.get("/rounds/").status_code == 302  # not signed in
+        db.session.remove()
+        db.engine.dispose()

@@ -15,7 +15,7 @@ from tests.builders import people
 from tests.builders import rounds as round_builders
 from tests.builders.bundles import round_rows
 from tests.support.jobs import finish_job
-from tests.support.web import csrf_token, make_app
+from tests.support.web import confirm_upload, make_app, upload
 
 HEADER = "reference,title,lay_summary,requested_amount,applicant_name,organisation,contact_email,area\n"
 GOOD = HEADER + (
@@ -24,23 +24,11 @@ GOOD = HEADER + (
 )
 
 
-def _upload(client, path, content: bytes, filename: str):
-    page = client.get(path).get_data(as_text=True)
-    return client.post(path, data={"csrf_token": csrf_token(page),
-                                   "file": (io.BytesIO(content), filename)},
-                       content_type="multipart/form-data")
-
-
-def _confirm(client, preview_html: str, action: str):
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview_html).group(1)
-    return client.post(action, data={"csrf_token": csrf_token(preview_html), "token": token})
-
-
 def test_applications_preview_writes_nothing_then_confirm_adds_them(app, officer):
     round_ = round_builders.draft_round()
     client = officer
     before = round_rows()
-    preview = _upload(client, "/rounds/test-round/applications", GOOD.encode(), "apps.csv")
+    preview = upload(client, "/rounds/test-round/applications", GOOD.encode(), "apps.csv")
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "Check 2 applications from apps.csv" in html
@@ -48,7 +36,7 @@ def test_applications_preview_writes_nothing_then_confirm_adds_them(app, officer
     assert "Other columns will be kept: area." in html
     assert round_rows() == before
 
-    done = _confirm(client, html, "/rounds/test-round/applications/confirm")
+    done = confirm_upload(client, html, "/rounds/test-round/applications/confirm")
     assert done.status_code == 302
     result = finish_job(app, client, done)
     assert "Done" in result and "2 applications added from apps.csv." in result
@@ -59,7 +47,7 @@ def test_applications_preview_writes_nothing_then_confirm_adds_them(app, officer
     actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["application.added", "application.added"]
     # The parked upload is used once: confirming again changes nothing.
-    again = _confirm(client, html, "/rounds/test-round/applications/confirm")
+    again = confirm_upload(client, html, "/rounds/test-round/applications/confirm")
     assert again.headers["Location"] == "/rounds/test-round/applications"
     assert "That upload has expired" in client.get(again.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 2
@@ -73,7 +61,7 @@ def test_a_file_with_problems_lists_each_with_row_and_column_and_adds_nothing(ap
         "B1,Walks,Walks.,100,Sam,Walkers,not-an-email,south\n"
     )
     before = round_rows()
-    response = _upload(client, "/rounds/test-round/applications", bad.encode(), "apps.csv")
+    response = upload(client, "/rounds/test-round/applications", bad.encode(), "apps.csv")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "There is a problem" in html and "<title>Error: Applications – Test round" in html
@@ -90,17 +78,17 @@ def test_applications_from_an_excel_workbook(app, officer):
     frame = pd.read_csv(io.StringIO(GOOD), dtype=str)
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False)
-    preview = _upload(client, "/rounds/test-round/applications", buffer.getvalue(), "apps.xlsx")
+    preview = upload(client, "/rounds/test-round/applications", buffer.getvalue(), "apps.xlsx")
     html = preview.get_data(as_text=True)
     assert "Check 2 applications from apps.xlsx" in html
-    finish_job(app, client, _confirm(client, html, "/rounds/test-round/applications/confirm"))
+    finish_job(app, client, confirm_upload(client, html, "/rounds/test-round/applications/confirm"))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 2
 
 
 def test_only_csv_or_excel_files_are_accepted(app, officer):
     round_builders.draft_round()
     client = officer
-    response = _upload(client, "/rounds/test-round/applications", b"hello", "notes.txt")
+    response = upload(client, "/rounds/test-round/applications", b"hello", "notes.txt")
     assert "The file must be a CSV file or an Excel workbook (.xlsx)" in response.get_data(as_text=True)
 
 
@@ -112,12 +100,12 @@ def test_panellists_import_invites_new_people_by_email(app, officer, mailbox):
            "known@example.org,Known Person,academic,panellist,\n"
            "new@example.org,New Person,lived_experience,panellist,Eastgate Food Club;Tenants' association\n"
            "chair@example.org,Chair Person,,chair,\n")
-    preview = _upload(client, "/rounds/test-round/panel", csv.encode(), "panel.csv")
+    preview = upload(client, "/rounds/test-round/panel", csv.encode(), "panel.csv")
     html = preview.get_data(as_text=True)
     assert "Check 3 people from panel.csv" in html
     assert "2 of them are new to FairPanel and will be invited by email." in html
     assert mailbox.messages == []
-    result = finish_job(app, client, _confirm(client, html, "/rounds/test-round/panel/confirm"))
+    result = finish_job(app, client, confirm_upload(client, html, "/rounds/test-round/panel/confirm"))
     assert "3 people added to the panel. New accounts have been invited by email." in result
     members = db.session.scalars(sa.select(PanelMember).where(PanelMember.round_id == round_.id)).all()
     by_email = {m.user.email: m for m in members}
@@ -143,7 +131,7 @@ def test_uploads_over_the_size_limit_are_refused_and_change_nothing(app, officer
     app.config["MAX_CONTENT_LENGTH"] = 4096
     before = round_rows()
     big = (GOOD + "B3,Padding,\"" + "x" * 8000 + "\",1,A,B,c@d.example,east\n").encode()
-    response = _upload(officer, "/rounds/test-round/applications", big, "apps.csv")
+    response = upload(officer, "/rounds/test-round/applications", big, "apps.csv")
     assert response.status_code == 413
     assert "That file is too big" in response.get_data(as_text=True)
     assert round_rows() == before
@@ -156,7 +144,7 @@ def test_a_preview_on_one_machine_is_confirmed_on_another(app, officer, database
     same database, confirms what the first parked. The upload is used once, and it is
     nobody else's to confirm."""
     round_builders.draft_round()
-    preview = _upload(officer, "/rounds/test-round/applications", GOOD.encode(), "apps.csv")
+    preview = upload(officer, "/rounds/test-round/applications", GOOD.encode(), "apps.csv")
     html = preview.get_data(as_text=True)
     assert "Check 2 applications from apps.csv" in html
 
@@ -166,7 +154,7 @@ def test_a_preview_on_one_machine_is_confirmed_on_another(app, officer, database
     other_officer = elsewhere.test_client()
     people.staff("second.officer@example.org", "officer")
     people.sign_in_staff(other_officer, "second.officer@example.org")
-    refused = _confirm(other_officer, other_officer.get("/rounds/test-round/applications")
+    refused = confirm_upload(other_officer, other_officer.get("/rounds/test-round/applications")
                        .get_data(as_text=True).replace("</form>", _token_field(html) + "</form>"),
                        "/rounds/test-round/applications/confirm")
     assert refused.status_code == 302  # not theirs to confirm
@@ -176,11 +164,11 @@ def test_a_preview_on_one_machine_is_confirmed_on_another(app, officer, database
 
     second_machine = elsewhere.test_client()
     second_machine.set_cookie("fairpanel_session", officer.get_cookie("fairpanel_session").value)
-    done = _confirm(second_machine, html, "/rounds/test-round/applications/confirm")
+    done = confirm_upload(second_machine, html, "/rounds/test-round/applications/confirm")
     assert "2 applications added from apps.csv." in finish_job(elsewhere, second_machine, done)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 2
     # Used once, on either machine.
-    assert _confirm(officer, html, "/rounds/test-round/applications/confirm").status_code == 302
+    assert confirm_upload(officer, html, "/rounds/test-round/applications/confirm").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(
         db.metadata.tables["parked_uploads"])) == 0

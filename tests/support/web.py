@@ -3,6 +3,7 @@ application context, the app built for a test, and forms posted with their CSRF 
 from __future__ import annotations
 
 import contextvars
+import io
 import re
 
 from flask import has_app_context
@@ -53,3 +54,17 @@ def submit(client, page: str, data: dict | None = None, action: str | None = Non
     response = client.get(page)
     fields = {"csrf_token": csrf_token(response.get_data(as_text=True)), **(data or {})}
     return client.post(action or page, data=fields, **kwargs)
+
+
+def upload(client, path: str, content: bytes, filename: str):
+    """Choose a file on the upload page ``path`` and send it: the preview (or problems)."""
+    page = client.get(path).get_data(as_text=True)
+    return client.post(path, data={"csrf_token": csrf_token(page),
+                                   "file": (io.BytesIO(content), filename)},
+                       content_type="multipart/form-data")
+
+
+def confirm_upload(client, preview_html: str, action: str):
+    """Press the preview's confirm button (its parked upload's token goes with it)."""
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview_html).group(1)
+    return client.post(action, data={"csrf_token": csrf_token(preview_html), "token": token})
