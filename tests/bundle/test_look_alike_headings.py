@@ -13,6 +13,7 @@ from panel.rounds import services as rounds
 from tests.builders import people
 from tests.builders import rounds as round_builders
 from tests.builders.bundles import demo_bundle, edit, problems_of, round_rows
+from tests.support.jobs import finish_job
 from tests.support.web import confirm_upload, submit, upload
 
 # The four headings the issue found, and the column each of them is.
@@ -68,8 +69,8 @@ def test_look_alike_headings_alone_are_the_identifying_fields_and_stay_hidden(ap
     html = preview.get_data(as_text=True)
     assert "Check 1 application from apps.csv" in html
     assert "Other columns will be kept: area, lead_contact_phone." in html
-    assert confirm_upload(officer, html, "/rounds/test-round/applications/confirm"
-                          ).status_code == 302
+    finish_job(app, officer, confirm_upload(officer, html,
+                                            "/rounds/test-round/applications/confirm"))
     db.session.refresh(round_)
     application = round_.applications[0]
     assert (application.applicant_name, application.organisation,
