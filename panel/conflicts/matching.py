@@ -287,3 +287,85 @@ def match_fields(affiliations: Iterable[str], fields: Mapping[str, object]) -> l
             if reason:
                 found.append(Match(affiliation.strip(), field, reason))
     return found
+
+
+# ---------------------------------------------------------------------------- many at once
+
+class Candidates:
+    """Which of many applications an affiliation *could* match, found by looking up
+    the words, initials, domains, phone numbers and surnames that every rule above
+    needs the two sides to share. It never misses a match (each rule is covered by one
+    kind of key below), so :func:`match_fields` need only be run on the candidates:
+    matching 300 people against 5,000 applications then checks a few thousand pairs
+    instead of 1.5 million, with exactly the same answers."""
+
+    def __init__(self, applications: Mapping[int, Mapping[str, object]]) -> None:
+        self.index: dict[str, set[int]] = {}
+        for key, fields in applications.items():
+            for field, value in fields.items():
+                for found in _value_keys(field, str(value or "").strip()):
+                    self.index.setdefault(found, set()).add(key)
+
+    def of(self, affiliations: Iterable[str]) -> set[int]:
+        """Keys of the applications some affiliation may match."""
+        found: set[int] = set()
+        for affiliation in affiliations:
+            for key in _affiliation_keys(affiliation.strip()):
+                found |= self.index.get(key, set())
+        return found
+
+
+def _dotted_suffixes(domain: str) -> list[str]:
+    parts = domain.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts))]
+
+
+def _value_keys(field: str, value: str) -> set[str]:
+    if not value:
+        return set()
+    if field in EMAIL_FIELDS or "@" in value:  # only the e-mail rules apply
+        email = value.lower()
+        theirs = domain_of(email) if "@" in email else None
+        if theirs is None:
+            return set()
+        label = theirs.removeprefix("www.").split(".")[0].replace("-", "")
+        return ({f"address:{email}", f"domain:{theirs}", f"label:{label}"}
+                | {f"under:{suffix}" for suffix in _dotted_suffixes(theirs)})
+    keys = set()
+    phone = _digits(value)
+    if phone is not None:
+        keys.add(f"phone:{phone}")
+    surname = person_words(value)
+    if surname:
+        keys.add(f"surname:{surname[-1]}")
+    for part in _parts(value):
+        keys |= {f"word:{word}" for word in significant(core_words(part))}
+        keys |= {f"initials:{letters}" for letters in initials(part)}
+        acronym = _looks_like_initialism(part)
+        if acronym:
+            keys.add(f"acronym:{acronym}")
+    return keys
+
+
+def _affiliation_keys(affiliation: str) -> set[str]:
+    if not affiliation:
+        return set()
+    keys = {f"address:{affiliation.lower()}"}
+    ours = domain_of(affiliation)
+    if ours is not None:
+        # Same domain, theirs under ours, or ours under theirs.
+        keys |= {f"under:{ours}"} | {f"domain:{s}" for s in _dotted_suffixes(ours)}
+    keys |= {f"label:{squashed}" for squashed in
+             ("".join(words(affiliation)), "".join(_strip_legal(words(affiliation))))}
+    phone = _digits(affiliation)
+    if phone is not None:
+        keys.add(f"phone:{phone}")
+    surname = person_words(affiliation)
+    if surname:
+        keys.add(f"surname:{surname[-1]}")
+    keys |= {f"word:{word}" for word in significant(core_words(affiliation))}
+    acronym = _looks_like_initialism(affiliation)
+    if acronym:
+        keys.add(f"initials:{acronym}")
+    keys |= {f"acronym:{letters}" for letters in initials(affiliation)}
+    return keys

@@ -14,20 +14,21 @@ suggestion an officer dismissed or confirmed is theirs: it is never changed here
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import select
 
 from panel import policy
 from panel.accounts.models import User
 from panel.audit.services import record
-from panel.conflicts.matching import Match, match_fields
+from panel.conflicts.matching import Candidates, Match, match_fields
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.rounds.models import IDENTIFYING_FIELDS, Application, PanelMember, Round
 
 SYSTEM = "conflict matching"
 WITHDRAWN = "No longer matches the profile"
+MATCHING = "Matching connections against applications"
 # Once decided, a round's conflicts are part of the record: matching leaves them alone.
 
 
@@ -61,15 +62,22 @@ def save_connections(actor: User, memberships: list[PanelMember], connections: l
         refresh_for_member(member)
 
 
-def refresh_for_member(member: PanelMember) -> list[Conflict]:
+def refresh_for_member(member: PanelMember, *, candidates: Candidates | None = None
+                       ) -> list[Conflict]:
     """Raise, reopen or withdraw ``member``'s suggested conflicts to fit their connections
-    now. Returns the suggestions raised or reopened."""
+    now. Returns the suggestions raised or reopened. ``candidates`` (of the member's
+    round) saves building the index again for each member of a panel."""
     round_ = member.round
     if round_.phase not in policy.CONFLICTS_OPEN:
         return []
+    candidates = candidates or round_candidates(round_)
     existing = _conflicts_by_application(member)
+    # Only applications that may match, or hold a suggestion that may be withdrawn.
+    wanted = candidates.of(member.affiliations or []) | set(existing)
     raised = []
     for application in round_.applications:
+        if application.id not in wanted:
+            continue
         found = match_fields(member.affiliations or [], identifying_fields(application))
         conflicts = existing.get(application.id, [])
         if found:
@@ -81,13 +89,28 @@ def refresh_for_member(member: PanelMember) -> list[Conflict]:
     return raised
 
 
-def refresh_for_round(round_: Round) -> list[Conflict]:
+def refresh_for_round(round_: Round, *, progress: Callable[[str, int, int], None] | None = None
+                      ) -> list[Conflict]:
     """:func:`refresh_for_member` for everyone on the round's panel: call it after
-    panellists or applications are added (bundle or browser import)."""
+    panellists or applications are added (bundle or browser import).
+    ``progress(stage, done, total)`` hears every 50 members."""
+    if round_.phase not in policy.CONFLICTS_OPEN:
+        return []
+    candidates = round_candidates(round_)
+    members = list(round_.members)
     raised = []
-    for member in round_.members:
-        raised.extend(refresh_for_member(member))
+    for done, member in enumerate(members):
+        if progress is not None and done % 50 == 0:
+            progress(MATCHING, done, len(members))
+        raised.extend(refresh_for_member(member, candidates=candidates))
+    if progress is not None:
+        progress(MATCHING, len(members), len(members))
     return raised
+
+
+def round_candidates(round_: Round) -> Candidates:
+    """The matching index of every application of ``round_``."""
+    return Candidates({a.id: identifying_fields(a) for a in round_.applications})
 
 
 def _conflicts_by_application(member: PanelMember) -> dict[int, list[Conflict]]:
