@@ -8,12 +8,13 @@ Nothing here commits."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Table, insert, select
 
-from panel.audit.chain import canonical_json, jsonable
+from panel.audit.chain import jsonable
 from panel.extensions import db
 
 Progress = Callable[[str, int, int], None]
@@ -23,7 +24,11 @@ def rows_digest(rows: Sequence[dict[str, Any]]) -> str:
     """SHA-256 (hex) of the checked rows, in file order, as one canonical JSON array:
     each row the dict :mod:`panel.bundle.checks` / :mod:`panel.bundle.history` made of
     it, amounts as plain decimal strings ("1200.5"), keys sorted, no spaces, UTF-8."""
-    return hashlib.sha256(canonical_json(jsonable(list(rows))).encode("utf-8")).hexdigest()
+    # json.dumps with jsonable for what JSON lacks (Decimal) gives canonical_json(jsonable(
+    # rows)) for these rows of str, int, None, Decimal, lists and dicts, at C speed.
+    text = json.dumps(list(rows), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=jsonable)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def table_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from panel import policy
 from panel.accounts.models import User
@@ -62,23 +62,22 @@ def save_connections(actor: User, memberships: list[PanelMember], connections: l
         refresh_for_member(member)
 
 
-def refresh_for_member(member: PanelMember, *, candidates: Candidates | None = None
+def refresh_for_member(member: PanelMember, *, index: RoundIndex | None = None
                        ) -> list[Conflict]:
     """Raise, reopen or withdraw ``member``'s suggested conflicts to fit their connections
-    now. Returns the suggestions raised or reopened. ``candidates`` (of the member's
-    round) saves building the index again for each member of a panel."""
+    now. Returns the suggestions raised or reopened. ``index`` (of the member's round)
+    saves building it again for each member of a panel."""
     round_ = member.round
     if round_.phase not in policy.CONFLICTS_OPEN:
         return []
-    candidates = candidates or round_candidates(round_)
-    existing = _conflicts_by_application(member)
-    # Only applications that may match, or hold a suggestion that may be withdrawn.
-    wanted = candidates.of(member.affiliations or []) | set(existing)
+    index = index or RoundIndex(round_)
+    maybe = index.candidates.of(member.affiliations or [])
+    existing = _conflicts_by_application(member, maybe)
+    # Only applications that may match, or hold a suggestion that may be withdrawn: for
+    # every other one, matching would find nothing and withdraw nothing.
     raised = []
-    for application in round_.applications:
-        if application.id not in wanted:
-            continue
-        found = match_fields(member.affiliations or [], identifying_fields(application))
+    for application, fields in index.in_order(maybe | set(existing)):
+        found = match_fields(member.affiliations or [], fields)
         conflicts = existing.get(application.id, [])
         if found:
             conflict = _raise(member, application, found[0], conflicts)
@@ -96,27 +95,43 @@ def refresh_for_round(round_: Round, *, progress: Callable[[str, int, int], None
     ``progress(stage, done, total)`` hears every 50 members."""
     if round_.phase not in policy.CONFLICTS_OPEN:
         return []
-    candidates = round_candidates(round_)
+    index = RoundIndex(round_)
     members = list(round_.members)
     raised = []
     for done, member in enumerate(members):
         if progress is not None and done % 50 == 0:
             progress(MATCHING, done, len(members))
-        raised.extend(refresh_for_member(member, candidates=candidates))
+        raised.extend(refresh_for_member(member, index=index))
     if progress is not None:
         progress(MATCHING, len(members), len(members))
     return raised
 
 
-def round_candidates(round_: Round) -> Candidates:
-    """The matching index of every application of ``round_``."""
-    return Candidates({a.id: identifying_fields(a) for a in round_.applications})
+class RoundIndex:
+    """A round's applications, their identifying fields and the matching index over
+    them, built once for a whole panel."""
+
+    def __init__(self, round_: Round) -> None:
+        self.applications = {a.id: (a, identifying_fields(a)) for a in round_.applications}
+        self.position = {key: i for i, key in enumerate(self.applications)}
+        self.candidates = Candidates({key: fields for key, (_, fields)
+                                      in self.applications.items()})
+
+    def in_order(self, ids: set[int]) -> list[tuple[Application, dict[str, str]]]:
+        """The applications with these ids, in the round's order."""
+        known = [i for i in ids if i in self.position]
+        return [self.applications[i] for i in sorted(known, key=self.position.__getitem__)]
 
 
-def _conflicts_by_application(member: PanelMember) -> dict[int, list[Conflict]]:
+def _conflicts_by_application(member: PanelMember,
+                              applications: set[int]) -> dict[int, list[Conflict]]:
+    """``member``'s conflicts on ``applications``, and their pending suggestions on any."""
     by_application: dict[int, list[Conflict]] = {}
+    pending = and_(Conflict.source == "suggested", Conflict.status == "pending")
     for conflict in db.session.scalars(
-            select(Conflict).where(Conflict.member_id == member.id).order_by(Conflict.id)):
+            select(Conflict).where(Conflict.member_id == member.id,
+                                   or_(Conflict.application_id.in_(applications), pending))
+            .order_by(Conflict.id)):
         by_application.setdefault(conflict.application_id, []).append(conflict)
     return by_application
 
