@@ -30,6 +30,7 @@ from panel.rounds.models import Application, PanelMember, Round
 from panel.rounds.services import RoundError
 from panel.scoring.models import CriterionScore, ScoreSheet
 
+TRAIL = "Writing the audit trail"
 APPLICATION_FIELDS = ("reference", "title", "lay_summary", "requested_amount",
                       "applicant_name", "organisation", "contact_email")
 
@@ -82,6 +83,7 @@ def import_bundle(actor: User | None, path: Path, *, invite: bool = False,
     loader.applications(bundle.applications)
     loader.panellists(bundle.panellists, invite=invite)
     loader.history(bundle)
+    steps.tell(TRAIL, 0, 1)
     loader.publish()
     suggestions.refresh_for_round(round_, progress=progress)
     record("round.imported", actor=actor, target=round_, system=system,
