@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import JSON, Table, insert, select, text
 
 from panel.audit.chain import jsonable
 from panel.extensions import db
@@ -55,17 +55,50 @@ class Steps:
 
 
 def insert_rows(table: Table, values: list[dict[str, Any]], *, stage: str, steps: Steps,
-                returning: Any = None) -> list[Any]:
-    """INSERT ``values`` into ``table`` in batches; with ``returning`` (a column), its
-    values for the new rows, in the order of ``values``."""
-    found: list[Any] = []
+                key: tuple[str, ...] = ()) -> list[int]:
+    """INSERT ``values`` (dicts with the same keys) into ``table`` in batches; with
+    ``key`` (columns unique among the new rows), the new rows' ids in the order of
+    ``values``, else [].
+
+    On PostgreSQL the rows go in by COPY, with ids taken from the table's sequence
+    beforehand: several times faster than INSERT there (docs/performance.md). Elsewhere
+    the ids come back with the key (RETURNING gives rows in no set order; asking it for
+    the order would send one INSERT per row)."""
+    if db.session.get_bind().dialect.name == "postgresql" and values:
+        return _copy_rows(table, values, stage=stage, steps=steps, ids=bool(key))
+    found: dict[tuple, int] = {}
     for batch in steps.batches(stage, values):
-        if returning is None:
+        if not key:
             db.session.execute(insert(table), list(batch))
-        else:
-            statement = insert(table).returning(returning, sort_by_parameter_order=True)
-            found += db.session.scalars(statement, list(batch)).all()
-    return found
+            continue
+        statement = insert(table).returning(table.c.id, *(table.c[name] for name in key))
+        found.update((tuple(row[1:]), row[0]) for row in db.session.execute(statement,
+                                                                           list(batch)))
+    return [found[tuple(row[name] for name in key)] for row in values] if key else []
+
+
+def _copy_rows(table: Table, values: list[dict[str, Any]], *, stage: str, steps: Steps,
+               ids: bool) -> list[int]:
+    from psycopg.types.json import Json
+
+    new_ids: list[int] = []
+    if ids:
+        new_ids = list(db.session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :count)"),
+            {"table": table.name, "count": len(values)}))
+        values = [{"id": new_id, **row} for new_id, row in zip(new_ids, values)]
+    columns = list(values[0])
+    as_json = [isinstance(table.c[name].type, JSON) for name in columns]
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    for batch in steps.batches(stage, values):
+        with cursor.copy(statement) as copy:
+            for row in batch:
+                copy.write_row([Json(row[name]) if is_json else row[name]
+                                for name, is_json in zip(columns, as_json)])
+    cursor.close()
+    return new_ids
 
 
 def load(model: Any, ids: list[int]) -> list[Any]:

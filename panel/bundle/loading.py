@@ -127,7 +127,7 @@ class _Loader:
     def applications(self, rows: list[dict]) -> list[Application]:
         values = [self._application(row) for row in rows]
         ids = insert_rows(Application.__table__, values, stage="Adding applications",
-                          steps=self.steps, returning=Application.__table__.c.id)
+                          steps=self.steps, key=("reference",))
         self.application_ids = {row["reference"]: i for row, i in zip(values, ids)}
         db.session.expire(self.round, ["applications"])
         self._table_event("applications.imported", rows)
@@ -157,7 +157,7 @@ class _Loader:
                            "role": row["role"], "affiliations": list(row["affiliations"]),
                            "joined_at": self.now})
         ids = insert_rows(PanelMember.__table__, values, stage="Adding panel members",
-                          steps=self.steps, returning=PanelMember.__table__.c.id)
+                          steps=self.steps, key=("user_id",))
         self.member_ids = {row["email"]: i for row, i in zip(rows, ids)}
         db.session.expire(self.round, ["members"])
         self._table_event("members.imported", rows)
@@ -175,7 +175,7 @@ class _Loader:
                 "active": True, "session_version": 1, "created_at": self.now}
                for email, row in zip(emails, rows) if email not in users]
         ids = insert_rows(User.__table__, new, stage="Creating accounts", steps=self.steps,
-                          returning=User.__table__.c.id)
+                          key=("email",))
         created = load(User, ids)
         users.update((user.email, user) for user in created)
         self.later(lambda: self._account_events(created, invite))
@@ -214,7 +214,7 @@ class _Loader:
                    "created_at": self.now, "updated_at": self.now, "submitted_at": self.now}
                   for row in rows]
         ids = insert_rows(ScoreSheet.__table__, values, stage="Adding score sheets",
-                          steps=self.steps, returning=ScoreSheet.__table__.c.id)
+                          steps=self.steps, key=("member_id", "application_id", "revision"))
         scores = [{"sheet_id": sheet_id, "criterion_id": criterion_id,
                    "value": row["values"].get(key)}
                   for row, sheet_id in zip(rows, ids) for criterion_id, key in criteria]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
 
 from panel import policy
 from panel.accounts.models import User
@@ -96,7 +97,9 @@ def refresh_for_round(round_: Round, *, progress: Callable[[str, int, int], None
     if round_.phase not in policy.CONFLICTS_OPEN:
         return []
     index = RoundIndex(round_)
-    members = list(round_.members)
+    members = db.session.scalars(
+        select(PanelMember).where(PanelMember.round_id == round_.id).order_by(PanelMember.id)
+        .options(selectinload(PanelMember.user))).all()  # a suggestion names its member
     raised = []
     for done, member in enumerate(members):
         if progress is not None and done % 50 == 0:
