@@ -33,15 +33,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from panel import create_app  # noqa: E402
-from panel.extensions import db  # noqa: E402
-from tests.builders.big_bundle import CRITERIA, write_bundle  # noqa: E402
+from panel import create_app
+from panel.extensions import db
+from tests.builders.big_bundle import CRITERIA, write_bundle
 
 
 def load() -> str:
@@ -183,7 +183,7 @@ def floor(url: str, bundle: Path) -> float:
 
 def _floor_rows(bundle: Path, round_id: int, groups: dict[str, int],
                 criteria: list[int]) -> dict[str, tuple[list[str], list[tuple]]]:
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     read = {name: list(csv.DictReader((bundle / f"{name}.csv").open(encoding="utf-8")))
             for name in ("applications", "panellists", "scores", "conflicts")}
     base = 1_000_000  # ids of their own, so no RETURNING is needed

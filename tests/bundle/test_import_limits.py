@@ -16,7 +16,14 @@ from panel.extensions import db
 from panel.models import Application
 from tests.builders import rounds as round_builders
 from tests.builders.big_bundle import write_bundle
-from tests.builders.bundles import CONFLICTS, SCORES, _zip, demo_bundle, problems_of, round_rows
+from tests.builders.bundles import (
+    CONFLICTS,
+    SCORES,
+    _zip,
+    demo_bundle,
+    problems_of,
+    round_rows,
+)
 from tests.support.commands import flask
 from tests.support.statements import counted_statements
 from tests.support.web import csrf_token
@@ -86,13 +93,13 @@ def test_a_bundle_past_a_limit_lists_it_with_the_other_problems(app, tmp_path):
     problems = problems_of(folder)  # and nothing was written
     assert [(p.file, p.row, p.column, p.message) for p in problems] == [
         ("conflicts.csv", None, None,
-         "This file has 2 conflicts, but a round can hold at most 1. Remove rows to leave at "
-         "most 1, or split them across rounds. (An administrator sets the limit with "
-         "ROUND_MAX_CONFLICTS.)"),
+         ("This file has 2 conflicts, but a round can hold at most 1. Remove rows to leave at "
+          "most 1, or split them across rounds. (An administrator sets the limit with "
+          "ROUND_MAX_CONFLICTS.)")),
         ("scores.csv", None, None,
-         "This file has 4 score sheets, but a round can hold at most 3. Remove rows to leave "
-         "at most 3, or split them across rounds. (An administrator sets the limit with "
-         "ROUND_MAX_SHEETS.)"),
+         ("This file has 4 score sheets, but a round can hold at most 3. Remove rows to leave "
+          "at most 3, or split them across rounds. (An administrator sets the limit with "
+          "ROUND_MAX_SHEETS.)")),
     ]
 
 
