@@ -66,15 +66,38 @@ def insert_rows(table: Table, values: list[dict[str, Any]], *, stage: str, steps
     the order would send one INSERT per row)."""
     if db.session.get_bind().dialect.name == "postgresql" and values:
         return _copy_rows(table, values, stage=stage, steps=steps, ids=bool(key))
+    if not key and values:
+        _executemany(table, values, stage=stage, steps=steps)
+        return []
     found: dict[tuple, int] = {}
     for batch in steps.batches(stage, values):
-        if not key:
-            db.session.execute(insert(table), list(batch))
-            continue
         statement = insert(table).returning(table.c.id, *(table.c[name] for name in key))
         found.update((tuple(row[1:]), row[0]) for row in db.session.execute(statement,
                                                                            list(batch)))
-    return [found[tuple(row[name] for name in key)] for row in values] if key else []
+    return [found[tuple(row[name] for name in key)] for row in values]
+
+
+def _executemany(table: Table, values: list[dict[str, Any]], *, stage: str,
+                 steps: Steps) -> None:
+    """One executemany per batch on the DB-API cursor, each value turned into what the
+    column stores by the column type's own bind processor: what SQLAlchemy would send,
+    without its work for each row."""
+    dialect = db.session.get_bind().dialect
+    columns = list(values[0])
+    processors = [(i, process) for i, name in enumerate(columns)
+                  if (process := table.c[name].type.bind_processor(dialect)) is not None]
+    marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * len(columns))
+    quote = dialect.identifier_preparer.quote
+    statement = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+                 f"VALUES ({marks})")
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    for batch in steps.batches(stage, values):
+        rows = [[row[name] for name in columns] for row in batch]
+        for i, process in processors:
+            for row in rows:
+                row[i] = process(row[i])
+        cursor.executemany(statement, rows)
+    cursor.close()
 
 
 def _copy_rows(table: Table, values: list[dict[str, Any]], *, stage: str, steps: Steps,
@@ -91,7 +114,8 @@ def _copy_rows(table: Table, values: list[dict[str, Any]], *, stage: str, steps:
     columns = list(values[0])
     as_json = [isinstance(table.c[name].type, JSON) for name in columns]
     cursor = db.session.connection().connection.driver_connection.cursor()
-    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    quote = db.session.get_bind().dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(map(quote, columns))}) FROM STDIN"
     for batch in steps.batches(stage, values):
         with cursor.copy(statement) as copy:
             for row in batch:
