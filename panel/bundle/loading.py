@@ -83,9 +83,10 @@ def import_bundle(actor: User | None, path: Path, *, invite: bool = False,
     loader.applications(bundle.applications)
     loader.panellists(bundle.panellists, invite=invite)
     loader.history(bundle)
+    found = suggestions.find_for_round(round_, progress=progress)  # reads only
     steps.tell(TRAIL, 0, 1)
     loader.publish()
-    suggestions.refresh_for_round(round_, progress=progress)
+    suggestions.apply_findings(found)
     record("round.imported", actor=actor, target=round_, system=system,
            after={"files": sorted(files), **_counts(bundle)})
     return round_

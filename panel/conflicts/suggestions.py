@@ -15,6 +15,7 @@ suggestion an officer dismissed or confirmed is theirs: it is never changed here
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
@@ -63,30 +64,12 @@ def save_connections(actor: User, memberships: list[PanelMember], connections: l
         refresh_for_member(member)
 
 
-def refresh_for_member(member: PanelMember, *, index: RoundIndex | None = None
-                       ) -> list[Conflict]:
+def refresh_for_member(member: PanelMember) -> list[Conflict]:
     """Raise, reopen or withdraw ``member``'s suggested conflicts to fit their connections
-    now. Returns the suggestions raised or reopened. ``index`` (of the member's round)
-    saves building it again for each member of a panel."""
-    round_ = member.round
-    if round_.phase not in policy.CONFLICTS_OPEN:
+    now. Returns the suggestions raised or reopened."""
+    if member.round.phase not in policy.CONFLICTS_OPEN:
         return []
-    index = index or RoundIndex(round_)
-    maybe = index.candidates.of(member.affiliations or [])
-    existing = _conflicts_by_application(member, maybe)
-    # Only applications that may match, or hold a suggestion that may be withdrawn: for
-    # every other one, matching would find nothing and withdraw nothing.
-    raised = []
-    for application, fields in index.in_order(maybe | set(existing)):
-        found = match_fields(member.affiliations or [], fields)
-        conflicts = existing.get(application.id, [])
-        if found:
-            conflict = _raise(member, application, found[0], conflicts)
-            if conflict is not None:
-                raised.append(conflict)
-        else:
-            _withdraw(member, application, conflicts)
-    return raised
+    return apply_findings(_findings(member, RoundIndex(member.round)))
 
 
 def refresh_for_round(round_: Round, *, progress: Callable[[str, int, int], None] | None = None
@@ -94,20 +77,71 @@ def refresh_for_round(round_: Round, *, progress: Callable[[str, int, int], None
     """:func:`refresh_for_member` for everyone on the round's panel: call it after
     panellists or applications are added (bundle or browser import).
     ``progress(stage, done, total)`` hears every 50 members."""
+    return apply_findings(find_for_round(round_, progress=progress))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What matching found for one member and application: a ``match`` to raise (unless
+    a conflict is already on record), or none, so a pending suggestion is withdrawn."""
+
+    member: PanelMember
+    application: Application
+    match: Match | None
+    conflicts: list[Conflict]
+
+
+def find_for_round(round_: Round, *, progress: Callable[[str, int, int], None] | None = None
+                   ) -> list[Finding]:
+    """Everything :func:`refresh_for_round` would change, found by reading only: a
+    bundle import matches before it writes its audit events, so that the trail's lock
+    is held only while :func:`apply_findings` writes them."""
     if round_.phase not in policy.CONFLICTS_OPEN:
         return []
     index = RoundIndex(round_)
     members = db.session.scalars(
         select(PanelMember).where(PanelMember.round_id == round_.id).order_by(PanelMember.id)
         .options(selectinload(PanelMember.user))).all()  # a suggestion names its member
-    raised = []
+    found = []
     for done, member in enumerate(members):
         if progress is not None and done % 50 == 0:
             progress(MATCHING, done, len(members))
-        raised.extend(refresh_for_member(member, index=index))
+        found += _findings(member, index)
     if progress is not None:
         progress(MATCHING, len(members), len(members))
+    return found
+
+
+def apply_findings(findings: list[Finding]) -> list[Conflict]:
+    """Raise, reopen or withdraw suggestions as found (flushed, audited); returns the
+    suggestions raised or reopened."""
+    raised = []
+    for finding in findings:
+        if finding.match is None:
+            _withdraw(finding.member, finding.application, finding.conflicts)
+        elif (conflict := _raise(finding.member, finding.application, finding.match,
+                                 finding.conflicts)) is not None:
+            raised.append(conflict)
     return raised
+
+
+def _findings(member: PanelMember, index: RoundIndex) -> list[Finding]:
+    maybe = index.candidates.of(member.affiliations or [])
+    existing = _conflicts_by_application(member, maybe)
+    # Only applications that may match, or hold a suggestion that may be withdrawn: for
+    # every other one, matching would find nothing and withdraw nothing.
+    found = []
+    for application, fields in index.in_order(maybe | set(existing)):
+        matches = match_fields(member.affiliations or [], fields)
+        conflicts = existing.get(application.id, [])
+        if matches or any(_pending_suggestion(c) for c in conflicts):
+            found.append(Finding(member, application, matches[0] if matches else None,
+                                 conflicts))
+    return found
+
+
+def _pending_suggestion(conflict: Conflict) -> bool:
+    return conflict.source == "suggested" and conflict.status == "pending"
 
 
 class RoundIndex:
@@ -168,7 +202,7 @@ def _raise(member: PanelMember, application: Application, match: Match,
 
 def _withdraw(member: PanelMember, application: Application, conflicts: Iterable[Conflict]):
     for conflict in conflicts:
-        if conflict.source != "suggested" or conflict.status != "pending":
+        if not _pending_suggestion(conflict):
             continue
         conflict.status, conflict.review_reason = "dismissed", WITHDRAWN
         db.session.flush()
