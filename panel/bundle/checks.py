@@ -10,11 +10,11 @@ import pandas as pd
 from email_validator import EmailNotValidError, validate_email
 
 from panel.accounts.services import normalise_email
-from panel.forms import one_line_problem
 from panel.bundle import limits
 from panel.bundle.limits import too_many
 from panel.bundle.spec import RoundPlan, plan_of
 from panel.bundle.tables import Problem, missing_columns, table_rows
+from panel.forms import one_line_problem
 from panel.rounds.models import MEMBER_ROLES, Round
 
 APPLICATION_COLUMNS = ("reference", "title", "lay_summary", "requested_amount",
