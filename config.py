@@ -57,6 +57,13 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
+    # How much one round may hold (issue 22; reasons in docs/bundles.md, "How big a round
+    # may be"). An import that would take a round past one of these is refused at its
+    # preview, before anything is written, saying what to fix.
+    ROUND_MAX_APPLICATIONS = int(os.environ.get("ROUND_MAX_APPLICATIONS", "20000"))
+    ROUND_MAX_PANEL = int(os.environ.get("ROUND_MAX_PANEL", "2000"))
+    ROUND_MAX_SHEETS = int(os.environ.get("ROUND_MAX_SHEETS", "150000"))
+    ROUND_MAX_CONFLICTS = int(os.environ.get("ROUND_MAX_CONFLICTS", "100000"))
 
     # Mail. Without MAIL_SERVER, messages are printed and kept in instance/outbox/.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

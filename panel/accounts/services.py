@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app
@@ -52,9 +53,16 @@ def create_account(actor: User | None, *, email: str, name: str,
     user.roles = [UserRole(role=role) for role in sorted(roles)]
     db.session.add(user)
     db.session.flush()
-    record("user.created", actor=actor, target=user, system=system,
-           after={"email": email, "name": user.name, "roles": sorted(roles)})
+    record_created(actor, user, roles, system=system)
     return user
+
+
+def record_created(actor: User | None, user: User, roles: Iterable[str] = (), *,
+                   system: str | None = None) -> None:
+    """The ``user.created`` event of a new account (also written for the accounts a
+    panellists import adds in bulk)."""
+    record("user.created", actor=actor, target=user, system=system,
+           after={"email": user.email, "name": user.name, "roles": sorted(roles)})
 
 
 def invite(actor: User | None, *, email: str, name: str, roles: set[str] = frozenset(),

@@ -10,9 +10,11 @@ import pandas as pd
 from email_validator import EmailNotValidError, validate_email
 
 from panel.accounts.services import normalise_email
-from panel.forms import one_line_problem
+from panel.bundle import limits
+from panel.bundle.limits import too_many
 from panel.bundle.spec import RoundPlan, plan_of
 from panel.bundle.tables import Problem, missing_columns, table_rows
+from panel.forms import one_line_problem
 from panel.rounds.models import MEMBER_ROLES, Round
 
 APPLICATION_COLUMNS = ("reference", "title", "lay_summary", "requested_amount",
@@ -38,6 +40,9 @@ def check_applications(df: pd.DataFrame, round_: RoundLike, *,
     When there are problems the list of rows is empty: nothing should be written.
     """
     plan = plan_of(round_)
+    refused = too_many(limits.APPLICATIONS, len(df), file, already=len(plan.references))
+    if refused:
+        return [], refused
     problems = missing_columns(df, APPLICATION_COLUMNS, file)
     problems += [Problem(file, None, None,
                          f"round.json marks the column {column} as identifying, but there "
@@ -136,6 +141,9 @@ def check_panellists(df: pd.DataFrame, round_: RoundLike, *,
     ``name``, ``group`` (a group key, or None for a chair without one), ``role``
     and ``affiliations`` (a list)."""
     plan = plan_of(round_)
+    refused = too_many(limits.PANEL, len(df), file, already=len(plan.member_emails))
+    if refused:
+        return [], refused
     problems = missing_columns(df, PANELLIST_COLUMNS, file)
     first_row: dict[str, int] = {}
     rows = []

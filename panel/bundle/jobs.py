@@ -63,17 +63,14 @@ def import_rows(row, *, token: str, table: str, slug: str, user_id: int) -> str:
     rows, problems = check_rows(round_, kind, pending.data, pending.filename)
     if problems:
         raise JobRefused(first_problem(problems))
-    report("Adding applications" if kind == "applications" else "Adding panel members",
-           0, len(rows))
     if kind == "applications":
-        added = bundle.add_applications(actor, round_, rows)
+        added = bundle.add_applications(actor, round_, rows, progress=report)
         message = f"{len(added)} applications added from {pending.filename}."
     else:
-        added = bundle.add_panellists(actor, round_, rows, invite=True)
+        added = bundle.add_panellists(actor, round_, rows, invite=True, progress=report)
         message = (f"{len(added)} people added to the panel. New accounts have been "
                    "invited by email.")
-    report("Matching connections against the new rows", len(rows), len(rows))
-    suggestions.refresh_for_round(round_)
+    suggestions.refresh_for_round(round_, progress=report)
     uploads.discard(pending.token)  # with the import: used once
     return message
 
@@ -90,7 +87,7 @@ def import_round(row, *, token: str, user_id: int, invite: bool) -> str:
         path = Path(folder) / "bundle.zip"
         path.write_bytes(pending.data)
         try:
-            round_ = bundle.import_bundle(actor, path, invite=invite)
+            round_ = bundle.import_bundle(actor, path, invite=invite, progress=report)
         except BundleError as error:
             raise JobRefused(first_problem(error.problems)) from None
     uploads.discard(pending.token)

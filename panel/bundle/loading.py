@@ -1,13 +1,24 @@
-"""Writing checked bundle rows to the database, through the services so that every
-row is on the audit trail. Nothing here commits: the view or command does."""
+"""Writing checked bundle rows to the database: each table in a few bulk INSERTs and one
+audit event carrying its row count and SHA-256 (:mod:`panel.bundle.bulk`). Nothing here
+commits: the view, job or command does.
+
+The audit events are written after the rows. On PostgreSQL every writer of the trail
+waits for one lock, held from a writer's first event until its commit
+(:mod:`panel.audit.services`); writing the events last holds it for the last moment of
+an import instead of all of it, so sign-ins and autosaves elsewhere do not wait."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
 
 from panel.accounts import services as accounts
 from panel.accounts.models import User
 from panel.audit.services import record
+from panel.bundle.bulk import BATCH, Progress, Steps, insert_rows, load, table_summary
 from panel.bundle.source import CheckedBundle, check_bundle, open_bundle
 from panel.bundle.tables import BundleError
 from panel.conflicts import suggestions
@@ -16,58 +27,66 @@ from panel.extensions import db, utcnow
 from panel.moderation.models import Decision
 from panel.rounds import services as rounds
 from panel.rounds.models import Application, PanelMember, Round
+from panel.rounds.services import RoundError
 from panel.scoring.models import CriterionScore, ScoreSheet
+
+TRAIL = "Writing the audit trail"
+APPLICATION_FIELDS = ("reference", "title", "lay_summary", "requested_amount",
+                      "applicant_name", "organisation", "contact_email")
 
 
 def add_applications(actor: User | None, round_: Round, rows: list[dict], *,
-                     system: str | None = None) -> list[Application]:
-    """Add rows from :func:`check_applications` to ``round_`` (flushed, audited)."""
-    return [rounds.add_application(actor, round_, _fields(row), system=system) for row in rows]
-
-
-def _fields(row: dict[str, Any]) -> dict[str, Any]:
-    # add_application keeps every key it does not know in Application.extra.
-    fields = {key: value for key, value in row.items() if key != "extra"}
-    return {**fields, **row.get("extra", {})}
+                     system: str | None = None,
+                     progress: Progress | None = None) -> list[Application]:
+    """Add rows from :func:`check_applications` to ``round_`` (flushed, audited as one
+    ``applications.imported`` event). ``progress(stage, done, total)`` is told how far
+    it has got every :data:`~panel.bundle.bulk.BATCH` rows."""
+    loader = _Loader(actor, round_, system, progress)
+    added = loader.applications(rows)
+    loader.publish()
+    return added
 
 
 def add_panellists(actor: User | None, round_: Round, rows: list[dict], *, invite: bool,
-                   system: str | None = None) -> list[PanelMember]:
-    """Add rows from :func:`check_panellists` to the panel of ``round_``. People without
-    an account get one: invited by e-mail (after the commit) when ``invite``, else
-    created silently. An existing account keeps its name."""
-    members = []
-    for row in rows:
-        user = accounts.find_user(row["email"]) or _new_account(actor, row, invite, system)
-        members.append(rounds.add_member(actor, round_, user, group_key=row["group"],
-                                         role=row["role"], affiliations=row["affiliations"],
-                                         system=system))
-    return members
-
-
-def _new_account(actor: User | None, row: dict[str, Any], invite: bool,
-                 system: str | None) -> User:
-    make = accounts.invite if invite else accounts.create_account
-    return make(actor, email=row["email"], name=row["name"], system=system)
+                   system: str | None = None,
+                   progress: Progress | None = None) -> list[PanelMember]:
+    """Add rows from :func:`check_panellists` to the panel of ``round_`` (one
+    ``members.imported`` event). People without an account get one (a ``user.created``
+    event each): invited by e-mail (after the commit) when ``invite``, else created
+    silently. An existing account keeps its name."""
+    loader = _Loader(actor, round_, system, progress)
+    added = loader.panellists(rows, invite=invite)
+    loader.publish()
+    return added
 
 
 def import_bundle(actor: User | None, path: Path, *, invite: bool = False,
-                  slug: str | None = None, system: str | None = None) -> Round:
+                  slug: str | None = None, system: str | None = None,
+                  progress: Progress | None = None) -> Round:
     """Create a draft round from the bundle at ``path`` (a folder or a .zip).
 
     Every file is read and checked first; if anything is wrong, :class:`BundleError`
     lists every problem and nothing has been written. Otherwise the round and
-    everything in it are added (flushed, audited, not committed). ``slug`` replaces
-    round.json's slug, to import a copy of a round."""
+    everything in it are added (flushed, audited, not committed): ``round.created``,
+    an event per new account, one per table, the suggested conflicts, ``round.imported``.
+    ``slug`` replaces round.json's slug, to import a copy of a round."""
     files, problems = open_bundle(Path(path))
     bundle, found = check_bundle(files, slug=slug) if not problems else (None, [])
     if problems or found:
         raise BundleError(problems + found)
-    round_ = rounds.create_round(actor, bundle.settings, system=system)
-    applications = add_applications(actor, round_, bundle.applications, system=system)
-    members = add_panellists(actor, round_, bundle.panellists, invite=invite, system=system)
-    _History(actor, round_, applications, members, system).write(bundle)
-    suggestions.refresh_for_round(round_)
+    steps = Steps(progress)
+    steps.tell("Creating the round", 0, 1)
+    round_ = rounds.build_round(bundle.settings)
+    loader = _Loader(actor, round_, system, progress, steps=steps)
+    loader.later(lambda: rounds.record_round_created(actor, round_, bundle.settings,
+                                                     system=system))
+    loader.applications(bundle.applications)
+    loader.panellists(bundle.panellists, invite=invite)
+    loader.history(bundle)
+    found = suggestions.find_for_round(round_, progress=progress)  # reads only
+    steps.tell(TRAIL, 0, 1)
+    loader.publish()
+    suggestions.apply_findings(found)
     record("round.imported", actor=actor, target=round_, system=system,
            after={"files": sorted(files), **_counts(bundle)})
     return round_
@@ -79,53 +98,135 @@ def _counts(bundle: CheckedBundle) -> dict[str, int]:
             "decisions": len(bundle.decisions)}
 
 
-class _History:
-    """Conflicts, submitted sheets and decisions of an imported round. No service
-    records these from a file yet, so each is audited here as ``*.imported``."""
+class _Loader:
+    """Writes the tables of one round and keeps their audit events for :meth:`publish`."""
 
-    def __init__(self, actor: User | None, round_: Round, applications: list[Application],
-                 members: list[PanelMember], system: str | None) -> None:
+    def __init__(self, actor: User | None, round_: Round, system: str | None,
+                 progress: Progress | None, *, steps: Steps | None = None) -> None:
         self.actor, self.round, self.system = actor, round_, system
-        self.applications = {a.reference: a for a in applications}
-        self.members = {m.user.email: m for m in members}
+        self.actor_id = getattr(actor, "id", None)
+        self.steps = steps or Steps(progress)
         self.now = utcnow()
+        self.events: list[Callable[[], None]] = []
+        self.application_ids: dict[str, int] = {}
+        self.member_ids: dict[str, int] = {}
 
-    def write(self, bundle: CheckedBundle) -> None:
-        for row in bundle.conflicts:
-            self._conflict(row)
-        for row in bundle.sheets:
-            self._sheet(row)
-        for row in bundle.decisions:
-            self._decision(row)
+    def later(self, event: Callable[[], None]) -> None:
+        self.events.append(event)
 
-    def _record(self, action: str, target: Any, after: dict[str, Any]) -> None:
-        db.session.add(target)
-        db.session.flush()
-        record(action, actor=self.actor, target=target, round_id=self.round.id,
-               system=self.system, after=after)
+    def publish(self) -> None:
+        """Write the audit events kept so far, in order."""
+        for event in self.events:
+            event()
+        self.events = []
 
-    def _conflict(self, row: dict[str, Any]) -> None:
-        conflict = Conflict(member=self.members[row["email"]],
-                            application=self.applications[row["reference"]],
-                            kind=row["kind"], details=row["details"], level=row["level"],
-                            source="imported", status="confirmed",
-                            reviewed_by=self.actor, reviewed_at=self.now)
-        self._record("conflict.imported", conflict, row)
+    def _table_event(self, action: str, rows: list[dict]) -> None:
+        """One event for a whole table: its row count and SHA-256 (bulk.rows_digest)."""
+        self.later(lambda: record(action, actor=self.actor, target=self.round,
+                                  system=self.system, after=table_summary(rows)))
 
-    def _sheet(self, row: dict[str, Any]) -> None:
-        criteria = self.round.criteria
-        sheet = ScoreSheet(
-            member=self.members[row["email"]], application=self.applications[row["reference"]],
-            stage=row["stage"], revision=row["revision"], status="submitted",
-            comment=row["comment"], reason=row["reason"], assisted_by=self.actor,
-            submitted_at=self.now,
-            scores=[CriterionScore(criterion=c, value=row["values"].get(c.key)) for c in criteria],
-        )
-        self._record("sheet.imported", sheet, row)
+    def applications(self, rows: list[dict]) -> list[Application]:
+        values = [self._application(row) for row in rows]
+        ids = insert_rows(Application.__table__, values, stage="Adding applications",
+                          steps=self.steps, key=("reference",))
+        self.application_ids = {row["reference"]: i for row, i in zip(values, ids)}
+        db.session.expire(self.round, ["applications"])
+        self._table_event("applications.imported", rows)
+        return load(Application, ids)
 
-    def _decision(self, row: dict[str, Any]) -> None:
-        decision = Decision(application=self.applications[row["reference"]],
-                            outcome=row["outcome"], rationale=row["rationale"],
-                            recorded_by=self.actor, recorded_at=self.now)
-        self._record("decision.imported", decision, row)
+    def _application(self, row: dict[str, Any]) -> dict[str, Any]:
+        # Columns the round does not know are kept, in file order, in Application.extra.
+        extra = {key: value for key, value in row.items()
+                 if key not in APPLICATION_FIELDS and key != "extra"}
+        return {"round_id": self.round.id, "reference": str(row["reference"]),
+                "title": row["title"], "lay_summary": row.get("lay_summary", ""),
+                "requested_amount": Decimal(str(row["requested_amount"])),
+                "applicant_name": row.get("applicant_name", ""),
+                "organisation": row.get("organisation", ""),
+                "contact_email": row.get("contact_email", ""),
+                "extra": {**extra, **row.get("extra", {})}, "created_at": self.now}
 
+    def panellists(self, rows: list[dict], *, invite: bool) -> list[PanelMember]:
+        users = self._accounts(rows, invite)
+        groups = {group.key: group.id for group in self.round.groups}
+        values = []
+        for row in rows:
+            if row["group"] and row["group"] not in groups:
+                raise RoundError(f"{self.round.title} has no group called {row['group']}")
+            values.append({"round_id": self.round.id, "user_id": users[row["email"]].id,
+                           "group_id": groups.get(row["group"]) if row["group"] else None,
+                           "role": row["role"], "affiliations": list(row["affiliations"]),
+                           "joined_at": self.now})
+        ids = insert_rows(PanelMember.__table__, values, stage="Adding panel members",
+                          steps=self.steps, key=("user_id",))
+        self.member_ids = {row["email"]: i for row, i in zip(rows, ids)}
+        db.session.expire(self.round, ["members"])
+        self._table_event("members.imported", rows)
+        return load(PanelMember, ids)
+
+    def _accounts(self, rows: list[dict], invite: bool) -> dict[str, User]:
+        """Every row's account by e-mail; those not yet known are created (and their
+        events, with the invitation, kept for :meth:`publish`)."""
+        emails = [accounts.normalise_email(row["email"]) for row in rows]
+        users: dict[str, User] = {}
+        for start in range(0, len(emails), BATCH):
+            users.update((u.email, u) for u in db.session.scalars(
+                select(User).where(User.email.in_(emails[start:start + BATCH]))))
+        new = [{"email": email, "name": row["name"].strip(), "password_hash": None,
+                "active": True, "session_version": 1, "created_at": self.now}
+               for email, row in zip(emails, rows) if email not in users]
+        ids = insert_rows(User.__table__, new, stage="Creating accounts", steps=self.steps,
+                          key=("email",))
+        created = load(User, ids)
+        users.update((user.email, user) for user in created)
+        self.later(lambda: self._account_events(created, invite))
+        return users
+
+    def _account_events(self, created: list[User], invite: bool) -> None:
+        for user in created:
+            accounts.record_created(self.actor, user, system=self.system)
+            if invite:
+                accounts.send_invitation(self.actor, user, system=self.system)
+
+    def history(self, bundle: CheckedBundle) -> None:
+        """Conflicts, submitted sheets and decisions of an imported round."""
+        self._conflicts(bundle.conflicts)
+        self._sheets(bundle.sheets)
+        self._decisions(bundle.decisions)
+
+    def _conflicts(self, rows: list[dict]) -> None:
+        values = [{"member_id": self.member_ids[row["email"]],
+                   "application_id": self.application_ids[row["reference"]],
+                   "kind": row["kind"], "details": row["details"], "level": row["level"],
+                   "source": "imported", "status": "confirmed", "review_reason": "",
+                   "reviewed_by_id": self.actor_id, "reviewed_at": self.now,
+                   "created_at": self.now} for row in rows]
+        insert_rows(Conflict.__table__, values, stage="Adding conflicts", steps=self.steps)
+        if rows:
+            self._table_event("conflicts.imported", rows)
+
+    def _sheets(self, rows: list[dict]) -> None:
+        criteria = [(c.id, c.key) for c in self.round.criteria]
+        values = [{"member_id": self.member_ids[row["email"]],
+                   "application_id": self.application_ids[row["reference"]],
+                   "stage": row["stage"], "revision": row["revision"], "status": "submitted",
+                   "comment": row["comment"], "comment_for_chair": False,
+                   "reason": row["reason"], "assisted_by_id": self.actor_id, "version": 1,
+                   "created_at": self.now, "updated_at": self.now, "submitted_at": self.now}
+                  for row in rows]
+        ids = insert_rows(ScoreSheet.__table__, values, stage="Adding score sheets",
+                          steps=self.steps, key=("member_id", "application_id", "revision"))
+        scores = [{"sheet_id": sheet_id, "criterion_id": criterion_id,
+                   "value": row["values"].get(key)}
+                  for row, sheet_id in zip(rows, ids) for criterion_id, key in criteria]
+        insert_rows(CriterionScore.__table__, scores, stage="Adding scores", steps=self.steps)
+        if rows:
+            self._table_event("sheets.imported", rows)
+
+    def _decisions(self, rows: list[dict]) -> None:
+        values = [{"application_id": self.application_ids[row["reference"]],
+                   "outcome": row["outcome"], "rationale": row["rationale"],
+                   "recorded_by_id": self.actor_id, "recorded_at": self.now} for row in rows]
+        insert_rows(Decision.__table__, values, stage="Adding decisions", steps=self.steps)
+        if rows:
+            self._table_event("decisions.imported", rows)

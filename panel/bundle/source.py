@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
 
+from panel.bundle import limits
 from panel.bundle.checks import check_applications, check_panellists
 from panel.bundle.history import (
     check_conflicts,
@@ -21,6 +23,7 @@ from panel.bundle.history import (
 from panel.bundle.spec import RoundPlan, check_round_json
 from panel.bundle.tables import MAX_UNPACKED_BYTES, Problem, read_table
 
+Checker = Callable[[pd.DataFrame, str], tuple[list[dict], list[Problem]]]
 TABLES = ("applications", "panellists", "conflicts", "scores", "decisions")
 REQUIRED_TABLES = ("applications", "panellists")
 KNOWN_FILES = {"round.json"} | {f"{t}.{s}" for t in TABLES for s in ("csv", "xlsx")}
@@ -169,6 +172,15 @@ def _read(files: dict[str, bytes], table: str) -> tuple[pd.DataFrame | None, str
     return df, name, problems
 
 
+def _within(limit: limits.Limit, checker: Checker) -> Checker:
+    """``checker``, unless the table has more rows than a round may hold (then only
+    that is reported: its rows are not checked one by one)."""
+    def check(df: pd.DataFrame, file: str) -> tuple[list[dict], list[Problem]]:
+        refused = limits.too_many(limit, len(df), file)
+        return ([], refused) if refused else checker(df, file)
+    return check
+
+
 def _check_tables(tables: dict[str, tuple[pd.DataFrame | None, str]],
                   plan: RoundPlan) -> tuple[dict[str, list[dict]], list[Problem]]:
     people = people_of(tables["panellists"][0])
@@ -176,10 +188,10 @@ def _check_tables(tables: dict[str, tuple[pd.DataFrame | None, str]],
     checkers = {
         "applications": lambda df, file: check_applications(df, plan, file=file),
         "panellists": lambda df, file: check_panellists(df, plan, file=file),
-        "conflicts": lambda df, file: check_conflicts(df, people=people, references=references,
-                                                      file=file),
-        "scores": lambda df, file: check_scores(df, plan, people=people, references=references,
-                                                file=file),
+        "conflicts": _within(limits.CONFLICTS, lambda df, file: check_conflicts(
+            df, people=people, references=references, file=file)),
+        "scores": _within(limits.SHEETS, lambda df, file: check_scores(
+            df, plan, people=people, references=references, file=file)),
         "decisions": lambda df, file: check_decisions(df, references=references, file=file),
     }
     rows: dict[str, list[dict]] = {}

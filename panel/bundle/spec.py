@@ -10,13 +10,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
+from panel.accounts.models import User
 from panel.bundle.tables import Problem
+from panel.extensions import db
 from panel.forms import one_line_problem
 from panel.rounds.models import (
     FUNDING_RULES,
     MIN_GROUP_SIZES,
     RESERVED_SLUGS,
     WEIGHTINGS,
+    Application,
+    PanelMember,
     Round,
 )
 from panel.rounds.queries import round_by_slug
@@ -71,8 +77,12 @@ def plan_of(round_: Round | RoundPlan | dict[str, Any]) -> RoundPlan:
         group_keys=[g.key for g in round_.groups],
         criterion_keys=[c.key for c in round_.criteria],
         scale=(round_.scale_min, round_.scale_max),
-        references={a.reference for a in round_.applications},
-        member_emails={m.user.email for m in round_.members},
+        # Two queries, however large the round (not one per member).
+        references=set(db.session.scalars(
+            select(Application.reference).where(Application.round_id == round_.id))),
+        member_emails=set(db.session.scalars(
+            select(User.email).join(PanelMember, PanelMember.user_id == User.id)
+            .where(PanelMember.round_id == round_.id))),
     )
 
 

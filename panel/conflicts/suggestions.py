@@ -14,20 +14,23 @@ suggestion an officer dismissed or confirmed is theirs: it is never changed here
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
 
 from panel import policy
 from panel.accounts.models import User
 from panel.audit.services import record
-from panel.conflicts.matching import Match, match_fields
+from panel.conflicts.matching import Candidates, Match, match_fields
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.rounds.models import IDENTIFYING_FIELDS, Application, PanelMember, Round
 
 SYSTEM = "conflict matching"
 WITHDRAWN = "No longer matches the profile"
+MATCHING = "Matching connections against applications"
 # Once decided, a round's conflicts are part of the record: matching leaves them alone.
 
 
@@ -64,36 +67,108 @@ def save_connections(actor: User, memberships: list[PanelMember], connections: l
 def refresh_for_member(member: PanelMember) -> list[Conflict]:
     """Raise, reopen or withdraw ``member``'s suggested conflicts to fit their connections
     now. Returns the suggestions raised or reopened."""
-    round_ = member.round
+    if member.round.phase not in policy.CONFLICTS_OPEN:
+        return []
+    return apply_findings(_findings(member, RoundIndex(member.round)))
+
+
+def refresh_for_round(round_: Round, *, progress: Callable[[str, int, int], None] | None = None
+                      ) -> list[Conflict]:
+    """:func:`refresh_for_member` for everyone on the round's panel: call it after
+    panellists or applications are added (bundle or browser import).
+    ``progress(stage, done, total)`` hears every 50 members."""
+    return apply_findings(find_for_round(round_, progress=progress))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What matching found for one member and application: a ``match`` to raise (unless
+    a conflict is already on record), or none, so a pending suggestion is withdrawn."""
+
+    member: PanelMember
+    application: Application
+    match: Match | None
+    conflicts: list[Conflict]
+
+
+def find_for_round(round_: Round, *, progress: Callable[[str, int, int], None] | None = None
+                   ) -> list[Finding]:
+    """Everything :func:`refresh_for_round` would change, found by reading only: a
+    bundle import matches before it writes its audit events, so that the trail's lock
+    is held only while :func:`apply_findings` writes them."""
     if round_.phase not in policy.CONFLICTS_OPEN:
         return []
-    existing = _conflicts_by_application(member)
+    index = RoundIndex(round_)
+    members = db.session.scalars(
+        select(PanelMember).where(PanelMember.round_id == round_.id).order_by(PanelMember.id)
+        .options(selectinload(PanelMember.user))).all()  # a suggestion names its member
+    found = []
+    for done, member in enumerate(members):
+        if progress is not None and done % 50 == 0:
+            progress(MATCHING, done, len(members))
+        found += _findings(member, index)
+    if progress is not None:
+        progress(MATCHING, len(members), len(members))
+    return found
+
+
+def apply_findings(findings: list[Finding]) -> list[Conflict]:
+    """Raise, reopen or withdraw suggestions as found (flushed, audited); returns the
+    suggestions raised or reopened."""
     raised = []
-    for application in round_.applications:
-        found = match_fields(member.affiliations or [], identifying_fields(application))
+    for finding in findings:
+        if finding.match is None:
+            _withdraw(finding.member, finding.application, finding.conflicts)
+        elif (conflict := _raise(finding.member, finding.application, finding.match,
+                                 finding.conflicts)) is not None:
+            raised.append(conflict)
+    return raised
+
+
+def _findings(member: PanelMember, index: RoundIndex) -> list[Finding]:
+    maybe = index.candidates.of(member.affiliations or [])
+    existing = _conflicts_by_application(member, maybe)
+    # Only applications that may match, or hold a suggestion that may be withdrawn: for
+    # every other one, matching would find nothing and withdraw nothing.
+    found = []
+    for application, fields in index.in_order(maybe | set(existing)):
+        matches = match_fields(member.affiliations or [], fields)
         conflicts = existing.get(application.id, [])
-        if found:
-            conflict = _raise(member, application, found[0], conflicts)
-            if conflict is not None:
-                raised.append(conflict)
-        else:
-            _withdraw(member, application, conflicts)
-    return raised
+        if matches or any(_pending_suggestion(c) for c in conflicts):
+            found.append(Finding(member, application, matches[0] if matches else None,
+                                 conflicts))
+    return found
 
 
-def refresh_for_round(round_: Round) -> list[Conflict]:
-    """:func:`refresh_for_member` for everyone on the round's panel: call it after
-    panellists or applications are added (bundle or browser import)."""
-    raised = []
-    for member in round_.members:
-        raised.extend(refresh_for_member(member))
-    return raised
+def _pending_suggestion(conflict: Conflict) -> bool:
+    return conflict.source == "suggested" and conflict.status == "pending"
 
 
-def _conflicts_by_application(member: PanelMember) -> dict[int, list[Conflict]]:
+class RoundIndex:
+    """A round's applications, their identifying fields and the matching index over
+    them, built once for a whole panel."""
+
+    def __init__(self, round_: Round) -> None:
+        self.applications = {a.id: (a, identifying_fields(a)) for a in round_.applications}
+        self.position = {key: i for i, key in enumerate(self.applications)}
+        self.candidates = Candidates({key: fields for key, (_, fields)
+                                      in self.applications.items()})
+
+    def in_order(self, ids: set[int]) -> list[tuple[Application, dict[str, str]]]:
+        """The applications with these ids, in the round's order."""
+        known = [i for i in ids if i in self.position]
+        return [self.applications[i] for i in sorted(known, key=self.position.__getitem__)]
+
+
+def _conflicts_by_application(member: PanelMember,
+                              applications: set[int]) -> dict[int, list[Conflict]]:
+    """``member``'s conflicts on ``applications``, and their pending suggestions on any."""
     by_application: dict[int, list[Conflict]] = {}
+    pending = and_(Conflict.source == "suggested", Conflict.status == "pending")
     for conflict in db.session.scalars(
-            select(Conflict).where(Conflict.member_id == member.id).order_by(Conflict.id)):
+            select(Conflict).where(Conflict.member_id == member.id,
+                                   or_(Conflict.application_id.in_(applications), pending))
+            .order_by(Conflict.id)):
         by_application.setdefault(conflict.application_id, []).append(conflict)
     return by_application
 
@@ -127,7 +202,7 @@ def _raise(member: PanelMember, application: Application, match: Match,
 
 def _withdraw(member: PanelMember, application: Application, conflicts: Iterable[Conflict]):
     for conflict in conflicts:
-        if conflict.source != "suggested" or conflict.status != "pending":
+        if not _pending_suggestion(conflict):
             continue
         conflict.status, conflict.review_reason = "dismissed", WITHDRAWN
         db.session.flush()

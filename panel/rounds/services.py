@@ -42,6 +42,20 @@ class RoundError(ValueError):
 def create_round(actor: User | None, spec: dict[str, Any], *, system: str | None = None) -> Round:
     """A new draft round from a bundle-style ``spec`` (the keys of ``round.json``);
     ``scoring_deadline`` is an ISO date, ending at the end of that day in ``time_zone``."""
+    round_ = build_round(spec)
+    record_round_created(actor, round_, spec, system=system)
+    return round_
+
+
+def record_round_created(actor: User | None, round_: Round, spec: dict[str, Any], *,
+                         system: str | None = None) -> None:
+    """The ``round.created`` event of a round made by :func:`build_round`. A bundle import
+    writes it after the round's rows, so that the audit chain is held only briefly."""
+    record("round.created", actor=actor, target=round_, system=system, after=spec)
+
+
+def build_round(spec: dict[str, Any]) -> Round:
+    """The round of :func:`create_round`, flushed but not yet audited."""
     scale = spec.get("scale", {})
     round_ = Round(
         slug=spec["slug"],
@@ -77,7 +91,6 @@ def create_round(actor: User | None, spec: dict[str, Any], *, system: str | None
     ]
     db.session.add(round_)
     db.session.flush()
-    record("round.created", actor=actor, target=round_, system=system, after=spec)
     return round_
 
 

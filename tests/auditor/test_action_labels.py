@@ -59,7 +59,7 @@ def test_the_source_is_read():
     actions = written_actions()
     # One from each kind of call: direct, either branch of a choice, through a helper.
     assert {"sheet.submitted", "meeting.comment_shown", "meeting.comment_hidden",
-            "round.details_changed", "conflict.imported"} <= actions
+            "round.details_changed", "applications.imported"} <= actions
 
 
 def test_every_action_written_has_a_label_and_a_family():

@@ -2,6 +2,7 @@
 everything in it on the audit trail; folders, .zip files and Excel tables all work."""
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -29,7 +30,15 @@ from tests.builders.bundles import (
     where,
 )
 
-# Helpers shared by the other test_bundle_* files.
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _table_event(action: str) -> dict:
+    return db.session.scalars(sa.select(AuditEvent.after).where(
+        AuditEvent.action == action)).one()
+
 
 
 def test_the_demo_bundle_becomes_a_draft_round_with_everything_audited(app):
@@ -54,8 +63,15 @@ def test_the_demo_bundle_becomes_a_draft_round_with_everything_audited(app):
     assert chair.user.name == "Ruth Adeyemi"
     actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[0] == "round.created" and actions[-1] == "round.imported"
-    assert actions.count("application.added") == 22 and actions.count("member.added") == 9
+    # One event per table, one per new account (docs/bundles.md, "On the audit trail").
+    assert actions[:3] == ["round.created", "applications.imported", "user.created"]
     assert actions.count("user.created") == 9
+    assert actions[11] == "members.imported"  # after the 9 accounts
+    assert "application.added" not in actions and "member.added" not in actions
+    tables = {e.action: e.after for e in db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action.in_(["applications.imported", "members.imported"])))}
+    assert tables["applications.imported"]["count"] == 22
+    assert tables["members.imported"]["count"] == 9
     summary = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "round.imported")).one()
     assert summary.round_id == round_.id and summary.actor == "system: tests"
@@ -93,9 +109,32 @@ def test_conflicts_scores_and_decisions_are_stored_as_the_file_says(app, tmp_pat
     assert [(d.application.reference, d.outcome, d.rationale) for d in decisions] == [
         ("CA-001", "fund", "The panel agreed the estate needs it most"),
         ("CA-002", "no_consensus", "")]
-    actions = db.session.scalars(sa.select(AuditEvent.action)).all()
-    assert (actions.count("conflict.imported"), actions.count("sheet.imported"),
-            actions.count("decision.imported")) == (2, 4, 2)
+    actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-6:] == ["members.imported", "conflicts.imported", "sheets.imported",
+                            "decisions.imported", "conflict.suggested", "round.imported"]
+    # Each table's event carries the SHA-256 of its rows as checked, written out by hand
+    # here in the canonical form of docs/bundles.md.
+    assert _table_event("conflicts.imported") == {"count": 2, "sha256": _sha256(
+        '[{"details":"I go to the food club","email":"amira@panel.example",'
+        '"kind":"uses_services","level":"declared","reference":"CA-004"},'
+        '{"details":"I volunteer there","email":"dave@panel.example",'
+        '"kind":"work_or_volunteer","level":"step_out","reference":"CA-004"}]')}
+    assert _table_event("sheets.imported") == {"count": 4, "sha256": _sha256(
+        '[{"comment":"Lovely idea","email":"amira@panel.example","reason":"",'
+        '"reference":"CA-001","revision":0,"stage":"initial",'
+        '"values":{"benefit":4,"community":5,"delivery":3,"value":null}},'
+        '{"comment":"Changed my mind","email":"amira@panel.example","reason":"",'
+        '"reference":"CA-001","revision":1,"stage":"revised",'
+        '"values":{"benefit":5,"community":5,"delivery":3,"value":2}},'
+        '{"comment":"","email":"amira@panel.example","reason":"",'
+        '"reference":"CA-001","revision":2,"stage":"revised",'
+        '"values":{"benefit":5,"community":5,"delivery":4,"value":2}},'
+        '{"comment":"","email":"prof.okafor@panel.example","reason":"",'
+        '"reference":"CA-001","revision":0,"stage":"initial",'
+        '"values":{"benefit":2,"community":3,"delivery":4,"value":4}}]')}
+    assert _table_event("decisions.imported") == {"count": 2, "sha256": _sha256(
+        '[{"outcome":"fund","rationale":"The panel agreed the estate needs it most",'
+        '"reference":"CA-001"},{"outcome":"no_consensus","rationale":"","reference":"CA-002"}]')}
     summary = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "round.imported")).one()
     assert (summary.after["conflicts"], summary.after["sheets"], summary.after["decisions"]) == (

@@ -3,6 +3,7 @@ writes everything in one transaction; a file with problems lists them all and ch
 nothing."""
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 
@@ -45,7 +46,21 @@ def test_applications_preview_writes_nothing_then_confirm_adds_them(app, officer
     assert [(a.reference, str(a.requested_amount), a.extra) for a in added] == [
         ("B1", "1200.00", {"area": "north"}), ("B2", "2500.50", {"area": "south"})]
     actions = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
-    assert actions[-2:] == ["application.added", "application.added"]
+    assert actions[-1] == "applications.imported"  # one event for the file
+    event = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    # The rows as checked, in the canonical form of docs/bundles.md, worked by hand.
+    canonical = (
+        '[{"applicant_name":"Jo Bloggs","contact_email":"jo@fridge.example",'
+        '"extra":{"area":"north"},"lay_summary":"A fridge where people share food.",'
+        '"organisation":"Fridge CIC","reference":"B1","requested_amount":"1200",'
+        '"title":"Community fridge"},'
+        '{"applicant_name":"Sam Lee","contact_email":"sam@walk.example",'
+        '"extra":{"area":"south"},"lay_summary":"Weekly walks for people who live alone.",'
+        '"organisation":"Walkers Trust","reference":"B2","requested_amount":"2500.5",'
+        '"title":"Walking group"}]')
+    assert event.after == {"count": 2,
+                           "sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest()}
+    assert (event.round_id, event.object_type) == (round_.id, "rounds")
     # The parked upload is used once: confirming again changes nothing.
     again = confirm_upload(client, html, "/rounds/test-round/applications/confirm")
     assert again.headers["Location"] == "/rounds/test-round/applications"

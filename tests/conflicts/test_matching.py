@@ -4,8 +4,11 @@ matches and near-misses whose precision and recall must stay above a floor."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from panel.conflicts.matching import (
+    Candidates,
     Match,
     core_words,
     domain_of,
@@ -202,3 +205,38 @@ def test_match_fields_names_the_field_and_the_reason():
 def test_empty_values_never_match():
     assert match_fields(["", "  "], {"organisation": "Eastgate Food Club"}) == []
     assert match_fields(["Eastgate Food Club"], {"organisation": "", "contact_email": None}) == []
+
+
+# The index that lets a whole panel be matched against a large round at once must never
+# miss a pair match_value would find (it only narrows which pairs are checked).
+FIELDS = ("applicant_name", "organisation", "contact_email", "lead_contact", "phone")
+
+
+def _found_by_index(affiliation: str, field: str, value: str) -> bool:
+    return 0 in Candidates({0: {field: value}}).of([affiliation])
+
+
+def test_the_index_finds_every_labelled_match():
+    for affiliation, field, value, _ in LABELLED:
+        for asked in (field, *FIELDS):
+            if match_value(affiliation, asked, value):
+                assert _found_by_index(affiliation, asked, value), (affiliation, asked, value)
+
+
+PIECES = sorted({piece for affiliation, _, value, _ in LABELLED
+                 for text in (affiliation, value)
+                 for piece in text.replace(",", " , ").split()}
+                | {"The", "of", "CIC", "Ltd", "Dr", "J.", "N.H.F.C.", "NHFC", "www.", "@",
+                   "jo@", "eastgatefoodclub.example", "07700 900101", "+44 7700 900101",
+                   "-", "/", ";", "St", "&"})
+
+
+@settings(max_examples=400, deadline=None)
+@given(affiliation=st.lists(st.sampled_from(PIECES), min_size=1, max_size=5),
+       value=st.lists(st.sampled_from(PIECES), min_size=1, max_size=6),
+       field=st.sampled_from(FIELDS))
+def test_the_index_never_misses_a_match(affiliation, value, field):
+    for joiner in (" ", ""):
+        ours, theirs = joiner.join(affiliation), joiner.join(value)
+        if match_value(ours, field, theirs):
+            assert _found_by_index(ours, field, theirs)
