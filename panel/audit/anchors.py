@@ -124,7 +124,7 @@ def _anchor_problem(anchor: AuditAnchor, stored: AuditEvent | None,
     broken = _broken_before(report, chain, position)
     if broken or chain is LEGACY:
         return broken
-    return _heads_problem((stored.after or {}).get("heads"), report)
+    return _heads_problem(stored, report)
 
 
 def _broken_before(report: ChainReport, chain: int | None, position: int) -> str:
@@ -135,16 +135,27 @@ def _broken_before(report: ChainReport, chain: int | None, position: int) -> str
             "before this anchor")
 
 
-def _heads_problem(heads, report: ChainReport) -> str:
+def listed_heads(anchored: AuditEvent) -> dict[int | None, tuple[int, str]]:
+    """The heads a format-4 anchor event lists, by chain; ValueError when it lists none
+    or they cannot be read."""
+    heads = (anchored.after or {}).get("heads")
+    if not isinstance(heads, dict):
+        raise ValueError("the anchor does not list the heads of the other chains")
+    try:
+        return {chain_key(name): (int(position), str(hash_))
+                for name, (position, hash_) in heads.items()}
+    except (TypeError, ValueError):
+        raise ValueError("the anchor's list of the other chains' heads cannot be "
+                         "read") from None
+
+
+def _heads_problem(anchored: AuditEvent, report: ChainReport) -> str:
     """The other chains as the anchor saw them: each head still there, with the same
     hash, and its chain intact up to it."""
-    if not isinstance(heads, dict):
-        return "the anchor does not list the heads of the other chains"
     try:
-        listed = {chain_key(name): (int(position), hash_)
-                  for name, (position, hash_) in heads.items()}
-    except (TypeError, ValueError):
-        return "the anchor's list of the other chains' heads cannot be read"
+        listed = listed_heads(anchored)
+    except ValueError as error:
+        return str(error)
     if not listed:
         return ""
     places = [AuditEvent.id == position if chain is LEGACY

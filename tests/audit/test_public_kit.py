@@ -81,7 +81,10 @@ def test_anyone_can_check_the_published_trail(kit, published):
     assert (f"anchor of {DEMO_SLUG} at event {anchor.event_id} ({anchor.event_hash}) matches "
             f"({len(events)} events of the round: {len(public)} shown in full, "
             f"{len(events) - len(public)} sealed)") in result.stdout
-    assert [int(r["id"]) for r in rows] == list(range(events[0].id, anchor.event_id + 1))
+    # Trail format 4: the round's own chain, from its first event to the anchor, and
+    # nothing of other rounds or accounts.
+    assert [int(r["id"]) for r in rows] == [e.id for e in events]
+    assert [int(r["seq"]) for r in rows] == list(range(1, len(events) + 1))
 
 
 def test_only_the_records_behind_the_result_are_shown(kit, published):
