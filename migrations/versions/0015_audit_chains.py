@@ -16,9 +16,8 @@ Revises: 0013_retention
 Create Date: 2026-12-05 18:50:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015_audit_chains'

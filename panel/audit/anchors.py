@@ -139,11 +139,11 @@ def listed_heads(anchored: AuditEvent) -> dict[int | None, tuple[int, str]]:
     """The heads a format-4 anchor event lists, by chain; ValueError when it lists none
     or they cannot be read."""
     heads = (anchored.after or {}).get("heads")
-    if not isinstance(heads, dict):
-        raise ValueError("the anchor does not list the heads of the other chains")
     try:
         return {chain_key(name): (int(position), str(hash_))
                 for name, (position, hash_) in heads.items()}
+    except AttributeError:
+        raise ValueError("the anchor does not list the heads of the other chains") from None
     except (TypeError, ValueError):
         raise ValueError("the anchor's list of the other chains' heads cannot be "
                          "read") from None

@@ -106,6 +106,11 @@ class ChainReport:
     heads: dict[int | None, tuple[int, str]] = field(default_factory=dict)
     breaks: dict[int | None, tuple[int, int]] = field(default_factory=dict)
 
+    @property
+    def legacy_only(self) -> bool:
+        """Whether the trail is still the one chain it was before format 4."""
+        return set(self.heads) | set(self.breaks) <= {LEGACY}
+
     def intact_at(self, chain: int | None, position: int) -> bool:
         """Whether every event of ``chain`` up to ``position`` checked out."""
         broken = self.breaks.get(chain)

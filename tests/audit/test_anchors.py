@@ -15,8 +15,8 @@ from panel.auditor.queries import verify_chain
 from panel.extensions import db
 from panel.rounds import services as rounds
 from panel.rounds.queries import round_by_slug
-from tests.builders.meetings import CHAIR, SLUG
 from tests.builders import people
+from tests.builders.meetings import CHAIR, SLUG
 from tests.builders.trail import drop_triggers, forge
 from tests.support.web import submit
 

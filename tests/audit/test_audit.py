@@ -43,7 +43,7 @@ def test_each_event_hashes_the_previous_hash_and_its_canonical_json(app):
     assert canonical_json(payload) == text
     assert len(second.salt) == 32 and second.salt != first.salt
     digest = hashlib.sha256((second.salt + text).encode()).hexdigest()
-    envelope = '{"digest":"%s","public":false,"round_id":null,"seq":2,"v":4}' % digest
+    envelope = '{"digest":"' + digest + '","public":false,"round_id":null,"seq":2,"v":4}'
     assert second.prev_hash == first.hash
     assert second.hash == hashlib.sha256((first.hash + envelope).encode()).hexdigest()
     assert first.prev_hash == GENESIS_HASH

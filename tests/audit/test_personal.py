@@ -12,8 +12,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from panel.audit.chain import canonical_json
 from panel.audit.anchors import chain_heads
+from panel.audit.chain import canonical_json
 from panel.audit.kit import Scope, trail_csv
 from panel.audit.models import AuditEvent, AuditPersonal
 from panel.audit.personal import (
