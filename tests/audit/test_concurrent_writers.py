@@ -32,9 +32,9 @@ def _bigger_bundle(tmp_path):
     events in the site chain (their accounts) and in the new round's chain."""
     folder = demo_bundle(tmp_path)
     with open(folder / "panellists.csv", "a", encoding="utf-8") as file:
-        for n in range(EXTRA_PANELLISTS):
-            file.write(f'"extra{n:03}@panel.example","Extra Panellist {n}","lived_experience",'
-                       '"panellist",""\n')
+        file.writelines(f'"extra{n:03}@panel.example","Extra Panellist {n}",'
+                        '"lived_experience","panellist",""\n'
+                        for n in range(EXTRA_PANELLISTS))
     return folder
 
 
@@ -60,7 +60,7 @@ def test_a_command_and_web_requests_write_the_trail_at_once(app, database_url, t
         during += running
         if not running and len(sign_ins) >= 3:
             break
-    out, err = command.communicate(timeout=120)
+    _, err = command.communicate(timeout=120)
     assert command.returncode == 0, err
     assert during >= 1  # at least one round of requests while the command was writing
     assert set(sign_ins) == {302}, sign_ins  # signed in each time: no 500

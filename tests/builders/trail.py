@@ -2,7 +2,7 @@
 `flask audit verify` catches what someone with the database could do."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import pytest
 import sqlalchemy as sa
@@ -100,21 +100,25 @@ def _version(assignment) -> int:
     return sheet.version if sheet else 0
 
 
-def build_audited_round():
-    officer = people.staff(OFFICER, "officer", name="Olu Officer")
-    people.staff(AUDITOR, "auditor", name="Hannah Price")
-    round_ = round_builders.draft_round()
-    round_builders.applications(round_, 60, 50)
-    for email, name, group, role in ((ADA, "Ada Academic", "academic", "panellist"),
-                                     (LEE, "Lee Lived", "lived_experience", "panellist"),
-                                     (PAT, "Pat Minus", "academic", "panellist"),
-                                     (CHAIR, "Chair Person", None, "chair")):
-        accounts.create_account(None, email=email, name=name, system="tests")
+def build_audited_round(set_up_in_format: int | None = None):
+    """The audited round, decided. With ``set_up_in_format``, its set-up (accounts, round,
+    applications, panel, opening scoring) is written in that earlier trail format, as
+    for a round under way when FairPanel was upgraded, and the rest in the current one."""
+    with writing_format(set_up_in_format) if set_up_in_format else nullcontext():
+        officer = people.staff(OFFICER, "officer", name="Olu Officer")
+        people.staff(AUDITOR, "auditor", name="Hannah Price")
+        round_ = round_builders.draft_round()
+        round_builders.applications(round_, 60, 50)
+        for email, name, group, role in ((ADA, "Ada Academic", "academic", "panellist"),
+                                         (LEE, "Lee Lived", "lived_experience", "panellist"),
+                                         (PAT, "Pat Minus", "academic", "panellist"),
+                                         (CHAIR, "Chair Person", None, "chair")):
+            accounts.create_account(None, email=email, name=name, system="tests")
+            db.session.commit()
+            round_builders.member(round_, email, group, role)
+        rounds.assign_everyone(officer, round_)
+        rounds.change_phase(officer, round_, "scoring")
         db.session.commit()
-        round_builders.member(round_, email, group, role)
-    rounds.assign_everyone(officer, round_)
-    rounds.change_phase(officer, round_, "scoring")
-    db.session.commit()
 
     _score(ADA, "A1", "5", "4", "Strong plan")
     _score(ADA, "A2", "3", "3", "Fine")

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(_flask_command(*args), cwd=ROOT, env=_flask_env(database_url),
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def flask_started(database_url: str, *args: str) -> subprocess.Popen:
