@@ -231,7 +231,7 @@ def test_an_edited_legacy_event_across_the_seam_is_caught(straddling, runner):
     """A forger rewrites an event of the round written before the migration, and every
     hash after it in the legacy chain: the legacy chain agrees with itself, but the
     anchor, taken after the migration, listed its head."""
-    round_, kit = straddling
+    round_, _ = straddling
     created = db.session.scalar(sa.select(AuditEvent).where(
         AuditEvent.round_id == round_.id, AuditEvent.action == "round.created"))
     drop_triggers()
