@@ -211,13 +211,18 @@ def check_trail(rows: list[dict]) -> Checked:
         if event_id != expected_id:
             raise Broken(label, f"expected event {expected_id} here; an event is missing "
                                 "or out of place")
-        if row["prev_hash"] != expected_prev:
-            raise Broken(label, "its previous hash does not match the event before it")
-        if event_hash(row["prev_hash"], hashed) != row["hash"]:
-            raise Broken(label, "its contents do not match its hash; it was altered")
+        _check_hashes(label, row, expected_prev, hashed)
         _keep(checked, event_id, LEGACY, event_id, row, hashed, shown)
         expected_prev, expected_id = row["hash"], expected_id + 1
     return checked
+
+
+def _check_hashes(label: str, row: dict, expected_prev: str, hashed: dict) -> None:
+    """The row follows the event before it in its chain, and its hash is its own."""
+    if row["prev_hash"] != expected_prev:
+        raise Broken(label, "its previous hash does not match the event before it")
+    if event_hash(row["prev_hash"], hashed) != row["hash"]:
+        raise Broken(label, "its contents do not match its hash; it was altered")
 
 
 def _check_link(row: dict, label: str, checked: Checked) -> None:
@@ -233,10 +238,7 @@ def _check_link(row: dict, label: str, checked: Checked) -> None:
     if hashed["seq"] != position + 1:
         raise Broken(label, f"expected position {position + 1} of the {chain} chain here; "
                             "an event is missing or out of place")
-    if row["prev_hash"] != expected_prev:
-        raise Broken(label, "its previous hash does not match the event before it")
-    if event_hash(row["prev_hash"], hashed) != row["hash"]:
-        raise Broken(label, "its contents do not match its hash; it was altered")
+    _check_hashes(label, row, expected_prev, hashed)
     if not checked.hashes:
         checked.first_id, checked.first_prev = int(row["id"]), row["prev_hash"]
     _keep(checked, int(row["id"]), chain, hashed["seq"], row, hashed, shown)
