@@ -47,6 +47,14 @@ def _init_extensions(app: Flask) -> None:
     from panel.accounts import auth
     from panel.extensions import cache, csrf, db, limiter, login_manager, mail, migrate
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # One writer at a time: a writer waits up to this long for another (a command
+        # importing a bundle, say) to commit, rather than the sqlite3 driver's 5 s
+        # (panel/audit/services.py takes the write lock before it reads a chain's head).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = {"timeout": app.config.get("SQLITE_BUSY_TIMEOUT", 30),
+                        **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(paths.MIGRATIONS), render_as_batch=True)
     mail.init_app(app)
