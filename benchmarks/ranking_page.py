@@ -23,6 +23,7 @@ from ranking import APPLICATIONS, CRITERIA, GROUPS, make_round  # noqa: E402
 from panel import create_app  # noqa: E402
 from panel.accounts import services as accounts  # noqa: E402
 from panel.extensions import db, utcnow  # noqa: E402
+from panel.scoring.models import store_scores  # noqa: E402
 from panel.models import (  # noqa: E402
     Application, Conflict, Criterion, CriterionScore, Group, PanelMember, Round, ScoreSheet, User,
 )
@@ -73,6 +74,7 @@ def build(seed: int, applications: int = APPLICATIONS) -> None:
         {"sheet_id": int(s) + 1, "criterion_id": criteria[c],
          "value": None if v != v else int(v)}
         for s, c, v in zip(scores["sheet"], scores["criterion"], scores["value"])])
+    store_scores(round_.id)  # as submitting each sheet would
     conflicts = frames["conflicts"]
     db.session.execute(sa.insert(Conflict), [
         {"member_id": member_ids[int(m)], "application_id": app_ids[r], "kind": "other",

@@ -53,8 +53,10 @@ class Frames:
     - ``applications``: ``reference``, ``title``, ``requested_amount``, by reference;
     - ``sheets``: the sheets that may count, one row each: ``sheet`` (id), ``member``,
       ``group`` (key, None for a member in no group), ``reference``, ``initial`` and
-      ``final`` (which figures the sheet counts in), ``points`` = Σ w_c (s_c − min) and
-      ``weight`` = Σ w_c over the criteria it scored (both missing when it scored none);
+      ``final`` (which figures the sheet counts in) and ``score``, the sheet's S as stored
+      when it was submitted (missing when it scored nothing); frames built by hand may
+      give ``points`` = Σ w_c (s_c − min) and ``weight`` = Σ w_c instead
+      (:func:`panel.scoring.rules.sheet_scores`);
     - ``criterion_values``: ``sheet``, ``criterion`` (key), ``value`` of every
       criterion of the final sheets, NaN where not scored (only with
       :attr:`Options.community_voice`, else None);
@@ -105,7 +107,9 @@ def figures(frames: Frames, options: Options = RANKING) -> Figures:
     them and, with ``options.community_voice``, every group's counterfactual and voice."""
     settings = frames.rules
     apps = frames.applications
-    sheets = frames.sheets.assign(score=rules.sheet_scores(frames.sheets, settings))
+    sheets = frames.sheets
+    if "score" not in sheets.columns:
+        sheets = sheets.assign(score=rules.sheet_scores(sheets, settings))
     final_sheets = rules.counting_sheets(sheets, "final")
     initial_sheets = rules.counting_sheets(sheets, "initial")
     final = rules.ranking(final_sheets, apps, settings)
@@ -200,7 +204,7 @@ def frames_of(round_: Round, tables: dict[str, pd.DataFrame],
 
 
 # What the sheets' columns hold, whatever the database hands over for them.
-SHEET_TYPES = {"initial": bool, "final": bool, "points": float, "weight": float}
+SHEET_TYPES = {"initial": bool, "final": bool, "score": float}
 CRITERION = "criterion_"  # the sheets' column of each criterion's value, by position
 
 
@@ -225,33 +229,31 @@ def _counted(round_: Round) -> Select:
 
 
 def _sheets(round_: Round, criteria: bool = False) -> Select:
-    """The sheets that may count; with ``criteria``, each criterion's value on the
-    sheet too (one column each, in the rubric's order), read in the same pass."""
-    # The database sums each sheet's scored criteria (a few rows per sheet, instead of
-    # sending every criterion of a large round); rules.sheet_scores turns them into S.
+    """The sheets that may count with their stored score S; with ``criteria``, each
+    criterion's value on the sheet too (one column each, in the rubric's order), read in
+    the same pass."""
     by_criterion = [func.max(case((CriterionScore.criterion_id == c.id, CriterionScore.value)))
                     .label(f"{CRITERION}{n}") for n, c in enumerate(round_.criteria)
                     ] if criteria else []
-    sums = (select(CriterionScore.sheet_id,
-                   func.sum(Criterion.weight * (CriterionScore.value - round_.scale_min))
-                   .label("points"),
-                   func.sum(Criterion.weight).label("weight"), *by_criterion)
-            .join(Criterion, CriterionScore.criterion_id == Criterion.id)
-            .where(Criterion.round_id == round_.id, CriterionScore.value.is_not(None))
-            .group_by(CriterionScore.sheet_id).subquery())
     counted = _counted(round_).subquery()
-    return (
+    statement = (
         select(counted.c.sheet, ScoreSheet.member_id.label("member"), Group.key.label("group"),
-               Application.reference, counted.c.initial, counted.c.final, sums.c.points,
-               sums.c.weight, *(sums.c[column.name] for column in by_criterion))
+               Application.reference, counted.c.initial, counted.c.final, ScoreSheet.score)
         .join(ScoreSheet, ScoreSheet.id == counted.c.sheet)
         .join(Application, ScoreSheet.application_id == Application.id)
         .join(PanelMember, ScoreSheet.member_id == PanelMember.id)
         .outerjoin(Group, PanelMember.group_id == Group.id)
-        .outerjoin(sums, sums.c.sheet_id == counted.c.sheet)
         # Means add up in this order: initial sheets first, then revisions, each by id,
         # so that the last digit of a figure never depends on the database's plan.
         .order_by(ScoreSheet.revision, counted.c.sheet))
+    if not criteria:
+        return statement
+    values = (select(CriterionScore.sheet_id, *by_criterion)
+              .join(Criterion, CriterionScore.criterion_id == Criterion.id)
+              .where(Criterion.round_id == round_.id, CriterionScore.value.is_not(None))
+              .group_by(CriterionScore.sheet_id).subquery())
+    return (statement.add_columns(*(values.c[column.name] for column in by_criterion))
+            .outerjoin(values, values.c.sheet_id == counted.c.sheet))
 
 
 def _criterion_values(sheets: pd.DataFrame, criteria: list[str]) -> pd.DataFrame:

@@ -63,6 +63,18 @@ class Ranking:
 
 # Sheets -------------------------------------------------------------------------------
 
+def sheet_score(scored: list[tuple[float, int]], scale_min: int, scale_max: int) -> float | None:
+    """S (0–100) of one sheet from its scored criteria, each ``(w_c, s_c)``:
+    S = 100 × Σ w_c (s_c − min) / ((max − min) × Σ w_c); None when it scored nothing.
+    Stored on each sheet when it is submitted (:mod:`panel.scoring.models`), the same
+    arithmetic as :func:`sheet_scores`, so a stored S and a computed one are the same float."""
+    if not scored:
+        return None
+    points = sum(weight * (value - scale_min) for weight, value in scored)
+    weight = sum(weight for weight, _ in scored)
+    return float(100 * points / ((scale_max - scale_min) * weight))
+
+
 def sheet_scores(sheets: pd.DataFrame, rules: Rules) -> pd.Series:
     """S (0–100) of every sheet over the criteria it scored:
     S = 100 × Σ w_c (s_c − min) / ((max − min) × Σ w_c), from the sheet's ``points`` and
