@@ -19,7 +19,13 @@ from panel.extensions import cache, db, redis_client
 from panel.moderation import agenda
 from panel.moderation.models import AgendaItem, Decision, Meeting
 from panel.rounds.models import Round
-from panel.scoring.figures import RANKING, Figures, round_figures
+from panel.scoring.figures import (
+    RANKING,
+    Figures,
+    load_decisions,
+    round_figures,
+    with_decisions,
+)
 
 
 def version(round_: Round) -> int:
@@ -38,15 +44,57 @@ log = logging.getLogger(__name__)
 LOCK_SECONDS = 600  # longest a computation may hold a round's lock (a dead worker's lapses)
 
 
+# Changes that leave every sheet's score, who counts and the round's settings as they were,
+# so the rankings made before them still hold: the meeting's own bookkeeping, a draft
+# saved, exports. The decisions are read again for every version (:func:`shown_figures`).
+# Any other action, including one added later, makes the rankings again.
+SCORES_UNCHANGED = (
+    "meeting.started", "meeting.agenda_moved", "meeting.item_opened", "meeting.item_skipped",
+    "meeting.item_closed", "meeting.comment_shown", "meeting.comment_hidden",
+    "decision.recorded", "sheet.saved", "report.exported", "round.exported",
+    "conflicts.exported", "audit.exported", "audit.anchored", "reminders.sent",
+    "round.over_budget_acknowledged",
+)
+
+
+def versions(round_: Round) -> tuple[int, int]:
+    """The round's :func:`version` and the newest change that may have moved a score:
+    two indexed lookups in one statement."""
+    newest = (select(func.max(AuditEvent.id)).where(AuditEvent.round_id == round_.id)
+              .scalar_subquery())
+    scores = (select(AuditEvent.id).where(AuditEvent.round_id == round_.id,
+                                          AuditEvent.action.not_in(SCORES_UNCHANGED))
+              .order_by(AuditEvent.id.desc()).limit(1).scalar_subquery())
+    current, scored = db.session.execute(select(newest, scores)).one()
+    return current or 0, scored or 0
+
+
 def shown_figures(round_: Round) -> Figures:
-    """The round's figures (:data:`~panel.scoring.figures.RANKING`) for pages, shared
-    until the round's version moves on: when the meeting changes, every phone following
-    it asks again within a second, and one request does the sums while the others wait
-    for its answer — on every machine with Redis (REDIS_URL), in each process without.
-    Each process also keeps the newest few it used, so a poll costs no unpickling.
-    Never for a change in progress (the version counts committed changes only). When
-    Redis cannot be reached the figures are computed here, and the page still answers."""
-    key = f"figures:{round_.id}:{version(round_)}"
+    """The round's figures (:data:`~panel.scoring.figures.RANKING`) for pages.
+
+    The rankings are made once per change of the scores (:data:`SCORES_UNCHANGED`) and
+    shared (:func:`_rankings`); the chair's decisions are read and laid over them for
+    every version of the round, which costs a few milliseconds, so moving through the
+    agenda or recording an outcome never makes the rankings again. Each process keeps
+    the newest few it used, so a poll costs no unpickling. Never for a change in
+    progress (the versions count committed changes only)."""
+    current, scored = versions(round_)
+    key = f"figures:{round_.id}:{current}"
+    here = _kept_here()
+    found = here.get(key)
+    if found is None:
+        found = with_decisions(_rankings(round_, scored), load_decisions(round_))
+        here.put(key, found)
+    return found
+
+
+def _rankings(round_: Round, scored: int) -> Figures:
+    """The figures as of the scores version ``scored``, shared until it moves on: when
+    something changes, every phone following the meeting asks again within a second,
+    and one request does the sums while the others wait for its answer — on every
+    machine with Redis (REDIS_URL), in each process without. When Redis cannot be
+    reached the figures are computed here, and the page still answers."""
+    key = f"rankings:{round_.id}:{scored}"
     here = _kept_here()
     found = here.get(key)
     if found is not None:
@@ -125,7 +173,7 @@ _LOCKS_GUARD = threading.Lock()
 
 def default_order(round_: Round) -> list[str]:
     """References in the order the agenda takes them by default (:mod:`agenda`)."""
-    found = round_figures(round_, RANKING)
+    found = shown_figures(round_)
     return agenda.default_order(found.final, found.counting)
 
 

@@ -16,7 +16,11 @@ what each group changed (community voice), which needs every criterion's score.
 """
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -41,6 +45,8 @@ class Options:
 
     community_voice: bool = False  # the ranking without each group, and what each changed
 
+
+T = TypeVar("T")
 
 RANKING = Options()
 REPORT = Options(community_voice=True)
@@ -128,6 +134,41 @@ def figures(frames: Frames, options: Options = RANKING) -> Figures:
     return found
 
 
+def with_decisions(found: Figures, decisions: pd.DataFrame) -> Figures:
+    """``found`` with the chair's ``decisions`` (``reference``, ``outcome``,
+    ``rationale``) in place of those it was made with: the rankings are shared, only
+    what the decisions decide is made again (a few milliseconds on any round)."""
+    outcome, overrides, warnings = rules.decide(found.final, decisions, found.applications,
+                                                found.rules)
+    return replace(found, decisions=outcome, overrides=overrides, warnings=warnings)
+
+
+_made: dict[tuple[int, str], tuple[weakref.ref, object]] = {}
+_made_guard = threading.Lock()
+
+
+def made_once(ranking: rules.Ranking, name: str, make: Callable[[], T]) -> T:
+    """``make()``, made once per ``ranking`` of shared figures and kept as long as that
+    ranking lives: pages that show a table drawn from a whole ranking (the agenda's
+    standing, the ranking page in rank order) make it once per version of the scores,
+    not once per request."""
+    key = (id(ranking), name)
+    with _made_guard:
+        kept = _made.get(key)
+    if kept is not None and kept[0]() is ranking:
+        return kept[1]
+    made = make()
+    with _made_guard:
+        _made[key] = (weakref.ref(ranking), made)
+    weakref.finalize(ranking, _made.pop, key, None)
+    return made
+
+
+def load_decisions(round_: Round) -> pd.DataFrame:
+    """The round's decisions as :class:`Frames` holds them: one statement."""
+    return _frame(_decisions(round_))
+
+
 def for_panel(found: Figures, min_group_size: int) -> Figures:
     """``found`` as panellists and the public may see it (:mod:`disclosure`): the group
     scores of guarded applications taken out of every ranking, their scores without a
@@ -184,10 +225,14 @@ def statements(round_: Round, options: Options = RANKING) -> dict[str, Select]:
                                Application.requested_amount)
         .where(Application.round_id == round_.id).order_by(Application.reference),
         "sheets": _sheets(round_, options.community_voice),
-        "decisions": select(Application.reference, Decision.outcome, Decision.rationale)
-        .join(Application, Decision.application_id == Application.id)
-        .where(Application.round_id == round_.id),
+        "decisions": _decisions(round_),
     }
+
+
+def _decisions(round_: Round) -> Select:
+    return (select(Application.reference, Decision.outcome, Decision.rationale)
+            .join(Application, Decision.application_id == Application.id)
+            .where(Application.round_id == round_.id))
 
 
 def frames_of(round_: Round, tables: dict[str, pd.DataFrame],
