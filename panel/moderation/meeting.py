@@ -24,8 +24,10 @@ from panel.scoring.figures import (
     Figures,
     load_decisions,
     round_figures,
+    updated_figures,
     with_decisions,
 )
+from panel.scoring.models import ScoreSheet
 
 
 def version(round_: Round) -> int:
@@ -91,9 +93,9 @@ def shown_figures(round_: Round) -> Figures:
 def _rankings(round_: Round, scored: int) -> Figures:
     """The figures as of the scores version ``scored``, shared until it moves on: when
     something changes, every phone following the meeting asks again within a second,
-    and one request does the sums while the others wait for its answer — on every
-    machine with Redis (REDIS_URL), in each process without. When Redis cannot be
-    reached the figures are computed here, and the page still answers."""
+    and one request makes them while the others wait for its answer — on every machine
+    with Redis (REDIS_URL), in each process without (:func:`_made_for`). When Redis
+    cannot be reached the figures are computed here, and the page still answers."""
     key = f"rankings:{round_.id}:{scored}"
     here = _kept_here()
     found = here.get(key)
@@ -105,15 +107,62 @@ def _rankings(round_: Round, scored: int) -> Figures:
             with _one_at_a_time(round_.id):
                 found = cache.get(key) if _shared() else here.get(key)  # done meanwhile?
                 if found is None:
-                    found = round_figures(round_, RANKING)
+                    found = _made_for(round_, scored)
                     if _shared():
                         cache.set(key, found)
+                        cache.set(_LATEST.format(round_.id), scored)
     except redis.RedisError as error:
         log.warning("figures cache unavailable (%s); computing round %s here", error,
                     round_.id)
         found = round_figures(round_, RANKING)
     here.put(key, found)
+    here.put(_LATEST.format(round_.id), (scored, found))
     return found
+
+
+_LATEST = "rankings-latest:{}"  # the newest scores version of a round made, and its figures
+MOST_SHEETS_CHANGED = 200  # more sheets than this since the newest figures: made afresh
+SHEET_CHANGES = ("sheet.submitted", "sheet.revised")  # their target is the sheet
+
+
+def _made_for(round_: Round, scored: int) -> Figures:
+    """The figures as of ``scored``. When the newest figures made of this round are
+    older only by sheets submitted or revised (a panellist revising in the meeting),
+    those applications alone are scored again (:func:`updated_figures`); after any
+    other change, or too many, the round is read afresh."""
+    latest = _latest(round_)
+    if latest is not None and latest[0] < scored:
+        changed = _applications_changed(round_, latest[0], scored)
+        if changed is not None:
+            return updated_figures(latest[1], round_, changed)
+    return round_figures(round_, RANKING)
+
+
+def _latest(round_: Round) -> tuple[int, Figures] | None:
+    kept = _kept_here().get(_LATEST.format(round_.id))
+    if _shared():
+        version = cache.get(_LATEST.format(round_.id))
+        if version is not None and (kept is None or kept[0] < version):
+            found = cache.get(f"rankings:{round_.id}:{version}")
+            kept = (version, found) if found is not None else kept
+    return kept
+
+
+def _applications_changed(round_: Round, since: int, until: int) -> list[int] | None:
+    """The applications whose sheets the changes after ``since`` up to ``until``
+    submitted or revised; None when any other change that may move a score came between
+    (a conflict, a setting, an import…) or more than :data:`MOST_SHEETS_CHANGED`."""
+    events = db.session.execute(
+        select(AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id)
+        .where(AuditEvent.round_id == round_.id, AuditEvent.id > since,
+               AuditEvent.id <= until, AuditEvent.action.not_in(SCORES_UNCHANGED))
+        .limit(MOST_SHEETS_CHANGED + 1)).all()
+    if len(events) > MOST_SHEETS_CHANGED or any(
+            action not in SHEET_CHANGES or kind != ScoreSheet.__tablename__
+            for action, kind, _ in events):
+        return None
+    return list(db.session.scalars(select(ScoreSheet.application_id).distinct().where(
+        ScoreSheet.id.in_([int(target) for _, _, target in events]))))
 
 
 class _Kept:
@@ -142,7 +191,9 @@ def _kept_here() -> _Kept:
     kept = current_app.extensions.get("fairpanel_figures_kept")
     if kept is None:
         kept = current_app.extensions.setdefault(
-            "fairpanel_figures_kept", _Kept(current_app.config.get("CACHE_THRESHOLD", 8)))
+            # Per round: the rankings of its newest scores, the figures of its newest
+            # version, and which scores are newest.
+            "fairpanel_figures_kept", _Kept(3 * current_app.config.get("CACHE_THRESHOLD", 8)))
     return kept
 
 

@@ -134,6 +134,35 @@ def figures(frames: Frames, options: Options = RANKING) -> Figures:
     return found
 
 
+def updated_figures(found: Figures, round_: Round, application_ids: list[int]) -> Figures:
+    """``found`` (:data:`RANKING`) after the sheets of ``application_ids`` changed (a sheet
+    submitted or revised): their sheets read again with the same rules of who counts,
+    their scores made again and every rank and funding line redrawn
+    (:func:`rules.ranking_updated`); the same figures :func:`round_figures` would make,
+    without reading the round's other sheets. The decisions are as ``found`` had them
+    (:func:`with_decisions` lays the current ones over)."""
+    sheets = _frame(_sheets(round_).where(ScoreSheet.application_id.in_(application_ids))
+                    ).astype(SHEET_TYPES)
+    changed = pd.Index(db.session.scalars(select(Application.reference).where(
+        Application.id.in_(application_ids))).all(), name="reference")
+    settings, apps = found.rules, found.applications
+    final_sheets = rules.counting_sheets(sheets, "final")
+    initial_sheets = rules.counting_sheets(sheets, "initial")
+    return replace(
+        found,
+        final=rules.ranking_updated(found.final, final_sheets, changed, apps, settings),
+        initial=rules.ranking_updated(found.initial, initial_sheets, changed, apps, settings),
+        counting=_replaced(found.counting, final_sheets, changed),
+        initial_counting=_replaced(found.initial_counting, initial_sheets, changed))
+
+
+def _replaced(counting: pd.DataFrame, new: pd.DataFrame, changed: pd.Index) -> pd.DataFrame:
+    kept = counting[~counting["reference"].isin(changed)]
+    if new.empty:
+        return kept.reset_index(drop=True)
+    return pd.concat([kept, new[kept.columns]], ignore_index=True)
+
+
 def with_decisions(found: Figures, decisions: pd.DataFrame) -> Figures:
     """``found`` with the chair's ``decisions`` (``reference``, ``outcome``,
     ``rationale``) in place of those it was made with: the rankings are shared, only
