@@ -62,7 +62,7 @@ def start_meeting(actor: User, round_: Round) -> Meeting:
     # A national round's agenda is 20,000 items: written in one statement, not as objects.
     ids = dict(db.session.execute(select(Application.reference, Application.id)
                                   .where(Application.round_id == round_.id)).all())
-    db.session.execute(insert(AgendaItem), [
+    db.session.connection().execute(insert(AgendaItem.__table__), [
         {"meeting_id": meeting.id, "application_id": ids[ref], "position": n}
         for n, ref in enumerate(order, start=1)])
     db.session.expire(meeting, ["items"])

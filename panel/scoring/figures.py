@@ -141,19 +141,30 @@ def updated_figures(found: Figures, round_: Round, application_ids: list[int]) -
     (:func:`rules.ranking_updated`); the same figures :func:`round_figures` would make,
     without reading the round's other sheets. The decisions are as ``found`` had them
     (:func:`with_decisions` lays the current ones over)."""
-    sheets = _frame(_sheets(round_).where(ScoreSheet.application_id.in_(application_ids))
-                    ).astype(SHEET_TYPES)
+    sheets = _frame(_sheets(round_).where(ScoreSheet.application_id.in_(application_ids)),
+                    plain=True).astype(SHEET_TYPES)
     changed = pd.Index(db.session.scalars(select(Application.reference).where(
         Application.id.in_(application_ids))).all(), name="reference")
     settings, apps = found.rules, found.applications
     final_sheets = rules.counting_sheets(sheets, "final")
     initial_sheets = rules.counting_sheets(sheets, "initial")
-    return replace(
+    updated = replace(
         found,
         final=rules.ranking_updated(found.final, final_sheets, changed, apps, settings),
-        initial=rules.ranking_updated(found.initial, initial_sheets, changed, apps, settings),
-        counting=_replaced(found.counting, final_sheets, changed),
-        initial_counting=_replaced(found.initial_counting, initial_sheets, changed))
+        counting=_replaced(found.counting, final_sheets, changed))
+    if not _same_sheets(found.initial_counting, initial_sheets, changed):
+        # A revision never changes the initial figures; a sheet submitted while scoring
+        # is open does.
+        updated.initial = rules.ranking_updated(found.initial, initial_sheets, changed, apps,
+                                                settings)
+        updated.initial_counting = _replaced(found.initial_counting, initial_sheets, changed)
+    return updated
+
+
+def _same_sheets(counting: pd.DataFrame, new: pd.DataFrame, changed: pd.Index) -> bool:
+    old = counting[counting["reference"].isin(changed)]
+    return sorted(zip(old["sheet"].tolist(), old["score"].tolist())) == sorted(
+        zip(new["sheet"].tolist(), new["score"].tolist()))
 
 
 def _replaced(counting: pd.DataFrame, new: pd.DataFrame, changed: pd.Index) -> pd.DataFrame:
@@ -242,7 +253,7 @@ def _voice(found: Figures, values: pd.DataFrame) -> dict[str, dict]:
 def load(round_: Round, options: Options = RANKING) -> Frames:
     """The frames of ``round_``: three statements, whatever the size of the round (the
     criterion values come with the sheets)."""
-    return frames_of(round_, {name: _frame(statement)
+    return frames_of(round_, {name: _frame(statement, plain=name == "sheets")
                               for name, statement in statements(round_, options).items()},
                      options)
 
@@ -341,7 +352,11 @@ def _criterion_values(sheets: pd.DataFrame, criteria: list[str]) -> pd.DataFrame
                          "value": values.ravel()})
 
 
-def _frame(statement) -> pd.DataFrame:
+def _frame(statement, plain: bool = False) -> pd.DataFrame:
+    """The rows of ``statement`` as a DataFrame. With ``plain``, straight from the
+    driver's cursor, skipping SQLAlchemy's per-row processing: for the sheets, whose
+    columns are ids, keys, flags and floats that the driver already hands over as
+    such (:data:`SHEET_TYPES` then settles the flags)."""
     # These are plain columns: run through Core, not the ORM, and hand pandas plain
     # tuples (given Rows it probes each for a dtype and copies it), as a large round's
     # sheets are a hundred thousand rows.
@@ -349,4 +364,10 @@ def _frame(statement) -> pd.DataFrame:
     if session.autoflush:  # as session.execute would, so pending changes are counted
         session.flush()
     result = session.connection().execute(statement)
-    return pd.DataFrame.from_records(list(map(tuple, result)), columns=list(result.keys()))
+    columns = list(result.keys())
+    if plain:
+        rows = result.cursor.fetchall()
+        result.close()
+    else:
+        rows = list(map(tuple, result.fetchall()))
+    return pd.DataFrame.from_records(rows, columns=columns)

@@ -197,7 +197,7 @@ def _fill(asked: np.ndarray, budget: int) -> np.ndarray:
 
 
 def _pence(amounts: pd.Series) -> pd.Series:
-    return (pd.to_numeric(amounts.map(float)) * 100).round().astype("int64")
+    return (amounts.astype(float) * 100).round().astype("int64")
 
 
 def _pence_of(amount: Decimal | float) -> int:
