@@ -75,6 +75,9 @@ def build(seed: int, applications: int = APPLICATIONS) -> None:
          "value": None if v != v else int(v)}
         for s, c, v in zip(scores["sheet"], scores["criterion"], scores["value"])])
     store_scores(round_.id)  # as submitting each sheet would
+    if db.engine.dialect.name == "postgresql":  # the ids were given: move the sequence on
+        db.session.execute(sa.text("SELECT setval(pg_get_serial_sequence('score_sheets', 'id'), "
+                                   "(SELECT max(id) FROM score_sheets))"))
     conflicts = frames["conflicts"]
     db.session.execute(sa.insert(Conflict), [
         {"member_id": member_ids[int(m)], "application_id": app_ids[r], "kind": "other",
