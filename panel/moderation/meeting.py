@@ -92,14 +92,17 @@ def shown_figures(round_: Round) -> Figures:
 
 def _rankings(round_: Round, scored: int) -> Figures:
     """The figures as of the scores version ``scored``, shared until it moves on: when
-    something changes, every phone following the meeting asks again within a second,
-    and one request makes them while the others wait for its answer — on every machine
-    with Redis (REDIS_URL), in each process without (:func:`_made_for`). When Redis
-    cannot be reached the figures are computed here, and the page still answers."""
+    something changes, every phone following the meeting asks again within a second.
+    After sheets submitted or revised, each process updates the figures it made last
+    (:func:`_updated_here`); after any other change one request makes them while the
+    others wait for its answer — on every machine with Redis (REDIS_URL), in each
+    process without (:func:`_made_for`). When Redis cannot be reached the figures are
+    computed here, and the page still answers."""
     key = f"rankings:{round_.id}:{scored}"
     here = _kept_here()
-    found = here.get(key)
+    found = here.get(key) or _updated_here(round_, scored)
     if found is not None:
+        here.put(key, found)
         return found
     try:
         found = cache.get(key) if _shared() else None
@@ -116,8 +119,16 @@ def _rankings(round_: Round, scored: int) -> Figures:
                     round_.id)
         found = round_figures(round_, RANKING)
     here.put(key, found)
-    here.put(_LATEST.format(round_.id), (scored, found))
+    _note_latest(round_, scored, found)
     return found
+
+
+def _note_latest(round_: Round, scored: int, found: Figures) -> None:
+    """Remember ``found`` as the newest figures of the round this process has made,
+    unless it already has newer."""
+    kept = _kept_here().get(_LATEST.format(round_.id))
+    if kept is None or kept[0] < scored:
+        _kept_here().put(_LATEST.format(round_.id), (scored, found))
 
 
 _LATEST = "rankings-latest:{}"  # the newest scores version of a round made, and its figures
@@ -136,6 +147,21 @@ def _made_for(round_: Round, scored: int) -> Figures:
         if changed is not None:
             return updated_figures(latest[1], round_, changed)
     return round_figures(round_, RANKING)
+
+
+def _updated_here(round_: Round, scored: int) -> Figures | None:
+    """The figures as of ``scored`` made from those this process made last, when only
+    sheets were submitted or revised since: reading those few sheets costs less than
+    unpickling a large round's figures from Redis, so every process does it itself."""
+    kept = _kept_here().get(_LATEST.format(round_.id))
+    if kept is None or kept[0] >= scored:
+        return None
+    changed = _applications_changed(round_, kept[0], scored)
+    if changed is None:
+        return None
+    found = updated_figures(kept[1], round_, changed)
+    _note_latest(round_, scored, found)
+    return found
 
 
 def _latest(round_: Round) -> tuple[int, Figures] | None:
