@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_stored_scores'
-down_revision = '0013_retention'
+down_revision = '0015_audit_chains'
 branch_labels = None
 depends_on = None
 
