@@ -157,6 +157,22 @@ def seed_of(key: str, references: np.ndarray, members: np.ndarray, scores: np.nd
     return int.from_bytes(digest.digest()[:8], "big")
 
 
+def inputs_digest(counting: pd.DataFrame, references, weighting: str,
+                  group_weights: Mapping[str, float], line: int,
+                  settings: Settings = Settings()) -> str:
+    """A digest of everything the model's result depends on: the counting sheets, the
+    applications, how they combine, the funding line (the grey zone) and the settings.
+    A kept result holds while this is unchanged."""
+    digest = hashlib.sha256(repr((weighting, sorted(group_weights.items()), int(line),
+                                  settings)).encode())
+    digest.update("\x1f".join(sorted(map(str, references))).encode())
+    keys = counting["group"].astype(object).where(counting["group"].notna(), NO_GROUP)
+    digest.update(str(seed_of("", counting["reference"].to_numpy(dtype=object),
+                              (keys + "\x1e" + counting["member"].astype(str)).to_numpy(),
+                              counting["score"].to_numpy(dtype=float))).encode())
+    return digest.hexdigest()
+
+
 def _gibbs(y: np.ndarray, app: np.ndarray, rev: np.ndarray, n_apps: int, n_revs: int,
            rng: np.random.Generator, settings: Settings):
     shape, scale = settings.prior_shape, settings.prior_scale
