@@ -166,13 +166,13 @@ def kept(round_: Round, found: Figures | None = None) -> dict[str, Any] | None:
     """The kept result for ``round_`` as it is now (``found``: its figures, if the
     caller has them), or None: the model is off, or not yet worked out for these
     sheets."""
-    if not is_on(round_, None if found is None else len(found.applications)):
-        return None
-    inputs = inputs_of(found if found is not None else round_figures(round_, RANKING))
-    row = db.session.scalar(select(RankModelResult).where(
-        RankModelResult.round_id == round_.id, RankModelResult.inputs == inputs.digest)
+    on = is_on(round_, None if found is None else len(found.applications))
+    digest = ""  # matches no result: the same one statement either way, whatever the round
+    if on:
+        digest = inputs_of(found if found is not None else round_figures(round_, RANKING)).digest
+    return db.session.scalar(select(RankModelResult.result).where(
+        RankModelResult.round_id == round_.id, RankModelResult.inputs == digest)
         .order_by(RankModelResult.version.desc()).limit(1))
-    return row.result if row is not None else None
 
 
 def for_report(round_: Round, found: Figures) -> dict[str, dict[str, Any]]:
