@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import ranking as plain  # noqa: E402  (benchmarks/ranking.py: the same large round)
+import ranking as plain
 
-from panel.scoring import figures, rank_model, rules  # noqa: E402
+from panel.scoring import figures, rank_model, rules
 
 
 def measure(applications: int, seed: int) -> None:
