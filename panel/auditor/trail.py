@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "round.scale_changed": "Scoring scale changed",
     "round.weighting_changed": "Group weighting changed",
     "round.funding_changed": "Budget or funding rule changed",
+    "round.rank_model_changed": "Whether the round works out how sure its ranking is changed",
     "round.blind_changed": "Meeting display settings changed",
     "round.over_budget_acknowledged": "Decided over budget, with a reason",
     "round.public_columns_changed": "Columns of the public summary changed",

@@ -10,6 +10,7 @@ import pandas as pd
 
 from panel.audit.anchors import round_anchor
 from panel.reports import voice_text as words
+from panel.reports.rank_model_jobs import NOTHING, for_report
 from panel.rounds.models import Round
 from panel.scoring.figures import REPORT, Figures, for_panel, round_figures
 from panel.spreadsheets import escape_frame, frame_csv
@@ -42,6 +43,11 @@ def build_report(round_: Round, result: Figures) -> dict[str, Any]:
         "warnings": result.warnings,
         "anchor": _anchor(round_),
     }
+    # How sure the ranking is (DESIGN.md §3a): None while the model is off or not yet
+    # worked out for these sheets.
+    uncertainty = for_report(round_, result)
+    for application in report["applications"]:
+        application.update(uncertainty.get(application["reference"], NOTHING))
     if result.guarded is not None:  # the panel's report: say what it leaves out
         report["round"]["min_group_size"] = round_.min_group_size
         for application, hidden in zip(report["applications"],

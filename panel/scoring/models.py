@@ -7,6 +7,7 @@ from datetime import datetime
 from itertools import chain
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ColumnElement,
     ForeignKey,
@@ -161,6 +162,27 @@ def score_update(round_id: int | None = None):
 # sheet never counts while its member has stepped out of the application. The figures
 # loader (panel.scoring.figures), the meeting's revision form and the phase checklist all
 # select with these, so no other module restates the rule.
+
+class RankModelResult(db.Model):
+    """What the rank model (DESIGN.md §3a, panel/scoring/rank_model.py) found for one
+    version of a round (the id of its newest audit event when it was computed): per
+    application its expected rank and intervals, per reviewer their leniency, per group
+    its level (``result``, JSON; panel/reports/rank_model_jobs.py writes and reads it)."""
+
+    __tablename__ = "rank_model_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    # What the model was given (rank_model.inputs_digest): a result still holds while
+    # the counting sheets, the weighting and the funding line are the same.
+    inputs: Mapped[str] = mapped_column(String(64), index=True)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seconds: Mapped[float]  # how long the model took
+    result: Mapped[dict] = mapped_column(JSON)
+
+    __table_args__ = (UniqueConstraint("round_id", "version"),)
+
 
 def is_submitted() -> ColumnElement[bool]:
     return ScoreSheet.status == "submitted"
