@@ -106,6 +106,7 @@ PUBLIC_ACTIONS = frozenset({
     "criterion.added", "criterion.changed", "criterion.removed", "criteria.reordered",
     "group.added", "group.changed", "group.removed",
     "round.phase_changed", "round.over_budget_acknowledged", "decision.recorded",
+    "lottery.committed", "lottery.drawn",  # the draw near the funding line (§3a)
 })
 
 

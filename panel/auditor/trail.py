@@ -110,6 +110,8 @@ ACTION_LABELS = {
     "meeting.comment_shown": "Comment shown on the shared screen",
     "meeting.comment_hidden": "Comment taken off the shared screen",
     "decision.recorded": "Outcome recorded",
+    "lottery.committed": "Draw prepared (commitment)",
+    "lottery.drawn": "Draw made",
     "decision.imported": "Outcome imported",
     "audit.anchored": "Trail anchored for a decided round",
     "audit.exported": "Trail downloaded",

@@ -45,7 +45,7 @@ class MemberRole(StrEnum):
 
 
 PHASES = tuple(phase.value for phase in Phase)
-FUNDING_RULES = ("strict", "fill")
+FUNDING_RULES = ("strict", "fill", "lottery")  # lottery: DESIGN.md §3a
 WEIGHTINGS = ("equal_groups", "equal_people")
 MEMBER_ROLES = tuple(role.value for role in MemberRole)
 # The smallest and largest min_group_size an officer may choose (DESIGN.md §4).
@@ -111,7 +111,8 @@ class Round(db.Model):
         CheckConstraint(
             "phase IN ('draft', 'scoring', 'moderation', 'decided', 'published')", name="phase_known"
         ),
-        CheckConstraint("funding_rule IN ('strict', 'fill')", name="funding_rule_known"),
+        CheckConstraint("funding_rule IN ('strict', 'fill', 'lottery')",
+                        name="funding_rule_known"),
         CheckConstraint("weighting IN ('equal_groups', 'equal_people')", name="weighting_known"),
         CheckConstraint("scale_min < scale_max", name="scale_ordered"),
         CheckConstraint("budget >= 0", name="budget_not_negative"),
