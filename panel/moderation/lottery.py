@@ -70,26 +70,32 @@ class Plan:
         return [candidate.reference for candidate in self.grey_zone]
 
 
+class _Provisional:
+    """The round's figures before any draw: the provisional line, ranks and amounts."""
+
+    def __init__(self, round_: Round) -> None:
+        found = figures(replace(load(round_), drawn=None))
+        self.table = found.final.table
+        self.apps = found.applications.set_index("reference")
+        self.amounts = {str(ref): _pence(amount)
+                        for ref, amount in self.apps["requested_amount"].items()}
+        self.line = rules_lottery.provisional_line(self.table)
+
+    def candidate(self, reference: str) -> Candidate:
+        rank = self.table.at[reference, "rank"] if reference in self.table.index else None
+        return Candidate(reference, str(self.apps.at[reference, "title"]),
+                         None if rank is None or pd.isna(rank) else int(rank),
+                         Decimal(self.amounts[reference]) / 100)
+
+
 def plan(round_: Round) -> Plan:
     """The grey zone, the applications above it and ``B'`` from the round's figures now,
     with the reasons (if any) the draw cannot be prepared."""
-    found = figures(replace(load(round_), drawn=None))  # the provisional line
-    table = found.final.table
-    apps = found.applications.set_index("reference")
-    zone = grey_zone(round_)
-    amounts = {str(ref): _pence(amount) for ref, amount in apps["requested_amount"].items()}
-    above, left = rules_lottery.budget_left(rules_lottery.provisional_line(table), zone,
-                                            amounts, _pence(round_.budget))
-
-    def candidate(reference: str) -> Candidate:
-        rank = table.at[reference, "rank"] if reference in table.index else None
-        return Candidate(reference, str(apps.at[reference, "title"]),
-                         None if rank is None or pd.isna(rank) else int(rank),
-                         Decimal(amounts[reference]) / 100)
-
-    result = Plan([candidate(ref) for ref in zone if ref in apps.index],
-                  [candidate(ref) for ref in above], Decimal(round_.budget),
-                  Decimal(left) / 100)
+    now = _Provisional(round_)
+    zone = [reference for reference in grey_zone(round_) if reference in now.amounts]
+    above, left = rules_lottery.budget_left(now.line, zone, now.amounts, _pence(round_.budget))
+    result = Plan([now.candidate(ref) for ref in zone], [now.candidate(ref) for ref in above],
+                  Decimal(round_.budget), Decimal(left) / 100)
     result.problems = _preparing_refusals(round_, result)
     return result
 
@@ -180,6 +186,44 @@ def draw(actor: User, round_: Round, public_input: str) -> Lottery:
     return lottery
 
 
+# What the chair's page shows ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DrawnRow:
+    candidate: Candidate
+    key: str
+    funded: bool
+
+
+@dataclass
+class Result:
+    """A round's draw as the chair's page shows it: nothing before it is prepared; the
+    committed grey zone and ``B'``; once drawn, the order with each key and whether the
+    application fits."""
+
+    lottery: Lottery | None
+    grey_zone: list[Candidate] = field(default_factory=list)
+    rows: list[DrawnRow] = field(default_factory=list)
+
+
+def result(round_: Round) -> Result:
+    lottery = lottery_of(round_)
+    if lottery is None:
+        return Result(None)
+    now = _Provisional(round_)
+    known = [reference for reference in lottery.grey_zone if reference in now.amounts]
+    shown = Result(lottery, [now.candidate(reference) for reference in known])
+    if lottery.drawn:
+        committed = db.session.get(AuditEvent, lottery.committed_event_id)
+        drawn = rules_lottery.draw(bytes.fromhex(lottery.secret), lottery.public_input,
+                                   committed.hash, known)
+        funded = set(rules_lottery.funding(now.line, known, [r for r, _ in drawn],
+                                           now.amounts, _pence(round_.budget)).funded)
+        shown.rows = [DrawnRow(now.candidate(reference), key, reference in funded)
+                      for reference, key in drawn]
+    return shown
+
+
 # 3. Re-running it from the trail -----------------------------------------------------------
 
 @dataclass
@@ -203,8 +247,8 @@ def verify(round_: Round) -> Verification:
     committed = db.session.get(AuditEvent, after.get("committed_event"))
     if committed is None or committed.action != "lottery.committed" \
             or committed.round_id != round_.id:
-        return Verification(False, [f"The draw (event {drawn.id}) names no commitment of "
-                                    f"this round."])
+        problem = f"The draw (event {drawn.id}) names no commitment of this round."
+        return Verification(False, [problem])
     return check(committed.id, committed.hash, committed.after or {}, drawn.id, after)
 
 
