@@ -18,7 +18,6 @@ from panel.rounds.models import Application
 from panel.scoring import grey_zone
 from panel.scoring.figures import round_figures
 from tests.builders import people
-from tests.builders.lottery import lottery_round  # noqa: F401  (a fixture)
 from tests.builders.meetings import CHAIR, sign_in
 from tests.builders.worked import SLUG
 from tests.support.web import submit
