@@ -224,5 +224,5 @@ def test_the_officer_prepares_and_the_chair_draws(app, lottery_round, officer, m
     page = chair.get(DRAW).get_data(as_text=True)
     db.session.expire_all()
     order = db.session.scalar(select(Lottery)).order
-    assert page.index(f">{order[0]} <") < page.index(f">{order[1]} <")
+    assert page.index(f"<strong>{order[0]}</strong>") < page.index(f"<strong>{order[1]}</strong>")
     assert "7 19 42" in page and f"flask round verify-draw {SLUG}" in page
