@@ -126,7 +126,7 @@ FAMILIES = {
     "assignments": ("Who reviews what", ("assignments", "assignment")),
     "conflicts": ("Conflicts of interest", ("conflict", "conflicts")),
     "sheets": ("Score sheets", ("sheet",)),
-    "meeting": ("The meeting and its outcomes", ("meeting", "decision")),
+    "meeting": ("The meeting and its outcomes", ("meeting", "decision", "lottery")),
     "reports": ("Reports downloaded", ("report",)),
     "audit": ("The trail itself", ("audit",)),
 }
