@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from panel.accounts.models import User
 from panel.audit.models import AuditEvent
@@ -136,6 +136,8 @@ def prepare_draw(actor: User, round_: Round) -> Lottery:
     event = record("lottery.committed", actor=actor, target=round_, after={
         "commitment": commitment, "grey_zone": found.references,
         "budget_left": found.budget_left})
+    # Looked up once the trail's lock is held, so a second click waits for the first
+    # preparation and replaces it, instead of adding a second row.
     lottery = lottery_of(round_) or Lottery(round_id=round_.id)
     lottery.secret, lottery.commitment = secret.hex(), commitment
     lottery.grey_zone, lottery.budget_left = found.references, found.budget_left
@@ -180,9 +182,17 @@ def draw(actor: User, round_: Round, public_input: str) -> Lottery:
     event = record("lottery.drawn", actor=actor, target=round_, after={
         "secret": lottery.secret, "public_input": public_input,
         "committed_event": committed.id, "order": order})
-    lottery.public_input, lottery.order = public_input, order
-    lottery.drawn_event_id, lottery.drawn_by_id, lottery.drawn_at = event.id, actor.id, utcnow()
-    db.session.flush()
+    # Only if nobody drew meanwhile (two screens at once): else this whole change,
+    # the event included, is rolled back.
+    done = db.session.execute(
+        update(Lottery).where(Lottery.id == lottery.id, Lottery.drawn_event_id.is_(None),
+                              Lottery.committed_event_id == committed.id)
+        .values(public_input=public_input, order=order, drawn_event_id=event.id,
+                drawn_by_id=actor.id, drawn_at=utcnow()))
+    if done.rowcount != 1:
+        raise LotteryError("The draw has just been made on another screen. Reload the page "
+                           "to see it.")
+    db.session.refresh(lottery)
     return lottery
 
 

@@ -15,6 +15,7 @@ from panel.moderation import lottery
 from panel.moderation.lottery import LotteryError
 from panel.moderation.models import Decision, Lottery
 from panel.rounds.models import Application
+from panel.rounds.phases import checklist
 from panel.scoring import grey_zone
 from panel.scoring.figures import round_figures
 from tests.builders import people
@@ -226,3 +227,12 @@ def test_the_officer_prepares_and_the_chair_draws(app, lottery_round, officer, m
     order = db.session.scalar(select(Lottery)).order
     assert page.index(f"<strong>{order[0]}</strong>") < page.index(f"<strong>{order[1]}</strong>")
     assert "7 19 42" in page and f"flask round verify-draw {SLUG}" in page
+
+
+def test_deciding_without_a_draw_warns_that_the_provisional_line_stands(lottery_round,
+                                                                        officer_user):
+    warned = "The funding rule is lottery, but no lots have been drawn"
+    assert any(warned in item.text for item in checklist(lottery_round, "decided").warnings)
+    drawn(lottery_round, officer_user)
+    assert not any(warned in item.text
+                   for item in checklist(lottery_round, "decided").warnings)
