@@ -41,7 +41,7 @@ def test_the_checker_re_runs_the_draw_from_the_public_kit(kit):
 
 
 def test_a_draw_that_does_not_re_run_is_named(kit):
-    folder, drawn = kit
+    folder, _drawn = kit
     rows = kit_rows(folder)
     for row in rows:
         if row["action"] == "lottery.drawn":
