@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018_rank_model'
-down_revision = '0014_job_progress'
+down_revision = '0017_stored_scores'
 branch_labels = None
 depends_on = None
 

@@ -146,6 +146,7 @@ PUBLIC_ACTIONS = frozenset({
     "round.phase_changed", "round.over_budget_acknowledged", "decision.recorded",
     # Format 4: the anchor itself, with the heads of every chain it vouches for.
     "audit.anchored",
+    "lottery.committed", "lottery.drawn",  # the draw near the funding line (§3a)
 })
 
 

@@ -44,6 +44,11 @@ round was decided ({"heads": {"legacy": [id, hash], "site": [seq, hash], "round 
 the head the anchor lists. Events of formats 1 to 3 come first, as the one chain they
 always were.
 
+A round funded by lottery has its draw in the kit (two public records): the checker
+re-runs it, checking that sha256 of the published secret is the commitment recorded
+before the draw and that the secret, the public input and the commitment's hash give
+the recorded order (docs/rules.md, "The draw near the funding line").
+
 It prints "The trail holds: ..." and exits 0, or names the first bad event and exits 1.
 Compare the anchor it prints with the one on the published summary: the kit proves the
 trail matches that fingerprint, the published copy proves the fingerprint is the one
@@ -317,6 +322,44 @@ def _round_counts(anchor: dict, checked: Checked) -> str:
     return f" ({len(ids)} events of the round: {shown} shown in full, {len(ids) - shown} sealed)"
 
 
+# The draw near the funding line (FairPanel's rule "lottery") ------------------------------
+# lottery.committed holds commitment = sha256(r) (hex) and the grey zone; lottery.drawn
+# holds r (hex), the public input p and the draw order. The order is the grey zone by
+# ascending key, key = sha256(seed + reference), seed = sha256(r + p + hash of the
+# lottery.committed event), texts in UTF-8.
+
+def draw_order(secret_hex: str, public_input: str, committed_hash: str,
+               grey_zone: list) -> list:
+    seed = hashlib.sha256(bytes.fromhex(secret_hex) + public_input.encode("utf-8")
+                          + committed_hash.encode("utf-8")).digest()
+    return sorted(grey_zone, key=lambda reference: hashlib.sha256(
+        seed + reference.encode("utf-8")).hexdigest())
+
+
+def check_draws(rows: list[dict]) -> list[str]:
+    """One line per draw shown in the kit, re-run from its two events; raises
+    :class:`Broken` at one that does not re-run."""
+    shown = {row["id"]: row for row in rows if row.get("action", "").startswith("lottery.")}
+    lines = []
+    for row in shown.values():
+        if row["action"] != "lottery.drawn":
+            continue
+        drawn = json.loads(unescape_cell(row["after"]))
+        committed = shown.get(str(drawn["committed_event"]))
+        if committed is None:
+            raise Broken(row["id"], "the draw's commitment is not in the kit")
+        commitment = json.loads(unescape_cell(committed["after"]))
+        if hashlib.sha256(bytes.fromhex(drawn["secret"])).hexdigest() \
+                != commitment["commitment"]:
+            raise Broken(row["id"], "the draw's secret does not match its commitment")
+        order = draw_order(drawn["secret"], drawn["public_input"], committed["hash"],
+                           commitment["grey_zone"])
+        if order != drawn["order"]:
+            raise Broken(row["id"], f"the draw re-runs as {order}, not as recorded")
+        lines.append(f"the draw at event {row['id']} re-runs: {', '.join(order)}")
+    return lines
+
+
 def read_csv(path: str) -> list[dict]:
     with open(path, newline="", encoding="utf-8") as file:
         return list(csv.DictReader(file))
@@ -331,7 +374,7 @@ def main(folder: str = ".") -> int:
         return 1
     try:
         checked = check_trail(rows)
-        matched = check_anchors(anchors, checked)
+        matched = check_anchors(anchors, checked) + check_draws(rows)
     except Broken as broken:
         print(f"The trail does not hold: {broken}.")
         return 1

@@ -114,6 +114,8 @@ ACTION_LABELS = {
     "meeting.comment_shown": "Comment shown on the shared screen",
     "meeting.comment_hidden": "Comment taken off the shared screen",
     "decision.recorded": "Outcome recorded",
+    "lottery.committed": "Draw prepared (commitment)",
+    "lottery.drawn": "Draw made",
     "decision.imported": "Outcome imported",
     "decisions.imported": "Outcomes imported from a bundle (how many, and their SHA-256)",
     "audit.anchored": "Trail anchored for a decided round",
@@ -130,7 +132,7 @@ FAMILIES = {
     "assignments": ("Who reviews what", ("assignments", "assignment")),
     "conflicts": ("Conflicts of interest", ("conflict", "conflicts")),
     "sheets": ("Score sheets", ("sheet", "sheets")),
-    "meeting": ("The meeting and its outcomes", ("meeting", "decision", "decisions")),
+    "meeting": ("The meeting and its outcomes", ("meeting", "decision", "decisions", "lottery")),
     "reports": ("Reports downloaded", ("report",)),
     "audit": ("The trail itself", ("audit",)),
 }

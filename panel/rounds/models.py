@@ -45,7 +45,7 @@ class MemberRole(StrEnum):
 
 
 PHASES = tuple(phase.value for phase in Phase)
-FUNDING_RULES = ("strict", "fill")
+FUNDING_RULES = ("strict", "fill", "lottery")  # lottery: DESIGN.md §3a
 WEIGHTINGS = ("equal_groups", "equal_people")
 # Whether a round runs the rank model (DESIGN.md §3a): "auto" runs it from
 # RANK_MODEL_FROM applications up; "on" and "off" whatever the round's size.
@@ -118,7 +118,8 @@ class Round(db.Model):
         CheckConstraint(
             "phase IN ('draft', 'scoring', 'moderation', 'decided', 'published')", name="phase_known"
         ),
-        CheckConstraint("funding_rule IN ('strict', 'fill')", name="funding_rule_known"),
+        CheckConstraint("funding_rule IN ('strict', 'fill', 'lottery')",
+                        name="funding_rule_known"),
         CheckConstraint("weighting IN ('equal_groups', 'equal_people')", name="weighting_known"),
         CheckConstraint("rank_model IN ('auto', 'on', 'off')", name="rank_model_known"),
         CheckConstraint("scale_min < scale_max", name="scale_ordered"),

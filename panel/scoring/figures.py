@@ -27,9 +27,9 @@ import pandas as pd
 from sqlalchemy import Select, case, func, select
 
 from panel.extensions import db
-from panel.moderation.models import Decision
+from panel.moderation.models import Decision, Lottery
 from panel.rounds.models import Application, Criterion, Group, PanelMember, Round
-from panel.scoring import disclosure, rules, rules_voice
+from panel.scoring import disclosure, rules, rules_lottery, rules_voice
 from panel.scoring.models import (
     CriterionScore,
     ScoreSheet,
@@ -74,6 +74,8 @@ class Frames:
     sheets: pd.DataFrame
     decisions: pd.DataFrame
     criterion_values: pd.DataFrame | None = None
+    # Under the rule lottery, once drawn: the draw that funds the grey zone (§3a).
+    drawn: rules_lottery.Drawn | None = None
 
 
 @dataclass
@@ -119,6 +121,8 @@ def figures(frames: Frames, options: Options = RANKING) -> Figures:
     final_sheets = rules.counting_sheets(sheets, "final")
     initial_sheets = rules.counting_sheets(sheets, "initial")
     final = rules.ranking(final_sheets, apps, settings)
+    if frames.drawn is not None:
+        final = rules_lottery.applied(final, apps, settings.budget, frames.drawn)
     initial = rules.ranking(initial_sheets, apps, settings)
     outcome, overrides, warnings = rules.decide(final, frames.decisions, apps, settings)
     found = Figures(settings, apps, final, initial, final_sheets, initial_sheets, outcome,
@@ -285,7 +289,18 @@ def frames_of(round_: Round, tables: dict[str, pd.DataFrame],
         sheets = sheets.drop(columns=[c for c in sheets.columns if c.startswith(CRITERION)])
     return Frames(rules=round_rules(round_), applications=tables["applications"],
                   sheets=sheets.astype(SHEET_TYPES), decisions=tables["decisions"],
-                  criterion_values=values)
+                  criterion_values=values, drawn=_drawn(round_))
+
+
+def _drawn(round_: Round) -> rules_lottery.Drawn | None:
+    """The round's draw, when its rule is lottery and the chair has drawn."""
+    if round_.funding_rule != "lottery":
+        return None
+    found = db.session.execute(select(Lottery.grey_zone, Lottery.order)
+                               .where(Lottery.round_id == round_.id)).first()
+    if found is None or found.order is None:
+        return None
+    return rules_lottery.Drawn(list(found.grey_zone), list(found.order))
 
 
 # What the sheets' columns hold, whatever the database hands over for them.

@@ -173,7 +173,7 @@ def _funding_line(table: pd.DataFrame, amounts: pd.Series, budget: int,
     """Walk the ranking adding each amount (in pence, so sums are exact)."""
     order = table["rank"].dropna().sort_values().index
     asked = amounts.reindex(order).to_numpy(dtype=np.int64)
-    if rule == "fill":
+    if rule in ("fill", "lottery"):  # lottery: the provisional line (rules_lottery.py)
         funded = _fill(asked, budget)
     else:  # strict: stop at the first that does not fit
         funded = np.minimum.accumulate(np.cumsum(asked) <= budget) if len(asked) else asked > 0

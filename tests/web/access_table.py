@@ -256,6 +256,11 @@ TABLE: dict[str, Row] = {
     "meeting.skip": CHANGES_MEETING,
     "meeting.move_on": CHANGES_MEETING,
     "meeting.comment": CHANGES_MEETING,
+    # The draw near the funding line (§3a): officers prepare it, the chair (or an officer)
+    # draws. Both pages open in every phase and say why they cannot be used now; a refused
+    # form changes nothing (400).
+    "meeting.prepare_draw": officer_only(),
+    "meeting.draw": RUNS_MEETING,
     # Every member of the round follows the meeting on their phone, in every phase.
     "meeting.follow": Row(people(NOT_FOUND, panel=ALLOW)),
     # Panellists revise only during the meeting; the chair scores nothing.

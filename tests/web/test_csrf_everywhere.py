@@ -178,6 +178,8 @@ POSTS: dict[str, Post] = {
     "meeting.move_on": post("chair", f"{MEETING}/next", application="A1"),
     "meeting.comment": post("chair", f"{MEETING}/comments/A", application="A1", show="yes"),
     "meeting.agenda_change": post("chair", f"{MEETING}/agenda/A3", action="up"),
+    "meeting.prepare_draw": post("officer", f"/rounds/{MEETING_SLUG}/draw/prepare"),
+    "meeting.draw": post("chair", f"{MEETING}/draw", public_input="7 19 42"),
     "meeting.revise_question": post("follower", f"/meetings/{MEETING_SLUG}/revise/question/1",
                                     application="A1", score="3"),
     "meeting.revise_check": post("follower", f"/meetings/{MEETING_SLUG}/revise/check",
