@@ -34,9 +34,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _init_jobs(app)
     _register_blueprints(app)
 
-    from panel import cli, web
+    from panel import cli, static_files, web
 
     web.init_app(app)
+    static_files.init_app(app)
     logs.init_app(app)
     cli.init_app(app)
     return app
@@ -69,8 +70,8 @@ def _init_jobs(app: Flask) -> None:
     from panel import mail  # noqa: F401  (declare every job kind before the queue is made)
     from panel.accounts import services  # noqa: F401
     from panel.bundle import jobs  # noqa: F401
-    from panel.reports import exports  # noqa: F401
     from panel.jobs import queue
+    from panel.reports import exports  # noqa: F401
 
     queue.init_app(app)
 
