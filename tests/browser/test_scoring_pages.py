@@ -72,7 +72,8 @@ def test_panellist_scores_an_application_by_touch(demo, visit, mailbox, javascri
     page.get_by_role("button", name="Save and continue").tap()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
-    expect(page.get_by_text("4 out of 5")).to_be_visible()
+    # The words they chose, not only a number.
+    expect(page.get_by_text("Real benefit for people who need it – 4 of 5")).to_be_visible()
     expect(page.get_by_text("A lovely idea.")).to_be_visible()
     step(visitor)
     page.get_by_role("button", name="Submit my scores").tap()

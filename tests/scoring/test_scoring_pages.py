@@ -109,8 +109,16 @@ def test_score_save_resume_on_another_device_check_and_submit(app, mailbox, amir
     response = submit(phone, f"{BASE}/comment", {"comment": "Lovely idea", "version": version + 1})
     assert response.headers["Location"].endswith(f"{BASE}/check")
     page = text(phone.get(f"{BASE}/check"))
-    assert "4 out of 5" in page and "I don't feel able to score this" in page
+    assert "4 of 5" in page and "I don't feel able to score this" in page
     assert "Lovely idea" in page
+    # "Change" on the check page comes back to it after saving, by the Back link too.
+    change = re.search(r'href="([^"]*/question/1\?from=check)"', page).group(1)
+    question = text(phone.get(change))
+    assert f'href="{BASE}/check"' in question
+    response = submit(phone, change, {"score": "5", "version": sheet().version})
+    assert response.headers["Location"].endswith(f"{BASE}/check")
+    page = text(phone.get(f"{BASE}/check"))
+    assert "5 of 5" in page and "you will be able to change your scores" in page
     response = submit(phone, f"{BASE}/check")
     assert response.headers["Location"].endswith("/my-rounds/test-round")
     assert sheet().status == "submitted"
