@@ -79,7 +79,7 @@ def test_panellist_scores_an_application_by_touch(demo, visit, mailbox, javascri
     page.get_by_role("button", name="Submit my scores").tap()
 
     expect(page.get_by_text("Your scores have been sent. Thank you!")).to_be_visible()
-    expect(page.get_by_text("1 of 22 scored.")).to_be_visible()
+    expect(page.get_by_text("1 of 22 done.")).to_be_visible()
     step(visitor)
     page.get_by_role("link", name="Growing food together on the estate").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your scores have been sent")
@@ -114,7 +114,7 @@ def test_panellist_scores_with_the_keyboard_only(demo, visit, mailbox):
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     visitor.check()
     press(page.get_by_role("button", name="Submit my scores"))
-    expect(page.get_by_text("1 of 22 scored.")).to_be_visible()
+    expect(page.get_by_text("1 of 22 done.")).to_be_visible()
 
 
 def test_a_connection_steps_the_panellist_out_kindly(demo, visit, mailbox):

@@ -52,7 +52,7 @@ def sheet() -> ScoreSheet | None:
 
 def test_home_shows_progress_and_a_start_scoring_link(amira):
     page = text(amira.get("/my-rounds"))
-    assert "0 of 1 scored." in page and "1 still to do." in page
+    assert "0 of 1 done." in page and "1 still to do." in page
     assert f'href="{BASE}"' in page and "Start scoring" in page
     answer_no(amira)
     assert "Carry on" in text(amira.get("/my-rounds"))
@@ -125,7 +125,7 @@ def test_score_save_resume_on_another_device_check_and_submit(app, mailbox, amir
     page = text(amira.get(BASE))
     assert "Your scores have been sent" in page and "cannot be changed" in page
     assert amira.get(f"{BASE}/question/1").headers["Location"].endswith(BASE)
-    assert "1 of 1 scored." in text(amira.get("/my-rounds"))
+    assert "1 of 1 done." in text(amira.get("/my-rounds"))
 
 
 def test_submit_needs_one_score(amira):
