@@ -40,8 +40,12 @@ def overview(assignment: Assignment):
         return redirect(_url(endpoint, assignment))
     sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
     status = queries.status_of(assignment)
+    # Offer the next application straight away (after a connection, a pass or scores sent)
+    following = (queries.progress(assignment.member).next_item
+                 if assignment.application.round.scoring_open else None)
     return render_template("scoring/status.html", **_page(assignment), status=status,
-                           answers=_answers(assignment, sheet), sheet=sheet)
+                           answers=_answers(assignment, sheet), sheet=sheet,
+                           following=following)
 
 
 @access.member_assignment
@@ -156,7 +160,7 @@ def pass_on(assignment: Assignment):
         with change():
             services.pass_on(current_user, assignment)
         flash("You have passed on this application. That is fine.", "success")
-        return redirect(url_for("scoring.applications", slug=_slug(assignment)))
+        return redirect(_url("scoring.overview", assignment))
     return render_template("scoring/pass.html", form=form, **_page(assignment, blind=False))
 
 

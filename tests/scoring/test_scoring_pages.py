@@ -12,6 +12,8 @@ from panel.audit.models import AuditEvent
 from panel.audit.personal import opened
 from panel.conflicts.models import Conflict
 from panel.extensions import db
+from panel.accounts.models import User
+from panel.rounds.models import Application, Assignment, PanelMember
 from panel.scoring.models import ScoreSheet
 from tests.builders import people
 from tests.builders.rounds import scoring_round
@@ -184,6 +186,30 @@ def test_pass_without_a_reason(amira):
     assert "You passed on this one" in text(amira.get(BASE))
     assert sheet() is None
     assert "Passed" in text(amira.get("/my-rounds/test-round"))
+
+
+def test_after_passing_or_a_connection_the_next_application_is_offered(amira):
+    member = db.session.scalar(select(PanelMember).join(User).where(
+        User.email == "amira@example.org"))
+    second = db.session.scalar(select(Application).where(Application.reference == "A2"))
+    db.session.add(Assignment(member_id=member.id, application_id=second.id))
+    db.session.commit()
+    assert "0 of 2 done. 2 still to do." in text(amira.get("/my-rounds/test-round"))
+
+    passed = submit(amira, f"{BASE}/pass")
+    assert passed.headers["Location"].endswith(BASE)  # where A1 stands, with the next one
+    page = text(amira.get(BASE))
+    assert "You passed on this one" in page
+    assert re.search(r'href="/my-rounds/test-round/A2">Go to the next application<', page)
+    assert "1 of 2 done. 1 still to do." in text(amira.get("/my-rounds/test-round"))
+
+    submit(amira, "/my-rounds/test-round/A2/connection", {"answer": "connected"})
+    submit(amira, "/my-rounds/test-round/A2/connection/kind",
+           {"kind": "work_or_volunteer", "note": ""})
+    page = text(amira.get("/my-rounds/test-round/A2"))
+    assert "You will not score this one" in page
+    assert "Go to the next application" not in page  # nothing left to do
+    assert "Back to your applications" in page
 
 
 def test_unassigned_or_unknown_applications_are_404(amira):
