@@ -42,6 +42,8 @@ def test_panellist_scores_an_application_by_touch(demo, visit, mailbox, javascri
     page = visitor.page
     sign_in(visitor, mailbox)
     step(visitor)
+    # A compact header on a phone: the name and one row of menu, the page starts high up.
+    assert visitor.box(page.locator("header.fp-header"))["height"] <= 110
     page.get_by_role("link", name=re.compile("^Start scoring")).tap()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -61,6 +63,8 @@ def test_panellist_scores_an_application_by_touch(demo, visit, mailbox, javascri
         expect(page.get_by_text(f"Question {number} of 4")).to_be_visible()
         radio = page.get_by_label(answer)
         assert visitor.box(radio)["height"] >= 44
+        if number == 1 and javascript:
+            visitor.photograph("question-360x740")
         radio.tap()
         if javascript:
             expect(page.get_by_text("Saved", exact=True)).to_be_visible()
@@ -74,6 +78,8 @@ def test_panellist_scores_an_application_by_touch(demo, visit, mailbox, javascri
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     # The words they chose, not only a number.
     expect(page.get_by_text("Real benefit for people who need it – 4 of 5")).to_be_visible()
+    if javascript:
+        visitor.photograph("check-360x740", full_page=True)
     expect(page.get_by_text("A lovely idea.")).to_be_visible()
     step(visitor)
     page.get_by_role("button", name="Submit my scores").tap()
