@@ -8,11 +8,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from panel.accounts.models import User
 from panel.audit.models import AuditEvent
 from panel.audit.personal import opened
 from panel.conflicts.models import Conflict
 from panel.extensions import db
-from panel.accounts.models import User
 from panel.rounds.models import Application, Assignment, PanelMember
 from panel.scoring.models import ScoreSheet
 from tests.builders import people

@@ -240,6 +240,7 @@ TABLE: dict[str, Row] = {
     "scoring.application": SCORING,
     "scoring.question": SCORING,
     "scoring.comment": SCORING,
+    "scoring.whole_sheet": SCORING,
     "scoring.check": SCORING,
     "scoring.pass_on": SCORING,
     "scoring.save": SCORING,

@@ -164,6 +164,8 @@ POSTS: dict[str, Post] = {
     "scoring.comment": post("panellist", f"{MINE}/comment", comment="Strong plan",
                             version="0"),
     "scoring.check": post("panellist", f"{MINE}/check", version="0"),
+    "scoring.whole_sheet": post("panellist", f"{MINE}/all", c_q="4", version="0",
+                                action="save"),
     "scoring.pass_on": post("panellist", f"{MINE}/pass"),
     "scoring.save": post("panellist", f"{MINE}/save",
                          json={"version": 0, "scores": {"q": "4"}}),
