@@ -30,7 +30,7 @@ from panel.extensions import db
 from panel.rounds.models import Assignment
 from tests.builders import people
 from tests.builders.rounds import scoring_round
-from tests.support.statements import counted_statements
+from tests.support.statements import counted_round_trips, counted_statements
 from tests.support.web import csrf_token
 
 BASE = "/my-rounds/test-round/A1"
@@ -89,3 +89,27 @@ def test_a_second_application_adds_no_statement(amira):
     page = client.get("/my-rounds").get_data(as_text=True)
     assert "0 of 2 done." in page  # the home page really lists both
     assert hot_path_counts(client, "2") == before
+
+
+def test_round_trips_per_panellist_page_are_counted_at_the_driver(amira):
+    """Round trips as the driver sends them: the statements above plus BEGIN and the
+    closing ROLLBACK or COMMIT; no pool ping (the engine recycles connections instead).
+    Today's shape, so a change that adds one fails here: the target in issue 17 is 3."""
+    client, _ = amira
+    trips = {}
+    for name, url in {"my rounds": "/my-rounds", "question": f"{BASE}/question/1"}.items():
+        with counted_round_trips() as sent:
+            assert client.get(url).status_code == 200
+        trips[name] = sent
+    page = client.get(f"{BASE}/question/1").get_data(as_text=True)
+    version = int(page.split('name="version" type="hidden" value="')[1].split('"')[0])
+    with counted_round_trips() as sent:
+        assert client.post(f"{BASE}/save", json={"version": version, "scores": {"q": "4"}},
+                           headers={"X-CSRFToken": csrf_token(page)}).get_json()["saved"]
+    trips["save"] = sent
+    for name, sent in trips.items():
+        assert sent[0] == "BEGIN" and sent[-1] in ("ROLLBACK", "COMMIT"), (name, sent)
+    counts = {name: len(sent) for name, sent in trips.items()}
+    dialect = db.engine.dialect.name
+    assert counts == {"my rounds": BUDGETS["my rounds"] + 2, "question": BUDGETS["question"] + 2,
+                      "save": SAVE_BUDGET[dialect] + 2}, counts
