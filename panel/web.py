@@ -99,6 +99,11 @@ def nav_items() -> list[tuple[str, str, str]]:
     return [(label, endpoint, url_for(endpoint)) for label, endpoint in items]
 
 
+# Endpoints whose GET only reads: asked for on every step of scoring.
+READ_ONLY_PAGES = frozenset({"home.my_rounds", "scoring.applications", "scoring.overview",
+                             "scoring.application", "scoring.question"})
+
+
 def init_app(app: Flask) -> None:
     hops = app.config.get("TRUSTED_PROXIES", 0)
     if hops:
@@ -122,6 +127,15 @@ def init_app(app: Flask) -> None:
         if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    def read_only_pages_without_a_transaction():
+        # The pages a panellist reads again and again change nothing: their statements run
+        # without BEGIN and ROLLBACK (two round trips of a page's few; issue 17).
+        if request.method == "GET" and request.endpoint in READ_ONLY_PAGES:
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+    # Before the signed-in user is loaded, which would start a transaction.
+    app.before_request_funcs.setdefault(None, []).insert(0, read_only_pages_without_a_transaction)
 
     @app.teardown_request
     def rollback_unfinished(exc):
