@@ -108,7 +108,13 @@ def _preparing_refusals(round_: Round, found: Plan) -> list[str]:
     lottery = lottery_of(round_)
     if lottery is not None and lottery.drawn:
         problems.append("The draw has already been made, so it cannot be prepared again.")
-    if found.model_missing:
+    if found.model_missing and round_.rank_model == "off":
+        found.model_missing = False  # working it out would not help: no button
+        problems.append("The round's setting for how sure the ranking is is off, so the "
+                        "grey zone cannot be known. Turn it on or back to automatic on the "
+                        "round's set-up page (or with flask round rank-model SLUG --set "
+                        "on), then work it out and prepare the draw.")
+    elif found.model_missing:
         problems.append("FairPanel has not yet worked out how sure the ranking is for the "
                         "scores as they are now, so the grey zone is not known. Work it "
                         "out first (below), then prepare the draw.")

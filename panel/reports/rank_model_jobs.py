@@ -42,6 +42,8 @@ def is_on(round_: Round, applications: int | None = None) -> bool:
     RANK_MODEL_FROM applications up."""
     if round_.rank_model != "auto":
         return round_.rank_model == "on"
+    if round_.funding_rule == "lottery":  # its draw needs the model's grey zone
+        return True
     if applications is None:
         applications = db.session.scalar(select(db.func.count(Application.id))
                                           .where(Application.round_id == round_.id))

@@ -30,7 +30,14 @@ def test_the_grey_zone_comes_from_the_worked_out_model_and_outlives_the_draw(
         **{"round.json": json.dumps({**ROUND, "funding_rule": "lottery"}),
            "panellists.csv": PANELLISTS + f"{CHAIR},Chair Person,,chair\n",
            "decisions.csv": "reference,outcome,rationale\n"}), system="tests")
-    round_.phase, round_.rank_model = "moderation", "on"  # 3 applications: on by choice
+    round_.phase, round_.rank_model = "moderation", "off"
+    db.session.commit()
+    # Off by the round's choice: nothing to work out, the officer is told what to change.
+    page = officer.get(PREPARE).get_data(as_text=True)
+    assert "setting for how sure the ranking is is off" in page
+    assert "Work out how sure the ranking is</button>" not in page
+
+    round_.rank_model = "auto"  # 3 applications, but the lottery needs the model: on
     db.session.commit()
 
     # Not worked out yet: the grey zone is unknown, the officer is told and offered it.
