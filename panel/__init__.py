@@ -71,9 +71,12 @@ def _init_jobs(app: Flask) -> None:
     from panel.accounts import services  # noqa: F401
     from panel.bundle import jobs  # noqa: F401
     from panel.jobs import queue
-    from panel.reports import exports  # noqa: F401
+    from panel.reports import exports, rank_model_jobs  # noqa: F401
+    from panel.scoring import grey_zone
 
     queue.init_app(app)
+    # The draw near the funding line takes its grey zone from the kept rank model.
+    grey_zone.use_source(app, rank_model_jobs.grey_zone_now)
 
 
 def _register_blueprints(app: Flask) -> None:

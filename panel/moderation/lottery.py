@@ -64,6 +64,7 @@ class Plan:
     budget: Decimal
     budget_left: Decimal  # B'
     problems: list[str] = field(default_factory=list)  # why it cannot be prepared now
+    model_missing: bool = False  # the grey zone is not known: the rank model has not run
 
     @property
     def references(self) -> list[str]:
@@ -92,10 +93,12 @@ def plan(round_: Round) -> Plan:
     """The grey zone, the applications above it and ``B'`` from the round's figures now,
     with the reasons (if any) the draw cannot be prepared."""
     now = _Provisional(round_)
-    zone = [reference for reference in grey_zone(round_) if reference in now.amounts]
+    known = grey_zone(round_)
+    zone = [reference for reference in known or [] if reference in now.amounts]
     above, left = rules_lottery.budget_left(now.line, zone, now.amounts, _pence(round_.budget))
     result = Plan([now.candidate(ref) for ref in zone], [now.candidate(ref) for ref in above],
                   Decimal(round_.budget), Decimal(left) / 100)
+    result.model_missing = known is None
     result.problems = _preparing_refusals(round_, result)
     return result
 
@@ -105,7 +108,17 @@ def _preparing_refusals(round_: Round, found: Plan) -> list[str]:
     lottery = lottery_of(round_)
     if lottery is not None and lottery.drawn:
         problems.append("The draw has already been made, so it cannot be prepared again.")
-    if not found.grey_zone:
+    if found.model_missing and round_.rank_model == "off":
+        found.model_missing = False  # working it out would not help: no button
+        problems.append("The round's setting for how sure the ranking is is off, so the "
+                        "grey zone cannot be known. Turn it on or back to automatic on the "
+                        "round's set-up page (or with flask round rank-model SLUG --set "
+                        "on), then work it out and prepare the draw.")
+    elif found.model_missing:
+        problems.append("FairPanel has not yet worked out how sure the ranking is for the "
+                        "scores as they are now, so the grey zone is not known. Work it "
+                        "out first (below), then prepare the draw.")
+    elif not found.grey_zone:
         problems.append("There is nothing to draw: no application is in the grey zone, so "
                         "the lottery funds in rank order, as the rule 'fill' does.")
     return problems

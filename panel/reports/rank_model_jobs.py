@@ -22,11 +22,13 @@ from panel.extensions import db
 from panel.jobs.models import QUEUED, RUNNING, Job
 from panel.jobs.progress import JobRefused, report
 from panel.jobs.queue import job
+from panel.moderation.lottery import lottery_of
 from panel.moderation.meeting import version
 from panel.rounds.models import RANK_MODEL_FROM, Application, Round
 from panel.rounds.queries import round_by_slug
 from panel.scoring import rank_model
 from panel.scoring.figures import RANKING, Figures, round_figures
+from panel.scoring.grey_zone import provisional_line_size
 from panel.scoring.models import RankModelResult
 
 KIND = "reports.rank_model"
@@ -40,6 +42,8 @@ def is_on(round_: Round, applications: int | None = None) -> bool:
     RANK_MODEL_FROM applications up."""
     if round_.rank_model != "auto":
         return round_.rank_model == "on"
+    if round_.funding_rule == "lottery":  # its draw needs the model's grey zone
+        return True
     if applications is None:
         applications = db.session.scalar(select(db.func.count(Application.id))
                                           .where(Application.round_id == round_.id))
@@ -54,8 +58,15 @@ class Inputs:
     line: int  # L: how many the score-based funding line funds
 
 
-def inputs_of(found: Figures) -> Inputs:
+def inputs_of(found: Figures, round_: Round | None = None) -> Inputs:
+    """What the model is given. ``L`` is the score-based line before any draw: once the
+    lots are drawn under the rule lottery, the funded set is the draw's, but the model
+    (and the grey zone it marks) stays the one the draw was prepared from."""
     line = int(found.final.table["funded"].sum())
+    if round_ is not None and round_.funding_rule == "lottery":
+        lottery = lottery_of(round_)
+        if lottery is not None and lottery.drawn:
+            line = provisional_line_size(round_)
     return Inputs(rank_model.inputs_digest(
         found.counting, found.applications["reference"], found.rules.weighting,
         found.rules.group_weights, line), line)
@@ -68,7 +79,7 @@ def compute(round_: Round) -> RankModelResult:
     transaction), keyed by the round's version."""
     report("Reading the round's sheets", 0, 3)
     found = round_figures(round_, RANKING)
-    inputs = inputs_of(found)
+    inputs = inputs_of(found, round_)
     report("Working out the ranks and their intervals", 1, 3)
     started = time.perf_counter()
     model = rank_model.rank_model(found.counting, found.applications["reference"],
@@ -169,7 +180,8 @@ def kept(round_: Round, found: Figures | None = None) -> dict[str, Any] | None:
     on = is_on(round_, None if found is None else len(found.applications))
     digest = ""  # matches no result: the same one statement either way, whatever the round
     if on:
-        digest = inputs_of(found if found is not None else round_figures(round_, RANKING)).digest
+        digest = inputs_of(found if found is not None else round_figures(round_, RANKING),
+                           round_).digest
     return db.session.scalar(select(RankModelResult.result).where(
         RankModelResult.round_id == round_.id, RankModelResult.inputs == digest)
         .order_by(RankModelResult.version.desc()).limit(1))
@@ -184,3 +196,14 @@ def for_report(round_: Round, found: Figures) -> dict[str, dict[str, Any]]:
     columns = result["applications"]
     return {ref: dict(zip(REPORT_KEYS, values)) for ref, *values in zip(
         columns["reference"], *(columns[key] for key in REPORT_KEYS))}
+
+
+def grey_zone_now(round_: Round) -> list[str] | None:
+    """The grey zone the kept result marks for ``round_`` as it is now, or None when the
+    model has not been worked out for these scores (or is off for the round): the source
+    :mod:`panel.scoring.grey_zone` reads, registered at start-up."""
+    result = kept(round_)
+    if result is None:
+        return None
+    columns = result["applications"]
+    return [ref for ref, grey in zip(columns["reference"], columns["grey_zone"]) if grey]

@@ -22,15 +22,19 @@ from panel.scoring.figures import figures, load
 
 SOURCE = "fairpanel.grey_zone"
 
-Source = Callable[[Round], Iterable[str]]
+Source = Callable[[Round], Iterable[str] | None]
 
 
-def grey_zone(round_: Round) -> list[str]:
-    """The grey zone's references, ascending as text (empty: no grey zone)."""
+def grey_zone(round_: Round) -> list[str] | None:
+    """The grey zone's references, ascending as text (empty: no grey zone), or None when
+    it is not known yet: the source has no model result for the round's scores now."""
     source: Source | None = current_app.extensions.get(SOURCE)
     if source is None:
         return []  # the stand-in: no model result, no grey zone
-    return sorted({str(reference) for reference in source(round_)})
+    found = source(round_)
+    if found is None:
+        return None
+    return sorted({str(reference) for reference in found})
 
 
 def use_source(app: Flask, source: Source | None) -> None:

@@ -22,8 +22,10 @@ as §3 forms ``C`` from group means: ``equal_groups``: Σ W_g μ_g(a) / Σ W_g o
 groups with a counting sheet on ``a``; ``equal_people``: the mean of all counting sheets,
 that is Σ n_g(a) μ_g(a) / Σ n_g(a) (members in no group count here as one more group).
 Each draw ranks the applications with a score (1 = best); the expected rank is the
-posterior mean of the rank, the intervals the posterior 50 % and 90 % equal-tailed
-quantile intervals of the rank.
+posterior mean of the rank. Its 50 % and 90 % intervals are whole ranks: of the
+equal-tailed quantile interval and the same without its lowest, highest or both end
+ranks, the one whose posterior probability is nearest 50 % (90 %) — plain quantile
+intervals of a whole number hold far more than their nominal share (docs/ranking.md).
 
 The sampler is Gibbs with conjugate steps (each vectorised over the group's sheets);
 the leniencies are drawn from their conditional given the sum-to-zero constraint

@@ -69,6 +69,10 @@ def large_round(size: int, slug: str = "large-round") -> Round:
         {"sheet_id": ids[s["sheet"] - 1], "criterion_id": s["criterion_id"], "value": s["value"]}
         for s in scores])
     store_scores(round_.id)  # as submitting each sheet would
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Fresh planner statistics, as a bulk import leaves them (panel/bundle/bulk.py)
+        for table in ("applications", "panel_members", "score_sheets", "criterion_scores"):
+            db.session.execute(sa.text(f"ANALYZE {table}"))
     db.session.add(Conflict(member_id=members[0], application_id=applications[-1],
                             kind="other", details="", level="step_out", source="officer",
                             status="confirmed", review_reason="", created_at=now))

@@ -1,5 +1,6 @@
 """The worked example under the funding rule ``lottery`` (DESIGN.md §3a), in moderation,
-with a chair; the grey zone set through the seam (panel/scoring/grey_zone.py).
+with a chair; the grey zone set through the seam (panel/scoring/grey_zone.py) for the
+test, and the rank model's source put back afterwards.
 
 Final scores: A3 87.5 (£40), A2 75 (£50), A1 43.75 (£60); budget £100. The provisional
 line, walked as fill, funds A3 and A2 (£90) and skips A1. With the grey zone A1 and A2,
@@ -29,6 +30,7 @@ def lottery_round(app, tmp_path):
            "decisions.csv": "reference,outcome,rationale\n"}), system="tests")
     round_.phase = "moderation"
     db.session.commit()
+    model = app.extensions.get(grey_zone.SOURCE)  # the rank model's, set at start-up
     grey_zone.use_source(app, lambda _round: GREY_ZONE)
     yield round_
-    grey_zone.use_source(app, None)
+    grey_zone.use_source(app, model)

@@ -14,6 +14,7 @@ from panel.extensions import db
 from panel.moderation import lottery
 from panel.moderation.lottery import LotteryError
 from panel.moderation.models import Decision, Lottery
+from panel.reports.report import round_report
 from panel.rounds.models import Application
 from panel.rounds.phases import checklist
 from panel.scoring import grey_zone
@@ -90,6 +91,21 @@ def test_the_draw_reproduces_from_the_trail(lottery_round, officer_user):
     # (£50 or £60 more than the £60 left) does not fit.
     table = round_figures(lottery_round).final.table
     assert table.index[table["funded"]].tolist() == sorted(["A3", order[0]])
+    # The JSON report carries the draw as the trail holds it.
+    assert round_report(lottery_round)["lottery"] == {
+        "commitment": committed.after["commitment"], "grey_zone": ["A1", "A2"],
+        "budget_left": 60.0, "committed_event_id": committed.id, "drawn": True,
+        "public_input": "7 19 42", "secret": draw.after["secret"], "order": order,
+        "funded": [order[0]]}
+
+
+def test_the_report_has_no_lottery_until_the_draw_is_prepared(lottery_round, officer_user):
+    assert round_report(lottery_round)["lottery"] is None
+    found = prepared(lottery_round, officer_user)
+    assert round_report(lottery_round)["lottery"] == {
+        "commitment": found.commitment, "grey_zone": ["A1", "A2"], "budget_left": 60.0,
+        "committed_event_id": found.committed_event_id, "drawn": False,
+        "public_input": None, "secret": None, "order": None, "funded": None}
 
 
 def test_a_changed_secret_or_public_input_fails_the_check(lottery_round, officer_user):

@@ -276,6 +276,7 @@ TABLE: dict[str, Row] = {
     "voice.for_panel": REPORT,  # the panel's page in plain words: the report's readers
     "voice.board_pack": REPORT,
     "voice.prepare_download": REPORT,  # a large round's download made by a job
+    "voice.work_out_rank_model": officer_only(),  # queues the rank model (a job)
     "voice.summary": SUMMARY,
     "voice.summary_as_csv": SUMMARY,
     # The public kit: the published result's records in full, every other one sealed.

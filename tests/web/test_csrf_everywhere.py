@@ -181,6 +181,7 @@ POSTS: dict[str, Post] = {
     "meeting.comment": post("chair", f"{MEETING}/comments/A", application="A1", show="yes"),
     "meeting.agenda_change": post("chair", f"{MEETING}/agenda/A3", action="up"),
     "meeting.prepare_draw": post("officer", f"/rounds/{MEETING_SLUG}/draw/prepare"),
+    "voice.work_out_rank_model": post("officer", f"/rounds/{MEETING_SLUG}/report/rank-model"),
     "meeting.draw": post("chair", f"{MEETING}/draw", public_input="7 19 42"),
     "meeting.revise_question": post("follower", f"/meetings/{MEETING_SLUG}/revise/question/1",
                                     application="A1", score="3"),
