@@ -3,6 +3,7 @@ navigation each person sees."""
 from __future__ import annotations
 
 import logging
+from functools import wraps
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from flask import (
 )
 from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from panel import policy
@@ -104,6 +105,23 @@ READ_ONLY_PAGES = frozenset({"home.my_rounds", "scoring.applications", "scoring.
                              "scoring.application", "scoring.question"})
 
 
+def _asked_again_after_a_lost_connection(view, again):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except DBAPIError as error:
+            if not error.connection_invalidated or request.method != "GET":
+                raise
+            log.warning("database connection lost; %s asked again on a new one",
+                        request.endpoint)
+        db.session.remove()
+        again()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def init_app(app: Flask) -> None:
     hops = app.config.get("TRUSTED_PROXIES", 0)
     if hops:
@@ -136,6 +154,13 @@ def init_app(app: Flask) -> None:
 
     # Before the signed-in user is loaded, which would start a transaction.
     app.before_request_funcs.setdefault(None, []).insert(0, read_only_pages_without_a_transaction)
+
+    # Without a pool ping, the first request after a database restart meets a dead
+    # connection. SQLAlchemy then drops the whole pool; a read-only page simply asks again
+    # on a fresh connection (it changed nothing), so the panellist never sees the restart.
+    for endpoint in READ_ONLY_PAGES & app.view_functions.keys():
+        app.view_functions[endpoint] = _asked_again_after_a_lost_connection(
+            app.view_functions[endpoint], read_only_pages_without_a_transaction)
 
     @app.teardown_request
     def rollback_unfinished(exc):

@@ -130,8 +130,9 @@ def test_a_database_restart_loses_nothing_and_asks_to_try_again(mailbox, tmp_pat
 @needs_postgresql
 def test_after_a_restart_between_two_requests_the_pool_reconnects_without_a_ping(
         mailbox, tmp_path):
-    """No pre-ping: the request that meets the dead pooled connection is told to try
-    again, the pool is invalidated, and the next request works on a fresh connection."""
+    """No pre-ping: the page that meets the dead pooled connection asks again on a fresh
+    one (the pool is invalidated), so the panellist sees their question, not the restart;
+    a save after it works too."""
     cluster = PgCluster().start()
     try:
         app = make_app(cluster.url(), mailbox, tmp_path)
@@ -147,12 +148,9 @@ def test_after_a_restart_between_two_requests_the_pool_reconnects_without_a_ping
             cluster.pause()
             cluster.resume()
             first = client.get(f"{BASE}/question/1")
-            assert first.status_code in (200, 503)
-            if first.status_code == 503:
-                assert "Nothing you saved before is lost" in first.get_data(as_text=True)
+            assert first.status_code == 200
+            assert "Nothing you saved before is lost" not in first.get_data(as_text=True)
             db.session.remove()
-            again = client.get(f"{BASE}/question/1")
-            assert again.status_code == 200
             assert save(client, token, version, "4").get_json()["saved"]
             assert saved_values() == [4]
             db.session.remove()
