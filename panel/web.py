@@ -3,8 +3,8 @@ navigation each person sees."""
 from __future__ import annotations
 
 import logging
-from functools import wraps
 from datetime import UTC, datetime
+from functools import wraps
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
