@@ -26,7 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from panel import policy
 from panel.accounts.models import ROLE_LABELS
 from panel.accounts.sessions import session_seconds_left
-from panel.extensions import db, limiter
+from panel.extensions import db, limiter, login_manager
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE
 
 log = logging.getLogger(__name__)
@@ -105,21 +105,21 @@ READ_ONLY_PAGES = frozenset({"home.my_rounds", "scoring.applications", "scoring.
                              "scoring.application", "scoring.question"})
 
 
-def _asked_again_after_a_lost_connection(view, again):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
+def _loaded_again_after_a_lost_connection(load, again):
+    @wraps(load)
+    def loaded(user_id):
         try:
-            return view(*args, **kwargs)
+            return load(user_id)
         except DBAPIError as error:
-            if not error.connection_invalidated or request.method != "GET":
+            if not error.connection_invalidated:
                 raise
-            log.warning("database connection lost; %s asked again on a new one",
-                        request.endpoint)
+            log.warning("database connection lost; loading the signed-in person again")
         db.session.remove()
         again()
-        return view(*args, **kwargs)
+        return load(user_id)
 
-    return wrapped
+    loaded.loads_again = True
+    return loaded
 
 
 def init_app(app: Flask) -> None:
@@ -156,11 +156,12 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, read_only_pages_without_a_transaction)
 
     # Without a pool ping, the first request after a database restart meets a dead
-    # connection. SQLAlchemy then drops the whole pool; a read-only page simply asks again
-    # on a fresh connection (it changed nothing), so the panellist never sees the restart.
-    for endpoint in READ_ONLY_PAGES & app.view_functions.keys():
-        app.view_functions[endpoint] = _asked_again_after_a_lost_connection(
-            app.view_functions[endpoint], read_only_pages_without_a_transaction)
+    # connection at its first statement, which loads the signed-in person. SQLAlchemy
+    # then drops the whole pool; nothing has been done yet, so the person is simply
+    # loaded again on a fresh connection and never sees the restart.
+    if not getattr(login_manager.user_callback, "loads_again", False):  # once per process
+        login_manager.user_loader(_loaded_again_after_a_lost_connection(
+            login_manager.user_callback, read_only_pages_without_a_transaction))
 
     @app.teardown_request
     def rollback_unfinished(exc):

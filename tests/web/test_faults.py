@@ -130,9 +130,9 @@ def test_a_database_restart_loses_nothing_and_asks_to_try_again(mailbox, tmp_pat
 @needs_postgresql
 def test_after_a_restart_between_two_requests_the_pool_reconnects_without_a_ping(
         mailbox, tmp_path):
-    """No pre-ping: the page that meets the dead pooled connection asks again on a fresh
-    one (the pool is invalidated), so the panellist sees their question, not the restart;
-    a save after it works too."""
+    """No pre-ping: the request that meets the dead pooled connection, loading the
+    signed-in panellist, loads them again on a fresh one (the pool is invalidated), so
+    they see their question, not the restart; a save after it works too."""
     cluster = PgCluster().start()
     try:
         app = make_app(cluster.url(), mailbox, tmp_path)
