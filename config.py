@@ -39,7 +39,11 @@ def database_url(url: str | None) -> str:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No ping before every checkout (a round trip per request): connections are recycled
+    # after POOL_RECYCLE seconds, and one found dead is invalidated with the rest of the
+    # pool (SQLAlchemy's optimistic disconnect handling), so the request that meets it gets
+    # the "try again" page and the next request gets a fresh connection.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": int(os.environ.get("POOL_RECYCLE", "1800"))}
 
     # Sessions: HttpOnly, SameSite=Lax, renewed at sign-in, invalidated server-side
     # on sign-out through the user's session version.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import wraps
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -19,13 +20,13 @@ from flask import (
 )
 from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from panel import policy
 from panel.accounts.models import ROLE_LABELS
 from panel.accounts.sessions import session_seconds_left
-from panel.extensions import db, limiter
+from panel.extensions import db, limiter, login_manager
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,28 @@ def nav_items() -> list[tuple[str, str, str]]:
     return [(label, endpoint, url_for(endpoint)) for label, endpoint in items]
 
 
+# Endpoints whose GET only reads: asked for on every step of scoring.
+READ_ONLY_PAGES = frozenset({"home.my_rounds", "scoring.applications", "scoring.overview",
+                             "scoring.application", "scoring.question"})
+
+
+def _loaded_again_after_a_lost_connection(load, again):
+    @wraps(load)
+    def loaded(user_id):
+        try:
+            return load(user_id)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            log.warning("database connection lost; loading the signed-in person again")
+        db.session.remove()
+        again()
+        return load(user_id)
+
+    loaded.loads_again = True
+    return loaded
+
+
 def init_app(app: Flask) -> None:
     hops = app.config.get("TRUSTED_PROXIES", 0)
     if hops:
@@ -122,6 +145,23 @@ def init_app(app: Flask) -> None:
         if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    def read_only_pages_without_a_transaction():
+        # The pages a panellist reads again and again change nothing: their statements run
+        # without BEGIN and ROLLBACK (two round trips of a page's few; issue 17).
+        if request.method == "GET" and request.endpoint in READ_ONLY_PAGES:
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+    # Before the signed-in user is loaded, which would start a transaction.
+    app.before_request_funcs.setdefault(None, []).insert(0, read_only_pages_without_a_transaction)
+
+    # Without a pool ping, the first request after a database restart meets a dead
+    # connection at its first statement, which loads the signed-in person. SQLAlchemy
+    # then drops the whole pool; nothing has been done yet, so the person is simply
+    # loaded again on a fresh connection and never sees the restart.
+    if not getattr(login_manager.user_callback, "loads_again", False):  # once per process
+        login_manager.user_loader(_loaded_again_after_a_lost_connection(
+            login_manager.user_callback, read_only_pages_without_a_transaction))
 
     @app.teardown_request
     def rollback_unfinished(exc):

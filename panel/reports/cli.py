@@ -1,10 +1,10 @@
 """``flask round report``: the report of a round from the command line (DESIGN.md §8)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
+import orjson
 
 from panel.audit.services import record
 from panel.reports import rank_model_jobs
@@ -37,12 +37,14 @@ def report_command(slug: str, format_: str, output: Path | None) -> None:
         write_xlsx(report, str(output))
         click.echo(str(output))
         return
-    text = (json.dumps(report, indent=2, ensure_ascii=False) + "\n" if format_ == "json"
-            else report_csv(report))
+    # orjson writes the same JSON as json.dumps(indent=2, ensure_ascii=False) some 20×
+    # faster: at 20,000 applications that was a second of the command's wait (issue 17).
+    data = (orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+            if format_ == "json" else report_csv(report).encode("utf-8"))
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data.decode("utf-8"), nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        output.write_bytes(data)
         click.echo(str(output))
 
 

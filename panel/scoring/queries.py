@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import g, has_app_context
 from sqlalchemy import and_, select
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from panel.accounts.models import User
 from panel.conflicts.rules import stepped_out
 from panel.extensions import db
-from panel.rounds.models import Application, Assignment, PanelMember, Round
-from panel.scoring.models import ScoreSheet
+from panel.rounds.models import Application, Assignment, Criterion, PanelMember, Round
+from panel.scoring.models import CriterionScore, ScoreSheet
 
 STATUS_LABELS = {
     "not_started": "Not started",
@@ -82,15 +84,26 @@ def assignment_for(member: PanelMember, reference: str) -> Assignment | None:
 
 def member_assignment(user: User, slug: str, reference: str) -> Assignment | None:
     """The signed-in member's assignment to ``reference`` in round ``slug``, with its
-    member, application and round, in one statement (every scoring page starts here)."""
-    return db.session.scalar(
-        select(Assignment)
+    member, application and round, in one statement (every scoring page starts here).
+    The same statement brings where it stands (:func:`standing`), kept for the request."""
+    out = stepped_out(Assignment.member_id, Assignment.application_id)
+    row = db.session.execute(
+        select(Assignment, ScoreSheet, out)
         .join(Assignment.member).join(Assignment.application).join(Application.round)
+        .outerjoin(ScoreSheet, and_(ScoreSheet.member_id == Assignment.member_id,
+                                    ScoreSheet.application_id == Assignment.application_id,
+                                    ScoreSheet.revision == 0))
         .where(Round.slug == slug, PanelMember.user_id == user.id,
                Application.round_id == PanelMember.round_id,
                Application.reference == reference)
         .options(contains_eager(Assignment.member),
-                 contains_eager(Assignment.application).contains_eager(Application.round)))
+                 contains_eager(Assignment.application).contains_eager(Application.round))
+    ).first()
+    if row is None:
+        return None
+    assignment, sheet, stepped = row
+    g.scoring_standing = (assignment.id, Standing(sheet, bool(stepped)))
+    return assignment
 
 
 def initial_sheet(member_id: int, application_id: int) -> ScoreSheet | None:
@@ -108,8 +121,13 @@ class Standing:
     stepped_out: bool
 
 
-def standing(assignment: Assignment) -> Standing:
-    """The member's initial sheet and whether they are stepped out, in one statement."""
+def standing(assignment: Assignment, *, fresh: bool = False) -> Standing:
+    """The member's initial sheet and whether they are stepped out, in one statement, or
+    none when :func:`member_assignment` brought them earlier in this request (``fresh``
+    asks again, for a change that must see the sheet as it is now)."""
+    kept = g.get("scoring_standing") if has_app_context() and not fresh else None
+    if kept is not None and kept[0] == assignment.id:
+        return kept[1]
     out = stepped_out(Assignment.member_id, Assignment.application_id)
     sheet, stepped = db.session.execute(
         select(ScoreSheet, out).select_from(Assignment)
@@ -118,6 +136,27 @@ def standing(assignment: Assignment) -> Standing:
                                     ScoreSheet.revision == 0))
         .where(Assignment.id == assignment.id)).one()
     return Standing(sheet, bool(stepped))
+
+
+def forget_standing() -> None:
+    """A sheet was made in this request: the standing kept by :func:`member_assignment`
+    no longer holds."""
+    if has_app_context():
+        g.pop("scoring_standing", None)
+
+
+def with_answers(round_: Round, sheet: ScoreSheet | None) -> None:
+    """The round's criteria and the sheet's answers to them in one statement, set on
+    ``round_.criteria`` and ``sheet.scores`` as if loaded (the question page needs both)."""
+    if sheet is None:
+        return
+    rows = db.session.execute(
+        select(Criterion, CriterionScore)
+        .outerjoin(CriterionScore, and_(CriterionScore.criterion_id == Criterion.id,
+                                        CriterionScore.sheet_id == sheet.id))
+        .where(Criterion.round_id == round_.id).order_by(Criterion.position)).all()
+    set_committed_value(round_, "criteria", [criterion for criterion, _ in rows])
+    set_committed_value(sheet, "scores", [score for _, score in rows if score is not None])
 
 
 def is_stepped_out(member_id: int, application_id: int) -> bool:

@@ -185,6 +185,7 @@ def _new_sheet(assignment: Assignment) -> ScoreSheet:
     sheet = ScoreSheet(member_id=assignment.member_id, application_id=assignment.application_id,
                        stage="initial", revision=0, status="draft")
     db.session.add(sheet)
+    queries.forget_standing()  # the request's kept standing had no sheet
     try:
         db.session.flush()
     except IntegrityError:

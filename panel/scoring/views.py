@@ -89,6 +89,7 @@ def application(assignment: Assignment, standing: queries.Standing):
 @access.may_score
 def question(assignment: Assignment, number: int, standing: queries.Standing):
     round_ = assignment.application.round
+    queries.with_answers(round_, standing.sheet)
     if not 1 <= number <= len(round_.criteria):
         abort(404)
     criterion = round_.criteria[number - 1]

@@ -37,3 +37,32 @@ def counted_statements():
 
 class PerRowLazyLoad(AssertionError):
     """The same relationship was lazy-loaded twice in one request."""
+
+
+@contextmanager
+def counted_round_trips():
+    """Every round trip to the database while inside, as the driver sends them: each
+    statement, and each BEGIN, COMMIT and ROLLBACK that reaches the server. A pool
+    pre-ping would be one more per request; the engine is configured without it."""
+    trips: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        trips.append(statement)
+
+    def transaction(word):
+        def noted(conn, *args):
+            if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+                trips.append(word)  # in autocommit the driver sends no BEGIN/ROLLBACK
+        return noted
+
+    listeners = [("before_cursor_execute", note), ("begin", transaction("BEGIN")),
+                 ("commit", transaction("COMMIT")), ("rollback", transaction("ROLLBACK"))]
+    assert not db.engine.pool._pre_ping, "the pool pings before every checkout"
+    for name, listener in listeners:
+        sa.event.listen(db.engine, name, listener)
+    try:
+        yield trips
+    finally:
+        for name, listener in listeners:
+            sa.event.remove(db.engine, name, listener)
+

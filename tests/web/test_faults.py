@@ -127,6 +127,38 @@ def test_a_database_restart_loses_nothing_and_asks_to_try_again(mailbox, tmp_pat
         cluster.stop()
 
 
+@needs_postgresql
+def test_after_a_restart_between_two_requests_the_pool_reconnects_without_a_ping(
+        mailbox, tmp_path):
+    """No pre-ping: the request that meets the dead pooled connection, loading the
+    signed-in panellist, loads them again on a fresh one (the pool is invalidated), so
+    they see their question, not the restart; a save after it works too."""
+    cluster = PgCluster().start()
+    try:
+        app = make_app(cluster.url(), mailbox, tmp_path)
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade()
+            scoring_round()
+            client = app.test_client()
+            token, version = ready(client, mailbox)
+            assert client.get(f"{BASE}/question/1").status_code == 200
+            db.session.remove()
+            cluster.pause()
+            cluster.resume()
+            first = client.get(f"{BASE}/question/1")
+            assert first.status_code == 200
+            assert "Nothing you saved before is lost" not in first.get_data(as_text=True)
+            db.session.remove()
+            assert save(client, token, version, "4").get_json()["saved"]
+            assert saved_values() == [4]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        cluster.stop()
+
+
 # A worker killed mid-request -----------------------------------------------------------------------
 
 @needs_postgresql
