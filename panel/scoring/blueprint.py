@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.scoring import sheet_views, views
+from panel.scoring import reviews_views, sheet_views, views
 
 bp = Blueprint("scoring", __name__)
 bp.add_url_rule("/my-rounds/<slug>", view_func=views.applications, methods=["GET"])
+bp.add_url_rule("/my-reviews/<slug>", view_func=reviews_views.my_reviews, methods=["GET"])
 bp.add_url_rule("/my-rounds/<slug>/<reference>", view_func=views.overview, methods=["GET"])
 bp.add_url_rule("/my-rounds/<slug>/<reference>/connection",
                 view_func=views.connection, methods=["GET", "POST"])

@@ -197,3 +197,20 @@ def _status(assignment: Assignment, sheet_status: str | None, out: bool) -> str:
     if sheet_status or assignment.connection_answer:
         return "started"
     return "not_started"
+
+
+def own_answers(member: PanelMember,
+                criteria: list[Criterion]) -> list[tuple[Item, dict[str, int | None]]]:
+    """Each of ``member``'s assigned applications (as :func:`progress`) with their own
+    initial sheet's answers, criterion key → level (None: "not able to score"); two
+    statements whatever the number of applications."""
+    keys = {c.id: c.key for c in criteria}
+    answers: dict[int, dict[str, int | None]] = {}
+    for application_id, criterion_id, value in db.session.execute(
+            select(ScoreSheet.application_id, CriterionScore.criterion_id, CriterionScore.value)
+            .join(CriterionScore, CriterionScore.sheet_id == ScoreSheet.id)
+            .where(ScoreSheet.member_id == member.id, ScoreSheet.revision == 0)):
+        if criterion_id in keys:
+            answers.setdefault(application_id, {})[keys[criterion_id]] = value
+    return [(item, answers.get(item.assignment.application_id, {}))
+            for item in progress(member).items]

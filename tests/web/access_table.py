@@ -234,6 +234,7 @@ TABLE: dict[str, Row] = {
     # Panel members -----------------------------------------------------------------------
     # A round's page for its own panel in every phase ("not started yet" in draft).
     "scoring.applications": Row(people(NOT_FOUND, panel=ALLOW)),
+    "scoring.my_reviews": Row(people(NOT_FOUND, panel=ALLOW)),
     "scoring.overview": SCORING,
     "scoring.connection": SCORING,
     "scoring.connection_kind": SCORING,
