@@ -60,6 +60,8 @@ class RoundPlan:
 
     identifying_columns: list[str] = field(default_factory=list)
     group_keys: list[str] | None = None
+    # Each group's label by key: panellists.csv may name a group by either (issue 20).
+    group_labels: dict[str, str] = field(default_factory=dict)
     criterion_keys: list[str] | None = None
     scale: tuple[int, int] | None = None
     references: set[str] = field(default_factory=set)
@@ -75,6 +77,7 @@ def plan_of(round_: Round | RoundPlan | dict[str, Any]) -> RoundPlan:
     return RoundPlan(
         identifying_columns=list(round_.identifying_columns or []),
         group_keys=[g.key for g in round_.groups],
+        group_labels={g.key: g.label for g in round_.groups},
         criterion_keys=[c.key for c in round_.criteria],
         scale=(round_.scale_min, round_.scale_max),
         # Two queries, however large the round (not one per member).
@@ -91,6 +94,7 @@ def _plan_from_spec(spec: dict[str, Any]) -> RoundPlan:
     return RoundPlan(
         identifying_columns=[heading_key(c) for c in spec.get("identifying_columns", [])],
         group_keys=[g["key"] for g in spec.get("groups", [])],
+        group_labels={g["key"]: g.get("label") or g["key"] for g in spec.get("groups", [])},
         criterion_keys=[c["key"] for c in spec.get("criteria", [])],
         scale=(int(scale.get("min", 1)), int(scale.get("max", 5))),
     )
@@ -115,6 +119,7 @@ def check_round_json(data: bytes, *, slug: str | None = None,
     settings = check.settings(slug)
     plan = RoundPlan(identifying_columns=settings["identifying_columns"],
                      group_keys=check.group_keys, criterion_keys=check.criterion_keys,
+                     group_labels={g["key"]: g["label"] for g in settings["groups"]},
                      scale=check.scale)
     problems = check.problems
     return (None if problems else settings), plan, problems

@@ -274,7 +274,7 @@ def path_for(rule, world: World) -> str:
         "user_id": world.target.id,
         "job_id": world.job.id,
         "key": KEYS.get(rule.endpoint, "extra"),
-        "direction": "down", "action": "disable", "number": 1,
+        "direction": "down", "action": "disable", "number": 1, "file_format": "csv",
         "token": "no-such-token", "letter": "A",
     }
     missing = set(rule.arguments) - set(values)
