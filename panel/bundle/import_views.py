@@ -88,17 +88,19 @@ def _form_page(round_: Round, kind: str, form: UploadForm, problems: list):
                            problems=problems, kind=KINDS[kind], hints=_hints(round_, kind))
 
 
+EXTRA_COLUMNS_HIDDEN = ("Any other columns are kept but hidden from panellists, as they might "
+                        "say who applied, until you mark them safe to show under Blind review.")
+
+
 def _hints(round_: Round, kind: str) -> list[str]:
     """What the cells may hold, said before the officer uploads."""
     if kind == "applications":
-        return [AMOUNTS_ACCEPTED,
-                "Any other columns are kept but hidden from panellists, as they might "
-                "say who applied, until you mark them safe to show under Blind review."]
+        return [AMOUNTS_ACCEPTED, EXTRA_COLUMNS_HIDDEN]
     plan = RoundPlan(group_keys=[g.key for g in round_.groups],
                      group_labels={g.key: g.label for g in round_.groups})
-    return [f"Write each person's group as its name or its key: "
-            f"{allowed_group_values(plan) or 'add the groups first'}. Capitals do not matter. "
-            "A chair may have no group."]
+    groups = allowed_group_values(plan) or "add the groups first"
+    return [f"Write each person's group as its name or its key: {groups}. Capitals do not "
+            "matter. A chair may have no group."]
 
 
 def _template(round_: Round, kind: str, file_format: str) -> Response:
