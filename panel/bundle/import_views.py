@@ -99,8 +99,8 @@ def _hints(round_: Round, kind: str) -> list[str]:
     plan = RoundPlan(group_keys=[g.key for g in round_.groups],
                      group_labels={g.key: g.label for g in round_.groups})
     groups = allowed_group_values(plan) or "add the groups first"
-    return [f"Write each person's group as its name or its key: {groups}. Capitals do not "
-            "matter. A chair may have no group."]
+    return [(f"Write each person's group as its name or its key: {groups}. Capitals do not "
+             "matter. A chair may have no group.")]
 
 
 def _template(round_: Round, kind: str, file_format: str) -> Response:
