@@ -51,6 +51,11 @@ def check_applications(df: pd.DataFrame, round_: RoundLike, *,
                          f"round.json marks the column {column} as identifying, but there "
                          "is no such column. Add it, or remove it from identifying_columns.")
                  for column in plan.identifying_columns if column not in df.columns]
+    problems += [Problem(file, None, None,
+                         f"round.json marks the column {column} as safe to show panellists, "
+                         "but there is no such column. Add it, or remove it from "
+                         "shown_columns.")
+                 for column in plan.shown_columns if column not in df.columns]
     first_row: dict[str, int] = {}
     rows = []
     for number, cells in table_rows(df):

@@ -18,7 +18,8 @@ from panel.bundle.jobs import check_rows, import_rows
 from panel.bundle.spec import RoundPlan
 from panel.bundle.template_files import XLSX, template_csv, template_xlsx
 from panel.extensions import db
-from panel.rounds.models import Round
+from panel.rounds.columns import SHOWN_STANDARD, ColumnVisibility, visibility
+from panel.rounds.models import IDENTIFYING_FIELDS, Round
 from panel.transactions import change
 
 KINDS = {
@@ -79,7 +80,10 @@ def _upload_page(round_: Round, kind: str):
             token = uploads.park(kind, round_.slug, current_user.id, upload.filename, data)
             return render_template(f"bundle/preview_{kind}.html", round=round_,
                                    rows=rows, confirm=ConfirmForm(token=token),
-                                   filename=upload.filename, known=_known_emails(rows))
+                                   filename=upload.filename, known=_known_emails(rows),
+                                   columns=_visibility(round_, kind, rows),
+                                   shown_standard=SHOWN_STANDARD,
+                                   always_hidden=IDENTIFYING_FIELDS)
     return _form_page(round_, kind, form, problems)
 
 
@@ -130,6 +134,13 @@ def _confirm(round_: Round, kind: str):
                                       started_by=current_user.id, token=pending.token,
                                       table=kind, slug=round_.slug, user_id=current_user.id)
     return redirect(url_for("jobs.page", job_id=started.id))
+
+
+def _visibility(round_: Round, kind: str, rows: list[dict]) -> ColumnVisibility | None:
+    """Which extra columns of the file panellists will see (every row has the same)."""
+    if kind != "applications" or not rows:
+        return None
+    return visibility(round_, rows[0].get("extra", {}))
 
 
 def _known_emails(rows: list[dict]) -> set[str]:

@@ -16,8 +16,10 @@ from panel.accounts.models import User
 from panel.bundle.tables import Problem
 from panel.extensions import db
 from panel.forms import one_line_problem
+from panel.rounds.columns import SHOWN_STANDARD
 from panel.rounds.models import (
     FUNDING_RULES,
+    IDENTIFYING_FIELDS,
     MIN_GROUP_SIZES,
     RESERVED_SLUGS,
     WEIGHTINGS,
@@ -33,7 +35,7 @@ FILE = "round.json"
 SETTINGS = ("title", "slug", "description", "scale", "budget", "funding_rule", "weighting",
             "groups", "criteria", "identifying_columns", "show_group_labels",
             "lived_experience_first", "scoring_deadline", "time_zone", "min_group_size",
-            "public_columns")
+            "public_columns", "shown_columns")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Lower case because table headings are read lower-cased, and a criterion key becomes
 # a column heading of scores.csv; a group key is written in panellists.csv.
@@ -59,6 +61,8 @@ class RoundPlan:
     repeating the same mistake once per row."""
 
     identifying_columns: list[str] = field(default_factory=list)
+    # round.json's extra columns safe to show panellists; any other is hidden (issue 20).
+    shown_columns: list[str] = field(default_factory=list)
     group_keys: list[str] | None = None
     # Each group's label by key: panellists.csv may name a group by either (issue 20).
     group_labels: dict[str, str] = field(default_factory=dict)
@@ -93,6 +97,7 @@ def _plan_from_spec(spec: dict[str, Any]) -> RoundPlan:
     scale = spec.get("scale") or {}
     return RoundPlan(
         identifying_columns=[heading_key(c) for c in spec.get("identifying_columns", [])],
+        shown_columns=[heading_key(c) for c in spec.get("shown_columns", [])],
         group_keys=[g["key"] for g in spec.get("groups", [])],
         group_labels={g["key"]: g.get("label") or g["key"] for g in spec.get("groups", [])},
         criterion_keys=[c["key"] for c in spec.get("criteria", [])],
@@ -118,6 +123,7 @@ def check_round_json(data: bytes, *, slug: str | None = None,
     check = _SpecCheck(spec, file)
     settings = check.settings(slug)
     plan = RoundPlan(identifying_columns=settings["identifying_columns"],
+                     shown_columns=settings["shown_columns"],
                      group_keys=check.group_keys, criterion_keys=check.criterion_keys,
                      group_labels={g["key"]: g["label"] for g in settings["groups"]},
                      scale=check.scale)
@@ -199,6 +205,7 @@ class _SpecCheck:
             "time_zone": self._time_zone(),
             "min_group_size": self._min_group_size(),
             "public_columns": self._public_columns(),
+            "shown_columns": self._shown_columns(),
         }
 
     def _title(self) -> str:
@@ -400,6 +407,26 @@ class _SpecCheck:
             return []
         # Headings are read as their heading_key, so the names must match that way.
         return [heading_key(c) for c in columns]
+
+    def _shown_columns(self) -> list[str]:
+        columns = self.spec.get("shown_columns", [])
+        if not isinstance(columns, list) or not all(isinstance(c, str) and c.strip()
+                                                    for c in columns):
+            self.problem("shown_columns", "shown_columns must be a list of column headings "
+                                          'of applications.csv, like ["area"].')
+            return []
+        chosen = [heading_key(c) for c in columns]
+        identifying = {heading_key(c) for c in self.spec.get("identifying_columns", [])
+                       if isinstance(c, str)}
+        for column in chosen:
+            if column in IDENTIFYING_FIELDS or column in identifying:
+                self.problem("shown_columns", f"{column} identifies the applicant, so "
+                                              "panellists never see it. Remove it from "
+                                              "shown_columns.")
+            elif column in SHOWN_STANDARD:
+                self.problem("shown_columns", f"{column} is always shown. Remove it from "
+                                              "shown_columns.")
+        return chosen
 
     def _public_columns(self) -> list[str]:
         columns = self.spec.get("public_columns", [])
