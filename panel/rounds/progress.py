@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 
 from panel.accounts.models import User
 from panel.conflicts.models import Conflict
-from panel.conflicts.rules import stepped_out, stepping_out
+from panel.conflicts.rules import awaiting_review_as_suggested, stepped_out, stepping_out
 from panel.extensions import db
 from panel.pages import Page, page_bounds
 from panel.rounds.models import (
@@ -112,6 +112,13 @@ def step_out_pairs(round_: Round) -> set[tuple[int, int]]:
     return {(member, application) for member, application in db.session.execute(
         select(Conflict.member_id, Conflict.application_id).join(Application)
         .where(Application.round_id == round_.id, stepping_out()))}
+
+
+def suggested_pairs(round_: Round) -> set[tuple[int, int]]:
+    """(member id, application id) of every suggested conflict still to review."""
+    return {(member, application) for member, application in db.session.execute(
+        select(Conflict.member_id, Conflict.application_id).join(Application)
+        .where(Application.round_id == round_.id, awaiting_review_as_suggested()))}
 
 
 def panellists(round_: Round) -> list[Panellist]:
