@@ -365,8 +365,8 @@ def _suggested_warning(panel: list, references: dict, suggested: set) -> list[st
     shown = ", ".join(listed[:10]) + (f" and {len(listed) - 10:,} more" if len(listed) > 10
                                       else "")
     noun = "pair is" if len(pairs) == 1 else "pairs are"
-    return [f"{len(pairs):,} {noun} not planned because a suggested conflict is waiting "
-            f"for review: {shown}. Review them under Conflicts, then plan again."]
+    return [(f"{len(pairs):,} {noun} not planned because a suggested conflict is waiting "
+             f"for review: {shown}. Review them under Conflicts, then plan again.")]
 
 
 def apply_assignments(actor: User | None, round_: Round, mode: str,

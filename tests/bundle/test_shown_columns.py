@@ -46,17 +46,17 @@ def test_shown_columns_may_not_name_an_identifying_column(app, tmp_path):
     _spec(folder, shown_columns=["area", "Lead contact phone", "organisation"])
     messages = [p.message for p in problems_of(folder)]
     assert messages == [
-        "lead_contact_phone identifies the applicant, so panellists never see it. Remove "
-        "it from shown_columns.",
-        "organisation identifies the applicant, so panellists never see it. Remove it "
-        "from shown_columns."]
+        ("lead_contact_phone identifies the applicant, so panellists never see it. Remove "
+         "it from shown_columns."),
+        ("organisation identifies the applicant, so panellists never see it. Remove it "
+         "from shown_columns.")]
 
 
 def test_a_shown_column_the_file_lacks_is_refused(app, tmp_path):
     folder = demo_bundle(tmp_path)
     _spec(folder, shown_columns=["area", "ward"])
     [problem] = problems_of(folder)
-    assert (problem.file, problem.message) == (
-        "applications.csv", "round.json marks the column ward as safe to show panellists, "
-                            "but there is no such column. Add it, or remove it from "
-                            "shown_columns.")
+    assert problem.file == "applications.csv"
+    assert problem.message == ("round.json marks the column ward as safe to show panellists, "
+                               "but there is no such column. Add it, or remove it from "
+                               "shown_columns.")
