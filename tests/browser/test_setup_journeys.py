@@ -3,7 +3,7 @@ page: the template downloads, a panel import naming groups by their labels, and 
 compact round menu on a phone (with and without JavaScript)."""
 from __future__ import annotations
 
-import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -45,7 +45,7 @@ def test_templates_download_and_a_panel_file_may_name_groups_by_label(
     with page.expect_download() as got:
         page.get_by_role("link", name="Download the applications template (Excel, .xlsx)").click()
     assert got.value.suggested_filename == "applications-template.xlsx"
-    sheet = load_workbook(io.BytesIO(open(got.value.path(), "rb").read())).active
+    sheet = load_workbook(got.value.path()).active
     assert [cell.value for cell in sheet[1]] == [
         "reference", "title", "lay_summary", "requested_amount", "applicant_name",
         "organisation", "contact_email"]
@@ -57,7 +57,7 @@ def test_templates_download_and_a_panel_file_may_name_groups_by_label(
     with page.expect_download() as got:
         page.get_by_role("link", name="Download the panellists template (CSV)").click()
     assert got.value.suggested_filename == "panel-template.csv"
-    assert open(got.value.path(), encoding="utf-8").read().splitlines()[0] == (
+    assert Path(got.value.path()).read_text(encoding="utf-8").splitlines()[0] == (
         "email,name,group,role,affiliations")
     visitor.photograph(f"panel-import-{'360x740' if phone else '1280x800'}")
     if phone:
