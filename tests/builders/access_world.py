@@ -172,8 +172,7 @@ def _draft_world() -> World:
     suggested = {c.application.reference: c for c in db.session.scalars(
         select(Conflict).where(Conflict.member_id == kim.id, Conflict.source == "suggested"))}
     assert set(suggested) == {"A1", "A2"}, "Kim's connections match A1 and A2"
-    conflicts.change_level(officer, suggested["A1"], "declared")
-    conflicts.confirm(officer, suggested["A1"])
+    conflicts.change_level(officer, suggested["A1"], "declared")  # settles it, too
     world.pending_conflict = suggested["A2"]
     assert a2.id == world.pending_conflict.application_id
     world.job = prepared_download(officer, round_)
