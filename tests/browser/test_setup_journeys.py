@@ -3,6 +3,7 @@ page: the template downloads, a panel import naming groups by their labels, and 
 compact round menu on a phone (with and without JavaScript)."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def test_templates_download_and_a_panel_file_may_name_groups_by_label(
     with page.expect_download() as got:
         page.get_by_role("link", name="Download the applications template (Excel, .xlsx)").click()
     assert got.value.suggested_filename == "applications-template.xlsx"
-    sheet = load_workbook(got.value.path()).active
+    sheet = load_workbook(io.BytesIO(Path(got.value.path()).read_bytes())).active
     assert [cell.value for cell in sheet[1]] == [
         "reference", "title", "lay_summary", "requested_amount", "applicant_name",
         "organisation", "contact_email"]
