@@ -398,24 +398,23 @@ class _SpecCheck:
         # tables' checks report rows that are not wrong.
         return keys if given and len(made) == given and not twice else None
 
-    def _identifying_columns(self) -> list[str]:
-        columns = self.spec.get("identifying_columns", [])
+    def _columns(self, key: str, example: str) -> list[str]:
+        """A list of column headings of applications.csv (as their heading_key: the
+        headings are read that way, so the names must match that way), or [] with a
+        problem."""
+        columns = self.spec.get(key, [])
         if not isinstance(columns, list) or not all(isinstance(c, str) and c.strip()
                                                     for c in columns):
-            self.problem("identifying_columns", "identifying_columns must be a list of column "
-                                                'headings of applications.csv, like ["phone"].')
+            self.problem(key, f"{key} must be a list of column headings of "
+                              f"applications.csv, like {example}.")
             return []
-        # Headings are read as their heading_key, so the names must match that way.
         return [heading_key(c) for c in columns]
 
+    def _identifying_columns(self) -> list[str]:
+        return self._columns("identifying_columns", '["phone"]')
+
     def _shown_columns(self) -> list[str]:
-        columns = self.spec.get("shown_columns", [])
-        if not isinstance(columns, list) or not all(isinstance(c, str) and c.strip()
-                                                    for c in columns):
-            self.problem("shown_columns", "shown_columns must be a list of column headings "
-                                          'of applications.csv, like ["area"].')
-            return []
-        chosen = [heading_key(c) for c in columns]
+        chosen = self._columns("shown_columns", '["area"]')
         identifying = {heading_key(c) for c in self.spec.get("identifying_columns", [])
                        if isinstance(c, str)}
         for column in chosen:
@@ -429,13 +428,7 @@ class _SpecCheck:
         return chosen
 
     def _public_columns(self) -> list[str]:
-        columns = self.spec.get("public_columns", [])
-        if not isinstance(columns, list) or not all(isinstance(c, str) and c.strip()
-                                                    for c in columns):
-            self.problem("public_columns", "public_columns must be a list of column "
-                                           'headings of applications.csv, like ["organisation"].')
-            return []
-        chosen = [heading_key(c) for c in columns]
+        chosen = self._columns("public_columns", '["organisation"]')
         for column in ("applicant_name", "contact_email"):
             if column in chosen:
                 self.problem("public_columns", f"{column} names or reaches a person and is "
