@@ -21,7 +21,8 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   question-360x740 and check-360x740-whole; an academic on a laptop with every question
   on one page: sheet-1280x800 and sheet-360x740;
 - an officer setting up a round (tests/browser/test_setup_journeys.py): the panel import
-  page with its templates, panel-import-360x740 and panel-import-1280x800; the round's
+  page with its templates, panel-import-360x740 and panel-import-1280x800, and the
+  preview of a file naming groups by label, panel-preview-*; the round's
   pages on a phone with the compact menu closed and open, round-menu-360x740 and
   round-menu-open-360x740, and the tabs on a laptop, round-tabs-1280x800.
 

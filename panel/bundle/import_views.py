@@ -83,6 +83,7 @@ def _upload_page(round_: Round, kind: str):
                                    filename=upload.filename, known=_known_emails(rows),
                                    columns=_visibility(round_, kind, rows),
                                    shown_standard=SHOWN_STANDARD,
+                                   group_labels={g.key: g.label for g in round_.groups},
                                    always_hidden=IDENTIFYING_FIELDS)
     return _form_page(round_, kind, form, problems)
 

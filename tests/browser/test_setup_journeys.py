@@ -70,7 +70,9 @@ def test_templates_download_and_a_panel_file_may_name_groups_by_label(
     page.get_by_label("Upload a file").set_input_files(str(upload))
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Check 3 people from panel.csv")
+    expect(page.get_by_role("row", name="Ann Lee")).to_contain_text("Lived experience")
     visitor.check()
+    visitor.photograph(f"panel-preview-{'360x740' if phone else '1280x800'}")
     page.get_by_role("button", name="Add 3 people to the panel").click()
     expect(page.get_by_text("3 people added to the panel.", exact=False)).to_be_visible(
         timeout=20_000)

@@ -72,6 +72,7 @@ def test_a_panel_file_naming_groups_by_label_is_imported_with_their_keys(app, of
     preview = upload(officer, "/rounds/test-round/panel", csv.encode(), "panel.csv")
     html = preview.get_data(as_text=True)
     assert "Check 2 people from panel.csv" in html
+    assert "<td class=\"fp-table__cell\">Lived experience</td>" in html  # the label
     finish_job(app, officer, confirm_upload(officer, html, "/rounds/test-round/panel/confirm"))
     assert sorted((m.user.email, m.group.key) for m in round_.members) == [
         ("ann@example.org", "lived_experience"), ("raj@example.org", "academic")]
