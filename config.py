@@ -94,6 +94,10 @@ class Config:
     # Public address used in e-mailed links (sign-in links, invitations).
     BASE_URL = os.environ.get("BASE_URL", DEFAULT_BASE_URL)
 
+    # "Who to chase" on a round's dashboard lists panellists only once this share (per
+    # cent) of the scoring window, from opening to the deadline, has passed.
+    CHASE_AFTER_PERCENT = int(os.environ.get("CHASE_AFTER_PERCENT", "50"))
+
     SIGN_IN_LINK_MINUTES = int(os.environ.get("SIGN_IN_LINK_MINUTES", "15"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from panel import policy
@@ -76,8 +76,47 @@ def _refusal(roles: tuple[Role, ...]):
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not any(policy.has_role(current_user, role) for role in roles):
+        g.page_for = roles  # the 403 page says whom it is for (:func:`staff_refusal`)
         abort(403)
     return None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What the 403 page says: whom the page is for, and what the reader can use."""
+
+    title: str
+    message: str
+    link: tuple[str, str] | None = None  # (words, URL)
+
+
+PAGE_FOR = {Role.AUDITOR: "auditors", Role.OFFICER: "programme officers", Role.ADMIN: "admins"}
+GENERAL = Refusal("You cannot see this page",
+                  "Your account does not have access to this page. If you think it should, "
+                  "contact the programme officer for your round.")
+
+
+def staff_refusal(page_for: tuple[Role, ...] | None, user) -> Refusal:
+    """The 403 page for ``user`` refused a staff page meant for ``page_for`` (None:
+    a page that did not say, or not a staff page): staff are told whom the page is for
+    and where their own work is, rather than to ask the programme officer."""
+    if not page_for or len(page_for) != 1 or not any(
+            policy.has_role(user, role) for role in Role):
+        return GENERAL
+    needed = page_for[0]
+    title = f"This page is for {PAGE_FOR[needed]}"
+    ask = f"If you need it, ask an admin to give your account the {needed.value} role."
+    if needed == Role.AUDITOR and policy.has_role(user, Role.OFFICER):
+        return Refusal(title, "The audit pages are for checking a panel's work afterwards: "
+                       "they show every round's decision trail, read-only. As a programme "
+                       "officer you follow each round from its own pages instead: its "
+                       "conflicts, assignments, ranking and report, and its bundle export. "
+                       + ask, ("Go to your rounds", url_for("rounds.index")))
+    if needed == Role.OFFICER and policy.has_role(user, Role.AUDITOR):
+        return Refusal(title, "Programme officers set up and run rounds. As an auditor you "
+                       "can read every round's decisions and its trail on the audit pages. "
+                       + ask, ("Go to the audit pages", url_for("audit.index")))
+    return Refusal(title, f"Your account does not hold the {needed.value} role. {ask}")
 
 
 def on_a_panel(view):

@@ -23,7 +23,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from panel import policy
+from panel import access, policy
 from panel.accounts.models import ROLE_LABELS
 from panel.accounts.sessions import session_seconds_left
 from panel.extensions import db, limiter, login_manager
@@ -190,10 +190,12 @@ def init_app(app: Flask) -> None:
                                    status=status), status
         return handler
 
-    app.register_error_handler(403, error_page(
-        403, "You cannot see this page",
-        "Your account does not have access to this page. If you think it should, "
-        "contact the programme officer for your round."))
+    @app.errorhandler(403)
+    def forbidden(error):
+        db.session.rollback()
+        said = access.staff_refusal(g.get("page_for"), current_user)
+        return render_template("errors/error.html", title=said.title, message=said.message,
+                               link=said.link, status=403), 403
     app.register_error_handler(404, error_page(
         404, "Page not found",
         "If you typed the web address, check it is correct. If you pasted it, check you "

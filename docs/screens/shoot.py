@@ -19,7 +19,12 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   test_job_progress_page.py): job-waiting-* and job-done-* at 1280x800 and 360x740;
 - a lived-experience panellist scoring on a phone (tests/browser/test_scoring_pages.py):
   question-360x740 and check-360x740-whole; an academic on a laptop with every question
-  on one page: sheet-1280x800 and sheet-360x740.
+  on one page: sheet-1280x800 and sheet-360x740;
+- an officer setting up a round (tests/browser/test_setup_journeys.py): the panel import
+  page with its templates, panel-import-360x740 and panel-import-1280x800, and the
+  preview of a file naming groups by label, panel-preview-*; the round's
+  pages on a phone with the compact menu closed and open, round-menu-360x740 and
+  round-menu-open-360x740, and the tabs on a laptop, round-tabs-1280x800.
 
 It runs those browser tests, so the pictures are of pages the tests have just checked
 (axe, no sideways scrolling, the small-group rule, the words a reader should see).
@@ -42,6 +47,7 @@ TESTS = [
     "test_job_progress_page.py",
     "test_scoring_pages.py::test_panellist_scores_an_application_by_touch",
     "test_scoring_pages.py::test_an_academic_scores_on_one_page_by_keyboard_in_under_20_key_presses",
+    "test_setup_journeys.py",
 ]
 
 if __name__ == "__main__":

@@ -16,6 +16,10 @@ round_import_bp.add_url_rule("/<slug>/applications",
                              view_func=import_views.applications, methods=["GET", "POST"])
 round_import_bp.add_url_rule("/<slug>/panel",
                              view_func=import_views.panellists, methods=["GET", "POST"])
+round_import_bp.add_url_rule("/<slug>/applications/template.<any(csv, xlsx):file_format>",
+                             view_func=import_views.applications_template, methods=["GET"])
+round_import_bp.add_url_rule("/<slug>/panel/template.<any(csv, xlsx):file_format>",
+                             view_func=import_views.panellists_template, methods=["GET"])
 round_import_bp.add_url_rule("/<slug>/applications/confirm",
                              view_func=import_views.confirm_applications, methods=["POST"])
 round_import_bp.add_url_rule("/<slug>/panel/confirm",

@@ -26,6 +26,9 @@ APPLICATION_LIMITS = {"reference": 60, "title": 300, "applicant_name": 200,
 _AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 MAX_AMOUNT = Decimal(10) ** 12  # Numeric(14, 2)
 AMOUNT_HINT = "Write the amount in pounds, like 5000"
+AMOUNTS_ACCEPTED = ("Write requested_amount in pounds: 5000, 5,000, £5,000 and 5000.50 are "
+                    "all fine. Leave out other currency signs and words, and give at most "
+                    "two decimal places (pence).")
 
 RoundLike = Round | RoundPlan | dict[str, Any]
 
@@ -48,6 +51,11 @@ def check_applications(df: pd.DataFrame, round_: RoundLike, *,
                          f"round.json marks the column {column} as identifying, but there "
                          "is no such column. Add it, or remove it from identifying_columns.")
                  for column in plan.identifying_columns if column not in df.columns]
+    problems += [Problem(file, None, None,
+                         f"round.json marks the column {column} as safe to show panellists, "
+                         "but there is no such column. Add it, or remove it from "
+                         "shown_columns.")
+                 for column in plan.shown_columns if column not in df.columns]
     first_row: dict[str, int] = {}
     rows = []
     for number, cells in table_rows(df):
@@ -138,7 +146,8 @@ def check_panellists(df: pd.DataFrame, round_: RoundLike, *,
     """Check a table of panel members for ``round_`` (see :func:`check_applications`).
 
     Returns one dict per row for :func:`add_panellists`: ``email`` (lower case),
-    ``name``, ``group`` (a group key, or None for a chair without one), ``role``
+    ``name``, ``group`` (a group key, even where the file named the group by its label;
+    None for a chair without one), ``role``
     and ``affiliations`` (a list)."""
     plan = plan_of(round_)
     refused = too_many(limits.PANEL, len(df), file, already=len(plan.member_emails))
@@ -175,13 +184,14 @@ def _panellist(cells: dict[str, str], number: int, file: str,
             problem(column, message)
     if "role" in cells and role not in MEMBER_ROLES:
         problem("role", f'"{cells["role"]}" is not a role. Write panellist or chair.')
-    if "group" in cells and (message := _group_problem(group, role, plan)):
+    group_key, message = _group_key(group, role, plan) if "group" in cells else (None, "")
+    if message:
         problem("group", message)
     affiliations = [a.strip() for a in cells.get("affiliations", "").split(";") if a.strip()]
     for position, affiliation in enumerate(affiliations, start=1):
         if message := one_line_problem(affiliation):
             problem("affiliations", f"Affiliation {position}: {message}")
-    row = {"email": email, "name": name, "group": group or None, "role": role,
+    row = {"email": email, "name": name, "group": group_key, "role": role,
            "affiliations": affiliations}
     return row, problems
 
@@ -192,15 +202,38 @@ def _member_email_problem(email: str) -> str:
     return email_problem(email)
 
 
-def _group_problem(group: str, role: str, plan: RoundPlan) -> str:
+def _group_key(group: str, role: str, plan: RoundPlan) -> tuple[str | None, str]:
+    """The key of the group ``group`` names, by key or by label, whatever its capitals
+    and spaces ("Lived experience", "lived_experience", "LIVED  EXPERIENCE"): ``(key,
+    "")``, or ``(None, what to write instead)``."""
     if plan.group_keys is None:
-        return ""  # round.json's groups have problems of their own
-    keys = ", ".join(plan.group_keys)
+        return group or None, ""  # round.json's groups have problems of their own
+    allowed = allowed_group_values(plan)
     if not group:
-        return "" if role == "chair" else f"The group is empty. Write one of: {keys}."
-    if group not in plan.group_keys:
-        return f'There is no group called "{group}" in this round. Write one of: {keys}.'
-    return ""
+        return None, "" if role == "chair" else f"The group is empty. Write one of: {allowed}."
+    wanted = _group_words(group)
+    found = {key for key in plan.group_keys
+             if wanted in (_group_words(key), _group_words(plan.group_labels.get(key, key)))}
+    if len(found) > 1:
+        return None, (f'"{group}" could mean more than one group ({", ".join(sorted(found))}). '
+                      f"Write the group's key instead: {', '.join(plan.group_keys)}.")
+    if not found:
+        return None, f'There is no group called "{group}" in this round. Write one of: {allowed}.'
+    return found.pop(), ""
+
+
+def allowed_group_values(plan: RoundPlan) -> str:
+    """``Academic (or academic), Lived experience (or lived_experience)``: what the group
+    column of panellists.csv may hold."""
+    return ", ".join(label if label.casefold() == key.casefold() else f"{label} (or {key})"
+                     for key, label in ((key, plan.group_labels.get(key, key))
+                                        for key in plan.group_keys or []))
+
+
+def _group_words(text: str) -> str:
+    """A group's key or label as compared: capitals, underscores and runs of spaces
+    do not matter."""
+    return " ".join(text.replace("_", " ").split()).casefold()
 
 
 def _email_taken(email: str, number: int, file: str, plan: RoundPlan,

@@ -20,6 +20,7 @@ from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.moderation.models import Decision
 from panel.rounds.models import Application, PanelMember, Round
+from panel.rounds.setup import extra_columns
 from panel.scoring.models import ScoreSheet
 from panel.spreadsheets import CsvWriter
 
@@ -174,6 +175,9 @@ def _round_json(round_: Round) -> bytes:
     }
     if round_.public_columns:  # optional: written only when the funder publishes some
         settings["public_columns"] = list(round_.public_columns)
+    shown = [c for c in extra_columns(round_) if c not in (round_.identifying_columns or [])]
+    if shown:  # optional: without it, every extra column is imported as identifying
+        settings["shown_columns"] = shown
     return (json.dumps(settings, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

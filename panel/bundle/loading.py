@@ -25,6 +25,7 @@ from panel.conflicts import suggestions
 from panel.conflicts.models import Conflict
 from panel.extensions import db, utcnow
 from panel.moderation.models import Decision
+from panel.rounds import columns
 from panel.rounds import services as rounds
 from panel.rounds.models import Application, PanelMember, Round
 from panel.rounds.services import RoundError
@@ -81,7 +82,7 @@ def import_bundle(actor: User | None, path: Path, *, invite: bool = False,
     loader = _Loader(actor, round_, system, progress, steps=steps)
     loader.later(lambda: rounds.record_round_created(actor, round_, bundle.settings,
                                                      system=system))
-    loader.applications(bundle.applications)
+    loader.applications(bundle.applications, shown=bundle.settings.get("shown_columns", []))
     loader.panellists(bundle.panellists, invite=invite)
     loader.history(bundle)
     found = suggestions.find_for_round(round_, progress=progress)  # reads only
@@ -121,18 +122,23 @@ class _Loader:
             event()
         self.events = []
 
-    def _table_event(self, action: str, rows: list[dict]) -> None:
+    def _table_event(self, action: str, rows: list[dict], **more: Any) -> None:
         """One event for a whole table: its row count and SHA-256 (bulk.rows_digest)."""
         self.later(lambda: record(action, actor=self.actor, target=self.round,
-                                  system=self.system, after=table_summary(rows)))
+                                  system=self.system, after={**table_summary(rows), **more}))
 
-    def applications(self, rows: list[dict]) -> list[Application]:
+    def applications(self, rows: list[dict], *, shown: list[str] | tuple = ()) -> list[Application]:
         values = [self._application(row) for row in rows]
+        # Columns the round has not seen are hidden from panellists until the officer
+        # marks them safe to show (panel.rounds.columns); ``shown`` are a bundle's.
+        hidden = columns.hide_new_columns(
+            self.round, (key for value in values for key in value["extra"]), shown=shown)
         ids = insert_rows(Application.__table__, values, stage="Adding applications",
                           steps=self.steps, key=("reference",))
         self.application_ids = {row["reference"]: i for row, i in zip(values, ids)}
         db.session.expire(self.round, ["applications"])
-        self._table_event("applications.imported", rows)
+        self._table_event("applications.imported", rows,
+                          **({"hidden_columns": hidden} if hidden else {}))
         return load(Application, ids)
 
     def _application(self, row: dict[str, Any]) -> dict[str, Any]:

@@ -16,8 +16,10 @@ from panel.accounts.models import User
 from panel.bundle.tables import Problem
 from panel.extensions import db
 from panel.forms import one_line_problem
+from panel.rounds.columns import SHOWN_STANDARD
 from panel.rounds.models import (
     FUNDING_RULES,
+    IDENTIFYING_FIELDS,
     MIN_GROUP_SIZES,
     RESERVED_SLUGS,
     WEIGHTINGS,
@@ -33,7 +35,7 @@ FILE = "round.json"
 SETTINGS = ("title", "slug", "description", "scale", "budget", "funding_rule", "weighting",
             "groups", "criteria", "identifying_columns", "show_group_labels",
             "lived_experience_first", "scoring_deadline", "time_zone", "min_group_size",
-            "public_columns")
+            "public_columns", "shown_columns")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Lower case because table headings are read lower-cased, and a criterion key becomes
 # a column heading of scores.csv; a group key is written in panellists.csv.
@@ -59,7 +61,11 @@ class RoundPlan:
     repeating the same mistake once per row."""
 
     identifying_columns: list[str] = field(default_factory=list)
+    # round.json's extra columns safe to show panellists; any other is hidden (issue 20).
+    shown_columns: list[str] = field(default_factory=list)
     group_keys: list[str] | None = None
+    # Each group's label by key: panellists.csv may name a group by either (issue 20).
+    group_labels: dict[str, str] = field(default_factory=dict)
     criterion_keys: list[str] | None = None
     scale: tuple[int, int] | None = None
     references: set[str] = field(default_factory=set)
@@ -75,6 +81,7 @@ def plan_of(round_: Round | RoundPlan | dict[str, Any]) -> RoundPlan:
     return RoundPlan(
         identifying_columns=list(round_.identifying_columns or []),
         group_keys=[g.key for g in round_.groups],
+        group_labels={g.key: g.label for g in round_.groups},
         criterion_keys=[c.key for c in round_.criteria],
         scale=(round_.scale_min, round_.scale_max),
         # Two queries, however large the round (not one per member).
@@ -90,7 +97,9 @@ def _plan_from_spec(spec: dict[str, Any]) -> RoundPlan:
     scale = spec.get("scale") or {}
     return RoundPlan(
         identifying_columns=[heading_key(c) for c in spec.get("identifying_columns", [])],
+        shown_columns=[heading_key(c) for c in spec.get("shown_columns", [])],
         group_keys=[g["key"] for g in spec.get("groups", [])],
+        group_labels={g["key"]: g.get("label") or g["key"] for g in spec.get("groups", [])},
         criterion_keys=[c["key"] for c in spec.get("criteria", [])],
         scale=(int(scale.get("min", 1)), int(scale.get("max", 5))),
     )
@@ -114,7 +123,9 @@ def check_round_json(data: bytes, *, slug: str | None = None,
     check = _SpecCheck(spec, file)
     settings = check.settings(slug)
     plan = RoundPlan(identifying_columns=settings["identifying_columns"],
+                     shown_columns=settings["shown_columns"],
                      group_keys=check.group_keys, criterion_keys=check.criterion_keys,
+                     group_labels={g["key"]: g["label"] for g in settings["groups"]},
                      scale=check.scale)
     problems = check.problems
     return (None if problems else settings), plan, problems
@@ -194,6 +205,7 @@ class _SpecCheck:
             "time_zone": self._time_zone(),
             "min_group_size": self._min_group_size(),
             "public_columns": self._public_columns(),
+            "shown_columns": self._shown_columns(),
         }
 
     def _title(self) -> str:
@@ -386,24 +398,37 @@ class _SpecCheck:
         # tables' checks report rows that are not wrong.
         return keys if given and len(made) == given and not twice else None
 
-    def _identifying_columns(self) -> list[str]:
-        columns = self.spec.get("identifying_columns", [])
+    def _columns(self, key: str, example: str) -> list[str]:
+        """A list of column headings of applications.csv (as their heading_key: the
+        headings are read that way, so the names must match that way), or [] with a
+        problem."""
+        columns = self.spec.get(key, [])
         if not isinstance(columns, list) or not all(isinstance(c, str) and c.strip()
                                                     for c in columns):
-            self.problem("identifying_columns", "identifying_columns must be a list of column "
-                                                'headings of applications.csv, like ["phone"].')
+            self.problem(key, f"{key} must be a list of column headings of "
+                              f"applications.csv, like {example}.")
             return []
-        # Headings are read as their heading_key, so the names must match that way.
         return [heading_key(c) for c in columns]
 
+    def _identifying_columns(self) -> list[str]:
+        return self._columns("identifying_columns", '["phone"]')
+
+    def _shown_columns(self) -> list[str]:
+        chosen = self._columns("shown_columns", '["area"]')
+        identifying = {heading_key(c) for c in self.spec.get("identifying_columns", [])
+                       if isinstance(c, str)}
+        for column in chosen:
+            if column in IDENTIFYING_FIELDS or column in identifying:
+                self.problem("shown_columns", f"{column} identifies the applicant, so "
+                                              "panellists never see it. Remove it from "
+                                              "shown_columns.")
+            elif column in SHOWN_STANDARD:
+                self.problem("shown_columns", f"{column} is always shown. Remove it from "
+                                              "shown_columns.")
+        return chosen
+
     def _public_columns(self) -> list[str]:
-        columns = self.spec.get("public_columns", [])
-        if not isinstance(columns, list) or not all(isinstance(c, str) and c.strip()
-                                                    for c in columns):
-            self.problem("public_columns", "public_columns must be a list of column "
-                                           'headings of applications.csv, like ["organisation"].')
-            return []
-        chosen = [heading_key(c) for c in columns]
+        chosen = self._columns("public_columns", '["organisation"]')
         for column in ("applicant_name", "contact_email"):
             if column in chosen:
                 self.problem("public_columns", f"{column} names or reaches a person and is "

@@ -73,8 +73,9 @@ def level(round_, conflict_id: int):
     form = LevelForm()
     if not form.validate_on_submit():
         abort(400)
+    settles = " Conflict confirmed." if conflict.status == "pending" else ""
     return _done(round_, lambda: services.change_level(current_user, conflict, form.level.data),
-                 f"{_pair(conflict)} is now: {LEVEL_WORDS.get(form.level.data, '')}.")
+                 f"{_pair(conflict)} is now: {LEVEL_WORDS.get(form.level.data, '')}.{settles}")
 
 
 @access.officer_round(*policy.CONFLICTS_OPEN)

@@ -26,3 +26,11 @@ def stepped_out(member_id, application_id) -> ColumnElement[bool]:
     values)."""
     return exists().where(Conflict.member_id == member_id,
                           Conflict.application_id == application_id, stepping_out())
+
+
+def awaiting_review_as_suggested() -> ColumnElement[bool]:
+    """SQL condition on :class:`Conflict`: a conflict suggested by profile matching that
+    no officer has reviewed yet. It takes no one off, but automatic assignment leaves
+    the pair out until it is reviewed (issue 20), so that confirming it later does not
+    undo work already planned."""
+    return and_(Conflict.source == "suggested", Conflict.status == "pending")

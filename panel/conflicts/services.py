@@ -51,7 +51,9 @@ def dismiss(actor: User, conflict: Conflict, reason: str) -> Conflict:
 
 def change_level(actor: User, conflict: Conflict, level: str) -> Conflict:
     """``step_out`` takes the member off the application; ``declared`` keeps them on it,
-    with the connection shown to the chair."""
+    with the connection shown to the chair. Choosing the level of a conflict still to
+    review settles it: it is confirmed at that level in the same step (issue 20), one
+    ``conflict.level_changed`` event with the status before and after."""
     _check_open(conflict.application.round)
     if level not in LEVELS:
         raise ConflictError("Choose step out or declared")
@@ -59,9 +61,13 @@ def change_level(actor: User, conflict: Conflict, level: str) -> Conflict:
         raise ConflictError("This conflict is dismissed: confirm it before changing its level.")
     if conflict.level == level:
         raise ConflictError(f"This conflict is already at the level {_level_words(level)}.")
-    before = {"level": conflict.level}
+    before: dict[str, Any] = {"level": conflict.level}
+    after: dict[str, Any] = {"level": level}
     conflict.level = level
-    return _recorded("conflict.level_changed", actor, conflict, before, {"level": level})
+    if conflict.status == "pending":
+        before["status"], after["status"] = "pending", "confirmed"
+        _reviewed(actor, conflict, "confirmed")
+    return _recorded("conflict.level_changed", actor, conflict, before, after)
 
 
 def add_conflict(actor: User, round_: Round, member: PanelMember, application: Application,

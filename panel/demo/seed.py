@@ -72,7 +72,9 @@ def build_round(spec: dict) -> Round:
                           affiliations=[a.strip() for a in row["affiliations"].split(";")
                                         if a.strip()],
                           system=SYSTEM)
-    suggestions.refresh_for_round(round_)
+    # Assigned first: the demo's matched connections come to light afterwards, as when
+    # a panellist adds to their profile, and wait for the officer on the conflicts page.
     rounds.assign_everyone(None, round_, system=SYSTEM)
+    suggestions.refresh_for_round(round_)
     rounds.change_phase(None, round_, Phase.SCORING, system=SYSTEM)
     return round_

@@ -153,9 +153,10 @@ def review_conflicts(round_: Round) -> None:
         .where(Application.round_id == round_.id, Conflict.status == "pending")
         .order_by(Conflict.id)).all()
     for conflict in pending:
-        if conflict.source == "suggested":
+        if conflict.source == "suggested":  # choosing the level settles it too
             conflict_services.change_level(officer, conflict, "declared")
-        conflict_services.confirm(officer, conflict)
+        else:
+            conflict_services.confirm(officer, conflict)
 
 
 def hold_meeting(round_: Round, script: Script, *, within_budget: bool = True,

@@ -12,14 +12,20 @@ their sheet never counts), ``submitted`` (their initial sheet is submitted), ``p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from panel.accounts.models import User
+from panel.audit.models import AuditEvent
 from panel.conflicts.models import Conflict
-from panel.conflicts.rules import stepped_out, stepping_out
+from panel.conflicts.rules import (
+    awaiting_review_as_suggested,
+    stepped_out,
+    stepping_out,
+)
 from panel.extensions import db
 from panel.pages import Page, page_bounds
 from panel.rounds.models import (
@@ -28,6 +34,7 @@ from panel.rounds.models import (
     Group,
     MemberRole,
     PanelMember,
+    Phase,
     Round,
 )
 from panel.scoring.models import ScoreSheet
@@ -112,6 +119,23 @@ def step_out_pairs(round_: Round) -> set[tuple[int, int]]:
     return {(member, application) for member, application in db.session.execute(
         select(Conflict.member_id, Conflict.application_id).join(Application)
         .where(Application.round_id == round_.id, stepping_out()))}
+
+
+def scoring_opened_at(round_: Round) -> datetime | None:
+    """When the round last moved into scoring (from its trail), or None."""
+    events = db.session.execute(
+        select(AuditEvent.occurred_at, AuditEvent.after)
+        .where(AuditEvent.round_id == round_.id, AuditEvent.action == "round.phase_changed")
+        .order_by(AuditEvent.id.desc())).all()
+    return next((at for at, after in events
+                 if isinstance(after, dict) and after.get("phase") == Phase.SCORING), None)
+
+
+def suggested_pairs(round_: Round) -> set[tuple[int, int]]:
+    """(member id, application id) of every suggested conflict still to review."""
+    return {(member, application) for member, application in db.session.execute(
+        select(Conflict.member_id, Conflict.application_id).join(Application)
+        .where(Application.round_id == round_.id, awaiting_review_as_suggested()))}
 
 
 def panellists(round_: Round) -> list[Panellist]:

@@ -4,13 +4,13 @@ between phases. Handlers are thin: load, validate, call a
 service, commit once, redirect with a confirmation."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from panel import access, mail, policy
-from panel.extensions import db
+from panel.extensions import db, utcnow
 from panel.forms import ButtonForm
 from panel.jobs import queries as jobs_queries
 from panel.mail import queries as mail_queries
@@ -24,6 +24,8 @@ from panel.rounds.progress_forms import (
     PhaseForm,
     ReviewersForm,
 )
+from panel.rounds.rules_chase import chase_from
+from panel.rounds.rules_time_zones import local_time
 from panel.rounds.services import RoundError
 from panel.transactions import change
 
@@ -35,13 +37,31 @@ PER_PAGE = 50
 @access.officer_round()
 def dashboard(round_):
     members = progress.member_progress(round_)
+    chase_start = _chase_start(round_)
     chase = ([row for row in members if row.progress.outstanding]
-             if round_.scoring_open else [])
+             if round_.scoring_open and chase_start is None else [])
     return render_template(
         "rounds/progress/dashboard.html", round=round_, facts=progress.facts(round_),
         members=members, chase=chase, reminder_form=ButtonForm(),
+        chase_start=chase_start, chase_percent=_chase_share() * 100,
         applications=progress.application_progress(round_, _page(), PER_PAGE),
         deadline=services.deadline_text(round_))
+
+
+def _chase_share() -> float:
+    return current_app.config.get("CHASE_AFTER_PERCENT", 50) / 100
+
+
+def _chase_start(round_) -> str | None:
+    """When "Who to chase" starts listing, in words, while that is still to come."""
+    if not round_.scoring_open:
+        return None
+    start = chase_from(progress.scoring_opened_at(round_), round_.scoring_deadline,
+                       _chase_share())
+    if start is None or utcnow() >= start:
+        return None
+    local = local_time(start, round_.time_zone)
+    return f"{local.strftime('%-d %B %Y at %H:%M')} ({round_.time_zone} time)"
 
 
 @access.officer_round(*policy.SCORING)

@@ -338,16 +338,35 @@ def plan_assignments(round_: Round, mode: str, reviewers: int | None = None
 def _plan(round_: Round, mode: str, reviewers: int | None, panel: list, references: dict,
           started: dict) -> assignment.Plan:
     # A pass means "not me": the member is not planned there again (the pass is kept).
-    forbidden = progress.step_out_pairs(round_) | {p for p, why in started.items()
-                                                   if why == "passed"}
+    # A suggested conflict still to review is avoided too, until the officer settles it.
+    suggested = progress.suggested_pairs(round_) - started.keys()
+    forbidden = progress.step_out_pairs(round_) | suggested | {
+        p for p, why in started.items() if why == "passed"}
     people = [assignment.Panellist(p.id, p.group) for p in panel]
     words = dict(names=references, group_names={g.key: g.label for g in round_.groups})
     if mode == "everyone":
-        return assignment.everyone(people, list(references), forbidden=forbidden, **words)
-    ids = {p.id for p in panel}
-    fixed = {pair for pair in started if pair not in forbidden and pair[0] in ids}
-    return assignment.set_number(people, list(references), reviewers, forbidden=forbidden,
-                                 fixed=fixed, **words)
+        plan = assignment.everyone(people, list(references), forbidden=forbidden, **words)
+    else:
+        ids = {p.id for p in panel}
+        fixed = {pair for pair in started if pair not in forbidden and pair[0] in ids}
+        plan = assignment.set_number(people, list(references), reviewers,
+                                     forbidden=forbidden, fixed=fixed, **words)
+    plan.warnings += _suggested_warning(panel, references, suggested)
+    return plan
+
+
+def _suggested_warning(panel: list, references: dict, suggested: set) -> list[str]:
+    names = {p.id: p.name for p in panel}
+    pairs = sorted((references[a], names[m]) for m, a in suggested
+                   if m in names and a in references)
+    if not pairs:
+        return []
+    listed = [f"{name} on {reference}" for reference, name in pairs]
+    shown = ", ".join(listed[:10]) + (f" and {len(listed) - 10:,} more" if len(listed) > 10
+                                      else "")
+    noun = "pair is" if len(pairs) == 1 else "pairs are"
+    return [(f"{len(pairs):,} {noun} not planned because a suggested conflict is waiting "
+             f"for review: {shown}. Review them under Conflicts, then plan again.")]
 
 
 def apply_assignments(actor: User | None, round_: Round, mode: str,

@@ -316,10 +316,11 @@ class PublishForm(FlaskForm):
 
 
 class BlindForm(FlaskForm):
-    identifying_columns = CheckboxesField(
-        "Which other columns identify the applicant?",
-        description="Tick every column that could tell someone who applied. Panellists and "
-                    "the chair never see ticked columns.",
+    shown_columns = CheckboxesField(
+        "Which other columns may panellists and the chair see?",
+        description="Tick only a column that cannot tell anyone who applied, like the "
+                    "area. Every column you leave unticked stays hidden from them, and a "
+                    "new column is hidden until you tick it here.",
         choices=[])
     show_group_labels = radios(
         "Show group labels in moderation?", YES_NO,

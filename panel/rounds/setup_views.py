@@ -145,16 +145,19 @@ def funding(round_: Round):
 @access.officer_round(*policy.SETTING_UP)
 def blind(round_: Round):
     columns = setup.extra_columns(round_)
+    identifying = set(round_.identifying_columns or [])
     form = BlindForm(data={
-        "identifying_columns": list(round_.identifying_columns),
+        "shown_columns": [column for column in columns if column not in identifying],
         "show_group_labels": "yes" if round_.show_group_labels else "no",
         "lived_experience_first": "yes" if round_.lived_experience_first else "no",
         "min_group_size": round_.min_group_size,
     })
-    form.identifying_columns.choices = [SelectChoice(column, column) for column in columns]
+    form.shown_columns.choices = [SelectChoice(column, column) for column in columns]
     if form.validate_on_submit():
+        shown = set(form.shown_columns.data)
         changed = apply_change(
-            form, setup.set_blind, round_, identifying_columns=form.identifying_columns.data,
+            form, setup.set_blind, round_,
+            identifying_columns=[column for column in columns if column not in shown],
             show_group_labels=form.show_group_labels.data == "yes",
             lived_experience_first=form.lived_experience_first.data == "yes",
             min_group_size=form.min_group_size.data)

@@ -172,8 +172,7 @@ def _draft_world() -> World:
     suggested = {c.application.reference: c for c in db.session.scalars(
         select(Conflict).where(Conflict.member_id == kim.id, Conflict.source == "suggested"))}
     assert set(suggested) == {"A1", "A2"}, "Kim's connections match A1 and A2"
-    conflicts.change_level(officer, suggested["A1"], "declared")
-    conflicts.confirm(officer, suggested["A1"])
+    conflicts.change_level(officer, suggested["A1"], "declared")  # settles it, too
     world.pending_conflict = suggested["A2"]
     assert a2.id == world.pending_conflict.application_id
     world.job = prepared_download(officer, round_)
@@ -274,7 +273,7 @@ def path_for(rule, world: World) -> str:
         "user_id": world.target.id,
         "job_id": world.job.id,
         "key": KEYS.get(rule.endpoint, "extra"),
-        "direction": "down", "action": "disable", "number": 1,
+        "direction": "down", "action": "disable", "number": 1, "file_format": "csv",
         "token": "no-such-token", "letter": "A",
     }
     missing = set(rule.arguments) - set(values)

@@ -142,7 +142,7 @@ def test_an_unknown_group(app, tmp_path):
     problems = problems_of(folder)
     assert where(problems) == [("panellists.csv", 5, "group")]
     assert problems[0].message == ('There is no group called "clinical" in this round. '
-                                   "Write one of: academic, lived_experience.")
+                                   "Write one of: Academic, Lived experience (or lived_experience).")
 
 
 def test_only_a_chair_may_have_no_group(app, tmp_path):

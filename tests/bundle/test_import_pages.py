@@ -34,7 +34,10 @@ def test_applications_preview_writes_nothing_then_confirm_adds_them(app, officer
     assert preview.status_code == 200
     assert "Check 2 applications from apps.csv" in html
     assert "£3,700 in all" in html  # 1200 + 2500.50, shown to the pound
-    assert "Other columns will be kept: area." in html
+    assert ("Panellists and the chair will see: reference, title, lay summary, "
+            "requested amount.") in html
+    assert ("Hidden from them: applicant name, organisation, contact email, area.") in html
+    assert "New columns are hidden in case they say who applied: area." in html
     assert round_rows() == before
 
     done = confirm_upload(client, html, "/rounds/test-round/applications/confirm")
@@ -59,7 +62,9 @@ def test_applications_preview_writes_nothing_then_confirm_adds_them(app, officer
         '"organisation":"Walkers Trust","reference":"B2","requested_amount":"2500.5",'
         '"title":"Walking group"}]')
     assert event.after == {"count": 2,
-                           "sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest()}
+                           "sha256": hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+                           "hidden_columns": ["area"]}  # new, so hidden from panellists
+    assert round_.identifying_columns == ["area"]
     assert (event.round_id, event.object_type) == (round_.id, "rounds")
     # The parked upload is used once: confirming again changes nothing.
     again = confirm_upload(client, html, "/rounds/test-round/applications/confirm")
@@ -192,3 +197,26 @@ def test_a_preview_on_one_machine_is_confirmed_on_another(app, officer, database
 def _token_field(preview_html: str) -> str:
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview_html).group(1)
     return f'<input name="token" type="hidden" value="{token}">'
+
+
+def test_a_column_marked_safe_to_show_stays_shown_in_the_next_file(app, officer):
+    round_ = round_builders.draft_round()
+    html = upload(officer, "/rounds/test-round/applications", GOOD.encode(),
+                  "apps.csv").get_data(as_text=True)
+    finish_job(app, officer, confirm_upload(officer, html,
+                                            "/rounds/test-round/applications/confirm"))
+    db.session.refresh(round_)
+    round_.identifying_columns = []  # the officer ticked area under Blind review
+    db.session.commit()
+    more = (HEADER.replace(",area\n", ",area,phone\n")
+            + "B3,Choir,\"Singing together.\",900,Al Roy,Choir CIC,al@choir.example,"
+              "east,0770 900 123\n")
+    html = upload(officer, "/rounds/test-round/applications", more.encode(),
+                  "more.csv").get_data(as_text=True)
+    assert ("Panellists and the chair will see: reference, title, lay summary, "
+            "requested amount, area.") in html
+    assert "Hidden from them: applicant name, organisation, contact email, phone." in html
+    finish_job(app, officer, confirm_upload(officer, html,
+                                            "/rounds/test-round/applications/confirm"))
+    db.session.refresh(round_)
+    assert round_.identifying_columns == ["phone"]

@@ -10,6 +10,7 @@ from panel.bundle import import_bundle
 from panel.extensions import db
 from panel.models import Assignment
 from panel.rounds import services as rounds
+from panel.rounds import setup
 from tests.builders import people
 from tests.builders import rounds as round_builders
 from tests.builders.bundles import demo_bundle, edit, problems_of, round_rows
@@ -68,7 +69,8 @@ def test_look_alike_headings_alone_are_the_identifying_fields_and_stay_hidden(ap
     preview = upload(officer, "/rounds/test-round/applications", file, "apps.csv")
     html = preview.get_data(as_text=True)
     assert "Check 1 application from apps.csv" in html
-    assert "Other columns will be kept: area, lead_contact_phone." in html
+    assert ("Hidden from them: applicant name, organisation, contact email, "
+            "lead contact phone, area.") in html
     finish_job(app, officer, confirm_upload(officer, html,
                                             "/rounds/test-round/applications/confirm"))
     db.session.refresh(round_)
@@ -77,6 +79,9 @@ def test_look_alike_headings_alone_are_the_identifying_fields_and_stay_hidden(ap
             application.contact_email) == ("CANARY-APPLICANT", "CANARY-ORG",
                                            "canary@leak.example")
     assert application.extra == {"area": "north", "lead_contact_phone": "CANARY-PHONE-0770"}
+    assert round_.identifying_columns == ["lead_contact_phone", "area"]  # new: hidden
+    setup.set_blind(None, round_, identifying_columns=["lead_contact_phone"],
+                    show_group_labels=True, lived_experience_first=True)  # area marked safe
 
     amira = round_builders.member(round_, "amira@example.org", "lived_experience")
     db.session.add(Assignment(member_id=amira.id, application_id=application.id))

@@ -343,3 +343,20 @@ def test_csv_has_every_conflict_and_is_formula_safe(small, officer, officer_user
     event_ = last_event()
     assert (event_.action, event_.after, event_.round_id) == (
         "conflicts.exported", {"conflicts": 2}, round_.id)
+
+
+def test_letting_a_member_stay_settles_a_conflict_in_one_step(small, officer):
+    round_, amira, _ = small
+    made = conflict(amira, round_.applications[0], source="suggested")
+    assert made.status == "pending"
+    response = submit(officer, f"{ROUND}/conflicts", {"level": "declared"},
+                      action=f"{ROUND}/conflicts/{made.id}/level")
+    page = text(officer.get(response.headers["Location"]))
+    assert "Amira on A1 is now: Declared, stays on. Conflict confirmed." in page
+    assert "Nothing to review." in page
+    db.session.refresh(made)
+    assert (made.status, made.level) == ("confirmed", "declared")
+    event_ = last_event()
+    assert (event_.action, event_.before, event_.after) == (
+        "conflict.level_changed", {"level": "step_out", "status": "pending"},
+        {"level": "declared", "status": "confirmed"})

@@ -466,3 +466,21 @@ def test_assignments_only_in_draft_or_scoring(officer, panel_round):
     panel_round.phase = "draft"
     db.session.commit()
     assert officer.get(ASSIGNMENTS + "/NOPE").status_code == 404
+
+
+def test_a_suggested_conflict_still_to_review_is_left_out_and_named(officer, panel_round):
+    """Ac2 was matched to A3 by profile; until the officer reviews the suggestion the
+    plan leaves the pair out (issue 20), and says so. Ac1 covers A3 for the academics."""
+    ac2 = next(m for m in panel_round.members if m.user.email == "ac2@example.org")
+    a3 = next(a for a in panel_round.applications if a.reference == "A3")
+    db.session.add(Conflict(member=ac2, application=a3, level="step_out", status="pending",
+                            source="suggested", kind="other"))
+    db.session.commit()
+    text = text_of(preview(officer, {"mode": "set_number", "reviewers": "2"}))
+    assert ("1 pair is not planned because a suggested conflict is waiting for review: "
+            "Ac2 on A3. Review them under Conflicts, then plan again.") in text
+    apply(officer, preview(officer, {"mode": "set_number", "reviewers": "2"}))
+    pairs = stored_pairs(panel_round)
+    assert ("ac2", "A3") not in pairs
+    assert {m for m, a in pairs if a == "A3"} == {"ac1", "le1"} or \
+        {m for m, a in pairs if a == "A3"} == {"ac1", "le2"}

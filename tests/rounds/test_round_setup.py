@@ -519,17 +519,17 @@ def test_bad_funding_changes_nothing(app, client, round_, data, message):
 
 # --- Blind review -----------------------------------------------------------------------
 
-def test_officer_marks_extra_columns_identifying(app, client, round_):
+def test_officer_marks_extra_columns_safe_to_show(app, client, round_):
     rounds.add_application(None, round_, {
         "reference": "A1", "title": "Garden", "requested_amount": 10, "postcode": "LS6 1AA",
         "ward": "Hyde Park"}, system="tests")
     db.session.commit()
     page = client.get(SETUP + "/blind").get_data(as_text=True)
-    assert re.findall(r'name="identifying_columns" type="checkbox" value="(\w+)"', page) == [
+    assert re.findall(r'name="shown_columns" type="checkbox" value="(\w+)"', page) == [
         "postcode", "ward"]
     assert ("the applicant's name, organisation and contact email are always hidden from "
             "them") in page_text(client.get(SETUP + "/blind"))
-    submit(client, SETUP + "/blind", {"identifying_columns": ["postcode"],
+    submit(client, SETUP + "/blind", {"shown_columns": ["ward"],
                                       "show_group_labels": "no",
                                       "lived_experience_first": "no",
                                       "min_group_size": "2"})
@@ -548,7 +548,7 @@ def test_officer_marks_extra_columns_identifying(app, client, round_):
 
 def test_blind_settings_refuse_an_unknown_column(app, client, round_):
     before = stored()
-    response = submit(client, SETUP + "/blind", {"identifying_columns": ["nonsense"],
+    response = submit(client, SETUP + "/blind", {"shown_columns": ["nonsense"],
                                                  "show_group_labels": "yes",
                                                  "lived_experience_first": "no",
                                                  "min_group_size": "2"})

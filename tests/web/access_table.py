@@ -200,6 +200,8 @@ TABLE: dict[str, Row] = {
     # Readable in every phase; an upload outside draft only shows the page again.
     "round_import.applications": officer_only(),
     "round_import.panellists": officer_only(),
+    "round_import.applications_template": officer_only(),  # headings and an example row
+    "round_import.panellists_template": officer_only(),
     # In draft no upload is waiting, so the officer is sent back to upload again.
     "round_import.confirm_applications": officer_only(during("draft", inside=SENT_BACK)),
     "round_import.confirm_panellists": officer_only(during("draft", inside=SENT_BACK)),

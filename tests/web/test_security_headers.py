@@ -57,7 +57,7 @@ def every_get_url(app, world) -> dict[str, str]:
     values = world.values
     arguments = {"reference": "A1", "member_id": values["ben_member"],
                  "conflict_id": values["conflict_id"], "key": "q",
-                 "user_id": values["officer_id"], "number": 1,
+                 "user_id": values["officer_id"], "number": 1, "file_format": "csv",
                  "filename": "css/fairpanel.css", "job_id": values["job_id"]}
     adapter = app.url_map.bind("localhost")
     urls = {}
