@@ -327,7 +327,7 @@ def plan_assignments(round_: Round, mode: str, reviewers: int | None = None
         .where(Application.round_id == round_.id).order_by(Application.reference)).all())
     started = progress.started_pairs(round_)
     existing = progress.assigned_pairs(round_)
-    plan = _plan(round_, mode, reviewers, panel, references, started)
+    plan = _plan(round_, mode, reviewers, panel, references, started, existing)
     planned = set(plan.pairs)
     return AssignmentChange(
         mode, reviewers if mode == "set_number" else None, panel, references, len(existing),
@@ -336,10 +336,14 @@ def plan_assignments(round_: Round, mode: str, reviewers: int | None = None
 
 
 def _plan(round_: Round, mode: str, reviewers: int | None, panel: list, references: dict,
-          started: dict) -> assignment.Plan:
+          started: dict, existing: set) -> assignment.Plan:
     # A pass means "not me": the member is not planned there again (the pass is kept).
-    # A suggested conflict still to review is avoided too, until the officer settles it.
+    # A suggested conflict still to review is avoided too, until the officer settles it;
+    # once panellists can see their applications, one they have keeps it (a suggestion
+    # never changes anything a panellist can notice until it is confirmed, DESIGN.md §5).
     suggested = progress.suggested_pairs(round_) - started.keys()
+    if not round_.in_setup:
+        suggested -= existing
     forbidden = progress.step_out_pairs(round_) | suggested | {
         p for p, why in started.items() if why == "passed"}
     people = [assignment.Panellist(p.id, p.group) for p in panel]

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from panel.accounts.models import User
 from panel.audit.models import AuditEvent
@@ -484,3 +484,28 @@ def test_a_suggested_conflict_still_to_review_is_left_out_and_named(officer, pan
     assert ("ac2", "A3") not in pairs
     assert {m for m, a in pairs if a == "A3"} == {"ac1", "le1"} or \
         {m for m, a in pairs if a == "A3"} == {"ac1", "le2"}
+
+
+def test_in_scoring_a_suggestion_takes_no_application_a_panellist_already_has(officer,
+                                                                               panel_round):
+    """Once scoring is open Ac2 can see A3 on their list: a suggestion still to review
+    must not take it away when the officer plans again (DESIGN.md §5: a suggestion
+    changes nothing a panellist can notice until it is confirmed). A pair not yet
+    assigned is still left out."""
+    services.assign_everyone(None, panel_round, system="tests")
+    panel_round.phase = "scoring"
+    ac2 = next(m for m in panel_round.members if m.user.email == "ac2@example.org")
+    le2 = next(m for m in panel_round.members if m.user.email == "le2@example.org")
+    a3 = next(a for a in panel_round.applications if a.reference == "A3")
+    db.session.execute(delete(Assignment).where(Assignment.member_id == le2.id,
+                                                   Assignment.application_id == a3.id))
+    for member in (ac2, le2):
+        db.session.add(Conflict(member=member, application=a3, level="step_out",
+                                status="pending", source="suggested", kind="other"))
+    db.session.commit()
+    text = text_of(preview(officer, {"mode": "everyone"}))
+    assert ("1 pair is not planned because a suggested conflict is waiting for review: "
+            "Le2 on A3.") in text
+    apply(officer, preview(officer, {"mode": "everyone"}))
+    pairs = stored_pairs(panel_round)
+    assert ("ac2", "A3") in pairs and ("le2", "A3") not in pairs
