@@ -187,6 +187,14 @@ def kept(round_: Round, found: Figures | None = None) -> dict[str, Any] | None:
         .order_by(RankModelResult.version.desc()).limit(1))
 
 
+def kept_and_on(round_: Round, found: Figures | None = None
+                ) -> tuple[dict[str, Any] | None, bool]:
+    """The kept result (as :func:`kept`) and whether the model is on for ``round_``: the
+    source :mod:`panel.scoring.rank_intervals` reads, registered at start-up."""
+    return kept(round_, found), is_on(round_, None if found is None else
+                                      len(found.applications))
+
+
 def for_report(round_: Round, found: Figures) -> dict[str, dict[str, Any]]:
     """Per application reference, the report's four keys (each None when the model is
     off or not yet worked out)."""
