@@ -95,6 +95,7 @@ class RankIntervals:
     ranked: int  # applications with an expected rank
     line: int  # L: how many the score-based funding line funds
     grey_zone: int  # applications in the grey zone, over the whole round
+    counts: tuple[int, int] = (0, 0)  # clearly above the line, clearly below it
     chart: IntervalChart = field(init=False)
 
     def __post_init__(self) -> None:
@@ -107,6 +108,19 @@ class RankIntervals:
     @property
     def sentence(self) -> str:
         return summary(self.grey_zone, self.line)
+
+    @property
+    def clear_above(self) -> int:
+        return self.counts[0]
+
+    @property
+    def clear_below(self) -> int:
+        return self.counts[1]
+
+    @property
+    def in_words(self) -> str:
+        """The report's second sentence: how many are clearly on each side."""
+        return sides(self.ranked, self.counts[0], self.counts[1], self.grey_zone)
 
     @property
     def window(self) -> str:
@@ -149,6 +163,18 @@ def summary(grey: int, line: int) -> str:
             f"{'interval reaches' if grey == 1 else 'intervals reach'} across the funding "
             f"line (after rank {line:,}), so the panel's scores cannot tell whether "
             f"{'it belongs' if grey == 1 else 'they belong'} above or below it.")
+
+
+def sides(ranked: int, above: int, below: int, grey: int) -> str:
+    """How many of the ranked applications are clearly funded, clearly not, and too
+    close to call, in one sentence."""
+    parts = [f"{above:,} {'is' if above == 1 else 'are'} clearly above the funding line",
+             f"{below:,} clearly below it"]
+    if grey:
+        parts.append(f"{grey:,} too close to call")
+    listed = ", ".join(parts[:-1]) + " and " + parts[-1]
+    return (f"Of the {plural(ranked, 'application', 'applications')} with a score, "
+            f"{listed}.")
 
 
 def not_worked_out(round_: Round, applications: int, on: bool) -> NotWorkedOut:
@@ -195,7 +221,10 @@ def from_result(result: dict[str, Any], titles: dict[str, str]) -> RankIntervals
                        columns["grey_zone"]) if er is not None),
                   key=lambda r: (r.expected_rank, r.reference))
     line = int(result["line"])
-    return RankIntervals(shown(rows, line), len(rows), line, sum(r.grey_zone for r in rows))
+    above = sum(not r.grey_zone and r.interval_90[1] <= line for r in rows)
+    below = sum(not r.grey_zone and r.interval_90[0] > line for r in rows)
+    return RankIntervals(shown(rows, line), len(rows), line, sum(r.grey_zone for r in rows),
+                         (above, below))
 
 
 def shown(rows: list[IntervalRow], line: int) -> list[IntervalRow]:

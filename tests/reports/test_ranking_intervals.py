@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from panel.extensions import db
 from panel.scoring.models import RankModelResult
-from tests.builders.rank_model import HAND_MADE, keep
+from tests.builders.rank_model import HAND_MADE, keep, keep_hand_made
 from tests.builders.worked import SLUG
 
 BUTTON = "Work out how sure the ranking is"
@@ -69,3 +69,33 @@ def test_worked_out_the_plot_its_sentence_and_table_agree(worked_round, officer,
     a3 = table[table.index(">A3</th>"):table.index("</tr>", table.index(">A3</th>"))]
     assert "Too close to call" not in a3
     assert BUTTON not in html
+
+
+def report_page(client) -> str:
+    response = client.get(f"/rounds/{SLUG}/report")
+    assert response.status_code == 200
+    return unescape(response.get_data(as_text=True))
+
+
+def test_the_report_says_how_sure_the_ranking_is_in_plain_words(worked_round, officer):
+    keep_hand_made(worked_round)
+    html = report_page(officer)
+    section = html[html.index('<section class="fp-voice-section" aria-labelledby="sure-heading">'):]
+    section = section[:section.index("</section>")]
+    assert "How sure is this ranking?" in section
+    assert ("These 2 applications are too close to call: their 90 % intervals reach across "
+            "the funding line (after rank 2), so the panel's scores cannot tell whether they "
+            "belong above or below it.") in section
+    assert ("Of the 3 applications with a score, 1 is clearly above the funding line, 0 "
+            "clearly below it and 2 too close to call.") in section
+    assert "that is the group's voice, and it is kept" in section
+    assert 'href="#sure-heading"' in html  # in the report's contents
+    assert section.count('<th scope="row" class="fp-table__header">A') == 3
+
+
+def test_the_report_without_the_model_says_why(worked_round, officer):
+    section = report_page(officer)
+    section = section[section.index('aria-labelledby="sure-heading"'):]
+    section = section[:section.index("</section>")]
+    assert "This round has 3 applications" in section
+    assert "Of the" not in section and "<svg" not in section

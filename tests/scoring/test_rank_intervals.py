@@ -3,7 +3,7 @@ panel/scoring/rank_intervals.py): its rows, its sentence, its geometry and, in a
 round, the region around the funding line it shows — with hand-worked numbers."""
 from __future__ import annotations
 
-from panel.scoring.rank_intervals import MOST, from_result, interval_chart, summary
+from panel.scoring.rank_intervals import MOST, from_result, interval_chart, sides, summary
 
 
 def kept(rows: list[tuple], line: int) -> dict:
@@ -31,6 +31,15 @@ def test_rows_in_expected_rank_order_with_the_grey_zone_marked():
         "These 2 applications are too close to call: their 90 % intervals reach across "
         "the funding line (after rank 2), so the panel's scores cannot tell whether they "
         "belong above or below it.")
+
+
+def test_how_many_are_clearly_on_each_side():
+    found = from_result(kept(FOUR, 2), {})
+    assert (found.clear_above, found.clear_below) == (1, 1)  # A1 [1, 2]; A4 [3, 4]
+    assert found.in_words == ("Of the 4 applications with a score, 1 is clearly above the "
+                              "funding line, 1 clearly below it and 2 too close to call.")
+    assert sides(1, 0, 1, 0) == ("Of the 1 application with a score, 0 are clearly above "
+                                 "the funding line and 1 clearly below it.")
 
 
 def test_the_sentence_minds_its_plurals():
