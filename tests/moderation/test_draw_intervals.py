@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from html import unescape
 
-from panel.moderation import lottery
 from panel.extensions import db
+from panel.moderation import lottery
 from tests.builders import people
 from tests.builders.meetings import CHAIR, sign_in
 from tests.builders.rank_model import keep_hand_made
