@@ -213,6 +213,8 @@ TABLE: dict[str, Row] = {
     "round_progress.phase_back": officer_only(during("scoring", "moderation")),
     "scoring.assisted": officer_only(during("scoring")),
     "ranking.ranking": officer_only(),
+    # Reviewers named beside their leniency: officers and auditors only (DESIGN.md §4).
+    "ranking.leniency": Row(people(FORBIDDEN, officer=ALLOW, auditor=ALLOW)),
 
     # Conflicts: the officer's review ---------------------------------------------------
     "conflict_review.queue": officer_only(),
