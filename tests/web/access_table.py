@@ -185,6 +185,7 @@ TABLE: dict[str, Row] = {
     "round_setup.scale": officer_only(during("draft")),
     "round_setup.scale_descriptors": officer_only(during("draft")),
     "round_setup.funding": officer_only(during("draft")),
+    "round_setup.rank_model": officer_only(during("draft", "scoring", "moderation")),
     "round_setup.blind": officer_only(during("draft")),
     "round_setup.publishing": officer_only(),  # what to publish: any phase
     "round_setup.retention": officer_only(),  # how long personal data is kept: any phase
