@@ -45,6 +45,8 @@ def test_turning_it_on_is_saved_and_recorded(worked_round, officer):
     assert worked_round.rank_model == "on"
     [event] = changes()
     assert (event.before, event.after) == ({"rank_model": "auto"}, {"rank_model": "on"})
+    # A setting behind the published result, like the funding rule: in the public kit.
+    assert event.public is True
     overview = text(officer.get(f"/rounds/{SLUG}/setup"))
     assert "How sure the ranking is On: Always work it out" in overview
 
