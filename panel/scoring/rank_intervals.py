@@ -35,6 +35,7 @@ WIDTH = 360
 ROW = 30
 TOP = 56  # room for the axis title and the funding line's label
 FUNDING_LINE = "Funding line"
+TICK_EVERY_UP_TO = 10  # an axis over at most this many ranks (plus one) labels each
 FONT = 18
 CHAR = 0.62 * FONT
 PAD = 6
@@ -168,8 +169,11 @@ def summary(grey: int, line: int) -> str:
 def sides(ranked: int, above: int, below: int, grey: int) -> str:
     """How many of the ranked applications are clearly funded, clearly not, and too
     close to call, in one sentence."""
-    parts = [f"{above:,} {'is' if above == 1 else 'are'} clearly above the funding line",
-             f"{below:,} clearly below it"]
+    def count(n: int) -> str:
+        return f"{n:,}" if n else "none"
+
+    parts = [f"{count(above)} {'is' if above == 1 else 'are'} clearly above the funding line",
+             f"{count(below)} clearly below it"]
     if grey:
         parts.append(f"{grey:,} too close to call")
     listed = ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -250,7 +254,7 @@ def interval_chart(rows: list[IntervalRow], line: int) -> IntervalChart:
     """One row per application: its reference, a thin line for the 90 % interval, a
     thick bar for the 50 %, a dot at the expected rank; grey-zone rows on a shaded band;
     the funding line dashed at rank ``line`` + 0.5; a rank axis (1 = best, on the left)
-    labelled at its ends."""
+    labelled at each rank when it is short, else at its ends."""
     label_w = max([text_width(r.reference) for r in rows] + [text_width("Rank")]) * 1.1
     left, right = round(label_w + 2 * PAD, 1), WIDTH - 2 * PAD
     low = min([r.interval_90[0] for r in rows] + ([line] if line else []), default=1)
@@ -282,7 +286,9 @@ def interval_chart(rows: list[IntervalRow], line: int) -> IntervalChart:
         texts.append(Label(at + (-PAD if anchor == "end" else PAD), TOP - 12, FUNDING_LINE,
                           anchor, True))
     axis = [Line(left, bottom + 4, right, bottom + 4)]
-    for rank in sorted({low, high}):
+    # Every rank on a short axis; the ends only on a long one (their labels would meet).
+    ticks = range(low, high + 1) if high - low <= TICK_EVERY_UP_TO else sorted({low, high})
+    for rank in ticks:
         label = f"{rank:,}"
         axis.append(Line(x(rank), bottom + 4, x(rank), bottom + 12))
         end = min(WIDTH - PAD, x(rank) + text_width(label) / 2)  # never past the edge

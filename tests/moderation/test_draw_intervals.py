@@ -25,7 +25,7 @@ def chair_page(app, mailbox) -> str:
 
 def test_not_worked_out_the_chair_is_told_plainly(app, lottery_round, mailbox):
     page = chair_page(app, mailbox)
-    assert "How sure is the ranking?" in page
+    assert "How sure is this ranking?" in page
     assert "has not yet worked out how sure the ranking is" in page
     assert "A programme officer can work it out from the round's ranking page." in page
     assert "Work out how sure the ranking is" not in page  # no button for the chair

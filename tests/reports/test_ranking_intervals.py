@@ -86,7 +86,7 @@ def test_the_report_says_how_sure_the_ranking_is_in_plain_words(worked_round, of
     assert ("These 2 applications are too close to call: their 90 % intervals reach across "
             "the funding line (after rank 2), so the panel's scores cannot tell whether they "
             "belong above or below it.") in section
-    assert ("Of the 3 applications with a score, 1 is clearly above the funding line, 0 "
+    assert ("Of the 3 applications with a score, 1 is clearly above the funding line, none "
             "clearly below it and 2 too close to call.") in section
     assert "that is the group's voice, and it is kept" in section
     assert 'href="#sure-heading"' in html  # in the report's contents

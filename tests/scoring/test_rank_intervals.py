@@ -38,8 +38,8 @@ def test_how_many_are_clearly_on_each_side():
     assert (found.clear_above, found.clear_below) == (1, 1)  # A1 [1, 2]; A4 [3, 4]
     assert found.in_words == ("Of the 4 applications with a score, 1 is clearly above the "
                               "funding line, 1 clearly below it and 2 too close to call.")
-    assert sides(1, 0, 1, 0) == ("Of the 1 application with a score, 0 are clearly above "
-                                 "the funding line and 1 clearly below it.")
+    assert sides(1, 0, 1, 0) == ("Of the 1 application with a score, none are clearly "
+                                 "above the funding line and 1 clearly below it.")
 
 
 def test_the_sentence_minds_its_plurals():
@@ -66,7 +66,7 @@ def test_geometry_puts_the_funding_line_between_ranks_two_and_three():
     assert {t.text for t in chart.texts if t.strong} == {
         "Expected rank (1 = best)", "A2", "A3", "Funding line"}  # grey-zone labels in bold
     assert {t.text for t in chart.texts if t.anchor == "end" and t.y > chart.height - 10} \
-        == {"1", "4"}  # the axis is labelled at its ends
+        == {"1", "2", "3", "4"}  # a short axis is labelled at every rank
     assert all(0 <= t.x <= chart.width for t in chart.texts)
 
 
@@ -87,6 +87,9 @@ def test_a_huge_grey_zone_is_cut_to_the_rows_nearest_the_line():
     assert found.grey_zone == 20_000 and len(found.rows) == MOST == 40
     assert (found.rows[0].expected_rank, found.rows[-1].expected_rank) == (8_981, 9_020)
     assert len(found.chart.dots) == 40
+    # A long axis is labelled at its ends only: the shown rows' 90 % intervals, 1 to 20,000.
+    bottom = [t.text for t in found.chart.texts if t.y > found.chart.height - 10]
+    assert bottom == ["1", "20,000"]
     assert "20,000 ranked" in found.window
 
 
