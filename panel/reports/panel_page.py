@@ -122,8 +122,8 @@ def _too_close(report: dict[str, Any]) -> list[str]:
     close = sum(bool(a.get("grey_zone")) for a in report["applications"])
     if not close:
         return []
-    said = [f"1 project was too close to call: the scores could not tell if it should get "
-            f"money or not." if close == 1 else
+    said = ["1 project was too close to call: the scores could not tell if it should get "
+            "money or not." if close == 1 else
             f"{close:,} projects were too close to call: the scores could not tell if they "
             f"should get money or not."]
     lottery = report.get("lottery")

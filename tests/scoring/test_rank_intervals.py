@@ -3,7 +3,13 @@ panel/scoring/rank_intervals.py): its rows, its sentence, its geometry and, in a
 round, the region around the funding line it shows — with hand-worked numbers."""
 from __future__ import annotations
 
-from panel.scoring.rank_intervals import MOST, from_result, interval_chart, sides, summary
+from panel.scoring.rank_intervals import (
+    MOST,
+    from_result,
+    interval_chart,
+    sides,
+    summary,
+)
 
 
 def kept(rows: list[tuple], line: int) -> dict:
