@@ -16,7 +16,8 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
 - how sure the ranking is (tests/browser/test_rank_interval_pages.py, the worked example
   with a hand-made model result): ranking-intervals-* for the officer,
   draw-intervals-* for the chair at the draw (1280x800 is the projector's view) and
-  report-sure-* for a funder's board, each at 1280x800 and 360x740;
+  report-sure-* for a funder's board, each at 1280x800 and 360x740, and leniency-1280x800
+  (the officer's reviewer-leniency view);
 - a panellist's own data (tests/browser/test_notices.py, which also checks the privacy
   notice and the accessibility statement): my-data-1280x800 and my-data-360x740;
 - a background job followed to its end by an officer (tests/browser/

@@ -97,3 +97,19 @@ def test_the_report_section_in_plain_words(worked_round, visit):
         visitor.check()
         visitor.fits(width, height)
         visitor.photograph(f"report-sure-{width}x{height}")
+
+
+def test_the_leniency_view_for_an_officer_at_a_laptop(worked_round, visit):
+    keep_hand_made(worked_round)
+    people.staff("officer@example.org", "officer")
+    visitor = officer_visitor(visit, phone=False)
+    visitor.goto(f"/rounds/{SLUG}/ranking/leniency")
+    expect(visitor.page.get_by_role("heading", level=1)).to_contain_text("Reviewer leniency")
+    expect(visitor.page.locator("main")).to_contain_text(
+        "it is their voice, not an error, and allowing for leniency does not remove it")
+    rows = visitor.page.get_by_role("region", name="Reviewers in Academic").get_by_role("row")
+    expect(rows.nth(1)).to_contain_text("Academic One")
+    expect(rows.nth(1)).to_contain_text("More generous than their group, by about 2.0 points")
+    visitor.check()
+    visitor.fits(1280, 800)
+    visitor.photograph("leniency-1280x800")
