@@ -148,6 +148,18 @@ def main() -> None:
             rank_model_jobs.compute(round_by_slug(SLUG))
             db.session.commit()
             print(f"rank model worked out and kept in {time.perf_counter() - started:.1f} s")
+            from panel.moderation.meeting import shown_figures
+            from panel.scoring.rank_intervals import rank_intervals
+
+            round_ = round_by_slug(SLUG)
+            found = shown_figures(round_)
+            titles = found.applications.set_index("reference")["title"].to_dict()
+            for attempt in (1, 2, 3):
+                started = time.perf_counter()
+                plot = rank_intervals(round_, titles, found)
+                print(f"the interval plot alone (kept result read, rows chosen, drawn), "
+                      f"{attempt}: {time.perf_counter() - started:.3f} s, "
+                      f"{len(plot.rows)} of {plot.ranked:,} rows, grey zone {plot.grey_zone}")
         html = requests(client, "with the interval plot")
         dots = html.count('class="fp-intervals__dot"') - 1  # less the legend's
         print(f"interval plot rows drawn: {dots}")

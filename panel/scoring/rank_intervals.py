@@ -172,13 +172,14 @@ def sides(ranked: int, above: int, below: int, grey: int) -> str:
     def count(n: int) -> str:
         return f"{n:,}" if n else "none"
 
-    parts = [f"{count(above)} {'is' if above == 1 else 'are'} clearly above the funding line",
+    verb = "is" if above == 1 or (above == 0 and ranked == 1) else "are"
+    parts = [f"{count(above)} {verb} clearly above the funding line",
              f"{count(below)} clearly below it"]
     if grey:
         parts.append(f"{grey:,} too close to call")
     listed = ", ".join(parts[:-1]) + " and " + parts[-1]
-    return (f"Of the {plural(ranked, 'application', 'applications')} with a score, "
-            f"{listed}.")
+    of = "the one application" if ranked == 1 else f"the {ranked:,} applications"
+    return f"Of {of} with a score, {listed}."
 
 
 def not_worked_out(round_: Round, applications: int, on: bool) -> NotWorkedOut:

@@ -44,8 +44,11 @@ def test_how_many_are_clearly_on_each_side():
     assert (found.clear_above, found.clear_below) == (1, 1)  # A1 [1, 2]; A4 [3, 4]
     assert found.in_words == ("Of the 4 applications with a score, 1 is clearly above the "
                               "funding line, 1 clearly below it and 2 too close to call.")
-    assert sides(1, 0, 1, 0) == ("Of the 1 application with a score, none are clearly "
+    assert sides(1, 0, 1, 0) == ("Of the one application with a score, none is clearly "
                                  "above the funding line and 1 clearly below it.")
+    assert sides(5, 0, 0, 5) == ("Of the 5 applications with a score, none are clearly "
+                                 "above the funding line, none clearly below it and 5 too "
+                                 "close to call.")
 
 
 def test_the_sentence_minds_its_plurals():
