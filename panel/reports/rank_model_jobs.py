@@ -27,7 +27,7 @@ from panel.moderation.meeting import version
 from panel.rounds.models import RANK_MODEL_FROM, Application, Round
 from panel.rounds.queries import round_by_slug
 from panel.scoring import rank_model
-from panel.scoring.figures import RANKING, Figures, round_figures
+from panel.scoring.figures import RANKING, Figures, made_once, round_figures
 from panel.scoring.grey_zone import provisional_line_size
 from panel.scoring.models import RankModelResult
 
@@ -179,9 +179,13 @@ def kept(round_: Round, found: Figures | None = None) -> dict[str, Any] | None:
     sheets."""
     on = is_on(round_, None if found is None else len(found.applications))
     digest = ""  # matches no result: the same one statement either way, whatever the round
-    if on:
-        digest = inputs_of(found if found is not None else round_figures(round_, RANKING),
-                           round_).digest
+    if on and found is not None:
+        # Hashing 100,000 sheets takes about a second: once per version of the figures
+        # (pages share them: panel.moderation.meeting.shown_figures), not per request.
+        digest = made_once(found.final, "rank model inputs",
+                           lambda: inputs_of(found, round_).digest)
+    elif on:
+        digest = inputs_of(round_figures(round_, RANKING), round_).digest
     return db.session.scalar(select(RankModelResult.result).where(
         RankModelResult.round_id == round_.id, RankModelResult.inputs == digest)
         .order_by(RankModelResult.version.desc()).limit(1))

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from flask import Flask, current_app
 
 from panel.rounds.models import RANK_MODEL_FROM, Round
@@ -218,35 +219,47 @@ def use_source(app: Flask, source: Source | None) -> None:
 
 
 def from_result(result: dict[str, Any], titles: dict[str, str]) -> RankIntervals:
+    """The plot of a kept model result. A round can hold 20,000 applications: the order,
+    the counts and the window are worked out over arrays, and rows are made only for the
+    applications shown."""
     columns = result["applications"]
-    rows = sorted((IntervalRow(ref, titles.get(ref, ""), er, tuple(i50), tuple(i90), bool(g))
-                   for ref, er, i50, i90, g in zip(
-                       columns["reference"], columns["expected_rank"],
-                       columns["rank_interval_50"], columns["rank_interval_90"],
-                       columns["grey_zone"]) if er is not None),
-                  key=lambda r: (r.expected_rank, r.reference))
     line = int(result["line"])
-    above = sum(not r.grey_zone and r.interval_90[1] <= line for r in rows)
-    below = sum(not r.grey_zone and r.interval_90[0] > line for r in rows)
-    return RankIntervals(shown(rows, line), len(rows), line, sum(r.grey_zone for r in rows),
-                         (above, below))
+    scored = [n for n, er in enumerate(columns["expected_rank"]) if er is not None]
+    refs = np.array([str(columns["reference"][n]) for n in scored], dtype=object)
+    ranks = np.array([columns["expected_rank"][n] for n in scored], dtype=float)
+    order = np.lexsort((refs, ranks))  # by expected rank, then reference
+    grey = np.array([bool(columns["grey_zone"][n]) for n in scored], dtype=bool)[order]
+    low = np.array([columns["rank_interval_90"][n][0] for n in scored], dtype=int)[order]
+    high = np.array([columns["rank_interval_90"][n][1] for n in scored], dtype=int)[order]
+    first, last = window(ranks[order], grey, line)
+    rows = []
+    for n in order[first:last]:
+        at = scored[n]
+        rows.append(IntervalRow(
+            str(columns["reference"][at]), titles.get(str(columns["reference"][at]), ""),
+            float(columns["expected_rank"][at]), tuple(columns["rank_interval_50"][at]),
+            tuple(columns["rank_interval_90"][at]), bool(columns["grey_zone"][at])))
+    above = int(((~grey) & (high <= line)).sum())
+    below = int(((~grey) & (low > line)).sum())
+    return RankIntervals(rows, len(scored), line, int(grey.sum()), (above, below))
 
 
-def shown(rows: list[IntervalRow], line: int) -> list[IntervalRow]:
-    """Every row of a round of up to ``ALL_UP_TO``; else the grey zone and ``NEAR``
-    rows either side of it (of the line, when it is empty), at most ``MOST`` nearest the
-    line, in expected-rank order."""
-    if len(rows) <= ALL_UP_TO:
-        return rows
-    grey = [n for n, r in enumerate(rows) if r.grey_zone]
+def window(ranks: np.ndarray, grey: np.ndarray, line: int) -> tuple[int, int]:
+    """Which rows (in expected-rank order) the plot shows, as ``[first, last)``: every
+    row of a round of up to ``ALL_UP_TO``; else the grey zone and ``NEAR`` rows either
+    side of it (of the line, when it is empty), at most ``MOST`` nearest the line."""
+    count = len(ranks)
+    if count <= ALL_UP_TO:
+        return 0, count
+    zone = np.flatnonzero(grey)
     # The line falls between the rows with expected rank ≤ L + 0.5 and the rest.
-    at = sum(r.expected_rank <= line + 0.5 for r in rows)
-    first, last = (grey[0], grey[-1] + 1) if grey else (at, at)
-    first, last = max(0, first - NEAR), min(len(rows), last + NEAR)
+    at = int((ranks <= line + 0.5).sum())
+    first, last = (int(zone[0]), int(zone[-1]) + 1) if len(zone) else (at, at)
+    first, last = max(0, first - NEAR), min(count, last + NEAR)
     if last - first > MOST:
         first = min(max(first, at - MOST // 2), last - MOST)
         last = first + MOST
-    return rows[first:last]
+    return first, last
 
 
 # Geometry -------------------------------------------------------------------------------------
