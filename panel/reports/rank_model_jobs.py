@@ -11,11 +11,14 @@ export recorded on the trail, which moves the round's version, does not lose it.
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import delete, select
 
 from panel.extensions import db
@@ -186,9 +189,37 @@ def kept(round_: Round, found: Figures | None = None) -> dict[str, Any] | None:
                            lambda: inputs_of(found, round_).digest)
     elif on:
         digest = inputs_of(round_figures(round_, RANKING), round_).digest
-    return db.session.scalar(select(RankModelResult.result).where(
+    found_id = db.session.scalar(select(RankModelResult.id).where(
         RankModelResult.round_id == round_.id, RankModelResult.inputs == digest)
         .order_by(RankModelResult.version.desc()).limit(1))
+    if found_id is None:
+        return None
+    return _read_kept(found_id, digest)
+
+
+_READ_GUARD = threading.Lock()
+READ_KEPT = 8  # results each app keeps read (one is 1.6 MB of JSON at 20,000)
+
+
+def _read_kept(row_id: int, digest: str) -> dict[str, Any]:
+    """The result of row ``row_id``, read once per process: at 20,000 applications it is
+    1.6 MB of JSON, and pages read it on every request. A row is only ever rewritten with
+    the same inputs, whose result is the same (the model is seeded from its sheets), so
+    (row, inputs) names one result. Kept with the app (a database of its own). Callers
+    must not change what they are given."""
+    key = (row_id, digest)
+    with _READ_GUARD:
+        read = current_app.extensions.setdefault("fairpanel.rank_model_read", OrderedDict())
+        if key in read:
+            read.move_to_end(key)
+            return read[key]
+    result = db.session.scalar(select(RankModelResult.result)
+                               .where(RankModelResult.id == row_id))
+    with _READ_GUARD:
+        read[key] = result
+        while len(read) > READ_KEPT:
+            read.popitem(last=False)
+    return result
 
 
 def kept_and_on(round_: Round, found: Figures | None = None
