@@ -43,6 +43,14 @@ def plot_is_readable(visitor, width: int) -> None:
     expect(table.get_by_role("row").nth(2)).to_contain_text("Too close to call")
 
 
+def looked_at(visitor, width: int, height: int, name: str) -> None:
+    """The plot readable, axe clean, nothing wider than the window; photographed."""
+    plot_is_readable(visitor, width)
+    visitor.check()
+    visitor.fits(width, height)
+    visitor.photograph(f"{name}-{width}x{height}")
+
+
 def test_the_ranking_page_shows_the_interval_plot(worked_round, visit):
     keep_hand_made(worked_round)
     people.staff("officer@example.org", "officer")
@@ -50,10 +58,7 @@ def test_the_ranking_page_shows_the_interval_plot(worked_round, visit):
         visitor = officer_visitor(visit, phone=width == 360)
         visitor.goto(f"/rounds/{SLUG}/ranking")
         to_top(visitor.page.get_by_role("heading", name="How sure is this ranking?"))
-        plot_is_readable(visitor, width)
-        visitor.check()
-        visitor.fits(width, height)
-        visitor.photograph(f"ranking-intervals-{width}x{height}")
+        looked_at(visitor, width, height, "ranking-intervals")
         expect(visitor.page.get_by_role("link", name="Reviewer leniency by group")).to_be_visible()
     visitor.page.get_by_role("link", name="Reviewer leniency by group").click()
     expect(visitor.page.get_by_role("heading", name="Does leniency differ by group?")) \
@@ -74,10 +79,7 @@ def test_the_chair_sees_the_plot_at_the_draw(lottery_round, visit, mailbox):
         expect(chair.page.get_by_role("heading", level=1)).to_have_text("Draw")
         expect(chair.page.get_by_label("Public input")).to_be_visible()
         to_top(chair.page.get_by_role("heading", name="How sure is this ranking?"))
-        plot_is_readable(chair, width)
-        chair.check()
-        chair.fits(width, height)
-        chair.photograph(f"draw-intervals-{width}x{height}")
+        looked_at(chair, width, height, "draw-intervals")
 
 
 def test_the_report_section_in_plain_words(worked_round, visit):
@@ -93,10 +95,7 @@ def test_the_report_section_in_plain_words(worked_round, visit):
             "heading", name="How sure is this ranking?"))
         expect(section).to_contain_text("1 is clearly above the funding line, none clearly "
                                         "below it and 2 too close to call.")
-        plot_is_readable(visitor, width)
-        visitor.check()
-        visitor.fits(width, height)
-        visitor.photograph(f"report-sure-{width}x{height}")
+        looked_at(visitor, width, height, "report-sure")
 
 
 def test_the_leniency_view_for_an_officer_at_a_laptop(worked_round, visit):
