@@ -72,11 +72,13 @@ def _init_jobs(app: Flask) -> None:
     from panel.bundle import jobs  # noqa: F401
     from panel.jobs import queue
     from panel.reports import exports, rank_model_jobs  # noqa: F401
-    from panel.scoring import grey_zone
+    from panel.scoring import grey_zone, rank_intervals
 
     queue.init_app(app)
     # The draw near the funding line takes its grey zone from the kept rank model.
     grey_zone.use_source(app, rank_model_jobs.grey_zone_now)
+    # The interval plots (ranking page, chair's draw, report) read the kept result too.
+    rank_intervals.use_source(app, rank_model_jobs.kept_and_on)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -33,6 +33,8 @@ BEFORE_MEETING = (Phase.DRAFT, Phase.SCORING)
 CONFLICTS_OPEN = (Phase.DRAFT, Phase.SCORING, Phase.MODERATION)  # fixed once decided
 CAN_MOVE_ON = (Phase.DRAFT, Phase.SCORING, Phase.MODERATION, Phase.DECIDED)
 CAN_MOVE_BACK = (Phase.SCORING, Phase.MODERATION)
+# Whether the round works out how sure its ranking is (DESIGN.md §3a): until decided.
+RANK_MODEL_OPEN = (Phase.DRAFT, Phase.SCORING, Phase.MODERATION)
 PUBLISHED = (Phase.PUBLISHED,)
 
 

@@ -13,6 +13,11 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   report is megabytes as a picture), for-panel-1280x800 and
   for-panel-360x740 for a lived-experience panellist, summary-1280x800 and summary-360x740
   for the public; each also as -whole;
+- how sure the ranking is (tests/browser/test_rank_interval_pages.py, the worked example
+  with a hand-made model result): ranking-intervals-* for the officer,
+  draw-intervals-* for the chair at the draw (1280x800 is the projector's view) and
+  report-sure-* for a funder's board, each at 1280x800 and 360x740, and leniency-1280x800
+  (the officer's reviewer-leniency view);
 - a panellist's own data (tests/browser/test_notices.py, which also checks the privacy
   notice and the accessibility statement): my-data-1280x800 and my-data-360x740;
 - a background job followed to its end by an officer (tests/browser/
@@ -44,6 +49,7 @@ TESTS = [
     "test_for_panel_page.py",
     "test_public_summary_page.py",
     "test_notices.py",
+    "test_rank_interval_pages.py",
     "test_job_progress_page.py",
     "test_scoring_pages.py::test_panellist_scores_an_application_by_touch",
     "test_scoring_pages.py::test_an_academic_scores_on_one_page_by_keyboard_in_under_20_key_presses",

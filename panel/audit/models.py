@@ -147,6 +147,10 @@ PUBLIC_ACTIONS = frozenset({
     # Format 4: the anchor itself, with the heads of every chain it vouches for.
     "audit.anchored",
     "lottery.committed", "lottery.drawn",  # the draw near the funding line (§3a)
+    # Whether the round works out how sure its ranking is (§3a): a setting like the
+    # funding rule, with no personal value, that decides whether there is a grey zone to
+    # draw from and what the published report says about close calls.
+    "round.rank_model_changed",
 })
 
 

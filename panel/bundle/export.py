@@ -172,6 +172,7 @@ def _round_json(round_: Round) -> bytes:
                              if round_.scoring_deadline else None),
         "time_zone": round_.time_zone,
         "min_group_size": round_.min_group_size,
+        "rank_model": round_.rank_model,
     }
     if round_.public_columns:  # optional: written only when the funder publishes some
         settings["public_columns"] = list(round_.public_columns)

@@ -21,6 +21,7 @@ from panel.rounds.models import (
     FUNDING_RULES,
     IDENTIFYING_FIELDS,
     MIN_GROUP_SIZES,
+    RANK_MODEL_CHOICES,
     RESERVED_SLUGS,
     WEIGHTINGS,
     Application,
@@ -35,7 +36,7 @@ FILE = "round.json"
 SETTINGS = ("title", "slug", "description", "scale", "budget", "funding_rule", "weighting",
             "groups", "criteria", "identifying_columns", "show_group_labels",
             "lived_experience_first", "scoring_deadline", "time_zone", "min_group_size",
-            "public_columns", "shown_columns")
+            "public_columns", "shown_columns", "rank_model")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Lower case because table headings are read lower-cased, and a criterion key becomes
 # a column heading of scores.csv; a group key is written in panellists.csv.
@@ -206,6 +207,8 @@ class _SpecCheck:
             "min_group_size": self._min_group_size(),
             "public_columns": self._public_columns(),
             "shown_columns": self._shown_columns(),
+            # DESIGN.md §3a: auto (the default, also for an older bundle), on or off
+            "rank_model": self._choice("rank_model", RANK_MODEL_CHOICES),
         }
 
     def _title(self) -> str:

@@ -16,7 +16,9 @@ from panel.forms import ButtonForm
 from panel.moderation import lottery
 from panel.moderation.forms import DrawForm
 from panel.moderation.lottery import LotteryError
+from panel.moderation.meeting import shown_figures
 from panel.rounds.models import Round
+from panel.scoring.rank_intervals import rank_intervals
 from panel.transactions import change
 
 
@@ -54,6 +56,9 @@ def draw(round_: Round):
 
 
 def _draw_page(round_: Round, form, problems, status: int):
+    found = shown_figures(round_)
+    titles = found.applications.set_index("reference")["title"].to_dict()
     return render_template("moderation/draw.html", round=round_, form=form, problems=problems,
                            refusals=lottery.drawing_refusals(round_),
-                           result=lottery.result(round_)), status
+                           result=lottery.result(round_),
+                           intervals=rank_intervals(round_, titles, found)), status

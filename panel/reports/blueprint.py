@@ -8,6 +8,7 @@ from panel.reports import (
     board_pack_views,
     budget,
     export_views,
+    leniency_views,
     panel_views,
     ranking_views,
     views,
@@ -40,3 +41,5 @@ voice_bp.add_url_rule("/rounds/<slug>/report/verification-kit.zip",
 
 ranking_bp = Blueprint("ranking", __name__, url_prefix="/rounds")
 ranking_bp.add_url_rule("/<slug>/ranking", view_func=ranking_views.ranking, methods=["GET"])
+ranking_bp.add_url_rule("/<slug>/ranking/leniency", view_func=leniency_views.leniency,
+                        methods=["GET"])

@@ -112,7 +112,24 @@ def _happened(report: dict[str, Any]) -> list[str]:
     over = money - report["round"]["budget"]
     if over > 0:  # the panel's decisions may fund beyond the budget (DESIGN.md §3)
         sentences.append(f"That is {fmt.money(over)} more than there was to share.")
-    return sentences
+    return sentences + _too_close(report)
+
+
+def _too_close(report: dict[str, Any]) -> list[str]:
+    """How many projects the scores could not place either side of the line for money
+    (the grey zone, DESIGN.md §3a; nothing while it is not worked out), and whether lots
+    were drawn between them."""
+    close = sum(bool(a.get("grey_zone")) for a in report["applications"])
+    if not close:
+        return []
+    said = ["1 project was too close to call: the scores could not tell if it should get "
+            "money or not." if close == 1 else
+            f"{close:,} projects were too close to call: the scores could not tell if they "
+            f"should get money or not."]
+    lottery = report.get("lottery")
+    if lottery and lottery.get("order"):
+        said.append("So lots were drawn in the meeting to choose between them.")
+    return said
 
 
 def _group_change(report: dict[str, Any], g: str, own: bool) -> GroupChange:

@@ -11,11 +11,14 @@ export recorded on the trail, which moves the round's version, does not lose it.
 from __future__ import annotations
 
 import math
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import delete, select
 
 from panel.extensions import db
@@ -27,7 +30,7 @@ from panel.moderation.meeting import version
 from panel.rounds.models import RANK_MODEL_FROM, Application, Round
 from panel.rounds.queries import round_by_slug
 from panel.scoring import rank_model
-from panel.scoring.figures import RANKING, Figures, round_figures
+from panel.scoring.figures import RANKING, Figures, made_once, round_figures
 from panel.scoring.grey_zone import provisional_line_size
 from panel.scoring.models import RankModelResult
 
@@ -179,12 +182,52 @@ def kept(round_: Round, found: Figures | None = None) -> dict[str, Any] | None:
     sheets."""
     on = is_on(round_, None if found is None else len(found.applications))
     digest = ""  # matches no result: the same one statement either way, whatever the round
-    if on:
-        digest = inputs_of(found if found is not None else round_figures(round_, RANKING),
-                           round_).digest
-    return db.session.scalar(select(RankModelResult.result).where(
+    if on and found is not None:
+        # Hashing 100,000 sheets takes about a second: once per version of the figures
+        # (pages share them: panel.moderation.meeting.shown_figures), not per request.
+        digest = made_once(found.final, "rank model inputs",
+                           lambda: inputs_of(found, round_).digest)
+    elif on:
+        digest = inputs_of(round_figures(round_, RANKING), round_).digest
+    found_id = db.session.scalar(select(RankModelResult.id).where(
         RankModelResult.round_id == round_.id, RankModelResult.inputs == digest)
         .order_by(RankModelResult.version.desc()).limit(1))
+    if found_id is None:
+        return None
+    return _read_kept(found_id, digest)
+
+
+_READ_GUARD = threading.Lock()
+READ_KEPT = 8  # results each app keeps read (one is 1.6 MB of JSON at 20,000)
+
+
+def _read_kept(row_id: int, digest: str) -> dict[str, Any]:
+    """The result of row ``row_id``, read once per process: at 20,000 applications it is
+    1.6 MB of JSON, and pages read it on every request. A row is only ever rewritten with
+    the same inputs, whose result is the same (the model is seeded from its sheets), so
+    (row, inputs) names one result. Kept with the app (a database of its own). Callers
+    must not change what they are given."""
+    key = (row_id, digest)
+    with _READ_GUARD:
+        read = current_app.extensions.setdefault("fairpanel.rank_model_read", OrderedDict())
+        if key in read:
+            read.move_to_end(key)
+            return read[key]
+    result = db.session.scalar(select(RankModelResult.result)
+                               .where(RankModelResult.id == row_id))
+    with _READ_GUARD:
+        read[key] = result
+        while len(read) > READ_KEPT:
+            read.popitem(last=False)
+    return result
+
+
+def kept_and_on(round_: Round, found: Figures | None = None
+                ) -> tuple[dict[str, Any] | None, bool]:
+    """The kept result (as :func:`kept`) and whether the model is on for ``round_``: the
+    source :mod:`panel.scoring.rank_intervals` reads, registered at start-up."""
+    return kept(round_, found), is_on(round_, None if found is None else
+                                      len(found.applications))
 
 
 def for_report(round_: Round, found: Figures) -> dict[str, dict[str, Any]]:

@@ -9,11 +9,13 @@ import pandas as pd
 from flask import render_template, request
 
 from panel import access
+from panel.forms import ButtonForm
+from panel.moderation.meeting import shown_figures
 from panel.moderation.models import OUTCOME_SHORT
 from panel.pages import Page, page_bounds
 from panel.rounds.models import Round
-from panel.moderation.meeting import shown_figures
 from panel.scoring.figures import Figures, made_once
+from panel.scoring.rank_intervals import rank_intervals
 
 PER_PAGE = 50
 
@@ -69,6 +71,7 @@ class RankedRound:
     decision_count: int  # applications with a decision
     overrides: list[Override]
     warnings: list[str]
+    figures: Figures  # the round's figures the order was made from
 
     @property
     def table(self) -> pd.DataFrame:
@@ -104,7 +107,10 @@ def ranking(round_: Round):
     return render_template("reports/ranking.html", round=round_, page=page,
                            funded_total=ranked.funded_total, groups=round_.groups,
                            show_decisions=show_decisions, decision_count=ranked.decision_count,
-                           overrides=ranked.overrides, warnings=ranked.warnings)
+                           overrides=ranked.overrides, warnings=ranked.warnings,
+                           intervals=rank_intervals(round_, ranked.table["title"].to_dict(),
+                                                    ranked.figures),
+                           work_out=ButtonForm())
 
 
 def ranked_round(round_: Round) -> RankedRound:
@@ -118,7 +124,7 @@ def ranked_round(round_: Round) -> RankedRound:
     titles = ordered.table["title"]
     return RankedRound(ordered, result.decisions[["decision", "final_funded"]],
                        int(result.decisions["decision"].notna().sum()),
-                       _overrides(result.overrides, titles), result.warnings)
+                       _overrides(result.overrides, titles), result.warnings, result)
 
 
 def _in_rank_order(result: Figures) -> InRankOrder:

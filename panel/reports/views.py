@@ -43,6 +43,7 @@ from panel.rounds.models import Round
 from panel.rounds.queries import round_by_slug
 from panel.scoring.figures import REPORT, Figures, for_panel, round_figures
 from panel.scoring.queries import member_of
+from panel.scoring.rank_intervals import rank_intervals
 from panel.transactions import change
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,7 +75,9 @@ def report(round_: Round):
     figures = _figures_for_reader(round_)
     found = build_report(round_, figures)
     page = report_page(round_, found, figures.criterion_values)
+    titles = figures.applications.set_index("reference")["title"].to_dict()
     return render_template("reports/report.html", round=round_, page=page,
+                           intervals=rank_intervals(round_, titles, figures),
                            anchor=found["anchor"], fmt=words, outcome_labels=OUTCOME_SHORT,
                            is_officer=policy.can_manage_rounds(current_user),
                            over_budget=budget.notice(round_),

@@ -20,6 +20,8 @@ round_setup_bp.add_url_rule("/<slug>/setup/scale/descriptors",
                             view_func=setup_views.scale_descriptors, methods=["GET", "POST"])
 round_setup_bp.add_url_rule("/<slug>/setup/funding",
                             view_func=setup_views.funding, methods=["GET", "POST"])
+round_setup_bp.add_url_rule("/<slug>/setup/rank-model",
+                            view_func=setup_views.rank_model, methods=["GET", "POST"])
 round_setup_bp.add_url_rule("/<slug>/setup/blind",
                             view_func=setup_views.blind, methods=["GET", "POST"])
 round_setup_bp.add_url_rule("/<slug>/setup/retention",

@@ -73,6 +73,7 @@ def build_round(spec: dict[str, Any]) -> Round:
         lived_experience_first=spec.get("lived_experience_first", True),
         time_zone=spec.get("time_zone") or DEFAULT_TIME_ZONE,
         min_group_size=int(spec.get("min_group_size", 2)),
+        rank_model=spec.get("rank_model", "auto"),
     )
     if spec.get("scoring_deadline"):
         round_.scoring_deadline = end_of_day(date.fromisoformat(spec["scoring_deadline"]),

@@ -26,7 +26,7 @@ from wtforms.validators import (
 )
 
 from panel.forms import OneLine, strip_whitespace
-from panel.rounds.models import MIN_GROUP_SIZES
+from panel.rounds.models import MIN_GROUP_SIZES, RANK_MODEL_FROM
 from panel.rounds.setup import KEY_MAX, KEY_PATTERN, time_zone_problem
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, is_time_zone
 
@@ -40,6 +40,13 @@ FUNDING_RULE_HINTS = {
     "lottery": "Fund the applications clearly above the line, then draw lots in the meeting "
                "among those too close to call (the grey zone), funding them in the drawn "
                "order while they fit.",
+}
+RANK_MODEL_HINTS = {
+    "auto": f"Work it out for a round of {RANK_MODEL_FROM} applications or more, and always "
+            f"under the funding rule lottery, whose draw needs it.",
+    "on": "Always work it out, however few applications the round has.",
+    "off": "Never work it out: no expected ranks, intervals or grey zone are shown, and the "
+           "funding rule lottery cannot prepare its draw.",
 }
 YES_NO = {"yes": "Yes", "no": "No"}
 MAX_BUDGET = Decimal("1000000000000")  # the budget column holds 12 digits before the point
@@ -304,6 +311,13 @@ class FundingForm(FlaskForm):
         {"strict": "Stop at the first that does not fit", "fill": "Fill the budget",
          "lottery": "Draw lots near the line"},
         "Choose how to draw the funding line")
+
+
+class RankModelForm(FlaskForm):
+    rank_model = radios(
+        "Work out how sure the ranking is?",
+        {"auto": "Automatic", "on": "On", "off": "Off"},
+        "Choose automatic, on or off for working out how sure the ranking is")
 
 
 class PublishForm(FlaskForm):

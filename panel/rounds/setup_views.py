@@ -13,12 +13,14 @@ from panel.rounds import phases, setup
 from panel.rounds.models import IDENTIFYING_FIELDS, Phase, Round
 from panel.rounds.setup_forms import (
     FUNDING_RULE_HINTS,
+    RANK_MODEL_HINTS,
     WEIGHTING_HINTS,
     BlindForm,
     DetailsForm,
     FundingForm,
     NewRoundForm,
     PublishForm,
+    RankModelForm,
     RetentionForm,
     ScaleDescriptorsForm,
     ScaleRangeForm,
@@ -75,6 +77,8 @@ def overview(round_: Round):
         criterion_shares=setup.weight_shares(round_.criteria),
         group_shares=setup.weight_shares(round_.groups),
         weighting_hints=WEIGHTING_HINTS, funding_rule_hints=FUNDING_RULE_HINTS,
+        rank_model_hints=RANK_MODEL_HINTS,
+        rank_model_open=round_.phase in policy.RANK_MODEL_OPEN,
         always_identifying=IDENTIFYING_FIELDS)
 
 @access.officer_round(*policy.SETTING_UP)
@@ -141,6 +145,20 @@ def funding(round_: Round):
             return to_overview(round_)
     return render_template("rounds/setup/funding.html", round=round_, form=form,
                            hints=FUNDING_RULE_HINTS)
+
+@access.officer_round(*policy.RANK_MODEL_OPEN)
+def rank_model(round_: Round):
+    """Whether the round works out how sure its ranking is (DESIGN.md §3a): until the
+    round is decided, since it changes what the ranking page and the report show."""
+    form = RankModelForm(obj=round_)
+    if form.validate_on_submit():
+        changed = apply_change(form, setup.set_rank_model, round_, form.rank_model.data)
+        if changed is not None:
+            saved("The setting for how sure the ranking is is saved.", changed)
+            return to_overview(round_)
+    return render_template("rounds/setup/rank_model.html", round=round_, form=form,
+                           hints=RANK_MODEL_HINTS)
+
 
 @access.officer_round(*policy.SETTING_UP)
 def blind(round_: Round):

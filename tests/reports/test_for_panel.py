@@ -29,6 +29,7 @@ from panel.reports.report import round_report
 from panel.rounds import services as round_services
 from tests.builders import people
 from tests.builders.demo import ACADEMICS, CHAIR, DEMO_SLUG, LIVED, OFFICER
+from tests.builders.rank_model import keep_hand_made
 from tests.builders.worked import SLUG as WORKED_SLUG
 
 READING_GRADE = 6  # Flesch-Kincaid grade 6: reading age 11
@@ -166,6 +167,18 @@ def test_what_happened_and_what_the_meeting_changed_in_the_worked_example(
 def test_the_worked_example_reads_at_reading_age_eleven(worked_round, app, mailbox, email):
     publish(worked_round)
     assert_plain(plain_page(app, mailbox, email, WORKED_SLUG), f"worked example, {email}")
+
+
+def test_projects_too_close_to_call_are_told_in_plain_words(worked_round, app, mailbox):
+    keep_hand_made(worked_round)  # A1 and A2 in the grey zone (tests/builders/rank_model.py)
+    publish(worked_round)
+    html = plain_page(app, mailbox, "aca2@panel.example", WORKED_SLUG)
+    text = main_text(html, keep_own_words=True)
+    happened = text.split("\nWhat happened\n")[1].split("\nThe projects that got money")[0]
+    assert happened.splitlines()[-1] == (
+        "2 projects were too close to call: the scores could not tell if they should get "
+        "money or not.")
+    assert_plain(html, "worked example, too close to call")
 
 
 # (b) The demo round -------------------------------------------------------------------------------

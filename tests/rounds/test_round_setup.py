@@ -179,10 +179,12 @@ def test_overview_is_read_only_once_scoring_opens(app, client, round_):
     assert response.status_code == 200
     assert "The round is in the scoring phase, so its set-up can no longer change." in \
         page_text(response)
-    # Only how long the panel's personal data is kept may change in any phase.
+    # Only how long the panel's personal data is kept may change in any phase, and
+    # whether to work out how sure the ranking is until the round is decided.
     html = response.get_data(as_text=True)
-    assert html.count(">Change<") == 1
+    assert html.count(">Change<") == 2
     assert "/setup/retention\">Change<" in html
+    assert "/setup/rank-model\">Change<" in html
 
 
 # --- Details ----------------------------------------------------------------------------

@@ -185,6 +185,7 @@ TABLE: dict[str, Row] = {
     "round_setup.scale": officer_only(during("draft")),
     "round_setup.scale_descriptors": officer_only(during("draft")),
     "round_setup.funding": officer_only(during("draft")),
+    "round_setup.rank_model": officer_only(during("draft", "scoring", "moderation")),
     "round_setup.blind": officer_only(during("draft")),
     "round_setup.publishing": officer_only(),  # what to publish: any phase
     "round_setup.retention": officer_only(),  # how long personal data is kept: any phase
@@ -215,6 +216,8 @@ TABLE: dict[str, Row] = {
     "round_progress.phase_back": officer_only(during("scoring", "moderation")),
     "scoring.assisted": officer_only(during("scoring")),
     "ranking.ranking": officer_only(),
+    # Reviewers named beside their leniency: officers and auditors only (DESIGN.md §4).
+    "ranking.leniency": Row(people(FORBIDDEN, officer=ALLOW, auditor=ALLOW)),
 
     # Conflicts: the officer's review ---------------------------------------------------
     "conflict_review.queue": officer_only(),

@@ -101,6 +101,7 @@ POSTS: dict[str, Post] = {
                                           level_1="Poor", level_5="Excellent"),
     "round_setup.funding": post("officer", f"{SETUP}/funding", budget="5000",
                                 funding_rule="skip"),
+    "round_setup.rank_model": post("officer", f"{SETUP}/rank-model", rank_model="on"),
     "round_setup.blind": post("officer", f"{SETUP}/blind",
                               identifying_columns=["organisation"]),
     "round_setup.retention": post("officer", f"{SETUP}/retention", retention_months="24"),
