@@ -46,6 +46,7 @@ from panel.scoring.blind import BlindApplication, BlindSummary, blind_view, summ
 from panel.scoring.forms import in_words
 from panel.scoring.models import CriterionScore, ScoreSheet
 from panel.scoring.queries import is_stepped_out
+from panel.scoring.rank_intervals import RankIntervals, for_application
 
 LIVED_EXPERIENCE = "lived_experience"
 
@@ -167,6 +168,7 @@ class ChairItem(SharedItem):
     speak_first_count: int  # members of the speak-first group who scored the item
     criteria: list[str]
     by_criterion: list[CriterionRow]
+    how_sure: RankIntervals | None  # its expected rank and intervals (DESIGN.md §3a)
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,9 @@ def chair_item(round_: Round, meeting: Meeting | None) -> ChairItem | None:
     return ChairItem(**item.shared(), stepped_out=_stepped_out_names(application),
                      declared=_declared(application),
                      speak_first_count=item.speak_first_count(),
-                     criteria=criteria, by_criterion=by_criterion)
+                     criteria=criteria, by_criterion=by_criterion,
+                     how_sure=for_application(round_, application.reference,
+                                              application.title, item.found))
 
 
 def screen_item(round_: Round, meeting: Meeting | None) -> SharedItem | None:

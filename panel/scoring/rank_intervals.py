@@ -125,6 +125,21 @@ class RankIntervals:
         return sides(self.ranked, self.counts[0], self.counts[1], self.grey_zone)
 
     @property
+    def one(self) -> str:
+        """The chair's sentence for a one-row plot (:func:`for_application`)."""
+        row = self.rows[0]
+
+        def ranks(low: int, high: int) -> str:
+            return f"rank {low:,}" if low == high else f"between ranks {low:,} and {high:,}"
+
+        where = (f"Too close to call: its 90 % interval reaches across the funding line "
+                 f"(after rank {self.line:,})." if row.grey_zone
+                 else f"Clearly {'above' if row.interval_90[1] <= self.line else 'below'} "
+                      f"the funding line (after rank {self.line:,}).")
+        return (f"Expected rank {row.expected_rank:.1f} of {self.ranked:,}: as likely as not "
+                f"{ranks(*row.interval_50)}, very likely {ranks(*row.interval_90)}. {where}")
+
+    @property
     def window(self) -> str:
         """What part of the round the plot shows ("" when it shows it all)."""
         if not self.windowed or not self.rows:
@@ -208,6 +223,30 @@ def rank_intervals(round_: Round, titles: dict[str, str], found=None
     if kept is None:
         return not_worked_out(round_, len(titles), on)
     return from_result(kept, titles)
+
+
+def for_application(round_: Round, reference: str, title: str, found=None
+                    ) -> RankIntervals | None:
+    """The one application ``reference`` as a one-row plot, for the chair's screen while
+    it is discussed; None while the model is off or not worked out (the ranking page and
+    the draw screen say why)."""
+    source: Source | None = current_app.extensions.get(SOURCE)
+    kept, _ = source(round_, found) if source is not None else (None, False)
+    if kept is None:
+        return None
+    columns = kept["applications"]
+    try:
+        at = [str(r) for r in columns["reference"]].index(reference)
+    except ValueError:
+        return None
+    if columns["expected_rank"][at] is None:
+        return None
+    grey = [bool(g) for g in columns["grey_zone"]]
+    row = IntervalRow(reference, title, float(columns["expected_rank"][at]),
+                      tuple(columns["rank_interval_50"][at]),
+                      tuple(columns["rank_interval_90"][at]), grey[at])
+    ranked = sum(1 for er in columns["expected_rank"] if er is not None)
+    return RankIntervals([row], ranked, int(kept["line"]), sum(grey))
 
 
 def use_source(app: Flask, source: Source | None) -> None:

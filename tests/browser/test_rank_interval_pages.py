@@ -112,3 +112,24 @@ def test_the_leniency_view_for_an_officer_at_a_laptop(worked_round, visit):
     visitor.check()
     visitor.fits(1280, 800)
     visitor.photograph("leniency-1280x800")
+
+
+def test_the_chair_sees_how_sure_the_current_items_rank_is(meeting_round, visit, mailbox):
+    for width, height in SIZES:
+        chair = visit(phone=width == 360, viewport=None if width == 360 else
+                      {"width": width, "height": height})
+        chair.sign_in_by_link(mailbox, CHAIR)
+        chair.goto(f"/rounds/{SLUG}/meeting")
+        if width == 1280:
+            chair.page.get_by_role("button", name="Start the meeting").click()
+            keep_hand_made(meeting_round)
+            chair.goto(f"/rounds/{SLUG}/meeting")
+        heading = chair.page.get_by_role("heading", name="How sure is its rank?")
+        to_top(heading)
+        plot = chair.page.get_by_role("img", name="Expected rank")
+        expect(plot).to_be_visible()
+        box = chair.box(plot)
+        assert box["width"] >= 280 and box["x"] + box["width"] <= width
+        chair.check()
+        chair.fits(width, height)
+        chair.photograph(f"chair-how-sure-{width}x{height}")
