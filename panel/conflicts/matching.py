@@ -21,6 +21,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nameparser import HumanName
+from nicknames import NickNamer
+
 PERSON_FIELDS = frozenset({"applicant_name"})
 EMAIL_FIELDS = frozenset({"contact_email"})
 
@@ -70,6 +73,14 @@ _PHONE_CHARS = re.compile(r"^[+\d\s().-]+$")
 # Matching a panel against a round reads the same few thousand names again and again:
 # the pure helpers below remember their answers (never mutate what they return).
 _remembered = lru_cache(maxsize=100_000)
+# Sector-wide e-mail domains: everyone in the NHS, central and local government or a
+# university shares them, so, like webmail, they never match two people on their own.
+SHARED_DOMAINS = frozenset({"nhs.net", "nhs.uk", "gov.uk", "ac.uk", "sch.uk", "police.uk",
+                            "org.uk", "co.uk", "org", "com", "net", "gov.scot",
+                            "gov.wales", "llyw.cymru", "mod.uk", "parliament.uk",
+                            "gcsx.gov.uk", "nhs.scot", "hscni.net", "wales.nhs.uk",
+                            "cjsm.net", "gsi.gov.uk", "pnn.police.uk"})
+_NICKNAMES = NickNamer()
 
 
 @dataclass(frozen=True)
@@ -198,8 +209,32 @@ def _parts(value: str) -> list[str]:
 
 @_remembered
 def person_words(text: str) -> list[str]:
-    """A person's name without titles: "Dr Helen J. Marsh" → [helen, j, marsh]."""
+    """A person's name without titles, given names first: "Dr Helen J. Marsh" →
+    [helen, j, marsh]; "Patel, Priya" → [priya, patel] (nameparser reads the comma);
+    a hyphen or space inside given names is kept as separate words."""
+    if "," in text and "@" not in text:
+        name = HumanName(text)
+        if name.first and name.last:
+            text = " ".join(p for p in (name.first, name.middle, name.last) if p)
     return [t for t in words(text) if t not in TITLES]
+
+
+def _given_match(ours: list[str], theirs: list[str]) -> str | None:
+    """Why given names ``ours`` (all words but the surname) match ``theirs``."""
+    mine, yours = ours[0], theirs[0]
+    if mine == yours and len(mine) >= 2:
+        return "same first and last name"
+    if "".join(ours) == "".join(theirs) or (len(ours) > 1 and "".join(ours[:2]) == yours) \
+            or (len(theirs) > 1 and "".join(theirs[:2]) == mine):
+        return "same first and last name, written with a hyphen or space"
+    if len(mine) == 1 and yours.startswith(mine):
+        return "same initial and last name"
+    if len(mine) >= 2 and len(yours) >= 2:
+        short, long = sorted((mine, yours), key=len)
+        # Only a clearly shorter name counts ("Erin"/"Aaron", "Emma"/"Emily" do not).
+        if len(long) - len(short) >= 2 and long in _NICKNAMES.canonicals_of(short):
+            return f"nickname of {long.title()}"
+    return None
 
 
 def _person_match(affiliation: str, value: str) -> str | None:
@@ -208,11 +243,7 @@ def _person_match(affiliation: str, value: str) -> str | None:
         return None
     if ours[-1] != theirs[-1] or len(ours[-1]) < 2:
         return None
-    if ours[0] == theirs[0] and len(ours[0]) >= 2:
-        return "same first and last name"
-    if len(ours[0]) == 1 and theirs[0].startswith(ours[0]):
-        return "same initial and last name"
-    return None
+    return _given_match(ours[:-1], theirs[:-1])
 
 
 # ---------------------------------------------------------------------------- e-mail
@@ -220,6 +251,13 @@ def _person_match(affiliation: str, value: str) -> str | None:
 def is_webmail(domain: str) -> bool:
     domain = domain.lower()
     return domain in WEBMAIL_DOMAINS or domain.split(".")[0] in WEBMAIL_PROVIDERS
+
+
+def is_shared(domain: str) -> bool:
+    """A domain a whole sector writes from (nhs.net, x.gov.uk, any ac.uk's top level)."""
+    domain = domain.lower()
+    # A local authority's schools share "<authority>.sch.uk".
+    return domain in SHARED_DOMAINS or (domain.endswith(".sch.uk") and domain.count(".") <= 2)
 
 
 @_remembered
@@ -243,8 +281,11 @@ def _email_match(affiliation: str, email: str) -> str | None:
         return "same e-mail address"
     ours = domain_of(affiliation)
     if ours is not None:
-        if not is_webmail(ours) and not is_webmail(theirs) and _same_domain(ours, theirs):
-            return "same e-mail domain"
+        if is_webmail(ours) or is_webmail(theirs) or not _same_domain(ours, theirs):
+            return None
+        if is_shared(ours) or is_shared(theirs):
+            return None  # nhs.net, gov.uk, ac.uk: a sector, not an organisation
+        return "same e-mail domain"
         return None
     # "Eastgate Food Club" and jo@eastgatefoodclub.example
     label = theirs.removeprefix("www.").split(".")[0].replace("-", "")

@@ -197,9 +197,49 @@ def test_match_fields_names_the_field_and_the_reason():
     fields = {"applicant_name": "Joanne Ellis", "organisation": "Eastgate Food Club CIC",
               "contact_email": "jo@eastgatefoodclub.example", "area": "Eastgate"}
     found = match_fields(["eastgate food club", "Carers Together Network", "Jo Ellis"], fields)
+    # "Jo" is a nickname of Joanne (issue 23), with the same surname.
     assert [(m.affiliation, m.field) for m in found] == [
-        ("eastgate food club", "organisation"), ("eastgate food club", "contact_email")]
+        ("eastgate food club", "organisation"), ("eastgate food club", "contact_email"),
+        ("Jo Ellis", "applicant_name")]
+    assert found[-1].reason == "nickname of Joanne"
     assert all(isinstance(m, Match) and m.reason for m in found)
+
+
+# Issue 23: people's names as community members write them, and sector-wide domains.
+# Hand-worked: each pair below has the same surname; the given names are a nickname
+# pair in the `nicknames` package's list, or the surname-first form, or differ only by a
+# hyphen; the near misses differ in surname ("Smithson") or are names of similar length.
+def test_nicknames_match_with_the_reason():
+    assert match_value("Jo Whitfield", "applicant_name", "Joanne Whitfield") == \
+        "nickname of Joanne"
+    assert match_value("Bob Ashworth", "applicant_name", "Robert Ashworth") == \
+        "nickname of Robert"
+    assert match_value("Liz Baptiste", "applicant_name", "Dr Elizabeth Baptiste") == \
+        "nickname of Elizabeth"
+
+
+def test_near_miss_people_do_not_match():
+    assert match_value("Jo Smith", "applicant_name", "Joe Smithson") is None
+    assert match_value("Erin Doherty", "applicant_name", "Aaron Doherty") is None
+    assert match_value("Emma Wright", "applicant_name", "Emily Wright") is None
+
+
+def test_surname_first_and_hyphens():
+    assert match_value("Patel, Priya", "applicant_name", "Priya Patel") == \
+        "same first and last name"
+    assert match_value("Anne Marie Smith", "applicant_name", "Anne-Marie Smith") == \
+        "same first and last name"
+    assert match_value("Annemarie Smith", "applicant_name", "Anne-Marie Smith") == \
+        "same first and last name, written with a hyphen or space"
+
+
+def test_sector_wide_domains_never_match_on_their_own():
+    assert match_value("a.b@nhs.net", "contact_email", "c.d@nhs.net") is None
+    assert match_value("dudley.gov.uk", "contact_email", "c.d@gcsx.gov.uk") is None
+    assert match_value("dudley.sch.uk", "contact_email", "office@hillcrest.dudley.sch.uk") \
+        is None
+    assert match_value("a.b@eastgatefoodclub.example", "contact_email",
+                       "c.d@eastgatefoodclub.example") == "same e-mail domain"
 
 
 def test_empty_values_never_match():
