@@ -83,15 +83,29 @@ def scores(matching, pairs) -> None:
 
 def make_round(seed: int, panellists: int, applications: int):
     """Applications with a name, an organisation, a contact e-mail and a lead contact;
-    panellists with 2–6 connections each, drawn from the same towns, kinds and names, so
-    that plenty of pairs share words and some really match."""
+    panellists with 2–6 connections each. Names are drawn the way a region's are: a few
+    hundred places, thousands of made-up distinctive words and surnames, and the common
+    kinds, given names and surnames above again and again, so that many pairs share
+    words; one connection in ten is an application's own organisation or person, as typed
+    (so that some really match)."""
     rng = random.Random(seed)
+    syllables = ["ash", "bel", "cor", "dun", "el", "fen", "gar", "hol", "ing", "kel", "lan",
+                 "mor", "nor", "ock", "pen", "ril", "sel", "tor", "ul", "ven", "wick", "yar"]
+
+    def made_up() -> str:
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).title()
+
+    towns = TOWNS + [made_up() + rng.choice(["", "ton", "ley", "field"]) for _ in range(300)]
+    words = [made_up() for _ in range(3_000)]
+    surnames = [made_up() + rng.choice(["", "s", "son"]) for _ in range(3_000)]
 
     def organisation() -> str:
-        return f"{rng.choice(TOWNS)} {rng.choice(KINDS)}"
+        distinctive = f"{rng.choice(words)} " if rng.random() < 0.7 else ""
+        return f"{rng.choice(towns)} {distinctive}{rng.choice(KINDS)}"
 
     def person() -> str:
-        return f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)}"
+        surname = rng.choice(SURNAMES) if rng.random() < 0.2 else rng.choice(surnames)
+        return f"{rng.choice(GIVEN)} {surname}"
 
     def email(name: str) -> str:
         local = name.lower().replace(" ", ".").replace("'", "")
@@ -107,9 +121,13 @@ def make_round(seed: int, panellists: int, applications: int):
         connections = []
         for _ in range(rng.randint(2, 6)):
             kind = rng.random()
-            connections.append(organisation() if kind < 0.6 else person() if kind < 0.85
-                               else email(person()) if kind < 0.95
-                               else rng.choice(DOMAINS))
+            if kind < 0.1:
+                connections.append(apps[rng.randrange(applications)][
+                    rng.choice(["applicant_name", "organisation", "lead_contact"])])
+            else:
+                connections.append(organisation() if kind < 0.6 else person() if kind < 0.85
+                                   else email(person()) if kind < 0.95
+                                   else rng.choice(DOMAINS))
         members.append(connections)
     return apps, members
 

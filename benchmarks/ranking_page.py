@@ -26,6 +26,7 @@ from panel.extensions import db, utcnow  # noqa: E402
 from panel.models import (  # noqa: E402
     Application, Conflict, Criterion, CriterionScore, Group, PanelMember, Round, ScoreSheet, User,
 )
+from panel.scoring.models import store_scores  # noqa: E402
 
 SLUG = "benchmark-round"
 
@@ -73,6 +74,10 @@ def build(seed: int, applications: int = APPLICATIONS) -> None:
         {"sheet_id": int(s) + 1, "criterion_id": criteria[c],
          "value": None if v != v else int(v)}
         for s, c, v in zip(scores["sheet"], scores["criterion"], scores["value"])])
+    store_scores(round_.id)  # as submitting each sheet would
+    if db.engine.dialect.name == "postgresql":  # the ids were given: move the sequence on
+        db.session.execute(sa.text("SELECT setval(pg_get_serial_sequence('score_sheets', 'id'), "
+                                   "(SELECT max(id) FROM score_sheets))"))
     conflicts = frames["conflicts"]
     db.session.execute(sa.insert(Conflict), [
         {"member_id": member_ids[int(m)], "application_id": app_ids[r], "kind": "other",
@@ -82,6 +87,12 @@ def build(seed: int, applications: int = APPLICATIONS) -> None:
     accounts.create_account(None, email="officer@bench.example", name="Officer",
                             roles={"officer"}, password="benchmark password", system="bench")
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # Planner statistics, as a bulk import leaves them (panel/bundle/bulk.py): without
+        # them the report's sheets query is planned for empty tables and runs for minutes.
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                sa.text("ANALYZE"))
 
 
 def main() -> None:

@@ -34,9 +34,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _init_jobs(app)
     _register_blueprints(app)
 
-    from panel import cli, web
+    from panel import cli, static_files, web
 
     web.init_app(app)
+    static_files.init_app(app)
     logs.init_app(app)
     cli.init_app(app)
     return app
@@ -47,6 +48,14 @@ def _init_extensions(app: Flask) -> None:
     from panel.accounts import auth
     from panel.extensions import cache, csrf, db, limiter, login_manager, mail, migrate
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # One writer at a time: a writer waits up to this long for another (a command
+        # importing a bundle, say) to commit, rather than the sqlite3 driver's 5 s
+        # (panel/audit/services.py takes the write lock before it reads a chain's head).
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = {"timeout": app.config.get("SQLITE_BUSY_TIMEOUT", 30),
+                        **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(paths.MIGRATIONS), render_as_batch=True)
     mail.init_app(app)
@@ -61,10 +70,13 @@ def _init_jobs(app: Flask) -> None:
     from panel import mail  # noqa: F401  (declare every job kind before the queue is made)
     from panel.accounts import services  # noqa: F401
     from panel.bundle import jobs  # noqa: F401
-    from panel.reports import exports  # noqa: F401
     from panel.jobs import queue
+    from panel.reports import exports, rank_model_jobs  # noqa: F401
+    from panel.scoring import grey_zone
 
     queue.init_app(app)
+    # The draw near the funding line takes its grey zone from the kept rank model.
+    grey_zone.use_source(app, rank_model_jobs.grey_zone_now)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from panel.bundle import cli as bundle_commands  # noqa: F401  (they join ``flask round``)
     from panel.demo.cli import group as demo
     from panel.jobs.cli import worker
+    from panel.moderation import lottery_cli  # noqa: F401  (joins ``flask round``)
     from panel.reports import cli as report_commands  # noqa: F401
     from panel.rounds.cli import group as round_
 

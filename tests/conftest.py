@@ -14,6 +14,7 @@ from panel.extensions import db
 from tests.builders import people
 from tests.builders.demo import demo_decided  # noqa: F401  (fixtures every test file may ask for)
 from tests.builders.every_page import world  # noqa: F401
+from tests.builders.lottery import lottery_round  # noqa: F401
 from tests.builders.meetings import chair, lived, meeting_round  # noqa: F401
 from tests.builders.small_groups import lone_round  # noqa: F401
 from tests.builders.trail import audited_round  # noqa: F401

@@ -47,3 +47,32 @@ def test_downgrade_to_empty_and_back(databases):
             db.engine.dispose()
     finally:
         databases.drop(url)
+
+
+def test_the_stored_scores_migration_fills_in_every_submitted_sheets_s(databases, tmp_path):
+    """Scores S of the worked example (DESIGN.md §3), dropped by going back below
+    0017_stored_scores and filled in again by its backfill, as for a database that had
+    sheets before the column existed."""
+    from panel.bundle import import_bundle
+    from panel.scoring.models import ScoreSheet
+    from tests.builders.worked import worked_bundle
+
+    url = databases.create(migrated=False)
+    try:
+        app = _app(url)
+        with app.app_context():
+            upgrade()
+            import_bundle(None, worked_bundle(tmp_path / "bundle"), system="tests")
+            db.session.commit()
+            db.session.remove()
+            downgrade(revision="0017_stored_scores-1")
+            assert "score" not in {c["name"] for c in sa.inspect(db.engine).get_columns(
+                "score_sheets")}
+            upgrade()
+            scores = sorted(db.session.scalars(sa.select(ScoreSheet.score)).all())
+            db.session.remove()
+            db.engine.dispose()
+        # academic 1: 100, 50, 75; academic 2: 75; lived experience 1: 0, 100, 75, then 100
+        assert scores == [0.0, 50.0, 75.0, 75.0, 75.0, 100.0, 100.0, 100.0]
+    finally:
+        databases.drop(url)

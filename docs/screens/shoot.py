@@ -16,7 +16,10 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
 - a panellist's own data (tests/browser/test_notices.py, which also checks the privacy
   notice and the accessibility statement): my-data-1280x800 and my-data-360x740;
 - a background job followed to its end by an officer (tests/browser/
-  test_job_progress_page.py): job-waiting-* and job-done-* at 1280x800 and 360x740.
+  test_job_progress_page.py): job-waiting-* and job-done-* at 1280x800 and 360x740;
+- a lived-experience panellist scoring on a phone (tests/browser/test_scoring_pages.py):
+  question-360x740 and check-360x740-whole; an academic on a laptop with every question
+  on one page: sheet-1280x800 and sheet-360x740.
 
 It runs those browser tests, so the pictures are of pages the tests have just checked
 (axe, no sideways scrolling, the small-group rule, the words a reader should see).
@@ -37,6 +40,8 @@ TESTS = [
     "test_public_summary_page.py",
     "test_notices.py",
     "test_job_progress_page.py",
+    "test_scoring_pages.py::test_panellist_scores_an_application_by_touch",
+    "test_scoring_pages.py::test_an_academic_scores_on_one_page_by_keyboard_in_under_20_key_presses",
 ]
 
 if __name__ == "__main__":

@@ -8,19 +8,24 @@ check the decision trail up to the round's anchor (DESIGN.md §7).
 - ``anchors.csv``: the round's anchor;
 - ``README.txt``: what it is and the two commands.
 
-There are two kits. The chain is one for the whole site, so events of other rounds (and
-of accounts) are interleaved with the round's own.
+There are two kits. Events written before trail format 4 form one legacy chain for the
+whole site, so events of other rounds (and of accounts) are interleaved with the round's
+own; since format 4 each round has its own chain, and the site its own (docs/trail.md).
 
-- **The auditor's kit** (:func:`build_kit`) runs from event 1 to the anchor and shows every
-  event in full: for those who may read the whole trail.
+- **The auditor's kit** (:func:`build_kit`) holds everything the anchor vouches for, every
+  event in full: the legacy chain from event 1 (to the anchor, or to the head a format-4
+  anchor lists), and each format-4 chain from its start to the head the anchor lists (the
+  round's own to the anchor), in the order they were written.
 - **The public kit** (:func:`build_public_kit`), offered on a published round's public
-  summary, runs from the round's first event to the anchor and shows in full only the
-  round's events behind its published result (:data:`PUBLIC_ACTIONS`: the rubric, the
-  phases, the decisions, an over-budget acknowledgement); every other event is sealed to
-  its envelope (id, round, digest: trail format 3, docs/trail.md), which the checker
-  chains through without seeing what it says. It exists only when every sealed event is
-  of format 3 and every shown one of format 2 or later (no personal data in the hash):
-  :func:`public_kit_problem` says why not otherwise.
+  summary, holds the round's stretch of the legacy chain, if it has one (from its first
+  event there to the anchor or the legacy head the anchor lists), and the round's own
+  chain to the anchor. It shows in full only the round's events behind its published
+  result (:data:`PUBLIC_ACTIONS`: the rubric, the phases, the decisions, an over-budget
+  acknowledgement, a format-4 anchor); every other event is sealed to its envelope
+  (position, round, digest: trail format 3, docs/trail.md), which the checker chains
+  through without seeing what it says. It exists only when every sealed event is of
+  format 3 or later and every shown one of format 2 or later (no personal data in the
+  hash): :func:`public_kit_problem` says why not otherwise.
 """
 from __future__ import annotations
 
@@ -28,11 +33,14 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from importlib.resources import files
+from typing import Any
 
 from sqlalchemy import func, select
 
-from panel.audit.anchors import round_anchor
+from panel.audit.anchors import listed_heads, round_anchor
+from panel.audit.chain import LEGACY
 from panel.audit.models import FORMAT_DIGESTED, PUBLIC_ACTIONS, AuditAnchor, AuditEvent
 from panel.audit.personal import FORMAT_SEALED
 from panel.extensions import db
@@ -40,7 +48,7 @@ from panel.rounds.models import Round
 from panel.spreadsheets import CsvWriter
 
 VERIFIER = "verify_trail.py"
-CONTENT = ("id", "v", "occurred_at", "actor_id", "actor", "action", "object_type", "object_id",
+CONTENT = ("id", "seq", "v", "occurred_at", "actor_id", "actor", "action", "object_type", "object_id",
            "round_id", "before", "after")
 COLUMNS = (*CONTENT, "public", "salt", "digest", "prev_hash", "hash")
 BATCH = 2000
@@ -91,7 +99,7 @@ def build_kit(round_: Round) -> bytes | None:
     anchor = round_anchor(round_)
     if anchor is None:
         return None
-    return _zipped(round_, anchor, trail_csv(anchor.event_id), AUDITOR_TRAIL, "")
+    return _zipped(round_, anchor, trail_csv(_scope(round_, anchor)), AUDITOR_TRAIL, "")
 
 
 def build_public_kit(round_: Round) -> bytes | None:
@@ -99,22 +107,27 @@ def build_public_kit(round_: Round) -> bytes | None:
     anchor = round_anchor(round_)
     if anchor is None or public_kit_problem(round_) is not None:
         return None
-    rows = trail_csv(anchor.event_id, start=_first_event(round_), shown_round=round_.id)
+    rows = trail_csv(_scope(round_, anchor, public=True), shown_round=round_.id)
     return _zipped(round_, anchor, rows, PUBLIC_TRAIL, PUBLIC_SCOPE)
 
 
 def public_kit_problem(round_: Round) -> str | None:
-    """Why this round has no public kit, in words, or None when it has one."""
+    """Why this round has no public kit, in words, or None when it has one. Only its
+    stretch of the legacy chain can hold such events: a format-4 chain is the round's
+    alone, every event of it digested."""
     anchor = round_anchor(round_)
     if anchor is None:
         return "The round has not been decided, so there is no fingerprint to check yet."
-    first = _first_event(round_)
+    scope = _scope(round_, anchor, public=True)
+    if scope.legacy_to is None:
+        return None
     is_shown = (AuditEvent.round_id == round_.id) & (
         AuditEvent.public.is_(True) | ((AuditEvent.format < FORMAT_DIGESTED)
                                        & AuditEvent.action.in_(PUBLIC_ACTIONS)))
     unsafe = db.session.scalar(
         select(func.count()).select_from(AuditEvent)
-        .where(AuditEvent.id.between(first, anchor.event_id))
+        .where(AuditEvent.chain.is_(None),
+               AuditEvent.id.between(scope.start, scope.legacy_to))
         .where((is_shown & (AuditEvent.format < FORMAT_SEALED))
                | (~is_shown & (AuditEvent.format < FORMAT_DIGESTED))))
     if unsafe:
@@ -123,9 +136,55 @@ def public_kit_problem(round_: Round) -> str | None:
     return None
 
 
-def _first_event(round_: Round) -> int:
+@dataclass(frozen=True)
+class Scope:
+    """Which events a kit holds: ids from ``start`` to ``up_to``; of the legacy chain, up
+    to ``legacy_to`` (None: none of it); of each format-4 chain, up to its position in
+    ``limits`` (absent: none of it). ``only`` narrows the query to the chains a public
+    kit holds, so it does not read other rounds' events only to leave them out."""
+
+    start: int
+    up_to: int
+    legacy_to: int | None
+    limits: dict[int, int] = field(default_factory=dict)
+    only: Any = None
+
+    def holds(self, event: AuditEvent) -> bool:
+        if event.chain is None:
+            return self.legacy_to is not None and event.id <= self.legacy_to
+        return event.seq is not None and event.seq <= self.limits.get(event.chain, 0)
+
+
+def _scope(round_: Round, anchor: AuditAnchor, *, public: bool = False) -> Scope:
+    """What the anchor vouches for (public: the round's part of it). Every event it
+    vouches for was written before it, so has a smaller id."""
+    anchored = db.session.get(AuditEvent, anchor.event_id)
+    first_legacy = _first_legacy_event(round_) if public else 1
+    if anchored is None or anchored.chain_key is LEGACY:
+        return Scope(first_legacy or 1, anchor.event_id, anchor.event_id,
+                     only=AuditEvent.chain.is_(None))
+    try:
+        heads = listed_heads(anchored)
+    except ValueError:
+        heads = {}
+    legacy = heads.get(LEGACY)
+    own = {anchored.chain: anchored.seq}
+    if not public:
+        limits = {chain: position for chain, (position, _) in heads.items()
+                  if chain is not LEGACY}
+        return Scope(1, anchor.event_id, legacy[0] if legacy else None, {**limits, **own})
+    in_round = (AuditEvent.chain == anchored.chain) | AuditEvent.chain.is_(None)
+    if first_legacy is None or legacy is None:
+        start = db.session.scalar(select(func.min(AuditEvent.id))
+                                  .where(AuditEvent.chain == anchored.chain))
+        return Scope(start or 1, anchor.event_id, None, own, only=in_round)
+    return Scope(first_legacy, anchor.event_id, legacy[0], own, only=in_round)
+
+
+def _first_legacy_event(round_: Round) -> int | None:
     return db.session.scalar(select(func.min(AuditEvent.id))
-                             .where(AuditEvent.round_id == round_.id)) or 1
+                             .where(AuditEvent.round_id == round_.id,
+                                    AuditEvent.chain.is_(None)))
 
 
 def _zipped(round_: Round, anchor: AuditAnchor, rows: Iterator[str], trail_line: str,
@@ -141,23 +200,29 @@ def _zipped(round_: Round, anchor: AuditAnchor, rows: Iterator[str], trail_line:
     return out.getvalue()
 
 
-def trail_csv(up_to: int, *, start: int = 1, shown_round: int | None = None) -> Iterator[str]:
-    """trail.csv, from event ``start`` to ``up_to``: one column per hashed field (empty
-    for null, and ``v`` empty for format-1 events, whose hash has no ``v``; ``before``
-    and ``after`` as JSON, commitments and all, never the sealed values), the salt and
-    digest of a format-3 event, then the hashes. With ``shown_round``, only that round's
-    :data:`PUBLIC_ACTIONS` are shown; other events are sealed to their envelope."""
+def trail_csv(scope: Scope | int, *, shown_round: int | None = None) -> Iterator[str]:
+    """trail.csv, the events of ``scope`` (or of the legacy chain up to an id) in the
+    order they were written: one column per hashed field (empty for null, and ``v``
+    empty for format-1 events, whose hash has no ``v``; ``id`` for formats 1 to 3,
+    ``seq`` for format 4; ``before`` and ``after`` as JSON, commitments and all, never
+    the sealed values), the salt and digest of a format-3 or 4 event, then the hashes.
+    With ``shown_round``, only that round's :data:`PUBLIC_ACTIONS` are shown; other
+    events are sealed to their envelope."""
+    if isinstance(scope, int):
+        scope = Scope(1, scope, scope)
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
     writer.writerow(COLUMNS)
-    last = start - 1
-    while last < up_to:
+    last = scope.start - 1
+    query = select(AuditEvent).where(AuditEvent.id <= scope.up_to)
+    if scope.only is not None:
+        query = query.where(scope.only)
+    while last < scope.up_to:
         events = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.id > last, AuditEvent.id <= up_to)
-            .order_by(AuditEvent.id).limit(BATCH)).all()
+            query.where(AuditEvent.id > last).order_by(AuditEvent.id).limit(BATCH)).all()
         if not events:
             break
-        for event in events:
+        for event in filter(scope.holds, events):
             shown = shown_round is None or (event.round_id == shown_round
                                             and _is_public(event))
             writer.writerow(_row(event) if shown else _sealed_row(event))
@@ -174,7 +239,7 @@ def _is_public(event: AuditEvent) -> bool:
 
 
 def _row(event: AuditEvent) -> list:
-    payload = event.content()
+    payload = {**event.content(), "id": event.id, "seq": event.seq}
     cells = [_cell(name, payload.get(name)) for name in CONTENT]
     if event.format < FORMAT_DIGESTED:
         return [*cells, "", "", "", event.prev_hash, event.hash]
@@ -182,7 +247,8 @@ def _row(event: AuditEvent) -> list:
 
 
 def _sealed_row(event: AuditEvent) -> list:
-    by_name = {"id": event.id, "v": event.format, "round_id": event.round_id}
+    by_name = {"id": event.id, "seq": event.seq, "v": event.format,
+               "round_id": event.round_id}
     cells = [_cell(name, by_name.get(name)) for name in CONTENT]
     return [*cells, _flag(event), "", event.digest(), event.prev_hash, event.hash]
 

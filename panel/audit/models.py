@@ -18,20 +18,29 @@ GENESIS_HASH = "0" * 64
 
 
 class AuditEvent(db.Model):
-    """One change of state. ``id`` is the position in the chain, assigned by
-    :func:`panel.audit.services.record` while it holds the chain lock, so ids have no gaps.
-    The database refuses UPDATE and DELETE on this table (triggers in the migrations).
+    """One change of state. The database refuses UPDATE and DELETE on this table
+    (triggers in the migrations).
+
+    Formats 1 to 3 (the *legacy chain*, written before migration 0015): one chain for the
+    whole site; ``id`` is the position in it, assigned by the writer under one global lock,
+    so ids have no gaps. ``format`` 4 (every event since 0015): each round's events form
+    their own chain, and events of no round the *site chain* (``chain`` 0); ``seq`` is the
+    position in that chain (from 1, no gaps, unique per chain) and ``id`` only a handle
+    from the table's sequence, in the order events were written, gaps allowed
+    (docs/trail.md, "Chains").
 
     ``format`` 1: events written before personal values were sealed (``actor`` is the
     acting person's e-mail, before/after as they were). ``format`` 2: ``actor`` is
     "person" (who: ``actor_id``) or "system: …", and personal values in before/after are
     commitments, their values in :class:`AuditPersonal` (panel/audit/personal.py).
     ``format`` 3: as 2, and the chain hashes an envelope holding a salted digest of the
-    event rather than the event itself (:meth:`canonical`; docs/trail.md)."""
+    event rather than the event itself (:meth:`canonical`; docs/trail.md). ``format`` 4:
+    as 3, one chain per round; the digest and envelope name the event by ``seq``, not
+    ``id``."""
 
     __tablename__ = "audit_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Who acted: format 1, as they were then (an e-mail); format 2, "person" (see
@@ -51,6 +60,10 @@ class AuditEvent(db.Model):
     # Format 3: one of the events behind a round's published result (PUBLIC_ACTIONS),
     # fixed when written; None before.
     public: Mapped[bool | None]
+    # Format 4: the chain (the round's id, or SITE_CHAIN) and the position in it; None
+    # for the legacy chain (formats 1 to 3), whose position is ``id``.
+    chain: Mapped[int | None]
+    seq: Mapped[int | None]
 
     actor_user: Mapped[User | None] = relationship(viewonly=True)
 
@@ -58,6 +71,8 @@ class AuditEvent(db.Model):
         Index("ix_audit_events_round", "round_id", "id"),
         Index("ix_audit_events_object", "object_type", "object_id"),
         Index("ix_audit_events_actor", "actor_id", "id"),
+        # One event per position of each chain (format 4; the legacy chain has NULLs).
+        Index("ix_audit_events_chain_seq", "chain", "seq", unique=True),
     )
 
     def content(self) -> dict[str, Any]:
@@ -78,6 +93,10 @@ class AuditEvent(db.Model):
         }
         if self.format not in (None, 1):
             payload["v"] = self.format
+        if self.format is not None and self.format >= FORMAT_CHAINED:
+            # The id is not known until the row is written: the chain's position is.
+            del payload["id"]
+            payload["seq"] = self.seq
         return payload
 
     def digest(self) -> str:
@@ -88,13 +107,32 @@ class AuditEvent(db.Model):
         """What the chain hashes. Formats 1 and 2: the whole :meth:`content`. Format 3:
         an envelope, ``{"id", "round_id", "public", "v": 3, "digest"}``, so a published
         kit can show an event by its envelope alone and still prove the chain."""
+        if self.format is not None and self.format >= FORMAT_CHAINED:
+            return chained_envelope(self.seq, self.round_id, bool(self.public), self.format,
+                                    self.digest())
         if self.format is not None and self.format >= FORMAT_DIGESTED:
             return envelope(self.id, self.round_id, bool(self.public), self.format,
                             self.digest())
         return self.content()
 
+    @property
+    def chain_key(self) -> int | None:
+        """The chain the event belongs to: None for the legacy chain, else
+        :func:`chain_of` its round."""
+        if self.format is not None and self.format >= FORMAT_CHAINED:
+            return chain_of(self.round_id)
+        return None
+
 
 FORMAT_DIGESTED = 3
+# From this format on, one chain per round and one for the site (docs/trail.md).
+FORMAT_CHAINED = 4
+# The chain of events that belong to no round (accounts, sign-ins, site settings).
+SITE_CHAIN = 0
+
+
+def chain_of(round_id: int | None) -> int:
+    return SITE_CHAIN if round_id is None else round_id
 # The events behind a round's published result, which a round's public verification kit
 # shows in full (panel/audit/kit.py): the round's settings and rubric, its phases, the
 # decision on each application and an over-budget acknowledgement. Personal values in them (a rationale, a
@@ -106,6 +144,9 @@ PUBLIC_ACTIONS = frozenset({
     "criterion.added", "criterion.changed", "criterion.removed", "criteria.reordered",
     "group.added", "group.changed", "group.removed",
     "round.phase_changed", "round.over_budget_acknowledged", "decision.recorded",
+    # Format 4: the anchor itself, with the heads of every chain it vouches for.
+    "audit.anchored",
+    "lottery.committed", "lottery.drawn",  # the draw near the funding line (§3a)
 })
 
 
@@ -121,6 +162,13 @@ def content_digest(salt: str, content: dict[str, Any]) -> str:
 def envelope(event_id: int, round_id: int | None, public: bool, format_: int,
              digest: str) -> dict[str, Any]:
     return {"id": event_id, "round_id": round_id, "public": public, "v": format_,
+            "digest": digest}
+
+
+def chained_envelope(seq: int, round_id: int | None, public: bool, format_: int,
+                     digest: str) -> dict[str, Any]:
+    """Format 4: the chain is the round's (or the site's), the position ``seq`` in it."""
+    return {"seq": seq, "round_id": round_id, "public": public, "v": format_,
             "digest": digest}
 
 

@@ -25,13 +25,14 @@ from typing import Any
 from sqlalchemy import select
 
 from panel.audit.chain import canonical_json
-from panel.audit.models import FORMAT_DIGESTED, AuditPersonal
+from panel.audit.models import FORMAT_CHAINED, AuditPersonal
 from panel.extensions import db
 
 FORMAT_NAMES = 1  # events written before the switch: names and e-mails hashed as they are
 FORMAT_SEALED = 2  # events from the switch on: personal values sealed out of the hash
-# And from format 3 on, the chain hashes a salted digest of each event (models.py).
-CURRENT_FORMAT = FORMAT_DIGESTED
+# And from format 3 on, the chain hashes a salted digest of each event; from format 4 on,
+# each round has its own chain (models.py).
+CURRENT_FORMAT = FORMAT_CHAINED
 
 PERSON = "person"  # the hashed actor of a format-2 event done by someone (see actor_id)
 ERASED = "erased"

@@ -11,8 +11,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from panel.accounts.models import User
-from panel.audit.chain import ChainReport, verify_events
-from panel.audit.models import AuditEvent
+from panel.audit.chain import LEGACY, ChainReport, Link, verify_events
+from panel.audit.models import FORMAT_CHAINED, AuditEvent, chain_of
 from panel.conflicts.models import Conflict
 from panel.conflicts.rules import stepping_out
 from panel.extensions import db
@@ -31,16 +31,16 @@ _BATCH = 5_000
 
 
 def verify_chain() -> ChainReport:
-    """Recompute every hash from the stored events, in chain order."""
+    """Recompute every hash from the stored events, each chain in its order."""
     return verify_events(_chain_rows())
 
 
-def _chain_rows() -> Iterator[tuple]:
+def _chain_rows() -> Iterator[Link]:
     columns = (AuditEvent.id, AuditEvent.occurred_at, AuditEvent.actor_id, AuditEvent.actor,
                AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
                AuditEvent.round_id, AuditEvent.before, AuditEvent.after,
                AuditEvent.format, AuditEvent.salt, AuditEvent.public,
-               AuditEvent.prev_hash, AuditEvent.hash)
+               AuditEvent.chain, AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.hash)
     last_id = 0
     while True:
         # Keyset pages keep memory flat however long the chain is.
@@ -54,9 +54,23 @@ def _chain_rows() -> Iterator[tuple]:
                                actor=row.actor, action=row.action, object_type=row.object_type,
                                object_id=row.object_id, round_id=row.round_id,
                                before=row.before, after=row.after, format=row.format,
-                               salt=row.salt, public=row.public)
-            yield row.id, row.action, row.prev_hash, event.canonical(), row.hash
+                               salt=row.salt, public=row.public, seq=row.seq)
+            yield _link(row, event)
         last_id = rows[-1].id
+
+
+def _link(row, event: AuditEvent) -> Link:
+    """The event in its chain: by what its hash covers (its format and round), with the
+    unhashed ``chain`` column checked against them."""
+    chained = row.format is not None and row.format >= FORMAT_CHAINED
+    chain = chain_of(row.round_id) if chained else LEGACY
+    problem = ""
+    if chained and (row.chain != chain or row.seq is None):
+        problem = "its chain and position do not match its round; it was moved"
+    elif not chained and (row.chain is not None or row.seq is not None):
+        problem = "it is an event of the legacy chain with a position in another chain"
+    return Link(row.id, row.action, chain, row.seq if chained else row.id, row.prev_hash,
+                event.canonical(), row.hash, problem)
 
 
 def event_count() -> int:

@@ -29,6 +29,7 @@ from panel.rounds import services as rounds
 from panel.rounds.models import Application, PanelMember, Round
 from panel.rounds.services import RoundError
 from panel.scoring.models import CriterionScore, ScoreSheet
+from panel.scoring.rules import sheet_score
 
 TRAIL = "Writing the audit trail"
 APPLICATION_FIELDS = ("reference", "title", "lay_summary", "requested_amount",
@@ -207,12 +208,19 @@ class _Loader:
 
     def _sheets(self, rows: list[dict]) -> None:
         criteria = [(c.id, c.key) for c in self.round.criteria]
+        weights = {c.key: c.weight for c in self.round.criteria}
+        low, high = self.round.scale_min, self.round.scale_max
         values = [{"member_id": self.member_ids[row["email"]],
                    "application_id": self.application_ids[row["reference"]],
                    "stage": row["stage"], "revision": row["revision"], "status": "submitted",
                    "comment": row["comment"], "comment_for_chair": False,
                    "reason": row["reason"], "assisted_by_id": self.actor_id, "version": 1,
-                   "created_at": self.now, "updated_at": self.now, "submitted_at": self.now}
+                   "created_at": self.now, "updated_at": self.now, "submitted_at": self.now,
+                   # S stored as the ORM stores it (panel.scoring.models), which never
+                   # sees these rows
+                   "score": sheet_score([(weights[key], value)
+                                         for key, value in row["values"].items()
+                                         if value is not None], low, high)}
                   for row in rows]
         ids = insert_rows(ScoreSheet.__table__, values, stage="Adding score sheets",
                           steps=self.steps, key=("member_id", "application_id", "revision"))

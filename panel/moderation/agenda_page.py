@@ -7,7 +7,6 @@ per figures of the round (:func:`panel.moderation.meeting.shown_figures`, kept u
 round changes)."""
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,7 +18,7 @@ from panel.moderation.meeting import Progress, progress, shown_figures
 from panel.moderation.models import AgendaItem, Decision, Meeting
 from panel.pages import Page, page_bounds
 from panel.rounds.models import Application, Round
-from panel.scoring.figures import Figures
+from panel.scoring.figures import Figures, made_once
 
 PER_PAGE = 50
 
@@ -192,24 +191,16 @@ def _status(meeting: Meeting, row) -> str:
 
 # The figures of every row, made once per figures of the round -------------------------------
 
-_made: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
-
-
 def _standing(found: Figures) -> pd.DataFrame:
-    """Per reference: gap, spread, rank and funded, from ``found``. Kept beside the
-    figures they come from for as long as those live: :func:`shown_figures` hands back
-    the same object until the round changes, so the table is made once per version of
-    the round and goes with the figures it was made from."""
-    key = id(found)
-    kept = _made.get(key)
-    if kept is not None and kept[0]() is found:
-        return kept[1]
-    table = found.final.table
-    standing = agenda.disagreement(found.final, found.counting).assign(
-        rank=table["rank"], funded=table["funded"])
-    _made[key] = (weakref.ref(found), standing)
-    weakref.finalize(found, _made.pop, key, None)
-    return standing
+    """Per reference: gap, spread, rank and funded, from ``found``. Made once per final
+    ranking (:func:`made_once`): :func:`shown_figures` hands back the same one until a
+    score changes, and the decisions do not enter into these."""
+    def make() -> pd.DataFrame:
+        table = found.final.table
+        return agenda.disagreement(found.final, found.counting).assign(
+            rank=table["rank"], funded=table["funded"])
+
+    return made_once(found.final, "agenda standing", make)
 
 
 def _float(value) -> float:

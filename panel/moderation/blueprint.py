@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.moderation import agenda_views, revise_views, views
+from panel.moderation import agenda_views, lottery_views, revise_views, views
 
 bp = Blueprint("meeting", __name__)
 bp.add_url_rule("/rounds/<slug>/meeting", view_func=views.chair, methods=["GET"])
@@ -23,4 +23,9 @@ bp.add_url_rule("/meetings/<slug>/revise", view_func=revise_views.revise, method
 bp.add_url_rule("/meetings/<slug>/revise/question/<int:number>",
                 view_func=revise_views.revise_question, methods=["GET", "POST"])
 bp.add_url_rule("/meetings/<slug>/revise/check", view_func=revise_views.revise_check,
+                methods=["GET", "POST"])
+# The draw near the funding line (lottery_views.py)
+bp.add_url_rule("/rounds/<slug>/draw/prepare", view_func=lottery_views.prepare_draw,
+                methods=["GET", "POST"])
+bp.add_url_rule("/rounds/<slug>/meeting/draw", view_func=lottery_views.draw,
                 methods=["GET", "POST"])

@@ -60,3 +60,13 @@ def revise_question_form(round_: Round, criterion: Criterion, **kwargs) -> ItemF
                                f"Choose a score, or choose \"{UNABLE_LABEL}\"")])
 
     return QuestionForm(**kwargs)
+
+
+class DrawForm(FlaskForm):
+    """The chair's draw: the public input typed in the room (checked by the service,
+    which says what to fix)."""
+
+    public_input = TextAreaField(
+        "Public input",
+        description="Anything the room chooses, typed exactly as agreed: for example "
+                    "numbers called out by three panellists, like 7 19 42.")

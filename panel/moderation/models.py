@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Index,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -107,3 +110,36 @@ class SharedComment(db.Model):
 
     __table_args__ = (UniqueConstraint("application_id", "member_id",
                                        name="uq_shared_comments_application_member"),)
+
+
+class Lottery(db.Model):
+    """The draw near the funding line of one round under the rule ``lottery`` (DESIGN.md
+    §3a; panel/moderation/lottery.py). Written when the officer prepares the draw (the
+    commitment), completed when the chair draws.
+
+    ``secret`` is the 32-byte secret ``r`` (hex). The trail holds only its commitment
+    (sha256) until the draw, when the ``lottery.drawn`` event publishes it. It is read by
+    the draw alone and never shown on a page: it is not one of the trail's sealed
+    personal values, which auditors can open."""
+
+    __tablename__ = "lotteries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    commitment: Mapped[str] = mapped_column(String(64))
+    grey_zone: Mapped[list[str]] = mapped_column(JSON)  # references, ascending
+    budget_left: Mapped[Decimal] = mapped_column(Numeric(14, 2))  # B'
+    committed_event_id: Mapped[int]  # the lottery.committed event (its hash seeds the draw)
+    committed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    committed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by the draw.
+    public_input: Mapped[str | None] = mapped_column(Text)
+    order: Mapped[list[str] | None] = mapped_column(JSON)  # the grey zone in draw order
+    drawn_event_id: Mapped[int | None]
+    drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    drawn_at: Mapped[datetime | None]
+
+    @property
+    def drawn(self) -> bool:
+        return self.order is not None

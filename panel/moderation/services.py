@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from panel.accounts.models import User
@@ -49,13 +49,9 @@ def start_meeting(actor: User, round_: Round) -> Meeting:
     if meeting is not None:
         return meeting
     order = meetings.default_order(round_)
-    ids = dict(db.session.execute(select(Application.reference, Application.id)
-                                  .where(Application.round_id == round_.id)).all())
     if not order:
         raise MeetingError("This round has no applications to discuss.")
     meeting = Meeting(round_id=round_.id, started_by_id=actor.id)
-    meeting.items = [AgendaItem(application_id=ids[ref], position=n)
-                     for n, ref in enumerate(order, start=1)]
     db.session.add(meeting)
     try:
         db.session.flush()
@@ -63,9 +59,17 @@ def start_meeting(actor: User, round_: Round) -> Meeting:
         # Started a moment ago from another screen: the caller rolls back and carries on
         # with that meeting.
         raise StartedElsewhere() from None
+    # A national round's agenda is 20,000 items: written in one statement, not as objects.
+    ids = dict(db.session.execute(select(Application.reference, Application.id)
+                                  .where(Application.round_id == round_.id)).all())
+    db.session.connection().execute(insert(AgendaItem.__table__), [
+        {"meeting_id": meeting.id, "application_id": ids[ref], "position": n}
+        for n, ref in enumerate(order, start=1)])
+    db.session.expire(meeting, ["items"])
     record("meeting.started", actor=actor, target=meeting, round_id=round_.id,
            before=None, after={"agenda": order})
-    _open(actor, meeting, meeting.items[0])
+    _open(actor, meeting, db.session.scalar(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.position == 1)))
     return meeting
 
 
@@ -324,5 +328,8 @@ def _item(meeting: Meeting, reference: str) -> AgendaItem:
 
 
 def _current(meeting: Meeting) -> AgendaItem | None:
-    return next((x for x in meeting.items
-                 if x.application_id == meeting.current_application_id), None)
+    if meeting.current_application_id is None:
+        return None
+    return db.session.scalar(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting.id,
+        AgendaItem.application_id == meeting.current_application_id))

@@ -35,8 +35,11 @@ MOVED_ON = "The meeting has moved on to another application, so nothing was reco
 def chair(round_: Round):
     running = meeting.meeting_of(round_)
     if not round_.in_moderation or running is None:
+        # The agenda's order comes from the round's figures: made here, as the chair
+        # reads this page, and shared, so that pressing Start only writes the agenda.
+        size = len(meeting.shown_figures(round_).applications) if round_.in_moderation else 0
         return render_template("moderation/start.html", round=round_, meeting=running,
-                               form=ButtonForm())
+                               form=ButtonForm(), agenda_size=size)
     return _chair_page(round_, running)
 
 

@@ -26,6 +26,8 @@ voice_bp.add_url_rule("/rounds/<slug>/report/board-pack.xlsx",
                       view_func=board_pack_views.board_pack, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report/prepare",
                       view_func=export_views.prepare_download, methods=["POST"])
+voice_bp.add_url_rule("/rounds/<slug>/report/rank-model",
+                      view_func=export_views.work_out_rank_model, methods=["POST"])
 voice_bp.add_url_rule("/rounds/<slug>/report/for-panel",
                       view_func=panel_views.for_panel, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report/summary", view_func=views.summary, methods=["GET"])

@@ -15,17 +15,15 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from panel.moderation.models import OUTCOME_SHORT
 from panel.reports import voice_text as words
 from panel.reports.presenters import ReportPage
 from panel.spreadsheets import escaped
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SCORE = "0.0"
 COEFFICIENT = "0.00"
@@ -44,6 +42,8 @@ class Column:
 
 def board_pack(page: ReportPage) -> bytes:
     """The board pack of one report page, as the bytes of an .xlsx file."""
+    from openpyxl import Workbook  # imported when a pack is made, not at every start-up
+
     book = Workbook()
     book.remove(book.active)
     for name, (columns, rows) in zip(SHEETS, (_summary(page), _ranking(page), _without(page),
@@ -229,6 +229,9 @@ class _Formatted:
 def _write(sheet: Worksheet, columns: Sequence[Column], rows: Iterable[Sequence]) -> None:
     """Bold header row, frozen; each column's number format and a width to fit its
     values (and its header's longest word: headers wrap), long text wrapped."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     sheet.append([escaped(c.header) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -7,8 +7,11 @@ from pathlib import Path
 import click
 
 from panel.audit.services import record
+from panel.reports import rank_model_jobs
 from panel.reports.report import report_csv, round_report, write_xlsx
 from panel.rounds.cli import group, round_or_fail
+from panel.rounds.models import RANK_MODEL_CHOICES
+from panel.rounds.setup import SetupError, set_rank_model
 from panel.transactions import change
 
 
@@ -41,3 +44,40 @@ def report_command(slug: str, format_: str, output: Path | None) -> None:
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(str(output))
+
+
+@group.command("rank-model")
+@click.argument("slug")
+@click.option("--set", "choice", type=click.Choice(RANK_MODEL_CHOICES),
+              help="Change whether the round works out how sure its ranking is: auto (from "
+                   "10 applications), on or off.")
+@click.option("--in-background", is_flag=True,
+              help="Queue the work as a job instead of doing it now.")
+def rank_model_command(slug: str, choice: str | None, in_background: bool) -> None:
+    """Work out how sure the ranking of the round SLUG is (DESIGN.md §3a): expected
+    ranks with their 50 % and 90 % intervals, kept for the report and the ranking page."""
+    round_ = round_or_fail(slug)
+    if choice is not None:
+        with change():
+            try:
+                set_rank_model(None, round_, choice, system="flask round rank-model")
+            except SetupError as error:
+                raise click.UsageError(str(error)) from error
+        click.echo(f"Rank model for {slug}: {choice}.")
+    if not rank_model_jobs.is_on(round_):
+        click.echo(f"The rank model is off for {slug} (auto runs it from 10 applications; "
+                   f"turn it on with --set on).")
+        return
+    if in_background:
+        with change():
+            queued = rank_model_jobs.request(round_)
+        click.echo(f"Queued as job {queued.id}.")
+        return
+    with change():
+        kept = rank_model_jobs.compute(round_)
+    count = len(kept.result["applications"]["reference"])
+    grey = sum(1 for g in kept.result["applications"]["grey_zone"] if g)
+    click.echo(f"Expected ranks worked out for {count:,} applications in "
+               f"{kept.seconds:.1f} s (round version {kept.version}); "
+               f"{grey} in the grey zone around the funding line "
+               f"(after {kept.result['line']}).")

@@ -12,7 +12,8 @@ from panel import access
 from panel.moderation.models import OUTCOME_SHORT
 from panel.pages import Page, page_bounds
 from panel.rounds.models import Round
-from panel.scoring.figures import RANKING, round_figures
+from panel.moderation.meeting import shown_figures
+from panel.scoring.figures import Figures, made_once
 
 PER_PAGE = 50
 
@@ -47,16 +48,47 @@ class Override:
 
 
 @dataclass
-class RankedRound:
-    """The whole round in rank order (``table``, one row per application), with what
-    covers the whole round rather than the page shown."""
+class InRankOrder:
+    """The whole round in rank order (``table``, one row per application: score, rank,
+    funding, group scores, initial rank, title, amount), with the total the score-based
+    funding line spends and its last funded reference. Made once per version of the
+    scores (:func:`made_once`), not per request: the decisions are not in it."""
 
     table: pd.DataFrame
     funded_total: float
     last_funded: str | None
+
+
+@dataclass
+class RankedRound:
+    """The round in rank order, with what covers the whole round rather than the page
+    shown; :meth:`rows` turns one page of it into rows, with their decisions."""
+
+    ordered: InRankOrder
+    decisions: pd.DataFrame  # index reference: decision, final_funded
     decision_count: int  # applications with a decision
     overrides: list[Override]
     warnings: list[str]
+
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.ordered.table
+
+    @property
+    def funded_total(self) -> float:
+        return self.ordered.funded_total
+
+    @property
+    def last_funded(self) -> str | None:
+        return self.ordered.last_funded
+
+    def rows(self, start: int, stop: int, groups: list[str]) -> list[RankedApplication]:
+        shown = self.table.iloc[start:stop]
+        decided = self.decisions.reindex(shown.index)
+        return [_row(ref, row, decision, final_funded, groups, ref == self.last_funded)
+                for (ref, row), decision, final_funded in zip(
+                    shown.iterrows(), decided["decision"].tolist(),
+                    decided["final_funded"].tolist())]
 
 
 @access.officer_round()
@@ -64,9 +96,8 @@ def ranking(round_: Round):
     ranked = ranked_round(round_)
     table = ranked.table
     number, pages = page_bounds(len(table), request.args.get("page", 1, type=int), PER_PAGE)
-    shown = table.iloc[(number - 1) * PER_PAGE:number * PER_PAGE]
     groups = [g.key for g in round_.groups]
-    rows = [_row(ref, row, groups, ref == ranked.last_funded) for ref, row in shown.iterrows()]
+    rows = ranked.rows((number - 1) * PER_PAGE, number * PER_PAGE, groups)
     page = Page(rows, number, pages, len(table))
     # Decisions are shown once the chair has recorded one, and always after the meeting.
     show_decisions = ranked.decision_count > 0 or round_.meeting_over
@@ -79,21 +110,27 @@ def ranking(round_: Round):
 def ranked_round(round_: Round) -> RankedRound:
     """Every application in rank order (those with no score last, by reference), the
     total the score-based funding line spends, the last funded reference, and the
-    decisions against the score-based result. Only the page shown is turned into rows:
-    a round can hold 20,000 applications."""
-    result = round_figures(round_, RANKING)
+    decisions against the score-based result. The round's figures are shared
+    (:func:`shown_figures`) and the order made once per version of the scores; only the
+    page shown is turned into rows: a round can hold 20,000 applications."""
+    result = shown_figures(round_)
+    ordered = made_once(result.final, "ranking page", lambda: _in_rank_order(result))
+    titles = ordered.table["title"]
+    return RankedRound(ordered, result.decisions[["decision", "final_funded"]],
+                       int(result.decisions["decision"].notna().sum()),
+                       _overrides(result.overrides, titles), result.warnings)
+
+
+def _in_rank_order(result: Figures) -> InRankOrder:
     initial = result.initial.table["rank"].rename("initial_rank")
     about = result.applications.set_index("reference")[["title", "requested_amount"]]
-    table = (result.final.table.join(result.final.group_scores).join(initial)
-             .join(result.decisions[["decision", "final_funded"]]).join(about))
+    table = result.final.table.join(result.final.group_scores).join(initial).join(about)
     ranked = table.dropna(subset=["rank"]).sort_values("rank")
     unranked = table[table["rank"].isna()].sort_index()
     funded = ranked.index[ranked["funded"]]
     last = funded[-1] if len(funded) else None
     total = float(sum(map(float, ranked.loc[funded, "requested_amount"].tolist())))
-    return RankedRound(pd.concat([ranked, unranked]), total, last,
-                       int(result.decisions["decision"].notna().sum()),
-                       _overrides(result.overrides, about["title"]), result.warnings)
+    return InRankOrder(pd.concat([ranked, unranked]), total, last)
 
 
 def _overrides(overrides: list[dict], titles: pd.Series) -> list[Override]:
@@ -103,14 +140,15 @@ def _overrides(overrides: list[dict], titles: pd.Series) -> list[Override]:
             for o in overrides]
 
 
-def _row(ref, row, groups: list[str], last_funded: bool) -> RankedApplication:
+def _row(ref, row, decision, final_funded, groups: list[str],
+         last_funded: bool) -> RankedApplication:
     return RankedApplication(
         rank=_rank(row["rank"]), initial_rank=_rank(row["initial_rank"]), reference=str(ref),
         title=row["title"], score=_number(row["score"]),
         group_scores=[_number(row[g]) for g in groups],
         requested=float(row["requested_amount"]), running_total=_number(row["running_total"]),
         funded=bool(row["funded"]), tie=bool(row["tie"]), last_funded=last_funded,
-        decision=OUTCOME_SHORT.get(row["decision"]), final_funded=bool(row["final_funded"]))
+        decision=OUTCOME_SHORT.get(decision), final_funded=bool(final_funded))
 
 
 def _rank(value) -> int | None:

@@ -9,7 +9,9 @@ from typing import IO, Any
 import pandas as pd
 
 from panel.audit.anchors import round_anchor
+from panel.moderation.lottery import lottery_of
 from panel.reports import voice_text as words
+from panel.reports.rank_model_jobs import NOTHING, for_report
 from panel.rounds.models import Round
 from panel.scoring.figures import REPORT, Figures, for_panel, round_figures
 from panel.spreadsheets import escape_frame, frame_csv
@@ -41,7 +43,13 @@ def build_report(round_: Round, result: Figures) -> dict[str, Any]:
         "overrides": result.overrides,
         "warnings": result.warnings,
         "anchor": _anchor(round_),
+        "lottery": _lottery(round_, result),
     }
+    # How sure the ranking is (DESIGN.md §3a): None while the model is off or not yet
+    # worked out for these sheets.
+    uncertainty = for_report(round_, result)
+    for application in report["applications"]:
+        application.update(uncertainty.get(application["reference"], NOTHING))
     if result.guarded is not None:  # the panel's report: say what it leaves out
         report["round"]["min_group_size"] = round_.min_group_size
         for application, hidden in zip(report["applications"],
@@ -59,6 +67,29 @@ def _not_shown(result: Figures, order: list[str], groups: list[str]) -> list[dic
     counted = final.where(final >= initial, initial).to_numpy().tolist()
     return [{g: n for g, n in zip(groups, row) if n > 0} if hidden else {}
             for hidden, row in zip(guarded, counted)]
+
+
+def _lottery(round_: Round, result: Figures) -> dict[str, Any] | None:
+    """The draw near the funding line (DESIGN.md §3a), as its two public records on the
+    trail hold it: null unless the round's rule is lottery and the draw was prepared; the
+    secret, the public input, the order and who the draw funded once it was made."""
+    lottery = lottery_of(round_) if round_.funding_rule == "lottery" else None
+    if lottery is None:
+        return None
+    drawn = lottery.drawn
+    funded = result.final.table["funded"] if drawn else None
+    return {
+        "commitment": lottery.commitment,
+        "grey_zone": list(lottery.grey_zone),
+        "budget_left": float(lottery.budget_left),
+        "committed_event_id": lottery.committed_event_id,
+        "drawn": drawn,
+        "public_input": lottery.public_input if drawn else None,
+        "secret": lottery.secret if drawn else None,  # published on the trail by the draw
+        "order": list(lottery.order) if drawn else None,
+        "funded": ([ref for ref in lottery.order if ref in funded.index and bool(funded[ref])]
+                   if drawn else None),
+    }
 
 
 def _anchor(round_: Round) -> dict[str, Any] | None:

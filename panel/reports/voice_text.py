@@ -55,6 +55,9 @@ NAMED = 3  # a list of titles names them all up to this many, else two and "N ot
 FUNDING_RULES = {
     "strict": "strict: fund in rank order and stop at the first application that does not fit",
     "fill": "fill: fund in rank order, skipping any application that does not fit",
+    "lottery": "lottery: fund those clearly above the line, then draw lots among the "
+               "applications too close to call, funding them in the drawn order while "
+               "they fit",
 }
 WEIGHTINGS = {"equal_groups": "each group has an equal voice, whatever its size",
               "equal_people": "each panellist has an equal voice"}

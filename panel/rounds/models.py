@@ -45,8 +45,12 @@ class MemberRole(StrEnum):
 
 
 PHASES = tuple(phase.value for phase in Phase)
-FUNDING_RULES = ("strict", "fill")
+FUNDING_RULES = ("strict", "fill", "lottery")  # lottery: DESIGN.md §3a
 WEIGHTINGS = ("equal_groups", "equal_people")
+# Whether a round runs the rank model (DESIGN.md §3a): "auto" runs it from
+# RANK_MODEL_FROM applications up; "on" and "off" whatever the round's size.
+RANK_MODEL_CHOICES = ("auto", "on", "off")
+RANK_MODEL_FROM = 10
 MEMBER_ROLES = tuple(role.value for role in MemberRole)
 # The smallest and largest min_group_size an officer may choose (DESIGN.md §4).
 MIN_GROUP_SIZES = (2, 20)
@@ -93,6 +97,9 @@ class Round(db.Model):
     retention_months: Mapped[int | None]
     retention_applied_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # How sure the ranking is (DESIGN.md §3a; panel/scoring/rank_model.py): one of
+    # RANK_MODEL_CHOICES.
+    rank_model: Mapped[str] = mapped_column(String(4), default="auto", server_default="auto")
 
     groups: Mapped[list[Group]] = relationship(
         back_populates="round", order_by="Group.position", cascade="all, delete-orphan"
@@ -111,8 +118,10 @@ class Round(db.Model):
         CheckConstraint(
             "phase IN ('draft', 'scoring', 'moderation', 'decided', 'published')", name="phase_known"
         ),
-        CheckConstraint("funding_rule IN ('strict', 'fill')", name="funding_rule_known"),
+        CheckConstraint("funding_rule IN ('strict', 'fill', 'lottery')",
+                        name="funding_rule_known"),
         CheckConstraint("weighting IN ('equal_groups', 'equal_people')", name="weighting_known"),
+        CheckConstraint("rank_model IN ('auto', 'on', 'off')", name="rank_model_known"),
         CheckConstraint("scale_min < scale_max", name="scale_ordered"),
         CheckConstraint("budget >= 0", name="budget_not_negative"),
     )

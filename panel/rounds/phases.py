@@ -16,7 +16,7 @@ from sqlalchemy import exists, func, select
 
 from panel.conflicts.models import Conflict
 from panel.extensions import db
-from panel.moderation.models import Decision
+from panel.moderation.models import Decision, Lottery
 from panel.rounds import progress
 from panel.rounds.models import (
     PHASES,
@@ -133,7 +133,16 @@ def _before_decided(round_: Round, found: Checklist) -> None:
     decided = exists().where(Decision.application_id == Application.id)
     _add(found, "application has no recorded outcome", "applications have no recorded outcome",
          _references(round_, ~decided))
+    if round_.funding_rule == "lottery" and not _drawn(round_):
+        found.warnings.append(Item(
+            "The funding rule is lottery, but no lots have been drawn, so the provisional "
+            "line stands: it funds in rank order, skipping what does not fit (as 'fill')."))
     found.over_budget = over_budget(round_)
+
+
+def _drawn(round_: Round) -> bool:
+    lottery = db.session.scalar(select(Lottery).where(Lottery.round_id == round_.id))
+    return lottery is not None and lottery.drawn
 
 
 def over_budget(round_: Round) -> OverBudget | None:

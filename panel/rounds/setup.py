@@ -21,6 +21,7 @@ from panel.extensions import db
 from panel.rounds.models import (
     FUNDING_RULES,
     MIN_GROUP_SIZES,
+    RANK_MODEL_CHOICES,
     RESERVED_SLUGS,
     WEIGHTINGS,
     Criterion,
@@ -28,8 +29,8 @@ from panel.rounds.models import (
     PanelMember,
     Round,
 )
-from panel.rounds.services import DEFAULT_GROUPS, RoundError, create_round
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, end_of_day, is_time_zone
+from panel.rounds.services import DEFAULT_GROUPS, RoundError, create_round
 from panel.scoring.models import CriterionScore
 
 DEFAULT_DESCRIPTORS = {"1": "Very weak", "2": "Weak", "3": "OK", "4": "Good", "5": "Excellent"}
@@ -147,6 +148,24 @@ def set_funding(actor: User, round_: Round, *, budget: Decimal, funding_rule: st
         raise SetupError("Choose how to draw the funding line", "funding_rule")
     return _change(actor, round_, "round.funding_changed",
                    {"budget": budget, "funding_rule": funding_rule})
+
+
+def set_rank_model(actor: User | None, round_: Round, choice: str, *,
+                   system: str | None = None) -> bool:
+    """Whether the round runs the rank model (DESIGN.md §3a): ``auto`` (from
+    RANK_MODEL_FROM applications), ``on`` or ``off``; ``system`` names a command that
+    changes it without a person."""
+    if choice not in RANK_MODEL_CHOICES:
+        raise SetupError("Choose auto, on or off for working out how sure the ranking is",
+                         "rank_model")
+    before, after = changes(round_, ("rank_model",), {"rank_model": choice})
+    if not after:
+        return False
+    round_.rank_model = choice
+    db.session.flush()
+    record("round.rank_model_changed", actor=actor, target=round_, before=before,
+           after=after, system=system)
+    return True
 
 
 def set_blind(actor: User, round_: Round, *, identifying_columns: Iterable[str],

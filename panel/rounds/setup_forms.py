@@ -37,6 +37,9 @@ WEIGHTING_HINTS = {
 FUNDING_RULE_HINTS = {
     "strict": "Fund down the ranking and stop at the first application that does not fit.",
     "fill": "Skip an application that does not fit and carry on.",
+    "lottery": "Fund the applications clearly above the line, then draw lots in the meeting "
+               "among those too close to call (the grey zone), funding them in the drawn "
+               "order while they fit.",
 }
 YES_NO = {"yes": "Yes", "no": "No"}
 MAX_BUDGET = Decimal("1000000000000")  # the budget column holds 12 digits before the point
@@ -298,7 +301,8 @@ class FundingForm(FlaskForm):
         render_kw={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
     funding_rule = radios(
         "How should the funding line be drawn?",
-        {"strict": "Stop at the first that does not fit", "fill": "Fill the budget"},
+        {"strict": "Stop at the first that does not fit", "fill": "Fill the budget",
+         "lottery": "Draw lots near the line"},
         "Choose how to draw the funding line")
 
 

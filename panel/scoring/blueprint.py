@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.scoring import views
+from panel.scoring import sheet_views, views
 
 bp = Blueprint("scoring", __name__)
 bp.add_url_rule("/my-rounds/<slug>", view_func=views.applications, methods=["GET"])
@@ -17,6 +17,8 @@ bp.add_url_rule("/my-rounds/<slug>/<reference>/application",
                 view_func=views.application, methods=["GET"])
 bp.add_url_rule("/my-rounds/<slug>/<reference>/question/<int:number>",
                 view_func=views.question, methods=["GET", "POST"])
+bp.add_url_rule("/my-rounds/<slug>/<reference>/all",
+                view_func=sheet_views.whole_sheet, methods=["GET", "POST"])
 bp.add_url_rule("/my-rounds/<slug>/<reference>/comment",
                 view_func=views.comment, methods=["GET", "POST"])
 bp.add_url_rule("/my-rounds/<slug>/<reference>/check",
@@ -26,3 +28,4 @@ bp.add_url_rule("/my-rounds/<slug>/<reference>/pass",
 bp.add_url_rule("/my-rounds/<slug>/<reference>/save", view_func=views.save, methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/assisted/<int:member_id>/<reference>",
                 view_func=views.assisted, methods=["GET", "POST"])
+bp.add_app_template_global(sheet_views.one_page_chosen, "scoring_one_page")

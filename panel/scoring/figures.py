@@ -16,16 +16,20 @@ what each group changed (community voice), which needs every criterion's score.
 """
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Select, case, func, select
 
 from panel.extensions import db
-from panel.moderation.models import Decision
+from panel.moderation.models import Decision, Lottery
 from panel.rounds.models import Application, Criterion, Group, PanelMember, Round
-from panel.scoring import disclosure, rules, rules_voice
+from panel.scoring import disclosure, rules, rules_lottery, rules_voice
 from panel.scoring.models import (
     CriterionScore,
     ScoreSheet,
@@ -42,6 +46,8 @@ class Options:
     community_voice: bool = False  # the ranking without each group, and what each changed
 
 
+T = TypeVar("T")
+
 RANKING = Options()
 REPORT = Options(community_voice=True)
 
@@ -53,8 +59,10 @@ class Frames:
     - ``applications``: ``reference``, ``title``, ``requested_amount``, by reference;
     - ``sheets``: the sheets that may count, one row each: ``sheet`` (id), ``member``,
       ``group`` (key, None for a member in no group), ``reference``, ``initial`` and
-      ``final`` (which figures the sheet counts in), ``points`` = Σ w_c (s_c − min) and
-      ``weight`` = Σ w_c over the criteria it scored (both missing when it scored none);
+      ``final`` (which figures the sheet counts in) and ``score``, the sheet's S as stored
+      when it was submitted (missing when it scored nothing); frames built by hand may
+      give ``points`` = Σ w_c (s_c − min) and ``weight`` = Σ w_c instead
+      (:func:`panel.scoring.rules.sheet_scores`);
     - ``criterion_values``: ``sheet``, ``criterion`` (key), ``value`` of every
       criterion of the final sheets, NaN where not scored (only with
       :attr:`Options.community_voice`, else None);
@@ -66,6 +74,8 @@ class Frames:
     sheets: pd.DataFrame
     decisions: pd.DataFrame
     criterion_values: pd.DataFrame | None = None
+    # Under the rule lottery, once drawn: the draw that funds the grey zone (§3a).
+    drawn: rules_lottery.Drawn | None = None
 
 
 @dataclass
@@ -105,10 +115,14 @@ def figures(frames: Frames, options: Options = RANKING) -> Figures:
     them and, with ``options.community_voice``, every group's counterfactual and voice."""
     settings = frames.rules
     apps = frames.applications
-    sheets = frames.sheets.assign(score=rules.sheet_scores(frames.sheets, settings))
+    sheets = frames.sheets
+    if "score" not in sheets.columns:
+        sheets = sheets.assign(score=rules.sheet_scores(sheets, settings))
     final_sheets = rules.counting_sheets(sheets, "final")
     initial_sheets = rules.counting_sheets(sheets, "initial")
     final = rules.ranking(final_sheets, apps, settings)
+    if frames.drawn is not None:
+        final = rules_lottery.applied(final, apps, settings.budget, frames.drawn)
     initial = rules.ranking(initial_sheets, apps, settings)
     outcome, overrides, warnings = rules.decide(final, frames.decisions, apps, settings)
     found = Figures(settings, apps, final, initial, final_sheets, initial_sheets, outcome,
@@ -122,6 +136,81 @@ def figures(frames: Frames, options: Options = RANKING) -> Figures:
             final_sheets[["sheet", "group", "reference"]], on="sheet")
         found.voice = _voice(found, found.criterion_values)
     return found
+
+
+def updated_figures(found: Figures, round_: Round, application_ids: list[int]) -> Figures:
+    """``found`` (:data:`RANKING`) after the sheets of ``application_ids`` changed (a sheet
+    submitted or revised): their sheets read again with the same rules of who counts,
+    their scores made again and every rank and funding line redrawn
+    (:func:`rules.ranking_updated`); the same figures :func:`round_figures` would make,
+    without reading the round's other sheets. The decisions are as ``found`` had them
+    (:func:`with_decisions` lays the current ones over)."""
+    sheets = _frame(_sheets(round_).where(ScoreSheet.application_id.in_(application_ids)),
+                    plain=True).astype(SHEET_TYPES)
+    changed = pd.Index(db.session.scalars(select(Application.reference).where(
+        Application.id.in_(application_ids))).all(), name="reference")
+    settings, apps = found.rules, found.applications
+    final_sheets = rules.counting_sheets(sheets, "final")
+    initial_sheets = rules.counting_sheets(sheets, "initial")
+    updated = replace(
+        found,
+        final=rules.ranking_updated(found.final, final_sheets, changed, apps, settings),
+        counting=_replaced(found.counting, final_sheets, changed))
+    if not _same_sheets(found.initial_counting, initial_sheets, changed):
+        # A revision never changes the initial figures; a sheet submitted while scoring
+        # is open does.
+        updated.initial = rules.ranking_updated(found.initial, initial_sheets, changed, apps,
+                                                settings)
+        updated.initial_counting = _replaced(found.initial_counting, initial_sheets, changed)
+    return updated
+
+
+def _same_sheets(counting: pd.DataFrame, new: pd.DataFrame, changed: pd.Index) -> bool:
+    old = counting[counting["reference"].isin(changed)]
+    return sorted(zip(old["sheet"].tolist(), old["score"].tolist())) == sorted(
+        zip(new["sheet"].tolist(), new["score"].tolist()))
+
+
+def _replaced(counting: pd.DataFrame, new: pd.DataFrame, changed: pd.Index) -> pd.DataFrame:
+    kept = counting[~counting["reference"].isin(changed)]
+    if new.empty:
+        return kept.reset_index(drop=True)
+    return pd.concat([kept, new[kept.columns]], ignore_index=True)
+
+
+def with_decisions(found: Figures, decisions: pd.DataFrame) -> Figures:
+    """``found`` with the chair's ``decisions`` (``reference``, ``outcome``,
+    ``rationale``) in place of those it was made with: the rankings are shared, only
+    what the decisions decide is made again (a few milliseconds on any round)."""
+    outcome, overrides, warnings = rules.decide(found.final, decisions, found.applications,
+                                                found.rules)
+    return replace(found, decisions=outcome, overrides=overrides, warnings=warnings)
+
+
+_made: dict[tuple[int, str], tuple[weakref.ref, object]] = {}
+_made_guard = threading.Lock()
+
+
+def made_once(ranking: rules.Ranking, name: str, make: Callable[[], T]) -> T:
+    """``make()``, made once per ``ranking`` of shared figures and kept as long as that
+    ranking lives: pages that show a table drawn from a whole ranking (the agenda's
+    standing, the ranking page in rank order) make it once per version of the scores,
+    not once per request."""
+    key = (id(ranking), name)
+    with _made_guard:
+        kept = _made.get(key)
+    if kept is not None and kept[0]() is ranking:
+        return kept[1]
+    made = make()
+    with _made_guard:
+        _made[key] = (weakref.ref(ranking), made)
+    weakref.finalize(ranking, _made.pop, key, None)
+    return made
+
+
+def load_decisions(round_: Round) -> pd.DataFrame:
+    """The round's decisions as :class:`Frames` holds them: one statement."""
+    return _frame(_decisions(round_))
 
 
 def for_panel(found: Figures, min_group_size: int) -> Figures:
@@ -168,7 +257,7 @@ def _voice(found: Figures, values: pd.DataFrame) -> dict[str, dict]:
 def load(round_: Round, options: Options = RANKING) -> Frames:
     """The frames of ``round_``: three statements, whatever the size of the round (the
     criterion values come with the sheets)."""
-    return frames_of(round_, {name: _frame(statement)
+    return frames_of(round_, {name: _frame(statement, plain=name == "sheets")
                               for name, statement in statements(round_, options).items()},
                      options)
 
@@ -180,10 +269,14 @@ def statements(round_: Round, options: Options = RANKING) -> dict[str, Select]:
                                Application.requested_amount)
         .where(Application.round_id == round_.id).order_by(Application.reference),
         "sheets": _sheets(round_, options.community_voice),
-        "decisions": select(Application.reference, Decision.outcome, Decision.rationale)
-        .join(Application, Decision.application_id == Application.id)
-        .where(Application.round_id == round_.id),
+        "decisions": _decisions(round_),
     }
+
+
+def _decisions(round_: Round) -> Select:
+    return (select(Application.reference, Decision.outcome, Decision.rationale)
+            .join(Application, Decision.application_id == Application.id)
+            .where(Application.round_id == round_.id))
 
 
 def frames_of(round_: Round, tables: dict[str, pd.DataFrame],
@@ -196,11 +289,22 @@ def frames_of(round_: Round, tables: dict[str, pd.DataFrame],
         sheets = sheets.drop(columns=[c for c in sheets.columns if c.startswith(CRITERION)])
     return Frames(rules=round_rules(round_), applications=tables["applications"],
                   sheets=sheets.astype(SHEET_TYPES), decisions=tables["decisions"],
-                  criterion_values=values)
+                  criterion_values=values, drawn=_drawn(round_))
+
+
+def _drawn(round_: Round) -> rules_lottery.Drawn | None:
+    """The round's draw, when its rule is lottery and the chair has drawn."""
+    if round_.funding_rule != "lottery":
+        return None
+    found = db.session.execute(select(Lottery.grey_zone, Lottery.order)
+                               .where(Lottery.round_id == round_.id)).first()
+    if found is None or found.order is None:
+        return None
+    return rules_lottery.Drawn(list(found.grey_zone), list(found.order))
 
 
 # What the sheets' columns hold, whatever the database hands over for them.
-SHEET_TYPES = {"initial": bool, "final": bool, "points": float, "weight": float}
+SHEET_TYPES = {"initial": bool, "final": bool, "score": float}
 CRITERION = "criterion_"  # the sheets' column of each criterion's value, by position
 
 
@@ -225,33 +329,31 @@ def _counted(round_: Round) -> Select:
 
 
 def _sheets(round_: Round, criteria: bool = False) -> Select:
-    """The sheets that may count; with ``criteria``, each criterion's value on the
-    sheet too (one column each, in the rubric's order), read in the same pass."""
-    # The database sums each sheet's scored criteria (a few rows per sheet, instead of
-    # sending every criterion of a large round); rules.sheet_scores turns them into S.
+    """The sheets that may count with their stored score S; with ``criteria``, each
+    criterion's value on the sheet too (one column each, in the rubric's order), read in
+    the same pass."""
     by_criterion = [func.max(case((CriterionScore.criterion_id == c.id, CriterionScore.value)))
                     .label(f"{CRITERION}{n}") for n, c in enumerate(round_.criteria)
                     ] if criteria else []
-    sums = (select(CriterionScore.sheet_id,
-                   func.sum(Criterion.weight * (CriterionScore.value - round_.scale_min))
-                   .label("points"),
-                   func.sum(Criterion.weight).label("weight"), *by_criterion)
-            .join(Criterion, CriterionScore.criterion_id == Criterion.id)
-            .where(Criterion.round_id == round_.id, CriterionScore.value.is_not(None))
-            .group_by(CriterionScore.sheet_id).subquery())
     counted = _counted(round_).subquery()
-    return (
+    statement = (
         select(counted.c.sheet, ScoreSheet.member_id.label("member"), Group.key.label("group"),
-               Application.reference, counted.c.initial, counted.c.final, sums.c.points,
-               sums.c.weight, *(sums.c[column.name] for column in by_criterion))
+               Application.reference, counted.c.initial, counted.c.final, ScoreSheet.score)
         .join(ScoreSheet, ScoreSheet.id == counted.c.sheet)
         .join(Application, ScoreSheet.application_id == Application.id)
         .join(PanelMember, ScoreSheet.member_id == PanelMember.id)
         .outerjoin(Group, PanelMember.group_id == Group.id)
-        .outerjoin(sums, sums.c.sheet_id == counted.c.sheet)
         # Means add up in this order: initial sheets first, then revisions, each by id,
         # so that the last digit of a figure never depends on the database's plan.
         .order_by(ScoreSheet.revision, counted.c.sheet))
+    if not criteria:
+        return statement
+    values = (select(CriterionScore.sheet_id, *by_criterion)
+              .join(Criterion, CriterionScore.criterion_id == Criterion.id)
+              .where(Criterion.round_id == round_.id, CriterionScore.value.is_not(None))
+              .group_by(CriterionScore.sheet_id).subquery())
+    return (statement.add_columns(*(values.c[column.name] for column in by_criterion))
+            .outerjoin(values, values.c.sheet_id == counted.c.sheet))
 
 
 def _criterion_values(sheets: pd.DataFrame, criteria: list[str]) -> pd.DataFrame:
@@ -265,7 +367,11 @@ def _criterion_values(sheets: pd.DataFrame, criteria: list[str]) -> pd.DataFrame
                          "value": values.ravel()})
 
 
-def _frame(statement) -> pd.DataFrame:
+def _frame(statement, plain: bool = False) -> pd.DataFrame:
+    """The rows of ``statement`` as a DataFrame. With ``plain``, straight from the
+    driver's cursor, skipping SQLAlchemy's per-row processing: for the sheets, whose
+    columns are ids, keys, flags and floats that the driver already hands over as
+    such (:data:`SHEET_TYPES` then settles the flags)."""
     # These are plain columns: run through Core, not the ORM, and hand pandas plain
     # tuples (given Rows it probes each for a dtype and copies it), as a large round's
     # sheets are a hundred thousand rows.
@@ -273,4 +379,10 @@ def _frame(statement) -> pd.DataFrame:
     if session.autoflush:  # as session.execute would, so pending changes are counted
         session.flush()
     result = session.connection().execute(statement)
-    return pd.DataFrame.from_records(list(map(tuple, result)), columns=list(result.keys()))
+    columns = list(result.keys())
+    if plain:
+        rows = result.cursor.fetchall()
+        result.close()
+    else:
+        rows = list(map(tuple, result.fetchall()))
+    return pd.DataFrame.from_records(rows, columns=columns)

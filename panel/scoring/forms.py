@@ -92,6 +92,19 @@ def score_form(round_: Round, criterion: Criterion, **kwargs) -> VersionForm:
     return ScoreForm(**kwargs)
 
 
+def sheet_form(round_: Round, **kwargs) -> VersionForm:
+    """Every criterion on one page, for a panellist who chose that layout."""
+
+    class SheetForm(CommentForm):
+        action = HiddenField()
+
+    for criterion in round_.criteria:
+        setattr(SheetForm, f"c_{criterion.key}", RadioField(
+            criterion.name, choices=score_choices(round_, criterion),
+            description=criterion.guidance, validators=[Optional()]))
+    return SheetForm(**kwargs)
+
+
 def assisted_form(round_: Round, **kwargs) -> VersionForm:
     """Every criterion on one page, for an officer typing in a paper or phone sheet."""
 

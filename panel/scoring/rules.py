@@ -63,6 +63,18 @@ class Ranking:
 
 # Sheets -------------------------------------------------------------------------------
 
+def sheet_score(scored: list[tuple[float, int]], scale_min: int, scale_max: int) -> float | None:
+    """S (0–100) of one sheet from its scored criteria, each ``(w_c, s_c)``:
+    S = 100 × Σ w_c (s_c − min) / ((max − min) × Σ w_c); None when it scored nothing.
+    Stored on each sheet when it is submitted (:mod:`panel.scoring.models`), the same
+    arithmetic as :func:`sheet_scores`, so a stored S and a computed one are the same float."""
+    if not scored:
+        return None
+    points = sum(weight * (value - scale_min) for weight, value in scored)
+    weight = sum(weight for weight, _ in scored)
+    return float(100 * points / ((scale_max - scale_min) * weight))
+
+
 def sheet_scores(sheets: pd.DataFrame, rules: Rules) -> pd.Series:
     """S (0–100) of every sheet over the criteria it scored:
     S = 100 × Σ w_c (s_c − min) / ((max − min) × Σ w_c), from the sheet's ``points`` and
@@ -87,11 +99,36 @@ def ranking(counting: pd.DataFrame, applications: pd.DataFrame, rules: Rules,
     references = pd.Index(applications["reference"], name="reference")
     group_scores, sheets = _group_figures(counting, references, groups)
     score = _combined(counting, group_scores, rules, groups).reindex(references)
+    return Ranking(_ranked_and_funded(score, applications, rules), group_scores, sheets)
+
+
+def ranking_updated(previous: Ranking, counting: pd.DataFrame, changed: pd.Index,
+                    applications: pd.DataFrame, rules: Rules,
+                    groups: list[str] | None = None) -> Ranking:
+    """:func:`ranking` again after the counting sheets of the applications ``changed``
+    (references) changed, from ``previous`` and those applications' counting sheets
+    (``counting``, theirs alone): their group and combined scores are made again, every
+    other application's kept, then every rank and the funding line made again. The
+    same figures as :func:`ranking` over all the counting sheets, at the cost of a
+    sort instead of grouping every sheet of the round."""
+    groups = rules.groups if groups is None else groups
+    changed_scores, changed_sheets = _group_figures(counting, changed, groups)
+    group_scores, sheets = previous.group_scores.copy(), previous.sheets.copy()
+    group_scores.loc[changed] = changed_scores
+    sheets.loc[changed] = changed_sheets
+    score = previous.table["score"].copy()
+    score.loc[changed] = _combined(counting, changed_scores, rules, groups).reindex(changed)
+    return Ranking(_ranked_and_funded(score, applications, rules), group_scores, sheets)
+
+
+def _ranked_and_funded(score: pd.Series, applications: pd.DataFrame,
+                       rules: Rules) -> pd.DataFrame:
+    references = pd.Index(applications["reference"], name="reference")
     table = _ranked(score, references)
     amounts = _pence(applications["requested_amount"]).set_axis(references)
     table["funded"], table["running_total"] = _funding_line(
         table, amounts, _pence_of(rules.budget), rules.funding_rule)
-    return Ranking(table, group_scores, sheets)
+    return table
 
 
 def _group_figures(counting: pd.DataFrame, references: pd.Index,
@@ -136,7 +173,7 @@ def _funding_line(table: pd.DataFrame, amounts: pd.Series, budget: int,
     """Walk the ranking adding each amount (in pence, so sums are exact)."""
     order = table["rank"].dropna().sort_values().index
     asked = amounts.reindex(order).to_numpy(dtype=np.int64)
-    if rule == "fill":
+    if rule in ("fill", "lottery"):  # lottery: the provisional line (rules_lottery.py)
         funded = _fill(asked, budget)
     else:  # strict: stop at the first that does not fit
         funded = np.minimum.accumulate(np.cumsum(asked) <= budget) if len(asked) else asked > 0
@@ -160,7 +197,7 @@ def _fill(asked: np.ndarray, budget: int) -> np.ndarray:
 
 
 def _pence(amounts: pd.Series) -> pd.Series:
-    return (pd.to_numeric(amounts.map(float)) * 100).round().astype("int64")
+    return (amounts.astype(float) * 100).round().astype("int64")
 
 
 def _pence_of(amount: Decimal | float) -> int:

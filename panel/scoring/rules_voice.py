@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from panel.scoring.rules import SCORE_DECIMALS, Ranking
 
@@ -58,6 +57,9 @@ def agreement(mine: pd.Series, theirs: pd.Series) -> dict[str, float | None]:
     if (len(both) < MIN_AGREEMENT or both["mine"].nunique() < 2
             or both["theirs"].nunique() < 2):
         return {"spearman": None, "kendall": None}
+    # scipy takes half a second to import: only where agreement is worked out
+    from scipy import stats
+
     rho = stats.spearmanr(both["mine"], both["theirs"]).statistic
     tau = stats.kendalltau(both["mine"], both["theirs"], variant="b").statistic
     return {"spearman": _number(rho), "kendall": _number(tau)}

@@ -40,8 +40,12 @@ def overview(assignment: Assignment):
         return redirect(_url(endpoint, assignment))
     sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
     status = queries.status_of(assignment)
+    # Offer the next application straight away (after a connection, a pass or scores sent)
+    following = (queries.progress(assignment.member).next_item
+                 if assignment.application.round.scoring_open else None)
     return render_template("scoring/status.html", **_page(assignment), status=status,
-                           answers=_answers(assignment, sheet), sheet=sheet)
+                           answers=_answers(assignment, sheet), sheet=sheet,
+                           following=following)
 
 
 @access.member_assignment
@@ -96,6 +100,8 @@ def question(assignment: Assignment, number: int, standing: queries.Standing):
             services.save_sheet(current_user, assignment, form.version.data or 0,
                                 scores={criterion.key: form.score.data})
         if not done.refused:
+            if _from_check():
+                return redirect(_url("scoring.check", assignment))
             if number < len(round_.criteria):
                 return redirect(_url("scoring.question", assignment, number=number + 1))
             return redirect(_url("scoring.comment", assignment))
@@ -103,7 +109,8 @@ def question(assignment: Assignment, number: int, standing: queries.Standing):
             round_, criterion, formdata=None, data=data), assignment, criterion.key)
     return render_template("scoring/question.html", form=form, problems=problems,
                            criterion=criterion, number=number, total=len(round_.criteria),
-                           **_page(assignment)), 409 if problems else 200
+                           from_check=_from_check(), **_page(assignment)), \
+        409 if problems else 200
 
 
 @access.member_assignment
@@ -153,7 +160,7 @@ def pass_on(assignment: Assignment):
         with change():
             services.pass_on(current_user, assignment)
         flash("You have passed on this application. That is fine.", "success")
-        return redirect(url_for("scoring.applications", slug=_slug(assignment)))
+        return redirect(_url("scoring.overview", assignment))
     return render_template("scoring/pass.html", form=form, **_page(assignment, blind=False))
 
 
@@ -252,8 +259,24 @@ def _after_refusal(done: change, make_form, assignment: Assignment, key: str | N
     return make_form(_form_data(sheet, key)), [done.refusal]
 
 
-def _answers(assignment: Assignment, sheet) -> list[tuple[int, object, str | None]]:
-    """(question number, criterion, answer or None) for the check and locked pages."""
+def _answers(assignment: Assignment, sheet) -> list[tuple[int, object, str]]:
+    """(question number, criterion, the answer in the words the panellist chose) for the
+    check and locked pages: "Real benefit for people who need it – 4 of 5"."""
     saved = services.sheet_answers(sheet)
-    return [(n, c, saved.get(c.key))
-            for n, c in enumerate(assignment.application.round.criteria, start=1)]
+    round_ = assignment.application.round
+    return [(n, c, _in_words(round_, c, saved.get(c.key)))
+            for n, c in enumerate(round_.criteria, start=1)]
+
+
+def _in_words(round_, criterion, answer: str | None) -> str:
+    if answer is None:
+        return "Not answered yet"
+    if answer == forms.UNABLE:
+        return forms.UNABLE_LABEL
+    return forms.in_words(round_, criterion, int(answer))
+
+
+def _from_check() -> bool:
+    """Whether the panellist came from "Check your answers" to change one answer: saving
+    then takes them back there."""
+    return request.args.get("from") == "check"

@@ -108,7 +108,11 @@ def test_a_removed_row_is_caught(kit, which):
     write_kit_rows(kit, rows)
     result = run_verifier(kit)
     assert result.returncode == 1
-    assert f"event {removed['id']}" in result.stdout
+    if which == "middle":  # format 4: the checker names the place in its chain
+        chain = f"round {removed['round_id']}" if removed["round_id"] else "site"
+        assert f"expected position {removed['seq']} of the {chain} chain here" in result.stdout
+    else:  # the anchor itself
+        assert f"event {removed['id']}" in result.stdout
 
 
 def test_the_checker_uses_the_standard_library_only():
@@ -135,13 +139,13 @@ def test_the_summary_offers_the_kit_to_auditors(demo_decided, client):
     assert "Download the auditor's verification kit" in html
 
 
-def test_the_kit_of_a_round_written_in_format_3_holds_no_personal_data(kit):
+def test_the_kit_of_a_round_written_in_format_4_holds_no_personal_data(kit):
     """DESIGN.md §7: the hashed part of an event names people by a pseudonymous id. Every
-    event of this trail is of format 3 (docs/trail.md), so no file of the kit holds an
+    event of this trail is of format 4 (docs/trail.md), so no file of the kit holds an
     e-mail address, a panellist's or applicant's name, an identifying field, a comment,
     a connection note or a rationale; the trail still holds."""
     texts = {path.name: path.read_text(encoding="utf-8") for path in kit.iterdir()}
-    assert {r["v"] for r in kit_rows(kit)} == {"3"}
+    assert {r["v"] for r in kit_rows(kit)} == {"4"}
     for name, text in texts.items():
         # The checker itself is FairPanel's code (its "@" starts a spreadsheet formula).
         assert "@" not in text or name == "verify_trail.py", name

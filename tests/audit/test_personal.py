@@ -12,8 +12,9 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from panel.audit.anchors import chain_heads
 from panel.audit.chain import canonical_json
-from panel.audit.kit import trail_csv
+from panel.audit.kit import Scope, trail_csv
 from panel.audit.models import AuditEvent, AuditPersonal
 from panel.audit.personal import (
     ALTERED,
@@ -40,8 +41,13 @@ def _personal(event_id: int) -> dict[str, AuditPersonal]:
 
 
 def _kit_rows() -> list[dict]:
-    head = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
-    return list(csv.DictReader(io.StringIO("".join(trail_csv(head)))))
+    """The whole trail as a kit's trail.csv: the legacy chain and every chain to its head."""
+    last = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
+    heads = chain_heads()
+    legacy = heads.pop(None, None)
+    scope = Scope(1, last, legacy[0] if legacy else None,
+                  {chain: position for chain, (position, _) in heads.items()})
+    return list(csv.DictReader(io.StringIO("".join(trail_csv(scope)))))
 
 
 # Which values are personal ------------------------------------------------------------------
@@ -103,7 +109,7 @@ def test_personal_values_are_sealed_and_the_hash_holds_only_their_commitments(ap
         "comment": "", "reason": None}
     canonical = canonical_json(event.content())
     assert '"actor":"person"' in canonical and f'"actor_id":{officer.id}' in canonical
-    assert '"v":3' in canonical
+    assert '"v":4' in canonical
     for secret in ("@", "Café", '"ada"'):  # (a commitment is hex: "ada" may be in one)
         assert secret not in canonical
     assert verify_chain().ok
@@ -166,9 +172,11 @@ def test_a_value_changed_in_the_personal_table_no_longer_matches_its_seal(app):
 @pytest.fixture
 def mixed(app):
     """Two events written as FairPanel wrote them before personal values were sealed
-    (format 1), one as it wrote them before events were digested (format 2), then two
-    as it writes them now (format 3)."""
-    officer_row = people.staff(OFFICER, "officer")  # its own events are format 2…
+    (format 1), one as it wrote them before events were digested (format 2), one as it
+    wrote them before each round had its own chain (format 3), all in the legacy chain,
+    then one as it writes them now (format 4, the site chain)."""
+    with writing_format(3):
+        officer_row = people.staff(OFFICER, "officer")  # its own events are format 3…
     before = db.session.scalar(sa.select(sa.func.max(AuditEvent.id)))
     old_1 = write_format_1_event("conflict.added", actor=officer_row, object_type="users",
                                  object_id=str(officer_row.id),
@@ -178,14 +186,17 @@ def mixed(app):
     with writing_format(2):
         new_1 = record("conflict.added", actor=officer_row, target=officer_row,
                        after={"member": ADA, "details": "New note"})
-    new_2 = record("user.signed_in", actor=officer_row, target=officer_row,
-                   after={"method": "password"})
+    with writing_format(3):
+        new_2 = record("user.signed_in", actor=officer_row, target=officer_row,
+                       after={"method": "password"})
+    db.session.commit()
     newest = record("conflict.added", actor=officer_row, target=officer_row,
                     after={"member": ADA, "details": "Newest note"})
     db.session.commit()
     assert [old_1.id, old_2.id, new_1.id, new_2.id, newest.id] == [
         before + 1, before + 2, before + 3, before + 4, before + 5]
-    assert [e.format for e in (old_1, old_2, new_1, new_2, newest)] == [1, 1, 2, 3, 3]
+    assert [e.format for e in (old_1, old_2, new_1, new_2, newest)] == [1, 1, 2, 3, 4]
+    assert (newest.chain, newest.seq) == (0, 1)
     return old_1, old_2, new_1, new_2, newest
 
 
@@ -216,15 +227,18 @@ def test_both_formats_verify_as_one_chain_here_and_in_the_kit(mixed, runner):
     assert by_id[new.id]["v"] == "2" and by_id[new.id]["actor"] == "person"
     assert "New note" not in by_id[new.id]["after"] and "@" not in by_id[new.id]["after"]
     assert by_id[new.id]["salt"] == by_id[new.id]["digest"] == ""
-    assert by_id[newest.id]["v"] == "3" and len(by_id[newest.id]["salt"]) == 32
+    assert by_id[mixed[3].id]["v"] == "3" and by_id[mixed[3].id]["seq"] == ""
+    assert by_id[newest.id]["v"] == "4" and len(by_id[newest.id]["salt"]) == 32
+    assert by_id[newest.id]["seq"] == "1"
     assert by_id[newest.id]["digest"] == newest.digest()
     assert "Newest note" not in by_id[newest.id]["after"]
 
 
 @pytest.mark.parametrize("which", ["format 1 value", "format 2 commitment", "format 2 marker",
-                                   "format 3 value", "format 3 salt"])
+                                   "format 3 value", "format 4 value", "format 4 salt",
+                                   "format 4 position"])
 def test_an_edit_breaks_the_chain_at_that_event(mixed, which):
-    old, _, new, _, newest = mixed
+    old, _, new, digested, newest = mixed
     drop_triggers()
     if which == "format 1 value":
         bad, statement, values = old.id, "UPDATE audit_events SET after = :v WHERE id = :id", {
@@ -237,8 +251,13 @@ def test_an_edit_breaks_the_chain_at_that_event(mixed, which):
     elif which == "format 2 marker":
         bad, statement, values = new.id, "UPDATE audit_events SET format = 1 WHERE id = :id", {}
     elif which == "format 3 value":
+        bad, statement, values = digested.id, "UPDATE audit_events SET action = :v WHERE id = :id", {
+            "v": "nothing.happened"}
+    elif which == "format 4 value":
         bad, statement, values = newest.id, "UPDATE audit_events SET action = :v WHERE id = :id", {
             "v": "nothing.happened"}
+    elif which == "format 4 position":
+        bad, statement, values = newest.id, "UPDATE audit_events SET seq = 2 WHERE id = :id", {}
     else:
         bad, statement, values = newest.id, "UPDATE audit_events SET salt = :v WHERE id = :id", {
             "v": "0" * 32}
@@ -247,7 +266,7 @@ def test_an_edit_breaks_the_chain_at_that_event(mixed, which):
     db.session.expire_all()
     report = verify_chain()
     assert (report.ok, report.bad_event_id) == (False, bad)
-    assert "altered" in report.problem
+    assert ("missing" if which == "format 4 position" else "altered") in report.problem
     with pytest.raises(Broken, match=f"event {bad} "):
         check_trail(_kit_rows())
 

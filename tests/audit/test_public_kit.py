@@ -30,7 +30,13 @@ from tests.builders.demo import (
     personal_details,
 )
 from tests.builders.trail import OFFICER as TRAIL_OFFICER
-from tests.builders.trail import SLUG, build_audited_round, writing_format
+from tests.builders.trail import (
+    SLUG,
+    build_audited_round,
+    drop_triggers,
+    forge,
+    writing_format,
+)
 from tests.support.commands import kit_rows, run_verifier, write_kit_rows
 
 KIT = f"/rounds/{DEMO_SLUG}/report/summary/checking-kit.zip"
@@ -81,7 +87,10 @@ def test_anyone_can_check_the_published_trail(kit, published):
     assert (f"anchor of {DEMO_SLUG} at event {anchor.event_id} ({anchor.event_hash}) matches "
             f"({len(events)} events of the round: {len(public)} shown in full, "
             f"{len(events) - len(public)} sealed)") in result.stdout
-    assert [int(r["id"]) for r in rows] == list(range(events[0].id, anchor.event_id + 1))
+    # Trail format 4: the round's own chain, from its first event to the anchor, and
+    # nothing of other rounds or accounts.
+    assert [int(r["id"]) for r in rows] == [e.id for e in events]
+    assert [int(r["seq"]) for r in rows] == list(range(1, len(events) + 1))
 
 
 def test_only_the_records_behind_the_result_are_shown(kit, published):
@@ -164,3 +173,71 @@ def test_a_round_decided_before_the_trail_sealed_other_rounds_has_no_public_kit(
     html = client.get(f"/rounds/{SLUG}/report/summary").get_data(as_text=True)
     assert "its kit is kept for auditors" in html
     assert "Download the checking kit" not in html
+
+
+# A round under way when FairPanel moved to one chain per round (trail format 4) ------------
+
+@pytest.fixture
+def straddling(app, client, tmp_path):
+    """The audited round set up before migration 0015 (format 3, the legacy chain) and
+    scored, decided and published after it (format 4, its own chain); its public kit."""
+    round_ = build_audited_round(set_up_in_format=3)
+    round_services.change_phase(find_user(TRAIL_OFFICER), round_, "published")
+    db.session.commit()
+    response = client.get(f"/rounds/{SLUG}/report/summary/checking-kit.zip")
+    assert response.status_code == 200
+    folder = tmp_path / "kit"
+    zipfile.ZipFile(io.BytesIO(response.data)).extractall(folder)
+    return round_, folder
+
+
+def test_a_round_across_the_seam_has_a_public_kit_of_both_chains(straddling):
+    round_, kit = straddling
+    anchor = round_anchor(round_)
+    anchored = db.session.get(AuditEvent, anchor.event_id)
+    legacy_head = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.chain.is_(None))
+                                     .order_by(AuditEvent.id.desc()).limit(1)).one()
+    assert anchored.after["heads"]["legacy"] == [legacy_head.id, legacy_head.hash]
+    rows = kit_rows(kit)
+    legacy = [r for r in rows if r["v"] == "3"]
+    chained = [r for r in rows if r["v"] == "4"]
+    assert rows == legacy + chained  # the legacy stretch first, then the round's chain
+    first = db.session.scalar(sa.select(sa.func.min(AuditEvent.id))
+                              .where(AuditEvent.round_id == round_.id))
+    assert [int(r["id"]) for r in legacy] == list(range(first, legacy_head.id + 1))
+    assert {r["round_id"] for r in chained} == {str(round_.id)}
+    assert [int(r["seq"]) for r in chained] == list(range(1, len(chained) + 1))
+    shown = {r["action"] for r in rows if r["salt"]}
+    assert {"round.created", "round.phase_changed", "decision.recorded",
+            "audit.anchored"} <= shown
+    result = run_verifier(kit)
+    assert result.returncode == 0, result.stdout
+    assert (f"anchor of {SLUG} at event {anchor.event_id} ({anchor.event_hash}) matches"
+            in result.stdout)
+
+
+def test_a_kit_whose_legacy_stretch_stops_short_of_the_anchored_head_is_refused(straddling):
+    _, kit = straddling
+    rows = kit_rows(kit)
+    last_legacy = max(i for i, r in enumerate(rows) if r["v"] == "3")
+    del rows[last_legacy]
+    write_kit_rows(kit, rows)
+    result = run_verifier(kit)
+    assert result.returncode == 1
+    assert "the legacy chain does not end at the head the anchor lists" in result.stdout
+
+
+def test_an_edited_legacy_event_across_the_seam_is_caught(straddling, runner):
+    """A forger rewrites an event of the round written before the migration, and every
+    hash after it in the legacy chain: the legacy chain agrees with itself, but the
+    anchor, taken after the migration, listed its head."""
+    round_, _ = straddling
+    created = db.session.scalar(sa.select(AuditEvent).where(
+        AuditEvent.round_id == round_.id, AuditEvent.action == "round.created"))
+    drop_triggers()
+    forge(created, after={**created.after, "budget": "1000000"})
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "Audit chain intact" in result.output
+    assert f"Anchor of {SLUG} broken: position" in result.output
+    assert "of the legacy chain now has hash" in result.output

@@ -26,6 +26,7 @@ them in the round (every one but the six accounts)."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from datetime import timedelta
@@ -34,7 +35,7 @@ import pytest
 import sqlalchemy as sa
 
 from panel.accounts import services as accounts
-from panel.audit.chain import canonical_json, event_hash
+from panel.audit.chain import canonical_json
 from panel.audit.models import AuditEvent
 from panel.audit.personal import opened
 from panel.audit.services import record
@@ -53,6 +54,7 @@ from tests.builders.trail import (
     REVISION_REASON,
     SLUG,
     drop_triggers,
+    forge,
 )
 
 ALL_EVENTS, ROUND_EVENTS = 39, 33
@@ -114,6 +116,12 @@ assert len(ROUND_EVENT_IDS) == ROUND_EVENTS
 
 def untimed(text: str) -> str:
     return TIME.sub("TIME", text)
+
+
+def _head(chain: int) -> tuple[int, str]:
+    last = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.chain == chain)
+                              .order_by(AuditEvent.seq.desc()).limit(1)).one()
+    return last.seq, last.hash
 
 
 def hash_of(event_id: int) -> str:
@@ -317,7 +325,7 @@ def test_a_round_lists_its_applications_with_their_outcomes_and_anchor(auditor):
     ]
     text = text_of(html)
     assert f"Events in its trail {ROUND_EVENTS} " in text
-    assert (f"the trail ended at event 38 with hash {hash_of(38)}") in text
+    assert (f"the trail ended at event 39 with hash {hash_of(39)}") in text
     assert 'href="/audit/rounds/test-round/applications/A2"' in html
     index = page(auditor, "/audit/")
     assert 'href="/audit/rounds/test-round">Test round</a>' in index
@@ -338,9 +346,15 @@ def test_verify_shows_the_whole_chain_and_the_anchor_holding(auditor):
     assert "The decision trail is whole" in html
     assert ("All 40 events match their hashes, and the trail still reaches every anchor."
             in text)
-    assert f"Latest hash: {hash_of(40)}" in text
+    # One chain for the round, one for the site (trail format 4): the fingerprint of
+    # both heads, worked out by hand.
+    round_head, site_head = (_head(1), _head(0))
+    heads = ('{"round 1":[%d,"%s"],"site":[%d,"%s"]}' % (*round_head, *site_head))  # noqa: UP031
+    assert (f"Fingerprint of every chain's head: {hashlib.sha256(heads.encode()).hexdigest()}"
+            in text)
+    assert round_head == (ROUND_EVENTS, hash_of(39)) and site_head[1] == hash_of(40)
     assert [r for r in rows_of(html, "anchors-caption")] == [
-        f"Test round 38 {hash_of(38)} Holds"]
+        f"Test round 39 {hash_of(39)} Holds"]
     assert 'href="/audit/verify">Check again</a>' in html
 
 
@@ -352,32 +366,28 @@ def test_verify_names_the_break_and_still_vouches_for_an_anchor_before_it(audito
     text = text_of(html)
     assert "The chain breaks at event 40 (user.deleted)." in html
     assert "Its contents do not match its hash; it was altered." in text
-    assert "The 39 events before it are whole." in text
-    assert f"Hash of the last whole event: {hash_of(39)}" in text
-    assert rows_of(html, "anchors-caption") == [f"Test round 38 {hash_of(38)} Holds"]
+    # Event 40 is the auditor's sign-in, the site chain's newest: every other event holds,
+    # and so does the anchor, which listed the site chain's head before it.
+    assert ("39 events are whole: those before it in its chain, and those of every other "
+            "chain.") in text
+    assert "Fingerprint of every chain's last whole event: " in text
+    assert rows_of(html, "anchors-caption") == [f"Test round 39 {hash_of(39)} Holds"]
 
 
 def test_verify_catches_a_rewritten_trail_by_its_anchor(auditor):
     """A forger rewrites event 26 (the dismissal's reason) and works out every hash after
     it again: the chain agrees with itself, but no longer reaches the anchor."""
-    anchored = hash_of(38)
+    anchored = hash_of(39)
     drop_triggers()
-    previous = hash_of(25)
-    for event in db.session.scalars(sa.select(AuditEvent).where(AuditEvent.id >= 26)
-                                    .order_by(AuditEvent.id)):
-        if event.id == 26:
-            event.after = {"status": "dismissed", "review_reason": "Nothing to see"}
-        event.prev_hash = previous
-        event.hash = previous = event_hash(previous, event.canonical())
-        db.session.flush()
-    db.session.commit()
+    forge(db.session.get(AuditEvent, 26),
+          after={"status": "dismissed", "review_reason": "Nothing to see"})
     assert verify_chain().ok
     html = page(auditor, "/audit/verify")
     text = text_of(html)
     assert "The decision trail has been rewritten" in html
     assert ("The trail no longer reaches the anchor taken when a round was decided." in text)
     assert rows_of(html, "anchors-caption") == [
-        f"Test round 38 {anchored} Broken Event 38 now has hash {hash_of(38)}, not the "
+        f"Test round 39 {anchored} Broken Event 39 now has hash {hash_of(39)}, not the "
         f"anchored {anchored}."]
 
 

@@ -41,7 +41,7 @@ def test_lived_experience_panellist_signs_in_by_link_on_a_phone(demo, visit, mai
     visitor.goto(link)
     page.get_by_role("button", name="Sign in").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("My rounds")
-    expect(page.get_by_text("0 of 22 scored.")).to_be_visible()
+    expect(page.get_by_text("0 of 22 done.")).to_be_visible()
     visitor.check()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 

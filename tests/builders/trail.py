@@ -2,7 +2,7 @@
 `flask audit verify` catches what someone with the database could do."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import pytest
 import sqlalchemy as sa
@@ -29,6 +29,32 @@ def drop_triggers():
     """What someone with direct database access could do."""
     for statement in DROP_TRIGGERS[db.engine.dialect.name]:
         db.session.execute(sa.text(statement))
+    db.session.commit()
+
+
+def forge(event, **changes) -> None:
+    """What a forger with the database could do beyond editing one event: change it,
+    then work out again the hash of every event after it in its chain, so that the chain
+    agrees with itself (in the legacy chain, every later event of formats 1 to 3; in a
+    round's or the site's chain, every later position of that chain)."""
+    from panel.audit.chain import event_hash
+    from panel.audit.models import AuditEvent
+
+    for name, value in changes.items():
+        setattr(event, name, value)
+    if event.chain is None:
+        later = (sa.select(AuditEvent).where(AuditEvent.chain.is_(None),
+                                             AuditEvent.id >= event.id)
+                 .order_by(AuditEvent.id))
+    else:
+        later = (sa.select(AuditEvent).where(AuditEvent.chain == event.chain,
+                                             AuditEvent.seq >= event.seq)
+                 .order_by(AuditEvent.seq))
+    previous = event.prev_hash
+    for each in db.session.scalars(later).all():
+        each.prev_hash = previous
+        each.hash = previous = event_hash(previous, each.canonical())
+        db.session.flush()
     db.session.commit()
 
 
@@ -74,21 +100,25 @@ def _version(assignment) -> int:
     return sheet.version if sheet else 0
 
 
-def build_audited_round():
-    officer = people.staff(OFFICER, "officer", name="Olu Officer")
-    people.staff(AUDITOR, "auditor", name="Hannah Price")
-    round_ = round_builders.draft_round()
-    round_builders.applications(round_, 60, 50)
-    for email, name, group, role in ((ADA, "Ada Academic", "academic", "panellist"),
-                                     (LEE, "Lee Lived", "lived_experience", "panellist"),
-                                     (PAT, "Pat Minus", "academic", "panellist"),
-                                     (CHAIR, "Chair Person", None, "chair")):
-        accounts.create_account(None, email=email, name=name, system="tests")
+def build_audited_round(set_up_in_format: int | None = None):
+    """The audited round, decided. With ``set_up_in_format``, its set-up (accounts, round,
+    applications, panel, opening scoring) is written in that earlier trail format, as
+    for a round under way when FairPanel was upgraded, and the rest in the current one."""
+    with writing_format(set_up_in_format) if set_up_in_format else nullcontext():
+        officer = people.staff(OFFICER, "officer", name="Olu Officer")
+        people.staff(AUDITOR, "auditor", name="Hannah Price")
+        round_ = round_builders.draft_round()
+        round_builders.applications(round_, 60, 50)
+        for email, name, group, role in ((ADA, "Ada Academic", "academic", "panellist"),
+                                         (LEE, "Lee Lived", "lived_experience", "panellist"),
+                                         (PAT, "Pat Minus", "academic", "panellist"),
+                                         (CHAIR, "Chair Person", None, "chair")):
+            accounts.create_account(None, email=email, name=name, system="tests")
+            db.session.commit()
+            round_builders.member(round_, email, group, role)
+        rounds.assign_everyone(officer, round_)
+        rounds.change_phase(officer, round_, "scoring")
         db.session.commit()
-        round_builders.member(round_, email, group, role)
-    rounds.assign_everyone(officer, round_)
-    rounds.change_phase(officer, round_, "scoring")
-    db.session.commit()
 
     _score(ADA, "A1", "5", "4", "Strong plan")
     _score(ADA, "A2", "3", "3", "Fine")
@@ -137,6 +167,7 @@ def write_format_1_event(action: str, *, actor: User | None, object_type: str | 
     from panel.extensions import utcnow
 
     head = db.session.execute(sa.select(AuditEvent.id, AuditEvent.hash)
+                              .where(AuditEvent.chain.is_(None))
                               .order_by(AuditEvent.id.desc()).limit(1)).first()
     prev_id, prev_hash = head if head else (0, GENESIS_HASH)
     occurred_at = utcnow()
@@ -152,6 +183,10 @@ def write_format_1_event(action: str, *, actor: User | None, object_type: str | 
                        before=before, after=after, prev_hash=prev_hash,
                        hash=event_hash(prev_hash, payload))
     db.session.add(event)
+    db.session.flush()
+    if db.engine.dialect.name == "postgresql":  # the id came from the chain, not the sequence
+        db.session.execute(sa.text("SELECT setval('audit_events_id_seq', :id)"),
+                           {"id": event.id})
     db.session.commit()
     return event
 
@@ -159,8 +194,10 @@ def write_format_1_event(action: str, *, actor: User | None, object_type: str | 
 @contextmanager
 def writing_format(format_: int):
     """record() writes events of an earlier trail format for a while (format 2: personal
-    values sealed, but the event itself hashed, not its digest), as FairPanel did
-    between migrations 0010 and 0011."""
+    values sealed, but the event itself hashed, not its digest, as FairPanel did between
+    migrations 0010 and 0011; format 3: digested, in the one legacy chain, as before
+    0015). A trail reads as it would in real life only when such events come before
+    any of format 4."""
     from panel.audit import services
 
     kept = services.CURRENT_FORMAT

@@ -190,7 +190,7 @@ def test_invalid_json_names_the_line(app, tmp_path):
     ({"budget": "£400k"}, "budget", 'The budget "£400k" is not an amount of money.'),
     ({"budget": None}, "budget", "The budget is missing."),
     ({"funding_rule": "greedy"}, "funding_rule",
-     '"greedy" is not a funding_rule. Use strict or fill.'),
+     '"greedy" is not a funding_rule. Use strict or fill or lottery.'),
     ({"weighting": "equal"}, "weighting", '"equal" is not a weighting.'),
     ({"groups": []}, "groups", "The round needs a list of groups, at least one group"),
     ({"groups": [{"key": "a", "weight": 1}, {"key": "a", "weight": 2}]}, "groups",

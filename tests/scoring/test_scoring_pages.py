@@ -8,10 +8,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from panel.accounts.models import User
 from panel.audit.models import AuditEvent
 from panel.audit.personal import opened
 from panel.conflicts.models import Conflict
 from panel.extensions import db
+from panel.rounds.models import Application, Assignment, PanelMember
 from panel.scoring.models import ScoreSheet
 from tests.builders import people
 from tests.builders.rounds import scoring_round
@@ -52,7 +54,7 @@ def sheet() -> ScoreSheet | None:
 
 def test_home_shows_progress_and_a_start_scoring_link(amira):
     page = text(amira.get("/my-rounds"))
-    assert "0 of 1 scored." in page and "1 still to do." in page
+    assert "0 of 1 done." in page and "1 still to do." in page
     assert f'href="{BASE}"' in page and "Start scoring" in page
     answer_no(amira)
     assert "Carry on" in text(amira.get("/my-rounds"))
@@ -109,15 +111,23 @@ def test_score_save_resume_on_another_device_check_and_submit(app, mailbox, amir
     response = submit(phone, f"{BASE}/comment", {"comment": "Lovely idea", "version": version + 1})
     assert response.headers["Location"].endswith(f"{BASE}/check")
     page = text(phone.get(f"{BASE}/check"))
-    assert "4 out of 5" in page and "I don't feel able to score this" in page
+    assert "4 of 5" in page and "I don't feel able to score this" in page
     assert "Lovely idea" in page
+    # "Change" on the check page comes back to it after saving, by the Back link too.
+    change = re.search(r'href="([^"]*/question/1\?from=check)"', page).group(1)
+    question = text(phone.get(change))
+    assert f'href="{BASE}/check"' in question
+    response = submit(phone, change, {"score": "5", "version": sheet().version})
+    assert response.headers["Location"].endswith(f"{BASE}/check")
+    page = text(phone.get(f"{BASE}/check"))
+    assert "5 of 5" in page and "you will be able to change your scores" in page
     response = submit(phone, f"{BASE}/check")
     assert response.headers["Location"].endswith("/my-rounds/test-round")
     assert sheet().status == "submitted"
     page = text(amira.get(BASE))
     assert "Your scores have been sent" in page and "cannot be changed" in page
     assert amira.get(f"{BASE}/question/1").headers["Location"].endswith(BASE)
-    assert "1 of 1 scored." in text(amira.get("/my-rounds"))
+    assert "1 of 1 done." in text(amira.get("/my-rounds"))
 
 
 def test_submit_needs_one_score(amira):
@@ -176,6 +186,30 @@ def test_pass_without_a_reason(amira):
     assert "You passed on this one" in text(amira.get(BASE))
     assert sheet() is None
     assert "Passed" in text(amira.get("/my-rounds/test-round"))
+
+
+def test_after_passing_or_a_connection_the_next_application_is_offered(amira):
+    member = db.session.scalar(select(PanelMember).join(User).where(
+        User.email == "amira@example.org"))
+    second = db.session.scalar(select(Application).where(Application.reference == "A2"))
+    db.session.add(Assignment(member_id=member.id, application_id=second.id))
+    db.session.commit()
+    assert "0 of 2 done. 2 still to do." in text(amira.get("/my-rounds/test-round"))
+
+    passed = submit(amira, f"{BASE}/pass")
+    assert passed.headers["Location"].endswith(BASE)  # where A1 stands, with the next one
+    page = text(amira.get(BASE))
+    assert "You passed on this one" in page
+    assert re.search(r'href="/my-rounds/test-round/A2">Go to the next application<', page)
+    assert "1 of 2 done. 1 still to do." in text(amira.get("/my-rounds/test-round"))
+
+    submit(amira, "/my-rounds/test-round/A2/connection", {"answer": "connected"})
+    submit(amira, "/my-rounds/test-round/A2/connection/kind",
+           {"kind": "work_or_volunteer", "note": ""})
+    page = text(amira.get("/my-rounds/test-round/A2"))
+    assert "You will not score this one" in page
+    assert "Go to the next application" not in page  # nothing left to do
+    assert "Back to your applications" in page
 
 
 def test_unassigned_or_unknown_applications_are_404(amira):

@@ -10,11 +10,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url, "FAIRPANEL_CONFIG": "development",
-           "MAIL_OUTBOX_DIR": "/dev/null/never-used"}
-    flask_bin = Path(sys.executable).with_name("flask")
-    return subprocess.run([str(flask_bin), *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(_flask_command(*args), cwd=ROOT, env=_flask_env(database_url),
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def flask_started(database_url: str, *args: str) -> subprocess.Popen:
+    """The same command, started and left running (``communicate()`` waits for it)."""
+    return subprocess.Popen(_flask_command(*args), cwd=ROOT, env=_flask_env(database_url),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _flask_env(database_url: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "FAIRPANEL_CONFIG": "development",
+            "MAIL_OUTBOX_DIR": "/dev/null/never-used"}
+
+
+def _flask_command(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("flask")), *args]
 
 
 def run_verifier(folder: Path) -> subprocess.CompletedProcess:

@@ -240,6 +240,7 @@ TABLE: dict[str, Row] = {
     "scoring.application": SCORING,
     "scoring.question": SCORING,
     "scoring.comment": SCORING,
+    "scoring.whole_sheet": SCORING,
     "scoring.check": SCORING,
     "scoring.pass_on": SCORING,
     "scoring.save": SCORING,
@@ -256,6 +257,11 @@ TABLE: dict[str, Row] = {
     "meeting.skip": CHANGES_MEETING,
     "meeting.move_on": CHANGES_MEETING,
     "meeting.comment": CHANGES_MEETING,
+    # The draw near the funding line (§3a): officers prepare it, the chair (or an officer)
+    # draws. Both pages open in every phase and say why they cannot be used now; a refused
+    # form changes nothing (400).
+    "meeting.prepare_draw": officer_only(),
+    "meeting.draw": RUNS_MEETING,
     # Every member of the round follows the meeting on their phone, in every phase.
     "meeting.follow": Row(people(NOT_FOUND, panel=ALLOW)),
     # Panellists revise only during the meeting; the chair scores nothing.
@@ -270,6 +276,7 @@ TABLE: dict[str, Row] = {
     "voice.for_panel": REPORT,  # the panel's page in plain words: the report's readers
     "voice.board_pack": REPORT,
     "voice.prepare_download": REPORT,  # a large round's download made by a job
+    "voice.work_out_rank_model": officer_only(),  # queues the rank model (a job)
     "voice.summary": SUMMARY,
     "voice.summary_as_csv": SUMMARY,
     # The public kit: the published result's records in full, every other one sealed.

@@ -82,6 +82,8 @@ def post_data(endpoint: str, world: World, role: str) -> dict:
     meeting has moved on from) or would move the round itself on."""
     if endpoint in ("scoring.comment", "scoring.check", "scoring.question"):
         return {"version": _sheet_version(world, role)}
+    if endpoint == "scoring.whole_sheet":  # a draft: sending would need every answer
+        return {"version": _sheet_version(world, role), "action": "save"}
     if endpoint in ("meeting.outcome", "meeting.skip", "meeting.revise_question",
                     "meeting.revise_check", "meeting.move_on"):
         return {"application": world.current_reference()}

@@ -87,5 +87,5 @@ def test_a_second_application_adds_no_statement(amira):
     db.session.add(Assignment(member_id=member.id, application_id=round_.applications[1].id))
     db.session.commit()
     page = client.get("/my-rounds").get_data(as_text=True)
-    assert "0 of 2 scored." in page  # the home page really lists both
+    assert "0 of 2 done." in page  # the home page really lists both
     assert hot_path_counts(client, "2") == before
