@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from nameparser import HumanName
+from nameparser.config import CONSTANTS
 from nicknames import NickNamer
 
 PERSON_FIELDS = frozenset({"applicant_name"})
@@ -32,7 +33,43 @@ ABBREVIATIONS = {
     "univ": "university", "uni": "university", "ctr": "centre", "cntr": "centre",
     "center": "centre", "ltd": "limited", "co": "company", "grp": "group", "intl": "international",
     "natl": "national", "soc": "society", "mt": "mount", "rd": "road", "hosp": "hospital",
+    # Everyday short forms in community life (no well-kept list of these exists; this is
+    # our own, kept small): "Bilston Utd", "Birmingham Rep", "Tipton Meth. Church".
+    "utd": "united", "yth": "youth", "comm": "community", "gdns": "gardens",
+    "meth": "methodist", "rep": "repertory", "vol": "voluntary", "bapt": "baptist",
+    "cath": "catholic",
 }
+# Initialisms community groups are widely known by, with what they stand for (our own
+# small list: no well-kept one exists). A place and one of these match the full name
+# ("Dudley CVS" ~ "Dudley Council for Voluntary Service"). Any other initialism of three
+# letters or fewer could stand for too many things ("Levenshulme ABC": a boxing club or
+# a befriending centre?), so it only counts when it has four letters or more.
+KNOWN_INITIALISMS = {
+    "cvs": ("council for voluntary service", "council for voluntary services"),
+    "fc": ("football club",), "afc": ("athletic football club", "association football club"),
+    "rfc": ("rugby football club",), "rufc": ("rugby union football club",),
+    "rlfc": ("rugby league football club",), "cc": ("cricket club",),
+    "pc": ("parish council",), "tc": ("town council",),
+    "pcc": ("parochial church council", "parish church council"),
+    "wi": ("womens institute",), "ra": ("residents association",),
+    "tra": ("tenants and residents association", "tenants residents association"),
+    "ta": ("tenants association",), "pta": ("parent teacher association",),
+    "ccg": ("clinical commissioning group",), "cdt": ("community development trust",),
+    "bme": ("black and minority ethnic",), "bame": ("black asian and minority ethnic",),
+    "rbl": ("royal british legion",), "svp": ("saint vincent de paul society",
+                                             "saint vincent de paul"),
+    "ymca": ("young mens christian association",),
+    "ywca": ("young womens christian association",), "cab": ("citizens advice bureau",),
+}
+# Initialisms written in capitals that are not simply the initials of their words, or
+# are too short or common to be read as initials safely; also our own small list.
+INITIALISMS = {
+    "U3A": "University of the Third Age",
+    "C of E": "Church of England", "CofE": "Church of England", "C.E.": "Church of England",
+}
+_WRITTEN_OUT = frozenset(k.lower() for k in INITIALISMS)
+_INITIALISM = re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in INITIALISMS)
+                         + r")(?![\w.])")
 # Words an organisation's name may end with, or drop, without being another organisation.
 LEGAL_WORDS = frozenset({
     "trust", "cic", "limited", "llp", "plc", "inc", "charity", "charitable", "association",
@@ -51,7 +88,7 @@ GENERIC_WORDS = frozenset({
     "southern", "eastern", "western", "city", "town", "village", "hall", "house", "home",
     "public", "social", "national", "international", "institute", "unit", "hospital",
     "hospitals", "nhs", "food", "family", "families", "advice", "action", "voluntary",
-    "volunteers", "volunteer", "sciences", "science", "studies", "school", "faculty", "saint",
+    "volunteers", "volunteer", "sciences", "science", "studies", "faculty", "saint",
     "limited", "cic", "company", "team", "forum", "hub", "space", "place", "together",
     "common", "open", "free", "green", "united", "wellbeing", "mental", "research", "learning",
     "education", "sport", "sports", "music", "womens", "mens", "children", "childrens",
@@ -103,6 +140,7 @@ def _ascii_lower(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-case ASCII words, "&" read as "and", apostrophes dropped ("Mary's" → marys),
     abbreviations written out ("St" → saint)."""
+    text = _INITIALISM.sub(lambda found: f" {INITIALISMS[found.group(1)]} ", text)
     text = _ascii_lower(text).replace("&", " and ").replace("+", " and ")
     text = re.sub(r"['’`]", "", text)
     tokens = re.findall(r"[a-z0-9]+", text)
@@ -159,7 +197,12 @@ def initials(text: str) -> set[str]:
     word but "of/the/and" ("Northfield Health Food Club CIC" → nhfc, nhfcc)."""
     everything = [t for t in words(text) if t not in STOPWORDS]
     core = [t for t in _strip_legal(words(text)) if t not in STOPWORDS]
-    return {"".join(t[0] for t in tokens) for tokens in (everything, core) if len(tokens) >= 3}
+    found = {"".join(t[0] for t in tokens) for tokens in (everything, core) if len(tokens) >= 3}
+    caps = capitals(text)
+    if caps:  # "Tower Hamlets CVS" → thcvs
+        found |= {"".join(t if t in caps else t[0] for t in tokens)
+                  for tokens in (everything, core) if len(tokens) >= 3}
+    return found
 
 
 @_remembered
@@ -174,20 +217,143 @@ def _looks_like_initialism(text: str) -> str | None:
     return None
 
 
+@_remembered
+def capitals(text: str) -> frozenset[str]:
+    """Words typed as an initialism, lower-cased: two to six capitals ("CVS", "WI"),
+    dotted ("C.V.S."), or a known one of three letters or more in any case ("dudley cvs")."""
+    found = {t.replace(".", "").lower()
+             for t in re.findall(r"\b(?:[A-Z]\.){2,6}|\b[A-Z][A-Z0-9]{1,5}\b",
+                                 _ascii_text(text))}
+    found |= {t for t in words(text) if len(t) >= 3 and t in KNOWN_INITIALISMS}
+    return frozenset(t for t in found if t.isalpha() and t not in _WRITTEN_OUT)
+
+
+def _ascii_text(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _letters(tokens: Iterable[str], skip: frozenset[str]) -> str:
+    return "".join(t[0] for t in tokens if t not in skip)
+
+
+# Words an initialism may leave out ("GATE": Gypsy and Traveller Exchange keeps "and";
+# "SVP": St Vincent de Paul drops "de").
+_PARTICLES = frozenset({"de", "du", "la", "le", "van", "von", "da", "der"})
+
+
+@_remembered
+def _runs(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(initials, start, end) of every run of two to seven of the name's words that an
+    initialism could stand for, with and without the small words."""
+    tokens = words(text)
+    found = []
+    for start in range(len(tokens)):
+        if tokens[start] in STOPWORDS or tokens[start] in _PARTICLES:
+            continue
+        for end in range(start + 2, min(len(tokens), start + 7) + 1):
+            run = tokens[start:end]
+            if run[-1] in STOPWORDS or run[-1] in _PARTICLES:
+                continue
+            for letters in {_letters(run, STOPWORDS | _PARTICLES), _letters(run, frozenset())}:
+                if len(letters) >= 2:
+                    found.append((letters, start, end))
+    return tuple(found)
+
+
+def _expand(caps: frozenset[str], text: str) -> tuple[list[str], str | None]:
+    """``text``'s words with the first run that one of ``caps`` (the other side's
+    initialisms) stands for replaced by that initialism ("Dudley Council for Voluntary
+    Service" and "CVS" → dudley cvs), and a note saying so."""
+    tokens = words(text)
+    for letters in sorted(caps & KNOWN_INITIALISMS.keys() - set(tokens)):
+        for expansion in sorted(KNOWN_INITIALISMS[letters], key=len, reverse=True):
+            run = expansion.split()
+            for start in range(len(tokens) - len(run) + 1):
+                if tokens[start:start + len(run)] == run:
+                    return _replaced(tokens, start, start + len(run), letters)
+    for letters, start, end in _runs(text):
+        if letters in caps and letters not in tokens and len(letters) >= 4 \
+                and letters not in KNOWN_INITIALISMS:
+            return _replaced(tokens, start, end, letters)
+    return tokens, None
+
+
+def _replaced(tokens: list[str], start: int, end: int, letters: str
+              ) -> tuple[list[str], str]:
+    full = " ".join(w.title() if w not in STOPWORDS else w for w in tokens[start:end])
+    return tokens[:start] + [letters] + tokens[end:], f"{letters.upper()}: initials of {full}"
+
+
+def _sequence(tokens: list[str]) -> list[str]:
+    return [stem(t) for t in _strip_legal(tokens)]
+
+
+def _join(ours: list[str], theirs: set[str]) -> tuple[list[str], list[str]]:
+    """``ours`` with any two or three neighbouring words written as one word of
+    ``theirs`` joined ("food", "bank" → foodbank), and the words joined."""
+    joined, notes, i = [], [], 0
+    while i < len(ours):
+        for n in (3, 2):
+            if i + n <= len(ours) and "".join(ours[i:i + n]) in theirs \
+                    and "".join(ours[i:i + n]) not in ours:
+                joined.append("".join(ours[i:i + n]))
+                notes.append(" ".join(ours[i:i + n]))
+                i += n
+                break
+        else:
+            joined.append(ours[i])
+            i += 1
+    return joined, notes
+
+
+def _together(seq: list[str], words_: set[str]) -> bool:
+    """``words_`` stand side by side in ``seq`` (in any order): one block of the name,
+    not words picked out of it ("Kings Heath Tennis Club" is not in "Kings Heath Table
+    Tennis Club")."""
+    places = [i for i, word in enumerate(seq) if word in words_]
+    return bool(places) and places[-1] - places[0] + 1 == len(places)
+
+
+def _compare(ours: list[str], theirs: list[str]) -> str | None:
+    mine = [t for t in ours if t not in STOPWORDS]
+    yours = [t for t in theirs if t not in STOPWORDS]
+    a, b = set(mine), set(yours)
+    if not a or not b:
+        return None
+    if a == b:
+        return "same name, once common words are ignored" if significant(a) else None
+    if len(significant(a)) >= 2 and a < b and _together(yours, a):
+        return "the connection's name is part of this name"
+    if len(significant(b)) >= 2 and b < a and _together(mine, b):
+        return "this name is part of the connection"
+    return None
+
+
 def _name_match(affiliation: str, value: str) -> str | None:
     """Why organisation name ``affiliation`` matches ``value``, or None."""
-    ours, theirs = core_words(affiliation), core_words(value)
-    if not ours or not theirs:
-        return None
-    if ours == theirs:
-        if significant(ours):
-            return "same name, once common words are ignored"
-        return None  # "Community Centre" names no one in particular
-    ours_sig, theirs_sig = significant(ours), significant(theirs)
-    if len(ours_sig) >= 2 and ours <= theirs:
-        return "the connection's name is part of this name"
-    if len(theirs_sig) >= 2 and theirs <= ours:
-        return "this name is part of the connection"
+    for expand_ours in (False, True):
+        if expand_ours:  # "Dudley Council for Voluntary Service" ~ "Dudley CVS"
+            theirs_words = words(value)
+            ours_words, initialism = _expand(capitals(value), affiliation)
+        else:  # "Dudley CVS" ~ "Dudley Council for Voluntary Service"
+            ours_words = words(affiliation)
+            theirs_words, initialism = _expand(capitals(affiliation), value)
+        if expand_ours and initialism is None:
+            continue
+        ours, theirs = _sequence(ours_words), _sequence(theirs_words)
+        ours, ours_joined = _join(ours, set(theirs))
+        theirs, theirs_joined = _join(theirs, set(ours))
+        reason = _compare(ours, theirs)
+        if reason is None:
+            continue
+        letters = initialism.split(":")[0].lower() if initialism else None
+        if letters and not significant(set(ours) & set(theirs) - {letters}):
+            continue  # a place or a distinctive word as well as the initialism
+        notes = [initialism] if initialism else []
+        notes += [f"same words written together ({', '.join(ours_joined + theirs_joined)})"]\
+            if ours_joined or theirs_joined else []
+        return f"{reason}; {'; '.join(notes)}" if notes else reason
     acronym = _looks_like_initialism(affiliation)
     if acronym and acronym in initials(value):
         return "initials of this name"
@@ -207,16 +373,50 @@ def _parts(value: str) -> list[str]:
 
 # ---------------------------------------------------------------------------- people
 
+# Titles and honours come from nameparser's lists (Canon, Imam, Pastor, Sister, Cllr, ...;
+# MBE, OBE, PhD, ...); they are taken off the ends of a name only, never from its middle.
+_NAME_TITLES = TITLES | frozenset(CONSTANTS.titles)
+_NAME_SUFFIXES = frozenset(CONSTANTS.suffix_acronyms) | frozenset(CONSTANTS.suffix_not_acronyms)
+
+
 @_remembered
 def person_words(text: str) -> list[str]:
-    """A person's name without titles, given names first: "Dr Helen J. Marsh" →
-    [helen, j, marsh]; "Patel, Priya" → [priya, patel] (nameparser reads the comma);
-    a hyphen or space inside given names is kept as separate words."""
+    """A person's name without titles or honours, given names first: "Dr Helen J. Marsh"
+    → [helen, j, marsh]; "Patel, Priya" → [priya, patel] (nameparser reads the comma);
+    "Rev. Canon Dr Judith Amos MBE" → [judith, amos]; "O Connor" → oconnor; a hyphen or
+    space inside given names is kept as separate words."""
     if "," in text and "@" not in text:
         name = HumanName(text)
         if name.first and name.last:
             text = " ".join(p for p in (name.first, name.middle, name.last) if p)
-    return [t for t in words(text) if t not in TITLES]
+    tokens = words(text)
+    while len(tokens) > 2 and tokens[-1] in _NAME_SUFFIXES:
+        tokens = tokens[:-1]
+    while len(tokens) > 1 and tokens[0] in _NAME_TITLES:
+        tokens = tokens[1:]
+    tokens = [t for t in tokens if t not in TITLES]
+    for i in range(len(tokens) - 2, 0, -1):  # "Siobhan O Connor" as "O'Connor"
+        if tokens[i] == "o":
+            tokens[i:i + 2] = ["o" + tokens[i + 1]]
+    return tokens
+
+
+def _nickname(short: str, long: str) -> str | None:
+    """Why ``short`` is a familiar form of the full given name ``long``, or None."""
+    known = _NICKNAMES.canonicals_of(short)
+    if long in known:
+        # A familiar form, or a name of its own only a letter shorter ("Emma"/"Emily"
+        # are both in the list as each other's nicknames; "Dave" is not a name of its own).
+        if len(long) - len(short) >= 2 or (long[:2] == short[:2]
+                                            and not _NICKNAMES.nicknames_of(short)):
+            return f"nickname of {long.title()}"
+        return None
+    if not known and len(short) >= 3 and len(long) - len(short) >= 2 \
+            and long.startswith(short):
+        return f"short form of {long.title()}"  # "Kath"/"Kathleen", "Raj"/"Rajesh"
+    if not known and len(short) >= 4 and len(long) - len(short) >= 3 and long.endswith(short):
+        return f"short form of {long.title()}"  # "Tunde"/"Babatunde"
+    return None
 
 
 def _given_match(ours: list[str], theirs: list[str]) -> str | None:
@@ -229,11 +429,9 @@ def _given_match(ours: list[str], theirs: list[str]) -> str | None:
         return "same first and last name, written with a hyphen or space"
     if len(mine) == 1 and yours.startswith(mine):
         return "same initial and last name"
-    if len(mine) >= 2 and len(yours) >= 2:
+    if len(mine) >= 2 and len(yours) >= 2 and len(mine) != len(yours):
         short, long = sorted((mine, yours), key=len)
-        # Only a clearly shorter name counts ("Erin"/"Aaron", "Emma"/"Emily" do not).
-        if len(long) - len(short) >= 2 and long in _NICKNAMES.canonicals_of(short):
-            return f"nickname of {long.title()}"
+        return _nickname(short, long)
     return None
 
 
@@ -329,13 +527,17 @@ def match_value(affiliation: str, field: str, value: str) -> str | None:
     return None if field == "organisation" else _person_match(affiliation, value)
 
 
-def match_fields(affiliations: Iterable[str], fields: Mapping[str, object]) -> list[Match]:
+def match_fields(affiliations: Iterable[str], fields: Mapping[str, object],
+                 only: set[tuple[str, str]] | None = None) -> list[Match]:
     """Every (affiliation, field) pair that matches, in the order given: ``fields`` maps
     identifying field names (applicant_name, organisation, contact_email and the round's
-    identifying extra columns) to the application's values."""
+    identifying extra columns) to the application's values. ``only``: the (affiliation,
+    field) pairs worth checking, from :meth:`Candidates.pairs` (the others cannot match)."""
     found = []
     for affiliation in affiliations:
         for field, value in fields.items():
+            if only is not None and (affiliation.strip(), field) not in only:
+                continue
             reason = match_value(affiliation, field, str(value or ""))
             if reason:
                 found.append(Match(affiliation.strip(), field, reason))
@@ -345,27 +547,34 @@ def match_fields(affiliations: Iterable[str], fields: Mapping[str, object]) -> l
 # ---------------------------------------------------------------------------- many at once
 
 class Candidates:
-    """Which of many applications an affiliation *could* match, found by looking up
-    the words, initials, domains, phone numbers and surnames that every rule above
+    """Which of many applications' fields an affiliation *could* match, found by looking
+    up the words, initials, domains, phone numbers and surnames that every rule above
     needs the two sides to share. It never misses a match (each rule is covered by one
     kind of key below), so :func:`match_fields` need only be run on the candidates:
-    matching 300 people against 5,000 applications then checks a few thousand pairs
-    instead of 1.5 million, with exactly the same answers."""
+    matching 2,000 people against 20,000 applications then checks a few hundred thousand
+    (connection, field) pairs instead of 160 million, with exactly the same answers."""
 
     def __init__(self, applications: Mapping[int, Mapping[str, object]]) -> None:
-        self.index: dict[str, set[int]] = {}
+        self.index: dict[str, set[tuple[int, str]]] = {}
         for key, fields in applications.items():
             for field, value in fields.items():
                 for found in _value_keys(field, str(value or "").strip()):
-                    self.index.setdefault(found, set()).add(key)
+                    self.index.setdefault(found, set()).add((key, field))
+
+    def pairs(self, affiliations: Iterable[str]) -> dict[int, set[tuple[str, str]]]:
+        """For each application some affiliation may match, the (affiliation, field)
+        pairs worth checking (affiliations stripped, as :class:`Match` gives them)."""
+        found: dict[int, set[tuple[str, str]]] = {}
+        for affiliation in affiliations:
+            affiliation = affiliation.strip()
+            for key in _affiliation_keys(affiliation):
+                for application, field in self.index.get(key, ()):
+                    found.setdefault(application, set()).add((affiliation, field))
+        return found
 
     def of(self, affiliations: Iterable[str]) -> set[int]:
         """Keys of the applications some affiliation may match."""
-        found: set[int] = set()
-        for affiliation in affiliations:
-            for key in _affiliation_keys(affiliation.strip()):
-                found |= self.index.get(key, set())
-        return found
+        return set(self.pairs(affiliations))
 
 
 def _dotted_suffixes(domain: str) -> list[str]:
@@ -394,12 +603,51 @@ def _value_keys(field: str, value: str) -> set[str]:
     if field in PERSON_FIELDS:
         return keys
     for part in _parts(value):
-        keys |= {f"word:{word}" for word in significant(core_words(part))}
+        keys |= _name_keys(part, value_side=True)
         keys |= {f"initials:{letters}" for letters in initials(part)}
         acronym = _looks_like_initialism(part)
         if acronym:
             keys.add(f"acronym:{acronym}")
     return keys
+
+
+@_remembered
+def _joinable(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words that can tell ``text`` apart, with any two or three neighbours written
+    as one ("foodbank"), and those joins alone."""
+    seq = _sequence(words(text))
+    joins = {"".join(seq[i:i + n]) for n in (2, 3) for i in range(len(seq) - n + 1)}
+    joins = significant(joins)
+    return frozenset(significant(t for t in seq if t not in STOPWORDS) | joins), \
+        frozenset(joins)
+
+
+@_remembered
+def _run_letters(text: str) -> frozenset[str]:
+    """The initialisms a run of ``text``'s words could be written as (see :func:`_expand`)."""
+    tokens = words(text)
+    found = {letters for letters, expansions in KNOWN_INITIALISMS.items()
+             for expansion in expansions if f" {expansion} " in f" {' '.join(tokens)} "}
+    return frozenset(found | {letters for letters, _, _ in _runs(text) if len(letters) >= 4})
+
+
+@_remembered
+def _name_keys(text: str, *, value_side: bool) -> frozenset[str]:
+    """Keys for the name rules of :func:`_name_match`: every rule needs two telling words
+    in common (``pair``), or the one telling word of a name (``one``), or a place or
+    telling word as well as an initialism one side typed and the other wrote out
+    (``cap``/``run``). Pairs of words, not single words, keep the candidates few: "Jo"
+    or "Dudley" alone would bring thousands."""
+    telling, joins = _joinable(text)
+    base = telling - joins
+    ordered = sorted(telling)
+    keys = {f"pair:{u}|{v}" for i, u in enumerate(ordered) for v in ordered[i + 1:]}
+    keys |= {f"one:{w}" for w in (telling if len(base) <= 1 else joins)}
+    caps, runs = capitals(text), _run_letters(text)
+    typed, written = ("cap", "run") if value_side else ("run", "cap")
+    keys |= {f"{typed}:{letters}|{w}" for letters in caps for w in telling}
+    keys |= {f"{written}:{letters}|{w}" for letters in runs for w in telling}
+    return frozenset(keys)
 
 
 def _affiliation_keys(affiliation: str) -> set[str]:
@@ -418,7 +666,7 @@ def _affiliation_keys(affiliation: str) -> set[str]:
     surname = person_words(affiliation)
     if surname:
         keys.add(f"surname:{surname[-1]}")
-    keys |= {f"word:{word}" for word in significant(core_words(affiliation))}
+    keys |= _name_keys(affiliation, value_side=False)
     acronym = _looks_like_initialism(affiliation)
     if acronym:
         keys.add(f"initials:{acronym}")
