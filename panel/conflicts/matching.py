@@ -401,20 +401,44 @@ def person_words(text: str) -> list[str]:
     return tokens
 
 
+_DIMINUTIVE = ("ie", "y", "ee", "i")
+
+
+def _spelling(name: str) -> str:
+    """How a given name sounds, roughly: "Stephen"/"Steven", "Catherine"/"Katherine",
+    "Mohammed"/"Muhammad", "Ann"/"Anne" alike; a last vowel other than a silent "e" is
+    kept, so "Paul"/"Paula" and "Patrick"/"Patricia" stay apart."""
+    name = name.removesuffix("e")
+    last = name[-1] if name[-1] in "aiouy" else ""
+    body = name[0] + re.sub(r"[aeiouy]", "", name[1:].replace("ph", "f").replace("ch", "k"))
+    body = body.replace("v", "f").replace("c", "k").replace("q", "k")
+    return re.sub(r"(.)\1+", r"\1", body) + last.upper()
+
+
 def _nickname(short: str, long: str) -> str | None:
     """Why ``short`` is a familiar form of the full given name ``long``, or None."""
     known = _NICKNAMES.canonicals_of(short)
     if long in known:
-        # A familiar form, or a name of its own only a letter shorter ("Emma"/"Emily"
-        # are both in the list as each other's nicknames; "Dave" is not a name of its own).
-        if len(long) - len(short) >= 2 or (long[:2] == short[:2]
-                                            and not _NICKNAMES.nicknames_of(short)):
+        # A familiar form ("Jimmy"/"James", "Debbie"/"Deborah"), not a name of its own
+        # a letter shorter ("Emma"/"Emily" are in the list as each other's nicknames).
+        if len(long) - len(short) >= 2 or short.endswith(_DIMINUTIVE) \
+                or (long[:2] == short[:2] and not _NICKNAMES.nicknames_of(short)):
             return f"nickname of {long.title()}"
         return None
-    if not known and len(short) >= 3 and len(long) - len(short) >= 2 \
-            and long.startswith(short):
-        return f"short form of {long.title()}"  # "Kath"/"Kathleen", "Raj"/"Rajesh"
-    if not known and len(short) >= 4 and len(long) - len(short) >= 3 and long.endswith(short):
+    # Through another nickname, when the list also has a longer form of this one for the
+    # full name: "Tash" (Tasha) of "Natasha"; "Nell" (Ellen, Nelly) of "Eleanor".
+    theirs = _NICKNAMES.nicknames_of(long)
+    between = sorted(known & theirs)
+    longer = sorted(name for name in theirs if name.startswith(short) and name != short)
+    if between and longer and len(short) >= 4:
+        return f"nickname of {long.title()} (as {longer[0].title()})"
+    if known or len(long) - len(short) < 2:
+        return None
+    if long.startswith(short) or (short.endswith("z") and 3 <= len(short) <= 4
+                                  and long.startswith(short[:-1])):
+        # "Kath"/"Kathleen", "Raj"/"Rajesh", "Mo"/"Mohammed", "Baz"/"Barry"
+        return f"short form of {long.title()}"
+    if len(short) >= 4 and len(long) - len(short) >= 3 and long.endswith(short):
         return f"short form of {long.title()}"  # "Tunde"/"Babatunde"
     return None
 
@@ -427,21 +451,42 @@ def _given_match(ours: list[str], theirs: list[str]) -> str | None:
     if "".join(ours) == "".join(theirs) or (len(ours) > 1 and "".join(ours[:2]) == yours) \
             or (len(theirs) > 1 and "".join(theirs[:2]) == mine):
         return "same first and last name, written with a hyphen or space"
-    if len(mine) == 1 and yours.startswith(mine):
+    if (len(mine) == 1 and yours.startswith(mine)) or (len(yours) == 1
+                                                        and mine.startswith(yours)):
         return "same initial and last name"
-    if len(mine) >= 2 and len(yours) >= 2 and len(mine) != len(yours):
+    if len(mine) < 2 or len(yours) < 2:
+        return None
+    if len(mine) >= 3 and len(yours) >= 3 and _spelling(mine) == _spelling(yours):
+        return f"same name spelt differently ({mine.title()}, {yours.title()})"
+    if len(mine) == len(yours):  # "Jimmy"/"James": the familiar form ends -y or -ie
+        short, long = (mine, yours) if mine.endswith(_DIMINUTIVE) else (yours, mine)
+    else:
         short, long = sorted((mine, yours), key=len)
-        return _nickname(short, long)
-    return None
+    return _nickname(short, long)
 
 
 def _person_match(affiliation: str, value: str) -> str | None:
     ours, theirs = person_words(affiliation), person_words(value)
     if len(ours) < 2 or len(theirs) < 2 or len(ours) > 4 or any(t.isdigit() for t in ours):
         return None
-    if ours[-1] != theirs[-1] or len(ours[-1]) < 2:
+    if ours[-1] != theirs[-1]:
+        # One of a double-barrelled surname, with the very same given name (two near
+        # things do not make a match): "Ngozi Eze-Okafor" ~ "Ngozi Eze"
+        if len(ours) == 3 and len(theirs) == 2 and ours[-2] == theirs[-1] \
+                and _hyphenated(affiliation, ours) and ours[0] == theirs[0]:
+            return "same first name and one of a double-barrelled surname"
+        if len(theirs) == 3 and len(ours) == 2 and theirs[-2] == ours[-1] \
+                and _hyphenated(value, theirs) and ours[0] == theirs[0]:
+            return "same first name and one of a double-barrelled surname"
+        return None
+    if len(ours[-1]) < 2:
         return None
     return _given_match(ours[:-1], theirs[:-1])
+
+
+def _hyphenated(text: str, tokens: list[str]) -> bool:
+    """The last two of ``tokens`` were written as one double-barrelled surname."""
+    return re.search(rf"{tokens[-2]}\s*-\s*{tokens[-1]}\b", _ascii_lower(text)) is not None
 
 
 # ---------------------------------------------------------------------------- e-mail
@@ -477,6 +522,13 @@ def _email_match(affiliation: str, email: str) -> str | None:
         return None
     if affiliation.strip().lower() == email:
         return "same e-mail address"
+    return _domain_match(affiliation, theirs)
+
+
+@_remembered
+def _domain_match(affiliation: str, theirs: str) -> str | None:
+    """Why ``affiliation`` matches an e-mail address at domain ``theirs`` (a whole
+    council's or university's staff share one, so the answer is remembered)."""
     ours = domain_of(affiliation)
     if ours is not None:
         if is_webmail(ours) or is_webmail(theirs) or not _same_domain(ours, theirs):
@@ -484,7 +536,6 @@ def _email_match(affiliation: str, email: str) -> str | None:
         if is_shared(ours) or is_shared(theirs):
             return None  # nhs.net, gov.uk, ac.uk: a sector, not an organisation
         return "same e-mail domain"
-        return None
     # "Eastgate Food Club" and jo@eastgatefoodclub.example
     label = theirs.removeprefix("www.").split(".")[0].replace("-", "")
     squashed = {"".join(words(affiliation)), "".join(_strip_legal(words(affiliation)))}
@@ -499,7 +550,7 @@ def _email_match(affiliation: str, email: str) -> str | None:
 def _digits(text: str) -> str | None:
     if not _PHONE_CHARS.match(text.strip()):
         return None
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"\D", "", text.replace("(0)", ""))
     if digits.startswith("44"):
         digits = "0" + digits[2:]
     return digits if len(digits) >= 7 else None
@@ -535,10 +586,13 @@ def match_fields(affiliations: Iterable[str], fields: Mapping[str, object],
     field) pairs worth checking, from :meth:`Candidates.pairs` (the others cannot match)."""
     found = []
     for affiliation in affiliations:
-        for field, value in fields.items():
-            if only is not None and (affiliation.strip(), field) not in only:
-                continue
-            reason = match_value(affiliation, field, str(value or ""))
+        if only is not None:
+            affiliation = affiliation.strip()
+            asked = [field for field in fields if (affiliation, field) in only]
+        else:
+            asked = fields
+        for field in asked:
+            reason = match_value(affiliation, field, str(fields[field] or ""))
             if reason:
                 found.append(Match(affiliation.strip(), field, reason))
     return found
@@ -598,8 +652,7 @@ def _value_keys(field: str, value: str) -> set[str]:
     phone = _digits(value)
     if phone is not None:
         return {f"phone:{phone}"}
-    surname = person_words(value)
-    keys = {f"surname:{surname[-1]}"} if surname and field != "organisation" else set()
+    keys = _surname_keys(value) if field != "organisation" else set()
     if field in PERSON_FIELDS:
         return keys
     for part in _parts(value):
@@ -612,42 +665,66 @@ def _value_keys(field: str, value: str) -> set[str]:
 
 
 @_remembered
-def _joinable(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The words that can tell ``text`` apart, with any two or three neighbours written
-    as one ("foodbank"), and those joins alone."""
-    seq = _sequence(words(text))
-    joins = {"".join(seq[i:i + n]) for n in (2, 3) for i in range(len(seq) - n + 1)}
-    joins = significant(joins)
-    return frozenset(significant(t for t in seq if t not in STOPWORDS) | joins), \
-        frozenset(joins)
+def _telling(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The words that can tell ``text`` apart, as (word, start, end) in :func:`words`'s
+    positions, with any two or three neighbours written as one ("foodbank")."""
+    tokens = words(text)
+    kept = _strip_legal(tokens)
+    start = next(i for i in range(len(tokens)) if tokens[i:i + len(kept)] == kept)
+    seq = [stem(t) for t in kept]
+    found = [(t, start + i, start + i + 1) for i, t in enumerate(seq)
+             if t not in STOPWORDS and significant([t])]
+    found += [("".join(seq[i:i + n]), start + i, start + i + n)
+              for n in (2, 3) for i in range(len(seq) - n + 1)
+              if significant(["".join(seq[i:i + n])])]
+    return tuple(found)
 
 
 @_remembered
-def _run_letters(text: str) -> frozenset[str]:
-    """The initialisms a run of ``text``'s words could be written as (see :func:`_expand`)."""
+def _run_spans(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The initialisms a run of ``text``'s words could be written as, where (see
+    :func:`_expand`)."""
     tokens = words(text)
-    found = {letters for letters, expansions in KNOWN_INITIALISMS.items()
-             for expansion in expansions if f" {expansion} " in f" {' '.join(tokens)} "}
-    return frozenset(found | {letters for letters, _, _ in _runs(text) if len(letters) >= 4})
+    found = []
+    for letters, expansions in KNOWN_INITIALISMS.items():
+        for expansion in expansions:
+            run = expansion.split()
+            found += [(letters, i, i + len(run)) for i in range(len(tokens) - len(run) + 1)
+                      if tokens[i:i + len(run)] == run]
+    return tuple(found + [(letters, start, end) for letters, start, end in _runs(text)
+                          if len(letters) >= 4 and letters not in KNOWN_INITIALISMS])
 
 
 @_remembered
 def _name_keys(text: str, *, value_side: bool) -> frozenset[str]:
     """Keys for the name rules of :func:`_name_match`: every rule needs two telling words
-    in common (``pair``), or the one telling word of a name (``one``), or a place or
-    telling word as well as an initialism one side typed and the other wrote out
-    (``cap``/``run``). Pairs of words, not single words, keep the candidates few: "Jo"
-    or "Dudley" alone would bring thousands."""
-    telling, joins = _joinable(text)
-    base = telling - joins
-    ordered = sorted(telling)
-    keys = {f"pair:{u}|{v}" for i, u in enumerate(ordered) for v in ordered[i + 1:]}
-    keys |= {f"one:{w}" for w in (telling if len(base) <= 1 else joins)}
-    caps, runs = capitals(text), _run_letters(text)
+    in common (``pair``; never two that overlap, like "food" and "foodbank"), or the one
+    telling word of a name (``one``), or a place or telling word as well as an
+    initialism that one side typed and the other wrote out (``cap``/``run``). Pairs of
+    words, not single words, keep the candidates few: "Jo" or "Dudley" alone would bring
+    thousands."""
+    telling = _telling(text)
+    keys = {f"pair:{min(u, v)}|{max(u, v)}"
+            for i, (u, u0, u1) in enumerate(telling) for v, v0, v1 in telling[i + 1:]
+            if u1 <= v0 or v1 <= u0}
+    single = [(w, a, b) for w, a, b in telling if b - a == 1]
+    if single:
+        first, last = min(a for _, a, _ in single), max(b for _, _, b in single)
+        keys |= {f"one:{w}" for w, a, b in telling if a <= first and b >= last}
+        if len({w for w, _, _ in single}) == 1:  # a word repeated ("Bolton, Bolton")
+            keys.add(f"one:{single[0][0]}")
     typed, written = ("cap", "run") if value_side else ("run", "cap")
-    keys |= {f"{typed}:{letters}|{w}" for letters in caps for w in telling}
-    keys |= {f"{written}:{letters}|{w}" for letters in runs for w in telling}
+    keys |= {f"{typed}:{letters}|{w}" for letters in capitals(text) for w, _, _ in telling}
+    keys |= {f"{written}:{letters}|{w}" for letters, start, end in _run_spans(text)
+             for w, a, b in telling if b <= start or a >= end}
     return frozenset(keys)
+
+
+def _surname_keys(text: str) -> set[str]:
+    """A person's surname, and each part of a double-barrelled one."""
+    tokens = person_words(text)
+    return {f"surname:{t}" for t in tokens[-2:] if t} if len(tokens) > 2 \
+        else {f"surname:{t}" for t in tokens[-1:]}
 
 
 def _affiliation_keys(affiliation: str) -> set[str]:
@@ -655,17 +732,17 @@ def _affiliation_keys(affiliation: str) -> set[str]:
         return set()
     keys = {f"address:{affiliation.lower()}"}
     ours = domain_of(affiliation)
-    if ours is not None:
-        # Same domain, theirs under ours, or ours under theirs.
-        keys |= {f"under:{ours}"} | {f"domain:{s}" for s in _dotted_suffixes(ours)}
+    if ours is not None and not is_webmail(ours) and not is_shared(ours):
+        # Same domain, theirs under ours, or ours under theirs (never a webmail or
+        # sector-wide one: those match nothing on their own).
+        keys |= {f"under:{ours}"} | {f"domain:{s}" for s in _dotted_suffixes(ours)
+                                     if not is_webmail(s) and not is_shared(s)}
     keys |= {f"label:{squashed}" for squashed in
              ("".join(words(affiliation)), "".join(_strip_legal(words(affiliation))))}
     phone = _digits(affiliation)
     if phone is not None:
         keys.add(f"phone:{phone}")
-    surname = person_words(affiliation)
-    if surname:
-        keys.add(f"surname:{surname[-1]}")
+    keys |= _surname_keys(affiliation)
     keys |= _name_keys(affiliation, value_side=False)
     acronym = _looks_like_initialism(affiliation)
     if acronym:
