@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -330,6 +331,7 @@ def _compare(ours: list[str], theirs: list[str]) -> str | None:
     return None
 
 
+@_remembered
 def _name_match(affiliation: str, value: str) -> str | None:
     """Why organisation name ``affiliation`` matches ``value``, or None."""
     for expand_ours in (False, True):
@@ -465,6 +467,7 @@ def _given_match(ours: list[str], theirs: list[str]) -> str | None:
     return _nickname(short, long)
 
 
+@_remembered
 def _person_match(affiliation: str, value: str) -> str | None:
     ours, theirs = person_words(affiliation), person_words(value)
     if len(ours) < 2 or len(theirs) < 2 or len(ours) > 4 or any(t.isdigit() for t in ours):
@@ -584,6 +587,13 @@ def match_fields(affiliations: Iterable[str], fields: Mapping[str, object],
     identifying field names (applicant_name, organisation, contact_email and the round's
     identifying extra columns) to the application's values. ``only``: the (affiliation,
     field) pairs worth checking, from :meth:`Candidates.pairs` (the others cannot match)."""
+    if only is not None and len(only) == 1:  # the usual candidate: one pair to check
+        [(affiliation, field)] = only
+        if field not in fields:
+            return []
+        reason = match_value(affiliation, field, str(fields[field] or ""))
+        times = sum(1 for typed in affiliations if typed.strip() == affiliation)
+        return [Match(affiliation, field, reason)] * times if reason else []
     found = []
     for affiliation in affiliations:
         if only is not None:
@@ -618,13 +628,13 @@ class Candidates:
     def pairs(self, affiliations: Iterable[str]) -> dict[int, set[tuple[str, str]]]:
         """For each application some affiliation may match, the (affiliation, field)
         pairs worth checking (affiliations stripped, as :class:`Match` gives them)."""
-        found: dict[int, set[tuple[str, str]]] = {}
+        found: defaultdict[int, set[tuple[str, str]]] = defaultdict(set)
         for affiliation in affiliations:
             affiliation = affiliation.strip()
             for key in _affiliation_keys(affiliation):
                 for application, field in self.index.get(key, ()):
-                    found.setdefault(application, set()).add((affiliation, field))
-        return found
+                    found[application].add((affiliation, field))
+        return dict(found)
 
     def of(self, affiliations: Iterable[str]) -> set[int]:
         """Keys of the applications some affiliation may match."""
