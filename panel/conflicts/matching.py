@@ -6,8 +6,12 @@ a person ("Dr Helen Marsh"), an initialism ("NHFC"), a web or e-mail domain
 ("eastgatefoodclub.example", "jo@eastgatefoodclub.example") or a phone number. Names are
 compared after :func:`normalise_name` takes away what people write differently (case,
 accents, punctuation, "&", a leading "The", "Friends of", legal words like CIC or Ltd,
-common abbreviations). A match names the field it matched and why; both are for
-officers only, never for the panellist.
+common abbreviations). Names written together ("Foodbank"), a place and an initialism
+("Dudley CVS"), everyday short forms ("Utd", "Rep") and people's names as written
+(nicknames, short forms, spellings, titles, surname first) are read too; docs/rules.md
+lists the rules. A match names the field it matched and why ("nickname of Joanne",
+"CVS: initials of Council for Voluntary Service"); both are for officers only, never for
+the panellist.
 
 The rules lean towards precision: a suggestion the officer has to dismiss costs a minute,
 but generic words ("community", "health", "centre") alone, a place name alone, or a
@@ -133,8 +137,7 @@ class Match:
 # ---------------------------------------------------------------------------- names
 
 def _ascii_lower(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _ascii_text(text).lower()
 
 
 @_remembered
@@ -189,7 +192,12 @@ _GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_WORDS | LEGAL_WORDS | STOPWO
 
 def significant(tokens: Iterable[str]) -> set[str]:
     """Words that can tell one organisation from another."""
-    return {t for t in tokens if len(t) >= 2 and stem(t) not in _GENERIC_STEMS}
+    return {t for t in tokens if _telling_word(t)}
+
+
+@lru_cache(maxsize=200_000)
+def _telling_word(word: str) -> bool:
+    return len(word) >= 2 and stem(word) not in _GENERIC_STEMS
 
 
 @_remembered
@@ -267,6 +275,8 @@ def _expand(caps: frozenset[str], text: str) -> tuple[list[str], str | None]:
     initialisms) stands for replaced by that initialism ("Dudley Council for Voluntary
     Service" and "CVS" → dudley cvs), and a note saying so."""
     tokens = words(text)
+    if not caps:
+        return tokens, None
     for letters in sorted(caps & KNOWN_INITIALISMS.keys() - set(tokens)):
         for expansion in sorted(KNOWN_INITIALISMS[letters], key=len, reverse=True):
             run = expansion.split()
@@ -287,12 +297,24 @@ def _replaced(tokens: list[str], start: int, end: int, letters: str
 
 
 def _sequence(tokens: list[str]) -> list[str]:
-    return [stem(t) for t in _strip_legal(tokens)]
+    return list(_stems(tuple(tokens)))
+
+
+@_remembered
+def _stems(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(stem(t) for t in _strip_legal(list(tokens)))
+
+
+@_remembered
+def _joins(seq: tuple[str, ...]) -> frozenset[str]:
+    return frozenset("".join(seq[i:i + n]) for n in (2, 3) for i in range(len(seq) - n + 1))
 
 
 def _join(ours: list[str], theirs: set[str]) -> tuple[list[str], list[str]]:
     """``ours`` with any two or three neighbouring words written as one word of
     ``theirs`` joined ("food", "bank" → foodbank), and the words joined."""
+    if _joins(tuple(ours)).isdisjoint(theirs):
+        return ours, []
     joined, notes, i = [], [], 0
     while i < len(ours):
         for n in (3, 2):
@@ -592,8 +614,10 @@ def match_fields(affiliations: Iterable[str], fields: Mapping[str, object],
         if field not in fields:
             return []
         reason = match_value(affiliation, field, str(fields[field] or ""))
+        if not reason:
+            return []
         times = sum(1 for typed in affiliations if typed.strip() == affiliation)
-        return [Match(affiliation, field, reason)] * times if reason else []
+        return [Match(affiliation, field, reason)] * times
     found = []
     for affiliation in affiliations:
         if only is not None:
@@ -619,11 +643,12 @@ class Candidates:
     (connection, field) pairs instead of 160 million, with exactly the same answers."""
 
     def __init__(self, applications: Mapping[int, Mapping[str, object]]) -> None:
-        self.index: dict[str, set[tuple[int, str]]] = {}
+        # key -> field -> applications with that key in that field
+        self.index: dict[str, dict[str, set[int]]] = {}
         for key, fields in applications.items():
             for field, value in fields.items():
                 for found in _value_keys(field, str(value or "").strip()):
-                    self.index.setdefault(found, set()).add((key, field))
+                    self.index.setdefault(found, {}).setdefault(field, set()).add(key)
 
     def pairs(self, affiliations: Iterable[str]) -> dict[int, set[tuple[str, str]]]:
         """For each application some affiliation may match, the (affiliation, field)
@@ -632,8 +657,10 @@ class Candidates:
         for affiliation in affiliations:
             affiliation = affiliation.strip()
             for key in _affiliation_keys(affiliation):
-                for application, field in self.index.get(key, ()):
-                    found[application].add((affiliation, field))
+                for field, applications in self.index.get(key, {}).items():
+                    pair = (affiliation, field)
+                    for application in applications:
+                        found[application].add(pair)
         return dict(found)
 
     def of(self, affiliations: Iterable[str]) -> set[int]:
@@ -695,9 +722,12 @@ def _run_spans(text: str) -> tuple[tuple[str, int, int], ...]:
     """The initialisms a run of ``text``'s words could be written as, where (see
     :func:`_expand`)."""
     tokens = words(text)
+    spaced = f" {' '.join(tokens)} "
     found = []
     for letters, expansions in KNOWN_INITIALISMS.items():
         for expansion in expansions:
+            if f" {expansion} " not in spaced:
+                continue
             run = expansion.split()
             found += [(letters, i, i + len(run)) for i in range(len(tokens) - len(run) + 1)
                       if tokens[i:i + len(run)] == run]
