@@ -707,7 +707,7 @@ def _telling(text: str) -> tuple[tuple[str, int, int], ...]:
     positions, with any two or three neighbours written as one ("foodbank")."""
     tokens = words(text)
     kept = _strip_legal(tokens)
-    start = next(i for i in range(len(tokens)) if tokens[i:i + len(kept)] == kept)
+    start = next((i for i in range(len(tokens)) if tokens[i:i + len(kept)] == kept), 0)
     seq = [stem(t) for t in kept]
     found = [(t, start + i, start + i + 1) for i, t in enumerate(seq)
              if t not in STOPWORDS and significant([t])]

@@ -383,6 +383,14 @@ def test_near_miss_people_stay_apart(ours, theirs):
     assert match_value(ours, "applicant_name", theirs) is None
 
 
+@pytest.mark.parametrize("text", ["\U0004d6ed", "☃", "--", "&", "The", "St"])
+def test_names_without_words_match_nothing_and_never_fail(text):
+    fields = {"organisation": text, "applicant_name": text, "lead_contact": text}
+    assert Candidates({0: fields}).pairs([text, "Growers CIC"]) is not None
+    assert all(m.reason for m in match_fields([text], fields))
+    assert match_fields([text], {"organisation": "Growers CIC"}) == []
+
+
 def test_the_index_gives_only_the_fields_worth_checking():
     index = Candidates({1: {"applicant_name": "Joanne Whitfield",
                             "organisation": "Dudley Council for Voluntary Service",
