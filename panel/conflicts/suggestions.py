@@ -126,13 +126,15 @@ def apply_findings(findings: list[Finding]) -> list[Conflict]:
 
 
 def _findings(member: PanelMember, index: RoundIndex) -> list[Finding]:
-    maybe = index.candidates.of(member.affiliations or [])
+    pairs = index.candidates.pairs(member.affiliations or [])
+    maybe = set(pairs)
     existing = _conflicts_by_application(member, maybe)
     # Only applications that may match, or hold a suggestion that may be withdrawn: for
     # every other one, matching would find nothing and withdraw nothing.
     found = []
     for application, fields in index.in_order(maybe | set(existing)):
-        matches = match_fields(member.affiliations or [], fields)
+        matches = match_fields(member.affiliations or [], fields,
+                               only=pairs.get(application.id, set()))
         conflicts = existing.get(application.id, [])
         if matches or any(_pending_suggestion(c) for c in conflicts):
             found.append(Finding(member, application, matches[0] if matches else None,
