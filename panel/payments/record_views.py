@@ -1,0 +1,72 @@
+"""The officer's view of panellists' time and pay (issue 20; docs/payments.md):
+
+/rounds/<slug>/payments                          every paid member's record and pay
+/rounds/<slug>/payments/<member_id>              one member's record, item by item
+/rounds/<slug>/payments/<member_id>/approve      approve it (POST, from the meeting on)
+/rounds/<slug>/payments.csv, payments.xlsx       the payments export, with totals
+"""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from panel import access, policy
+from panel.forms import ButtonForm
+from panel.payments import exports, queries, services
+from panel.payments.rules import IDLE_MINUTES, describe
+from panel.rounds.models import Round
+from panel.transactions import change
+
+
+def _member(round_: Round, member_id: int):
+    member = next((m for m in round_.members if m.id == member_id), None)
+    return member or abort(404)
+
+
+@access.officer_round()
+def records(round_: Round):
+    found = queries.round_records(round_)
+    return render_template("payments/records.html", round=round_, records=found,
+                           totals=exports.totals(found), idle=IDLE_MINUTES,
+                           can_approve=round_.phase in policy.AFTER_SCORING)
+
+
+@access.officer_round()
+def member(round_: Round, member_id: int):
+    found = queries.member_record(_member(round_, member_id))
+    return render_template("payments/member.html", round=round_, record=found,
+                           rate=describe(found.rate), form=ButtonForm(), idle=IDLE_MINUTES,
+                           can_approve=round_.phase in policy.AFTER_SCORING)
+
+
+@access.officer_round(*policy.AFTER_SCORING)
+def approve(round_: Round, member_id: int):
+    member = _member(round_, member_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    with change(services.PaymentError) as done:
+        services.approve(current_user, member)
+    if done.refused:
+        flash(done.refusal, "error")
+    else:
+        flash(f"{member.user.name}'s record is approved.", "success")
+    return redirect(url_for(".records", slug=round_.slug))
+
+
+@access.officer_round()
+def export_csv(round_: Round):
+    with change():  # the export is on the decision trail
+        body = exports.payments_csv(current_user, round_)
+    return _attachment(round_, body, "text/csv; charset=utf-8", "payments.csv")
+
+
+@access.officer_round()
+def export_xlsx(round_: Round):
+    with change():
+        body = exports.payments_xlsx(current_user, round_)
+    return _attachment(round_, body, exports.XLSX_TYPE, "payments.xlsx")
+
+
+def _attachment(round_: Round, body, mimetype: str, name: str) -> Response:
+    return Response(body, content_type=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{round_.slug}-{name}"'})
