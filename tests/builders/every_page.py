@@ -79,8 +79,9 @@ def _scoring_round() -> dict:
             "conflict_id": str(conflict.id)}
 
 
-def _meeting_round(tmp_path) -> None:
-    """The worked example of DESIGN.md §3 in moderation, its meeting started by the chair."""
+def _meeting_round(tmp_path) -> str:
+    """The worked example of DESIGN.md §3 in moderation, its meeting started by the chair;
+    the lived-experience follower's panel place (its id)."""
     round_ = import_bundle(None, worked_bundle(
         tmp_path / "bundle",
         **{"panellists.csv": PANELLISTS + f"{CHAIR},Chair Person,,chair\n",
@@ -90,6 +91,7 @@ def _meeting_round(tmp_path) -> None:
     chair = db.session.scalar(sa.select(User).where(User.email == CHAIR))
     moderation.start_meeting(chair, round_)
     db.session.commit()
+    return str(next(m.id for m in round_.members if m.user.email == FOLLOWER))
 
 
 def _links(mailbox) -> dict:
@@ -108,7 +110,7 @@ def _links(mailbox) -> dict:
 def world(app, mailbox, tmp_path) -> World:
     values = _scoring_round()
     round_builders.draft_round(slug=DRAFT, title="Draft round")
-    _meeting_round(tmp_path)
+    values["follower_member"] = _meeting_round(tmp_path)
     clients = {
         "anonymous": app.test_client(),
         "officer": _signed_in_staff(app, "officer@example.org", "officer", "Olu Officer"),
