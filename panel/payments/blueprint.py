@@ -1,5 +1,5 @@
 """Every URL of paying panellists for their time, in one place (docs/payments.md). The
-views carry their own access rules (:mod:`panel.access`); the time is measured after
+views carry their own access rules (:mod:`panel.access`); the time is measured with
 each request by :mod:`panel.payments.recording`."""
 from __future__ import annotations
 
@@ -27,5 +27,6 @@ bp.add_url_rule("/my-time/<slug>/sheets/<reference>", view_func=my_views.my_shee
                 methods=["GET", "POST"])
 bp.add_url_rule("/my-time/<slug>/meeting", view_func=my_views.my_meeting_time,
                 methods=["GET", "POST"])
+bp.before_app_request(recording.before_request)
 bp.after_app_request(recording.after_request)
 bp.add_app_template_global(my_views.my_pay_link, "my_pay_link")

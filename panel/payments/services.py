@@ -135,27 +135,30 @@ def correct(actor: User, member: PanelMember, time: TimeRecord, *, minutes: int,
 
 # --- Measuring: from the member's own requests ------------------------------------------
 
-def sheet_seen(user_id: int, slug: str, reference: str, now: datetime | None = None) -> None:
+def sheet_seen(user_id: int, slug: str, reference: str, now: datetime | None = None) -> bool:
     """A request by the member to one of their application's scoring pages, at ``now``
-    (after it was answered). Adds the gap since their last one, up to the idle limit;
-    once the sheet is sent (or the application passed on) the record is finished and
-    later requests add nothing. Nothing happens for a member of a group not paid."""
+    (before it is answered). Adds the gap since their last one, up to the idle limit;
+    once the sheet is sent (or the application passed on) the record counts up to that
+    moment, is finished, and later requests add nothing. Nothing happens for a member
+    of a group not paid. Returns whether the record changed."""
     now = now or utcnow()
     found = queries.sheet_to_measure(user_id, slug, reference)
     if found is None:
-        return
+        return False
     member_id, round_id, application_id, time, done_at = found
     if time is None:
-        if done_at is not None and done_at < now:  # sent before this visit: nothing to time
-            return
-        time = TimeRecord(round_id=round_id, member_id=member_id, kind=SHEET,
-                          application_id=application_id, first_seen_at=now, last_seen_at=now)
-        db.session.add(time)
-    elif time.finished_at is not None:
-        return
-    else:
-        time.measured_seconds = advanced(time.measured_seconds, time.last_seen_at, now)
-        time.last_seen_at = now
+        if done_at is not None:  # sent before the first visit measured: nothing to time
+            return False
+        db.session.add(TimeRecord(round_id=round_id, member_id=member_id, kind=SHEET,
+                                  application_id=application_id, first_seen_at=now,
+                                  last_seen_at=now, measured_seconds=0, note=""))
+        db.session.flush()
+        return True
+    if time.finished_at is not None:
+        return False
+    until = now if done_at is None else min(now, done_at)
+    time.measured_seconds = advanced(time.measured_seconds, time.last_seen_at, until)
+    time.last_seen_at = until
     if done_at is not None:
         time.finished_at = done_at
         db.session.flush()
@@ -163,30 +166,32 @@ def sheet_seen(user_id: int, slug: str, reference: str, now: datetime | None = N
             PanelMember, member_id), after={"item": _item_key(time),
                                             "minutes": time.measured_minutes})
     db.session.flush()
+    return True
 
 
 def meeting_seen(user_id: int, slug: str, now: datetime | None = None,
-                 every: int = 0) -> None:
+                 every: int = 0) -> bool:
     """A request by the member to the meeting's pages while the meeting runs: as
     :func:`sheet_seen`, written at most once every ``every`` seconds."""
     now = now or utcnow()
     found = queries.meeting_to_measure(user_id, slug)
     if found is None:
-        return
+        return False
     member_id, round_id, time = found
     if time is None:
-        time = TimeRecord(round_id=round_id, member_id=member_id, kind=MEETING,
-                          first_seen_at=now, last_seen_at=now)
-        db.session.add(time)
+        db.session.add(TimeRecord(round_id=round_id, member_id=member_id, kind=MEETING,
+                                  first_seen_at=now, last_seen_at=now, measured_seconds=0,
+                                  note=""))
         db.session.flush()
         record("time.meeting_joined", round_id=round_id,
                target=db.session.get(PanelMember, member_id), after={"item": MEETING})
-        return
+        return True
     if (now - time.last_seen_at).total_seconds() < every:
-        return
+        return False
     time.measured_seconds = advanced(time.measured_seconds, time.last_seen_at, now)
     time.last_seen_at = now
     db.session.flush()
+    return True
 
 
 def _member_pay(member: PanelMember) -> MemberPay:

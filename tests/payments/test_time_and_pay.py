@@ -101,6 +101,7 @@ def test_time_on_a_sheet_is_measured_from_first_open_to_sending(app, mailbox):
                       {"c_q": "4", "c_n": "3", "comment": "", "version": version,
                        "action": "send"})
     assert response.status_code == 302
+    client.get(response.headers["Location"])  # where the browser goes next
     done = time_of(round_, LIVED, "A1")
     assert done.measured_seconds == 420 and done.finished_at is not None
     [measured] = events("time.measured")

@@ -17,6 +17,9 @@ application      + the assignment with its member, application and round; + thei
 question         as the application, + the sheet's answers (to tick the saved one)
 save (JSON)      as the question, + update the sheet, + update the answer, + the audit
                  trail's head and the new event (PostgreSQL also takes the trail's lock)
+time (issue 20)  the application, question and save pages each + the member's time
+                 record and whether their group is paid (panel/payments/recording.py);
+                 nothing more when the group is not paid, as here
 ===============  ========================================================================
 
 The counts are the same for a member with one application and with two: nothing is
@@ -34,8 +37,8 @@ from tests.support.statements import counted_statements
 from tests.support.web import csrf_token
 
 BASE = "/my-rounds/test-round/A1"
-BUDGETS = {"my rounds": 3, "application": 4, "question": 5}
-SAVE_BUDGET = {"sqlite": 9, "postgresql": 10}  # the trail's advisory lock on PostgreSQL
+BUDGETS = {"my rounds": 3, "application": 5, "question": 6}
+SAVE_BUDGET = {"sqlite": 10, "postgresql": 11}  # the trail's advisory lock on PostgreSQL
 
 
 def hot_path_counts(client, score: str) -> dict[str, int]:
