@@ -19,7 +19,12 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   test_job_progress_page.py): job-waiting-* and job-done-* at 1280x800 and 360x740;
 - a lived-experience panellist scoring on a phone (tests/browser/test_scoring_pages.py):
   question-360x740 and check-360x740-whole; an academic on a laptop with every question
-  on one page: sheet-1280x800 and sheet-360x740.
+  on one page: sheet-1280x800 and sheet-360x740;
+- paying panellists for their time (tests/browser/test_payment_pages.py): the officer's
+  payment-setup-1280x800 and -360x740 and payment-rate-360x740 (a refused pay); a
+  lived-experience panellist's my-time-360x740 (whole), my-time-correction-360x740
+  (whole), my-pay-choice-360x740 and my-time-1280x800; the officer's payments-1280x800
+  and payments-360x740.
 
 It runs those browser tests, so the pictures are of pages the tests have just checked
 (axe, no sideways scrolling, the small-group rule, the words a reader should see).
@@ -42,6 +47,7 @@ TESTS = [
     "test_job_progress_page.py",
     "test_scoring_pages.py::test_panellist_scores_an_application_by_touch",
     "test_scoring_pages.py::test_an_academic_scores_on_one_page_by_keyboard_in_under_20_key_presses",
+    "test_payment_pages.py",
 ]
 
 if __name__ == "__main__":
