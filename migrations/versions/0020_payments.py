@@ -1,5 +1,6 @@
 """Paying panellists for their time (issue 20, docs/payments.md): each group's pay, each
-member's choice and approval, and the time measured per sheet and for the meeting
+member's choice and approval, and the time measured per sheet and for the meeting; and
+what panellists are told about a round (its funder, whom to ask, how long it takes)
 
 Revision ID: 0020_payments
 Revises: 0019_lottery
@@ -17,6 +18,14 @@ depends_on = None
 
 
 def upgrade():
+    # What panellists are told about the round (the invitation when scoring opens, the
+    # round's page): its funder, whom to ask for help, about how long an application takes.
+    with op.batch_alter_table('rounds') as batch:
+        batch.add_column(sa.Column('funder', sa.String(length=200), nullable=False,
+                                   server_default=''))
+        batch.add_column(sa.Column('help_contact', sa.String(length=300), nullable=False,
+                                   server_default=''))
+        batch.add_column(sa.Column('minutes_per_application', sa.Integer(), nullable=True))
     op.create_table('pay_rates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -82,3 +91,7 @@ def downgrade():
     op.drop_table('time_records')
     op.drop_table('member_pay')
     op.drop_table('pay_rates')
+    with op.batch_alter_table('rounds') as batch:
+        batch.drop_column('minutes_per_application')
+        batch.drop_column('help_contact')
+        batch.drop_column('funder')
