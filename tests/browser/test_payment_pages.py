@@ -6,6 +6,7 @@ downloads the payments."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -142,7 +143,7 @@ def test_the_officer_approves_a_record_and_downloads_the_payments(app, mailbox, 
     visitor.check()
     with page.expect_download() as download:
         page.get_by_role("link", name="Payments (CSV)").click()
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Amira,amira@example.org,Lived experience,no,90,0,0,1," in text
     assert "Total approved,,,,,,,,,37.5,," in text
     with page.expect_download() as workbook:
