@@ -22,7 +22,8 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   on one page: sheet-1280x800 and sheet-360x740;
 - paying panellists for their time (tests/browser/test_payment_pages.py): the officer's
   payment-setup-1280x800 and -360x740 and payment-rate-360x740 (a refused pay); a
-  lived-experience panellist's my-time-360x740 (whole), my-time-correction-360x740
+  lived-experience panellist's round-welcome-360x740 (whole: the round's page saying the
+  funder, deadline, how long, the pay and whom to ask), my-time-360x740 (whole), my-time-correction-360x740
   (whole), my-pay-choice-360x740 and my-time-1280x800; the officer's payments-1280x800
   and payments-360x740.
 

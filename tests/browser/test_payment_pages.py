@@ -6,11 +6,13 @@ downloads the payments."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import expect
 
 from panel.extensions import db
+from panel.rounds import setup
 from panel.rounds.models import Phase
 from tests.builders import people
 from tests.builders.payments import LIVED, paid_round
@@ -62,11 +64,22 @@ def test_the_officer_sets_how_each_group_is_paid(app, visit):
 
 def test_a_lived_experience_panellist_sees_and_corrects_their_time_on_a_phone(app, mailbox,
                                                                                visit):
-    paid_round()
+    round_ = paid_round()
+    setup.update_details(None, round_, title=round_.title, description="",
+                         scoring_deadline=date(2026, 6, 30), time_zone="Europe/London",
+                         funder="Northern Health Trust",
+                         help_contact="Sam Patel, 0161 496 0000", minutes_per_application=30)
+    db.session.commit()
     visitor = visit(phone=True, javascript=False)
     page = visitor.page
     visitor.sign_in_by_link(mailbox, LIVED)
     page.get_by_role("link", name="See all your applications").click()
+    expect(page.locator("#welcome")).to_contain_text(
+        "Funded by Northern Health Trust. You have 2 applications to score by 30 June 2026.")
+    expect(page.locator("#welcome")).to_contain_text("If you need help, ask Sam Patel")
+    visitor.check()
+    visitor.fits(360)
+    visitor.photograph("round-welcome-360x740", full_page=True)
     page.get_by_role("link", name="Growing food together").click()  # opens A1: time starts
     visitor.goto(f"/my-rounds/{SLUG}")
     page.get_by_role("link", name="Your time and payment").click()
