@@ -79,14 +79,20 @@ def my_choice(round_: Round, member: PanelMember):
     return render_template("payments/my_choice.html", round=round_, form=form)
 
 
+def _too_soon(round_: Round, member: PanelMember, not_yet: bool, what: str):
+    """Sent back when the group is not paid, or ``what`` ("Scoring") has not started."""
+    refused = _not_paid(round_, member)
+    if refused or not not_yet:
+        return refused
+    flash(f"{what} has not started yet, so there is no time to correct.", "error")
+    return _home(round_)
+
+
 @access.panel_round
 def my_sheet_time(round_: Round, member: PanelMember, reference: str):
-    refused = _not_paid(round_, member)
+    refused = _too_soon(round_, member, round_.in_setup, "Scoring")
     if refused:
         return refused
-    if round_.in_setup:
-        flash("Scoring has not started yet, so there is no time to correct.", "error")
-        return _home(round_)
     assignment = member_assignment(current_user, round_.slug, reference)
     if assignment is None:
         return _home(round_)
@@ -99,12 +105,9 @@ def my_sheet_time(round_: Round, member: PanelMember, reference: str):
 
 @access.panel_round
 def my_meeting_time(round_: Round, member: PanelMember):
-    refused = _not_paid(round_, member)
+    refused = _too_soon(round_, member, round_.before_meeting, "The meeting")
     if refused:
         return refused
-    if round_.before_meeting:
-        flash("The meeting has not started yet, so there is no time to correct.", "error")
-        return _home(round_)
     time = queries.time_record(member, None) or TimeRecord(
         round_id=round_.id, member_id=member.id, kind=MEETING, measured_seconds=0, note="")
     return _correct(round_, member, time, "The meeting")
