@@ -16,6 +16,7 @@ from panel.accounts.models import User
 from panel.bundle import import_bundle
 from panel.extensions import db
 from panel.moderation import services as moderation
+from panel.payments import services as payments
 from panel.rounds import services as rounds
 from panel.rounds.queries import round_by_slug
 from panel.scoring import queries as scoring_queries
@@ -71,12 +72,19 @@ def _scoring_round() -> dict:
     ben = round_builders.member(round_, "ben@example.org", "lived_experience")
     rounds.assign_everyone(None, round_, system="tests")
     rounds.change_phase(None, round_, "scoring", system="tests")
+    _pay(round_, "academic")  # Amira's own time and payment pages have something to show
     db.session.commit()
     conflict = scoring.declare_connection(ben.user, scoring_queries.assignment_for(ben, "A2"),
                                           "local", "My neighbour volunteers there")
     db.session.commit()
     return {"amira_member": str(amira.id), "ben_member": str(ben.id),
             "conflict_id": str(conflict.id)}
+
+
+def _pay(round_, group_key: str) -> None:
+    """The group is paid £20 an hour for its time (docs/payments.md)."""
+    group = next(g for g in round_.groups if g.key == group_key)
+    payments.set_rate(None, group, hourly=2000, per_application=None, meeting_fee=None)
 
 
 def _meeting_round(tmp_path) -> str:
@@ -87,6 +95,7 @@ def _meeting_round(tmp_path) -> str:
         **{"panellists.csv": PANELLISTS + f"{CHAIR},Chair Person,,chair\n",
            "decisions.csv": "reference,outcome,rationale\n"}), system="tests")
     round_.phase = "moderation"
+    _pay(round_, "lived_experience")  # the follower's meeting time can be corrected
     db.session.commit()
     chair = db.session.scalar(sa.select(User).where(User.email == CHAIR))
     moderation.start_meeting(chair, round_)
