@@ -76,11 +76,11 @@ def run(url: str, repeat: int) -> None:
         }
         times: dict[str, list[float]] = {kind: [] for kind in kinds}
         for n in range(repeat + 5):  # in turn, so that a busy moment hits every kind alike
-            for kind, (client, url, measured) in kinds.items():
+            for kind, (client, path, measured) in kinds.items():
                 if not measured:
                     hooks.remove(recording.before_request)
                 try:
-                    took = timed(client, url)
+                    took = timed(client, path)
                 finally:
                     if not measured:
                         hooks.append(recording.before_request)
