@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from panel.extensions import db
 from panel.moderation.models import Meeting
@@ -121,7 +122,10 @@ def round_records(round_: Round, members: list[PanelMember] | None = None
                ScoreSheet.status == "submitted")
         .group_by(ScoreSheet.member_id)).all())
     if members is None:
-        members = [m for m in round_.members if not m.is_chair and (
+        everyone = db.session.scalars(
+            select(PanelMember).where(PanelMember.round_id == round_.id)
+            .options(selectinload(PanelMember.user), selectinload(PanelMember.group)))
+        members = [m for m in everyone if not m.is_chair and (
             group_rates.get(m.group_id, Rate()).pays or m.id in times)]
         members.sort(key=lambda m: (m.user.name.casefold(), m.id))
     found = []

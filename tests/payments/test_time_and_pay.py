@@ -17,6 +17,8 @@ from panel.payments.models import MemberPay, PayRate
 from panel.rounds.models import Phase
 from tests.builders import people
 from tests.builders.payments import ACADEMIC, LIVED, paid_round, step_back, time_of
+from tests.builders.rounds import member
+from tests.support.statements import counted_statements
 from tests.support.web import submit
 
 SLUG = "test-round"
@@ -285,3 +287,17 @@ def test_sealed_values_are_stored_for_those_allowed_to_read_them(app, mailbox):
     stored = db.session.scalars(select(AuditPersonal.value)
                                 .where(AuditPersonal.event_id == event.id)).all()
     assert '"Read it on paper"' in stored and "42" in stored
+
+
+def test_the_officer_s_list_does_not_load_member_by_member(app, mailbox, officer):
+    round_ = paid_round()
+    url = f"/rounds/{SLUG}/payments"
+    officer.get(url)
+    with counted_statements() as one:
+        assert officer.get(url).status_code == 200
+    for n in range(3):
+        member(round_, f"lived{n}@example.org", "lived_experience")
+    with counted_statements() as four:
+        page = officer.get(url).get_data(as_text=True)
+    assert "Lived0" in page and "Lived2" in page
+    assert len(four) == len(one)
