@@ -124,6 +124,7 @@ ACTION_LABELS = {
     "payment.rate_changed": "How a group is paid changed",
     "payment.choice_changed": "Chose whether to be paid",
     "payment.approved": "Time and pay approved",
+    "payment.approval_withdrawn": "Approval of time and pay withdrawn",
     "payments.exported": "Payments downloaded",
     "time.measured": "Time on an application measured (sheet sent)",
     "time.meeting_joined": "Started following the meeting (time recorded)",

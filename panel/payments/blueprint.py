@@ -16,6 +16,8 @@ bp.add_url_rule("/rounds/<slug>/payments/<int:member_id>", view_func=record_view
                 methods=["GET"])
 bp.add_url_rule("/rounds/<slug>/payments/<int:member_id>/approve",
                 view_func=record_views.approve, methods=["POST"])
+bp.add_url_rule("/rounds/<slug>/payments/<int:member_id>/withdraw",
+                view_func=record_views.withdraw, methods=["POST"])
 bp.add_url_rule("/rounds/<slug>/payments.csv", view_func=record_views.export_csv,
                 methods=["GET"])
 bp.add_url_rule("/rounds/<slug>/payments.xlsx", view_func=record_views.export_xlsx,

@@ -3,6 +3,7 @@
 /rounds/<slug>/payments                          every paid member's record and pay
 /rounds/<slug>/payments/<member_id>              one member's record, item by item
 /rounds/<slug>/payments/<member_id>/approve      approve it (POST, from the meeting on)
+/rounds/<slug>/payments/<member_id>/withdraw     undo an approval given by mistake (POST)
 /rounds/<slug>/payments.csv, payments.xlsx       the payments export, with totals
 """
 from __future__ import annotations
@@ -51,6 +52,21 @@ def approve(round_: Round, member_id: int):
     else:
         flash(f"{member.user.name}'s record is approved.", "success")
     return redirect(url_for(".records", slug=round_.slug))
+
+
+@access.officer_round(*policy.AFTER_SCORING)
+def withdraw(round_: Round, member_id: int):
+    member = _member(round_, member_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    with change(services.PaymentError) as done:
+        services.withdraw_approval(current_user, member)
+    if done.refused:
+        flash(done.refusal, "error")
+    else:
+        flash(f"{member.user.name}'s approval is withdrawn: their record can change again.",
+              "success")
+    return redirect(url_for(".member", slug=round_.slug, member_id=member.id))
 
 
 @access.officer_round()

@@ -87,6 +87,18 @@ def approve(actor: User, member: PanelMember) -> MemberPay:
     return pay
 
 
+def withdraw_approval(actor: User, member: PanelMember) -> None:
+    """Undo an approval given by mistake: the record can change again (the member may
+    correct it) and is approved again later."""
+    pay = queries.member_pay(member)
+    if pay is None or not pay.approved:
+        raise PaymentError(f"{member.user.name}'s record is not approved.")
+    before = {"pay": pay.approved_pence}
+    pay.approved_at = pay.approved_by_id = pay.approved_pence = None
+    db.session.flush()
+    record("payment.approval_withdrawn", actor=actor, target=member, before=before)
+
+
 # --- The member: their choice, and corrections ------------------------------------------
 
 def choose_payment(actor: User, member: PanelMember, *, declined: bool) -> bool:

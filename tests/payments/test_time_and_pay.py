@@ -242,6 +242,15 @@ def test_the_officer_approves_a_record_which_then_no_longer_changes(app, mailbox
     assert time_of(round_, LIVED, "A1").claimed_minutes == 42
     again = submit(officer, page, action=f"{page}/approve")
     assert again.status_code == 302 and len(events("payment.approved")) == 1
+    # Approved by mistake: withdrawn, the member can correct it, and it is approved again.
+    assert submit(officer, page, action=f"{page}/withdraw").status_code == 302
+    [withdrawn] = events("payment.approval_withdrawn")
+    assert set(withdrawn.before["pay"]) == {"sealed"}
+    submit(client, f"{MINE}/sheets/A1", {"minutes": "60", "note": "Read it twice"})
+    assert time_of(round_, LIVED, "A1").claimed_minutes == 60
+    submit(officer, page, action=f"{page}/approve")
+    db.session.expire_all()
+    assert pay.approved_pence == 2500 and len(events("payment.approved")) == 2
 
 
 def test_approval_waits_until_scoring_has_closed(app, mailbox, officer):

@@ -174,6 +174,8 @@ POSTS: dict[str, Post] = {
                           hourly="25", meeting_fee="75"),
     "payments.approve": post("officer", f"/rounds/{MEETING_SLUG}/payments/{{follower_member}}"
                                         "/approve"),
+    "payments.withdraw": post("officer", f"/rounds/{MEETING_SLUG}/payments/{{follower_member}}"
+                                         "/withdraw"),
     "payments.my_choice": post("panellist", f"/my-time/{SCORING}/choice", choice="declined"),
     "payments.my_sheet_time": post("panellist", f"/my-time/{SCORING}/sheets/A1",
                                    minutes="40", note="Read it on paper"),
