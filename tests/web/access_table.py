@@ -277,9 +277,8 @@ TABLE: dict[str, Row] = {
     "payments.records": officer_only(),
     "payments.member": officer_only(),
     "payments.approve": officer_only(during("moderation", "decided", "published")),
-    # Withdrawing an approval the walk's world does not have: back with a message.
-    "payments.withdraw": officer_only(during("moderation", "decided", "published",
-                                             inside=SENT_BACK)),
+    # Withdrawing the approval the walk has just given (approve comes first in its order).
+    "payments.withdraw": officer_only(during("moderation", "decided", "published")),
     "payments.export_csv": officer_only(),
     "payments.export_xlsx": officer_only(),
     # A member's own record, on any round they sit on. In the walk's world lived
