@@ -42,31 +42,28 @@ def member(round_: Round, member_id: int):
 
 @access.officer_round(*policy.AFTER_SCORING)
 def approve(round_: Round, member_id: int):
-    member = _member(round_, member_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    with change(services.PaymentError) as done:
-        services.approve(current_user, member)
-    if done.refused:
-        flash(done.refusal, "error")
-    else:
-        flash(f"{member.user.name}'s record is approved.", "success")
-    return redirect(url_for(".records", slug=round_.slug))
+    return _decide(round_, member_id, services.approve, "{}'s record is approved.",
+                   ".records")
 
 
 @access.officer_round(*policy.AFTER_SCORING)
 def withdraw(round_: Round, member_id: int):
+    return _decide(round_, member_id, services.withdraw_approval,
+                   "{}'s approval is withdrawn: their record can change again.", ".member")
+
+
+def _decide(round_: Round, member_id: int, service, done_text: str, back: str):
+    """Approve or withdraw (a button alone), then back to ``back`` with what happened."""
     member = _member(round_, member_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     with change(services.PaymentError) as done:
-        services.withdraw_approval(current_user, member)
-    if done.refused:
-        flash(done.refusal, "error")
-    else:
-        flash(f"{member.user.name}'s approval is withdrawn: their record can change again.",
-              "success")
-    return redirect(url_for(".member", slug=round_.slug, member_id=member.id))
+        service(current_user, member)
+    flash(done.refusal if done.refused else done_text.format(member.user.name),
+          "error" if done.refused else "success")
+    if back == ".records":
+        return redirect(url_for(back, slug=round_.slug))
+    return redirect(url_for(back, slug=round_.slug, member_id=member.id))
 
 
 @access.officer_round()
