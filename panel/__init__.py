@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from panel.home import blueprint as home
     from panel.jobs import blueprint as jobs
     from panel.moderation import blueprint as moderation
+    from panel.payments import blueprint as payments
     from panel.reports import blueprint as reports
     from panel.rounds import blueprint as rounds
     from panel.scoring import blueprint as scoring
@@ -98,5 +99,5 @@ def _register_blueprints(app: Flask) -> None:
                       rounds.round_setup_bp, bundle.round_import_bp, rounds.round_progress_bp,
                       scoring.bp, reports.ranking_bp, conflicts.profile_bp,
                       conflicts.conflict_review_bp, auditor.bp, moderation.bp, reports.voice_bp,
-                      jobs.bp):
+                      jobs.bp, payments.bp):
         app.register_blueprint(blueprint)

@@ -6,6 +6,7 @@ from panel.conflicts.models import Conflict
 from panel.jobs.models import Job
 from panel.mail.models import OutboxMessage
 from panel.moderation.models import AgendaItem, Decision, Meeting
+from panel.payments.models import MemberPay, PayRate, TimeRecord
 from panel.rounds.models import (
     Application,
     Assignment,
@@ -30,11 +31,14 @@ __all__ = [
     "Group",
     "Job",
     "Meeting",
+    "MemberPay",
     "OutboxMessage",
     "PanelMember",
     "ParkedUpload",
+    "PayRate",
     "Round",
     "ScoreSheet",
+    "TimeRecord",
     "User",
     "UserRole",
 ]

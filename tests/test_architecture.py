@@ -14,8 +14,8 @@ PANEL = ROOT / "panel"
 
 # The domains from the bottom up: a domain's services, queries, views… may import the
 # domains below it. Anything may import a domain's models and rules (the bottom layer).
-LAYERS = ["jobs", "mail", "accounts", "rounds", "conflicts", "scoring", "moderation", "reports",
-          "bundle", "auditor", "admin", "home", "demo"]
+LAYERS = ["jobs", "mail", "accounts", "rounds", "conflicts", "scoring", "moderation", "payments",
+          "reports", "bundle", "auditor", "admin", "home", "demo"]
 WRITER = "audit"  # the audit writer: a leaf every domain records through
 BOTTOM = re.compile(r"^(models|rules|rules_\w+)$")  # tables and pure rules
 VIEWS = re.compile(r"^(views|\w+_views|blueprint)$")

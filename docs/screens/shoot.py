@@ -30,6 +30,12 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   preview of a file naming groups by label, panel-preview-*; the round's
   pages on a phone with the compact menu closed and open, round-menu-360x740 and
   round-menu-open-360x740, and the tabs on a laptop, round-tabs-1280x800.
+- paying panellists for their time (tests/browser/test_payment_pages.py): the officer's
+  payment-setup-1280x800 and -360x740 and payment-rate-360x740 (a refused pay); a
+  lived-experience panellist's round-welcome-360x740 (whole: the round's page saying the
+  funder, deadline, how long, the pay and whom to ask), my-time-360x740 (whole), my-time-correction-360x740
+  (whole), my-pay-choice-360x740 and my-time-1280x800; the officer's payments-1280x800
+  and payments-360x740.
 
 It runs those browser tests, so the pictures are of pages the tests have just checked
 (axe, no sideways scrolling, the small-group rule, the words a reader should see).
@@ -54,6 +60,7 @@ TESTS = [
     "test_scoring_pages.py::test_panellist_scores_an_application_by_touch",
     "test_scoring_pages.py::test_an_academic_scores_on_one_page_by_keyboard_in_under_20_key_presses",
     "test_setup_journeys.py",
+    "test_payment_pages.py",
 ]
 
 if __name__ == "__main__":

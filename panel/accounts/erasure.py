@@ -7,8 +7,8 @@ names them goes, in one transaction:
 
 - the account's e-mail, name, password, two-step secrets, recovery codes and links;
 - their connections profile (the organisations on their panel places) and, on their
-  connections, sheets and revisions, the words they wrote (a note, a comment, a reason)
-  and an officer's review reason about them;
+  connections, sheets, revisions and time records, the words they wrote (a note, a
+  comment, a reason) and an officer's review reason about them;
 - the trail's sealed values (:mod:`panel.audit.personal`) of every event about their
   account, places, assignments, sheets and connections, and every other sealed value
   that names them (a list of e-mails, a note mentioning their name): a value naming
@@ -46,6 +46,7 @@ from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.mail.models import OutboxMessage
 from panel.moderation.models import Decision
+from panel.payments.models import TimeRecord
 from panel.rounds.models import Application, Assignment, PanelMember, Round
 from panel.scoring.models import ScoreSheet
 
@@ -57,7 +58,7 @@ OPEN_PHASES = ("draft", "scoring", "moderation")
 FREE_TEXT = [
     (Conflict, "details"), (Conflict, "review_reason"),
     (ScoreSheet, "comment"), (ScoreSheet, "reason"),
-    (Decision, "rationale"), (Round, "over_budget_reason"),
+    (Decision, "rationale"), (Round, "over_budget_reason"), (TimeRecord, "note"),
     (Application, "lay_summary"), (Application, "applicant_name"),
     (Application, "organisation"), (Application, "contact_email"),
 ]
@@ -183,11 +184,13 @@ def _events_about(user: User):
 
 def _empty_their_words(user: User) -> int:
     """Their own words: notes on their connections (and the review of them), comments
-    and revision reasons on their sheets; their connections profile."""
+    and revision reasons on their sheets, notes correcting their time (their minutes
+    stay: what they were paid for); their connections profile."""
     members = select(PanelMember.id).where(PanelMember.user_id == user.id)
     count = 0
     for model, column in ((Conflict, "details"), (Conflict, "review_reason"),
-                          (ScoreSheet, "comment"), (ScoreSheet, "reason")):
+                          (ScoreSheet, "comment"), (ScoreSheet, "reason"),
+                          (TimeRecord, "note")):
         attribute = getattr(model, column)
         count += db.session.execute(
             update(model).where(model.member_id.in_(members), attribute != "")

@@ -1,6 +1,7 @@
 """Everything FairPanel holds about one person, for them to download (UK GDPR Art. 15,
 issue 19): their account, panel places, connections, score sheets with comments and
-revisions, and the trail's events about them with their own values opened.
+revisions, their time and payment choice (issue 20), and the trail's events about them
+with their own values opened.
 
 What it leaves out, and why: other people's data (the other members of a panel, other
 people's scores), applicants' identifying fields (a panellist never sees them), and
@@ -20,6 +21,7 @@ from panel.audit.personal import opened
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.mail.models import OutboxMessage
+from panel.payments.models import MemberPay, TimeRecord
 from panel.rounds.models import Application, Assignment, PanelMember, Round
 from panel.scoring.models import CriterionScore, ScoreSheet
 
@@ -75,6 +77,29 @@ def _place(member: PanelMember) -> dict[str, Any]:
                 .join(Application, Application.id == Conflict.application_id)
                 .where(Conflict.member_id == member.id).order_by(Conflict.id))],
         "score_sheets": _sheets(member, round_),
+        "time_and_payment": _time_and_payment(member),
+    }
+
+
+def _time_and_payment(member: PanelMember) -> dict[str, Any]:
+    """Their choice about being paid, the officer's approval, and the time recorded for
+    each application and the meeting (docs/payments.md)."""
+    pay = db.session.scalar(select(MemberPay).where(MemberPay.member_id == member.id))
+    times = db.session.execute(
+        select(TimeRecord, Application.reference)
+        .outerjoin(Application, Application.id == TimeRecord.application_id)
+        .where(TimeRecord.member_id == member.id)
+        .order_by(TimeRecord.kind.desc(), Application.reference)).all()
+    return {
+        "chose_not_to_be_paid": bool(pay and pay.declined),
+        "approved_at": _when(pay.approved_at) if pay else None,
+        "approved_pay_pence": pay.approved_pence if pay else None,
+        "time": [{"what": reference or "meeting", "first_seen_at": _when(time.first_seen_at),
+                  "last_seen_at": _when(time.last_seen_at),
+                  "measured_seconds": time.measured_seconds,
+                  "finished_at": _when(time.finished_at),
+                  "your_minutes": time.claimed_minutes, "your_note": time.note}
+                 for time, reference in times],
     }
 
 

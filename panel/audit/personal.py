@@ -72,6 +72,15 @@ PERSONAL_KEYS: dict[str, tuple[str, ...]] = {
     "review_reason": EVERY_ACTION,    # an officer's review of a conflict
     "rationale": EVERY_ACTION,        # the chair's outcome
     "over_budget_reason": EVERY_ACTION,
+    "help_contact": EVERY_ACTION,     # whom a round's panellists ask: a person's name, phone
+    # Paying a panellist for their time (docs/payments.md): their time, their pay, their
+    # choice not to be paid (which may say something about their benefits) and their
+    # note correcting their time.
+    "minutes": ("time.", "payment."),
+    "measured_minutes": ("time.",),
+    "note": ("time.",),
+    "pay": ("payment.",),
+    "declined": ("payment.",),
 }
 
 

@@ -121,6 +121,14 @@ ACTION_LABELS = {
     "audit.anchored": "Trail anchored for a decided round",
     "audit.exported": "Trail downloaded",
     "report.exported": "Report or summary downloaded",
+    "payment.rate_changed": "How a group is paid changed",
+    "payment.choice_changed": "Chose whether to be paid",
+    "payment.approved": "Time and pay approved",
+    "payment.approval_withdrawn": "Approval of time and pay withdrawn",
+    "payments.exported": "Payments downloaded",
+    "time.measured": "Time on an application measured (sheet sent)",
+    "time.meeting_joined": "Started following the meeting (time recorded)",
+    "time.corrected": "Time corrected by the member, with a note",
 }
 
 # Kinds of action, for the filter: (label, prefixes of the actions in it).
@@ -134,6 +142,7 @@ FAMILIES = {
     "sheets": ("Score sheets", ("sheet", "sheets")),
     "meeting": ("The meeting and its outcomes", ("meeting", "decision", "decisions", "lottery")),
     "reports": ("Reports downloaded", ("report",)),
+    "payments": ("Time and payment", ("payment", "payments", "time")),
     "audit": ("The trail itself", ("audit",)),
 }
 ALL_OF = "all:"
@@ -142,7 +151,7 @@ OBJECT_WORDS = {
     "users": "Account", "panel_members": "Panel place", "rounds": "Round",
     "applications": "Application", "assignments": "Assignment", "conflicts": "Conflict",
     "score_sheets": "Score sheet", "decisions": "Decision", "meetings": "Meeting",
-    "criteria": "Criterion", "round_groups": "Group",
+    "criteria": "Criterion", "round_groups": "Group", "pay_rates": "Group's pay",
 }
 
 

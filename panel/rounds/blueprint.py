@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.rounds import progress_views, setup_rubric_views, setup_views, views
+from panel.rounds import progress_views, setup_rubric_views, setup_views, views, welcome
 
 rounds_bp = Blueprint("rounds", __name__, url_prefix="/rounds")
 rounds_bp.add_url_rule("/", view_func=views.index, methods=["GET"])
+rounds_bp.add_app_template_global(welcome.my_welcome, "my_welcome")
 
 round_setup_bp = Blueprint("round_setup", __name__, url_prefix="/rounds")
 round_setup_bp.add_url_rule("/new", view_func=setup_views.create, methods=["GET", "POST"])

@@ -97,6 +97,12 @@ class Round(db.Model):
     retention_months: Mapped[int | None]
     retention_applied_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What panellists are told when scoring opens and on the round's page (issue 20): who
+    # funds the round, whom to ask for help, about how long one application takes
+    # (minutes; None when the officer has not said).
+    funder: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    help_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    minutes_per_application: Mapped[int | None]
     # How sure the ranking is (DESIGN.md §3a; panel/scoring/rank_model.py): one of
     # RANK_MODEL_CHOICES.
     rank_model: Mapped[str] = mapped_column(String(4), default="auto", server_default="auto")

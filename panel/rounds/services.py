@@ -17,7 +17,7 @@ from panel.accounts.models import User
 from panel.audit.anchors import anchor_round
 from panel.audit.services import record
 from panel.extensions import db, utcnow
-from panel.rounds import assignment, phases, progress
+from panel.rounds import assignment, phases, progress, welcome
 from panel.rounds.models import (
     PHASES,
     Application,
@@ -236,13 +236,18 @@ def deadline_text(round_: Round) -> str | None:
 
 
 def _tell_scoring_is_open(round_: Round) -> int:
+    """E-mail each panellist with something to score: their invitation to the round
+    (:mod:`panel.rounds.welcome` says what it tells them)."""
     told = [row for row in progress.member_progress(round_) if row.progress.outstanding]
     link, deadline = mail.external_url("accounts.sign_in"), deadline_text(round_)
+    pay, groups = welcome.pay_words(round_), {g.key: g.id for g in round_.groups}
     for row in told:
         mail.queue(row.panellist.email, f"Scoring is open: {round_.title}", "scoring_open",
                    round_id=round_.id, name=row.panellist.name,
                    to_score=row.progress.outstanding, round=round_, deadline=deadline,
-                   link=link)
+                   link=link, welcome=welcome.welcome(
+                       round_, groups.get(row.panellist.group), row.progress.outstanding,
+                       pay))
     return len(told)
 
 

@@ -79,19 +79,34 @@ def unique_slug(title: str) -> str:
     return slug
 
 
+# What panellists are told about a round (issue 20): update_details's optional keywords.
+WELCOME_FIELDS = ("funder", "help_contact", "minutes_per_application")
+MINUTES_PER_APPLICATION = (1, 600)
+
+
 def update_details(actor: User, round_: Round, *, title: str, description: str,
-                   scoring_deadline: date | None, time_zone: str) -> bool:
-    """Title, description, scoring deadline and time zone. Scores are due by the end of
+                   scoring_deadline: date | None, time_zone: str, **welcome: Any) -> bool:
+    """Title, description, scoring deadline and time zone, and (when given) what
+    panellists are told: ``funder``, ``help_contact`` and ``minutes_per_application``
+    (about how long one application takes; None: not said). Scores are due by the end of
     the deadline's day in the round's time zone (stored in UTC). Returns whether
     anything changed."""
     if not title.strip():
         raise SetupError("Enter a title for the round", "title")
     if not is_time_zone(time_zone):
         raise SetupError(time_zone_problem(time_zone), "time_zone")
+    unknown = set(welcome) - set(WELCOME_FIELDS)
+    if unknown:
+        raise TypeError(f"update_details() got unexpected keywords {sorted(unknown)}")
+    minutes = welcome.get("minutes_per_application")
+    low, high = MINUTES_PER_APPLICATION
+    if minutes is not None and not low <= minutes <= high:
+        raise SetupError(f"Enter how long one application takes as a whole number of "
+                         f"minutes from {low} to {high}, like 30", "minutes_per_application")
     deadline = None if scoring_deadline is None else end_of_day(scoring_deadline, time_zone)
     return _change(actor, round_, "round.details_changed", {
         "title": title, "description": description, "scoring_deadline": deadline,
-        "time_zone": time_zone})
+        "time_zone": time_zone, **welcome})
 
 
 def time_zone_problem(name: str) -> str:

@@ -189,6 +189,38 @@ def _key_field(what: str, example: str) -> StringField:
         render_kw={"autocomplete": "off", "spellcheck": "false"})
 
 
+def minutes_per_application(text: str) -> int:
+    if not re.match(r"^\d+$", text) or not 1 <= int(text) <= 600:
+        raise ValueError("Enter how long one application takes as a whole number of "
+                         "minutes from 1 to 600, like 30, or leave it empty")
+    return int(text)
+
+
+class WelcomeFieldsMixin:
+    """What panellists are told when scoring opens and on the round's page (issue 20)."""
+
+    funder = StringField(
+        "Funder (optional)", filters=[strip_whitespace],
+        description="Who pays for the projects, like National Lottery Community Fund. "
+                    "Panellists see this.",
+        validators=[Length(max=200, message="The funder can be up to 200 characters"),
+                    OneLine()])
+    help_contact = StringField(
+        "Who panellists can ask for help (optional)", filters=[strip_whitespace],
+        description="A name and a phone number or e-mail address, like Sam Patel, "
+                    "0161 496 0000. Panellists see this.",
+        validators=[Length(max=300, message="This can be up to 300 characters"), OneLine()])
+    minutes_per_application = ParsedField(
+        "About how long one application takes (optional)", parse=minutes_per_application,
+        description="In minutes, like 30: reading it and scoring it. Panellists are told "
+                    "this with the number of applications they have.",
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+    def welcome(self) -> dict:
+        return {"funder": self.funder.data or "", "help_contact": self.help_contact.data or "",
+                "minutes_per_application": self.minutes_per_application.data}
+
+
 class NewRoundForm(FlaskForm):
     title = _title_field()
     description = _description_field()
@@ -199,7 +231,7 @@ def _known_time_zone(form, field) -> None:
         raise ValidationError(time_zone_problem(field.data))
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(WelcomeFieldsMixin, FlaskForm):
     title = _title_field()
     description = _description_field()
     scoring_deadline = DateField(

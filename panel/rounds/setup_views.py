@@ -85,12 +85,14 @@ def overview(round_: Round):
 def details(round_: Round):
     form = DetailsForm(data={"title": round_.title, "description": round_.description,
                              "scoring_deadline": round_.scoring_deadline_day,
-                             "time_zone": round_.time_zone})
+                             "time_zone": round_.time_zone, "funder": round_.funder,
+                             "help_contact": round_.help_contact,
+                             "minutes_per_application": round_.minutes_per_application})
     if form.validate_on_submit():
         changed = apply_change(form, setup.update_details, round_, title=form.title.data,
                                description=form.description.data or "",
                                scoring_deadline=form.scoring_deadline.data,
-                               time_zone=form.time_zone.data)
+                               time_zone=form.time_zone.data, **form.welcome())
         if changed is not None:
             saved("Round details saved.", changed)
             return to_overview(round_)

@@ -57,7 +57,9 @@ def test_the_personal_keys_are_written_down_in_one_place():
         "email", "name", "user", "member", "assisted_for", "emails", "reviewers", "added",
         "removed", "kept", "person", "affiliations", "applicant_name", "organisation",
         "contact_email", "lay_summary", "comment", "details", "reason", "review_reason",
-        "rationale", "over_budget_reason"])
+        "rationale", "over_budget_reason", "help_contact",
+        # Paying panellists for their time (docs/payments.md).
+        "minutes", "measured_minutes", "note", "pay", "declined"])
 
 
 @pytest.mark.parametrize(("key", "action", "extra", "personal"), [

@@ -18,6 +18,7 @@ from panel.extensions import db
 from panel.jobs.models import Job
 from panel.moderation import meeting as meetings
 from panel.moderation import services as meeting_services
+from panel.payments import services as payments
 from panel.rounds import services as rounds
 from panel.rounds.models import PHASES, Application, PanelMember, Round
 from panel.scoring import queries
@@ -176,6 +177,9 @@ def _draft_world() -> World:
     world.pending_conflict = suggested["A2"]
     assert a2.id == world.pending_conflict.application_id
     world.job = prepared_download(officer, round_)
+    # Lived experience is paid for its time, academics are not (docs/payments.md).
+    lived = next(g for g in round_.groups if g.key == "lived_experience")
+    payments.set_rate(officer, lived, hourly=2500, per_application=None, meeting_fee=7500)
     db.session.commit()
     return world
 
@@ -260,7 +264,8 @@ def _publish(world: World) -> None:
 REFERENCES = {"scoring": "A3", "scoring.assisted": "A3"}
 
 
-KEYS = {"round_setup.group": "spare", "round_setup.remove_group": "spare"}
+KEYS = {"round_setup.group": "spare", "round_setup.remove_group": "spare",
+        "payments.rate": "lived_experience"}
 
 
 def path_for(rule, world: World) -> str:

@@ -16,6 +16,7 @@ from panel.accounts.models import User
 from panel.bundle import import_bundle
 from panel.extensions import db
 from panel.moderation import services as moderation
+from panel.payments import services as payments
 from panel.rounds import services as rounds
 from panel.rounds.queries import round_by_slug
 from panel.scoring import queries as scoring_queries
@@ -71,6 +72,7 @@ def _scoring_round() -> dict:
     ben = round_builders.member(round_, "ben@example.org", "lived_experience")
     rounds.assign_everyone(None, round_, system="tests")
     rounds.change_phase(None, round_, "scoring", system="tests")
+    _pay(round_, "academic")  # Amira's own time and payment pages have something to show
     db.session.commit()
     conflict = scoring.declare_connection(ben.user, scoring_queries.assignment_for(ben, "A2"),
                                           "local", "My neighbour volunteers there")
@@ -79,17 +81,26 @@ def _scoring_round() -> dict:
             "conflict_id": str(conflict.id)}
 
 
-def _meeting_round(tmp_path) -> None:
-    """The worked example of DESIGN.md §3 in moderation, its meeting started by the chair."""
+def _pay(round_, group_key: str) -> None:
+    """The group is paid £20 an hour for its time (docs/payments.md)."""
+    group = next(g for g in round_.groups if g.key == group_key)
+    payments.set_rate(None, group, hourly=2000, per_application=None, meeting_fee=None)
+
+
+def _meeting_round(tmp_path) -> str:
+    """The worked example of DESIGN.md §3 in moderation, its meeting started by the chair;
+    the lived-experience follower's panel place (its id)."""
     round_ = import_bundle(None, worked_bundle(
         tmp_path / "bundle",
         **{"panellists.csv": PANELLISTS + f"{CHAIR},Chair Person,,chair\n",
            "decisions.csv": "reference,outcome,rationale\n"}), system="tests")
     round_.phase = "moderation"
+    _pay(round_, "lived_experience")  # the follower's meeting time can be corrected
     db.session.commit()
     chair = db.session.scalar(sa.select(User).where(User.email == CHAIR))
     moderation.start_meeting(chair, round_)
     db.session.commit()
+    return str(next(m.id for m in round_.members if m.user.email == FOLLOWER))
 
 
 def _links(mailbox) -> dict:
@@ -108,7 +119,7 @@ def _links(mailbox) -> dict:
 def world(app, mailbox, tmp_path) -> World:
     values = _scoring_round()
     round_builders.draft_round(slug=DRAFT, title="Draft round")
-    _meeting_round(tmp_path)
+    values["follower_member"] = _meeting_round(tmp_path)
     clients = {
         "anonymous": app.test_client(),
         "officer": _signed_in_staff(app, "officer@example.org", "officer", "Olu Officer"),

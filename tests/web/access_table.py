@@ -275,6 +275,31 @@ TABLE: dict[str, Row] = {
     "meeting.revise_question": REVISES,
     "meeting.revise_check": REVISES,
 
+    # Paying panellists for their time (docs/payments.md) ------------------------------------
+    # The officer: how each group is paid (changes until the meeting), every record, the
+    # approval (once scoring has closed) and the downloads.
+    "payments.setup": officer_only(),
+    "payments.rate": officer_only(during("draft", "scoring")),
+    "payments.records": officer_only(),
+    "payments.member": officer_only(),
+    "payments.approve": officer_only(during("moderation", "decided", "published")),
+    # Withdrawing the approval the walk has just given (approve comes first in its order).
+    "payments.withdraw": officer_only(during("moderation", "decided", "published")),
+    "payments.export_csv": officer_only(),
+    "payments.export_xlsx": officer_only(),
+    # A member's own record, on any round they sit on. In the walk's world lived
+    # experience is paid and academics are not: an unpaid member (and the chair, in no
+    # group) is sent back with a message. Time is corrected once scoring (or the
+    # meeting) has begun.
+    "payments.my_record": Row(people(NOT_FOUND, panel=ALLOW)),
+    "payments.my_choice": Row(people(NOT_FOUND, panel=SENT_BACK, lived_experience=ALLOW)),
+    "payments.my_sheet_time": Row(people(NOT_FOUND, panel=SENT_BACK,
+                                         lived_experience=during(*PHASES[1:],
+                                                                 otherwise=SENT_BACK))),
+    "payments.my_meeting_time": Row(people(NOT_FOUND, panel=SENT_BACK,
+                                           lived_experience=during(*PHASES[2:],
+                                                                   otherwise=SENT_BACK))),
+
     # The community-voice report ----------------------------------------------------------
     "voice.report": REPORT,
     "voice.report_as_csv": REPORT,

@@ -91,6 +91,8 @@ def post_data(endpoint: str, world: World, role: str) -> dict:
         return {"application": world.current_reference(), "show": "no"}
     if endpoint == "meeting.agenda_change":
         return {"action": "down"}
+    if endpoint == "payments.rate":  # the pay lived experience has: nothing changes
+        return {"hourly": "25", "meeting_fee": "75"}
     if endpoint in ("round_progress.phase_forward", "round_progress.phase_back"):
         return {"from_phase": "a phase the round is not in"}  # never moves the round
     return {}

@@ -170,6 +170,18 @@ POSTS: dict[str, Post] = {
     "scoring.pass_on": post("panellist", f"{MINE}/pass"),
     "scoring.save": post("panellist", f"{MINE}/save",
                          json={"version": 0, "scores": {"q": "4"}}),
+    # Paying panellists for their time
+    "payments.rate": post("officer", f"/rounds/{SCORING}/setup/payment/lived_experience",
+                          hourly="25", meeting_fee="75"),
+    "payments.approve": post("officer", f"/rounds/{MEETING_SLUG}/payments/{{follower_member}}"
+                                        "/approve"),
+    "payments.withdraw": post("officer", f"/rounds/{MEETING_SLUG}/payments/{{follower_member}}"
+                                         "/withdraw"),
+    "payments.my_choice": post("panellist", f"/my-time/{SCORING}/choice", choice="declined"),
+    "payments.my_sheet_time": post("panellist", f"/my-time/{SCORING}/sheets/A1",
+                                   minutes="40", note="Read it on paper"),
+    "payments.my_meeting_time": post("follower", f"/my-time/{MEETING_SLUG}/meeting",
+                                     minutes="90", note="I joined by phone"),
     # Downloads of a large round, made in the background
     "voice.prepare_download": post("officer", f"/rounds/{MEETING_SLUG}/report/prepare",
                                    what="csv"),

@@ -68,7 +68,8 @@ def every_get_url(app, world) -> dict[str, str]:
         slug = (MEETING_SLUG if meeting else DRAFT if rule.endpoint.startswith("round_setup")
                 else SCORING)
         filled = {**arguments, "slug": slug,
-                  "key": "academic" if "/groups/" in rule.rule else "q",
+                  "key": "academic" if "/groups/" in rule.rule or "/payment/" in rule.rule
+                  else "q",
                   "token": values["invitation"] if "invitation" in rule.rule
                   else values["sign_in_link"]}
         urls[rule.endpoint] = adapter.build(

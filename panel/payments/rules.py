@@ -1,0 +1,118 @@
+"""The numbers of paying panellists for their time (docs/payments.md), as pure functions:
+how a request adds to the time measured, and what a record is paid."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+# A gap between two of a member's requests longer than this is not counted: they were
+# away (the pages say so, and that they can correct their record).
+IDLE_MINUTES = 10
+IDLE_SECONDS = IDLE_MINUTES * 60
+# The meeting page asks again every second or so: its record is written at most this
+# often (what it adds is the same, counted from the last write).
+MEETING_WRITE_SECONDS = 30
+MAX_PENCE = 100_000_00  # £100,000: far above any fee; guards against a slipped digit
+MAX_CLAIM_MINUTES = 24 * 60
+POUNDS = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
+
+
+def advanced(seconds: int, last_seen: datetime, now: datetime,
+             idle_seconds: int = IDLE_SECONDS) -> int:
+    """The measured seconds after a request at ``now``, the previous one at
+    ``last_seen``: the gap counts when it is no longer than the idle limit."""
+    gap = int((now - last_seen).total_seconds())
+    return seconds + gap if 0 < gap <= idle_seconds else seconds
+
+
+def parse_pounds(text: str, what: str) -> int | None:
+    """"25", "25.50", "£1,200" → pence; "" → None (not paid this way). ValueError says
+    what to fix; ``what`` names the amount ("the hourly rate")."""
+    plain = text.replace(" ", "").removeprefix("£")
+    if not plain:
+        return None
+    if plain.startswith(("-", "−")):
+        raise ValueError(f"Enter {what} as £0.01 or more, or leave it empty")
+    if not POUNDS.match(plain):
+        raise ValueError(f"Enter {what} in pounds, like 25 or 25.50")
+    pence = int(Decimal(plain.replace(",", "")) * 100)
+    if pence == 0:
+        raise ValueError(f"Enter {what} as £0.01 or more, or leave it empty if this "
+                         "group is not paid this way")
+    if pence > MAX_PENCE:
+        raise ValueError(f"Enter {what} as £100,000 or less")
+    return pence
+
+
+def pounds(pence: int | None) -> str:
+    """2550 → "£25.50"; 2500 → "£25"; None → ""."""
+    if pence is None:
+        return ""
+    whole, part = divmod(pence, 100)
+    return f"£{whole:,}" if part == 0 else f"£{whole:,}.{part:02d}"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A group's pay, in pence (None: not paid that way)."""
+
+    hourly: int | None = None
+    per_application: int | None = None
+    meeting_fee: int | None = None
+
+    @property
+    def pays(self) -> bool:
+        return any((self.hourly, self.per_application, self.meeting_fee))
+
+
+@dataclass(frozen=True)
+class Work:
+    """What one member did on a round, as the record says (corrections included)."""
+
+    sheet_minutes: int = 0
+    sheets_sent: int = 0
+    meeting_minutes: int = 0
+
+
+def pay_pence(rate: Rate, work: Work) -> int:
+    """What ``work`` is paid at ``rate``: the hourly rate for the sheets' minutes, and for
+    the meeting's unless there is a meeting fee; the fee per application for each sheet
+    sent; the meeting fee when they attended (any minutes at the meeting). Rounded to
+    the penny, half up: £25 an hour for 90 minutes is £37.50."""
+    total = Decimal(0)
+    if rate.hourly:
+        minutes = work.sheet_minutes + (0 if rate.meeting_fee else work.meeting_minutes)
+        total += Decimal(rate.hourly) * minutes / 60
+    if rate.per_application:
+        total += rate.per_application * work.sheets_sent
+    if rate.meeting_fee and work.meeting_minutes > 0:
+        total += rate.meeting_fee
+    return int(total.quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def describe(rate: Rate) -> str:
+    """The rate in plain words: "£25 an hour, and £75 for the meeting"."""
+    parts = []
+    if rate.hourly:
+        parts.append(f"{pounds(rate.hourly)} an hour"
+                     + ("" if rate.meeting_fee else ", including the meeting"))
+    if rate.per_application:
+        parts.append(f"{pounds(rate.per_application)} for each application you score")
+    if rate.meeting_fee:
+        parts.append(f"{pounds(rate.meeting_fee)} for the meeting")
+    if not parts:
+        return "Not paid"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def hours_and_minutes(minutes: int) -> str:
+    """95 → "1 hour 35 minutes"; 1 → "1 minute"; 0 → "0 minutes"."""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)
