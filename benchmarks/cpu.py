@@ -37,12 +37,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks" / "load"))
-from run import CSRF, META_CSRF, prepare  # noqa: E402
+from flask import Flask
+from run import CSRF, META_CSRF, prepare
 
-from flask import Flask  # noqa: E402
-
-from panel import create_app  # noqa: E402
-from tests.support.pgcluster import PgCluster  # noqa: E402
+from panel import create_app
+from tests.support.pgcluster import PgCluster
 
 
 def load() -> str:
@@ -162,7 +161,7 @@ def main() -> None:
             else:
                 url = f"sqlite:///{folder}/cpu.db"
             try:
-                app, calls = panellist(url)
+                _, calls = panellist(url)
                 calls = {"bare Flask (one route, 'ok')": bare_flask(), **calls}
                 figures = measure(calls, args.requests, args.rounds)
                 print(f"\n{database} ({load()}):")
