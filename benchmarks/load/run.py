@@ -205,6 +205,16 @@ def run(port: int, sessions, seconds: float, think: tuple[float, float] | None,
     return timings, errors, elapsed, (time.process_time() - cpu) / elapsed
 
 
+def server_env(url: str, rate_limit_store: str) -> dict:
+    """gunicorn's environment: production settings on ``url``, sign-in limits raised (all
+    clients share one address), plain http on loopback."""
+    return {**os.environ, "FAIRPANEL_CONFIG": "production", "DATABASE_URL": url,
+            "SECRET_KEY": "load-benchmark", "SESSION_COOKIE_SECURE": "false",
+            "BASE_URL": "https://panel.example.org", "RATELIMIT_STORAGE_URI": rate_limit_store,
+            "TOTP_REQUIRED": "false", "SIGN_IN_RATE_LIMIT": "100000 per minute",
+            "SIGN_IN_PER_EMAIL_LIMIT": "100000 per minute", "MAIL_SERVER": ""}
+
+
 def load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -246,12 +256,7 @@ def main() -> None:
         url = cluster.url()
         slug, sessions = prepare(url, args.users, runs=4)
         port = free_port()
-        env = {**os.environ, "FAIRPANEL_CONFIG": "production", "DATABASE_URL": url,
-               "SECRET_KEY": "load-benchmark", "SESSION_COOKIE_SECURE": "false",
-               "BASE_URL": "https://panel.example.org",
-               "RATELIMIT_STORAGE_URI": redis_server.url,
-               "TOTP_REQUIRED": "false", "SIGN_IN_RATE_LIMIT": "100000 per minute",
-               "SIGN_IN_PER_EMAIL_LIMIT": "100000 per minute", "MAIL_SERVER": ""}
+        env = server_env(url, redis_server.url)
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:panel.gunicorn_conf",
              "--workers", str(args.workers),

@@ -36,7 +36,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import CSRF, META_CSRF, ROOT, Client, prepare
+from run import CSRF, META_CSRF, ROOT, Client, prepare, server_env
 
 from tests.support.pgcluster import PgCluster
 from tests.support.ports import free_port
@@ -166,12 +166,7 @@ def main() -> None:
     try:
         url = cluster.url()
         _, runs = prepare(url, args.connections, runs=1)
-        env = {**os.environ, "FAIRPANEL_CONFIG": "production", "DATABASE_URL": url,
-               "SECRET_KEY": "load-benchmark", "SESSION_COOKIE_SECURE": "false",
-               "BASE_URL": "https://panel.example.org",
-               "RATELIMIT_STORAGE_URI": redis_server.url,
-               "TOTP_REQUIRED": "false", "SIGN_IN_RATE_LIMIT": "100000 per minute",
-               "SIGN_IN_PER_EMAIL_LIMIT": "100000 per minute", "MAIL_SERVER": ""}
+        env = server_env(url, redis_server.url)
         with tempfile.TemporaryDirectory() as folder:
             server, port = serve("bare:app", args.workers, env, ["--chdir", str(HERE)])
             try:
