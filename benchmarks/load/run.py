@@ -25,6 +25,10 @@ Prints requests/s, p50, p95 and p99 per endpoint, the errors, the CPU the load g
 itself used (it shares the machine), and each figure against its target.
 
     .venv/bin/python benchmarks/load/run.py [--users 100] [--seconds 60] [--workers 4]
+        [--runs pace flat ceiling floor]
+
+1,000 panellists at a slower pace (issue 17): ``--users 1000 --think-min 15 --think-max 45
+--seconds 120 --runs pace``. The flat-out comparison with bare Flask is benchmarks/load/wrk.py.
 
 Why not judge latency flat out: 100 clients that never wait, on 4 sync workers, queue by
 construction. By Little's law the mean wait is clients / throughput, so p95 ≤ 50 ms with

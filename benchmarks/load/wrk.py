@@ -181,6 +181,7 @@ def main() -> None:
                 sessions = signed_in(port, runs[0])
                 for mode in ("question", "save"):  # templates compiled, statements cached
                     wrk(port, mode, sessions, args.warm_up, args.connections, folder)
+                time.sleep(1)  # a save wrk left in flight at its end is committed first
                 sessions = _versions(port, sessions)
                 for name, mode in (("ceiling, /healthz", "ceiling"),
                                    ("signed-in floor, /healthz with a session", "floor"),
