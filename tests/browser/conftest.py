@@ -124,6 +124,16 @@ class Visitor:
         assert not self.off_origin, f"requests off the app's origin: {self.off_origin}"
         self.checked.append(self.page.url)
 
+    def round_tab_is(self, label: str) -> None:
+        """The round's navigation marks ``label`` as the page you are on: the tab on a
+        laptop; on a phone, the closed "Round menu: <label>", opened to see its link."""
+        menu = self.page.locator("summary.fp-round-menu__summary")
+        if menu.is_visible():
+            expect(menu).to_contain_text(f"Round menu: {label}")
+            menu.click()
+        expect(self.page.get_by_role("link", name=label, exact=True)).to_have_attribute(
+            "aria-current", "page")
+
     def box(self, locator) -> dict:
         """``locator``'s bounding box once the page and its stylesheet have loaded (a box
         measured while the stylesheet is still arriving is the unstyled one)."""

@@ -16,7 +16,7 @@ def test_ranking_page_shows_the_funding_line_and_is_accessible(worked_round, vis
         page.get_by_label("Password").fill(people.PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         visitor.goto("/rounds/worked-example/ranking")
-        expect(page.get_by_role("link", name="Ranking")).to_have_attribute("aria-current", "page")
+        visitor.round_tab_is("Ranking")
         expect(page.get_by_text("Funding line: £90 of £100 budget").first).to_be_visible()
         rows = page.get_by_role("row")
         expect(rows.nth(1)).to_contain_text("A3")

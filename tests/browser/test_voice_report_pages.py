@@ -56,8 +56,7 @@ def test_the_officer_reads_the_report_and_the_summary(demo_decided, visit, phone
     visitor = visit(phone=phone)
     visitor.sign_in_staff(OFFICER, people.PASSWORD)
     visitor.goto(REPORT)
-    expect(visitor.page.get_by_role("link", name="Report", exact=True)).to_have_attribute(
-        "aria-current", "page")
+    visitor.round_tab_is("Report")
     read_report_and_summary(visitor, phone)
 
 
