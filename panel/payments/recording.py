@@ -2,7 +2,8 @@
 answer them: before a request to one of their application's scoring pages, or to the
 meeting's pages while it runs, :func:`before_request` adds the gap since their last one
 (panel/payments/rules.py), in the request's own transaction (one statement when nothing
-changes), and :func:`after_request` commits it if the page did not. It works without
+changes; none for a person whose group is paid in no round, which their own statement
+says: ``PanelMember.group_paid``), and :func:`after_request` commits it if the page did not. It works without
 JavaScript: every page a panellist opens is a request. If measuring fails, the page is
 still answered and nothing else changes; a page that is refused and rolls back takes
 its measurement with it (the next request counts the gap)."""
@@ -36,6 +37,8 @@ def before_request() -> None:
         return
     if not current_user.is_authenticated:
         return
+    if not any(member.group_paid for member in current_user.memberships):
+        return  # not paid in any round: nothing to measure, and no statement to ask
     args = request.view_args or {}
     try:
         if endpoint in SHEET_PAGES:
