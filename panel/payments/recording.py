@@ -2,7 +2,8 @@
 answer them: before a request to one of their application's scoring pages, or to the
 meeting's pages while it runs, :func:`before_request` adds the gap since their last one
 (panel/payments/rules.py), in the request's own transaction (one statement when nothing
-changes), and :func:`after_request` commits it if the page did not. It works without
+changes; none for a person whose group is paid in no round, which their own statement
+says: ``PanelMember.group_paid``), and :func:`after_request` commits it if the page did not. It works without
 JavaScript: every page a panellist opens is a request. If measuring fails, the page is
 still answered and nothing else changes; a page that is refused and rolls back takes
 its measurement with it (the next request counts the gap)."""
@@ -27,7 +28,18 @@ SHEET_PAGES = frozenset({
 # Following the meeting: its page (and live.js asking for it again), and revising.
 MEETING_PAGES = frozenset({"meeting.follow", "meeting.revise", "meeting.revise_question",
                            "meeting.revise_check"})
+# The pages whose POST can send a sheet or pass on it: the record is finished straight
+# after, in a transaction of its own (a read-only page's GET runs in autocommit, where
+# the trail's lock would not hold, so it never finishes a record).
+SENDING_PAGES = frozenset({"scoring.check", "scoring.pass_on", "scoring.whole_sheet"})
 _CHANGED = "fp_time_measured"
+
+
+def _in_a_transaction() -> bool:
+    """Whether this request's statements run in a transaction (panel/web.py runs the
+    read-only panellist pages' GETs in autocommit)."""
+    options = db.session.connection().get_execution_options()
+    return options.get("isolation_level") != "AUTOCOMMIT"
 
 
 def before_request() -> None:
@@ -36,10 +48,13 @@ def before_request() -> None:
         return
     if not current_user.is_authenticated:
         return
+    if not any(member.group_paid for member in current_user.memberships):
+        return  # not paid in any round: nothing to measure, and no statement to ask
     args = request.view_args or {}
     try:
         if endpoint in SHEET_PAGES:
-            changed = services.sheet_seen(current_user.id, args["slug"], args["reference"])
+            changed = services.sheet_seen(current_user.id, args["slug"], args["reference"],
+                                          finish=_in_a_transaction())
         else:
             changed = services.meeting_seen(current_user.id, args["slug"],
                                             every=MEETING_WRITE_SECONDS)
@@ -51,6 +66,16 @@ def before_request() -> None:
 
 
 def after_request(response: Response) -> Response:
+    if (request.method == "POST" and request.endpoint in SENDING_PAGES
+            and current_user.is_authenticated
+            and any(member.group_paid for member in current_user.memberships)):
+        args = request.view_args or {}
+        try:  # sent (or passed on) just now: the record is finished, with its event
+            if services.sheet_seen(current_user.id, args["slug"], args["reference"]):
+                setattr(g, _CHANGED, True)
+        except Exception:
+            db.session.rollback()
+            log.exception("time not recorded for %s", request.endpoint)
     if not g.pop(_CHANGED, False):
         return response
     try:

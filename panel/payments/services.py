@@ -147,17 +147,22 @@ def correct(actor: User, member: PanelMember, time: TimeRecord, *, minutes: int,
 
 # --- Measuring: from the member's own requests ------------------------------------------
 
-def sheet_seen(user_id: int, slug: str, reference: str, now: datetime | None = None) -> bool:
+def sheet_seen(user_id: int, slug: str, reference: str, now: datetime | None = None,
+               finish: bool = True) -> bool:
     """A request by the member to one of their application's scoring pages, at ``now``
     (before it is answered). Adds the gap since their last one, up to the idle limit;
     once the sheet is sent (or the application passed on) the record counts up to that
     moment, is finished, and later requests add nothing. Nothing happens for a member
-    of a group not paid. Returns whether the record changed."""
+    of a group not paid. Without ``finish`` (a request outside a transaction) a sent
+    sheet's record is left for a request that can finish it. Returns whether the record
+    changed."""
     now = now or utcnow()
     found = queries.sheet_to_measure(user_id, slug, reference)
     if found is None:
         return False
     member_id, round_id, application_id, time, done_at = found
+    if done_at is not None and not finish:
+        return False
     if time is None:
         if done_at is not None:  # sent before the first visit measured: nothing to time
             return False

@@ -16,8 +16,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    column,
+    exists,
+    or_,
+    table,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from panel.extensions import db, utcnow
 from panel.rounds.rules_time_zones import deadline_day, local_time
@@ -253,6 +257,12 @@ class Application(db.Model):
     )
 
 
+# The payments layer's table (panel/payments/models.py), named here as a plain table so
+# that this layer does not import the one above it.
+_PAY_RATES = table("pay_rates", column("group_id"), column("hourly_pence"),
+                   column("per_application_pence"), column("meeting_fee_pence"))
+
+
 class PanelMember(db.Model):
     """A person on one round's panel, as panellist or chair, in one group."""
 
@@ -266,6 +276,14 @@ class PanelMember(db.Model):
     # Organisations and people the member is connected to, for conflict matching (§5).
     affiliations: Mapped[list[str]] = mapped_column(JSON, default=list)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Whether the member's group is paid for its time (docs/payments.md): loaded with the
+    # member, so that the signed-in person's own statement tells the time measuring
+    # (panel/payments/recording.py) when there is nothing to measure.
+    group_paid: Mapped[bool] = column_property(exists().where(
+        _PAY_RATES.c.group_id == group_id,
+        or_(_PAY_RATES.c.hourly_pence.is_not(None),
+            _PAY_RATES.c.per_application_pence.is_not(None),
+            _PAY_RATES.c.meeting_fee_pence.is_not(None))))
 
     round: Mapped[Round] = relationship(back_populates="members")
     user: Mapped[User] = relationship(back_populates="memberships")

@@ -93,24 +93,31 @@ def test_time_on_a_sheet_is_measured_from_first_open_to_sending(app, mailbox):
     assert first.measured_seconds == 0 and first.finished_at is None
     step_back(first, 4)  # four minutes reading
     client.get(f"/my-rounds/{SLUG}/A1/application")
-    assert time_of(round_, LIVED, "A1").measured_seconds == 240
+    # Each figure is the hand-worked one plus the seconds a busy machine took between
+    # requests (under 30).
+    reading = time_of(round_, LIVED, "A1").measured_seconds
+    assert 240 <= reading < 270, reading
     step_back(time_of(round_, LIVED, "A1"), 25)  # away for 25 minutes: not counted
     page = client.get(f"/my-rounds/{SLUG}/A1/all").get_data(as_text=True)
-    assert time_of(round_, LIVED, "A1").measured_seconds == 240
+    assert time_of(round_, LIVED, "A1").measured_seconds == reading
     step_back(time_of(round_, LIVED, "A1"), 3)  # three minutes scoring, then send
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     response = submit(client, f"/my-rounds/{SLUG}/A1/all",
                       {"c_q": "4", "c_n": "3", "comment": "", "version": version,
                        "action": "send"})
     assert response.status_code == 302
+    # Finished by the sending request itself, in its own transaction: the pages read
+    # after it run without one (panel/web.py), where the trail's lock would not hold.
+    done = time_of(round_, LIVED, "A1")
+    assert done.finished_at is not None
     client.get(response.headers["Location"])  # where the browser goes next
     done = time_of(round_, LIVED, "A1")
-    assert done.measured_seconds == 420 and done.finished_at is not None
+    assert 420 <= done.measured_seconds < 450 and done.finished_at is not None
     [measured] = events("time.measured")
     assert measured.after["item"] == "A1" and "sealed" in measured.after["minutes"]
     step_back(done, 5)  # looking at it again after sending adds nothing
     client.get(f"/my-rounds/{SLUG}/A1")
-    assert time_of(round_, LIVED, "A1").measured_seconds == 420
+    assert time_of(round_, LIVED, "A1").measured_seconds == done.measured_seconds
 
 
 def test_the_connection_question_counts_when_the_assignment_was_not_answered(app, mailbox):
@@ -146,9 +153,11 @@ def test_following_the_meeting_records_attendance(app, mailbox, officer):
     assert len(events("time.meeting_joined")) == 1
     step_back(joined, 5)
     client.get(f"/meetings/{SLUG}?since=0")  # live.js asking again
-    assert time_of(round_, LIVED, None).measured_seconds == 300
-    client.get(f"/meetings/{SLUG}?since=0")  # a second later: not written yet
-    assert time_of(round_, LIVED, None).measured_seconds == 300
+    # 5 minutes, plus the seconds a busy machine took between the two requests.
+    measured = time_of(round_, LIVED, None).measured_seconds
+    assert 300 <= measured < 330, measured
+    client.get(f"/meetings/{SLUG}?since=0")  # a moment later: not written yet
+    assert time_of(round_, LIVED, None).measured_seconds == measured
 
 
 # --- The member's own record -----------------------------------------------------------------
