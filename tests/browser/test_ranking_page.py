@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from tests.builders import people
 
 
-def test_ranking_page_shows_the_funding_line_and_is_accessible(worked_round, visit):  # noqa: F811
+def test_ranking_page_shows_the_funding_line_and_is_accessible(worked_round, visit):
     people.staff("officer@example.org", "officer")
     for phone in (False, True):
         visitor = visit(phone=phone)
