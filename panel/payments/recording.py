@@ -67,6 +67,7 @@ def before_request() -> None:
 
 def after_request(response: Response) -> Response:
     if (request.method == "POST" and request.endpoint in SENDING_PAGES
+            and response.status_code < 400  # a refused request changes nothing
             and current_user.is_authenticated
             and any(member.group_paid for member in current_user.memberships)):
         args = request.view_args or {}
