@@ -56,8 +56,9 @@ def test_the_officer_reads_the_report_and_the_summary(demo_decided, visit, phone
     visitor = visit(phone=phone)
     visitor.sign_in_staff(OFFICER, people.PASSWORD)
     visitor.goto(REPORT)
-    visitor.round_tab_is("Report")
+    visitor.round_tab_is("Report")  # the tab on a laptop, "Round menu: Report" on a phone
     read_report_and_summary(visitor, phone)
+    expect(visitor.page.get_by_role("heading", level=1)).to_contain_text("Public summary")
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["laptop", "phone"])

@@ -67,8 +67,13 @@ def test_revisions_by_two_members_then_an_outcome_give_the_figures_of_the_whole_
     revision(member(ACADEMIC), meeting, q=2, n=None)
     services.record_outcome(member(ACADEMIC).round.members[0].user, meeting, "keep", "")
     db.session.commit()
-    same_figures(meetings.shown_figures(round_by_slug(SLUG)),
-                 round_figures(round_by_slug(SLUG), RANKING))
+    shown = meetings.shown_figures(round_by_slug(SLUG))
+    first = db.session.scalar(sa.select(sa.text("reference")).select_from(
+        sa.text("applications")).where(sa.text(f"id = {meeting.current_application_id}")))
+    # Lived experience 1, alone in their group, answered 5 and 5: S = 100 on the item.
+    assert shown.final.group_scores.at[first, "lived_experience"] == 100.0
+    assert shown.decisions.at[first, "decision"] == "keep"
+    same_figures(shown, round_figures(round_by_slug(SLUG), RANKING))
 
 
 def test_any_other_change_reads_the_round_afresh(app, meeting_round, chair, lived):
