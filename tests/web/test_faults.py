@@ -10,6 +10,7 @@ import re
 import signal
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import psycopg
@@ -93,8 +94,10 @@ def test_two_devices_saving_at_once_make_one_sheet_and_one_clear_message(app, ma
 
 # A database restart ------------------------------------------------------------------------------
 
-@needs_postgresql
-def test_a_database_restart_loses_nothing_and_asks_to_try_again(mailbox, tmp_path):
+@contextmanager
+def panellist_on_own_cluster(mailbox, tmp_path):
+    """A throwaway cluster the test may pause and resume, the app on it, and a panellist
+    signed in and ready to score: yields (cluster, client, token, version)."""
     cluster = PgCluster().start()
     try:
         app = make_app(cluster.url(), mailbox, tmp_path)
@@ -105,26 +108,32 @@ def test_a_database_restart_loses_nothing_and_asks_to_try_again(mailbox, tmp_pat
             scoring_round()
             client = app.test_client()
             token, version = ready(client, mailbox)
-            first = save(client, token, version, "4").get_json()
-            assert first["saved"]
-            cluster.pause()
-            during = save(client, token, first["version"], "5")
-            assert during.status_code == 503
-            assert during.get_json() == {"saved": False, "message": (
-                "Not saved yet: we could not reach our database. Your answer is still on "
-                "this page. Try again in a minute.")}
-            page = client.get(f"{BASE}/question/1")
-            assert page.status_code == 503
-            assert "Nothing you saved before is lost" in page.get_data(as_text=True)
-            cluster.resume()
-            assert saved_values() == [4]  # the committed answer survived the restart
-            after = save(client, token, first["version"], "5").get_json()
-            assert after["saved"], after
-            assert saved_values() == [5]
+            yield cluster, client, token, version
             db.session.remove()
             db.engine.dispose()
     finally:
         cluster.stop()
+
+
+@needs_postgresql
+def test_a_database_restart_loses_nothing_and_asks_to_try_again(mailbox, tmp_path):
+    with panellist_on_own_cluster(mailbox, tmp_path) as (cluster, client, token, version):
+        first = save(client, token, version, "4").get_json()
+        assert first["saved"]
+        cluster.pause()
+        during = save(client, token, first["version"], "5")
+        assert during.status_code == 503
+        assert during.get_json() == {"saved": False, "message": (
+            "Not saved yet: we could not reach our database. Your answer is still on "
+            "this page. Try again in a minute.")}
+        page = client.get(f"{BASE}/question/1")
+        assert page.status_code == 503
+        assert "Nothing you saved before is lost" in page.get_data(as_text=True)
+        cluster.resume()
+        assert saved_values() == [4]  # the committed answer survived the restart
+        after = save(client, token, first["version"], "5").get_json()
+        assert after["saved"], after
+        assert saved_values() == [5]
 
 
 @needs_postgresql
@@ -133,30 +142,17 @@ def test_after_a_restart_between_two_requests_the_pool_reconnects_without_a_ping
     """No pre-ping: the request that meets the dead pooled connection, loading the
     signed-in panellist, loads them again on a fresh one (the pool is invalidated), so
     they see their question, not the restart; a save after it works too."""
-    cluster = PgCluster().start()
-    try:
-        app = make_app(cluster.url(), mailbox, tmp_path)
-        with app.app_context():
-            from flask_migrate import upgrade
-
-            upgrade()
-            scoring_round()
-            client = app.test_client()
-            token, version = ready(client, mailbox)
-            assert client.get(f"{BASE}/question/1").status_code == 200
-            db.session.remove()
-            cluster.pause()
-            cluster.resume()
-            first = client.get(f"{BASE}/question/1")
-            assert first.status_code == 200
-            assert "Nothing you saved before is lost" not in first.get_data(as_text=True)
-            db.session.remove()
-            assert save(client, token, version, "4").get_json()["saved"]
-            assert saved_values() == [4]
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        cluster.stop()
+    with panellist_on_own_cluster(mailbox, tmp_path) as (cluster, client, token, version):
+        assert client.get(f"{BASE}/question/1").status_code == 200
+        db.session.remove()
+        cluster.pause()
+        cluster.resume()
+        first = client.get(f"{BASE}/question/1")
+        assert first.status_code == 200
+        assert "Nothing you saved before is lost" not in first.get_data(as_text=True)
+        db.session.remove()
+        assert save(client, token, version, "4").get_json()["saved"]
+        assert saved_values() == [4]
 
 
 # A worker killed mid-request -----------------------------------------------------------------------
