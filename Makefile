@@ -16,7 +16,7 @@ LOCK := pip compile pyproject.toml --universal --python-version 3.11 --generate-
         -c constraints.txt
 export BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-sqlite test-postgresql install install-test system-packages lock clean
+.PHONY: run translations test test-sqlite test-postgresql install install-test system-packages lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,18 @@ system-packages:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+
+## Welsh and English (docs/translation.md): extract every marked string into the template
+## catalogue, bring each language's catalogue up to date with it (new strings untranslated,
+## none dropped silently: see `git diff`), and compile them for the app.
+TRANSLATIONS = panel/translations
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l --add-location=file \
+	  --sort-output --project FairPanel --copyright-holder FairPanel \
+	  --msgid-bugs-address "" -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+	  --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q compile --statistics -d $(TRANSLATIONS)
 
 ## Refresh the locks from what is installed in .venv: constraints.txt (what `make install`
 ## pins), then, with the same versions and their hashes, requirements/production.txt (what

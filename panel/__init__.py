@@ -34,8 +34,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _init_jobs(app)
     _register_blueprints(app)
 
-    from panel import cli, static_files, web
+    from panel import cli, i18n, static_files, web
 
+    i18n.init_app(app)
     web.init_app(app)
     static_files.init_app(app)
     logs.init_app(app)

@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     invited_at: Mapped[datetime | None]
     last_sign_in_at: Mapped[datetime | None]
+    # The language the person reads FairPanel in ("en", "cy"); None until they choose
+    # one, when the browser's preference decides (panel/i18n.py).
+    language: Mapped[str | None] = mapped_column(String(8))
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
