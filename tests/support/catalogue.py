@@ -1,0 +1,189 @@
+"""Is everything a panellist or the public reads in the catalogues? (issue 21,
+docs/translation.md).
+
+- :func:`loose_text` finds words in a template that gettext never sees: text between
+  tags, the attributes people read (``aria-label``, ``title``, ``alt``, ``placeholder``),
+  and sentence-like string literals in expressions (``back("Back to your list")``), all
+  outside ``_()``/``gettext()``/``ngettext()`` and ``{% trans %}`` blocks.
+- :func:`messages` extracts the messages of templates and Python modules as
+  ``make translations`` does (babel.cfg's extractors and keywords).
+- :func:`untranslated` lists those a language's catalogue has no finished translation for.
+- :func:`compiled_differs` says whether a language's .mo is older than its .po.
+
+``PANELLIST_FACING`` lists what panellists and the public read; the tests in
+tests/i18n/test_catalogue.py hold every file in it to the three checks above.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from jinja2 import Environment
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "panel" / "translations"
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
+
+# What panellists and the public read, relative to the repository root: templates (pages
+# and e-mails) and the Python modules whose messages reach them (flash messages, form
+# labels and errors, sentences built in code). One entry per line.
+PANELLIST_FACING: list[str] = [
+    # The shell every page shares, sign-in and the person's own account pages (i18n1)
+    # Scoring, the meeting as a panellist sees it, the panel's report page and the
+    # public summary (i18n2)
+]
+
+GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "_l"}
+READ_ATTRIBUTES = re.compile(
+    r"""\b(aria-label|aria-description|title|alt|placeholder)\s*=\s*("[^"]*"|'[^']*')""")
+TAG = re.compile(r"<[^>]*>")
+SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+ENTITY = re.compile(r"&#?\w+;")
+WORD = re.compile(r"[A-Za-z]{2,}")
+# A string literal that reads like words for people: starts with a capital and a small
+# letter ("Back to your list", "Save"), or is a sentence with a space and a full stop.
+SENTENCE = re.compile(r"^[A-Z][a-z]|^[a-z][^.]* [^.]*\.$")
+
+
+def _environment() -> Environment:
+    return Environment(extensions=["jinja2.ext.i18n"])
+
+
+def loose_text(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every piece of ``path`` people would read in English whatever
+    their language."""
+    found: list[tuple[int, str]] = []
+    tokens = list(_environment().lex(path.read_text(encoding="utf-8")))
+    in_trans = False
+    # The template's text with each Jinja tag, expression or {% trans %} block replaced
+    # by a mark (keeping its line breaks), so HTML tags cut by an expression stay whole.
+    flat: list[str] = []
+    for index, (line, kind, value) in enumerate(tokens):
+        if kind == "name" and value == "trans" and _after(tokens, index, "block_begin"):
+            in_trans = True
+        elif kind == "name" and value == "endtrans":
+            in_trans = False
+        elif kind == "string" and not in_trans and not _in_gettext(tokens, index):
+            text = value[1:-1]
+            if SENTENCE.search(text) and not _is_template_name(text):
+                found.append((line, text))
+        if kind == "data" and not in_trans:
+            flat.append(value)
+        else:
+            flat.append(MARK + "\n" * value.count("\n"))
+    return sorted(found + _words_between_tags("".join(flat)))
+
+
+MARK = "\x00"
+NOT_WORDS = re.compile(r"\bFairPanel\b")  # the product's name is the same in every language
+
+
+def _after(tokens, index: int, kind: str) -> bool:
+    """Whether the token before ``index`` (whitespace aside) is of ``kind``."""
+    index -= 1
+    while index >= 0 and tokens[index][1] == "whitespace":
+        index -= 1
+    return index >= 0 and tokens[index][1] == kind
+
+
+def _in_gettext(tokens, index: int) -> bool:
+    """Whether the string at ``index`` is an argument of a gettext call (directly, or
+    inside another call that is one's argument)."""
+    depth = 0
+    opened = False  # just passed the "(" of a call the string is inside
+    for _line, kind, value in reversed(tokens[:index]):
+        if kind == "whitespace":
+            continue
+        if kind in ("variable_begin", "block_begin"):
+            return False
+        if opened:
+            opened = False
+            if kind == "name" and value in GETTEXT_CALLS:
+                return True
+        if kind == "operator" and value == ")":
+            depth += 1
+        elif kind == "operator" and value == "(":
+            if depth == 0:
+                opened = True
+            else:
+                depth -= 1  # a call the string is not inside (its name is skipped too)
+    return False
+
+
+def _is_template_name(text: str) -> bool:
+    return text.endswith((".html", ".txt")) or "/" in text
+
+
+def _words_between_tags(flat: str) -> list[tuple[int, str]]:
+    found = []
+
+    def line_of(position: int, within: str) -> int:
+        return within.count("\n", 0, position) + 1
+
+    def blank(match: re.Match) -> str:
+        return "\n" * match.group(0).count("\n")
+
+    flat = SCRIPT_OR_STYLE.sub(blank, HTML_COMMENT.sub(blank, flat))
+    for tag in TAG.finditer(flat):
+        for match in READ_ATTRIBUTES.finditer(tag.group(0)):
+            value = match.group(2)[1:-1]
+            if WORD.search(NOT_WORDS.sub("", value.replace(MARK, " "))):
+                found.append((line_of(tag.start() + match.start(), flat),
+                              f"{match.group(1)}={value.replace(MARK, '…')}"))
+    text = TAG.sub(lambda match: " " + blank(match), flat)
+    position = 0
+    for piece in text.split(MARK):
+        words = WORD.search(NOT_WORDS.sub("", ENTITY.sub(" ", piece)))
+        if words:
+            found.append((line_of(position + words.start(), text), " ".join(piece.split())))
+        position += len(piece) + len(MARK)
+    return found
+
+
+def messages(paths: list[str]) -> set[str | tuple[str, str]]:
+    """The msgids (a (singular, plural) pair for plurals) that ``paths`` contribute."""
+    found: set[str | tuple[str, str]] = set()
+    for relative in paths:
+        method = "jinja2" if relative.startswith("templates/") else "python"
+        for _line, message, _comments, _context in extract_from_file(
+                method, ROOT / relative, keywords=KEYWORDS):
+            found.add(message if isinstance(message, str) else tuple(message[:2]))
+    return found
+
+
+@cache
+def catalogue(language: str):
+    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as file:
+        return read_po(file, locale=language)
+
+
+def untranslated(language: str, wanted: set[str | tuple[str, str]]) -> list:
+    """The messages of ``wanted`` that ``language`` has no finished translation of
+    (missing, empty, fuzzy, or a plural form left blank)."""
+    known = catalogue(language)
+    missing = []
+    for message in sorted(wanted, key=str):
+        entry = known.get(message if isinstance(message, str) else message[0])
+        strings = entry.string if entry is not None else None
+        done = (entry is not None and not entry.fuzzy and strings
+                and all(strings if isinstance(strings, tuple) else [strings]))
+        if not done:
+            missing.append(message)
+    return missing
+
+
+def compiled_differs(language: str) -> bool:
+    """Whether ``language``'s compiled .mo says something its .po does not (or the other
+    way round): someone edited the .po without ``make translations``."""
+    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo").open("rb") as file:
+        compiled = read_mo(file)
+
+    def said(catalog) -> dict:
+        return {message.id: message.string for message in catalog
+                if message.id and message.string and not message.fuzzy}
+    return said(compiled) != said(catalogue(language))
