@@ -19,8 +19,9 @@ from panel.bundle.tables import BundleError, Problem
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.moderation.models import Decision
-from panel.rounds.models import Application, PanelMember, Round
-from panel.rounds.setup import extra_columns
+from panel.payments.models import PayRate
+from panel.rounds.models import Application, Group, PanelMember, Round
+from panel.rounds.setup import WELCOME_FIELDS, extra_columns
 from panel.scoring.models import ScoreSheet
 from panel.spreadsheets import CsvWriter
 
@@ -150,7 +151,18 @@ def _levels(descriptors: dict[str, str]) -> dict[str, str]:
     return dict(sorted(descriptors.items(), key=level))
 
 
+def _group(group: Group, rate: PayRate | None) -> dict[str, Any]:
+    """A group of round.json, with how it is paid (in pounds) when it is."""
+    found = {"key": group.key, "label": group.label, "weight": _number(group.weight)}
+    pay = {kind: _number(Decimal(pence) / 100) for kind, pence in (
+        ("hourly", rate.hourly_pence), ("per_application", rate.per_application_pence),
+        ("meeting_fee", rate.meeting_fee_pence)) if pence} if rate is not None else {}
+    return {**found, "pay": pay} if pay else found
+
+
 def _round_json(round_: Round) -> bytes:
+    rates = {rate.group_id: rate for rate in db.session.scalars(
+        select(PayRate).where(PayRate.round_id == round_.id))}
     settings = {
         "title": round_.title,
         "slug": round_.slug,
@@ -160,8 +172,7 @@ def _round_json(round_: Round) -> bytes:
         "budget": _number(round_.budget),
         "funding_rule": round_.funding_rule,
         "weighting": round_.weighting,
-        "groups": [{"key": g.key, "label": g.label, "weight": _number(g.weight)}
-                   for g in round_.groups],
+        "groups": [_group(g, rates.get(g.id)) for g in round_.groups],
         "criteria": [{"key": c.key, "name": c.name, "weight": _number(c.weight),
                       "guidance": c.guidance, "descriptors": _levels(c.descriptors or {})}
                      for c in round_.criteria],
@@ -174,6 +185,9 @@ def _round_json(round_: Round) -> bytes:
         "min_group_size": round_.min_group_size,
         "rank_model": round_.rank_model,
     }
+    # What panellists are told (issue 20): optional, written when the officer set them.
+    settings.update({key: getattr(round_, key) for key in WELCOME_FIELDS
+                     if getattr(round_, key) not in ("", None)})
     if round_.public_columns:  # optional: written only when the funder publishes some
         settings["public_columns"] = list(round_.public_columns)
     shown = [c for c in extra_columns(round_) if c not in (round_.identifying_columns or [])]

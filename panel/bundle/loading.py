@@ -25,6 +25,7 @@ from panel.conflicts import suggestions
 from panel.conflicts.models import Conflict
 from panel.extensions import db, utcnow
 from panel.moderation.models import Decision
+from panel.payments.models import PayRate
 from panel.rounds import columns
 from panel.rounds import services as rounds
 from panel.rounds.models import Application, PanelMember, Round
@@ -79,6 +80,7 @@ def import_bundle(actor: User | None, path: Path, *, invite: bool = False,
     steps = Steps(progress)
     steps.tell("Creating the round", 0, 1)
     round_ = rounds.build_round(bundle.settings)
+    _pay_rates(round_, bundle.settings["groups"])
     loader = _Loader(actor, round_, system, progress, steps=steps)
     loader.later(lambda: rounds.record_round_created(actor, round_, bundle.settings,
                                                      system=system))
@@ -92,6 +94,20 @@ def import_bundle(actor: User | None, path: Path, *, invite: bool = False,
     record("round.imported", actor=actor, target=round_, system=system,
            after={"files": sorted(files), **_counts(bundle)})
     return round_
+
+
+def _pay_rates(round_: Round, groups: list[dict]) -> None:
+    """Each group's pay from round.json (in pounds; kept in pence), audited with the round's
+    settings in ``round.created``."""
+    pay = {group["key"]: group["pay"] for group in groups if group.get("pay")}
+    for group in round_.groups:
+        if group.key in pay:
+            pence = {kind: round(amount * 100) for kind, amount in pay[group.key].items()}
+            db.session.add(PayRate(round_id=round_.id, group_id=group.id,
+                                   hourly_pence=pence.get("hourly"),
+                                   per_application_pence=pence.get("per_application"),
+                                   meeting_fee_pence=pence.get("meeting_fee")))
+    db.session.flush()
 
 
 def _counts(bundle: CheckedBundle) -> dict[str, int]:

@@ -16,6 +16,7 @@ from panel.accounts.models import User
 from panel.bundle.tables import Problem
 from panel.extensions import db
 from panel.forms import one_line_problem
+from panel.payments.rules import MAX_PENCE
 from panel.rounds.columns import SHOWN_STANDARD
 from panel.rounds.models import (
     FUNDING_RULES,
@@ -30,13 +31,15 @@ from panel.rounds.models import (
 )
 from panel.rounds.queries import round_by_slug
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, is_time_zone
+from panel.rounds.setup import MINUTES_PER_APPLICATION
 from panel.spreadsheets import heading_key
 
 FILE = "round.json"
 SETTINGS = ("title", "slug", "description", "scale", "budget", "funding_rule", "weighting",
             "groups", "criteria", "identifying_columns", "show_group_labels",
             "lived_experience_first", "scoring_deadline", "time_zone", "min_group_size",
-            "public_columns", "shown_columns", "rank_model")
+            "public_columns", "shown_columns", "rank_model",
+            "funder", "help_contact", "minutes_per_application")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Lower case because table headings are read lower-cased, and a criterion key becomes
 # a column heading of scores.csv; a group key is written in panellists.csv.
@@ -48,6 +51,10 @@ MEETING_DEFAULTS = {"show_group_labels": True, "lived_experience_first": True,
                     "scoring_deadline": None, "time_zone": DEFAULT_TIME_ZONE,
                     "min_group_size": 2}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# How a group is paid (round.json's "pay" of a group), in pounds, up to the pay set-up's
+# ceiling.
+PAY_KINDS = ("hourly", "per_application", "meeting_fee")
+MAX_PAY = MAX_PENCE // 100
 MAX_BUDGET = 10 ** 12  # Numeric(14, 2)
 # A score is picked from one radio button per level: keep the scale one can read.
 MAX_SCALE_STEPS, MAX_SCALE_END = 100, 1000
@@ -209,6 +216,10 @@ class _SpecCheck:
             "shown_columns": self._shown_columns(),
             # DESIGN.md §3a: auto (the default, also for an older bundle), on or off
             "rank_model": self._choice("rank_model", RANK_MODEL_CHOICES),
+            # What panellists are told about the round (issue 20): optional
+            "funder": self._one_line("funder", 200),
+            "help_contact": self._one_line("help_contact", 300),
+            "minutes_per_application": self._minutes(),
         }
 
     def _title(self) -> str:
@@ -317,12 +328,43 @@ class _SpecCheck:
     def _groups(self) -> list[dict[str, Any]]:
         groups = self._items("groups", "group", 'like {"key": "academic", "label": '
                                                 '"Academic", "weight": 1}')
-        made = [self._item(n, g, "groups", "group", 40, {"key", "label", "weight"})
+        made = [(self._item(n, g, "groups", "group", 40, {"key", "label", "weight", "pay"}), g)
                 for n, g in enumerate(groups, start=1)]
-        made = [{"key": g["key"], "label": g.get("label") or g["key"], "weight": g["weight"]}
-                for g in made if g]
+        made = [{"key": g["key"], "label": g.get("label") or g["key"], "weight": g["weight"],
+                 **({"pay": pay} if (pay := self._pay(g["key"], given.get("pay"))) else {})}
+                for g, given in made if g]
         self.group_keys = self._unique_keys("groups", "group", made, len(groups))
         return made
+
+    def _pay(self, key: str, pay: Any) -> dict[str, int | float] | None:
+        """How the group ``key`` is paid (issue 20, docs/payments.md), each amount in
+        pounds: ``{"hourly": 25, "meeting_fee": 75}`` or ``{"per_application": 40}``."""
+        if pay is None:
+            return None
+        owner = f'The group "{key}"'
+        example = 'like {"hourly": 25, "meeting_fee": 75} (amounts in pounds)'
+        if not isinstance(pay, dict) or not pay:
+            self.problem("groups", f"{owner}: pay must be written {example}.")
+            return None
+        unknown = set(pay) - set(PAY_KINDS)
+        if unknown:
+            self.problem("groups", f"{owner}: pay has {', '.join(sorted(unknown))}, which "
+                                   f"FairPanel does not know. Use {', '.join(PAY_KINDS)}, "
+                                   f"{example}.")
+            return None
+        wrong = [kind for kind, amount in pay.items()
+                 if not _number(amount) or not 0 < amount <= MAX_PAY
+                 or round(amount, 2) != amount]
+        if wrong:
+            self.problem("groups", f"{owner}: {' and '.join(wrong)} must be an amount of "
+                                   "pounds above 0 with no quotes and at most 2 decimal "
+                                   "places, like 25 or 12.50.")
+            return None
+        if "hourly" in pay and "per_application" in pay:
+            self.problem("groups", f"{owner}: choose hourly or per_application, not both: "
+                                   "each pays for the same reading and scoring.")
+            return None
+        return {kind: pay[kind] for kind in PAY_KINDS if kind in pay}
 
     def _criteria(self) -> list[dict[str, Any]]:
         criteria = self._items("criteria", "criterion", 'like {"key": "benefit", "name": '
@@ -437,6 +479,27 @@ class _SpecCheck:
                 self.problem("public_columns", f"{column} names or reaches a person and is "
                                                "never published. Remove it from public_columns.")
         return chosen
+
+    # --- What panellists are told (issue 20) -------------------------------------------
+
+    def _one_line(self, key: str, limit: int) -> str:
+        value = self._text(key, limit).strip()
+        if problem := one_line_problem(value):
+            self.problem(key, f"The {key}: {problem}")
+        return value
+
+    def _minutes(self) -> int | None:
+        value = self.spec.get("minutes_per_application")
+        low, high = MINUTES_PER_APPLICATION
+        if value is None:
+            return None
+        if not _whole(value) or not low <= value <= high:
+            self.problem("minutes_per_application",
+                         f"minutes_per_application is {_shown(value)}. Write about how long "
+                         f"one application takes as a whole number of minutes from {low} to "
+                         f"{high}, with no quotes, like 30, or remove it.")
+            return None
+        return value
 
     # --- The meeting settings ---------------------------------------------------------
 

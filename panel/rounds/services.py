@@ -74,6 +74,9 @@ def build_round(spec: dict[str, Any]) -> Round:
         time_zone=spec.get("time_zone") or DEFAULT_TIME_ZONE,
         min_group_size=int(spec.get("min_group_size", 2)),
         rank_model=spec.get("rank_model", "auto"),
+        funder=spec.get("funder") or "",
+        help_contact=spec.get("help_contact") or "",
+        minutes_per_application=spec.get("minutes_per_application"),
     )
     if spec.get("scoring_deadline"):
         round_.scoring_deadline = end_of_day(date.fromisoformat(spec["scoring_deadline"]),
