@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -74,8 +75,11 @@ def invite(actor: User | None, *, email: str, name: str, roles: set[str] = froze
     return user
 
 
-def send_invitation(actor: User | None, user: User, *, system: str | None = None) -> None:
-    """(Re)send an invitation; any earlier unused invitation link stops working."""
+def send_invitation(actor: User | None, user: User, *, system: str | None = None,
+                    welcome: Any = None) -> None:
+    """(Re)send an invitation; any earlier unused invitation link stops working.
+    ``welcome`` (panel.rounds.welcome.Welcome) names the round a panellist is invited to
+    and what they are told about it (issue 20)."""
     _expire_tokens(user, "invitation")
     token = _issue_token(user, "invitation", timedelta(days=current_app.config["INVITATION_DAYS"]))
     user.invited_at = utcnow()
@@ -88,6 +92,7 @@ def send_invitation(actor: User | None, user: User, *, system: str | None = None
         link=mail.external_url("accounts.invitation", token=token),
         days=current_app.config["INVITATION_DAYS"],
         inviter=actor,
+        welcome=welcome,
     )
 
 

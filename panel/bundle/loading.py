@@ -26,7 +26,7 @@ from panel.conflicts.models import Conflict
 from panel.extensions import db, utcnow
 from panel.moderation.models import Decision
 from panel.payments.models import PayRate
-from panel.rounds import columns
+from panel.rounds import columns, welcome
 from panel.rounds import services as rounds
 from panel.rounds.models import Application, PanelMember, Round
 from panel.rounds.services import RoundError
@@ -206,10 +206,15 @@ class _Loader:
         return users
 
     def _account_events(self, created: list[User], invite: bool) -> None:
+        # The invitation names the round, and what the person's group is told about it.
+        pay = welcome.pay_words(self.round) if invite and created else {}
+        groups = {m.user_id: m.group_id for m in self.round.members} if invite else {}
         for user in created:
             accounts.record_created(self.actor, user, system=self.system)
             if invite:
-                accounts.send_invitation(self.actor, user, system=self.system)
+                accounts.send_invitation(
+                    self.actor, user, system=self.system,
+                    welcome=welcome.welcome(self.round, groups.get(user.id), 0, pay))
 
     def history(self, bundle: CheckedBundle) -> None:
         """Conflicts, submitted sheets and decisions of an imported round."""

@@ -32,6 +32,8 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
 # and e-mails) and the Python modules whose messages reach them (flash messages, form
 # labels and errors, sentences built in code). One entry per line.
 PANELLIST_FACING: list[str] = [
+    # The round a new panel member is invited to (issue 20)
+    "templates/emails/_round_details.txt",
     # The shell every page shares, sign-in and the person's own account pages (i18n1)
     # Scoring, the meeting as a panellist sees it, the panel's report page and the
     # public summary (i18n2)
@@ -184,6 +186,8 @@ def compiled_differs(language: str) -> bool:
         compiled = read_mo(file)
 
     def said(catalog) -> dict:
-        return {message.id: message.string for message in catalog
+        def plain(value):  # a plural's forms come as a list from one, a tuple from the other
+            return value if isinstance(value, str) else tuple(value)
+        return {plain(message.id): plain(message.string) for message in catalog
                 if message.id and message.string and not message.fuzzy}
     return said(compiled) != said(catalogue(language))
