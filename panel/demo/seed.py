@@ -11,6 +11,7 @@ import pandas as pd
 
 from panel.accounts import services as accounts
 from panel.conflicts import suggestions
+from panel.payments import services as payments
 from panel.rounds import services as rounds
 from panel.rounds.models import Phase, Round
 from panel.rounds.queries import round_by_slug
@@ -54,8 +55,20 @@ def seed(staff_password: str) -> bool:
     spec = demo_spec()
     if round_by_slug(spec["slug"]) is not None:
         return created
-    build_round(spec)
+    # What the panel is told, and lived-experience members paid for their time (issue 20):
+    # the demo shows the welcome, the time records and the payments pages with something in.
+    round_ = build_round({**spec, **WELCOME})
+    officer = accounts.find_user(STAFF[1].email)
+    lived = next(group for group in round_.groups if group.key == "lived_experience")
+    payments.set_rate(officer, lived, **LIVED_EXPERIENCE_PAY)
     return True
+
+
+WELCOME = {"funder": "Kingsmere Community Health Fund",
+           "help_contact": "Olu Bankole, 0161 496 0123 or olu@fairpanel.example",
+           "minutes_per_application": 25}
+# In pence: £25 an hour for the time scoring, £75 for the meeting.
+LIVED_EXPERIENCE_PAY = {"hourly": 2500, "per_application": None, "meeting_fee": 7500}
 
 
 def build_round(spec: dict) -> Round:
