@@ -20,6 +20,8 @@ from panel.rounds.models import MEMBER_ROLES, Round
 APPLICATION_COLUMNS = ("reference", "title", "lay_summary", "requested_amount",
                        "applicant_name", "organisation", "contact_email")
 PANELLIST_COLUMNS = ("email", "name", "group", "role")
+# The optional language column of panellists.csv: what an officer may write for each.
+LANGUAGE_NAMES = {"en": ("en", "english", "saesneg"), "cy": ("cy", "cymraeg", "welsh")}
 # Longest values the columns hold (panel/rounds/models.py, panel/accounts/models.py).
 APPLICATION_LIMITS = {"reference": 60, "title": 300, "applicant_name": 200,
                       "organisation": 300, "contact_email": 254}
@@ -147,8 +149,8 @@ def check_panellists(df: pd.DataFrame, round_: RoundLike, *,
 
     Returns one dict per row for :func:`add_panellists`: ``email`` (lower case),
     ``name``, ``group`` (a group key, even where the file named the group by its label;
-    None for a chair without one), ``role``
-    and ``affiliations`` (a list)."""
+    None for a chair without one), ``role``, ``affiliations`` (a list) and ``language``
+    ("en", "cy" or None)."""
     plan = plan_of(round_)
     refused = too_many(limits.PANEL, len(df), file, already=len(plan.member_emails))
     if refused:
@@ -191,9 +193,25 @@ def _panellist(cells: dict[str, str], number: int, file: str,
     for position, affiliation in enumerate(affiliations, start=1):
         if message := one_line_problem(affiliation):
             problem("affiliations", f"Affiliation {position}: {message}")
+    language, message = _language(cells.get("language", ""))
+    if message:
+        problem("language", message)
     row = {"email": email, "name": name, "group": group_key, "role": role,
-           "affiliations": affiliations}
+           "affiliations": affiliations, "language": language}
     return row, problems
+
+
+def _language(cell: str) -> tuple[str | None, str]:
+    """(language code or None, problem) of the optional language column: the language a
+    new member's e-mails and pages start in, until they choose (issue 21)."""
+    written = " ".join(cell.split()).lower()
+    if not written:
+        return None, ""
+    for code, names in LANGUAGE_NAMES.items():
+        if written in names:
+            return code, ""
+    return None, (f'"{cell.strip()}" is not a language FairPanel is written in. Write en '
+                  "(English) or cy (Cymraeg, Welsh), or leave it empty.")
 
 
 def _member_email_problem(email: str) -> str:

@@ -228,7 +228,12 @@ def _panellists(round_: Round) -> tuple[list[str], list[list[Any]]]:
     members = sorted(round_.members, key=lambda m: m.user.email)
     rows = [[m.user.email, m.user.name, m.group.key if m.group else "", m.role,
              ";".join(m.affiliations or [])] for m in members]
-    return ["email", "name", "group", "role", "affiliations"], rows
+    header = ["email", "name", "group", "role", "affiliations"]
+    if any(m.user.language for m in members):  # optional: written when anyone has chosen
+        header.append("language")
+        for row, member in zip(rows, members):
+            row.append(member.user.language or "")
+    return header, rows
 
 
 def _conflicts(round_: Round) -> tuple[list[str], list[list[Any]]]:

@@ -34,7 +34,8 @@ KINDS = {
         "label": "panellists.csv",
         "template": "panel",
         "endpoint": "panellists_template",
-        "columns": "email, name, group, role (panellist or chair), and optionally affiliations",
+        "columns": "email, name, group, role (panellist or chair), and optionally "
+                   "affiliations and language (en for English, cy for Cymraeg)",
     },
 }
 

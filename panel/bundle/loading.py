@@ -195,8 +195,11 @@ class _Loader:
         for start in range(0, len(emails), BATCH):
             users.update((u.email, u) for u in db.session.scalars(
                 select(User).where(User.email.in_(emails[start:start + BATCH]))))
+        # A new account starts in the language the officer gave (issue 21); a person who
+        # already has one keeps their own choice.
         new = [{"email": email, "name": row["name"].strip(), "password_hash": None,
-                "active": True, "session_version": 1, "created_at": self.now}
+                "active": True, "session_version": 1, "created_at": self.now,
+                "language": row.get("language")}
                for email, row in zip(emails, rows) if email not in users]
         ids = insert_rows(User.__table__, new, stage="Creating accounts", steps=self.steps,
                           key=("email",))

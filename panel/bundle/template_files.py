@@ -28,9 +28,9 @@ def template_rows(kind: str, round_: Round) -> tuple[list[str], list[str]]:
         return list(APPLICATION_COLUMNS), list(EXAMPLE_APPLICATION)
     groups = list(round_.groups)
     group = groups[-1].label if groups else ""  # often the lived-experience group
-    return ([*PANELLIST_COLUMNS, "affiliations"],
+    return ([*PANELLIST_COLUMNS, "affiliations", "language"],
             ["ann.lee@example.org", "Ann Lee", group, "panellist",
-             "Green Street Garden; Riverside Food Bank"])
+             "Green Street Garden; Riverside Food Bank", "en"])
 
 
 def template_csv(kind: str, round_: Round) -> bytes:

@@ -43,8 +43,8 @@ def test_the_csv_template_is_headings_and_one_example_row_the_import_accepts(
                             "organisation,contact_email")
     else:
         example = ("ann.lee@example.org,Ann Lee,Lived experience,panellist,"
-                   "Green Street Garden; Riverside Food Bank")
-        assert lines == ["email,name,group,role,affiliations", example]
+                   "Green Street Garden; Riverside Food Bank,en")
+        assert lines == ["email,name,group,role,affiliations,language", example]
     assert len(lines) == 2
     _accepted(kind, answer.data, f"{path}-template.csv", round_)
 
