@@ -17,7 +17,7 @@ from panel.accounts.models import User
 from panel.audit.anchors import anchor_round
 from panel.audit.services import record
 from panel.extensions import db, utcnow
-from panel.rounds import assignment, phases, progress, welcome
+from panel.rounds import assignment, phases, progress, times, welcome
 from panel.rounds.models import (
     PHASES,
     Application,
@@ -214,37 +214,31 @@ def send_reminders(actor: User, round_: Round) -> list[str]:
     late = progress.outstanding(round_)
     if not late:
         raise RoundError("Nobody has anything left to score.")
-    link, deadline = mail.external_url("accounts.sign_in"), deadline_text(round_)
+    link = mail.external_url("accounts.sign_in")
     for row in late:
         left = row.progress.outstanding
         mail.queue(row.panellist.email,
                    f"Reminder: {left} application{'s' if left != 1 else ''} left to score",
                    "reminder", round_id=round_.id, name=row.panellist.name, left=left,
-                   round=round_, deadline=deadline, link=link)
+                   round=round_, link=link,
+                   deadline=times.deadline_text(round_, row.panellist.language))
     emails = [row.panellist.email for row in late]
     record("reminders.sent", actor=actor, target=round_,
            after={"emails": emails, "count": len(emails)})
     return emails
 
 
-def deadline_text(round_: Round) -> str | None:
-    """The scoring deadline in words, or None when the round has none."""
-    if round_.scoring_deadline is None:
-        return None
-    local = round_.scoring_deadline_local
-    return f"{local.strftime('%-d %B %Y at %H:%M')} ({round_.time_zone} time)"
-
-
 def _tell_scoring_is_open(round_: Round) -> int:
     """E-mail each panellist with something to score: their invitation to the round
     (:mod:`panel.rounds.welcome` says what it tells them)."""
     told = [row for row in progress.member_progress(round_) if row.progress.outstanding]
-    link, deadline = mail.external_url("accounts.sign_in"), deadline_text(round_)
+    link = mail.external_url("accounts.sign_in")
     pay, groups = welcome.pay_words(round_), {g.key: g.id for g in round_.groups}
     for row in told:
         mail.queue(row.panellist.email, f"Scoring is open: {round_.title}", "scoring_open",
                    round_id=round_.id, name=row.panellist.name,
-                   to_score=row.progress.outstanding, round=round_, deadline=deadline,
+                   to_score=row.progress.outstanding, round=round_,
+                   deadline=times.deadline_text(round_, row.panellist.language),
                    link=link, welcome=welcome.welcome(
                        round_, groups.get(row.panellist.group), row.progress.outstanding,
                        pay))
