@@ -64,6 +64,7 @@ def build_round(spec: dict[str, Any]) -> Round:
         scale_min=int(scale.get("min", 1)),
         scale_max=int(scale.get("max", 5)),
         scale_descriptors={str(k): v for k, v in scale.get("descriptors", {}).items()},
+        scale_descriptors_cy={str(k): v for k, v in scale.get("descriptors_cy", {}).items()},
         budget=Decimal(str(spec.get("budget", 0))),
         funding_rule=spec.get("funding_rule", "strict"),
         weighting=spec.get("weighting", "equal_groups"),
@@ -87,6 +88,8 @@ def build_round(spec: dict[str, Any]) -> Round:
         Criterion(key=c["key"], name=c["name"], weight=float(c.get("weight", 1)),
                   guidance=c.get("guidance", ""),
                   descriptors={str(k): v for k, v in c.get("descriptors", {}).items()},
+                  name_cy=c.get("name_cy", ""), guidance_cy=c.get("guidance_cy", ""),
+                  descriptors_cy={str(k): v for k, v in c.get("descriptors_cy", {}).items()},
                   position=i)
         for i, c in enumerate(spec.get("criteria", []))
     ]
@@ -104,12 +107,14 @@ DEFAULT_GROUPS = [
 def add_application(actor: User | None, round_: Round, fields: dict[str, Any], *,
                     system: str | None = None) -> Application:
     known = {"reference", "title", "lay_summary", "requested_amount", "applicant_name",
-             "organisation", "contact_email"}
+             "organisation", "contact_email", "title_cy", "lay_summary_cy"}
     application = Application(
         round=round_,
         reference=str(fields["reference"]),
         title=fields["title"],
         lay_summary=fields.get("lay_summary", ""),
+        title_cy=fields.get("title_cy", ""),
+        lay_summary_cy=fields.get("lay_summary_cy", ""),
         requested_amount=Decimal(str(fields["requested_amount"])),
         applicant_name=fields.get("applicant_name", ""),
         organisation=fields.get("organisation", ""),
