@@ -184,3 +184,36 @@ def test_an_english_reader_sees_the_english(app, mailbox):
     question = _page(amira, f"{BASE}/question/1")
     assert '<h1 class="fp-fieldset__heading">Quality</h1>' in question
     assert ">4 – Good</label>" in question and "Ansawdd" not in question
+
+
+SETUP = "/rounds/test-round/setup"
+
+
+def test_the_officer_gives_a_criterion_and_the_scale_their_welsh(app, officer):
+    round_ = draft_round()
+    page = officer.get(SETUP + "/criteria/q").get_data(as_text=True)
+    assert "In Welsh (optional)" in page and 'name="level_5_cy"' in page
+    response = submit(officer, SETUP + "/criteria/q", {
+        "name": "Quality", "weight": "3", "name_cy": "Ansawdd",
+        "guidance_cy": "Pa mor dda yw'r cynllun?", "level_1_cy": "Gwan iawn",
+        "level_9_cy": "Not a level"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    quality = round_.criteria[0]
+    assert (quality.name_cy, quality.guidance_cy, quality.descriptors_cy) == (
+        "Ansawdd", "Pa mor dda yw'r cynllun?", {"1": "Gwan iawn"})
+    descriptors = {f"level_{n}": words for n, words in
+                   enumerate(("Very weak", "Weak", "OK", "Good", "Excellent"), start=1)}
+    response = submit(officer, SETUP + "/scale/descriptors?min=1&max=5",
+                      {**descriptors, "level_4_cy": "Da", "level_5_cy": "Ardderchog"})
+    assert response.headers["Location"] == SETUP
+    db.session.expire_all()
+    assert round_.scale_descriptors_cy == {"4": "Da", "5": "Ardderchog"}
+    page = officer.get(SETUP + "/scale/descriptors").get_data(as_text=True)
+    assert 'value="Ardderchog"' in page
+    # A Welsh name on more than one line is refused, with what to fix, and nothing changes.
+    response = submit(officer, SETUP + "/criteria/q", {
+        "name": "Quality", "weight": "3", "name_cy": "Ansawdd\nnewydd"})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert round_.criteria[0].name_cy == "Ansawdd"
