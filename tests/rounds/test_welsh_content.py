@@ -85,8 +85,6 @@ def test_a_bundle_carries_the_welsh_both_ways_and_only_when_there_is_some(app, t
     files = bundle_files(plain)
     assert "_cy" not in files["round.json"].decode()
     assert "title_cy" not in files["applications.csv"].decode().splitlines()[0]
-    db.session.delete(plain)  # the same slug is used again below
-    db.session.commit()
 
     folder = demo_bundle(tmp_path, "welsh")
     edit(folder, "applications.csv", "contact_email,area,", "contact_email,title_cy,area,")
@@ -96,6 +94,7 @@ def test_a_bundle_carries_the_welsh_both_ways_and_only_when_there_is_some(app, t
     text[2:] = [re.sub(r'("[^"]*@[^"]*"),', r'\1,"",', line, count=1) for line in text[2:]]
     (folder / "applications.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     spec = json.loads((folder / "round.json").read_text(encoding="utf-8"))
+    spec["slug"] = "welsh-round"  # beside the plain one
     spec["scale"]["descriptors_cy"] = {"1": "Gwan iawn", "5": "Ardderchog"}
     spec["criteria"][0] |= {"name_cy": "Budd i iechyd a bywydau pobl",
                             "guidance_cy": "Meddyliwch am faint bydd hyn yn helpu pobl.",
