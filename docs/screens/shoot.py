@@ -35,7 +35,11 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   lived-experience panellist's round-welcome-360x740 (whole: the round's page saying the
   funder, deadline, how long, the pay and whom to ask), my-time-360x740 (whole), my-time-correction-360x740
   (whole), my-pay-choice-360x740 and my-time-1280x800; the officer's payments-1280x800
-  and payments-360x740.
+  and payments-360x740;
+- a panellist reading in Welsh (tests/browser/test_welsh_content_page.py): their round's
+  page with the deadline in BST and the Welsh title, welsh-round-360x740 and
+  welsh-round-1280x800, and the application's page with its Welsh title and an
+  English-only lay summary with its note, welsh-application-360x740 and -1280x800.
 
 It runs those browser tests, so the pictures are of pages the tests have just checked
 (axe, no sideways scrolling, the small-group rule, the words a reader should see).
@@ -61,6 +65,7 @@ TESTS = [
     "test_scoring_pages.py::test_an_academic_scores_on_one_page_by_keyboard_in_under_20_key_presses",
     "test_setup_journeys.py",
     "test_payment_pages.py",
+    "test_welsh_content_page.py",
 ]
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ FREE_TEXT = [
     (Conflict, "details"), (Conflict, "review_reason"),
     (ScoreSheet, "comment"), (ScoreSheet, "reason"),
     (Decision, "rationale"), (Round, "over_budget_reason"), (TimeRecord, "note"),
-    (Application, "lay_summary"), (Application, "applicant_name"),
+    (Application, "lay_summary"), (Application, "lay_summary_cy"),
+    (Application, "applicant_name"),
     (Application, "organisation"), (Application, "contact_email"),
 ]
 # A name this short would match inside other words: only the address is looked for.

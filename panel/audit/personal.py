@@ -66,6 +66,7 @@ PERSONAL_KEYS: dict[str, tuple[str, ...]] = {
     "contact_email": EVERY_ACTION,
     # Free text, which may name someone.
     "lay_summary": EVERY_ACTION,
+    "lay_summary_cy": EVERY_ACTION,   # the same in Welsh (issue 21)
     "comment": EVERY_ACTION,          # a sheet's comment
     "details": EVERY_ACTION,          # a conflict's note, or what matched the profile
     "reason": EVERY_ACTION,           # a revision's, a phase change's, a suggestion's

@@ -19,11 +19,13 @@ from panel.rounds.models import MEMBER_ROLES, Round
 
 APPLICATION_COLUMNS = ("reference", "title", "lay_summary", "requested_amount",
                        "applicant_name", "organisation", "contact_email")
+# Optional: the Welsh title and lay summary (issue 21), round content like the English.
+WELSH_APPLICATION_COLUMNS = ("title_cy", "lay_summary_cy")
 PANELLIST_COLUMNS = ("email", "name", "group", "role")
 # The optional language column of panellists.csv: what an officer may write for each.
 LANGUAGE_NAMES = {"en": ("en", "english", "saesneg"), "cy": ("cy", "cymraeg", "welsh")}
 # Longest values the columns hold (panel/rounds/models.py, panel/accounts/models.py).
-APPLICATION_LIMITS = {"reference": 60, "title": 300, "applicant_name": 200,
+APPLICATION_LIMITS = {"reference": 60, "title": 300, "title_cy": 300, "applicant_name": 200,
                       "organisation": 300, "contact_email": 254}
 _AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 MAX_AMOUNT = Decimal(10) ** 12  # Numeric(14, 2)
@@ -75,6 +77,9 @@ def _application(cells: dict[str, str], number: int,
         problems.append(Problem(file, number, column, message))
 
     row: dict[str, Any] = {column: cells.get(column, "") for column in APPLICATION_COLUMNS}
+    # The Welsh only when the file has its columns: a file without them is checked, and
+    # its digest worked (docs/bundles.md), as before.
+    row |= {column: cells[column] for column in WELSH_APPLICATION_COLUMNS if column in cells}
     row["reference"], row["contact_email"] = row["reference"].strip(), row["contact_email"].strip()
     if "reference" in cells and not row["reference"]:
         problem("reference", "The reference is empty. Give every application a reference, "
@@ -82,7 +87,7 @@ def _application(cells: dict[str, str], number: int,
     if "title" in cells and not row["title"].strip():
         problem("title", "The title is empty. Give every application a title.")
     for column, limit in APPLICATION_LIMITS.items():
-        if len(row[column]) > limit:
+        if len(row.get(column, "")) > limit:
             problem(column, f"This is longer than {limit} characters. Shorten it.")
         elif column in cells and (message := one_line_problem(row[column])):
             problem(column, message)
@@ -94,7 +99,7 @@ def _application(cells: dict[str, str], number: int,
     if bad_email:  # the column is required, but an application may have no e-mail
         problem("contact_email", bad_email)
     row["extra"] = {column: value for column, value in cells.items()
-                    if column not in APPLICATION_COLUMNS}
+                    if column not in (*APPLICATION_COLUMNS, *WELSH_APPLICATION_COLUMNS)}
     return row, problems
 
 

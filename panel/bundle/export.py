@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 
 from panel.accounts.models import User
 from panel.audit.services import record
-from panel.bundle.checks import APPLICATION_COLUMNS
+from panel.bundle.checks import APPLICATION_COLUMNS, WELSH_APPLICATION_COLUMNS
 from panel.bundle.tables import BundleError, Problem
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.moderation.models import Decision
 from panel.payments.models import PayRate
-from panel.rounds.models import Application, Group, PanelMember, Round
+from panel.rounds.models import Application, Criterion, Group, PanelMember, Round
 from panel.rounds.setup import WELCOME_FIELDS, extra_columns
 from panel.scoring.models import ScoreSheet
 from panel.spreadsheets import CsvWriter
@@ -160,6 +160,18 @@ def _group(group: Group, rate: PayRate | None) -> dict[str, Any]:
     return {**found, "pay": pay} if pay else found
 
 
+def _welsh_levels(descriptors: dict[str, str] | None) -> dict[str, Any]:
+    """``descriptors_cy``, only when there is some Welsh (issue 21: optional keys)."""
+    return {"descriptors_cy": _levels(descriptors)} if descriptors else {}
+
+
+def _welsh_criterion(criterion: Criterion) -> dict[str, Any]:
+    """A criterion's Welsh keys that have something in them (issue 21)."""
+    found = {key: value for key in ("name_cy", "guidance_cy")
+             if (value := getattr(criterion, key) or "")}
+    return {**found, **_welsh_levels(criterion.descriptors_cy)}
+
+
 def _round_json(round_: Round) -> bytes:
     rates = {rate.group_id: rate for rate in db.session.scalars(
         select(PayRate).where(PayRate.round_id == round_.id))}
@@ -168,13 +180,15 @@ def _round_json(round_: Round) -> bytes:
         "slug": round_.slug,
         "description": round_.description,
         "scale": {"min": round_.scale_min, "max": round_.scale_max,
-                  "descriptors": _levels(round_.scale_descriptors or {})},
+                  "descriptors": _levels(round_.scale_descriptors or {}),
+                  **_welsh_levels(round_.scale_descriptors_cy)},
         "budget": _number(round_.budget),
         "funding_rule": round_.funding_rule,
         "weighting": round_.weighting,
         "groups": [_group(g, rates.get(g.id)) for g in round_.groups],
         "criteria": [{"key": c.key, "name": c.name, "weight": _number(c.weight),
-                      "guidance": c.guidance, "descriptors": _levels(c.descriptors or {})}
+                      "guidance": c.guidance, "descriptors": _levels(c.descriptors or {}),
+                      **_welsh_criterion(c)}
                      for c in round_.criteria],
         "identifying_columns": list(round_.identifying_columns or []),
         "show_group_labels": round_.show_group_labels,
@@ -210,9 +224,12 @@ def _applications(round_: Round) -> tuple[list[str], list[list[Any]]]:
     extra: list[str] = []
     for application in applications:
         extra += [column for column in application.extra if column not in extra]
-    rows = [[*(_application_cell(a, column) for column in APPLICATION_COLUMNS),
+    # The Welsh columns only when some application has Welsh (issue 21: optional).
+    welsh = [c for c in WELSH_APPLICATION_COLUMNS if any(getattr(a, c) for a in applications)]
+    standard = [*APPLICATION_COLUMNS, *welsh]
+    rows = [[*(_application_cell(a, column) for column in standard),
              *(_text(a.extra.get(column, "")) for column in extra)] for a in applications]
-    return [*APPLICATION_COLUMNS, *extra], rows
+    return [*standard, *extra], rows
 
 
 def _application_cell(application: Application, column: str) -> Any:

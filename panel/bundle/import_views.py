@@ -28,7 +28,8 @@ KINDS = {
         "template": "applications",
         "endpoint": "applications_template",
         "columns": "reference, title, lay_summary, requested_amount, applicant_name, "
-                   "organisation, contact_email",
+                   "organisation, contact_email, and optionally title_cy and lay_summary_cy "
+                   "(the title and lay summary in Welsh)",
     },
     "panellists": {
         "label": "panellists.csv",

@@ -35,7 +35,8 @@ from panel.scoring.rules import sheet_score
 
 TRAIL = "Writing the audit trail"
 APPLICATION_FIELDS = ("reference", "title", "lay_summary", "requested_amount",
-                      "applicant_name", "organisation", "contact_email")
+                      "applicant_name", "organisation", "contact_email",
+                      "title_cy", "lay_summary_cy")
 
 
 def add_applications(actor: User | None, round_: Round, rows: list[dict], *,
@@ -163,6 +164,8 @@ class _Loader:
                  if key not in APPLICATION_FIELDS and key != "extra"}
         return {"round_id": self.round.id, "reference": str(row["reference"]),
                 "title": row["title"], "lay_summary": row.get("lay_summary", ""),
+                "title_cy": row.get("title_cy", ""),
+                "lay_summary_cy": row.get("lay_summary_cy", ""),
                 "requested_amount": Decimal(str(row["requested_amount"])),
                 "applicant_name": row.get("applicant_name", ""),
                 "organisation": row.get("organisation", ""),

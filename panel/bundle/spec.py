@@ -277,13 +277,17 @@ class _SpecCheck:
                                   "Use two whole numbers with min below max, like 1 and 5 "
                                   f"(at most {MAX_SCALE_STEPS} apart).")
             return {}
-        unknown = set(scale) - {"min", "max", "descriptors"}
+        unknown = set(scale) - {"min", "max", "descriptors", "descriptors_cy"}
         if unknown:
             self.problem("scale", f"The scale has settings FairPanel does not know: "
-                                  f"{', '.join(sorted(unknown))}. Use min, max and descriptors.")
+                                  f"{', '.join(sorted(unknown))}. Use min, max, descriptors "
+                                  "and descriptors_cy (the same in Welsh).")
         self.scale = (low, high)
         descriptors = self._descriptors(scale.get("descriptors", {}), "scale", "The scale")
-        return {"min": low, "max": high, "descriptors": descriptors}
+        welsh = self._descriptors(scale.get("descriptors_cy", {}), "scale",
+                                  "The scale's Welsh (descriptors_cy)")
+        return {"min": low, "max": high, "descriptors": descriptors,
+                **({"descriptors_cy": welsh} if welsh else {})}
 
     def _on_scale(self, level: str) -> bool:
         if self.scale is None:
@@ -369,7 +373,8 @@ class _SpecCheck:
     def _criteria(self) -> list[dict[str, Any]]:
         criteria = self._items("criteria", "criterion", 'like {"key": "benefit", "name": '
                                                         '"Benefit to people", "weight": 1}')
-        allowed = {"key", "name", "weight", "guidance", "descriptors"}
+        allowed = {"key", "name", "weight", "guidance", "descriptors",
+                   "name_cy", "guidance_cy", "descriptors_cy"}  # Welsh: optional
         made = []
         for n, item in enumerate(criteria, start=1):
             criterion = self._item(n, item, "criteria", "criterion", 40, allowed)
@@ -394,7 +399,28 @@ class _SpecCheck:
             guidance = ""
         descriptors = self._descriptors(item.get("descriptors", {}), "criteria", owner)
         return {"key": made["key"], "name": name if isinstance(name, str) else "",
-                "weight": made["weight"], "guidance": guidance, "descriptors": descriptors}
+                "weight": made["weight"], "guidance": guidance, "descriptors": descriptors,
+                **self._welsh_criterion(item, owner)}
+
+    def _welsh_criterion(self, item: dict[str, Any], owner: str) -> dict[str, Any]:
+        """A criterion's optional Welsh: name_cy, guidance_cy, descriptors_cy (issue 21)."""
+        found: dict[str, Any] = {}
+        name, guidance = item.get("name_cy", ""), item.get("guidance_cy", "")
+        if not isinstance(name, str) or len(name) > 200:
+            self.problem("criteria", f"{owner}: name_cy, the name in Welsh, must be text in "
+                                     "double quotes (200 characters at most).")
+        elif problem := one_line_problem(name):
+            self.problem("criteria", f"{owner}: name_cy: {problem}")
+        elif name.strip():
+            found["name_cy"] = name
+        if not isinstance(guidance, str):
+            self.problem("criteria", f"{owner}: guidance_cy, the guidance in Welsh, must be "
+                                     "text in double quotes.")
+        elif guidance.strip():
+            found["guidance_cy"] = guidance
+        welsh = self._descriptors(item.get("descriptors_cy", {}), "criteria",
+                                  f"{owner} (descriptors_cy, in Welsh)")
+        return {**found, **({"descriptors_cy": welsh} if welsh else {})}
 
     def _items(self, key: str, noun: str, example: str) -> list[Any]:
         items = self.spec.get(key)

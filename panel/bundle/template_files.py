@@ -12,20 +12,27 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from panel.bundle.checks import APPLICATION_COLUMNS, PANELLIST_COLUMNS
+from panel.bundle.checks import (
+    APPLICATION_COLUMNS,
+    PANELLIST_COLUMNS,
+    WELSH_APPLICATION_COLUMNS,
+)
 from panel.rounds.models import Round
 from panel.spreadsheets import csv_text, escaped
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXAMPLE_APPLICATION = ("CA-001", "Growing food together on the estate",
                        "We want to turn an empty patch of grass into a shared garden.",
-                       "5000", "Sam Jones", "Green Street Garden", "sam@example.org")
+                       "5000", "Sam Jones", "Green Street Garden", "sam@example.org",
+                       # The optional Welsh title and lay summary (issue 21).
+                       "Tyfu bwyd gyda'n gilydd ar yr ystâd",
+                       "Rydyn ni eisiau troi darn gwag o laswellt yn ardd i bawb.")
 
 
 def template_rows(kind: str, round_: Round) -> tuple[list[str], list[str]]:
     """``(headings, example row)`` for ``kind`` (applications or panellists)."""
     if kind == "applications":
-        return list(APPLICATION_COLUMNS), list(EXAMPLE_APPLICATION)
+        return [*APPLICATION_COLUMNS, *WELSH_APPLICATION_COLUMNS], list(EXAMPLE_APPLICATION)
     groups = list(round_.groups)
     group = groups[-1].label if groups else ""  # often the lived-experience group
     return ([*PANELLIST_COLUMNS, "affiliations", "language"],
@@ -47,7 +54,7 @@ def template_xlsx(kind: str, round_: Round) -> bytes:
     sheet.append([escaped(cell) for cell in example])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for column, heading in zip("ABCDEFGH", headings):
+    for column, heading in zip("ABCDEFGHIJ", headings):
         sheet.column_dimensions[column].width = max(14, len(heading) + 4)
     out = io.BytesIO()
     book.save(out)

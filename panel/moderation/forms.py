@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from panel.moderation.models import OUTCOME_LABELS
 from panel.moderation.services import RATIONALE_MAX, REASON_MAX
+from panel.rounds.content import content
 from panel.rounds.models import Criterion, Round
 from panel.scoring.forms import UNABLE_LABEL, score_choices
 
@@ -54,8 +55,8 @@ def revise_question_form(round_: Round, criterion: Criterion, **kwargs) -> ItemF
     """One question of a revised score, with the same choices and words as scoring."""
 
     class QuestionForm(ItemForm):
-        score = RadioField(criterion.name, choices=score_choices(round_, criterion),
-                           description=criterion.guidance,
+        score = RadioField(content(criterion, "name"), choices=score_choices(round_, criterion),
+                           description=content(criterion, "guidance"),
                            validators=[InputRequired(
                                f"Choose a score, or choose \"{UNABLE_LABEL}\"")])
 

@@ -40,6 +40,7 @@ from panel.moderation.models import (
     Meeting,
     SharedComment,
 )
+from panel.rounds.content import content
 from panel.rounds.models import Application, PanelMember, Round
 from panel.scoring import disclosure
 from panel.scoring.blind import BlindApplication, BlindSummary, blind_view, summary_view
@@ -355,7 +356,8 @@ def letter_of(round_: Round, application: Application, letter: str) -> int | Non
 def _answers(round_: Round, sheet_id: int) -> list[tuple[str, str]]:
     """(criterion, answer in the scale's words) of one sheet, in the rubric's order."""
     values = _values_of([sheet_id]).get(sheet_id, {})
-    return [(c.name, in_words(round_, c, values.get(c.id))) for c in round_.criteria]
+    return [(content(c, "name", note=False), in_words(round_, c, values.get(c.id)))
+            for c in round_.criteria]
 
 
 def _values_of(sheet_ids: list[int]) -> dict[int, dict[int, int | None]]:

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.rounds import progress_views, setup_rubric_views, setup_views, views, welcome
+from panel.rounds import (
+    content,
+    progress_views,
+    setup_rubric_views,
+    setup_views,
+    times,
+    views,
+    welcome,
+)
 
 rounds_bp = Blueprint("rounds", __name__, url_prefix="/rounds")
 rounds_bp.add_url_rule("/", view_func=views.index, methods=["GET"])
 rounds_bp.add_app_template_global(welcome.my_welcome, "my_welcome")
+# {{ lottery.drawn_at | round_time(round) }}: "19:30 BST on Tuesday 8 June 2027".
+rounds_bp.add_app_template_filter(times.moment_text, "round_time")
+# {{ content(application, "title") }}: the Welsh for a Welsh reader where there is some.
+rounds_bp.add_app_template_global(content.content, "content")
+rounds_bp.add_app_template_global(content.content_text, "content_text")
+rounds_bp.add_app_template_filter(times.day_text, "round_day")
 
 round_setup_bp = Blueprint("round_setup", __name__, url_prefix="/rounds")
 round_setup_bp.add_url_rule("/new", view_func=setup_views.create, methods=["GET", "POST"])

@@ -76,6 +76,8 @@ class Round(db.Model):
     scale_max: Mapped[int] = mapped_column(default=5)
     # {"1": "Poor", ...}: a plain-language descriptor for each level of the scale.
     scale_descriptors: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The same in Welsh, for panellists reading in Welsh (issue 21); levels may be missing.
+    scale_descriptors_cy: Mapped[dict[str, str] | None] = mapped_column(JSON, default=dict)
     budget: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal(0))
     funding_rule: Mapped[str] = mapped_column(String(10), default="strict")
     weighting: Mapped[str] = mapped_column(String(20), default="equal_groups")
@@ -222,6 +224,10 @@ class Criterion(db.Model):
     guidance: Mapped[str] = mapped_column(Text, default="")
     # {"1": "No clear benefit", ...}: what each level means for this criterion.
     descriptors: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Welsh round content (issue 21): optional; "" or a missing level means English only.
+    name_cy: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    guidance_cy: Mapped[str] = mapped_column(Text, default="", server_default="")
+    descriptors_cy: Mapped[dict[str, str] | None] = mapped_column(JSON, default=dict)
     position: Mapped[int] = mapped_column(default=0)
 
     round: Mapped[Round] = relationship(back_populates="criteria")
@@ -240,6 +246,9 @@ class Application(db.Model):
     reference: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(String(300))
     lay_summary: Mapped[str] = mapped_column(Text, default="")
+    # Welsh round content (issue 21): optional; "" means English only.
+    title_cy: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    lay_summary_cy: Mapped[str] = mapped_column(Text, default="", server_default="")
     requested_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     # Identifying fields: never shown to panellists or the chair (DESIGN.md §4).
     applicant_name: Mapped[str] = mapped_column(String(200), default="")

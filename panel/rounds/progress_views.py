@@ -14,7 +14,7 @@ from panel.extensions import db, utcnow
 from panel.forms import ButtonForm
 from panel.jobs import queries as jobs_queries
 from panel.mail import queries as mail_queries
-from panel.rounds import phases, progress, services
+from panel.rounds import phases, progress, services, times
 from panel.rounds.models import Application, Phase
 from panel.rounds.progress_forms import (
     MODE_HINTS,
@@ -25,7 +25,6 @@ from panel.rounds.progress_forms import (
     ReviewersForm,
 )
 from panel.rounds.rules_chase import chase_from
-from panel.rounds.rules_time_zones import local_time
 from panel.rounds.services import RoundError
 from panel.transactions import change
 
@@ -45,7 +44,7 @@ def dashboard(round_):
         members=members, chase=chase, reminder_form=ButtonForm(),
         chase_start=chase_start, chase_percent=_chase_share() * 100,
         applications=progress.application_progress(round_, _page(), PER_PAGE),
-        deadline=services.deadline_text(round_))
+        deadline=times.deadline_text(round_))
 
 
 def _chase_share() -> float:
@@ -60,8 +59,7 @@ def _chase_start(round_) -> str | None:
                        _chase_share())
     if start is None or utcnow() >= start:
         return None
-    local = local_time(start, round_.time_zone)
-    return f"{local.strftime('%-d %B %Y at %H:%M')} ({round_.time_zone} time)"
+    return times.moment_text(start, round_)
 
 
 @access.officer_round(*policy.SCORING)

@@ -17,7 +17,7 @@ from panel.accounts.models import User
 from panel.audit.anchors import anchor_round
 from panel.audit.services import record
 from panel.extensions import db, utcnow
-from panel.rounds import assignment, phases, progress, welcome
+from panel.rounds import assignment, phases, progress, times, welcome
 from panel.rounds.models import (
     PHASES,
     Application,
@@ -64,6 +64,7 @@ def build_round(spec: dict[str, Any]) -> Round:
         scale_min=int(scale.get("min", 1)),
         scale_max=int(scale.get("max", 5)),
         scale_descriptors={str(k): v for k, v in scale.get("descriptors", {}).items()},
+        scale_descriptors_cy={str(k): v for k, v in scale.get("descriptors_cy", {}).items()},
         budget=Decimal(str(spec.get("budget", 0))),
         funding_rule=spec.get("funding_rule", "strict"),
         weighting=spec.get("weighting", "equal_groups"),
@@ -90,6 +91,8 @@ def build_round(spec: dict[str, Any]) -> Round:
         Criterion(key=c["key"], name=c["name"], weight=float(c.get("weight", 1)),
                   guidance=c.get("guidance", ""),
                   descriptors={str(k): v for k, v in c.get("descriptors", {}).items()},
+                  name_cy=c.get("name_cy", ""), guidance_cy=c.get("guidance_cy", ""),
+                  descriptors_cy={str(k): v for k, v in c.get("descriptors_cy", {}).items()},
                   position=i)
         for i, c in enumerate(spec.get("criteria", []))
     ]
@@ -107,12 +110,14 @@ DEFAULT_GROUPS = [
 def add_application(actor: User | None, round_: Round, fields: dict[str, Any], *,
                     system: str | None = None) -> Application:
     known = {"reference", "title", "lay_summary", "requested_amount", "applicant_name",
-             "organisation", "contact_email"}
+             "organisation", "contact_email", "title_cy", "lay_summary_cy"}
     application = Application(
         round=round_,
         reference=str(fields["reference"]),
         title=fields["title"],
         lay_summary=fields.get("lay_summary", ""),
+        title_cy=fields.get("title_cy", ""),
+        lay_summary_cy=fields.get("lay_summary_cy", ""),
         requested_amount=Decimal(str(fields["requested_amount"])),
         applicant_name=fields.get("applicant_name", ""),
         organisation=fields.get("organisation", ""),
@@ -217,37 +222,31 @@ def send_reminders(actor: User, round_: Round) -> list[str]:
     late = progress.outstanding(round_)
     if not late:
         raise RoundError("Nobody has anything left to score.")
-    link, deadline = mail.external_url("accounts.sign_in"), deadline_text(round_)
+    link = mail.external_url("accounts.sign_in")
     for row in late:
         left = row.progress.outstanding
         mail.queue(row.panellist.email,
                    f"Reminder: {left} application{'s' if left != 1 else ''} left to score",
                    "reminder", round_id=round_.id, name=row.panellist.name, left=left,
-                   round=round_, deadline=deadline, link=link)
+                   round=round_, link=link,
+                   deadline=times.deadline_text(round_, row.panellist.language))
     emails = [row.panellist.email for row in late]
     record("reminders.sent", actor=actor, target=round_,
            after={"emails": emails, "count": len(emails)})
     return emails
 
 
-def deadline_text(round_: Round) -> str | None:
-    """The scoring deadline in words, or None when the round has none."""
-    if round_.scoring_deadline is None:
-        return None
-    local = round_.scoring_deadline_local
-    return f"{local.strftime('%-d %B %Y at %H:%M')} ({round_.time_zone} time)"
-
-
 def _tell_scoring_is_open(round_: Round) -> int:
     """E-mail each panellist with something to score: their invitation to the round
     (:mod:`panel.rounds.welcome` says what it tells them)."""
     told = [row for row in progress.member_progress(round_) if row.progress.outstanding]
-    link, deadline = mail.external_url("accounts.sign_in"), deadline_text(round_)
+    link = mail.external_url("accounts.sign_in")
     pay, groups = welcome.pay_words(round_), {g.key: g.id for g in round_.groups}
     for row in told:
         mail.queue(row.panellist.email, f"Scoring is open: {round_.title}", "scoring_open",
                    round_id=round_.id, name=row.panellist.name,
-                   to_score=row.progress.outstanding, round=round_, deadline=deadline,
+                   to_score=row.progress.outstanding, round=round_,
+                   deadline=times.deadline_text(round_, row.panellist.language),
                    link=link, welcome=welcome.welcome(
                        round_, groups.get(row.panellist.group), row.progress.outstanding,
                        pay))

@@ -116,9 +116,10 @@ def time_zone_problem(name: str) -> str:
 
 
 def set_scale(actor: User, round_: Round, *, low: int, high: int,
-              descriptors: dict[str, str]) -> bool:
-    """The scoring scale and a descriptor for every level. Criterion descriptors for
-    levels that leave the scale are dropped (and audited on each criterion)."""
+              descriptors: dict[str, str], descriptors_cy: dict[str, str] | None = None) -> bool:
+    """The scoring scale and a descriptor for every level (``descriptors_cy``: any in
+    Welsh; None leaves them). Criterion descriptors for levels that leave the scale are
+    dropped (and audited on each criterion)."""
     check_scale_range(low, high)
     levels = [str(level) for level in range(low, high + 1)]
     missing = [level for level in levels if not (descriptors.get(level) or "").strip()]
@@ -129,12 +130,16 @@ def set_scale(actor: User, round_: Round, *, low: int, high: int,
         raise SetupError(f"{outside} score{'s' if outside != 1 else ''} already given "
                          f"{'are' if outside != 1 else 'is'} outside {low} to {high}. "
                          "Keep the scale wide enough for them.")
+    welsh = round_.scale_descriptors_cy if descriptors_cy is None else descriptors_cy
     changed = _change(actor, round_, "round.scale_changed", {
         "scale_min": low, "scale_max": high,
-        "scale_descriptors": {level: descriptors[level].strip() for level in levels}})
+        "scale_descriptors": {level: descriptors[level].strip() for level in levels},
+        "scale_descriptors_cy": _levels_kept(welsh, levels)})
     for criterion in round_.criteria:
         kept = {k: v for k, v in criterion.descriptors.items() if k in levels}
-        changed |= _change(actor, criterion, "criterion.changed", {"descriptors": kept})
+        changed |= _change(actor, criterion, "criterion.changed", {
+            "descriptors": kept, "descriptors_cy": _levels_kept(criterion.descriptors_cy,
+                                                                levels)})
     return changed
 
 
@@ -207,30 +212,41 @@ def set_blind(actor: User, round_: Round, *, identifying_columns: Iterable[str],
 # --- Criteria ---------------------------------------------------------------------------
 
 def add_criterion(actor: User, round_: Round, *, name: str, key: str = "", weight: float,
-                  guidance: str = "", descriptors: dict[str, str] | None = None) -> Criterion:
-    """A new criterion at the end of the rubric. Without ``key``, one is made from the name."""
+                  guidance: str = "", descriptors: dict[str, str] | None = None,
+                  name_cy: str = "", guidance_cy: str = "",
+                  descriptors_cy: dict[str, str] | None = None) -> Criterion:
+    """A new criterion at the end of the rubric. Without ``key``, one is made from the name.
+    The ``_cy`` values are its optional Welsh (issue 21)."""
     taken = {c.key for c in round_.criteria}
     key = _checked_new_key(key, name, taken | RESERVED_CRITERION_KEYS, "criterion",
                            reserved=RESERVED_CRITERION_KEYS)
     _check_weight(weight)
     criterion = Criterion(round=round_, key=key, name=name, weight=weight, guidance=guidance,
                           descriptors=_clean_descriptors(round_, descriptors),
+                          name_cy=name_cy, guidance_cy=guidance_cy,
+                          descriptors_cy=_clean_descriptors(round_, descriptors_cy),
                           position=_next_position(round_.criteria))
     db.session.add(criterion)
     db.session.flush()
     record("criterion.added", actor=actor, target=criterion, after={
         "key": key, "name": name, "weight": weight, "guidance": guidance,
-        "descriptors": criterion.descriptors})
+        "descriptors": criterion.descriptors,
+        **{k: v for k, v in (("name_cy", name_cy), ("guidance_cy", guidance_cy),
+                             ("descriptors_cy", criterion.descriptors_cy)) if v}})
     return criterion
 
 
 def update_criterion(actor: User, criterion: Criterion, *, name: str, weight: float,
-                     guidance: str, descriptors: dict[str, str]) -> bool:
-    """Name, weight, guidance and descriptors; the key never changes."""
+                     guidance: str, descriptors: dict[str, str],
+                     **welsh: Any) -> bool:
+    """Name, weight, guidance and descriptors; the key never changes. ``welsh``: any of
+    name_cy, guidance_cy and descriptors_cy (issue 21); those not given are left."""
     _check_weight(weight)
+    if "descriptors_cy" in welsh:
+        welsh["descriptors_cy"] = _clean_descriptors(criterion.round, welsh["descriptors_cy"])
     return _change(actor, criterion, "criterion.changed", {
         "name": name, "weight": weight, "guidance": guidance,
-        "descriptors": _clean_descriptors(criterion.round, descriptors)})
+        "descriptors": _clean_descriptors(criterion.round, descriptors), **welsh})
 
 
 def remove_criterion(actor: User, criterion: Criterion) -> None:
@@ -443,6 +459,11 @@ def _next_position(items: list[Criterion] | list[Group]) -> int:
 def _clean_descriptors(round_: Round, descriptors: dict[str, str] | None) -> dict[str, str]:
     """Only non-empty descriptors for levels of the round's scale."""
     levels = {str(level) for level in range(round_.scale_min, round_.scale_max + 1)}
+    return {k: v.strip() for k, v in (descriptors or {}).items() if k in levels and v.strip()}
+
+
+def _levels_kept(descriptors: dict[str, str] | None, levels: list[str]) -> dict[str, str]:
+    """Only the (non-empty) words of ``levels``."""
     return {k: v.strip() for k, v in (descriptors or {}).items() if k in levels and v.strip()}
 
 

@@ -260,6 +260,9 @@ class ScaleRangeForm(FlaskForm):
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
+WELSH = "_cy"  # the Welsh box of a level: level_1_cy (issue 21)
+
+
 def level_name(level: int) -> str:
     """The form field holding the descriptor of one level of the scale."""
     return f"level_{level}" if level >= 0 else f"level_minus_{-level}"
@@ -276,10 +279,19 @@ class LevelsMixin:
     def descriptors(self) -> dict[str, str]:
         return {str(level): field.data or "" for level, field in self.level_fields()}
 
+    def welsh_level_fields(self) -> list[tuple[int, StringField]]:
+        """The optional Welsh boxes (issue 21), when the form has them."""
+        return [(level, self[level_name(level) + WELSH]) for level in self.levels
+                if level_name(level) + WELSH in self]
+
+    def descriptors_cy(self) -> dict[str, str]:
+        return {str(level): field.data or "" for level, field in self.welsh_level_fields()}
+
 
 def with_levels(form_class: type[FlaskForm], levels: list[int], *, required: bool,
-                hints: dict[str, str] | None = None) -> type[FlaskForm]:
-    """``form_class`` plus a descriptor box for each of ``levels``."""
+                hints: dict[str, str] | None = None, welsh: bool = True) -> type[FlaskForm]:
+    """``form_class`` plus a descriptor box for each of ``levels`` and, unless ``welsh``
+    is False, an optional box for each in Welsh (issue 21)."""
     fields = {}
     for level in levels:
         name = f"{level}" + (" (lowest)" if level == levels[0] else
@@ -291,6 +303,12 @@ def with_levels(form_class: type[FlaskForm], levels: list[int], *, required: boo
             description=(hints or {}).get(str(level)),
             validators=[first, Length(max=200, message=f"The description of {level} can be "
                                                        "up to 200 characters"), OneLine()])
+        if welsh:
+            fields[level_name(level) + WELSH] = StringField(
+                f"{name} in Welsh", filters=[strip_whitespace], validators=[
+                    Optional(), Length(max=200, message=f"The Welsh description of {level} "
+                                                        "can be up to 200 characters"),
+                    OneLine()])
     return type(form_class.__name__, (form_class,), {**fields, "levels": list(levels)})
 
 
@@ -308,6 +326,15 @@ class CriterionForm(LevelsMixin, FlaskForm):
         "Guidance (optional)", filters=[strip_whitespace],
         description="What panellists should think about when they score this. Use plain words.",
         validators=[Length(max=5000, message="Guidance can be up to 5,000 characters")])
+    # In Welsh, for panellists who read FairPanel in Welsh (issue 21): optional.
+    name_cy = StringField(
+        "Name in Welsh (optional)", filters=[strip_whitespace],
+        validators=[Optional(), Length(max=200, message="The Welsh name can be up to 200 "
+                                                        "characters"), OneLine()])
+    guidance_cy = TextAreaField(
+        "Guidance in Welsh (optional)", filters=[strip_whitespace],
+        validators=[Length(max=5000, message="The Welsh guidance can be up to 5,000 "
+                                             "characters")])
 
 
 class NewCriterionForm(CriterionForm):

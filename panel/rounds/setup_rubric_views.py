@@ -10,6 +10,7 @@ from panel.rounds import setup
 from panel.rounds.models import Criterion, Group, Round
 from panel.rounds.setup_forms import (
     WEIGHTING_HINTS,
+    WELSH,
     CriterionForm,
     GroupForm,
     NewCriterionForm,
@@ -37,8 +38,10 @@ def _criterion_form(round_: Round, base: type, criterion: Criterion | None = Non
     form_class = with_levels(base, levels, required=False, hints=hints)
     if criterion is None:
         return form_class(data={"weight": 1.0})
-    return form_class(obj=criterion, data={level_name(level): criterion.descriptors.get(
-        str(level), "") for level in levels})
+    welsh = criterion.descriptors_cy or {}
+    return form_class(obj=criterion, data={
+        **{level_name(level): criterion.descriptors.get(str(level), "") for level in levels},
+        **{level_name(level) + WELSH: welsh.get(str(level), "") for level in levels}})
 
 
 # --- Criteria ---------------------------------------------------------------------------
@@ -64,8 +67,14 @@ def new_criterion(round_: Round):
 def _add_criterion(actor, round_: Round, form) -> bool:
     setup.add_criterion(actor, round_, name=form.name.data, key=form.key.data or "",
                         weight=form.weight.data, guidance=form.guidance.data or "",
-                        descriptors=form.descriptors())
+                        descriptors=form.descriptors(), **_welsh(form))
     return True
+
+
+def _welsh(form) -> dict:
+    """The criterion's optional Welsh from ``form`` (issue 21)."""
+    return {"name_cy": form.name_cy.data or "", "guidance_cy": form.guidance_cy.data or "",
+            "descriptors_cy": form.descriptors_cy()}
 
 
 @access.officer_round(*policy.SETTING_UP)
@@ -75,7 +84,7 @@ def criterion(round_: Round, key: str):
     if form.validate_on_submit():
         changed = apply_change(form, setup.update_criterion, criterion, name=form.name.data,
                                weight=form.weight.data, guidance=form.guidance.data or "",
-                               descriptors=form.descriptors())
+                               descriptors=form.descriptors(), **_welsh(form))
         if changed is not None:
             saved(f"Criterion saved: {criterion.name}.", changed)
             return redirect(url_for(".criteria", slug=round_.slug))

@@ -15,6 +15,7 @@ from panel.rounds.setup_forms import (
     FUNDING_RULE_HINTS,
     RANK_MODEL_HINTS,
     WEIGHTING_HINTS,
+    WELSH,
     BlindForm,
     DetailsForm,
     FundingForm,
@@ -125,11 +126,14 @@ def scale_descriptors(round_: Round):
         return redirect(url_for(".scale", slug=round_.slug))
     levels = list(range(low, high + 1))
     form_class = with_levels(ScaleDescriptorsForm, levels, required=True)
-    form = form_class(data={level_name(level): round_.scale_descriptors.get(str(level), "")
-                            for level in levels})
+    welsh = round_.scale_descriptors_cy or {}
+    form = form_class(data={
+        **{level_name(level): round_.scale_descriptors.get(str(level), "") for level in levels},
+        **{level_name(level) + WELSH: welsh.get(str(level), "") for level in levels}})
     if form.validate_on_submit():
         changed = apply_change(form, setup.set_scale, round_, low=low, high=high,
-                               descriptors=form.descriptors())
+                               descriptors=form.descriptors(),
+                               descriptors_cy=form.descriptors_cy())
         if changed is not None:
             saved(f"Scale saved: {low} to {high}.", changed)
             return to_overview(round_)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from panel.extensions import db
 from panel.payments.models import PayRate
 from panel.payments.rules import Rate, describe, hours_and_minutes
+from panel.rounds import times
 from panel.rounds.models import Round
 
 
@@ -20,7 +21,7 @@ from panel.rounds.models import Round
 class Welcome:
     title: str
     funder: str
-    deadline: str | None  # the day, like "30 June 2026"
+    deadline: str | None  # like "23:59 BST on Tuesday 30 June 2026" (panel.rounds.times)
     applications: int
     minutes_each: int | None
     pay: str | None  # "£25 an hour and £75 for the meeting"; None when not paid
@@ -49,8 +50,7 @@ def welcome(round_: Round, group_id: int | None, applications: int,
     """What a member of group ``group_id`` with ``applications`` to score is told
     (``pay``: :func:`pay_words`, when already looked up for many members)."""
     pay = pay_words(round_) if pay is None else pay
-    day = round_.scoring_deadline_day
-    return Welcome(round_.title, round_.funder, day.strftime("%-d %B %Y") if day else None,
+    return Welcome(round_.title, round_.funder, times.deadline_text(round_),
                    applications, round_.minutes_per_application,
                    pay.get(group_id) if group_id is not None else None,
                    round_.help_contact)

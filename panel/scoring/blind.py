@@ -21,6 +21,10 @@ class BlindSummary:
     reference: str
     title: str
     lay_summary: str
+    # The round's Welsh content, "" when there is none (issue 21): round content like the
+    # English, never identifying (panel.rounds.content chooses which a reader sees).
+    title_cy: str
+    lay_summary_cy: str
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,8 @@ class BlindApplication(BlindSummary):
 
 
 def summary_view(application: Application) -> BlindSummary:
-    return BlindSummary(application.reference, application.title, application.lay_summary)
+    return BlindSummary(application.reference, application.title, application.lay_summary,
+                        application.title_cy or "", application.lay_summary_cy or "")
 
 
 def blind_view(application: Application) -> BlindApplication:
@@ -40,6 +45,8 @@ def blind_view(application: Application) -> BlindApplication:
         reference=application.reference,
         title=application.title,
         lay_summary=application.lay_summary,
+        title_cy=application.title_cy or "",
+        lay_summary_cy=application.lay_summary_cy or "",
         requested_amount=application.requested_amount,
         details=tuple((_label(key), str(value)) for key, value in visible_extra(application)),
     )

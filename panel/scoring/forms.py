@@ -3,12 +3,14 @@ form is built for each criterion, because its choices come from the round's scal
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from panel.conflicts.models import KIND_AS_DECLARED
+from panel.rounds.content import content, level_words, only_english
 from panel.rounds.models import Criterion, Round
 from panel.scoring.services import UNABLE
 
@@ -61,9 +63,9 @@ class CommentForm(VersionForm):
 
 
 def levels(round_: Round, criterion: Criterion) -> list[tuple[str, str]]:
-    """(value, words) of each level: the criterion's descriptors, else the round's."""
-    words = criterion.descriptors or round_.scale_descriptors or {}
-    return [(str(n), words.get(str(n), "")) for n in range(round_.scale_min, round_.scale_max + 1)]
+    """(value, words) of each level: the criterion's descriptors, else the round's; in
+    Welsh for a Welsh reader where there are some (panel.rounds.content)."""
+    return [(level, words) for level, (words, _english) in level_words(round_, criterion).items()]
 
 
 def in_words(round_: Round, criterion: Criterion, value: int | None) -> str:
@@ -77,15 +79,17 @@ def in_words(round_: Round, criterion: Criterion, value: int | None) -> str:
 
 
 def score_choices(round_: Round, criterion: Criterion) -> list[SelectChoice]:
-    choices = [SelectChoice(value, f"{value} – {text}" if text else value)
-               for value, text in levels(round_, criterion)]
+    choices = [SelectChoice(value, Markup("{} – {}").format(
+                   value, only_english(text, note=False) if english_only else text)
+               if text else value)
+               for value, (text, english_only) in level_words(round_, criterion).items()]
     return [*choices, SelectChoice(UNABLE, UNABLE_LABEL)]
 
 
 def score_form(round_: Round, criterion: Criterion, **kwargs) -> VersionForm:
     class ScoreForm(VersionForm):
-        score = RadioField(criterion.name, choices=score_choices(round_, criterion),
-                           description=criterion.guidance,
+        score = RadioField(content(criterion, "name"), choices=score_choices(round_, criterion),
+                           description=content(criterion, "guidance"),
                            validators=[InputRequired(
                                f"Choose a score, or choose \"{UNABLE_LABEL}\"")])
 
@@ -100,8 +104,8 @@ def sheet_form(round_: Round, **kwargs) -> VersionForm:
 
     for criterion in round_.criteria:
         setattr(SheetForm, f"c_{criterion.key}", RadioField(
-            criterion.name, choices=score_choices(round_, criterion),
-            description=criterion.guidance, validators=[Optional()]))
+            content(criterion, "name"), choices=score_choices(round_, criterion),
+            description=content(criterion, "guidance"), validators=[Optional()]))
     return SheetForm(**kwargs)
 
 
@@ -113,6 +117,6 @@ def assisted_form(round_: Round, **kwargs) -> VersionForm:
 
     for criterion in round_.criteria:
         setattr(AssistedForm, f"c_{criterion.key}", RadioField(
-            criterion.name, choices=score_choices(round_, criterion),
-            description=criterion.guidance, validators=[Optional()]))
+            content(criterion, "name"), choices=score_choices(round_, criterion),
+            description=content(criterion, "guidance"), validators=[Optional()]))
     return AssistedForm(**kwargs)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import render_template, request
 
 from panel import access
+from panel.rounds.content import content_text
 from panel.rounds.models import Criterion, PanelMember, Round
 from panel.scoring import queries
 from panel.scoring.rules import sheet_score
@@ -30,6 +31,7 @@ class Review:
 
     reference: str
     title: str
+    title_cy: str  # "" when the round has no Welsh title for it (panel.rounds.content)
     status: str
     label: str
     answers: dict[str, int | None]  # criterion key → level, None for "not able to score"
@@ -39,8 +41,10 @@ class Review:
         """What sorting by ``column`` compares; blanks always last (see :func:`_sorted`)."""
         if column == "status":
             return list(queries.STATUS_LABELS).index(self.status)
-        if column in ("reference", "title"):
-            return getattr(self, column).casefold()
+        if column == "title":  # as the reader sees it: Welsh where there is some
+            return content_text(self, "title").casefold()
+        if column == "reference":
+            return self.reference.casefold()
         if column == "overall":
             return self.overall
         return self.answers.get(column)
@@ -72,6 +76,7 @@ def _reviews(member: PanelMember, round_: Round, criteria: list[Criterion]) -> l
         scored = [(weights[key], value) for key, value in answers.items() if value is not None]
         reviews.append(Review(
             reference=item.application.reference, title=item.application.title,
+            title_cy=item.application.title_cy or "",
             status=item.status, label=item.label, answers=answers,
             overall=sheet_score(scored, round_.scale_min, round_.scale_max)))
     return reviews

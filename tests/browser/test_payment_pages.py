@@ -75,7 +75,8 @@ def test_a_lived_experience_panellist_sees_and_corrects_their_time_on_a_phone(ap
     visitor.sign_in_by_link(mailbox, LIVED)
     page.get_by_role("link", name="See all your applications").click()
     expect(page.locator("#welcome")).to_contain_text(
-        "Funded by Northern Health Trust. You have 2 applications to score by 30 June 2026.")
+        "Funded by Northern Health Trust. You have 2 applications to score by "
+        "23:59 BST on Tuesday 30 June 2026.")
     expect(page.locator("#welcome")).to_contain_text("If you need help, ask Sam Patel")
     visitor.check()
     visitor.fits(360)

@@ -40,7 +40,7 @@ def test_the_csv_template_is_headings_and_one_example_row_the_import_accepts(
     lines = answer.get_data(as_text=True).splitlines()
     if kind == "applications":
         assert lines[0] == ("reference,title,lay_summary,requested_amount,applicant_name,"
-                            "organisation,contact_email")
+                            "organisation,contact_email,title_cy,lay_summary_cy")
     else:
         example = ("ann.lee@example.org,Ann Lee,Lived experience,panellist,"
                    "Green Street Garden; Riverside Food Bank,en")

@@ -62,7 +62,7 @@ def test_the_e_mail_when_scoring_opens_says_what_a_panellist_needs(app, mailbox)
     body = _words(mailbox.body(lived))
     assert "Scoring is open for Test round, funded by Northern Health Trust." in body
     assert "You have 2 applications to score." in body
-    assert "Please send your scores by 30 June 2026" in body
+    assert "Please send your scores by 23:59 BST on Tuesday 30 June 2026." in body
     assert "Each application takes about 30 minutes, so about 1 hour in all." in body
     assert "You are paid for your time: £25 an hour and £75 for the meeting." in body
     assert "You can choose not to be paid; this does not change anything" in body
@@ -82,7 +82,7 @@ def test_the_round_s_page_says_the_same(app, mailbox):
     people.sign_in_by_link(client, mailbox, LIVED)
     page = _words(client.get(f"/my-rounds/{SLUG}").get_data(as_text=True))
     assert ("Funded by Northern Health Trust. You have 2 applications to score by "
-            "30 June 2026. Each takes about 30 minutes, so about 1 hour in all.") in page
+            "23:59 BST on Tuesday 30 June 2026. Each takes about 30 minutes, so about 1 hour in all.") in page
     assert "You are paid for your time: £25 an hour and £75 for the meeting." in page
     assert f"If you need help, ask {HELP}." in page
     assert f'href="/my-time/{SLUG}"' in page

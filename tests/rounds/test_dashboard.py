@@ -211,7 +211,7 @@ def test_reminders_go_only_to_outstanding_people_with_their_count(officer, small
     assert "Hello Le," in body
     assert "you have 2 applications left to score for Test round." in body
     # Shown in the round's time zone: London is on GMT until 29 March, BST after.
-    assert "Please send your scores by 31 March 2026 at 18:00 (Europe/London time)." in body
+    assert "Please send your scores by 18:00 BST on Tuesday 31 March 2026." in body
     assert f"{app.config['BASE_URL']}/sign-in\n" in body
     assert "you have 1 application left to score" in mailbox.body(to_ac)
 

@@ -53,7 +53,9 @@ def test_early_in_scoring_nobody_is_listed_and_the_page_says_from_when(app, offi
     page = text(officer.get(DASHBOARD))
     assert "It is early in scoring, so nobody is listed yet." in page
     local = local_time(start, round_.time_zone)  # five days after opening, London time
-    assert f"From {local.strftime('%-d %B %Y at %H:%M')} (Europe/London time)" in page
+    # In the round's zone with its abbreviation: GMT in winter, BST in summer.
+    assert (f"From {local:%H:%M} {local.tzname()} on {local:%A} {local.day} {local:%B %Y}"
+            in page)
     assert "50% of the way from opening to the deadline" in page
     assert "Send a reminder" not in page and "Ac: 2 left" not in page
 

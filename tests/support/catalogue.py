@@ -37,6 +37,9 @@ PANELLIST_FACING: list[str] = [
     # The shell every page shares, sign-in and the person's own account pages (i18n1)
     # Scoring, the meeting as a panellist sees it, the panel's report page and the
     # public summary (i18n2)
+    # Times in the round's zone and the round's Welsh content (tz)
+    "panel/rounds/times.py",
+    "panel/rounds/content.py",
 ]
 
 GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "_l"}
