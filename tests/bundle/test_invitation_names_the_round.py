@@ -30,7 +30,7 @@ def test_a_lived_experience_member_is_told_the_round_the_deadline_the_time_and_t
     assert (
         "You are on the panel for Community assets and health inequalities 2026, funded by "
         "Greenfield Community Trust.\n"
-        "Scores are due by the end of 30 June 2026. Each application takes about 30 minutes "
+        "Scores are due by 23:59 BST on Tuesday 30 June 2026. Each application takes about 30 minutes "
         "to read and score. When scoring opens, we will e-mail you to say how many "
         "applications you have.\n\n"
         "You are paid for your time: £25 an hour and £75 for the meeting. Some benefits rules treat payment as income. You can choose not to be "
