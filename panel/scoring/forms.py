@@ -2,6 +2,8 @@
 form is built for each criterion, because its choices come from the round's scale."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -12,7 +14,11 @@ from panel.conflicts.models import KIND_AS_DECLARED
 from panel.rounds.models import Criterion, Round
 from panel.scoring.services import UNABLE
 
-UNABLE_LABEL = "I don't feel able to score this"
+UNABLE_LABEL = _l("I don't feel able to score this")
+# The level words a new round starts with (panel/rounds/setup.py DEFAULT_DESCRIPTORS), in
+# the reader's language; words a round chose for itself are its own content, shown as set.
+DEFAULT_LEVEL_WORDS = {"Very weak": _l("Very weak"), "Weak": _l("Weak"), "OK": _l("OK"),
+                       "Good": _l("Good"), "Excellent": _l("Excellent")}
 
 
 class VersionForm(FlaskForm):
@@ -23,23 +29,24 @@ class VersionForm(FlaskForm):
 
 class ConnectionForm(FlaskForm):
     answer = RadioField(
-        "Do you have any connection to this project?",
-        description="For example, you know the people, you use it, or you could gain from it. "
-                    "Saying yes is fine: it keeps the panel fair.",
-        choices=[SelectChoice("none", "No"),
-                 SelectChoice("connected", "Yes, I have a connection")],
-        validators=[InputRequired("Choose No or Yes")],
+        _l("Do you have any connection to this project?"),
+        description=_l("For example, you know the people, you use it, or you could gain from "
+                       "it. Saying yes is fine: it keeps the panel fair."),
+        choices=[SelectChoice("none", _l("No")),
+                 SelectChoice("connected", _l("Yes, I have a connection"))],
+        validators=[InputRequired(_l("Choose No or Yes"))],
     )
 
 
 class ConnectionKindForm(FlaskForm):
-    kind = RadioField("What is your connection?",
+    kind = RadioField(_l("What is your connection?"),
                       choices=[SelectChoice(k, v) for k, v in KIND_AS_DECLARED.items()],
-                      validators=[InputRequired("Choose the kind of connection you have")])
+                      validators=[InputRequired(_l("Choose the kind of connection you have"))])
     note = TextAreaField(
-        "Tell us a little more (you can leave this empty)",
-        description="A few words are enough. Only the people running the round will see this.",
-        validators=[Length(max=1000, message="Write 1000 characters or fewer")],
+        _l("Tell us a little more (you can leave this empty)"),
+        description=_l("A few words are enough. Only the people running the round will see "
+                       "this."),
+        validators=[Length(max=1000, message=_l("Write 1000 characters or fewer"))],
     )
 
 
@@ -49,37 +56,47 @@ class PassForm(FlaskForm):
 
 class CommentForm(VersionForm):
     comment = TextAreaField(
-        "Anything you want to say about this project? (you can leave this empty)",
-        description="The panel may read your words when it meets, beside a letter, never "
-                    "your name. Do not write your name.",
-        validators=[Length(max=5000, message="Write 5000 characters or fewer")],
+        _l("Anything you want to say about this project? (you can leave this empty)"),
+        description=_l("The panel may read your words when it meets, beside a letter, never "
+                       "your name. Do not write your name."),
+        validators=[Length(max=5000, message=_l("Write 5000 characters or fewer"))],
     )
     for_chair = BooleanField(
-        "Only the chair may read this",
-        description="The chair reads it in the meeting but cannot show it to the panel.",
+        _l("Only the chair may read this"),
+        description=_l("The chair reads it in the meeting but cannot show it to the panel."),
     )
 
 
 def levels(round_: Round, criterion: Criterion) -> list[tuple[str, str]]:
-    """(value, words) of each level: the criterion's descriptors, else the round's."""
+    """(value, words) of each level: the criterion's descriptors, else the round's (the
+    default level words in the reader's language)."""
     words = criterion.descriptors or round_.scale_descriptors or {}
-    return [(str(n), words.get(str(n), "")) for n in range(round_.scale_min, round_.scale_max + 1)]
+    return [(str(n), level_words(words.get(str(n), "")))
+            for n in range(round_.scale_min, round_.scale_max + 1)]
+
+
+def level_words(words: str) -> str:
+    """A level's words as the reader reads them: the default words translated."""
+    return str(DEFAULT_LEVEL_WORDS.get(words, words))
 
 
 def in_words(round_: Round, criterion: Criterion, value: int | None) -> str:
     """An answer as the panellist chose it: "Good – 4 of 5", or "4 of 5" when the level
     has no words, "Not scored" without a value."""
     if value is None:
-        return "Not scored"
+        return _("Not scored")
     text = dict(levels(round_, criterion)).get(str(value), "")
-    figure = f"{value} of {round_.scale_max}"
-    return f"{text} – {figure}" if text else figure
+    if text:
+        return _("%(words)s – %(value)s of %(max)s", words=text, value=value,
+                 max=round_.scale_max)
+    return _("%(value)s of %(max)s", value=value, max=round_.scale_max)
 
 
 def score_choices(round_: Round, criterion: Criterion) -> list[SelectChoice]:
     choices = [SelectChoice(value, f"{value} – {text}" if text else value)
                for value, text in levels(round_, criterion)]
-    return [*choices, SelectChoice(UNABLE, UNABLE_LABEL)]
+    # str(): a lazy string would reach the page unescaped (its apostrophe)
+    return [*choices, SelectChoice(UNABLE, str(UNABLE_LABEL))]
 
 
 def score_form(round_: Round, criterion: Criterion, **kwargs) -> VersionForm:
@@ -87,7 +104,8 @@ def score_form(round_: Round, criterion: Criterion, **kwargs) -> VersionForm:
         score = RadioField(criterion.name, choices=score_choices(round_, criterion),
                            description=criterion.guidance,
                            validators=[InputRequired(
-                               f"Choose a score, or choose \"{UNABLE_LABEL}\"")])
+                               _("Choose a score, or choose \"%(unable)s\"",
+                                 unable=UNABLE_LABEL))])
 
     return ScoreForm(**kwargs)
 
