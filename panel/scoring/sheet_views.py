@@ -70,6 +70,9 @@ def whole_sheet(assignment: Assignment, standing: queries.Standing):
         else:
             scores = {c.key: form[f"c_{c.key}"].data for c in round_.criteria
                       if form[f"c_{c.key}"].data}
+            # Worded before the commit, after which the reader's language costs a query.
+            sent = _("Your scores have been sent. Thank you!")
+            kept = _("Your answers are saved. You can come back to them.")
             with change(ScoringError) as done:
                 sheet = services.save_sheet(current_user, assignment,
                                             form.version.data or 0, scores=scores,
@@ -79,10 +82,10 @@ def whole_sheet(assignment: Assignment, standing: queries.Standing):
                     services.submit_sheet(current_user, assignment, sheet.version)
             if not done.refused:
                 if sending:
-                    flash(_("Your scores have been sent. Thank you!"), "success")
+                    flash(sent, "success")
                     return redirect(url_for("scoring.overview", slug=round_.slug,
                                             reference=reference))
-                flash(_("Your answers are saved. You can come back to them."), "success")
+                flash(kept, "success")
                 return redirect(request.path)
             problems = [done.refusal]
     response = make_response(render_template(

@@ -70,11 +70,14 @@ def connection_kind(assignment: Assignment):
         return redirect(_url("scoring.overview", assignment))
     form = forms.ConnectionKindForm()
     if form.validate_on_submit():
+        # Each message is worded before the change: after its commit, finding the reader's
+        # language would load the signed-in person again.
+        thanks = _("Thank you for telling us about your connection. It helps keep the panel "
+                   "fair.")
         with change():
             services.declare_connection(current_user, assignment, form.kind.data,
                                         form.note.data)
-        flash(_("Thank you for telling us about your connection. It helps keep the panel "
-                "fair."), "success")
+        flash(thanks, "success")
         return redirect(_url("scoring.overview", assignment))
     return render_template("scoring/connection_kind.html", form=form,
                            **_page(assignment, blind=False))
@@ -140,10 +143,11 @@ def check(assignment: Assignment, standing: queries.Standing):
     form = forms.VersionForm(data=_form_data(sheet))
     problems = []
     if form.validate_on_submit():
+        thanks = _("Your scores have been sent. Thank you!")
         with change(ScoringError) as done:
             services.submit_sheet(current_user, assignment, form.version.data or 0)
         if not done.refused:
-            flash(_("Your scores have been sent. Thank you!"), "success")
+            flash(thanks, "success")
             return redirect(url_for("scoring.applications", slug=_slug(assignment)))
         form, problems = _after_refusal(done, lambda data: forms.VersionForm(
             formdata=None, data=data), assignment)
@@ -159,9 +163,10 @@ def pass_on(assignment: Assignment):
         return redirect(_url("scoring.overview", assignment))
     form = forms.PassForm()
     if form.validate_on_submit():
+        fine = _("You have passed on this application. That is fine.")
         with change():
             services.pass_on(current_user, assignment)
-        flash(_("You have passed on this application. That is fine."), "success")
+        flash(fine, "success")
         return redirect(_url("scoring.overview", assignment))
     return render_template("scoring/pass.html", form=form, **_page(assignment, blind=False))
 
@@ -170,6 +175,9 @@ def pass_on(assignment: Assignment):
 def save(assignment: Assignment):
     """Background save from static/js/scoring.js: ``{version, scores: {key: "3"}, comment}``.
     Answers only with the sheet's own answers and version, never the application."""
+    # The words first: choosing the language reads the signed-in person, which after the
+    # commit would cost a statement (and a transaction) of its own.
+    saved_message = _("Saved")
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("scores", {}), dict):
         return jsonify(saved=False, message=_("Something went wrong. Try again.")), 400
@@ -186,7 +194,7 @@ def save(assignment: Assignment):
                                     for_chair=for_chair if isinstance(for_chair, bool) else None)
         version = sheet.version  # read before the commit expires it: no second query
     if not done.refused:
-        return jsonify(saved=True, version=version, message=_("Saved"))
+        return jsonify(saved=True, version=version, message=saved_message)
     sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
     stale = isinstance(done.error, StaleSheet)
     return jsonify(saved=False, stale=stale,
