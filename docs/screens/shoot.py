@@ -25,6 +25,9 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
 - a lived-experience panellist scoring on a phone (tests/browser/test_scoring_pages.py):
   question-360x740 and check-360x740-whole; an academic on a laptop with every question
   on one page: sheet-1280x800 and sheet-360x740;
+- a panellist who reads Welsh scoring one application (tests/browser/
+  test_welsh_scoring.py): question-cy-* and check-cy-* at 360x740 and 1280x800 (and
+  check-cy-*-whole), to see that the Welsh, a fifth longer than the English, fits;
 - an officer setting up a round (tests/browser/test_setup_journeys.py): the panel import
   page with its templates, panel-import-360x740 and panel-import-1280x800, and the
   preview of a file naming groups by label, panel-preview-*; the round's
@@ -63,6 +66,7 @@ TESTS = [
     "test_job_progress_page.py",
     "test_scoring_pages.py::test_panellist_scores_an_application_by_touch",
     "test_scoring_pages.py::test_an_academic_scores_on_one_page_by_keyboard_in_under_20_key_presses",
+    "test_welsh_scoring.py",
     "test_setup_journeys.py",
     "test_payment_pages.py",
     "test_welsh_content_page.py",

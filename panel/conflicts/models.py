@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -46,14 +47,15 @@ SOURCE_WORDS = {"declared": "Declared by the member", "suggested": "Suggested by
 STATUS_WORDS = {"pending": "To review", "confirmed": "Confirmed", "dismissed": "Dismissed"}
 # The kinds as the panellist declares them, in the first person (and as the chair reads
 # a declared connection).
+# In the panellist's language (lazy: read when shown).
 KIND_AS_DECLARED = {
-    "family_or_friend": "Someone in my family, or a friend, is involved",
-    "work_or_volunteer": "I work or volunteer there",
-    "uses_services": "I use their services",
-    "local": "I am a neighbour, or have another local connection",
-    "financial": "Money: I am paid by them, or I could gain from this",
-    "academic": "I work with them on research",
-    "other": "Something else",
+    "family_or_friend": _l("Someone in my family, or a friend, is involved"),
+    "work_or_volunteer": _l("I work or volunteer there"),
+    "uses_services": _l("I use their services"),
+    "local": _l("I am a neighbour, or have another local connection"),
+    "financial": _l("Money: I am paid by them, or I could gain from this"),
+    "academic": _l("I work with them on research"),
+    "other": _l("Something else"),
 }
 assert set(KIND_WORDS) == set(KINDS) == set(KIND_AS_DECLARED) and set(LEVEL_WORDS) == set(LEVELS)
 

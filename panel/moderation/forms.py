@@ -2,6 +2,8 @@
 question per screen with the reason asked once at the end."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -44,11 +46,17 @@ class ReasonForm(ItemForm):
     """The check screen of a revised score: the reason, asked once."""
 
     reason = TextAreaField(
-        "Why are you changing your score?",
-        description="A few words are enough, for example \"I heard more about who it helps\".",
+        _l("Why are you changing your score?"),
         filters=[lambda text: text.strip() if text else text],
-        validators=[DataRequired("Say in a few words why you are changing your score"),
-                    Length(max=REASON_MAX, message=f"Write {REASON_MAX} characters or fewer")])
+        validators=[DataRequired(_l("Say in a few words why you are changing your score")),
+                    Length(max=REASON_MAX, message=_l("Write %(max)s characters or fewer",
+                                                      max=REASON_MAX))])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Made in the request, as a plain string: a lazy one reaches the page unescaped.
+        self.reason.description = _("A few words are enough, for example \"I heard more "
+                                    "about who it helps\".")
 
 
 def revise_question_form(round_: Round, criterion: Criterion, **kwargs) -> ItemForm:
@@ -58,7 +66,8 @@ def revise_question_form(round_: Round, criterion: Criterion, **kwargs) -> ItemF
         score = RadioField(content(criterion, "name"), choices=score_choices(round_, criterion),
                            description=content(criterion, "guidance"),
                            validators=[InputRequired(
-                               f"Choose a score, or choose \"{UNABLE_LABEL}\"")])
+                               _("Choose a score, or choose \"%(unable)s\"",
+                                 unable=UNABLE_LABEL))])
 
     return QuestionForm(**kwargs)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -23,11 +24,12 @@ from panel.rounds.models import Application, PanelMember
 OUTCOMES = ("keep", "fund", "do_not_fund", "no_consensus")
 # The outcomes in words: in full on the chair's form and the auditor's pages, short in
 # tables, flash messages and the report.
+# In the reader's language (lazy: read when shown); panellists read them in the meeting.
 OUTCOME_LABELS = {
-    "keep": "Keep the score-based result",
-    "fund": "Fund",
-    "do_not_fund": "Do not fund",
-    "no_consensus": "No consensus (keep the score-based result)",
+    "keep": _l("Keep the score-based result"),
+    "fund": _l("Fund"),
+    "do_not_fund": _l("Do not fund"),
+    "no_consensus": _l("No consensus (keep the score-based result)"),
 }
 OUTCOME_SHORT = {"keep": "Keep", "fund": "Fund", "do_not_fund": "Do not fund",
                  "no_consensus": "No consensus"}

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from panel.accounts.models import User
@@ -147,7 +148,8 @@ class SharedItem:
 
     @property
     def outcome_label(self) -> str | None:
-        return OUTCOME_LABELS.get(self.outcome) if self.outcome else None
+        return str(OUTCOME_LABELS[self.outcome]) if self.outcome in OUTCOME_LABELS \
+            else self.outcome or None
 
     @property
     def chart(self) -> Chart:
@@ -288,7 +290,7 @@ class _Item:
         show = self.round.show_group_labels and not self.hide
         return {int(row.member): Mark(
             letter=letters[row.member],
-            group=labels.get(row.group, "No group") if show else None,
+            group=labels.get(row.group, _("No group")) if show else None,
             score=float(row.score), initial=_float(initial_by_member.get(row.member)))
             for row in final.itertuples()}
 

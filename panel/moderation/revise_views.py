@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -32,7 +34,8 @@ from panel.scoring.services import UNABLE
 from panel.transactions import change
 
 DRAFTS = "revise_drafts"
-MOVED_ON = "The chair has moved on to another application, so your score was not changed."
+MOVED_ON = _l("The chair has moved on to another application, so your score was not "
+              "changed.")
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,8 @@ def revise_check(round_: Round, member: PanelMember):
             saved = _in_words(round_, sheet)
         if not done.refused:
             _forget()
-            flash(f"Your new score is saved: {saved}. Your first score stays on record.",
-                  "success")
+            flash(_("Your new score is saved: %(answers)s. Your first score stays on record.",
+                    answers=saved), "success")
             return redirect(url_for("meeting.follow", slug=round_.slug))
         problems = [done.refusal]
         if done.refusal == SAVED_ELSEWHERE:
@@ -173,7 +176,7 @@ def _item(round_: Round, member: PanelMember) -> Item | Response:
     if request.method == "POST" and request.form.get("application") != (
             current.reference if current else None):
         _forget()
-        flash(MOVED_ON, "error")
+        flash(str(MOVED_ON), "error")
         return follow
     refusal = services.revise_refusal(member, running)
     if refusal:
@@ -210,4 +213,5 @@ def _words(round_: Round, criterion: Criterion, answer: str) -> str:
 def _in_words(round_: Round, sheet: ScoreSheet) -> str:
     """"Quality – Excellent – 5 of 5; Need – Good – 4 of 5" for the flash."""
     values = services.sheet_values(sheet, round_)
-    return "; ".join(f"{c.name} – {_words(round_, c, values[c.key])}" for c in round_.criteria)
+    return "; ".join(_("%(question)s – %(answer)s", question=c.name,
+                       answer=_words(round_, c, values[c.key])) for c in round_.criteria)

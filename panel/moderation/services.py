@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
@@ -36,7 +38,8 @@ class StartedElsewhere(MeetingError):
         super().__init__("The meeting has started.")
 
 
-SAVED_ELSEWHERE = "You changed this score on another device or tab. Here is what is saved now."
+SAVED_ELSEWHERE = _l("You changed this score on another device or tab. Here is what is saved "
+                     "now.")
 
 
 # The meeting and its agenda ---------------------------------------------------------------
@@ -212,15 +215,15 @@ def revisable_sheet(member: PanelMember, meeting: Meeting | None) -> ScoreSheet 
 def revise_refusal(member: PanelMember, meeting: Meeting | None) -> str | None:
     """Why ``member`` cannot revise a score now, or None when they can."""
     if not member.round.in_moderation:
-        return "Scores can only be changed during the panel meeting."
+        return _("Scores can only be changed during the panel meeting.")
     if meeting is None or meeting.current_application_id is None:
-        return "The chair has not opened an application yet."
+        return _("The chair has not opened an application yet.")
     if member.is_chair:
-        return "The chair does not score applications."
+        return _("The chair does not score applications.")
     if scoring_queries.is_stepped_out(member.id, meeting.current_application_id):
-        return "You have stepped out of this application, so you do not score it."
+        return _("You have stepped out of this application, so you do not score it.")
     if latest_sheet(member.id, meeting.current_application_id) is None:
-        return "You did not send a score for this application, so there is none to change."
+        return _("You did not send a score for this application, so there is none to change.")
     return None
 
 
@@ -252,13 +255,13 @@ def revise_sheet(actor: User, member: PanelMember, meeting: Meeting, revision: i
             return latest  # the same change sent twice: already made
         raise MeetingError(SAVED_ELSEWHERE)
     if not any(v is not None for v in values.values()):
-        raise MeetingError("Score at least one question.")
+        raise MeetingError(_("Score at least one question."))
     if not reason:
-        raise MeetingError("Say in a few words why you are changing your score.")
+        raise MeetingError(_("Say in a few words why you are changing your score."))
     if len(reason) > REASON_MAX:
-        raise MeetingError(f"Write the reason in {REASON_MAX} characters or fewer.")
+        raise MeetingError(_("Write the reason in %(max)s characters or fewer.", max=REASON_MAX))
     if before["scores"] == values:
-        raise MeetingError("You have not changed any score. Change a score, or go back.")
+        raise MeetingError(_("You have not changed any score. Change a score, or go back."))
     sheet = ScoreSheet(member_id=member.id, application_id=meeting.current_application_id,
                        stage="revised", revision=latest.revision + 1, status="submitted",
                        comment=latest.comment, comment_for_chair=latest.comment_for_chair,
@@ -293,9 +296,10 @@ def _values(round_: Round, scores: dict[str, str]) -> dict[str, int | None]:
         elif raw.isdigit() and round_.scale_min <= int(raw) <= round_.scale_max:
             values[criterion.key] = int(raw)
         else:
-            raise MeetingError(f"Choose a score for \"{criterion.name}\": a whole number from "
-                               f"{round_.scale_min} to {round_.scale_max}, or "
-                               "\"I don't feel able to score this\".")
+            raise MeetingError(_("Choose a score for \"%(question)s\": a whole number from "
+                                 "%(min)s to %(max)s, or \"I don't feel able to score this\".",
+                                 question=criterion.name, min=round_.scale_min,
+                                 max=round_.scale_max))
     return values
 
 

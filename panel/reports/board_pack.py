@@ -93,9 +93,9 @@ def _summary(page: ReportPage) -> tuple[list[Column], list[list]]:
         ["Asked for by those funded by the scores", headline.funded_asked],
         ["Funded after the panel's decisions", headline.final],
         ["Asked for by those funded after the decisions", headline.final_asked],
-        ["Funding rule", words.FUNDING_RULES.get(summary["funding_rule"],
-                                                 summary["funding_rule"])],
-        ["Weighting", words.WEIGHTINGS.get(summary["weighting"], summary["weighting"])],
+        ["Funding rule", str(words.FUNDING_RULES.get(summary["funding_rule"],
+                                                     summary["funding_rule"]))],
+        ["Weighting", str(words.WEIGHTINGS.get(summary["weighting"], summary["weighting"]))],
         ["Funding", headline.sentence],
         *(["Community voice", sentence] for sentence in page.voice_sentences),
         *(["Agreement", a.sentence] for a in page.agreement),
@@ -205,7 +205,7 @@ def _meeting(page: ReportPage) -> tuple[list[Column], list[list]]:
 def _agreement(page: ReportPage) -> tuple[list[Column], list[list]]:
     columns = [Column("Groups"), Column("Agreement"), Column("Spearman's rho", COEFFICIENT),
                Column("Kendall's tau", COEFFICIENT), Column("In words")]
-    rows = [[f"{a.label_g} and {a.label_h}", a.words or words.NO_AGREEMENT_FIGURE,
+    rows = [[f"{a.label_g} and {a.label_h}", a.words or str(words.NO_AGREEMENT_FIGURE),
              _two(a.spearman), _two(a.kendall), a.sentence] for a in page.agreement]
     if page.not_shown is not None and page.not_shown.left_out:
         rows.append(["Note", page.not_shown.left_out, None, None, ""])

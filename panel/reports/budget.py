@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from panel.reports.voice_text import money
 from panel.rounds.models import Round
 from panel.scoring.figures import RANKING, Figures, round_figures
@@ -31,8 +33,8 @@ class OverBudget:
     @property
     def sentence(self) -> str:
         """What the report and the public summary say."""
-        return (f"This round funded {money(self.funded)}, {money(self.over)} over its "
-                f"{money(self.budget)} budget.")
+        return _("This round funded %(funded)s, %(over)s over its %(budget)s budget.",
+                 funded=money(self.funded), over=money(self.over), budget=money(self.budget))
 
     @property
     def check_text(self) -> str:

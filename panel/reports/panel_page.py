@@ -7,12 +7,18 @@ with ``panel``: the figures of :func:`panel.scoring.figures.for_panel`), so it c
 nothing the small-group rule keeps back; it names no group score at all, only which
 projects were funded, which is the same for every reader. Project titles and the
 panel's reasons are the applicants' and the panel's own words: the template marks them
-(``data-own-words``) so that the reading-age test can leave them out."""
+(``data-own-words``) so that the reading-age test can leave them out.
+
+Every sentence is one whole message in the reader's language (named placeholders, ngettext
+plurals); a sentence naming a project is split around its title only after translation,
+so that Welsh can put the title where Welsh puts it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import distinct, func, select
 
 from panel.extensions import db
@@ -21,6 +27,7 @@ from panel.rounds.models import Application, Round
 from panel.scoring.models import ScoreSheet, is_submitted, member_takes_part
 
 MOST_NAMED = 3  # projects named per list (brought in, kept out); the full report has all
+TITLE = "\x00"  # where the title goes in a translated sentence (see :func:`_named`)
 
 
 @dataclass
@@ -92,26 +99,33 @@ def _title(application: dict[str, Any]) -> str:
     return application["title"] or application["reference"]
 
 
+def _named(sentence: str, title: str) -> Named:
+    """A translated sentence whose ``%(title)s`` was filled with :data:`TITLE`, split there."""
+    before, _mark, after = sentence.partition(TITLE)
+    return Named(before, title, after)
+
+
 def _projects(number: int) -> str:
-    return fmt.count(number, "project")
+    return ngettext("%(num)d project", "%(num)d projects", number)
 
 
 def _happened(report: dict[str, Any]) -> list[str]:
     apps = report["applications"]
     funded = [a for a in apps if a["final_funded"]]
     money = sum(a["requested_amount"] for a in funded)
-    sentences = [f"The panel looked at {_projects(len(apps))}.",
-                 f"There was {fmt.money(report['round']['budget'])} to share."]
+    sentences = [ngettext("The panel looked at %(num)d project.",
+                          "The panel looked at %(num)d projects.", len(apps)),
+                 _("There was %(money)s to share.", money=fmt.money(report["round"]["budget"]))]
     if not funded:
-        sentences.append("No project was funded.")
-    elif len(funded) == 1:
-        sentences.append(f"In the end, 1 project was funded. It gets {fmt.money(money)}.")
+        sentences.append(_("No project was funded."))
     else:
-        sentences.append(f"In the end, {len(funded):,} projects were funded. "
-                         f"Together they get {fmt.money(money)}.")
+        sentences.append(ngettext("In the end, %(num)d project was funded. It gets %(money)s.",
+                                  "In the end, %(num)d projects were funded. Together they get "
+                                  "%(money)s.", len(funded), money=fmt.money(money)))
     over = money - report["round"]["budget"]
     if over > 0:  # the panel's decisions may fund beyond the budget (DESIGN.md §3)
-        sentences.append(f"That is {fmt.money(over)} more than there was to share.")
+        sentences.append(_("That is %(money)s more than there was to share.",
+                           money=fmt.money(over)))
     return sentences + _too_close(report)
 
 
@@ -122,72 +136,92 @@ def _too_close(report: dict[str, Any]) -> list[str]:
     close = sum(bool(a.get("grey_zone")) for a in report["applications"])
     if not close:
         return []
-    said = ["1 project was too close to call: the scores could not tell if it should get "
-            "money or not." if close == 1 else
-            f"{close:,} projects were too close to call: the scores could not tell if they "
-            f"should get money or not."]
+    said = [ngettext("%(num)d project was too close to call: the scores could not tell if it "
+                     "should get money or not.",
+                     "%(num)d projects were too close to call: the scores could not tell if "
+                     "they should get money or not.", close)]
     lottery = report.get("lottery")
     if lottery and lottery.get("order"):
-        said.append("So lots were drawn in the meeting to choose between them.")
+        said.append(_("So lots were drawn in the meeting to choose between them."))
     return said
 
 
 def _group_change(report: dict[str, Any], g: str, own: bool) -> GroupChange:
     voice = report["groups"][g]
+    label = voice["label"]
     titles = {a["reference"]: _title(a) for a in report["applications"]}
-    whose = "your group's" if own else f"the {voice['label']} group's"
     brought_in, kept_out = voice["funded_because"], voice["displaced_by"]
     if not brought_in and not kept_out:
-        return GroupChange(voice["label"], own, [
-            f"{whose.capitalize()} scores did not change which projects were funded.",
-            "Without them, the same projects would have been funded."], [], "")
-    named = ([Named(f"Without {whose} scores, ", titles[ref], " would not have been funded.")
-              for ref in brought_in[:MOST_NAMED]] +
-             [Named(f"Without {whose} scores, ", titles[ref], " would have been funded instead.")
-              for ref in kept_out[:MOST_NAMED]])
+        return GroupChange(label, own, [
+            _("Your group's scores did not change which projects were funded.") if own else
+            _("The %(group)s group's scores did not change which projects were funded.",
+              group=label),
+            _("Without them, the same projects would have been funded.")], [], "")
+    if own:
+        not_funded = _("Without your group's scores, %(title)s would not have been funded.",
+                       title=TITLE)
+        instead = _("Without your group's scores, %(title)s would have been funded instead.",
+                    title=TITLE)
+    else:
+        not_funded = _("Without the %(group)s group's scores, %(title)s would not have been "
+                       "funded.", group=label, title=TITLE)
+        instead = _("Without the %(group)s group's scores, %(title)s would have been funded "
+                    "instead.", group=label, title=TITLE)
+    named = ([_named(not_funded, titles[ref]) for ref in brought_in[:MOST_NAMED]] +
+             [_named(instead, titles[ref]) for ref in kept_out[:MOST_NAMED]])
     left = len(brought_in) + len(kept_out) - len(named)
-    more = (f"{whose.capitalize()} scores changed {left:,} more "
-            f"{'project' if left == 1 else 'projects'}. The full report names them all."
-            ) if left > 0 else ""
-    return GroupChange(voice["label"], own, [
-        f"{whose.capitalize()} scores changed which projects were funded."],
+    more = ""
+    if left > 0:
+        more = (ngettext("Your group's scores changed %(num)d more project. The full report "
+                         "names them all.",
+                         "Your group's scores changed %(num)d more projects. The full report "
+                         "names them all.", left) if own else
+                ngettext("The %(group)s group's scores changed %(num)d more project. The full "
+                         "report names them all.",
+                         "The %(group)s group's scores changed %(num)d more projects. The full "
+                         "report names them all.", left, group=label))
+    return GroupChange(label, own, [
+        _("Your group's scores changed which projects were funded.") if own else
+        _("The %(group)s group's scores changed which projects were funded.", group=label)],
         named, more)
 
 
 def _meeting(report: dict[str, Any], changed: int) -> list[str]:
     if report["round"]["phase"] in ("draft", "scoring"):
-        return ["The meeting has not happened yet."]
+        return [_("The meeting has not happened yet.")]
     apps = report["applications"]
     if not changed:
-        sentences = ["In the meeting, nobody changed a score."]
+        sentences = [_("In the meeting, nobody changed a score.")]
     else:
-        who = "1 person" if changed == 1 else f"{changed:,} people"
-        sentences = ["In the meeting, the panel talked about the projects.",
-                     f"After that, {who} changed a score."]
+        sentences = [_("In the meeting, the panel talked about the projects."),
+                     ngettext("After that, %(num)d person changed a score.",
+                              "After that, %(num)d people changed a score.", changed)]
     came_in = sum(1 for a in apps if a["funded"] and not a["initial"]["funded"])
     left = sum(1 for a in apps if a["initial"]["funded"] and not a["funded"])
     if came_in or left:
-        sentences.append(
-            f"Because of these changes, {_projects(came_in)} got money "
-            f"and {_projects(left)} lost it.")
+        sentences.append(_("Because of these changes, %(came_in)s got money and %(left)s lost "
+                           "it.", came_in=_projects(came_in), left=_projects(left)))
     elif changed:
-        sentences.append("These changes did not change which projects got money.")
+        sentences.append(_("These changes did not change which projects got money."))
     return sentences
 
 
 def _decisions_intro(overrides: list[dict]) -> str:
     if not overrides:
-        return "The panel did not go against the scores for any project."
-    return (f"The panel went against the scores for {_projects(len(overrides))}. "
-            f"This is what they chose, and why.")
+        return _("The panel did not go against the scores for any project.")
+    return ngettext("The panel went against the scores for %(num)d project. This is what they "
+                    "chose, and why.",
+                    "The panel went against the scores for %(num)d projects. This is what "
+                    "they chose, and why.", len(overrides))
 
 
 def _decision(report: dict[str, Any], override: dict[str, Any]) -> Decision:
     title = next(_title(a) for a in report["applications"]
                  if a["reference"] == override["reference"])
     if override["final_funded"]:
-        sentence = Named("The panel chose to fund ", title, ", though its scores were too low.")
+        sentence = _("The panel chose to fund %(title)s, though its scores were too low.",
+                     title=TITLE)
     else:
-        sentence = Named("The panel chose not to fund ", title,
-                         ", though its scores were high enough.")
-    return Decision(sentence, (override["rationale"] or "").strip())
+        sentence = _("The panel chose not to fund %(title)s, though its scores were high "
+                     "enough.", title=TITLE)
+    return Decision(_named(sentence, title), (override["rationale"] or "").strip())

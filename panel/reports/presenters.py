@@ -246,7 +246,7 @@ def _group_voice(report: dict[str, Any], g: str) -> GroupVoice:
         rows=_shown(apps, rows), total=len(apps), funded_because=because,
         displaced_by=displaced,
         moves=_moves(shown_rows(rows), f"without {voice['label']}",
-                     lambda r: words.shift(_difference(r), "without them")))
+                     lambda r: words.shift(_difference(r))))
 
 
 def _name(application: dict) -> str:
@@ -418,8 +418,9 @@ def summary_page(round_: Round, report: dict[str, Any]) -> SummaryPage:
     columns, values = published_values(round_)
     return SummaryPage(
         headline=_headline(report), panel=panel, chairs=chairs,
-        funding_rule=words.FUNDING_RULES.get(summary["funding_rule"], summary["funding_rule"]),
-        weighting=words.WEIGHTINGS.get(summary["weighting"], summary["weighting"]),
+        funding_rule=str(words.FUNDING_RULES.get(summary["funding_rule"],
+                                                 summary["funding_rule"])),
+        weighting=str(words.WEIGHTINGS.get(summary["weighting"], summary["weighting"])),
         funded=[{**a, "published": values.get(a["reference"], [])}
                 for a in report["applications"] if a["final_funded"]],
         voice_sentences=_public_voice_sentences(report), agreement=_agreement(report),

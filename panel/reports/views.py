@@ -163,10 +163,13 @@ def _member(round_: Round):
 
 def _public(round_: Round, response: Response) -> Response:
     """A published round's summary may be cached by anyone for five minutes when read
-    anonymously; signed-in readers keep the site's ``no-store``."""
+    anonymously; signed-in readers keep the site's ``no-store``. It is written in the
+    reader's language (their choice in the session cookie, else Accept-Language): a cache
+    keeps one copy per language."""
     if round_.phase in policy.PUBLISHED and not current_user.is_authenticated:
         response.headers["Cache-Control"] = "public, max-age=300"
         response.vary.add("Cookie")
+        response.vary.add("Accept-Language")
     return response
 
 

@@ -1,7 +1,9 @@
 """The words of the community-voice report: every number formatted one way (the page,
 the public summary and their tests all use these), and the plain-English sentences made
-from the report dict of :func:`panel.reports.report.round_report`. Pure: no Flask, no
-database.
+from the report dict of :func:`panel.reports.report.round_report`. Pure: no database; the
+words are in the reader's language (Flask-Babel: each sentence one whole message with
+named placeholders and its plural forms, so that Welsh can order and inflect it; English
+outside a request).
 
 Rounding on the page: scores and moderation movement (points on the 0–100 score) to one
 decimal; agreement coefficients to two decimals; criterion gaps (points on the round's
@@ -38,29 +40,39 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
 from panel import policy
 
 MINUS = "\u2212"
 NO_FIGURE = "–"
 BANDS = ((0.70, "strongly"), (0.40, "moderately"), (0.10, "weakly"))
-NO_AGREEMENT_FIGURE = "not enough applications to say"
-NO_RELATIONSHIP = "showed no relationship"
-TOO_FEW = "too few applications to tell"
+NO_AGREEMENT_FIGURE = _l("not enough applications to say")
+NO_RELATIONSHIP = _l("showed no relationship")
+TOO_FEW = _l("too few applications to tell")
+AGREED = {"strongly": _l("agreed strongly"), "moderately": _l("agreed moderately"),
+          "weakly": _l("agreed weakly")}
+DISAGREED = {"strongly": _l("disagreed strongly"), "moderately": _l("disagreed moderately"),
+             "weakly": _l("disagreed weakly")}
 FEW = 10  # fewer applications scored by both groups: too few to tell how far they agree
 SPEARMAN_SE = 1.06  # Fisher z standard error of Spearman's ρ: 1.06 / √(n − 3)
 Z95 = 1.96
 TOO_SMALL = 5.0  # points on the 0–100 score: a difference under this is too small to matter
 TOO_SMALL_SHARE = TOO_SMALL / 100  # the same share of any scale's range
 NAMED = 3  # a list of titles names them all up to this many, else two and "N others"
+# In the reader's language (lazy: read when shown; str() them for a file).
 FUNDING_RULES = {
-    "strict": "strict: fund in rank order and stop at the first application that does not fit",
-    "fill": "fill: fund in rank order, skipping any application that does not fit",
-    "lottery": "lottery: fund those clearly above the line, then draw lots among the "
-               "applications too close to call, funding them in the drawn order while "
-               "they fit",
+    "strict": _l("strict: fund in rank order and stop at the first application that does "
+                 "not fit"),
+    "fill": _l("fill: fund in rank order, skipping any application that does not fit"),
+    "lottery": _l("lottery: fund those clearly above the line, then draw lots among the "
+                  "applications too close to call, funding them in the drawn order while "
+                  "they fit"),
 }
-WEIGHTINGS = {"equal_groups": "each group has an equal voice, whatever its size",
-              "equal_people": "each panellist has an equal voice"}
+WEIGHTINGS = {"equal_groups": _l("each group has an equal voice, whatever its size"),
+              "equal_people": _l("each panellist has an equal voice")}
 
 
 # Numbers --------------------------------------------------------------------------------------
@@ -72,7 +84,7 @@ def score(value: float | None) -> str:
 
 def coefficient(value: float | None) -> str:
     """Spearman's ρ or Kendall's τ: two decimals."""
-    return NO_AGREEMENT_FIGURE if value is None else _signed(f"{value:.2f}")
+    return str(NO_AGREEMENT_FIGURE) if value is None else _signed(f"{value:.2f}")
 
 
 def scale_points(value: float | None) -> str:
@@ -91,14 +103,18 @@ def points(value: float | None) -> str:
     return "0.0" if text in ("+0.0", "-0.0") else _signed(text)
 
 
-def shift(value: int | None, without: str = "without them") -> str:
+def shift(value: int | None) -> str:
     """A rank shift (rank without the group minus rank with it) in words: "3 places lower
     without them" (the group lifted it), "1 place higher without them", "no change"."""
     if value is None:
         return NO_FIGURE
     if value == 0:
-        return "no change"
-    return f"{count(abs(value), 'place')} {'lower' if value > 0 else 'higher'} {without}"
+        return _("no change")
+    if value > 0:
+        return ngettext("%(num)d place lower without them", "%(num)d places lower without them",
+                        value)
+    return ngettext("%(num)d place higher without them", "%(num)d places higher without them",
+                    -value)
 
 
 def moved_places(before: int | None, after: int | None) -> str:
@@ -106,8 +122,10 @@ def moved_places(before: int | None, after: int | None) -> str:
     if before is None or after is None:
         return NO_FIGURE
     if before == after:
-        return "no change"
-    return f"{'up' if after < before else 'down'} {count(abs(after - before), 'place')}"
+        return _("no change")
+    if after < before:
+        return ngettext("up %(num)d place", "up %(num)d places", before - after)
+    return ngettext("down %(num)d place", "down %(num)d places", after - before)
 
 
 def too_small(points_apart: float | None, scale_range: float = 100) -> bool:
@@ -146,6 +164,7 @@ def utc_time(iso: str) -> str:
 
 
 def count(number: int, noun: str, plural: str | None = None) -> str:
+    """English only (files for officers): a sentence for people uses ngettext."""
     return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
@@ -155,8 +174,11 @@ def _signed(text: str) -> str:
 
 # Sentences --------------------------------------------------------------------------------------
 
-def the_group(label: str) -> str:
-    return f"the {label} group"
+def and_list(items: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C": a list in a sentence."""
+    if len(items) == 1:
+        return items[0]
+    return _("%(first)s and %(last)s", first=", ".join(items[:-1]), last=items[-1])
 
 
 def titles(names: Sequence[str]) -> str:
@@ -164,27 +186,40 @@ def titles(names: Sequence[str]) -> str:
     and "N others" (“A”, “B” and 2 others)."""
     quoted = [f"\u201c{name}\u201d" for name in names]
     if len(quoted) > NAMED:
-        quoted = quoted[:2] + [f"{len(names) - 2:,} others"]
-    if len(quoted) == 1:
-        return quoted[0]
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        quoted = [*quoted[:2], ngettext("%(num)d other", "%(num)d others", len(names) - 2)]
+    return and_list(quoted)
+
+
+def _changed_story(label: str, brought_in: str, moved_out: str, brought: int,
+                   moved: int) -> str:
+    """What one group's scores did, with the projects already in words: ``brought_in``
+    (``brought`` of them) would not have been funded without it, ``moved_out`` (``moved``)
+    would have been instead."""
+    if not brought and not moved:
+        return _("Without the %(group)s group's scores, the same projects would have been "
+                 "funded.", group=label)
+    if brought and moved:
+        return _("Without the %(group)s group's scores, %(brought_in)s would not have been "
+                 "funded; %(moved_out)s would have been instead.", group=label,
+                 brought_in=brought_in, moved_out=moved_out)
+    if brought:
+        return ngettext("Without the %(group)s group's scores, %(brought_in)s would not have "
+                        "been funded, and no other project would have been funded in its "
+                        "place.",
+                        "Without the %(group)s group's scores, %(brought_in)s would not have "
+                        "been funded, and no other project would have been funded in their "
+                        "place.", brought, group=label, brought_in=brought_in)
+    return _("Without the %(group)s group's scores, %(moved_out)s would have been funded as "
+             "well; every project funded now would still have been funded.", group=label,
+             moved_out=moved_out)
 
 
 def funding_story(label: str, brought_in: Sequence[str], moved_out: Sequence[str]) -> str:
     """What one group's scores did to the funded set, naming the projects: the titles of
     its funded_because (``brought_in``) and displaced_by (``moved_out``) lists."""
-    without = f"Without the {label} group's scores"
-    if not brought_in and not moved_out:
-        return f"{without}, the same projects would have been funded."
-    if brought_in and moved_out:
-        return (f"{without}, {titles(brought_in)} would not have been funded; "
-                f"{titles(moved_out)} would have been instead.")
-    if brought_in:
-        one = len(brought_in) == 1
-        return (f"{without}, {titles(brought_in)} would not have been funded, and no other "
-                f"project would have been funded in {'its' if one else 'their'} place.")
-    return (f"{without}, {titles(moved_out)} would have been funded as well; every project "
-            f"funded now would still have been funded.")
+    return _changed_story(label, titles(brought_in) if brought_in else "",
+                          titles(moved_out) if moved_out else "", len(brought_in),
+                          len(moved_out))
 
 
 def public_funding_story(label: str, brought_in: Sequence[str], unlisted: int,
@@ -194,26 +229,14 @@ def public_funding_story(label: str, brought_in: Sequence[str], unlisted: int,
     funded in the end, ``unlisted`` how many others it has (the panel's decisions did not
     fund them), and the projects that would have been funded instead are only counted —
     an unsuccessful application is never named in public."""
-    without = f"Without the {label} group's scores"
-    others = count(moved_out, "other project")
-    if not brought_in and not unlisted and not moved_out:
-        return f"{without}, the same projects would have been funded."
-    if not brought_in and not unlisted:
-        return (f"{without}, {others} would have been funded as well; every project funded "
-                f"now would still have been funded.")
-    named = list(brought_in)
+    others = ngettext("%(num)d other project", "%(num)d other projects", moved_out)
     if unlisted:
-        named = [f"\u201c{name}\u201d" for name in named] + [
-            count(unlisted, "project the panel did not fund in the end",
-                  "projects the panel did not fund in the end")]
-        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        listed = and_list([f"\u201c{name}\u201d" for name in brought_in] + [ngettext(
+            "%(num)d project the panel did not fund in the end",
+            "%(num)d projects the panel did not fund in the end", unlisted)])
     else:
-        listed = titles(named)
-    if moved_out:
-        return f"{without}, {listed} would not have been funded; {others} would have been instead."
-    one = len(brought_in) + unlisted == 1
-    return (f"{without}, {listed} would not have been funded, and no other project would "
-            f"have been funded in {'its' if one else 'their'} place.")
+        listed = titles(brought_in) if brought_in else ""
+    return _changed_story(label, listed, others, len(brought_in) + unlisted, moved_out)
 
 
 def spearman_interval(spearman: float | None, n: int) -> tuple[float, float] | None:
@@ -240,42 +263,51 @@ def agreement_words(spearman: float | None, n: int | None = None) -> str | None:
     if spearman is None:
         return None
     if n is not None and too_few_to_tell(spearman, n):
-        return TOO_FEW
+        return str(TOO_FEW)
     rho = round(spearman, 2)
     strength = next((words for edge, words in BANDS if abs(rho) >= edge), None)
     if strength is None:
-        return NO_RELATIONSHIP
-    return f"agreed {strength}" if rho > 0 else f"disagreed {strength}"
+        return str(NO_RELATIONSHIP)
+    return str((AGREED if rho > 0 else DISAGREED)[strength])
 
 
 def agreement_sentence(label_g: str, label_h: str, spearman: float | None,
                        n: int | None = None) -> str:
     if spearman is None:
-        return (f"There are not enough applications scored by both the {label_g} and the "
-                f"{label_h} groups to say how far they agree.")
-    words = agreement_words(spearman)
-    sentence = f"The {label_g} and {label_h} groups' scores {words} (Spearman " \
-               f"{coefficient(spearman)})"
-    if words.startswith("disagreed"):
-        sentence += ": what one group scored high, the other tended to score low"
-    if words == NO_RELATIONSHIP:
-        sentence += ": knowing how one group scored an application tells you nothing about " \
-                    "how the other did"
-    if n is None:
-        return sentence + "."
-    return sentence + ". " + _how_sure(spearman, n)
+        return _("There are not enough applications scored by both the %(g)s and the %(h)s "
+                 "groups to say how far they agree.", g=label_g, h=label_h)
+    rho = round(spearman, 2)
+    strength = next((words for edge, words in BANDS if abs(rho) >= edge), None)
+    shown = coefficient(spearman)
+    if strength is None:
+        sentence = _("The %(g)s and %(h)s groups' scores showed no relationship (Spearman "
+                     "%(rho)s): knowing how one group scored an application tells you nothing "
+                     "about how the other did.", g=label_g, h=label_h, rho=shown)
+    elif rho > 0:
+        sentence = _("The %(g)s and %(h)s groups' scores %(words)s (Spearman %(rho)s).",
+                     g=label_g, h=label_h, words=AGREED[strength], rho=shown)
+    else:
+        sentence = _("The %(g)s and %(h)s groups' scores %(words)s (Spearman %(rho)s): what "
+                     "one group scored high, the other tended to score low.", g=label_g,
+                     h=label_h, words=DISAGREED[strength], rho=shown)
+    return sentence if n is None else f"{sentence} {_how_sure(spearman, n)}"
 
 
 def _how_sure(spearman: float, n: int) -> str:
-    scored = f"{count(n, 'application')} scored by both groups"
+    scored = ngettext("%(num)d application scored by both groups",
+                      "%(num)d applications scored by both groups", n)
     interval = spearman_interval(spearman, n)
-    between = ("" if interval is None else
-               f" the true figure could be anywhere from {coefficient(interval[0])} to "
-               f"{coefficient(interval[1])} (95\u00a0% interval).")
+    if interval is None:
+        return _("With only %(scored)s, there are too few applications to tell how far they "
+                 "agree: at least %(few)s are needed.", scored=scored, few=FEW)
+    low, high = coefficient(interval[0]), coefficient(interval[1])
     if too_few_to_tell(spearman, n):
-        return (f"With only {scored}, there are too few applications to tell how far they "
-                f"agree:" + (between or f" at least {FEW} are needed."))
-    return f"With {scored}, we can be fairly sure of the direction:" + between
+        return _("With only %(scored)s, there are too few applications to tell how far they "
+                 "agree: the true figure could be anywhere from %(low)s to %(high)s "
+                 "(95\u00a0%% interval).", scored=scored, low=low, high=high)
+    return _("With %(scored)s, we can be fairly sure of the direction: the true figure could "
+             "be anywhere from %(low)s to %(high)s (95\u00a0%% interval).", scored=scored,
+             low=low, high=high)
 
 
 def meeting_held(phase: str, changed_scores: bool) -> bool:
@@ -287,25 +319,31 @@ def meeting_held(phase: str, changed_scores: bool) -> bool:
 def movement_sentence(held: bool, moves: Iterable[tuple[str, str, float | None]]) -> str:
     """Who moved toward whom in the meeting; ``moves`` are (label g, label h, moved_toward)."""
     if not held:
-        return "The meeting has not taken place yet, so no scores have moved."
+        return _("The meeting has not taken place yet, so no scores have moved.")
     parts = [_move(g, h, value) for g, h, value in moves]
     if not parts:
-        return "There is only one group, so there is no other view to move toward."
-    return "In the meeting, " + "; ".join(parts) + "."
+        return _("There is only one group, so there is no other view to move toward.")
+    return _("In the meeting, %(moves)s.", moves="; ".join(parts))
 
 
 def _move(label_g: str, label_h: str, value: float | None) -> str:
-    g, h = the_group(label_g), the_group(label_h)
     if value is None:
-        return (f"{g}'s movement toward {h} cannot be measured: no application had scores "
-                f"from both groups before and after the meeting with the groups apart")
-    shown = points(value).lstrip("+")
-    size = shown.lstrip(MINUS)
-    unit = "point" if size == "1.0" else "points"
+        return _("the %(g)s group's movement toward the %(h)s group cannot be measured: no "
+                 "application had scores from both groups before and after the meeting with "
+                 "the groups apart", g=label_g, h=label_h)
+    size = points(value).lstrip("+").lstrip(MINUS)
     if size == "0.0":
-        return f"{g} did not move toward or away from {h}'s view"
-    direction = "toward" if value > 0 else "away from"
-    return f"{g} moved {size} {unit} {direction} {h}'s view"
+        return _("the %(g)s group did not move toward or away from the %(h)s group's view",
+                 g=label_g, h=label_h)
+    if value > 0:
+        return (_("the %(g)s group moved %(points)s point toward the %(h)s group's view",
+                  g=label_g, points=size, h=label_h) if size == "1.0" else
+                _("the %(g)s group moved %(points)s points toward the %(h)s group's view",
+                  g=label_g, points=size, h=label_h))
+    return (_("the %(g)s group moved %(points)s point away from the %(h)s group's view",
+              g=label_g, points=size, h=label_h) if size == "1.0" else
+            _("the %(g)s group moved %(points)s points away from the %(h)s group's view",
+              g=label_g, points=size, h=label_h))
 
 
 def biggest_gap_sentence(label_g: str, label_h: str, gaps: dict[str, float | None],
@@ -313,16 +351,23 @@ def biggest_gap_sentence(label_g: str, label_h: str, gaps: dict[str, float | Non
     """The criterion where two groups' average scores differ most."""
     present = {key: gap for key, gap in gaps.items() if gap is not None}
     if not present:
-        return f"No criterion was scored by both the {label_g} and the {label_h} groups."
+        return _("No criterion was scored by both the %(g)s and the %(h)s groups.",
+                 g=label_g, h=label_h)
     key = max(present, key=lambda k: abs(present[k]))
     gap = present[key]
     if scale_points(gap) == "0.00":
-        return (f"The {label_g} and {label_h} groups gave every criterion the same average "
-                f"score.")
+        return _("The %(g)s and %(h)s groups gave every criterion the same average score.",
+                 g=label_g, h=label_h)
     higher, lower = (label_g, label_h) if gap > 0 else (label_h, label_g)
-    return (f"The biggest gap was on \u201c{names.get(key, key)}\u201d: the {higher} group "
-            f"scored it {scale_points(abs(gap)).lstrip('+')} points higher on average than "
-            f"the {lower} group, on the {scale['min']} to {scale['max']} scale.")
+    return _("The biggest gap was on \u201c%(criterion)s\u201d: the %(higher)s group scored "
+             "it %(points)s points higher on average than the %(lower)s group, on the "
+             "%(min)s to %(max)s scale.", criterion=names.get(key, key), higher=higher,
+             points=scale_points(abs(gap)).lstrip("+"), lower=lower, min=scale["min"],
+             max=scale["max"])
+
+
+def _too_small_to_matter(found: str, small: bool) -> str:
+    return _("%(figure)s, too small to matter", figure=found) if small else found
 
 
 def higher(label_g: str, label_h: str, gap: float | None, places: int = 1,
@@ -330,34 +375,39 @@ def higher(label_g: str, label_h: str, gap: float | None, places: int = 1,
     """A gap (g minus h) in words: "Academic 0.58 higher", "the same", and "too small to
     matter" after it when it is under 5 % of the scale's range."""
     if gap is None:
-        return "no figure"
+        return _("no figure")
     size = f"{abs(gap):.{places}f}"
     if float(size) == 0:
-        return "the same"
-    found = f"{label_g if gap > 0 else label_h} {size} higher"
-    return found + (", too small to matter" if too_small(gap, scale_range) else "")
+        return _("the same")
+    found = _("%(group)s %(size)s higher", group=label_g if gap > 0 else label_h, size=size)
+    return _too_small_to_matter(found, too_small(gap, scale_range))
 
 
 def moved(value: float | None) -> str:
     """Moderation movement in words: "3.1 points toward", "0.5 points away", "did not
     move"; "too small to matter" after it when under ``TOO_SMALL`` points."""
     if value is None:
-        return "no figure"
+        return _("no figure")
     size = f"{abs(value):.1f}"
     if float(size) == 0:
-        return "did not move"
-    found = f"{size} {'point' if size == '1.0' else 'points'} " \
-            f"{'toward' if value > 0 else 'away'}"
-    return found + (", too small to matter" if too_small(value) else "")
+        return _("did not move")
+    if value > 0:
+        found = (_("%(size)s point toward", size=size) if size == "1.0"
+                 else _("%(size)s points toward", size=size))
+    else:
+        found = (_("%(size)s point away", size=size) if size == "1.0"
+                 else _("%(size)s points away", size=size))
+    return _too_small_to_matter(found, too_small(value))
 
 
 def size_of(value: float | None, places: int, scale_range: float) -> str:
     """The typical size of a gap: "2.33 points", with "too small to matter" when it is."""
     if value is None:
-        return "no figure"
+        return _("no figure")
     shown = f"{value:.{places}f}"
-    found = f"{shown} {'point' if float(shown) == 1 else 'points'}"
-    return found + (", too small to matter" if too_small(value, scale_range) else "")
+    found = (_("%(size)s point", size=shown) if float(shown) == 1
+             else _("%(size)s points", size=shown))
+    return _too_small_to_matter(found, too_small(value, scale_range))
 
 
 def who_higher(label_g: str, label_h: str, applications: int, g_higher: int,
@@ -365,29 +415,35 @@ def who_higher(label_g: str, label_h: str, applications: int, g_higher: int,
     """On how many applications each group scored higher: "Lived experience on 14 of 20;
     Academic on 5" (the rest level)."""
     if not applications:
-        return "no figure"
+        return _("no figure")
     sides = sorted([(label_g, g_higher), (label_h, h_higher)], key=lambda side: -side[1])
-    found = f"{sides[0][0]} on {sides[0][1]:,} of {applications:,}"
+    found = [_("%(group)s on %(n)s of %(total)s", group=sides[0][0], n=f"{sides[0][1]:,}",
+               total=f"{applications:,}")]
     if sides[1][1]:
-        found += f"; {sides[1][0]} on {sides[1][1]:,}"
+        found.append(_("%(group)s on %(n)s", group=sides[1][0], n=f"{sides[1][1]:,}"))
     level = applications - g_higher - h_higher
-    return found + (f"; level on {level:,}" if level else "")
+    if level:
+        found.append(_("level on %(n)s", n=f"{level:,}"))
+    return "; ".join(found)
 
 
 def typical_sentence(label_g: str, label_h: str, applications: int, typical: float | None,
                      g_higher: int, h_higher: int) -> str:
     """How far apart two groups' 0–100 scores were on a typical application."""
     if not applications or typical is None:
-        return (f"No application has a score from both the {label_g} and the {label_h} "
-                f"groups, so there is nothing to compare.")
+        return _("No application has a score from both the %(g)s and the %(h)s groups, so "
+                 "there is nothing to compare.", g=label_g, h=label_h)
     if g_higher == h_higher:
-        direction = (f"each group scored higher on {count(g_higher, 'application')}"
-                     if g_higher else "they gave every application the same score")
+        direction = (ngettext("each group scored higher on %(num)d application",
+                              "each group scored higher on %(num)d applications", g_higher)
+                     if g_higher else _("they gave every application the same score"))
     else:
         more, most = (label_g, g_higher) if g_higher > h_higher else (label_h, h_higher)
-        direction = f"the {more} group scored higher on {most:,} of {applications:,}"
-    return (f"On a typical application, the {label_g} and {label_h} groups' scores were "
-            f"{size_of(typical, 1, 100)} apart out of 100; {direction}.")
+        direction = _("the %(group)s group scored higher on %(n)s of %(total)s", group=more,
+                      n=f"{most:,}", total=f"{applications:,}")
+    return _("On a typical application, the %(g)s and %(h)s groups' scores were %(size)s "
+             "apart out of 100; %(direction)s.", g=label_g, h=label_h,
+             size=size_of(typical, 1, 100), direction=direction)
 
 
 def widest_gap_sentence(label_g: str, label_h: str, rows: list[tuple[str, int, float | None,
@@ -397,79 +453,102 @@ def widest_gap_sentence(label_g: str, label_h: str, rows: list[tuple[str, int, f
     ``rows`` are (criterion name, applications, typical gap, g higher, h higher)."""
     present = [row for row in rows if row[2] is not None]
     if not present:
-        return f"No criterion was scored by both the {label_g} and the {label_h} groups."
+        return _("No criterion was scored by both the %(g)s and the %(h)s groups.",
+                 g=label_g, h=label_h)
     name, applications, typical, g_higher, h_higher = max(present, key=lambda row: row[2])
-    on = f"on the {scale['min']} to {scale['max']} scale"
     if f"{typical:.2f}" == "0.00":
-        return (f"The {label_g} and {label_h} groups gave every criterion the same scores "
-                f"on every application both scored.")
+        return _("The %(g)s and %(h)s groups gave every criterion the same scores on every "
+                 "application both scored.", g=label_g, h=label_h)
     span = scale["max"] - scale["min"]
-    return (f"The groups were furthest apart on \u201c{name}\u201d: on a typical "
-            f"application their scores for it were {size_of(typical, 2, span)} apart, "
-            f"{on}. Scored higher by: "
-            f"{who_higher(label_g, label_h, applications, g_higher, h_higher)}.")
+    return _("The groups were furthest apart on \u201c%(criterion)s\u201d: on a typical "
+             "application their scores for it were %(size)s apart, on the %(min)s to %(max)s "
+             "scale. Scored higher by: %(who)s.", criterion=name,
+             size=size_of(typical, 2, span), min=scale["min"], max=scale["max"],
+             who=who_higher(label_g, label_h, applications, g_higher, h_higher))
 
 
 def funded_sentence(funded: int, asked: float, budget: float, final: int,
                     final_asked: float, overridden: bool) -> str:
-    by_scores = (f"By the scores, {count(funded, 'application is', 'applications are')} "
-                 f"funded, asking for {money(asked)} of the {money(budget)} budget.")
+    by_scores = ngettext(
+        "By the scores, %(num)d application is funded, asking for %(asked)s of the %(budget)s "
+        "budget.",
+        "By the scores, %(num)d applications are funded, asking for %(asked)s of the "
+        "%(budget)s budget.", funded, asked=money(asked), budget=money(budget))
     if not overridden:
-        return by_scores + " The panel's decisions did not change that."
-    return (by_scores + f" After the panel's decisions, {final:,} "
-            f"{'is' if final == 1 else 'are'} funded, asking for {money(final_asked)}.")
+        return by_scores + " " + _("The panel's decisions did not change that.")
+    after = ngettext("After the panel's decisions, %(num)d is funded, asking for %(asked)s.",
+                     "After the panel's decisions, %(num)d are funded, asking for %(asked)s.",
+                     final, asked=money(final_asked))
+    return by_scores + " " + after
 
 
 def meeting_change_sentence(held: bool, changed_rank: int, came_in: int, left: int) -> str:
     """Initial against final: how the ranking moved between the first scores and the end."""
     if not held:
-        return "The meeting has not taken place yet, so the first scores are the final scores."
+        return _("The meeting has not taken place yet, so the first scores are the final "
+                 "scores.")
     if not changed_rank and not came_in and not left:
-        return "No application changed rank between the first scores and the end of the meeting."
-    sentence = (f"Between the first scores and the end of the meeting, "
-                f"{count(changed_rank, 'application')} changed rank")
+        return _("No application changed rank between the first scores and the end of the "
+                 "meeting.")
     if came_in or left:
-        sentence += f"; {came_in:,} came into the funded set and {left:,} left it"
-    return sentence + "."
+        return ngettext(
+            "Between the first scores and the end of the meeting, %(num)d application changed "
+            "rank; %(came_in)s came into the funded set and %(left)s left it.",
+            "Between the first scores and the end of the meeting, %(num)d applications "
+            "changed rank; %(came_in)s came into the funded set and %(left)s left it.",
+            changed_rank, came_in=f"{came_in:,}", left=f"{left:,}")
+    return ngettext("Between the first scores and the end of the meeting, %(num)d application "
+                    "changed rank.",
+                    "Between the first scores and the end of the meeting, %(num)d "
+                    "applications changed rank.", changed_rank)
 
 
 def overrides_sentence(funded_anyway: int, not_funded_anyway: int) -> str:
     if not funded_anyway and not not_funded_anyway:
-        return "The panel's decisions did not change any result of the scores."
+        return _("The panel's decisions did not change any result of the scores.")
     parts = []
     if funded_anyway:
-        parts.append(f"{count(funded_anyway, 'project')} funded that the scores did not fund")
+        parts.append(ngettext("%(num)d project funded that the scores did not fund",
+                              "%(num)d projects funded that the scores did not fund",
+                              funded_anyway))
     if not_funded_anyway:
-        parts.append(f"{count(not_funded_anyway, 'project')} not funded that the scores "
-                     f"funded")
-    total = funded_anyway + not_funded_anyway
-    return f"The panel's decisions changed {count(total, 'result')} of the scores: " \
-           f"{' and '.join(parts)}."
+        parts.append(ngettext("%(num)d project not funded that the scores funded",
+                              "%(num)d projects not funded that the scores funded",
+                              not_funded_anyway))
+    return ngettext("The panel's decisions changed %(num)d result of the scores: %(changes)s.",
+                    "The panel's decisions changed %(num)d results of the scores: "
+                    "%(changes)s.", funded_anyway + not_funded_anyway,
+                    changes=and_list(parts))
 
 
 # Small groups (DESIGN.md §4) ---------------------------------------------------------------------
 
 def not_shown(counted: int) -> str:
     """A group line whose figures are kept from panellists and the public."""
-    who = "one panellist" if counted == 1 else f"{counted:,} panellists"
-    return f"{who} \u2014 not shown separately"
+    return ngettext("one panellist \u2014 not shown separately",
+                    "%(num)d panellists \u2014 not shown separately", counted)
 
 
 def why_not_shown(min_group_size: int) -> str:
-    return (f"so that no one's score can be worked out; the round shows a group's score "
-            f"only when at least {min_group_size} of its members scored")
+    return _("so that no one's score can be worked out; the round shows a group's score only "
+             "when at least %(min)s of its members scored", min=min_group_size)
 
 
 def not_shown_note(groups: Iterable[tuple[str, int]], min_group_size: int) -> str:
     """The download's note on one application: each hidden group line, then why."""
     lines = "; ".join(f"{label}: {not_shown(counted)}" for label, counted in groups)
-    return f"{lines}. Group scores are not shown {why_not_shown(min_group_size)}."
+    return _("%(lines)s. Group scores are not shown %(why)s.", lines=lines,
+             why=why_not_shown(min_group_size))
 
 
 def left_out_note(guarded: int, min_group_size: int) -> str:
     """What the figures over many applications leave out, for the panel's report."""
     if not guarded:
         return ""
-    return (f"Worked out without the {count(guarded, 'application')} whose group scores "
-            f"are not shown (a group there had fewer than {min_group_size} members "
-            f"scoring), so that no one's score can be worked out from two figures.")
+    return ngettext(
+        "Worked out without the %(num)d application whose group scores are not shown (a "
+        "group there had fewer than %(min)s members scoring), so that no one's score can be "
+        "worked out from two figures.",
+        "Worked out without the %(num)d applications whose group scores are not shown (a "
+        "group there had fewer than %(min)s members scoring), so that no one's score can be "
+        "worked out from two figures.", guarded, min=min_group_size)

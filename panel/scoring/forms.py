@@ -2,6 +2,8 @@
 form is built for each criterion, because its choices come from the round's scale."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
@@ -14,7 +16,11 @@ from panel.rounds.content import content, level_words, only_english
 from panel.rounds.models import Criterion, Round
 from panel.scoring.services import UNABLE
 
-UNABLE_LABEL = "I don't feel able to score this"
+UNABLE_LABEL = _l("I don't feel able to score this")
+# The level words a new round starts with (panel/rounds/setup.py DEFAULT_DESCRIPTORS), in
+# the reader's language; words a round chose for itself are its own content, shown as set.
+DEFAULT_LEVEL_WORDS = {"Very weak": _l("Very weak"), "Weak": _l("Weak"), "OK": _l("OK"),
+                       "Good": _l("Good"), "Excellent": _l("Excellent")}
 
 
 class VersionForm(FlaskForm):
@@ -25,23 +31,24 @@ class VersionForm(FlaskForm):
 
 class ConnectionForm(FlaskForm):
     answer = RadioField(
-        "Do you have any connection to this project?",
-        description="For example, you know the people, you use it, or you could gain from it. "
-                    "Saying yes is fine: it keeps the panel fair.",
-        choices=[SelectChoice("none", "No"),
-                 SelectChoice("connected", "Yes, I have a connection")],
-        validators=[InputRequired("Choose No or Yes")],
+        _l("Do you have any connection to this project?"),
+        description=_l("For example, you know the people, you use it, or you could gain from "
+                       "it. Saying yes is fine: it keeps the panel fair."),
+        choices=[SelectChoice("none", _l("No")),
+                 SelectChoice("connected", _l("Yes, I have a connection"))],
+        validators=[InputRequired(_l("Choose No or Yes"))],
     )
 
 
 class ConnectionKindForm(FlaskForm):
-    kind = RadioField("What is your connection?",
+    kind = RadioField(_l("What is your connection?"),
                       choices=[SelectChoice(k, v) for k, v in KIND_AS_DECLARED.items()],
-                      validators=[InputRequired("Choose the kind of connection you have")])
+                      validators=[InputRequired(_l("Choose the kind of connection you have"))])
     note = TextAreaField(
-        "Tell us a little more (you can leave this empty)",
-        description="A few words are enough. Only the people running the round will see this.",
-        validators=[Length(max=1000, message="Write 1000 characters or fewer")],
+        _l("Tell us a little more (you can leave this empty)"),
+        description=_l("A few words are enough. Only the people running the round will see "
+                       "this."),
+        validators=[Length(max=1000, message=_l("Write 1000 characters or fewer"))],
     )
 
 
@@ -51,39 +58,54 @@ class PassForm(FlaskForm):
 
 class CommentForm(VersionForm):
     comment = TextAreaField(
-        "Anything you want to say about this project? (you can leave this empty)",
-        description="The panel may read your words when it meets, beside a letter, never "
-                    "your name. Do not write your name.",
-        validators=[Length(max=5000, message="Write 5000 characters or fewer")],
+        _l("Anything you want to say about this project? (you can leave this empty)"),
+        description=_l("The panel may read your words when it meets, beside a letter, never "
+                       "your name. Do not write your name."),
+        validators=[Length(max=5000, message=_l("Write 5000 characters or fewer"))],
     )
     for_chair = BooleanField(
-        "Only the chair may read this",
-        description="The chair reads it in the meeting but cannot show it to the panel.",
+        _l("Only the chair may read this"),
+        description=_l("The chair reads it in the meeting but cannot show it to the panel."),
     )
 
 
 def levels(round_: Round, criterion: Criterion) -> list[tuple[str, str]]:
     """(value, words) of each level: the criterion's descriptors, else the round's; in
     Welsh for a Welsh reader where there are some (panel.rounds.content)."""
-    return [(level, words) for level, (words, _english) in level_words(round_, criterion).items()]
+    return [(level, words) for level, (words, _english) in reader_levels(round_, criterion).items()]
+
+
+def reader_levels(round_: Round, criterion: Criterion) -> dict[str, tuple[str, bool]]:
+    """Level → (words, English standing in for Welsh) as the reader reads them
+    (panel.rounds.content.level_words), the default level words in the reader's
+    language."""
+    found = {}
+    for level, (words, english_only) in level_words(round_, criterion).items():
+        if words in DEFAULT_LEVEL_WORDS:
+            words, english_only = str(DEFAULT_LEVEL_WORDS[words]), False
+        found[level] = (words, english_only)
+    return found
 
 
 def in_words(round_: Round, criterion: Criterion, value: int | None) -> str:
     """An answer as the panellist chose it: "Good – 4 of 5", or "4 of 5" when the level
     has no words, "Not scored" without a value."""
     if value is None:
-        return "Not scored"
+        return _("Not scored")
     text = dict(levels(round_, criterion)).get(str(value), "")
-    figure = f"{value} of {round_.scale_max}"
-    return f"{text} – {figure}" if text else figure
+    if text:
+        return _("%(words)s – %(value)s of %(max)s", words=text, value=value,
+                 max=round_.scale_max)
+    return _("%(value)s of %(max)s", value=value, max=round_.scale_max)
 
 
 def score_choices(round_: Round, criterion: Criterion) -> list[SelectChoice]:
     choices = [SelectChoice(value, Markup("{} – {}").format(
                    value, only_english(text, note=False) if english_only else text)
                if text else value)
-               for value, (text, english_only) in level_words(round_, criterion).items()]
-    return [*choices, SelectChoice(UNABLE, UNABLE_LABEL)]
+               for value, (text, english_only) in reader_levels(round_, criterion).items()]
+    # str(): a lazy string would reach the page unescaped (its apostrophe)
+    return [*choices, SelectChoice(UNABLE, str(UNABLE_LABEL))]
 
 
 def score_form(round_: Round, criterion: Criterion, **kwargs) -> VersionForm:
@@ -91,7 +113,8 @@ def score_form(round_: Round, criterion: Criterion, **kwargs) -> VersionForm:
         score = RadioField(content(criterion, "name"), choices=score_choices(round_, criterion),
                            description=content(criterion, "guidance"),
                            validators=[InputRequired(
-                               f"Choose a score, or choose \"{UNABLE_LABEL}\"")])
+                               _("Choose a score, or choose \"%(unable)s\"",
+                                 unable=UNABLE_LABEL))])
 
     return ScoreForm(**kwargs)
 

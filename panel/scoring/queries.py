@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g, has_app_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
@@ -16,11 +17,11 @@ from panel.rounds.models import Application, Assignment, Criterion, PanelMember,
 from panel.scoring.models import CriterionScore, ScoreSheet
 
 STATUS_LABELS = {
-    "not_started": "Not started",
-    "started": "Started",
-    "scored": "Scored",
-    "passed": "Passed",
-    "stepped_out": "Stepped out",
+    "not_started": _l("Not started"),
+    "started": _l("Started"),
+    "scored": _l("Scored"),
+    "passed": _l("Passed"),
+    "stepped_out": _l("Stepped out"),
 }
 TO_DO = ("started", "not_started")
 
@@ -38,7 +39,7 @@ class Item:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 
 from panel import access
 from panel.rounds.content import content_text
@@ -21,7 +22,7 @@ from panel.scoring import queries
 from panel.scoring.rules import sheet_score
 
 # What a panellist may filter by: the statuses of queries.STATUS_LABELS, in their order.
-SHOWN = {"all": "All applications", **queries.STATUS_LABELS}
+SHOWN = {"all": _l("All applications"), **queries.STATUS_LABELS}
 FIXED_COLUMNS = ("reference", "title", "status", "overall")
 
 

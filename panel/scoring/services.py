@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,9 +19,10 @@ from panel.scoring import queries
 from panel.scoring.models import CriterionScore, ScoreSheet
 
 UNABLE = "unable"  # "I don't feel able to score this": stored as value None
-STALE_MESSAGE = ("You changed these scores on another device or tab. "
-                 "Here is what is saved now.")
-NOTHING_SCORED = "Score at least one question, or pass on this application"
+# Messages for the panel member, in their language (lazy: read when shown).
+STALE_MESSAGE = _l("You changed these scores on another device or tab. "
+                   "Here is what is saved now.")
+NOTHING_SCORED = _l("Score at least one question, or pass on this application")
 
 
 class ScoringError(ValueError):
@@ -31,21 +34,21 @@ class StaleSheet(ScoringError):
     rolls back and shows what is saved now)."""
 
     def __init__(self) -> None:
-        super().__init__(STALE_MESSAGE)
+        super().__init__(str(STALE_MESSAGE))
 
 
 def refusal(assignment: Assignment, standing: queries.Standing | None = None) -> str | None:
     """Why the member cannot score this application now, or None when they can.
     ``standing`` is :func:`queries.standing` when the caller has it already."""
     if not assignment.application.round.scoring_open:
-        return "Scoring is not open for this round."
+        return _("Scoring is not open for this round.")
     standing = standing or queries.standing(assignment)
     if standing.stepped_out:
-        return "You have stepped out of this application, so you will not score it."
+        return _("You have stepped out of this application, so you will not score it.")
     if assignment.passed_at is not None:
-        return "You passed on this application."
+        return _("You passed on this application.")
     if standing.sheet is not None and standing.sheet.status == "submitted":
-        return "You have already sent your scores for this application."
+        return _("You have already sent your scores for this application.")
     return None
 
 
@@ -65,7 +68,7 @@ def declare_connection(actor: User, assignment: Assignment, kind: str, note: str
     member takes no part on this application until then (DESIGN.md §5)."""
     _check(assignment)
     if kind not in KINDS:
-        raise ScoringError("Choose the kind of connection you have")
+        raise ScoringError(_("Choose the kind of connection you have"))
     assignment.connection_answer, assignment.answered_at = "connected", utcnow()
     conflict = Conflict(member_id=assignment.member_id, application_id=assignment.application_id,
                         kind=kind, details=note.strip(), level="step_out", source="declared",
@@ -128,10 +131,10 @@ def submit_sheet(actor: User, assignment: Assignment, version: int) -> ScoreShee
     _check(assignment, standing)
     if sheet is None or sheet.version != version:
         if sheet is None:
-            raise ScoringError(NOTHING_SCORED)
+            raise ScoringError(str(NOTHING_SCORED))
         raise StaleSheet()
     if not any(score.value is not None for score in sheet.scores):
-        raise ScoringError(NOTHING_SCORED)
+        raise ScoringError(str(NOTHING_SCORED))
     sheet.status, sheet.submitted_at = "submitted", utcnow()
     _flush(sheet)
     record("sheet.submitted", actor=actor, target=sheet, round_id=assignment.member.round_id,
@@ -169,15 +172,16 @@ def _values(assignment: Assignment, scores: dict[str, str]) -> dict[Criterion, i
     values = {}
     for key, raw in scores.items():
         if key not in criteria:
-            raise ScoringError("That question is not part of this round")
+            raise ScoringError(_("That question is not part of this round"))
         raw = str(raw).strip()
         if raw == UNABLE:
             values[criteria[key]] = None
         elif raw.isdigit() and round_.scale_min <= int(raw) <= round_.scale_max:
             values[criteria[key]] = int(raw)
         else:
-            raise ScoringError(f"Choose a whole number from {round_.scale_min} to "
-                               f"{round_.scale_max}, or \"I don't feel able to score this\"")
+            raise ScoringError(_("Choose a whole number from %(min)s to %(max)s, or "
+                                 "\"I don't feel able to score this\"",
+                                 min=round_.scale_min, max=round_.scale_max))
     return values
 
 

@@ -11,6 +11,7 @@ it. static/js/sheet.js lets number keys choose a level and move to the next ques
 from __future__ import annotations
 
 from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from panel import access
@@ -64,11 +65,14 @@ def whole_sheet(assignment: Assignment, standing: queries.Standing):
             unanswered = True
             for criterion in missing:
                 form[f"c_{criterion.key}"].errors = [
-                    (f"Choose a score for {criterion.name}, or choose "
-                     f"\"{forms.UNABLE_LABEL}\"")]
+                    _("Choose a score for %(question)s, or choose \"%(unable)s\"",
+                      question=criterion.name, unable=forms.UNABLE_LABEL)]
         else:
             scores = {c.key: form[f"c_{c.key}"].data for c in round_.criteria
                       if form[f"c_{c.key}"].data}
+            # Worded before the commit, after which the reader's language costs a query.
+            sent = _("Your scores have been sent. Thank you!")
+            kept = _("Your answers are saved. You can come back to them.")
             with change(ScoringError) as done:
                 sheet = services.save_sheet(current_user, assignment,
                                             form.version.data or 0, scores=scores,
@@ -78,10 +82,10 @@ def whole_sheet(assignment: Assignment, standing: queries.Standing):
                     services.submit_sheet(current_user, assignment, sheet.version)
             if not done.refused:
                 if sending:
-                    flash("Your scores have been sent. Thank you!", "success")
+                    flash(sent, "success")
                     return redirect(url_for("scoring.overview", slug=round_.slug,
                                             reference=reference))
-                flash("Your answers are saved. You can come back to them.", "success")
+                flash(kept, "success")
                 return redirect(request.path)
             problems = [done.refusal]
     response = make_response(render_template(

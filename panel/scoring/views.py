@@ -15,6 +15,7 @@ otherwise) and shows the application only through :mod:`panel.scoring.blind`.
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from panel import access, policy
@@ -69,11 +70,14 @@ def connection_kind(assignment: Assignment):
         return redirect(_url("scoring.overview", assignment))
     form = forms.ConnectionKindForm()
     if form.validate_on_submit():
+        # Each message is worded before the change: after its commit, finding the reader's
+        # language would load the signed-in person again.
+        thanks = _("Thank you for telling us about your connection. It helps keep the panel "
+                   "fair.")
         with change():
             services.declare_connection(current_user, assignment, form.kind.data,
                                         form.note.data)
-        flash("Thank you for telling us about your connection. It helps keep the panel fair.",
-              "success")
+        flash(thanks, "success")
         return redirect(_url("scoring.overview", assignment))
     return render_template("scoring/connection_kind.html", form=form,
                            **_page(assignment, blind=False))
@@ -139,10 +143,11 @@ def check(assignment: Assignment, standing: queries.Standing):
     form = forms.VersionForm(data=_form_data(sheet))
     problems = []
     if form.validate_on_submit():
+        thanks = _("Your scores have been sent. Thank you!")
         with change(ScoringError) as done:
             services.submit_sheet(current_user, assignment, form.version.data or 0)
         if not done.refused:
-            flash("Your scores have been sent. Thank you!", "success")
+            flash(thanks, "success")
             return redirect(url_for("scoring.applications", slug=_slug(assignment)))
         form, problems = _after_refusal(done, lambda data: forms.VersionForm(
             formdata=None, data=data), assignment)
@@ -158,9 +163,10 @@ def pass_on(assignment: Assignment):
         return redirect(_url("scoring.overview", assignment))
     form = forms.PassForm()
     if form.validate_on_submit():
+        fine = _("You have passed on this application. That is fine.")
         with change():
             services.pass_on(current_user, assignment)
-        flash("You have passed on this application. That is fine.", "success")
+        flash(fine, "success")
         return redirect(_url("scoring.overview", assignment))
     return render_template("scoring/pass.html", form=form, **_page(assignment, blind=False))
 
@@ -169,11 +175,15 @@ def pass_on(assignment: Assignment):
 def save(assignment: Assignment):
     """Background save from static/js/scoring.js: ``{version, scores: {key: "3"}, comment}``.
     Answers only with the sheet's own answers and version, never the application."""
+    # The words first: choosing the language reads the signed-in person, which after the
+    # commit would cost a statement (and a transaction) of its own.
+    saved_message = _("Saved")
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("scores", {}), dict):
-        return jsonify(saved=False, message="Something went wrong. Try again."), 400
+        return jsonify(saved=False, message=_("Something went wrong. Try again.")), 400
     if assignment.connection_answer != "none":
-        return jsonify(saved=False, message="Answer the question about connections first."), 409
+        return jsonify(saved=False,
+                       message=_("Answer the question about connections first.")), 409
     with change(TypeError, ValueError) as done:
         version = int(body.get("version") or 0)
         comment, for_chair = body.get("comment"), body.get("for_chair")
@@ -184,12 +194,13 @@ def save(assignment: Assignment):
                                     for_chair=for_chair if isinstance(for_chair, bool) else None)
         version = sheet.version  # read before the commit expires it: no second query
     if not done.refused:
-        return jsonify(saved=True, version=version, message="Saved")
+        return jsonify(saved=True, version=version, message=saved_message)
     sheet = queries.initial_sheet(assignment.member_id, assignment.application_id)
     stale = isinstance(done.error, StaleSheet)
     return jsonify(saved=False, stale=stale,
-                   message=STALE_MESSAGE if stale else done.refusal
-                   if isinstance(done.error, ScoringError) else "Something went wrong. Try again.",
+                   message=str(STALE_MESSAGE) if stale else done.refusal
+                   if isinstance(done.error, ScoringError)
+                   else _("Something went wrong. Try again."),
                    version=sheet.version if sheet else 0,
                    scores=services.sheet_answers(sheet),
                    comment=sheet.comment if sheet else ""), 409
@@ -218,8 +229,9 @@ def assisted(round_, member_id: int, reference: str):
             if form.action.data == "submit":
                 services.submit_sheet(current_user, assignment, sheet.version)
         if not done.refused:
-            flash(f"Sheet {'sent' if form.action.data == 'submit' else 'saved'} for "
-                  f"{member.user.name}.", "success")
+            flash(_("Sheet sent for %(name)s.", name=member.user.name)
+                  if form.action.data == "submit"
+                  else _("Sheet saved for %(name)s.", name=member.user.name), "success")
             return redirect(request.path)
         problems = [done.refusal]
     return render_template("scoring/assisted.html", form=form, problems=problems, round=round_,
@@ -271,9 +283,9 @@ def _answers(assignment: Assignment, sheet) -> list[tuple[int, object, str]]:
 
 def _in_words(round_, criterion, answer: str | None) -> str:
     if answer is None:
-        return "Not answered yet"
+        return _("Not answered yet")
     if answer == forms.UNABLE:
-        return forms.UNABLE_LABEL
+        return str(forms.UNABLE_LABEL)
     return forms.in_words(round_, criterion, int(answer))
 
 

@@ -11,6 +11,8 @@
   var pending = Promise.resolve();
   var timer = null;
   var refused = false;  // the last save was refused: let the person see why first
+  // The words, in the page's language, from the form's data-*-text attributes.
+  function words(name, english) { return form.getAttribute("data-" + name + "-text") || english; }
 
   function say(text) {
     status.textContent = "";
@@ -50,7 +52,7 @@
     if (!body) return pending;
     pending = pending.then(function () {
       body.version = Number(version.value || 0);
-      say("Saving…");
+      say(words("saving", "Saving…"));
       return fetch(form.getAttribute("data-autosave"), {
         method: "POST",
         credentials: "same-origin",
@@ -60,15 +62,15 @@
         return response.json().then(function (data) {
           if (data.saved) {
             version.value = data.version;
-            say("Saved");
+            say(data.message || words("saved", "Saved"));
           } else {
             refused = true;
             if (data.version !== undefined) showSaved(data);
-            say(data.message || "Not saved. Try again.");
+            say(data.message || words("refused", "Not saved. Try again."));
           }
         });
       }).catch(function () {
-        say("Not saved yet: check your internet connection. Your answer is still on this page.");
+        say(words("offline", "Not saved yet: check your internet connection. Your answer is still on this page."));
       });
     });
     return pending;

@@ -37,6 +37,49 @@ PANELLIST_FACING: list[str] = [
     # The shell every page shares, sign-in and the person's own account pages (i18n1)
     # Scoring, the meeting as a panellist sees it, the panel's report page and the
     # public summary (i18n2)
+    "templates/scoring/_macros.html",
+    "templates/scoring/application.html",
+    "templates/scoring/applications.html",
+    "templates/scoring/check.html",
+    "templates/scoring/comment.html",
+    "templates/scoring/connection.html",
+    "templates/scoring/connection_kind.html",
+    "templates/scoring/pass.html",
+    "templates/scoring/question.html",
+    "templates/scoring/reviews.html",
+    "templates/scoring/sheet.html",
+    "templates/scoring/status.html",
+    "panel/scoring/forms.py",
+    "panel/scoring/queries.py",
+    "panel/scoring/reviews_views.py",
+    "panel/scoring/services.py",
+    "panel/scoring/sheet_views.py",
+    "panel/scoring/views.py",
+    "panel/conflicts/models.py",
+    "templates/moderation/follow.html",
+    "templates/moderation/_follow_live.html",
+    "templates/moderation/_live.html",
+    "templates/moderation/_item.html",
+    "templates/moderation/revise.html",
+    "templates/moderation/revise_check.html",
+    "templates/moderation/revise_question.html",
+    "templates/moderation/revise_macros.html",
+    "templates/moderation/_revise_live.html",
+    "templates/moderation/screen.html",
+    "templates/moderation/_screen_live.html",
+    "panel/moderation/forms.py",
+    "panel/moderation/models.py",
+    "panel/moderation/presenters.py",
+    "panel/moderation/revise_views.py",
+    "panel/moderation/services.py",
+    "templates/reports/for_panel.html",
+    "templates/reports/_for_panel_link.html",
+    "templates/reports/summary.html",
+    "templates/reports/_macros.html",
+    "templates/reports/_over_budget.html",
+    "panel/reports/budget.py",
+    "panel/reports/panel_page.py",
+    "panel/reports/voice_text.py",
     # Times in the round's zone and the round's Welsh content (tz)
     "panel/rounds/times.py",
     "panel/rounds/content.py",
@@ -189,8 +232,11 @@ def compiled_differs(language: str) -> bool:
         compiled = read_mo(file)
 
     def said(catalog) -> dict:
-        def plain(value):  # a plural's forms come as a list from one, a tuple from the other
-            return value if isinstance(value, str) else tuple(value)
-        return {plain(message.id): plain(message.string) for message in catalog
+        # A plural's id and forms come as lists from a .mo, tuples from a .po.
+        return {_hashable(message.id): _hashable(message.string) for message in catalog
                 if message.id and message.string and not message.fuzzy}
     return said(compiled) != said(catalogue(language))
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else value
