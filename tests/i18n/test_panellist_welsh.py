@@ -157,13 +157,14 @@ def test_the_panel_page_and_the_agreement_sentence_count_in_welsh(app, n, projec
 
 
 def test_the_default_level_words_read_in_welsh_and_a_round_s_own_stay_as_set(app):
-    round_ = SimpleNamespace(scale_min=1, scale_max=5, scale_descriptors=DEFAULT_DESCRIPTORS)
-    own = SimpleNamespace(descriptors={"4": "Real benefit"})
+    round_ = SimpleNamespace(scale_min=1, scale_max=5, scale_descriptors=DEFAULT_DESCRIPTORS,
+                             scale_descriptors_cy={})
+    own = SimpleNamespace(descriptors={"4": "Real benefit"}, descriptors_cy={})
     with app.test_request_context(), in_language("cy"):
-        assert forms.in_words(round_, SimpleNamespace(descriptors={}), 4) == "Da – 4 o 5"
+        assert forms.in_words(round_, SimpleNamespace(descriptors={}, descriptors_cy={}), 4) == "Da – 4 o 5"
         assert [words for _value, words in forms.levels(round_, SimpleNamespace(
-            descriptors={}))] == ["Gwan iawn", "Gwan", "Iawn", "Da", "Ardderchog"]
+            descriptors={}, descriptors_cy={}))] == ["Gwan iawn", "Gwan", "Iawn", "Da", "Ardderchog"]
         assert forms.in_words(round_, own, 4) == "Real benefit – 4 o 5"  # round content
         assert forms.in_words(round_, own, None) == "Heb ei sgorio"
     with app.test_request_context(), in_language("en"):
-        assert forms.in_words(round_, SimpleNamespace(descriptors={}), 4) == "Good – 4 of 5"
+        assert forms.in_words(round_, SimpleNamespace(descriptors={}, descriptors_cy={}), 4) == "Good – 4 of 5"

@@ -129,7 +129,7 @@ def _welsh_round():
     quality = round_.criteria[0]
     quality.name_cy, quality.guidance_cy = "Ansawdd", "Pa mor dda yw'r cynllun?"
     round_.scale_descriptors = {"1": "Very weak", "2": "Weak", "3": "OK", "4": "Good",
-                                "5": "Excellent"}
+                                "5": "Outstanding"}  # the round's own words
     round_.scale_descriptors_cy = {"1": "Gwan iawn", "2": "Gwan", "3": "Iawn", "4": "Da"}
     people.user_named("bryn@example.org").language = "cy"  # Bryn reads in Welsh
     db.session.commit()
@@ -160,14 +160,14 @@ def test_a_welsh_reader_sees_the_welsh_and_a_note_where_there_is_none(app, mailb
     assert '<h1 class="fp-fieldset__heading">Ansawdd</h1>' in question
     assert "Pa mor dda yw'r cynllun?" in question
     assert ">4 – Da</label>" in question
-    assert '>5 – <span lang="en">Excellent</span></label>' in question  # no Welsh for 5
+    assert '>5 – <span lang="en">Outstanding</span></label>' in question  # no Welsh for 5
     # Need has no Welsh name: English, marked, with the note.
     second = _page(bryn, f"{BASE}/question/2")
     assert (f'<h1 class="fp-fieldset__heading"><span lang="en">Need</span> '
             f'<span class="fp-only-english">{NOTE_CY}</span></h1>') in second
     submit(bryn, f"{BASE}/question/1", {"score": "4", "version": "0"})
     check = _page(bryn, f"{BASE}/check")
-    assert "Ansawdd" in check and "Da – 4 of 5" in check
+    assert "Ansawdd" in check and "Da – 4 o 5" in check
     assert "Tyfu bwyd gyda'n gilydd" in _page(bryn, "/my-reviews/test-round")
     assert "Tyfu bwyd gyda'n gilydd" in _page(bryn, "/my-rounds/test-round")
 
