@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from panel import mail
@@ -17,8 +19,9 @@ from panel.accounts.auth import check_password, hash_password
 from panel.accounts.models import STAFF_ROLES, AccountToken, Role, User, UserRole
 from panel.accounts.notices import notify
 from panel.audit.services import record
-from panel.forms import one_line_problem
 from panel.extensions import db, utcnow
+from panel.forms import one_line_problem
+from panel.i18n import is_language
 from panel.jobs.queue import job
 
 
@@ -82,8 +85,9 @@ def send_invitation(actor: User | None, user: User, *, system: str | None = None
     record("user.invitation_sent", actor=actor, target=user, system=system)
     mail.queue(
         user.email,
-        "You're invited to FairPanel",
+        _l("You're invited to FairPanel"),
         "invitation",
+        language=user.language,
         user=user,
         link=mail.external_url("accounts.invitation", token=token),
         days=current_app.config["INVITATION_DAYS"],
@@ -114,8 +118,10 @@ def send_sign_in_link(row, email: str) -> None:
     _expire_tokens(user, "sign_in")
     token = _issue_token(user, "sign_in", timedelta(minutes=minutes))
     record("user.sign_in_link_sent", target=user, system="sign-in page")
-    mail.queue(user.email, "Your FairPanel sign-in link", "sign_in_link", user=user,
-               link=mail.external_url("accounts.sign_in_with_link", token=token), minutes=minutes)
+    mail.queue(user.email, _l("Your FairPanel sign-in link"), "sign_in_link",
+               language=user.language, user=user,
+               link=mail.external_url("accounts.sign_in_with_link", token=token),
+               minutes=minutes)
 
 
 def peek_token(raw: str, purpose: str) -> User | None:
@@ -150,9 +156,22 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def signed_in(user: User, method: str) -> None:
+def signed_in(user: User, method: str, language: str | None = None) -> None:
+    """``language``: the one chosen in this browser before signing in; it becomes the
+    account's when the account has none yet (a choice made on the account wins)."""
     user.last_sign_in_at = utcnow()
+    if user.language is None and is_language(language):
+        user.language = language
     record("user.signed_in", actor=user, target=user, after={"method": method})
+
+
+def choose_language(user: User, language: str) -> None:
+    """The language ``user`` reads FairPanel and their e-mails in (issue 21)."""
+    if not is_language(language):
+        raise AccountError(_("FairPanel is in English and in Welsh: choose English or "
+                             "Cymraeg. Nothing has been changed."))
+    user.language = language
+    db.session.flush()
 
 
 def signed_out(user: User) -> None:

@@ -74,6 +74,7 @@ class Panellist:
     email: str
     group: str | None
     group_label: str
+    language: str | None = None  # the language they read e-mails in (users.language)
 
 
 @dataclass
@@ -141,13 +142,13 @@ def suggested_pairs(round_: Round) -> set[tuple[int, int]]:
 def panellists(round_: Round) -> list[Panellist]:
     """The round's panellists (never the chair), by group then name."""
     rows = db.session.execute(
-        select(PanelMember.id, User.name, User.email, Group.key, Group.label)
+        select(PanelMember.id, User.name, User.email, Group.key, Group.label, User.language)
         .join(User, PanelMember.user_id == User.id)
         .outerjoin(Group, PanelMember.group_id == Group.id)
         .where(PanelMember.round_id == round_.id, PanelMember.role == MemberRole.PANELLIST)
         .order_by(Group.position.is_(None), Group.position, User.name, PanelMember.id)).all()
-    return [Panellist(id_, name, email, key, label or "No group")
-            for id_, name, email, key, label in rows]
+    return [Panellist(id_, name, email, key, label or "No group", language)
+            for id_, name, email, key, label, language in rows]
 
 
 def member_progress(round_: Round) -> list[MemberProgress]:
