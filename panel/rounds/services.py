@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy import delete, insert, select
 
 from panel import mail
@@ -220,8 +221,9 @@ def send_reminders(actor: User, round_: Round) -> list[str]:
     for row in late:
         left = row.progress.outstanding
         mail.queue(row.panellist.email,
-                   lazy_ngettext("Reminder: %(num)d application left to score",
-                                 "Reminder: %(num)d applications left to score", left),
+                   LazyString(lambda left=left: ngettext(
+                       "Reminder: %(num)d application left to score",
+                       "Reminder: %(num)d applications left to score", left)),
                    "reminder", language=row.panellist.language, round_id=round_.id,
                    name=row.panellist.name, left=left, round=round_, deadline=deadline,
                    link=link)

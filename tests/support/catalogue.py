@@ -33,6 +33,50 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
 # labels and errors, sentences built in code). One entry per line.
 PANELLIST_FACING: list[str] = [
     # The shell every page shares, sign-in and the person's own account pages (i18n1)
+    "templates/base.html",
+    "templates/macros/forms.html",
+    "templates/macros/language.html",
+    "templates/macros/pagination.html",
+    "templates/macros/tables.html",
+    "templates/errors/error.html",
+    "templates/accounts/sign_in.html",
+    "templates/accounts/check_email.html",
+    "templates/accounts/sign_in_link.html",
+    "templates/accounts/link_expired.html",
+    "templates/accounts/invitation.html",
+    "templates/accounts/account.html",
+    "templates/accounts/my_data.html",
+    "templates/home/index.html",
+    "templates/home/my_rounds.html",
+    "templates/home/privacy.html",
+    "templates/home/accessibility.html",
+    "templates/rounds/_welcome.html",
+    "templates/conflicts/profile/connections.html",
+    "templates/payments/my_record.html",
+    "templates/payments/my_choice.html",
+    "templates/payments/my_correction.html",
+    "templates/emails/invitation.txt",
+    "templates/emails/sign_in_link.txt",
+    "templates/emails/scoring_open.txt",
+    "templates/emails/reminder.txt",
+    "templates/emails/report_published.txt",
+    "templates/emails/security_notice.txt",
+    "panel/web.py",
+    "panel/access.py",
+    "panel/accounts/views.py",
+    "panel/accounts/forms.py",
+    "panel/accounts/services.py",
+    "panel/accounts/sessions.py",
+    "panel/accounts/notices.py",
+    "panel/home/views.py",
+    "panel/conflicts/profile_forms.py",
+    "panel/conflicts/profile_views.py",
+    "panel/payments/my_views.py",
+    "panel/payments/forms.py",
+    "panel/payments/rules.py",
+    "panel/payments/services.py",
+    "panel/payments/queries.py",
+    "panel/rounds/services.py",
     # Scoring, the meeting as a panellist sees it, the panel's report page and the
     # public summary (i18n2)
 ]
@@ -184,6 +228,9 @@ def compiled_differs(language: str) -> bool:
         compiled = read_mo(file)
 
     def said(catalog) -> dict:
-        return {message.id: message.string for message in catalog
+        # A plural message's id and forms come as lists from a .mo, tuples from a .po.
+        def key(value):
+            return tuple(value) if isinstance(value, (list, tuple)) else value
+        return {key(message.id): key(message.string) for message in catalog
                 if message.id and message.string and not message.fuzzy}
     return said(compiled) != said(catalogue(language))
