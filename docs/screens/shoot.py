@@ -35,7 +35,11 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   lived-experience panellist's round-welcome-360x740 (whole: the round's page saying the
   funder, deadline, how long, the pay and whom to ask), my-time-360x740 (whole), my-time-correction-360x740
   (whole), my-pay-choice-360x740 and my-time-1280x800; the officer's payments-1280x800
-  and payments-360x740.
+  and payments-360x740;
+- Welsh (tests/browser/test_language_pages.py): a panellist who pressed "Cymraeg" on
+  the sign-in page, welsh-sign-in-360x740 and -1280x800, and signed in from the Welsh
+  e-mail, welsh-my-rounds-360x740 and -1280x800 (the switch beside the name in the
+  compact phone header).
 
 It runs those browser tests, so the pictures are of pages the tests have just checked
 (axe, no sideways scrolling, the small-group rule, the words a reader should see).
@@ -61,6 +65,7 @@ TESTS = [
     "test_scoring_pages.py::test_an_academic_scores_on_one_page_by_keyboard_in_under_20_key_presses",
     "test_setup_journeys.py",
     "test_payment_pages.py",
+    "test_language_pages.py",
 ]
 
 if __name__ == "__main__":

@@ -95,18 +95,20 @@ def send_invitation(actor: User | None, user: User, *, system: str | None = None
     )
 
 
-def request_sign_in_link(email: str) -> None:
+def request_sign_in_link(email: str, language: str | None = None) -> None:
     """E-mail a one-time sign-in link. Says nothing to the caller about whether the
     address is registered, not even by how long it takes: the request only queues a job,
-    the same for every address, and the job looks the address up."""
-    send_sign_in_link.enqueue(email=email)
+    the same for every address, and the job looks the address up. ``language``: the one
+    the sign-in page was read in, for an account that has not chosen one."""
+    send_sign_in_link.enqueue(email=email, language=language)
 
 
 @job("accounts.sign_in_link", "Sign-in link", queue="mail")
-def send_sign_in_link(row, email: str) -> None:
+def send_sign_in_link(row, email: str, language: str | None = None) -> None:
     """The job behind :func:`request_sign_in_link`: unknown addresses are silently
     ignored; staff are told to use their password (a link must not bypass it). Only the
-    newest link works: sending one ends the person's older unused links (issue 22)."""
+    newest link works: sending one ends the person's older unused links (issue 22). The
+    e-mail is in the account's language, else in the one the link was asked for in."""
     user = find_user(email)
     if user is None or not user.active:
         return
@@ -119,7 +121,7 @@ def send_sign_in_link(row, email: str) -> None:
     token = _issue_token(user, "sign_in", timedelta(minutes=minutes))
     record("user.sign_in_link_sent", target=user, system="sign-in page")
     mail.queue(user.email, _l("Your FairPanel sign-in link"), "sign_in_link",
-               language=user.language, user=user,
+               language=user.language or language, user=user,
                link=mail.external_url("accounts.sign_in_with_link", token=token),
                minutes=minutes)
 

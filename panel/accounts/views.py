@@ -32,7 +32,7 @@ from panel.accounts.models import User
 from panel.accounts.sessions import SIGNED_IN_AT
 from panel.extensions import db, limiter
 from panel.forms import ButtonForm
-from panel.i18n import SESSION_KEY, is_language
+from panel.i18n import SESSION_KEY, current_language, is_language
 from panel.transactions import change
 from panel.web import safe_next
 
@@ -93,7 +93,7 @@ def sign_in():
     form = SignInLinkForm()
     if form.validate_on_submit():
         with change():
-            services.request_sign_in_link(form.email.data)
+            services.request_sign_in_link(form.email.data, current_language())
         session["link_sent_to"] = form.email.data.strip()
         session["next"] = safe_next(request.args.get("next"))
         return redirect(url_for(".check_email"))

@@ -23,6 +23,7 @@ from panel.rounds.models import Assignment
 from tests.builders import people
 from tests.builders.payments import ACADEMIC, LIVED, paid_round
 from tests.builders.rounds import applications, member, scoring_round
+from tests.support.web import submit
 
 HELP = "Sam Patel, 0161 496 0000"
 
@@ -52,6 +53,20 @@ def test_a_sign_in_link_comes_in_the_language_on_the_account(app, client, mailbo
     [english] = mailbox.to("bob@example.org")
     assert english["Subject"] == "Your FairPanel sign-in link"
     assert "It works once, for 15 minutes." in _words(mailbox.body(english))
+
+
+def test_a_link_asked_for_in_welsh_comes_in_welsh_unless_the_account_chose(app, client,
+                                                                           mailbox):
+    people.panellist(LIVED, "Amira Hussain")
+    people.panellist("bob@example.org", "Bob Jones")
+    people.user_named("bob@example.org").language = "en"
+    db.session.commit()
+    for email in (LIVED, "bob@example.org"):
+        submit(client, "/sign-in", {"email": email}, headers={"Accept-Language": "cy"})
+    assert [m["Subject"] for m in mailbox.to(LIVED)] == ["Eich dolen fewngofnodi FairPanel"]
+    assert [m["Subject"] for m in mailbox.to("bob@example.org")] == [
+        "Your FairPanel sign-in link"]
+    assert people.user_named(LIVED).language is None  # asking for a link chooses nothing
 
 
 def test_scoring_opens_in_welsh_for_a_welsh_reader_and_in_english_for_the_rest(app, mailbox):
