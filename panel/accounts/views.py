@@ -233,16 +233,14 @@ def sign_out():
 def choose_language():
     """The language switch on every page: the person's choice is kept on their account
     when they are signed in, and in this browser's session either way; then back to the
-    page they were on (a same-site path only, else the home page)."""
+    page they were on (a same-site path only, else the home page). A language FairPanel
+    does not have changes nothing: back to the page, which says so."""
     next_url = safe_next(request.form.get("next")) or url_for("home.index")
     language = request.form.get("language", "")
     if not is_language(language):
-        return render_template(
-            "errors/error.html", title=_("We do not have that language"),
-            message=_("FairPanel is in English and in Welsh: choose English or Cymraeg. "
-                      "Nothing has been changed."),
-            link=(_("Go back to the page you were on"), next_url), switch_next=next_url,
-            status=400), 400
+        flash(_("FairPanel is in English and in Welsh: choose English or Cymraeg. "
+                "Nothing has been changed."), "error")
+        return redirect(next_url)
     if current_user.is_authenticated:
         with change():
             services.choose_language(current_user, language)
