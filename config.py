@@ -59,6 +59,8 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # WTForms' own messages ("This field is required.") in the page's language (issue 21).
+    WTF_I18N_ENABLED = True
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
     # How much one round may hold (issue 22; reasons in docs/bundles.md, "How big a round

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from panel import policy
@@ -91,9 +92,9 @@ class Refusal:
 
 
 PAGE_FOR = {Role.AUDITOR: "auditors", Role.OFFICER: "programme officers", Role.ADMIN: "admins"}
-GENERAL = Refusal("You cannot see this page",
-                  "Your account does not have access to this page. If you think it should, "
-                  "contact the programme officer for your round.")
+GENERAL = Refusal(_l("You cannot see this page"),
+                  _l("Your account does not have access to this page. If you think it "
+                     "should, contact the programme officer for your round."))
 
 
 def staff_refusal(page_for: tuple[Role, ...] | None, user) -> Refusal:

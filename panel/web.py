@@ -18,6 +18,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -39,9 +42,23 @@ CSP = (
 
 
 # Pages where a right answer is refused too while the limit holds: say so (issue 22).
-SECRET_PAGES = {"accounts.staff_sign_in": "the right password",
-                "accounts.sign_in_code": "the right code",
-                "accounts.sign_in_recovery_code": "the right recovery code"}
+SECRET_PAGES = {
+    "accounts.staff_sign_in": _l("To keep out people guessing, it is paused until then, even "
+                                 "with the right password."),
+    "accounts.sign_in_code": _l("To keep out people guessing, it is paused until then, even "
+                                "with the right code."),
+    "accounts.sign_in_recovery_code": _l("To keep out people guessing, it is paused until "
+                                         "then, even with the right recovery code."),
+}
+# "There have been 5 tries in one minute": the limit's time, by its unit.
+PER = {
+    "second": lambda n: ngettext("one second", "%(num)d seconds", n),
+    "minute": lambda n: ngettext("one minute", "%(num)d minutes", n),
+    "hour": lambda n: ngettext("one hour", "%(num)d hours", n),
+    "day": lambda n: ngettext("one day", "%(num)d days", n),
+    "month": lambda n: ngettext("one month", "%(num)d months", n),
+    "year": lambda n: ngettext("one year", "%(num)d years", n),
+}
 
 
 def too_many_message() -> tuple[str, int | None]:
@@ -49,21 +66,23 @@ def too_many_message() -> tuple[str, int | None]:
     until then (None when the limiter cannot tell, e.g. its store is down)."""
     found = limiter.current_limit
     if found is None or not found.breached:
-        return ("You've tried this too many times in a short time. Wait a minute, then "
-                "try again."), None
+        return _("You've tried this too many times in a short time. Wait a minute, then "
+                 "try again."), None
     reset = datetime.fromtimestamp(found.reset_at, UTC)
     seconds = max(1, round((reset - datetime.now(UTC)).total_seconds()))
     local = reset.astimezone(ZoneInfo(DEFAULT_TIME_ZONE))
     item = found.limit
-    tries = f"{item.amount} {'try' if item.amount == 1 else 'tries'}"
     unit = item.GRANULARITY.name
-    per = f"{item.multiples} {unit}s" if item.multiples > 1 else f"one {unit}"
-    right = SECRET_PAGES.get(request.endpoint or "")
-    paused = (f"To keep out people guessing, it is paused until then, even with {right}."
-              if right else "It is paused until then.")
-    return (f"There have been {tries} in {per}, the most allowed. Try again after "
-            f"{local:%H:%M:%S} UK time, in {seconds} "
-            f"{'second' if seconds == 1 else 'seconds'}. {paused}"), seconds
+    per = PER[unit](item.multiples) if unit in PER else f"{item.multiples} {unit}"
+    # Two sentences, each whole (its count decides its plural form), then why.
+    tried = ngettext("There has been %(num)d try in %(per)s, the most allowed.",
+                     "There have been %(num)d tries in %(per)s, the most allowed.",
+                     item.amount, per=per)
+    again = ngettext("Try again after %(time)s UK time, in %(num)d second.",
+                     "Try again after %(time)s UK time, in %(num)d seconds.",
+                     seconds, time=f"{local:%H:%M:%S}")
+    paused = SECRET_PAGES.get(request.endpoint or "") or _("It is paused until then.")
+    return f"{tried} {again} {paused}", seconds
 
 
 def safe_next(target: str | None) -> str | None:
@@ -86,17 +105,17 @@ def nav_items() -> list[tuple[str, str, str]]:
         return []  # e-mails and commands render templates outside any request
     items = []
     if policy.is_on_a_panel(current_user):
-        items.append(("My rounds", "home.my_rounds"))
-        items.append(("My connections", "profile.connections"))
+        items.append((_("My rounds"), "home.my_rounds"))
+        items.append((_("My connections"), "profile.connections"))
     if policy.can_manage_rounds(current_user):
-        items.append(("Rounds", "rounds.index"))
+        items.append((_("Rounds"), "rounds.index"))
     if policy.can_audit(current_user):
-        items.append(("Audit", "audit.index"))
+        items.append((_("Audit"), "audit.index"))
     if policy.can_administer(current_user):
-        items.append(("People", "admin.people"))
-        items.append(("Jobs", "admin.jobs"))
+        items.append((_("People"), "admin.people"))
+        items.append((_("Jobs"), "admin.jobs"))
     if policy.is_staff(current_user):
-        items.append(("Your account", "accounts.account"))
+        items.append((_("Your account"), "accounts.account"))
     return [(label, endpoint, url_for(endpoint)) for label, endpoint in items]
 
 
@@ -197,32 +216,32 @@ def init_app(app: Flask) -> None:
         return render_template("errors/error.html", title=said.title, message=said.message,
                                link=said.link, status=403), 403
     app.register_error_handler(404, error_page(
-        404, "Page not found",
-        "If you typed the web address, check it is correct. If you pasted it, check you "
-        "copied the whole address."))
+        404, _l("Page not found"),
+        _l("If you typed the web address, check it is correct. If you pasted it, check you "
+           "copied the whole address.")))
     app.register_error_handler(413, error_page(
-        413, "That file is too big",
-        f"Files can be up to {app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB. "
-        "Go back and choose a smaller file."))
+        413, _l("That file is too big"),
+        _l("Files can be up to %(megabytes)s MB. Go back and choose a smaller file.",
+           megabytes=app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024))))
     @app.errorhandler(429)
     def too_many(error):
         log.warning("Rate limit reached on %s from %s: %s", request.path, request.remote_addr,
                     error.description, extra={"event": "rate_limited",
                                               "client": request.remote_addr})
         message, seconds = too_many_message()
-        response, status = error_page(429, "Too many attempts", message)(error)
+        response, status = error_page(429, _("Too many attempts"), message)(error)
         response = make_response(response, status)
         if seconds is not None:
             response.headers["Retry-After"] = str(seconds)
         return response
 
     app.register_error_handler(500, error_page(
-        500, "Sorry, something went wrong",
-        "Nothing you entered has been changed. Go back and try again in a moment."))
+        500, _l("Sorry, something went wrong"),
+        _l("Nothing you entered has been changed. Go back and try again in a moment.")))
     unavailable_page = error_page(
-        503, "Sorry, we could not do that just now",
-        "Nothing you saved before is lost, and nothing was changed this time. "
-        "Go back and try again in a minute.")
+        503, _l("Sorry, we could not do that just now"),
+        _l("Nothing you saved before is lost, and nothing was changed this time. "
+           "Go back and try again in a minute."))
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
@@ -230,24 +249,25 @@ def init_app(app: Flask) -> None:
         # form the page understands; the background save keeps the answer on the page.
         db.session.rollback()
         if request.is_json:
-            return jsonify(saved=False, message="Not saved yet: we could not reach our "
-                           "database. Your answer is still on this page. Try again in a "
-                           "minute."), 503
+            return jsonify(saved=False, message=_(
+                "Not saved yet: we could not reach our database. Your answer is still on "
+                "this page. Try again in a minute.")), 503
         # The page is drawn as for someone signed out: the navigation would need the
         # database to know who is signed in.
         g._login_user = AnonymousUserMixin()
         return unavailable_page(error)
 
     expired_page = error_page(
-        400, "This form has expired",
-        "For your security, forms stop working after a while or after you sign in or out. "
-        "Go back, reload the page and try again. Nothing has been changed.")
+        400, _l("This form has expired"),
+        _l("For your security, forms stop working after a while or after you sign in or "
+           "out. Go back, reload the page and try again. Nothing has been changed."))
 
     @app.errorhandler(CSRFError)
     def expired(error):
         # The background save (static/js/scoring.js) shows the message it is given.
         if request.is_json:
             db.session.rollback()
-            return jsonify(saved=False, message="This form has expired. Reload the page "
-                           "to carry on: what was saved before is kept."), 400
+            return jsonify(saved=False, message=_(
+                "This form has expired. Reload the page to carry on: what was saved before "
+                "is kept.")), 400
         return expired_page(error)

@@ -43,6 +43,10 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   page with the deadline in BST and the Welsh title, welsh-round-360x740 and
   welsh-round-1280x800, and the application's page with its Welsh title and an
   English-only lay summary with its note, welsh-application-360x740 and -1280x800.
+- Welsh (tests/browser/test_language_pages.py): a panellist who pressed "Cymraeg" on
+  the sign-in page, welsh-sign-in-360x740 and -1280x800, and signed in from the Welsh
+  e-mail, welsh-my-rounds-360x740 and -1280x800 (the switch beside the name in the
+  compact phone header).
 
 It runs those browser tests, so the pictures are of pages the tests have just checked
 (axe, no sideways scrolling, the small-group rule, the words a reader should see).
@@ -70,6 +74,7 @@ TESTS = [
     "test_setup_journeys.py",
     "test_payment_pages.py",
     "test_welsh_content_page.py",
+    "test_language_pages.py",
 ]
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ bp.add_url_rule("/sign-in/recovery-code",
                 view_func=views.sign_in_recovery_code, methods=["GET", "POST"])
 bp.add_url_rule("/invitation/<token>", view_func=views.invitation, methods=["GET", "POST"])
 bp.add_url_rule("/sign-out", view_func=views.sign_out, methods=["POST"])
+bp.add_url_rule("/language", view_func=views.choose_language, methods=["POST"])
 bp.add_url_rule("/session/keep-alive", view_func=views.keep_alive, methods=["POST"])
 bp.add_url_rule("/account", view_func=account_views.account, methods=["GET"])
 bp.add_url_rule("/account/my-data", endpoint="my_data", view_func=my_data_views.page,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Regexp, ValidationError
@@ -20,12 +21,14 @@ def _without_spaces(value):
 
 class SignInLinkForm(FlaskForm):
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         filters=[strip_whitespace],
-        description="We'll email you a link. Open it on this phone or computer to sign in.",
+        description=_l("We'll email you a link. Open it on this phone or computer to sign "
+                       "in."),
         validators=[
-            InputRequired("Enter your email address"),
-            Email("Enter an email address like name@example.com", check_deliverability=False),
+            InputRequired(_l("Enter your email address")),
+            Email(_l("Enter an email address like name@example.com"),
+                  check_deliverability=False),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )

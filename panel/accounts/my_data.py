@@ -40,6 +40,8 @@ def my_data(user: User) -> dict[str, Any]:
             "last_sign_in_at": _when(user.last_sign_in_at),
             "has_password": user.password_hash is not None,
             "has_two_step_sign_in": user.has_second_factor,
+            # The language they read FairPanel and its e-mails in; None: not chosen.
+            "language": user.language,
         },
         "panel_places": [_place(member) for member in members],
         "emails": _emails(user),

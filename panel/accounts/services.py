@@ -10,6 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from panel import mail
@@ -18,8 +20,9 @@ from panel.accounts.auth import check_password, hash_password
 from panel.accounts.models import STAFF_ROLES, AccountToken, Role, User, UserRole
 from panel.accounts.notices import notify
 from panel.audit.services import record
-from panel.forms import one_line_problem
 from panel.extensions import db, utcnow
+from panel.forms import one_line_problem
+from panel.i18n import is_language
 from panel.jobs.queue import job
 
 
@@ -86,8 +89,9 @@ def send_invitation(actor: User | None, user: User, *, system: str | None = None
     record("user.invitation_sent", actor=actor, target=user, system=system)
     mail.queue(
         user.email,
-        "You're invited to FairPanel",
+        _l("You're invited to FairPanel"),
         "invitation",
+        language=user.language,
         user=user,
         link=mail.external_url("accounts.invitation", token=token),
         days=current_app.config["INVITATION_DAYS"],
@@ -96,18 +100,20 @@ def send_invitation(actor: User | None, user: User, *, system: str | None = None
     )
 
 
-def request_sign_in_link(email: str) -> None:
+def request_sign_in_link(email: str, language: str | None = None) -> None:
     """E-mail a one-time sign-in link. Says nothing to the caller about whether the
     address is registered, not even by how long it takes: the request only queues a job,
-    the same for every address, and the job looks the address up."""
-    send_sign_in_link.enqueue(email=email)
+    the same for every address, and the job looks the address up. ``language``: the one
+    the sign-in page was read in, for an account that has not chosen one."""
+    send_sign_in_link.enqueue(email=email, language=language)
 
 
 @job("accounts.sign_in_link", "Sign-in link", queue="mail")
-def send_sign_in_link(row, email: str) -> None:
+def send_sign_in_link(row, email: str, language: str | None = None) -> None:
     """The job behind :func:`request_sign_in_link`: unknown addresses are silently
     ignored; staff are told to use their password (a link must not bypass it). Only the
-    newest link works: sending one ends the person's older unused links (issue 22)."""
+    newest link works: sending one ends the person's older unused links (issue 22). The
+    e-mail is in the account's language, else in the one the link was asked for in."""
     user = find_user(email)
     if user is None or not user.active:
         return
@@ -119,8 +125,10 @@ def send_sign_in_link(row, email: str) -> None:
     _expire_tokens(user, "sign_in")
     token = _issue_token(user, "sign_in", timedelta(minutes=minutes))
     record("user.sign_in_link_sent", target=user, system="sign-in page")
-    mail.queue(user.email, "Your FairPanel sign-in link", "sign_in_link", user=user,
-               link=mail.external_url("accounts.sign_in_with_link", token=token), minutes=minutes)
+    mail.queue(user.email, _l("Your FairPanel sign-in link"), "sign_in_link",
+               language=user.language or language, user=user,
+               link=mail.external_url("accounts.sign_in_with_link", token=token),
+               minutes=minutes)
 
 
 def peek_token(raw: str, purpose: str) -> User | None:
@@ -155,9 +163,22 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def signed_in(user: User, method: str) -> None:
+def signed_in(user: User, method: str, language: str | None = None) -> None:
+    """``language``: the one chosen in this browser before signing in; it becomes the
+    account's when the account has none yet (a choice made on the account wins)."""
     user.last_sign_in_at = utcnow()
+    if user.language is None and is_language(language):
+        user.language = language
     record("user.signed_in", actor=user, target=user, after={"method": method})
+
+
+def choose_language(user: User, language: str) -> None:
+    """The language ``user`` reads FairPanel and their e-mails in (issue 21)."""
+    if not is_language(language):
+        raise AccountError(_("FairPanel is in English and in Welsh: choose English or "
+                             "Cymraeg. Nothing has been changed."))
+    user.language = language
+    db.session.flush()
 
 
 def signed_out(user: User) -> None:

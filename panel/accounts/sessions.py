@@ -7,9 +7,11 @@ from __future__ import annotations
 import time
 
 from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from panel.accounts import second_factor
+from panel.i18n import SESSION_KEY
 
 SIGNED_IN_AT = "signed_in_at"  # seconds since the epoch, set at every sign-in
 # With TOTP_REQUIRED on, staff without an authenticator app may open only these.
@@ -33,14 +35,17 @@ def end_sessions_past_their_lifetime():
     copied cookie is not good for ever (ASVS 3.3.2). Read from the signed cookie alone:
     no database."""
     if request.endpoint == "static" or "_user_id" not in session:
-        return None
+        return
     if session_seconds_left() > 0:
-        return None
+        return
+    language = session.get(SESSION_KEY)
     logout_user()
     session.clear()
-    flash("For your safety, we sign everyone out after a while, so please sign in again. "
-          "Anything you saved is kept.", "info")
-    return None
+    if language is not None:
+        session[SESSION_KEY] = language  # the pages stay in the language they chose
+    flash(_("For your safety, we sign everyone out after a while, so please sign in "
+            "again. Anything you saved is kept."), "info")
+    return
 
 
 def set_up_second_factor_first():

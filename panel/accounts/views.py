@@ -15,6 +15,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from panel import access
@@ -30,6 +32,7 @@ from panel.accounts.models import User
 from panel.accounts.sessions import SIGNED_IN_AT
 from panel.extensions import db, limiter
 from panel.forms import ButtonForm
+from panel.i18n import SESSION_KEY, current_language, is_language
 from panel.transactions import change
 from panel.web import safe_next
 
@@ -90,7 +93,7 @@ def sign_in():
     form = SignInLinkForm()
     if form.validate_on_submit():
         with change():
-            services.request_sign_in_link(form.email.data)
+            services.request_sign_in_link(form.email.data, current_language())
         session["link_sent_to"] = form.email.data.strip()
         session["next"] = safe_next(request.args.get("next"))
         return redirect(url_for(".check_email"))
@@ -113,7 +116,7 @@ def sign_in_with_link(token: str):
         with change():
             user = services.use_token(token, "sign_in")
             if user is not None:
-                services.signed_in(user, "link")
+                services.signed_in(user, "link", session.get(SESSION_KEY))
         if user is None:
             return _link_expired()
         _fresh_session(user)
@@ -132,7 +135,7 @@ def staff_sign_in():
         with change():  # checking the password may renew its hash
             user = services.authenticate(form.email.data, form.password.data)
             if user is not None and not user.has_second_factor:
-                services.signed_in(user, "password")
+                services.signed_in(user, "password", session.get(SESSION_KEY))
         if user is not None and user.has_second_factor:
             _password_passed(user, safe_next(request.args.get("next")))
             return redirect(url_for(".sign_in_code"))
@@ -141,7 +144,8 @@ def staff_sign_in():
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         log.info("Failed staff sign-in for %s from %s", form.email.data, request.remote_addr,
                  extra={"event": "sign_in.failed", "client": request.remote_addr})
-        form.email.errors = [*form.email.errors, "Your email address or password is not right"]
+        form.email.errors = [*form.email.errors,
+                             _("Your email address or password is not right")]
     return render_template("accounts/staff_sign_in.html", form=form)
 
 
@@ -156,7 +160,8 @@ def sign_in_code():
     if form.validate_on_submit():
         with change(second_factor.CodeRejected) as done:
             second_factor.check_code(user, form.code.data)
-            services.signed_in(user, "password and authenticator app")
+            services.signed_in(user, "password and authenticator app",
+                                session.get(SESSION_KEY))
         if not done.refused:
             return _finish_second_step(user)
         log.info("Wrong sign-in code for user %s from %s", user.id, request.remote_addr,
@@ -177,7 +182,8 @@ def sign_in_recovery_code():
     if form.validate_on_submit():
         with change(second_factor.CodeRejected) as done:
             left = second_factor.use_recovery_code(user, form.code.data)
-            services.signed_in(user, "password and recovery code")
+            services.signed_in(user, "password and recovery code",
+                                session.get(SESSION_KEY))
         if not done.refused:
             response = _finish_second_step(user)
             flash(_recovery_codes_left(left), "info")
@@ -201,14 +207,14 @@ def invitation(token: str):
             if user is not None and user.is_staff:
                 services.set_password(user, form.password.data)
             if user is not None and not user.has_second_factor:
-                services.signed_in(user, "invitation")
+                services.signed_in(user, "invitation", session.get(SESSION_KEY))
         if user is None:
             return _link_expired(invitation=True)
         if user.has_second_factor:  # invited again: the link is no way round the code
             _password_passed(user, None)
             return redirect(url_for(".sign_in_code"))
         _fresh_session(user)
-        flash(f"Welcome to FairPanel, {user.name}.", "success")
+        flash(_("Welcome to FairPanel, %(name)s.", name=user.name), "success")
         return redirect(url_for("home.index"))
     return render_template("accounts/invitation.html", form=form, user=user)
 
@@ -218,9 +224,37 @@ def sign_out():
     with change():
         services.signed_out(current_user)
     logout_user()
-    session.clear()
-    flash("You have signed out.", "success")
+    clear_session()
+    flash(_("You have signed out."), "success")
     return redirect(url_for(".sign_in"))
+
+
+@access.public
+def choose_language():
+    """The language switch on every page: the person's choice is kept on their account
+    when they are signed in, and in this browser's session either way; then back to the
+    page they were on (a same-site path only, else the home page). A language FairPanel
+    does not have changes nothing: back to the page, which says so."""
+    next_url = safe_next(request.form.get("next")) or url_for("home.index")
+    language = request.form.get("language", "")
+    if not is_language(language):
+        flash(_("FairPanel is in English and in Welsh: choose English or Cymraeg. "
+                "Nothing has been changed."), "error")
+        return redirect(next_url)
+    if current_user.is_authenticated:
+        with change():
+            services.choose_language(current_user, language)
+    session[SESSION_KEY] = language
+    return redirect(next_url)
+
+
+def clear_session() -> None:
+    """Forget everything in the session except the language chosen in this browser
+    (signing in or out starts a fresh session; the pages stay in their language)."""
+    language = session.get(SESSION_KEY)
+    session.clear()
+    if is_language(language):
+        session[SESSION_KEY] = language
 
 
 @access.signed_in
@@ -235,7 +269,7 @@ def _fresh_session(user: User) -> None:
     """A fresh session for every sign-in: nothing from before survives (no fixation).
     Called once the sign-in (``services.signed_in``) is committed."""
     next_url = session.get("next")
-    session.clear()
+    clear_session()
     if next_url:
         session["next"] = next_url
     login_user(user)
@@ -246,7 +280,7 @@ def _fresh_session(user: User) -> None:
 def _password_passed(user: User, next_url: str | None) -> None:
     """Remember, for a few minutes, that this user gave the right password (and nothing
     else: the session is new, so nothing from before survives)."""
-    session.clear()
+    clear_session()
     session[PASSWORD_PASSED] = {"user": user.id, "version": user.session_version,
                                 "at": int(time.time()), "next": next_url}
 
@@ -272,16 +306,20 @@ def _finish_second_step(user: User):
 
 def _sign_in_again():
     session.pop(PASSWORD_PASSED, None)
-    flash("Sign in again with your email address and password. After your password, you "
-          f"have {PASSWORD_PASSED_SECONDS // 60} minutes to enter the code.", "info")
+    flash(_("Sign in again with your email address and password. After your password, you "
+            "have %(minutes)s minutes to enter the code.",
+            minutes=PASSWORD_PASSED_SECONDS // 60), "info")
     return redirect(url_for(".staff_sign_in"))
 
 
 def _recovery_codes_left(left: int) -> str:
-    message = f"You have {left} recovery code{'' if left == 1 else 's'} left."
     if left <= 3:
-        message += " Make new ones from your account page, under two-step sign-in."
-    return message
+        return ngettext("You have %(num)d recovery code left. Make new ones from your "
+                        "account page, under two-step sign-in.",
+                        "You have %(num)d recovery codes left. Make new ones from your "
+                        "account page, under two-step sign-in.", left)
+    return ngettext("You have %(num)d recovery code left.",
+                    "You have %(num)d recovery codes left.", left)
 
 
 def _next_after_sign_in() -> str:

@@ -213,14 +213,15 @@ class _Loader:
 
     def _account_events(self, created: list[User], invite: bool) -> None:
         # The invitation names the round, and what the person's group is told about it.
-        pay = welcome.pay_words(self.round) if invite and created else {}
+        pay = welcome.pay_rates(self.round) if invite and created else {}
         groups = {m.user_id: m.group_id for m in self.round.members} if invite else {}
         for user in created:
             accounts.record_created(self.actor, user, system=self.system)
             if invite:
                 accounts.send_invitation(
                     self.actor, user, system=self.system,
-                    welcome=welcome.welcome(self.round, groups.get(user.id), 0, pay))
+                    welcome=welcome.welcome(self.round, groups.get(user.id), 0, pay,
+                                            user.language))
 
     def history(self, bundle: CheckedBundle) -> None:
         """Conflicts, submitted sheets and decisions of an imported round."""

@@ -2,6 +2,9 @@
 to 11. No database access: the view saves what :meth:`ConnectionsForm.entries` returns."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
@@ -25,25 +28,30 @@ def split_entries(text: str | None) -> list[str]:
 
 class ConnectionsForm(FlaskForm):
     connections = TextAreaField(
-        "Your connections",
-        description="Write one on each line. For example: a group you help at, a place "
-                    "you work, or a person you know well. You can leave this empty.",
+        _l("Your connections"),
+        description=_l("Write one on each line. For example: a group you help at, a place "
+                       "you work, or a person you know well. You can leave this empty."),
         validators=[Length(max=MAX_ENTRIES * (MAX_ENTRY_LENGTH + 2),
-                           message=f"Write {MAX_ENTRIES} lines or fewer, each of "
-                                   f"{MAX_ENTRY_LENGTH} letters or fewer")],
+                           message=_l("Write %(lines)s lines or fewer, each of %(letters)s "
+                                      "letters or fewer", lines=MAX_ENTRIES,
+                                      letters=MAX_ENTRY_LENGTH))],
     )
 
     def validate_connections(self, field) -> None:
         entries = split_entries(field.data)
         if len(entries) > MAX_ENTRIES:
-            raise ValidationError(f"Write {MAX_ENTRIES} connections or fewer. "
-                                  f"You wrote {len(entries)}.")
+            raise ValidationError(ngettext(
+                "Write %(most)s connections or fewer. You wrote %(num)d.",
+                "Write %(most)s connections or fewer. You wrote %(num)d.",
+                len(entries), most=MAX_ENTRIES))
         for number, line in enumerate((field.data or "").splitlines(), start=1):
             if len(" ".join(line.split())) > MAX_ENTRY_LENGTH:
-                raise ValidationError(f"Line {number} is too long. Keep each line to "
-                                      f"{MAX_ENTRY_LENGTH} letters or fewer.")
+                raise ValidationError(_("Line %(number)s is too long. Keep each line to "
+                                        "%(letters)s letters or fewer.", number=number,
+                                        letters=MAX_ENTRY_LENGTH))
             if problem := one_line_problem(" ".join(line.split())):
-                raise ValidationError(f"Line {number}: {problem}")
+                raise ValidationError(_("Line %(number)s: %(problem)s", number=number,
+                                        problem=problem))
 
     def entries(self) -> list[str]:
         return split_entries(self.connections.data)

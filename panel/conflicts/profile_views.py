@@ -7,6 +7,7 @@ Saving updates every one of their memberships and quietly re-runs matching
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from panel import access
@@ -34,7 +35,7 @@ def connections():
     if form.validate_on_submit():
         with change():
             suggestions.save_connections(current_user, memberships, form.entries())
-        flash("Your connections have been saved. Thank you.", "success")
+        flash(_("Your connections have been saved. Thank you."), "success")
         return redirect(url_for(".connections"))
     if not form.is_submitted():
         form.connections.data = "\n".join(current_connections(memberships))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from panel import access, health
@@ -10,13 +11,15 @@ from panel.scoring import queries as scoring
 from panel.web import nav_items
 
 AREA_DESCRIPTIONS = {
-    "home.my_rounds": "Score the applications you have been asked to review.",
-    "profile.connections": "Tell us which groups and people you are close to.",
-    "rounds.index": "Set up rounds, import applications and panellists, and follow progress.",
-    "audit.index": "Read the decision trail and check that nothing was changed afterwards.",
-    "admin.people": "Invite people and give or remove staff roles.",
-    "admin.jobs": "Follow the work done in the background, such as sending e-mail.",
-    "accounts.account": "Your password and two-step sign-in.",
+    "home.my_rounds": _l("Score the applications you have been asked to review."),
+    "profile.connections": _l("Tell us which groups and people you are close to."),
+    "rounds.index": _l("Set up rounds, import applications and panellists, and follow "
+                       "progress."),
+    "audit.index": _l("Read the decision trail and check that nothing was changed "
+                      "afterwards."),
+    "admin.people": _l("Invite people and give or remove staff roles."),
+    "admin.jobs": _l("Follow the work done in the background, such as sending e-mail."),
+    "accounts.account": _l("Your password and two-step sign-in."),
 }
 # Beside a person's real work, not a job of its own: never the reason for a choice page.
 SIDE_AREAS = ("profile.connections", "accounts.account", "admin.jobs")

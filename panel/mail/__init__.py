@@ -16,6 +16,7 @@ from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from panel.extensions import db, utcnow
+from panel.i18n import in_language
 from panel.mail.models import PENDING, OutboxMessage
 from panel.mail.sending import send_outbox
 
@@ -23,13 +24,17 @@ _JOB_KEY = "fairpanel_mail_job"
 _ROWS_KEY = "fairpanel_outbox_rows"
 
 
-def queue(to: str, subject: str, template: str, *, round_id: int | None = None,
-          **context) -> None:
-    """Queue ``templates/emails/<template>.txt`` for ``to`` in the current transaction;
-    ``round_id`` lets the round's officers see whether it arrived."""
+def queue(to: str, subject: str, template: str, *, language: str | None = None,
+          round_id: int | None = None, **context) -> None:
+    """Queue ``templates/emails/<template>.txt`` for ``to`` in the current transaction,
+    written in ``language`` (the recipient's ``users.language``; English when they have
+    not chosen): ``subject`` is best a lazy string (``lazy_gettext``), turned into words in
+    that language here. ``round_id`` lets the round's officers see whether it arrived."""
     # Straight from Jinja: e-mails use only what they are given, and the pages' context
     # processors (navigation, the signed-in person's roles) would cost 0.2 ms a message.
-    body = current_app.jinja_env.get_template(f"emails/{template}.txt").render(**context)
+    with in_language(language):
+        subject = str(subject)
+        body = current_app.jinja_env.get_template(f"emails/{template}.txt").render(**context)
     _sending_job(round_id)
     db.session.info.setdefault(_ROWS_KEY, []).append(
         {"recipient": to, "subject": subject, "body": body, "kind": template,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -49,33 +51,33 @@ def rate_form(rate) -> RateForm:
     return form
 
 
-PAY_CHOICES = {"paid": "Yes, pay me", "declined": "No, do not pay me"}
+PAY_CHOICES = {"paid": _l("Yes, pay me"), "declined": _l("No, do not pay me")}
 
 
 class ChoiceForm(FlaskForm):
-    choice = radios("Do you want to be paid for your time?", PAY_CHOICES,
-                    "Choose whether you want to be paid",
-                    description="Some benefits rules treat payment as income. You can "
-                                "choose not to be paid. This does not change anything "
-                                "about your place on the panel, and you can change your "
-                                "mind until your time is approved.")
+    choice = radios(_l("Do you want to be paid for your time?"), PAY_CHOICES,
+                    _l("Choose whether you want to be paid"),
+                    description=_l("Some benefits rules treat payment as income. You can "
+                                   "choose not to be paid. This does not change anything "
+                                   "about your place on the panel, and you can change "
+                                   "your mind until your time is approved."))
 
 
 def whole_minutes(text: str) -> int:
     if not re.match(r"^\d+$", text) or int(text) > MAX_CLAIM_MINUTES:
-        raise ValueError("Enter the minutes as a whole number, like 45 (up to 1440, "
-                         "which is 24 hours)")
+        raise ValueError(_("Enter the minutes as a whole number, like 45 (up to 1440, "
+                           "which is 24 hours)"))
     return int(text)
 
 
 class CorrectionForm(FlaskForm):
     minutes = ParsedField(
-        "How many minutes did you spend?", parse=whole_minutes,
-        description="In minutes. For example, 1 hour and 15 minutes is 75.",
-        validators=[InputRequired("Enter how many minutes you spent, like 45")],
+        _l("How many minutes did you spend?"), parse=whole_minutes,
+        description=_l("In minutes. For example, 1 hour and 15 minutes is 75."),
+        validators=[InputRequired(_l("Enter how many minutes you spent, like 45"))],
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
     note = TextAreaField(
-        "Why is it different?", filters=[strip_whitespace],
-        description="A few words are enough, for example “I read it on paper first”.",
-        validators=[InputRequired("Say in a few words why the time is different"),
-                    Length(max=1000, message="The note can be up to 1,000 characters")])
+        _l("Why is it different?"), filters=[strip_whitespace],
+        description=_l("A few words are enough, for example “I read it on paper first”."),
+        validators=[InputRequired(_l("Say in a few words why the time is different")),
+                    Length(max=1000, message=_l("The note can be up to 1,000 characters"))])

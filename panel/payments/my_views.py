@@ -13,6 +13,7 @@ pay is told so, and has nothing to choose or correct.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from panel import access
@@ -34,8 +35,8 @@ def _not_paid(round_: Round, member: PanelMember):
     """Sent back when the member's group is not paid (None when it is)."""
     if queries.member_rate(member).pays:
         return None
-    flash("This round does not pay your group, so there is nothing to choose or "
-          "correct.", "error")
+    flash(_("This round does not pay your group, so there is nothing to choose or "
+            "correct."), "error")
     return _home(round_)
 
 
@@ -73,24 +74,26 @@ def my_choice(round_: Round, member: PanelMember):
             form.choice.errors = [done.refusal]
         else:
             if changed:
-                flash("Saved: you will not be paid for this round." if declined else
-                      "Saved: you will be paid for this round.", "success")
+                flash(_("Saved: you will not be paid for this round.") if declined else
+                      _("Saved: you will be paid for this round."), "success")
             return _home(round_)
     return render_template("payments/my_choice.html", round=round_, form=form)
 
 
-def _too_soon(round_: Round, member: PanelMember, not_yet: bool, what: str):
-    """Sent back when the group is not paid, or ``what`` ("Scoring") has not started."""
+def _too_soon(round_: Round, member: PanelMember, not_yet: bool, meeting: bool):
+    """Sent back when the group is not paid, or scoring (the meeting, with ``meeting``)
+    has not started."""
     refused = _not_paid(round_, member)
     if refused or not not_yet:
         return refused
-    flash(f"{what} has not started yet, so there is no time to correct.", "error")
+    flash(_("The meeting has not started yet, so there is no time to correct.") if meeting
+          else _("Scoring has not started yet, so there is no time to correct."), "error")
     return _home(round_)
 
 
 @access.panel_round
 def my_sheet_time(round_: Round, member: PanelMember, reference: str):
-    refused = _too_soon(round_, member, round_.in_setup, "Scoring")
+    refused = _too_soon(round_, member, round_.in_setup, meeting=False)
     if refused:
         return refused
     assignment = member_assignment(current_user, round_.slug, reference)
@@ -105,12 +108,12 @@ def my_sheet_time(round_: Round, member: PanelMember, reference: str):
 
 @access.panel_round
 def my_meeting_time(round_: Round, member: PanelMember):
-    refused = _too_soon(round_, member, round_.before_meeting, "The meeting")
+    refused = _too_soon(round_, member, round_.before_meeting, meeting=True)
     if refused:
         return refused
     time = queries.time_record(member, None) or TimeRecord(
         round_id=round_.id, member_id=member.id, kind=MEETING, measured_seconds=0, note="")
-    return _correct(round_, member, time, "The meeting")
+    return _correct(round_, member, time, _("The meeting"))
 
 
 def _correct(round_: Round, member: PanelMember, time: TimeRecord, title: str):
@@ -122,8 +125,8 @@ def _correct(round_: Round, member: PanelMember, time: TimeRecord, title: str):
             changed = services.correct(current_user, member, time,
                                        minutes=form.minutes.data, note=form.note.data)
         if not done.refused:
-            flash("Your time is saved. The programme officer will check it." if changed
-                  else "Nothing was changed.", "success" if changed else "info")
+            flash(_("Your time is saved. The programme officer will check it.") if changed
+                  else _("Nothing was changed."), "success" if changed else "info")
             return _home(round_)
         field = done.error.field
         (form[field].errors if field else form.form_errors).append(done.refusal)

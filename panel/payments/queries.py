@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -151,7 +152,7 @@ def _times(round_: Round) -> dict[int, list[Item]]:
     found: dict[int, list[Item]] = {}
     for time, reference, title in rows:
         found.setdefault(time.member_id, []).append(
-            Item(time, title or "The meeting", reference))
+            Item(time, title or _("The meeting"), reference))
     return found
 
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 # A gap between two of a member's requests longer than this is not counted: they were
 # away (the pages say so, and that they can correct their record).
 IDLE_MINUTES = 10
@@ -92,27 +95,38 @@ def pay_pence(rate: Rate, work: Work) -> int:
     return int(total.quantize(Decimal(1), ROUND_HALF_UP))
 
 
-def describe(rate: Rate) -> str:
-    """The rate in plain words: "£25 an hour, and £75 for the meeting"."""
+def describe(rate: Rate, scored: bool = False) -> str:
+    """The rate in plain words, in the language being written in: "£25 an hour, and £75
+    for the meeting". ``scored``: "for each application scored" (told to someone about
+    their group) rather than "you score"."""
     parts = []
-    if rate.hourly:
-        parts.append(f"{pounds(rate.hourly)} an hour"
-                     + ("" if rate.meeting_fee else ", including the meeting"))
-    if rate.per_application:
-        parts.append(f"{pounds(rate.per_application)} for each application you score")
+    if rate.hourly and rate.meeting_fee:
+        parts.append(_("%(amount)s an hour", amount=pounds(rate.hourly)))
+    elif rate.hourly:
+        parts.append(_("%(amount)s an hour, including the meeting", amount=pounds(rate.hourly)))
+    if rate.per_application and scored:
+        parts.append(_("%(amount)s for each application scored",
+                       amount=pounds(rate.per_application)))
+    elif rate.per_application:
+        parts.append(_("%(amount)s for each application you score",
+                       amount=pounds(rate.per_application)))
     if rate.meeting_fee:
-        parts.append(f"{pounds(rate.meeting_fee)} for the meeting")
+        parts.append(_("%(amount)s for the meeting", amount=pounds(rate.meeting_fee)))
     if not parts:
-        return "Not paid"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return _("Not paid")
+    if len(parts) == 1:
+        return parts[0]
+    # A list of the ways the group is paid: "A, B and C".
+    return _("%(first)s and %(last)s", first=", ".join(parts[:-1]), last=parts[-1])
 
 
 def hours_and_minutes(minutes: int) -> str:
-    """95 → "1 hour 35 minutes"; 1 → "1 minute"; 0 → "0 minutes"."""
+    """95 → "1 hour 35 minutes"; 1 → "1 minute"; 0 → "0 minutes" (in the language being
+    written in)."""
     hours, rest = divmod(minutes, 60)
     parts = []
     if hours:
-        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
     if rest or not hours:
-        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+        parts.append(ngettext("%(num)d minute", "%(num)d minutes", rest))
     return " ".join(parts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from panel.accounts.models import User
@@ -105,8 +106,9 @@ def choose_payment(actor: User, member: PanelMember, *, declined: bool) -> bool:
     """The member's choice to be paid or not; changeable until their record is approved."""
     existing = queries.member_pay(member)
     if existing is not None and existing.approved:
-        raise PaymentError("Your record has already been approved for payment, so this "
-                           "cannot be changed here. Please contact the programme officer.")
+        raise PaymentError(_("Your record has already been approved for payment, so this "
+                             "cannot be changed here. Please contact the programme "
+                             "officer."))
     if (existing.declined if existing else False) == declined:
         return False
     pay = _member_pay(member)
@@ -123,17 +125,19 @@ def correct(actor: User, member: PanelMember, time: TimeRecord, *, minutes: int,
     """The member's own figure for one record, with a note saying why; refused without
     a note, outside 0 to 24 hours, or once the record is approved."""
     if _member_pay(member).approved:
-        raise PaymentError("Your record has already been approved for payment, so it "
-                           "cannot be changed here. Please contact the programme officer.")
+        raise PaymentError(_("Your record has already been approved for payment, so it "
+                             "cannot be changed here. Please contact the programme "
+                             "officer."))
     note = (note or "").strip()
     if not 0 <= minutes <= MAX_CLAIM_MINUTES:
-        raise PaymentError("Enter the minutes as a whole number from 0 to 1440 (24 hours)",
-                           "minutes")
+        raise PaymentError(_("Enter the minutes as a whole number from 0 to 1440 "
+                             "(24 hours)"), "minutes")
     if not note:
-        raise PaymentError("Say in a few words why the time is different, for example "
-                           "“I read the application on paper first”", "note")
+        raise PaymentError(_("Say in a few words why the time is different, for example "
+                             "“I read the application on paper first”"), "note")
     if len(note) > NOTE_MAX:
-        raise PaymentError(f"The note can be up to {NOTE_MAX:,} characters", "note")
+        raise PaymentError(_("The note can be up to %(most)s characters",
+                             most=f"{NOTE_MAX:,}"), "note")
     if time.claimed_minutes == minutes and time.note == note:
         return False
     before = {"item": _item_key(time), "minutes": time.minutes, "note": time.note}

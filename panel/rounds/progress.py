@@ -142,8 +142,7 @@ def suggested_pairs(round_: Round) -> set[tuple[int, int]]:
 def panellists(round_: Round) -> list[Panellist]:
     """The round's panellists (never the chair), by group then name."""
     rows = db.session.execute(
-        select(PanelMember.id, User.name, User.email, Group.key, Group.label,
-               User.language)
+        select(PanelMember.id, User.name, User.email, Group.key, Group.label, User.language)
         .join(User, PanelMember.user_id == User.id)
         .outerjoin(Group, PanelMember.group_id == Group.id)
         .where(PanelMember.round_id == round_.id, PanelMember.role == MemberRole.PANELLIST)

@@ -10,6 +10,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from sqlalchemy import delete, insert, select
 
 from panel import mail
@@ -226,9 +229,11 @@ def send_reminders(actor: User, round_: Round) -> list[str]:
     for row in late:
         left = row.progress.outstanding
         mail.queue(row.panellist.email,
-                   f"Reminder: {left} application{'s' if left != 1 else ''} left to score",
-                   "reminder", round_id=round_.id, name=row.panellist.name, left=left,
-                   round=round_, link=link,
+                   LazyString(lambda left=left: ngettext(
+                       "Reminder: %(num)d application left to score",
+                       "Reminder: %(num)d applications left to score", left)),
+                   "reminder", language=row.panellist.language, round_id=round_.id,
+                   name=row.panellist.name, left=left, round=round_, link=link,
                    deadline=times.deadline_text(round_, row.panellist.language))
     emails = [row.panellist.email for row in late]
     record("reminders.sent", actor=actor, target=round_,
@@ -241,30 +246,31 @@ def _tell_scoring_is_open(round_: Round) -> int:
     (:mod:`panel.rounds.welcome` says what it tells them)."""
     told = [row for row in progress.member_progress(round_) if row.progress.outstanding]
     link = mail.external_url("accounts.sign_in")
-    pay, groups = welcome.pay_words(round_), {g.key: g.id for g in round_.groups}
+    rates, groups = welcome.pay_rates(round_), {g.key: g.id for g in round_.groups}
     for row in told:
-        mail.queue(row.panellist.email, f"Scoring is open: {round_.title}", "scoring_open",
-                   round_id=round_.id, name=row.panellist.name,
-                   to_score=row.progress.outstanding, round=round_,
-                   deadline=times.deadline_text(round_, row.panellist.language),
-                   link=link, welcome=welcome.welcome(
+        mail.queue(row.panellist.email, _l("Scoring is open: %(round)s", round=round_.title),
+                   "scoring_open", language=row.panellist.language, round_id=round_.id,
+                   name=row.panellist.name, to_score=row.progress.outstanding, round=round_,
+                   deadline=times.deadline_text(round_, row.panellist.language), link=link,
+                   welcome=welcome.welcome(
                        round_, groups.get(row.panellist.group), row.progress.outstanding,
-                       pay))
+                       rates, row.panellist.language))
     return len(told)
 
 
 def _tell_report_is_published(round_: Round) -> int:
     """E-mail everyone on the panel (chair included) that the report can be read."""
     members = db.session.execute(
-        select(User.email, User.name).join(PanelMember, PanelMember.user_id == User.id)
+        select(User.email, User.name, User.language)
+        .join(PanelMember, PanelMember.user_id == User.id)
         .where(PanelMember.round_id == round_.id, User.active.is_(True))
         .order_by(User.email)).all()
     plain_link = mail.external_url("voice.for_panel", slug=round_.slug)
     link = mail.external_url("voice.report", slug=round_.slug)
-    for email, name in members:
-        mail.queue(email, f"The results are published: {round_.title}", "report_published",
-                   round_id=round_.id, name=name, round=round_, plain_link=plain_link,
-                   link=link)
+    for email, name, language in members:
+        mail.queue(email, _l("The results are published: %(round)s", round=round_.title),
+                   "report_published", language=language, round_id=round_.id, name=name,
+                   round=round_, plain_link=plain_link, link=link)
     return len(members)
 
 

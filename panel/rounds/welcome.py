@@ -24,8 +24,14 @@ class Welcome:
     deadline: str | None  # like "23:59 BST on Tuesday 30 June 2026" (panel.rounds.times)
     applications: int
     minutes_each: int | None
-    pay: str | None  # "£25 an hour and £75 for the meeting"; None when not paid
+    rate: Rate | None  # what the member's group is paid; None when not paid
     help_contact: str
+
+    @property
+    def pay(self) -> str | None:
+        """The pay in words, like "£25 an hour and £75 for the meeting", in the language
+        being written in (the page's, or the e-mail's recipient's); None when not paid."""
+        return describe(self.rate, scored=True) if self.rate is not None else None
 
     @property
     def time_needed(self) -> str | None:
@@ -35,22 +41,23 @@ class Welcome:
         return hours_and_minutes(self.minutes_each * self.applications)
 
 
-def pay_words(round_: Round) -> dict[int, str]:
-    """Group id → what the group is paid, in words, for each paid group of the round."""
+def pay_rates(round_: Round) -> dict[int, Rate]:
+    """Group id → what the group is paid, for each paid group of the round."""
     found = {}
     for row in db.session.scalars(select(PayRate).where(PayRate.round_id == round_.id)):
         rate = Rate(row.hourly_pence, row.per_application_pence, row.meeting_fee_pence)
         if rate.pays:
-            found[row.group_id] = describe(rate).replace("you score", "scored")
+            found[row.group_id] = rate
     return found
 
 
 def welcome(round_: Round, group_id: int | None, applications: int,
-            pay: dict[int, str] | None = None) -> Welcome:
+            pay: dict[int, Rate] | None = None, language: str | None = None) -> Welcome:
     """What a member of group ``group_id`` with ``applications`` to score is told
-    (``pay``: :func:`pay_words`, when already looked up for many members)."""
-    pay = pay_words(round_) if pay is None else pay
-    return Welcome(round_.title, round_.funder, times.deadline_text(round_),
+    (``pay``: :func:`pay_rates`, when already looked up for many members), its deadline
+    in ``language`` (a recipient's; else the page's)."""
+    pay = pay_rates(round_) if pay is None else pay
+    return Welcome(round_.title, round_.funder, times.deadline_text(round_, language),
                    applications, round_.minutes_per_application,
                    pay.get(group_id) if group_id is not None else None,
                    round_.help_contact)

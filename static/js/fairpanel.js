@@ -31,6 +31,8 @@
   var endsAt = isNaN(endsIn) ? Infinity : Date.now() + endsIn * 1000;
   var WARN_BEFORE = 120;
   var token = document.querySelector("meta[name='csrf-token']");
+  // The words, in the page's language, from base.html's data-timeout-* attributes.
+  function words(name, english) { return body.getAttribute("data-timeout-" + name) || english; }
   var warning = null, signOutTimer = null, warnTimer = null;
 
   function final() { return (endsAt - Date.now()) / 1000 <= seconds; }
@@ -61,17 +63,17 @@
 
   function warn() {
     if (final()) {
-      banner("For your safety, you will be signed out in 2 minutes, as everyone is after " +
-             "a while. Anything you have saved is kept, and you can sign in again " +
-             "straight away.");
+      banner(words("final", "For your safety, you will be signed out in 2 minutes, as " +
+                   "everyone is after a while. Anything you have saved is kept, and you " +
+                   "can sign in again straight away."));
       return;
     }
-    var box = banner("For your safety, you will be signed out in 2 minutes. " +
-                     "Anything you have saved is kept.");
+    var box = banner(words("warning", "For your safety, you will be signed out in 2 " +
+                           "minutes. Anything you have saved is kept."));
     var button = document.createElement("button");
     button.type = "button";
     button.className = "fp-button fp-u-mb-0";
-    button.textContent = "Stay signed in";
+    button.textContent = words("stay", "Stay signed in");
     button.addEventListener("click", stay);
     box.appendChild(button);
     button.focus();
@@ -91,11 +93,12 @@
 
   function signedOut() {
     clearTimeout(warnTimer);
-    var box = banner("You have been signed out. Anything you saved is kept.");
+    var box = banner(words("signed-out", "You have been signed out. Anything you saved is " +
+                           "kept."));
     var link = document.createElement("a");
     link.className = "fp-link";
     link.href = body.getAttribute("data-sign-in-url");
-    link.textContent = "Sign in again to carry on where you were";
+    link.textContent = words("sign-in", "Sign in again to carry on where you were");
     box.appendChild(link);
   }
 

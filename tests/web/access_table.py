@@ -149,6 +149,10 @@ TABLE: dict[str, Row] = {
     "accounts.sign_in_code": everyone(SIGN_IN),
     "accounts.sign_in_recovery_code": everyone(SIGN_IN),
     "accounts.keep_alive": Row(people(ALLOW)),
+    # The language switch on every page: anyone, signed in or not (issue 21). The walk
+    # posts no language, so each is sent back to the page with "choose English or
+    # Cymraeg" (tests/i18n/test_language_switch.py switches for real).
+    "accounts.choose_language": everyone(SENT_BACK),
     "accounts.sign_out": Row(exempt="ends every session of the person, which the walk goes "
                                     "on using; tests/accounts/test_accounts.py signs out"),
 

@@ -74,6 +74,8 @@ POSTS: dict[str, Post] = {
                                 password=NEW_PASSWORD, confirm=NEW_PASSWORD),
     "accounts.sign_out": post("officer", "/sign-out"),
     "accounts.keep_alive": post("panellist", "/session/keep-alive"),
+    "accounts.choose_language": post("panellist", "/language", language="cy",
+                                     next="/my-rounds"),
     # A staff member's own account
     "accounts.change_password": post("officer", "/account/password", current=people.PASSWORD,
                                      password=NEW_PASSWORD, confirm=NEW_PASSWORD),
