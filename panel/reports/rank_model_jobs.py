@@ -30,7 +30,13 @@ from panel.moderation.meeting import version
 from panel.rounds.models import RANK_MODEL_FROM, Application, Round
 from panel.rounds.queries import round_by_slug
 from panel.scoring import rank_model
-from panel.scoring.figures import RANKING, Figures, made_once, round_figures
+from panel.scoring.figures import (
+    RANKING,
+    Figures,
+    made_once,
+    round_figures,
+    sheet_blocks,
+)
 from panel.scoring.grey_zone import provisional_line_size
 from panel.scoring.models import RankModelResult
 
@@ -72,7 +78,7 @@ def inputs_of(found: Figures, round_: Round | None = None) -> Inputs:
             line = provisional_line_size(round_)
     return Inputs(rank_model.inputs_digest(
         found.counting, found.applications["reference"], found.rules.weighting,
-        found.rules.group_weights, line), line)
+        found.rules.group_weights, line, blocks=sheet_blocks(found)), line)
 
 
 # Computing ----------------------------------------------------------------------------------
