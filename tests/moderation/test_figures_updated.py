@@ -6,11 +6,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from panel.extensions import db
+from panel.moderation import agenda, services
 from panel.moderation import meeting as meetings
-from panel.moderation import services
-from panel.rounds.queries import round_by_slug
-from panel.moderation import agenda
 from panel.reports.rank_model_jobs import inputs_of
+from panel.rounds.queries import round_by_slug
 from panel.scoring import figures
 from panel.scoring.figures import RANKING, round_figures
 from tests.builders.meetings import ACADEMIC, LIVED, started
