@@ -76,9 +76,14 @@ def inputs_of(found: Figures, round_: Round | None = None) -> Inputs:
         lottery = lottery_of(round_)
         if lottery is not None and lottery.drawn:
             line = provisional_line_size(round_)
+    # The applications and their sheets as the digest takes them, kept from one version
+    # of the figures to the next (a revision changes neither the applications nor most
+    # applications' sheets).
+    references = made_once(found.applications, "model references",
+                           lambda: sorted(map(str, found.applications["reference"].tolist())))
     return Inputs(rank_model.inputs_digest(
-        found.counting, found.applications["reference"], found.rules.weighting,
-        found.rules.group_weights, line, blocks=sheet_blocks(found)), line)
+        found.counting, references, found.rules.weighting, found.rules.group_weights, line,
+        blocks=sheet_blocks(found)), line)
 
 
 # Computing ----------------------------------------------------------------------------------
