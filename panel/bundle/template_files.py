@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from panel.bundle.checks import (
     APPLICATION_COLUMNS,
     PANELLIST_COLUMNS,
@@ -47,6 +44,9 @@ def template_csv(kind: str, round_: Round) -> bytes:
 
 def template_xlsx(kind: str, round_: Round) -> bytes:
     headings, example = template_rows(kind, round_)
+    from openpyxl import Workbook  # only here: it costs every command's start-up
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = "applications" if kind == "applications" else "panellists"

@@ -21,15 +21,23 @@ import pandas as pd
 from panel.scoring.rules import Ranking
 
 
-def disagreement(ranking: Ranking, counting: pd.DataFrame) -> pd.DataFrame:
-    """Per application (index reference): ``gap`` and ``spread`` in points (0–100)."""
+def disagreement(ranking: Ranking, counting: pd.DataFrame,
+                 spread: pd.Series | None = None) -> pd.DataFrame:
+    """Per application (index reference): ``gap`` and ``spread`` in points (0–100).
+    ``spread``: :func:`spreads` of ``counting``, when the caller keeps them."""
     groups = ranking.group_scores
     present = groups.notna().sum(axis=1)
     gap = (groups.max(axis=1) - groups.min(axis=1)).where(present >= 2, 0.0)
-    by_reference = counting.groupby("reference", sort=False)["score"]
-    spread = (by_reference.max() - by_reference.min()).reindex(ranking.table.index)
+    spread = (spreads(counting) if spread is None else spread).reindex(ranking.table.index)
     return pd.DataFrame({"gap": gap.fillna(0.0), "spread": spread.fillna(0.0)},
                         index=ranking.table.index)
+
+
+def spreads(counting: pd.DataFrame) -> pd.Series:
+    """Per application with a counting sheet (index reference): the highest counting
+    sheet score minus the lowest."""
+    by_reference = counting.groupby("reference", sort=False)["score"]
+    return by_reference.max() - by_reference.min()
 
 
 def default_order(ranking: Ranking, counting: pd.DataFrame) -> list[str]:

@@ -18,7 +18,7 @@ from panel.moderation.meeting import Progress, progress, shown_figures
 from panel.moderation.models import AgendaItem, Decision, Meeting
 from panel.pages import Page, page_bounds
 from panel.rounds.models import Application, Round
-from panel.scoring.figures import Figures, made_once
+from panel.scoring.figures import Figures, made_once, per_application
 
 PER_PAGE = 50
 
@@ -197,7 +197,10 @@ def _standing(found: Figures) -> pd.DataFrame:
     score changes, and the decisions do not enter into these."""
     def make() -> pd.DataFrame:
         table = found.final.table
-        return agenda.disagreement(found.final, found.counting).assign(
+        # The spreads are carried from one version of the sheets to the next (only the
+        # revised applications' made again): grouping every sheet is the costly part.
+        spread = per_application(found, "agenda spread", agenda.spreads)
+        return agenda.disagreement(found.final, found.counting, spread).assign(
             rank=table["rank"], funded=table["funded"])
 
     return made_once(found.final, "agenda standing", make)

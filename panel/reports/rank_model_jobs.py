@@ -30,7 +30,13 @@ from panel.moderation.meeting import version
 from panel.rounds.models import RANK_MODEL_FROM, Application, Round
 from panel.rounds.queries import round_by_slug
 from panel.scoring import rank_model
-from panel.scoring.figures import RANKING, Figures, made_once, round_figures
+from panel.scoring.figures import (
+    RANKING,
+    Figures,
+    made_once,
+    round_figures,
+    sheet_blocks,
+)
 from panel.scoring.grey_zone import provisional_line_size
 from panel.scoring.models import RankModelResult
 
@@ -70,9 +76,14 @@ def inputs_of(found: Figures, round_: Round | None = None) -> Inputs:
         lottery = lottery_of(round_)
         if lottery is not None and lottery.drawn:
             line = provisional_line_size(round_)
+    # The applications and their sheets as the digest takes them, kept from one version
+    # of the figures to the next (a revision changes neither the applications nor most
+    # applications' sheets).
+    references = made_once(found.applications, "model references",
+                           lambda: sorted(map(str, found.applications["reference"].tolist())))
     return Inputs(rank_model.inputs_digest(
-        found.counting, found.applications["reference"], found.rules.weighting,
-        found.rules.group_weights, line), line)
+        found.counting, references, found.rules.weighting, found.rules.group_weights, line,
+        blocks=sheet_blocks(found)), line)
 
 
 # Computing ----------------------------------------------------------------------------------

@@ -108,7 +108,8 @@ def ranking(round_: Round):
                            funded_total=ranked.funded_total, groups=round_.groups,
                            show_decisions=show_decisions, decision_count=ranked.decision_count,
                            overrides=ranked.overrides, warnings=ranked.warnings,
-                           intervals=rank_intervals(round_, ranked.table["title"].to_dict(),
+                           # By reference; only the plotted rows' titles are looked up.
+                           intervals=rank_intervals(round_, ranked.table["title"],
                                                     ranked.figures),
                            work_out=ButtonForm())
 

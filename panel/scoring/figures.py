@@ -29,7 +29,7 @@ from sqlalchemy import Select, case, func, select
 from panel.extensions import db
 from panel.moderation.models import Decision, Lottery
 from panel.rounds.models import Application, Criterion, Group, PanelMember, Round
-from panel.scoring import disclosure, rules, rules_lottery, rules_voice
+from panel.scoring import disclosure, rank_model, rules, rules_lottery, rules_voice
 from panel.scoring.models import (
     CriterionScore,
     ScoreSheet,
@@ -156,6 +156,7 @@ def updated_figures(found: Figures, round_: Round, application_ids: list[int]) -
         found,
         final=rules.ranking_updated(found.final, final_sheets, changed, apps, settings),
         counting=_replaced(found.counting, final_sheets, changed))
+    _carried(found, updated, final_sheets, changed)
     if not _same_sheets(found.initial_counting, initial_sheets, changed):
         # A revision never changes the initial figures; a sheet submitted while scoring
         # is open does.
@@ -195,17 +196,69 @@ def made_once(ranking: rules.Ranking, name: str, make: Callable[[], T]) -> T:
     """``make()``, made once per ``ranking`` of shared figures and kept as long as that
     ranking lives: pages that show a table drawn from a whole ranking (the agenda's
     standing, the ranking page in rank order) make it once per version of the scores,
-    not once per request."""
-    key = (id(ranking), name)
-    with _made_guard:
-        kept = _made.get(key)
-    if kept is not None and kept[0]() is ranking:
-        return kept[1]
+    not once per request. ``ranking`` may be any part of the figures that is replaced,
+    never changed, when they change (a ranking, the counting sheets)."""
+    kept = _made_for(ranking, name)
+    if kept is not None:
+        return kept[0]
     made = make()
-    with _made_guard:
-        _made[key] = (weakref.ref(ranking), made)
-    weakref.finalize(ranking, _made.pop, key, None)
+    _keep_made(ranking, name, made)
     return made
+
+
+def _made_for(owner: object, name: str) -> tuple[object] | None:
+    """What :func:`made_once` made for ``owner`` under ``name``, if it has (in a tuple)."""
+    with _made_guard:
+        kept = _made.get((id(owner), name))
+    return (kept[1],) if kept is not None and kept[0]() is owner else None
+
+
+def _keep_made(owner: object, name: str, made: object) -> None:
+    key = (id(owner), name)
+    with _made_guard:
+        _made[key] = (weakref.ref(owner), made)
+    weakref.finalize(owner, _made.pop, key, None)
+
+
+def sheet_blocks(found: Figures) -> rank_model.SheetBlocks:
+    """The final counting sheets of ``found`` as the model's inputs digest hashes them,
+    made once per version of the sheets; :func:`updated_figures` carries them on,
+    remaking only the changed applications' blocks."""
+    return made_once(found.counting, SHEET_BLOCKS,
+                     lambda: rank_model.SheetBlocks.of(found.counting))
+
+
+SHEET_BLOCKS = "sheet blocks"
+
+
+def per_application(found: Figures, name: str,
+                    make: Callable[[pd.DataFrame], pd.Series]) -> pd.Series:
+    """``make(counting)`` over the final counting sheets of ``found``: one value per
+    application of the round (index reference; NaN where ``make`` gives none), made once
+    per version of the sheets. ``make`` must give each application's value from that
+    application's own sheets alone: :func:`updated_figures` carries the values on,
+    making only the changed applications' again."""
+    _PER_APPLICATION[name] = make
+    return made_once(found.counting, name,
+                     lambda: make(found.counting).reindex(found.final.table.index))
+
+
+_PER_APPLICATION: dict[str, Callable[[pd.DataFrame], pd.Series]] = {}
+
+
+def _carried(found: Figures, updated: Figures, counting: pd.DataFrame,
+             changed: pd.Index) -> None:
+    """What was made once for the counting sheets of ``found``, made for ``updated``
+    from the changed applications' counting sheets alone."""
+    blocks = _made_for(found.counting, SHEET_BLOCKS)
+    if blocks is not None:
+        _keep_made(updated.counting, SHEET_BLOCKS, blocks[0].updated(counting, changed))
+    for name, make in list(_PER_APPLICATION.items()):
+        kept = _made_for(found.counting, name)
+        if kept is not None:
+            values = kept[0].copy()
+            values.loc[changed] = make(counting).reindex(changed).to_numpy()
+            _keep_made(updated.counting, name, values)
 
 
 def load_decisions(round_: Round) -> pd.DataFrame:

@@ -17,7 +17,7 @@ which this layer may not import): ``WIDTH`` units with ``FONT``-unit text keeps 
 words at 14 CSS pixels or more on a 320-pixel phone."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,7 +214,7 @@ def not_worked_out(round_: Round, applications: int, on: bool) -> NotWorkedOut:
 
 # From the kept result ------------------------------------------------------------------------
 
-def rank_intervals(round_: Round, titles: dict[str, str], found=None
+def rank_intervals(round_: Round, titles: Mapping[str, str], found=None
                    ) -> RankIntervals | NotWorkedOut:
     """The plot's rows for ``round_`` as it is now (``titles`` by reference; ``found``:
     its figures, if the caller has them), or why there are none."""
@@ -257,7 +257,7 @@ def use_source(app: Flask, source: Source | None) -> None:
         app.extensions[SOURCE] = source
 
 
-def from_result(result: dict[str, Any], titles: dict[str, str]) -> RankIntervals:
+def from_result(result: dict[str, Any], titles: Mapping[str, str]) -> RankIntervals:
     """The plot of a kept model result. A round can hold 20,000 applications: the order,
     the counts and the window are worked out over arrays, and rows are made only for the
     applications shown."""

@@ -35,6 +35,7 @@ and the same round always gives the same result.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -161,18 +162,79 @@ def seed_of(key: str, references: np.ndarray, members: np.ndarray, scores: np.nd
 
 def inputs_digest(counting: pd.DataFrame, references, weighting: str,
                   group_weights: Mapping[str, float], line: int,
-                  settings: Settings = Settings()) -> str:
+                  settings: Settings = Settings(), blocks: SheetBlocks | None = None) -> str:
     """A digest of everything the model's result depends on: the counting sheets, the
     applications, how they combine, the funding line (the grey zone) and the settings.
-    A kept result holds while this is unchanged."""
+    A kept result holds while this is unchanged. ``blocks``: ``counting`` as
+    :class:`SheetBlocks`, when the caller keeps them (the same digest, without sorting
+    every sheet again)."""
     digest = hashlib.sha256(repr((weighting, sorted(group_weights.items()), int(line),
                                   settings)).encode())
     digest.update("\x1f".join(sorted(map(str, references))).encode())
-    keys = counting["group"].astype(object).where(counting["group"].notna(), NO_GROUP)
-    digest.update(str(seed_of("", counting["reference"].to_numpy(dtype=object),
-                              (keys + "\x1e" + counting["member"].astype(str)).to_numpy(),
-                              counting["score"].to_numpy(dtype=float))).encode())
+    blocks = SheetBlocks.of(counting) if blocks is None else blocks
+    digest.update(str(blocks.seed()).encode())
     return digest.hexdigest()
+
+
+class SheetBlocks:
+    """The counting sheets as :func:`inputs_digest` hashes them (:func:`seed_of` over
+    reference, group and member, score), kept one block per application in reference
+    order, so that after a few applications' sheets change only their blocks are made
+    again (:meth:`updated`): :meth:`seed` is the same as hashing every sheet afresh, at
+    the cost of joining 20,000 blocks instead of sorting 110,000 sheets by strings."""
+
+    def __init__(self, blocks: dict[str, tuple[str, str, bytes]],
+                 order: list[str] | None = None) -> None:
+        self.blocks = blocks
+        self.order = sorted(blocks) if order is None else order  # the blocks' references
+
+    @classmethod
+    def of(cls, counting: pd.DataFrame) -> SheetBlocks:
+        references, members, scores = _digested(counting)
+        order = np.lexsort((scores, members, references))
+        references, members = references[order].tolist(), members[order].tolist()
+        scores = np.ascontiguousarray(scores[order])
+        starts = np.flatnonzero(np.r_[True, np.asarray(references[1:], dtype=object)
+                                      != np.asarray(references[:-1], dtype=object)]
+                                ).tolist() if references else []
+        blocks = {}
+        for start, stop in zip(starts, starts[1:] + [len(references)]):
+            blocks[references[start]] = ("\x1f".join(references[start:stop]),
+                                         "\x1f".join(members[start:stop]),
+                                         scores[start:stop].tobytes())
+        return cls(blocks)
+
+    def updated(self, counting: pd.DataFrame, changed) -> SheetBlocks:
+        """These blocks after the counting sheets of the applications ``changed``
+        (references) became ``counting`` (theirs alone)."""
+        made = SheetBlocks.of(counting).blocks
+        blocks, order = dict(self.blocks), list(self.order)
+        for ref in {str(ref) for ref in changed} - made.keys():
+            if blocks.pop(ref, None) is not None:  # no counting sheet left
+                del order[bisect.bisect_left(order, ref)]
+        for ref, block in made.items():
+            if ref not in blocks:
+                bisect.insort(order, ref)
+            blocks[ref] = block
+        return SheetBlocks(blocks, order)
+
+    def seed(self) -> int:
+        """:func:`seed_of` (key and salt empty) of the sheets."""
+        digest = hashlib.sha256(b"\x00\x00")
+        chosen = [self.blocks[ref] for ref in self.order]
+        digest.update("\x1f".join(block[0] for block in chosen).encode())
+        digest.update("\x1f".join(block[1] for block in chosen).encode())
+        digest.update(b"".join(block[2] for block in chosen))
+        return int.from_bytes(digest.digest()[:8], "big")
+
+
+def _digested(counting: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reference, group and member, and score (rounded) of each sheet, as strings and
+    floats, as :func:`seed_of` orders and hashes them."""
+    keys = counting["group"].astype(object).where(counting["group"].notna(), NO_GROUP)
+    members = (keys + "\x1e" + counting["member"].astype(str)).to_numpy()
+    return (counting["reference"].to_numpy(dtype=object).astype(str), members.astype(str),
+            np.round(counting["score"].to_numpy(dtype=float), 9))
 
 
 def _gibbs(y: np.ndarray, app: np.ndarray, rev: np.ndarray, n_apps: int, n_revs: int,

@@ -56,6 +56,11 @@ class Ranking:
     table: pd.DataFrame
     group_scores: pd.DataFrame
     sheets: pd.DataFrame
+    # Each application's place in ascending string order of the references (ties are
+    # broken by it) and its requested amount in pence, in the applications' order: kept
+    # so that a ranking made again (:func:`ranking_updated`) need not make them again.
+    by_reference: np.ndarray | None = field(default=None, compare=False, repr=False)
+    pence: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def in_rank_order(self) -> pd.DataFrame:
         return self.table.dropna(subset=["rank"]).sort_values("rank")
@@ -99,7 +104,9 @@ def ranking(counting: pd.DataFrame, applications: pd.DataFrame, rules: Rules,
     references = pd.Index(applications["reference"], name="reference")
     group_scores, sheets = _group_figures(counting, references, groups)
     score = _combined(counting, group_scores, rules, groups).reindex(references)
-    return Ranking(_ranked_and_funded(score, applications, rules), group_scores, sheets)
+    by_reference, pence = _by_reference(references), _pence_array(applications)
+    return Ranking(_ranked_and_funded(score, applications, rules, by_reference, pence),
+                   group_scores, sheets, by_reference, pence)
 
 
 def ranking_updated(previous: Ranking, counting: pd.DataFrame, changed: pd.Index,
@@ -118,16 +125,29 @@ def ranking_updated(previous: Ranking, counting: pd.DataFrame, changed: pd.Index
     sheets.loc[changed] = changed_sheets
     score = previous.table["score"].copy()
     score.loc[changed] = _combined(counting, changed_scores, rules, groups).reindex(changed)
-    return Ranking(_ranked_and_funded(score, applications, rules), group_scores, sheets)
+    by_reference, pence = previous.by_reference, previous.pence
+    if by_reference is None or len(by_reference) != len(applications):
+        by_reference = _by_reference(pd.Index(applications["reference"]))
+    if pence is None or len(pence) != len(applications):
+        pence = _pence_array(applications)
+    return Ranking(_ranked_and_funded(score, applications, rules, by_reference, pence),
+                   group_scores, sheets, by_reference, pence)
 
 
-def _ranked_and_funded(score: pd.Series, applications: pd.DataFrame,
-                       rules: Rules) -> pd.DataFrame:
+def _by_reference(references: pd.Index) -> np.ndarray:
+    """Each reference's place in ascending string order."""
+    places = np.empty(len(references), dtype=np.int64)
+    places[np.argsort(references.astype(str).to_numpy(dtype=str), kind="stable")] = \
+        np.arange(len(references))
+    return places
+
+
+def _ranked_and_funded(score: pd.Series, applications: pd.DataFrame, rules: Rules,
+                       by_reference: np.ndarray, pence: np.ndarray) -> pd.DataFrame:
     references = pd.Index(applications["reference"], name="reference")
-    table = _ranked(score, references)
-    amounts = _pence(applications["requested_amount"]).set_axis(references)
+    table, order = _ranked(score, references, by_reference)
     table["funded"], table["running_total"] = _funding_line(
-        table, amounts, _pence_of(rules.budget), rules.funding_rule)
+        order, pence, _pence_of(rules.budget), rules.funding_rule)
     return table
 
 
@@ -153,34 +173,40 @@ def _combined(counting: pd.DataFrame, group_scores: pd.DataFrame, rules: Rules,
     return (weighted / total_weight.where(total_weight > 0)).astype(float)
 
 
-def _ranked(score: pd.Series, references: pd.Index) -> pd.DataFrame:
+def _ranked(score: pd.Series, references: pd.Index,
+            by_reference: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     """Highest rounded score first; equal rounded scores are a tie, broken by reference
-    in ascending string order; ranks 1..n with no gaps."""
-    table = pd.DataFrame({"score": score.to_numpy(dtype=float)}, index=references)
-    scored = table["score"].dropna()
-    key = pd.DataFrame({"key": scored.round(SCORE_DECIMALS).to_numpy(),
-                        "by": scored.index.astype(str)}, index=scored.index)
-    order = key.sort_values(["key", "by"], ascending=[False, True], kind="stable")
-    table["rank"] = pd.Series(np.arange(1, len(order) + 1), index=order.index,
-                              dtype="Int64").reindex(references)
-    table["tie"] = False
-    table.loc[order.index, "tie"] = order["key"].duplicated(keep=False).to_numpy()
-    return table
+    in ascending string order (``by_reference``: each reference's place in it); ranks
+    1..n with no gaps. With the positions of the ranked applications in rank order."""
+    values = score.to_numpy(dtype=float)
+    table = pd.DataFrame({"score": values}, index=references)
+    scored = np.flatnonzero(~np.isnan(values))
+    key = np.round(values[scored], SCORE_DECIMALS)
+    order = scored[np.lexsort((by_reference[scored], -key))]
+    ranks = np.zeros(len(values), dtype=np.int64)
+    ranks[order] = np.arange(1, len(order) + 1)
+    table["rank"] = pd.arrays.IntegerArray(ranks, ranks == 0)  # 0: no score, no rank
+    ordered_key = np.round(values[order], SCORE_DECIMALS)
+    same_as_next = ordered_key[1:] == ordered_key[:-1]
+    tie = np.zeros(len(values), dtype=bool)
+    tie[order] = np.r_[same_as_next, False] | np.r_[False, same_as_next]
+    table["tie"] = tie
+    return table, order
 
 
-def _funding_line(table: pd.DataFrame, amounts: pd.Series, budget: int,
-                  rule: str) -> tuple[pd.Series, pd.Series]:
-    """Walk the ranking adding each amount (in pence, so sums are exact)."""
-    order = table["rank"].dropna().sort_values().index
-    asked = amounts.reindex(order).to_numpy(dtype=np.int64)
+def _funding_line(order: np.ndarray, amounts: np.ndarray, budget: int,
+                  rule: str) -> tuple[np.ndarray, np.ndarray]:
+    """Walk the ranking (``order``: positions in rank order) adding each amount (in
+    pence, so sums are exact): funded and the running total of every position."""
+    asked = amounts[order]
     if rule in ("fill", "lottery"):  # lottery: the provisional line (rules_lottery.py)
         funded = _fill(asked, budget)
     else:  # strict: stop at the first that does not fit
         funded = np.minimum.accumulate(np.cumsum(asked) <= budget) if len(asked) else asked > 0
     running = np.cumsum(np.where(funded, asked, 0)) / 100
-    funded_all = pd.Series(False, index=table.index)
+    funded_all = np.zeros(len(amounts), dtype=bool)
     funded_all[order] = funded
-    running_all = pd.Series(np.nan, index=table.index)
+    running_all = np.full(len(amounts), np.nan)
     running_all[order] = running
     return funded_all, running_all
 
@@ -200,6 +226,10 @@ def _pence(amounts: pd.Series) -> pd.Series:
     return (amounts.astype(float) * 100).round().astype("int64")
 
 
+def _pence_array(applications: pd.DataFrame) -> np.ndarray:
+    return _pence(applications["requested_amount"]).to_numpy(dtype=np.int64)
+
+
 def _pence_of(amount: Decimal | float) -> int:
     return int(round(Decimal(str(amount)) * 100))
 
@@ -213,23 +243,34 @@ def decide(final: Ranking, decisions: pd.DataFrame | None, applications: pd.Data
     references = final.table.index
     if decisions is None or decisions.empty:
         decisions = pd.DataFrame(columns=["reference", "outcome", "rationale"])
-    chosen = decisions.drop_duplicates("reference", keep="last").set_index("reference")
-    outcome = pd.DataFrame(index=references)
-    outcome["decision"] = chosen["outcome"].reindex(references).astype(object)
-    outcome["rationale"] = chosen["rationale"].reindex(references).astype(object)
-    forced = outcome["decision"].map(OVERRIDING)
-    outcome["final_funded"] = forced.where(forced.notna(), final.table["funded"]).astype(bool)
-    outcome = outcome.astype({"decision": object, "rationale": object})
-    outcome = outcome.where(outcome.notna(), None)
-    changed = outcome[outcome["final_funded"] != final.table["funded"]]
+    chosen = decisions.drop_duplicates("reference", keep="last")
+    # Only the decided rows are touched: a round has thousands of applications and a
+    # meeting's decisions come one at a time.
+    at = references.get_indexer(chosen["reference"])
+    chosen, at = chosen[at >= 0], at[at >= 0]
+    decision = np.full(len(references), None, dtype=object)
+    rationale = np.full(len(references), None, dtype=object)
+    decision[at] = [None if pd.isna(v) else v for v in chosen["outcome"].tolist()]
+    rationale[at] = [None if pd.isna(v) else v for v in chosen["rationale"].tolist()]
+    funded = final.table["funded"].to_numpy(dtype=bool)
+    final_funded = funded.copy()
+    for n, value in zip(at.tolist(), decision[at].tolist()):
+        if value in OVERRIDING:
+            final_funded[n] = OVERRIDING[value]
+    outcome = pd.DataFrame({"decision": pd.Series(decision, references, dtype=object),
+                            "rationale": pd.Series(rationale, references, dtype=object),
+                            "final_funded": final_funded}, index=references)
+    changed = outcome[final_funded != funded]
     overrides = [{"reference": str(ref), "decision": decision, "rationale": rationale or "",
                   "funded": bool(funded), "final_funded": bool(final_funded)}
                  for ref, decision, rationale, funded, final_funded in zip(
                      changed.index, changed["decision"].tolist(), changed["rationale"].tolist(),
                      final.table["funded"].reindex(changed.index).tolist(),
                      changed["final_funded"].tolist())]
-    amounts = _pence(applications["requested_amount"]).set_axis(references)
-    total, budget = int(amounts[outcome["final_funded"]].sum()), _pence_of(rules.budget)
+    pence = final.pence
+    if pence is None or len(pence) != len(references):
+        pence = _pence_array(applications)
+    total, budget = int(pence[final_funded].sum()), _pence_of(rules.budget)
     warnings = []
     if total > budget:
         warnings.append(f"After the panel's decisions the funded applications ask for "

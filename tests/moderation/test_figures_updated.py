@@ -6,9 +6,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from panel.extensions import db
+from panel.moderation import agenda, services
 from panel.moderation import meeting as meetings
-from panel.moderation import services
+from panel.reports.rank_model_jobs import inputs_of
 from panel.rounds.queries import round_by_slug
+from panel.scoring import figures
 from panel.scoring.figures import RANKING, round_figures
 from tests.builders.meetings import ACADEMIC, LIVED, started
 from tests.builders.sheets import revision
@@ -89,3 +91,22 @@ def test_any_other_change_reads_the_round_afresh(app, meeting_round, chair, live
     assert meetings._applications_changed(round_, 0, meetings.versions(round_)[1]) is None
     same_figures(meetings.shown_figures(round_by_slug(SLUG)),
                  round_figures(round_by_slug(SLUG), RANKING))
+
+
+def test_what_pages_keep_per_version_of_the_sheets_is_carried_to_the_revised_figures(
+        app, meeting_round, chair, lived):
+    # The agenda's spreads and the model's inputs digest are made once per version of
+    # the sheets; after a revision only the revised application's are made again, and
+    # they equal those made from the whole round read afresh.
+    started(chair)
+    round_ = round_by_slug(SLUG)
+    before = meetings.shown_figures(round_)
+    figures.per_application(before, "agenda spread", agenda.spreads)
+    inputs_of(before)
+    revision(member(LIVED), meetings.meeting_of(round_), q=3, n=3)
+    after = meetings.shown_figures(round_by_slug(SLUG))
+    whole = round_figures(round_by_slug(SLUG), RANKING)
+    assert figures._made_for(after.counting, figures.SHEET_BLOCKS) is not None  # carried
+    assert inputs_of(after).digest == inputs_of(whole).digest != inputs_of(before).digest
+    carried = figures.per_application(after, "agenda spread", agenda.spreads)
+    assert carried.equals(agenda.spreads(whole.counting).reindex(whole.final.table.index))

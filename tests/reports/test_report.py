@@ -239,3 +239,29 @@ def test_the_ranking_page_is_for_officers_only(worked_round, client):
 
 def test_the_ranking_page_of_an_unknown_round_is_404(app, officer):
     assert officer.get("/rounds/nope/ranking").status_code == 404
+
+
+def test_the_kept_report_is_the_report_made_afresh_and_is_not_served_after_a_change(
+        worked_round, runner):
+    # `flask round report` keeps the JSON once per version of the round
+    # (panel.reports.kept): asked again with nothing changed it reads it, byte for byte
+    # the report made afresh; after a change it makes the report again.
+    from panel.reports.kept import as_json
+    from panel.rounds.queries import round_by_slug
+    from panel.rounds.setup import update_details
+    from tests.support.statements import counted_statements
+
+    first = runner.invoke(args=["round", "report", SLUG, "--format", "json"])
+    assert first.exit_code == 0, first.output
+    assert first.output.encode() == as_json(report.round_report(round_by_slug(SLUG)))
+    with counted_statements() as seen:
+        again = runner.invoke(args=["round", "report", SLUG, "--format", "json"])
+    assert again.output == first.output
+    assert not [s for s in seen if "score_sheets" in s]  # read, not made again
+    round_ = round_by_slug(SLUG)
+    update_details(None, round_, title="The worked example, renamed", description="",
+                   scoring_deadline=None, time_zone=round_.time_zone)
+    db.session.commit()
+    changed = runner.invoke(args=["round", "report", SLUG, "--format", "json"])
+    assert json.loads(changed.output)["round"]["title"] == "The worked example, renamed"
+    assert changed.output.encode() == as_json(report.round_report(round_by_slug(SLUG)))

@@ -105,6 +105,26 @@ def test_a_round_always_gives_the_same_result_whatever_the_order_of_its_sheets()
     pd.testing.assert_frame_equal(first.reviewers.sort_index(), again.reviewers.sort_index())
 
 
+def test_the_inputs_digest_kept_per_application_is_the_digest_of_the_sheets_afresh():
+    # Pages keep the digest's blocks and, after a revision, make only the revised
+    # applications' again (panel.scoring.figures.updated_figures): the same digest as
+    # hashing every sheet, here after one application's scores change, one loses its
+    # sheets and one gains its first, in any order of the rows.
+    sheets = simulate(7).sheets
+    references = sorted(sheets["reference"].unique())
+    changed = pd.Index(references[:2] + ["ZZ-NEW"], name="reference")
+    theirs = sheets[sheets["reference"] == references[0]].assign(score=lambda f: f["score"] / 2)
+    new = pd.DataFrame({"reference": ["ZZ-NEW"], "member": [1], "group": [None],
+                        "score": [62.5]})
+    now = pd.concat([sheets[~sheets["reference"].isin(changed)], theirs, new])
+    kept = rank_model.SheetBlocks.of(sheets).updated(pd.concat([theirs, new]), changed)
+    digest = rank_model.inputs_digest(now.sample(frac=1, random_state=5), references,
+                                      "equal_groups", EQUAL, 10)
+    assert rank_model.inputs_digest(sheets, references, "equal_groups", EQUAL, 10) != digest
+    assert rank_model.inputs_digest(now, references, "equal_groups", EQUAL, 10,
+                                    blocks=kept) == digest
+
+
 def test_another_seed_moves_expected_ranks_by_less_than_the_stated_tolerance():
     simulated = simulate(11, applications=60)
     first = rank_model.rank_model(simulated.sheets, simulated.references, "equal_groups", EQUAL)

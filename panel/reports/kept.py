@@ -1,0 +1,149 @@
+"""The report of a round kept once per version of the round (issue 17): ``flask round
+report`` at 20,000 applications spends seconds making the report, and the same round
+gives the same report until something in it changes.
+
+A kept report is named by what it is made from, so a change can never be served a report
+made before it:
+
+- the round as it stands: every change to a round is an event on its own hash chain
+  (DESIGN.md §7), so the hash of its newest event commits to every change before it. The
+  events that change nothing the report shows (the exports, the reminders) are passed
+  over, or every export would make the next one afresh;
+- the rank model's kept results for the round (written by a job, not on the trail);
+- whether it is the panel's report;
+- the code: a digest of FairPanel's own source, so a new release makes it afresh.
+
+It is kept in Redis when the app has it (``REDIS_URL``, shared by every machine), else as
+a file in the instance folder, one per round, the older ones removed. It is the JSON the
+command writes, byte for byte: ``orjson`` with two-space indents and a final newline, the
+same as ``json.dumps(indent=2, ensure_ascii=False)``.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import orjson
+from flask import current_app
+from sqlalchemy import select
+
+from panel.audit.models import AuditEvent
+from panel.extensions import db, redis_client
+from panel.paths import PACKAGE
+from panel.rounds.models import Round
+from panel.scoring.models import RankModelResult
+
+log = logging.getLogger(__name__)
+
+# Actions on a round's trail that change nothing its report shows.
+NOT_IN_REPORT = ("report.exported", "round.exported", "conflicts.exported", "audit.exported",
+                 "payments.exported", "reminders.sent")
+KEPT_SECONDS = 7 * 24 * 3600  # in Redis; a kept report is only ever replaced by a newer one
+FOLDER = "kept-reports"  # in the instance folder, without Redis
+
+
+def report_json(round_: Round, panel: bool = False) -> bytes:
+    """The report of ``round_`` (:func:`panel.reports.report.round_report`) as JSON, from
+    the kept one when the round has not changed since it was made, else made and kept."""
+    key = _key(round_, panel)
+    found = _read(round_, panel, key)
+    if found is not None:
+        return found
+    from panel.reports.report import round_report  # pandas and the figures: only here
+
+    data = as_json(round_report(round_, panel))
+    _write(round_, panel, key, data)
+    return data
+
+
+def as_json(report: dict) -> bytes:
+    return orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
+def _key(round_: Round, panel: bool) -> str:
+    newest = (select(AuditEvent.hash).where(AuditEvent.round_id == round_.id,
+                                            AuditEvent.action.not_in(NOT_IN_REPORT))
+              .order_by(AuditEvent.id.desc()).limit(1).scalar_subquery())
+    rows = db.session.execute(
+        select(RankModelResult.id, RankModelResult.version, RankModelResult.inputs)
+        .where(RankModelResult.round_id == round_.id).order_by(RankModelResult.id)).all()
+    head = db.session.scalar(select(newest))
+    digest = hashlib.sha256(repr((round_.id, panel, head, [tuple(r) for r in rows],
+                                  _code())).encode())
+    return digest.hexdigest()
+
+
+_CODE: list[str] = []
+
+
+def _code() -> str:
+    """A digest of FairPanel's own Python source, made once per process."""
+    if not _CODE:
+        digest = hashlib.sha256()
+        for path in sorted(PACKAGE.rglob("*.py")):
+            digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes())
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
+
+
+def _redis_url() -> str | None:
+    return current_app.config.get("CACHE_REDIS_URL")
+
+
+def _name(round_: Round, panel: bool) -> str:
+    return f"fairpanel:report:{round_.id}:{'panel' if panel else 'full'}"
+
+
+def _read(round_: Round, panel: bool, key: str) -> bytes | None:
+    url = _redis_url()
+    if url:
+        import redis
+
+        try:
+            kept = redis_client(url).get(_name(round_, panel))
+        except redis.RedisError as error:
+            log.warning("kept reports unavailable (%s); making the report", error)
+            return None
+        if kept is None or not kept.startswith(key.encode() + b"\n"):
+            return None
+        return kept[len(key) + 1:]
+    path = _folder() / f"{_file(round_, panel)}-{key}.json"
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _write(round_: Round, panel: bool, key: str, data: bytes) -> None:
+    url = _redis_url()
+    if url:
+        import redis
+
+        try:
+            redis_client(url).set(_name(round_, panel), key.encode() + b"\n" + data,
+                                  ex=KEPT_SECONDS)
+        except redis.RedisError as error:
+            log.warning("kept reports unavailable (%s); not kept", error)
+        return
+    folder = _folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for older in folder.glob(f"{_file(round_, panel)}-*.json"):
+            older.unlink(missing_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, folder / f"{_file(round_, panel)}-{key}.json")
+    except OSError as error:
+        log.warning("could not keep the report of round %s (%s)", round_.id, error)
+
+
+def _folder() -> Path:
+    return Path(current_app.instance_path) / FOLDER
+
+
+def _file(round_: Round, panel: bool) -> str:
+    return f"round-{round_.id}-{'panel' if panel else 'full'}"
