@@ -39,6 +39,44 @@ PANELLIST_FACING: list[str] = [
     # public summary (i18n2)
 ]
 
+# What only staff read (officers, chairs, auditors, admins): marked for gettext so the
+# pages can be translated, though they stay English until a Welsh catalogue for them is
+# commissioned (issue 21). tests/i18n/test_staff_catalogue.py holds every template here
+# to :func:`loose_text`; Welsh is not required. One entry per line.
+STAFF_FACING: list[str] = [
+    # A round's set-up and progress pages, and the list of rounds (i18n3)
+    "templates/rounds/_round_nav.html",
+    "templates/rounds/index.html",
+    "templates/rounds/progress/_macros.html",
+    "templates/rounds/progress/assignment_preview.html",
+    "templates/rounds/progress/assignments.html",
+    "templates/rounds/progress/background.html",
+    "templates/rounds/progress/dashboard.html",
+    "templates/rounds/progress/phase.html",
+    "templates/rounds/progress/phase_back.html",
+    "templates/rounds/progress/phase_forward.html",
+    "templates/rounds/progress/reviewers.html",
+    "templates/rounds/setup/_page.html",
+    "templates/rounds/setup/blind.html",
+    "templates/rounds/setup/criteria.html",
+    "templates/rounds/setup/details.html",
+    "templates/rounds/setup/funding.html",
+    "templates/rounds/setup/group.html",
+    "templates/rounds/setup/groups.html",
+    "templates/rounds/setup/new.html",
+    "templates/rounds/setup/overview.html",
+    "templates/rounds/setup/publishing.html",
+    "templates/rounds/setup/rank_model.html",
+    "templates/rounds/setup/remove.html",
+    "templates/rounds/setup/retention.html",
+    "templates/rounds/wrong_phase.html",
+    "panel/rounds/progress_forms.py",
+    "panel/rounds/progress_views.py",
+    "panel/rounds/setup_forms.py",
+    "panel/rounds/setup_rubric_views.py",
+    "panel/rounds/setup_views.py",
+]
+
 GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "_l"}
 READ_ATTRIBUTES = re.compile(
     r"""\b(aria-label|aria-description|title|alt|placeholder)\s*=\s*("[^"]*"|'[^']*')""")
@@ -179,6 +217,16 @@ def untranslated(language: str, wanted: set[str | tuple[str, str]]) -> list:
     return missing
 
 
+def _translated(message) -> bool:
+    """Whether ``message`` says something of its own: an untranslated plural (staff text,
+    say) has empty forms in the .po, and Babel compiles it into the .mo as the English."""
+    if isinstance(message.string, str):
+        return bool(message.string)
+    forms = list(message.string)
+    singular, plural = message.id[0], message.id[1]
+    return any(forms) and forms != [singular] + [plural] * (len(forms) - 1)
+
+
 def compiled_differs(language: str) -> bool:
     """Whether ``language``'s compiled .mo says something its .po does not (or the other
     way round): someone edited the .po without ``make translations``."""
@@ -189,5 +237,5 @@ def compiled_differs(language: str) -> bool:
         def plain(value):  # a plural's forms come as a list from one, a tuple from the other
             return value if isinstance(value, str) else tuple(value)
         return {plain(message.id): plain(message.string) for message in catalog
-                if message.id and message.string and not message.fuzzy}
+                if message.id and _translated(message) and not message.fuzzy}
     return said(compiled) != said(catalogue(language))
