@@ -75,6 +75,20 @@ STAFF_FACING: list[str] = [
     "panel/rounds/setup_forms.py",
     "panel/rounds/setup_rubric_views.py",
     "panel/rounds/setup_views.py",
+    # Reviewing conflicts of interest, and setting and approving panellists' pay (i18n3)
+    "templates/conflicts/review/_macros.html",
+    "templates/conflicts/review/add.html",
+    "templates/conflicts/review/dismiss.html",
+    "templates/conflicts/review/matrix.html",
+    "templates/conflicts/review/queue.html",
+    "templates/payments/member.html",
+    "templates/payments/rate.html",
+    "templates/payments/records.html",
+    "templates/payments/setup.html",
+    "panel/conflicts/review_forms.py",
+    "panel/conflicts/review_views.py",
+    "panel/payments/record_views.py",
+    "panel/payments/setup_views.py",
 ]
 
 GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "_l"}
