@@ -89,6 +89,22 @@ STAFF_FACING: list[str] = [
     "panel/conflicts/review_views.py",
     "panel/payments/record_views.py",
     "panel/payments/setup_views.py",
+    # The chair's meeting pages and the draw, the ranking, leniency and the officer's
+    # community voice report (i18n3; _item.html, _live.html, reports/_macros.html and
+    # _over_budget.html are i18n2's)
+    "templates/moderation/_chair_live.html",
+    "templates/moderation/_draw_macros.html",
+    "templates/moderation/agenda.html",
+    "templates/moderation/chair.html",
+    "templates/moderation/draw.html",
+    "templates/moderation/prepare_draw.html",
+    "templates/moderation/start.html",
+    "templates/reports/leniency.html",
+    "templates/reports/ranking.html",
+    "templates/reports/report.html",
+    "panel/moderation/forms.py",
+    "panel/moderation/lottery_views.py",
+    "panel/moderation/views.py",
 ]
 
 GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "_l"}
