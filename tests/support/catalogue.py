@@ -105,6 +105,21 @@ STAFF_FACING: list[str] = [
     "panel/moderation/forms.py",
     "panel/moderation/lottery_views.py",
     "panel/moderation/views.py",
+    # Background jobs, the admin's pages and importing a round bundle or a panel (i18n3;
+    # bundle/applications.html and preview_applications.html are T's; _upload.html still
+    # glues a noun from the views)
+    "templates/admin/erase.html",
+    "templates/admin/invite.html",
+    "templates/admin/jobs.html",
+    "templates/admin/people.html",
+    "templates/admin/person.html",
+    "templates/bundle/bundle.html",
+    "templates/bundle/panellists.html",
+    "templates/bundle/preview_bundle.html",
+    "templates/bundle/preview_panellists.html",
+    "templates/jobs/progress.html",
+    "templates/macros/interval_plot.html",
+    "templates/macros/jobs.html",
 ]
 
 GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "_l"}
