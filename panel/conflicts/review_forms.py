@@ -2,6 +2,7 @@
 choices of members."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -17,31 +18,31 @@ class LevelForm(FlaskForm):
 
 class DismissForm(FlaskForm):
     reason = TextAreaField(
-        "Why are you dismissing this conflict?",
-        description="This is kept on the round's record, with your name.",
+        _l("Why are you dismissing this conflict?"),
+        description=_l("This is kept on the round's record, with your name."),
         filters=[strip_whitespace],
-        validators=[DataRequired("Enter why you are dismissing this conflict"),
-                    Length(max=2000, message="Keep the reason to 2,000 characters or fewer")],
+        validators=[DataRequired(_l("Enter why you are dismissing this conflict")),
+                    Length(max=2000, message=_l("Keep the reason to 2,000 characters or fewer"))],
     )
 
 
 class AddConflictForm(FlaskForm):
-    member = SelectField("Panel member", coerce=int,
-                         validators=[InputRequired("Choose the panel member")])
+    member = SelectField(_l("Panel member"), coerce=int,
+                         validators=[InputRequired(_l("Choose the panel member"))])
     reference = StringField(
-        "Application reference", description="For example, A12.", filters=[strip_whitespace],
-        validators=[DataRequired("Enter the application reference")],
+        _l("Application reference"), description=_l("For example, A12."), filters=[strip_whitespace],
+        validators=[DataRequired(_l("Enter the application reference"))],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
-    kind = RadioField("Kind of connection",
+    kind = RadioField(_l("Kind of connection"),
                       choices=[SelectChoice(k, w) for k, w in KIND_WORDS.items()],
-                      validators=[InputRequired("Choose the kind of connection")])
-    note = TextAreaField("Note", description="Optional. What the connection is.",
+                      validators=[InputRequired(_l("Choose the kind of connection"))])
+    note = TextAreaField(_l("Note"), description=_l("Optional. What the connection is."),
                          filters=[strip_whitespace],
-                         validators=[Length(max=2000, message="Keep the note to 2,000 "
-                                                              "characters or fewer")])
-    level = RadioField("Level", choices=[SelectChoice(k, w) for k, w in LEVEL_WORDS.items()],
-                       default="step_out", validators=[InputRequired("Choose the level")])
+                         validators=[Length(max=2000, message=_l("Keep the note to 2,000 "
+                                                              "characters or fewer"))])
+    level = RadioField(_l("Level"), choices=[SelectChoice(k, w) for k, w in LEVEL_WORDS.items()],
+                       default="step_out", validators=[InputRequired(_l("Choose the level"))])
 
 
 class MatrixFilterForm(FlaskForm):
@@ -50,10 +51,10 @@ class MatrixFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    member = SelectField("Member", coerce=lambda v: int(v) if v else None, default=None)
-    group = SelectField("Group", default="")
-    q = StringField("Application reference or title", filters=[strip_whitespace])
-    status = SelectField("Status", default="", choices=[
-        SelectChoice("", "Any status"), *(SelectChoice(s, STATUS_WORDS[s]) for s in STATUSES)])
-    level = SelectField("Level", default="", choices=[
-        SelectChoice("", "Any level"), *(SelectChoice(k, w) for k, w in LEVEL_WORDS.items())])
+    member = SelectField(_l("Member"), coerce=lambda v: int(v) if v else None, default=None)
+    group = SelectField(_l("Group"), default="")
+    q = StringField(_l("Application reference or title"), filters=[strip_whitespace])
+    status = SelectField(_l("Status"), default="", choices=[
+        SelectChoice("", _l("Any status")), *(SelectChoice(s, STATUS_WORDS[s]) for s in STATUSES)])
+    level = SelectField(_l("Level"), default="", choices=[
+        SelectChoice("", _l("Any level")), *(SelectChoice(k, w) for k, w in LEVEL_WORDS.items())])

@@ -5,6 +5,7 @@ call a service inside ``change`` (commit once), redirect with a confirmation."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -49,7 +50,7 @@ def confirm(round_, conflict_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     return _done(round_, lambda: services.confirm(current_user, conflict),
-                 f"Conflict confirmed: {_pair(conflict)}.")
+                 _("Conflict confirmed: %(name)s on %(reference)s.", **_pair(conflict)))
 
 
 @access.officer_round(*policy.CONFLICTS_OPEN)
@@ -60,7 +61,7 @@ def dismiss(round_, conflict_id: int):
         with change(ConflictError) as done:
             services.dismiss(current_user, conflict, form.reason.data)
         if not done.refused:
-            flash(f"Conflict dismissed: {_pair(conflict)}.", "success")
+            flash(_("Conflict dismissed: %(name)s on %(reference)s.", **_pair(conflict)), "success")
             return redirect(url_for(".queue", slug=round_.slug))
         form.form_errors.append(done.refusal)
     return render_template("conflicts/review/dismiss.html", round=round_, form=form,
@@ -73,9 +74,10 @@ def level(round_, conflict_id: int):
     form = LevelForm()
     if not form.validate_on_submit():
         abort(400)
-    settles = " Conflict confirmed." if conflict.status == "pending" else ""
+    settles = " " + _("Conflict confirmed.") if conflict.status == "pending" else ""
     return _done(round_, lambda: services.change_level(current_user, conflict, form.level.data),
-                 f"{_pair(conflict)} is now: {LEVEL_WORDS.get(form.level.data, '')}.{settles}")
+                 _("%(name)s on %(reference)s is now: %(level)s.", **_pair(conflict),
+                   level=LEVEL_WORDS.get(form.level.data, "")) + settles)
 
 
 @access.officer_round(*policy.CONFLICTS_OPEN)
@@ -88,8 +90,8 @@ def add(round_):
             Application.round_id == round_.id, Application.reference == form.reference.data))
         member = db.session.get(PanelMember, form.member.data)
         if application is None:
-            form.reference.errors.append(f"There is no application {form.reference.data} "
-                                         "in this round")
+            form.reference.errors.append(_("There is no application %(reference)s in this round",
+                                           reference=form.reference.data))
         else:
             with change(ConflictError) as done:
                 services.add_conflict(current_user, round_, member, application,
@@ -97,7 +99,8 @@ def add(round_):
             if done.refused:
                 form.form_errors.append(done.refusal)
             else:
-                flash(f"Conflict added: {member.user.name} on {application.reference}.",
+                flash(_("Conflict added: %(name)s on %(reference)s.", name=member.user.name,
+                        reference=application.reference),
                       "success")
                 return redirect(url_for(".queue", slug=round_.slug))
     return render_template("conflicts/review/add.html", round=round_, form=form,
@@ -141,8 +144,9 @@ def _done(round_, service, message: str):
     return redirect(url_for(".queue", slug=round_.slug, page=request.args.get("page")))
 
 
-def _pair(conflict) -> str:
-    return f"{conflict.member.user.name} on {conflict.application.reference}"
+def _pair(conflict) -> dict[str, str]:
+    """Who and which application, for the messages about one conflict."""
+    return {"name": conflict.member.user.name, "reference": conflict.application.reference}
 
 
 def _filters(form: MatrixFilterForm) -> queries.Filters:

@@ -16,23 +16,24 @@ from panel.rounds.models import Criterion, Round
 from panel.scoring.forms import UNABLE_LABEL, score_choices
 
 OUTCOME_HINTS = {
-    "keep": "The application stays funded or not funded, as its score puts it.",
-    "fund": "Fund it, whatever its score.",
-    "do_not_fund": "Do not fund it, whatever its score.",
-    "no_consensus": "The panel could not agree. The score-based result stands.",
+    "keep": _l("The application stays funded or not funded, as its score puts it."),
+    "fund": _l("Fund it, whatever its score."),
+    "do_not_fund": _l("Do not fund it, whatever its score."),
+    "no_consensus": _l("The panel could not agree. The score-based result stands."),
 }
 
 
 class OutcomeForm(FlaskForm):
     outcome = RadioField(
-        "What did the panel decide?",
+        _l("What did the panel decide?"),
         choices=[SelectChoice(key, label) for key, label in OUTCOME_LABELS.items()],
-        validators=[InputRequired("Choose what the panel decided")])
+        validators=[InputRequired(_l("Choose what the panel decided"))])
     rationale = TextAreaField(
-        "Why? (you can leave this empty for \"Keep\")",
-        description="This goes on the record and in the report.",
+        _l("Why? (you can leave this empty for \"Keep\")"),
+        description=_l("This goes on the record and in the report."),
         validators=[Length(max=RATIONALE_MAX,
-                           message=f"Write {RATIONALE_MAX:,} characters or fewer")])
+                           message=_l("Write %(max)s characters or fewer",
+                                      max=f"{RATIONALE_MAX:,}"))])
 
 
 class ItemForm(FlaskForm):
@@ -77,6 +78,6 @@ class DrawForm(FlaskForm):
     which says what to fix)."""
 
     public_input = TextAreaField(
-        "Public input",
-        description="Anything the room chooses, typed exactly as agreed: for example "
-                    "numbers called out by three panellists, like 7 19 42.")
+        _l("Public input"),
+        description=_l("Anything the room chooses, typed exactly as agreed: for example "
+                       "numbers called out by three panellists, like 7 19 42."))

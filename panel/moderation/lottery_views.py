@@ -9,6 +9,7 @@ changes nothing."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from panel import access
@@ -29,8 +30,8 @@ def prepare_draw(round_: Round):
         with change(LotteryError) as done:
             lottery.prepare_draw(current_user, round_)
         if not done.refused:
-            flash("The draw is prepared. The chair draws in the meeting, with a public "
-                  "input the room chooses.", "success")
+            flash(_("The draw is prepared. The chair draws in the meeting, with a public "
+                    "input the room chooses."), "success")
             return redirect(url_for("meeting.prepare_draw", slug=round_.slug))
         return _prepare_page(round_, form, [done.refusal], 400)
     return _prepare_page(round_, form, [], 400 if request.method == "POST" else 200)
@@ -49,7 +50,7 @@ def draw(round_: Round):
         with change(LotteryError) as done:
             lottery.draw(current_user, round_, form.public_input.data or "")
         if not done.refused:
-            flash("The lots are drawn. The order below is the one that counts.", "success")
+            flash(_("The lots are drawn. The order below is the one that counts."), "success")
             return redirect(url_for("meeting.draw", slug=round_.slug))
         return _draw_page(round_, form, [done.refusal], 400)
     return _draw_page(round_, form, [], 400 if request.method == "POST" else 200)

@@ -16,6 +16,8 @@ gunicorn with any number of workers.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from panel import access
@@ -26,7 +28,7 @@ from panel.moderation.services import MeetingError
 from panel.rounds.models import PanelMember, Round
 from panel.transactions import change
 
-MOVED_ON = "The meeting has moved on to another application, so nothing was recorded."
+MOVED_ON = _l("The meeting has moved on to another application, so nothing was recorded.")
 
 
 # The chair ----------------------------------------------------------------------------------
@@ -66,7 +68,7 @@ def start(round_: Round):
         services.start_meeting(current_user, round_)
     if isinstance(done.error, services.StartedElsewhere):
         done.error = None  # started from another screen a moment ago: running all the same
-    flash_done(done, "The meeting has started.")
+    flash_done(done, _("The meeting has started."))
     return redirect(url_for("meeting.chair", slug=round_.slug))
 
 
@@ -75,7 +77,7 @@ def start(round_: Round):
 def outcome(round_: Round, running):
     form = forms.OutcomeForm()
     if not _still_current(running):
-        flash(MOVED_ON, "error")
+        flash(str(MOVED_ON), "error")
         return redirect(url_for("meeting.chair", slug=round_.slug))
     if not form.validate_on_submit():
         return _chair_page(round_, running, form, status=400)
@@ -87,7 +89,8 @@ def outcome(round_: Round, running):
         recorded = OUTCOME_SHORT[decision.outcome]
     if done.refused:
         return _chair_page(round_, running, form, [done.refusal], 409)
-    flash(f"Outcome recorded for {reference}: {recorded}.", "success")
+    flash(_("Outcome recorded for %(reference)s: %(outcome)s.", reference=reference,
+            outcome=recorded), "success")
     return redirect(url_for("meeting.chair", slug=round_.slug))
 
 
@@ -97,12 +100,13 @@ def skip(round_: Round, running):
     if not ButtonForm().validate_on_submit():
         abort(400)
     if not _still_current(running):
-        flash(MOVED_ON, "error")
+        flash(str(MOVED_ON), "error")
         return redirect(url_for("meeting.chair", slug=round_.slug))
     reference = running.current_application.reference
     with change(MeetingError) as done:
         services.skip_item(current_user, running)
-    flash_done(done, f"{reference} skipped for now. It is still on the agenda.")
+    flash_done(done, _("%(reference)s skipped for now. It is still on the agenda.",
+                       reference=reference))
     return redirect(url_for("meeting.chair", slug=round_.slug))
 
 
@@ -114,7 +118,7 @@ def move_on(round_: Round, running):
     if not ButtonForm().validate_on_submit():
         abort(400)
     if not _still_current(running):
-        flash(MOVED_ON, "error")
+        flash(str(MOVED_ON), "error")
         return redirect(url_for("meeting.screen", slug=round_.slug))
     decided = meeting.current_decided(running)
     with change(MeetingError) as done:
@@ -137,8 +141,8 @@ def comment(round_: Round, running, letter: str):
     with change(MeetingError) as done:
         comments.show_comment(current_user, round_, running,
                               request.form.get("application", ""), letter, shown)
-    flash_done(done, f"{letter}'s comment is on the shared screen." if shown else
-               f"{letter}'s comment is no longer on the shared screen.")
+    flash_done(done, _("%(letter)s's comment is on the shared screen.", letter=letter) if shown
+               else _("%(letter)s's comment is no longer on the shared screen.", letter=letter))
     return redirect(url_for("meeting.chair", slug=round_.slug, _anchor="comments"))
 
 

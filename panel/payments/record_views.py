@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from panel import access, policy
@@ -42,24 +43,26 @@ def member(round_: Round, member_id: int):
 
 @access.officer_round(*policy.AFTER_SCORING)
 def approve(round_: Round, member_id: int):
-    return _decide(round_, member_id, services.approve, "{}'s record is approved.",
+    return _decide(round_, member_id, services.approve, _("%(name)s's record is approved."),
                    ".records")
 
 
 @access.officer_round(*policy.AFTER_SCORING)
 def withdraw(round_: Round, member_id: int):
     return _decide(round_, member_id, services.withdraw_approval,
-                   "{}'s approval is withdrawn: their record can change again.", ".member")
+                   _("%(name)s's approval is withdrawn: their record can change again."),
+                   ".member")
 
 
 def _decide(round_: Round, member_id: int, service, done_text: str, back: str):
-    """Approve or withdraw (a button alone), then back to ``back`` with what happened."""
+    """Approve or withdraw (a button alone), then back to ``back`` with what happened
+    (``done_text`` names the member as ``%(name)s``)."""
     member = _member(round_, member_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     with change(services.PaymentError) as done:
         service(current_user, member)
-    flash(done.refusal if done.refused else done_text.format(member.user.name),
+    flash(done.refusal if done.refused else done_text % {"name": member.user.name},
           "error" if done.refused else "success")
     if back == ".records":
         return redirect(url_for(back, slug=round_.slug))

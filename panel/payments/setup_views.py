@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from panel import access, policy
@@ -33,8 +34,8 @@ def rate(round_: Round, key: str):
         with change(services.PaymentError) as done:
             changed = services.set_rate(current_user, group, **form.amounts())
         if not done.refused:
-            flash(f"Pay for {group.label} saved." if changed else
-                  "Nothing was changed: the answers were the same as before.",
+            flash(_("Pay for %(group)s saved.", group=group.label) if changed else
+                  _("Nothing was changed: the answers were the same as before."),
                   "success" if changed else "info")
             return redirect(url_for(".setup", slug=round_.slug))
         field = done.error.field

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,25 +21,25 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from panel.forms import strip_whitespace
 
 MODE_HINTS = {
-    "everyone": "Every panellist scores every application, unless they have stepped out "
-                "because of a conflict of interest.",
-    "set_number": "Each application gets this many panellists, with at least one from "
-                  "each group when the number allows. Workloads are shared out evenly.",
+    "everyone": _l("Every panellist scores every application, unless they have stepped out "
+                "because of a conflict of interest."),
+    "set_number": _l("Each application gets this many panellists, with at least one from "
+                  "each group when the number allows. Workloads are shared out evenly."),
 }
 MOST_REVIEWERS = 1000
 
 
 class AssignmentForm(FlaskForm):
     mode = RadioField(
-        "Who should review each application?",
-        choices=[SelectChoice("everyone", "Everyone reviews every application"),
-                 SelectChoice("set_number", "A set number of reviewers for each application")],
+        _l("Who should review each application?"),
+        choices=[SelectChoice("everyone", _l("Everyone reviews every application")),
+                 SelectChoice("set_number", _l("A set number of reviewers for each application"))],
         default="everyone",
-        validators=[InputRequired("Choose who should review each application")],
+        validators=[InputRequired(_l("Choose who should review each application"))],
     )
     reviewers = StringField(
-        "How many reviewers for each application",
-        description="Only needed for a set number, for example 3.",
+        _l("How many reviewers for each application"),
+        description=_l("Only needed for a set number, for example 3."),
         filters=[strip_whitespace],
         render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
     )
@@ -48,12 +50,13 @@ class AssignmentForm(FlaskForm):
         if self.mode.data != "set_number":
             return
         if not field.data:
-            raise ValidationError("Enter how many panellists should review each application")
+            raise ValidationError(_("Enter how many panellists should review each application"))
         if not re.fullmatch(r"[0-9]+", field.data):
-            raise ValidationError("Enter the number of reviewers as a whole number, like 3")
+            raise ValidationError(_("Enter the number of reviewers as a whole number, like 3"))
         if not 1 <= int(field.data) <= MOST_REVIEWERS:
             raise ValidationError(
-                f"The number of reviewers must be between 1 and {MOST_REVIEWERS:,}")
+                _("The number of reviewers must be between 1 and %(most)s",
+                  most=f"{MOST_REVIEWERS:,}"))
 
     @property
     def number(self) -> int | None:
@@ -65,8 +68,8 @@ class ReviewersForm(FlaskForm):
     """The panellists who review one application; choices are set by the view."""
 
     members = SelectMultipleField(
-        "Panellists reviewing this application",
-        description="Tick everyone who should review it. The chair never reviews.",
+        _l("Panellists reviewing this application"),
+        description=_l("Tick everyone who should review it. The chair never reviews."),
         coerce=int,
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
@@ -81,11 +84,11 @@ class PhaseForm(FlaskForm):
 
 class BackForm(PhaseForm):
     reason = TextAreaField(
-        "Why is the round moving back?",
-        description="This is kept on the round's record, with your name.",
+        _l("Why is the round moving back?"),
+        description=_l("This is kept on the round's record, with your name."),
         filters=[strip_whitespace],
-        validators=[DataRequired("Enter why the round is moving back"),
-                    Length(max=2000, message="The reason can be up to 2,000 characters")],
+        validators=[DataRequired(_l("Enter why the round is moving back")),
+                    Length(max=2000, message=_l("The reason can be up to 2,000 characters"))],
     )
 
 
@@ -94,14 +97,14 @@ class OverBudgetForm(PhaseForm):
     and says why (kept on the round, shown in the report and the public summary)."""
 
     acknowledge = BooleanField(
-        "I understand that the funded set is over the budget",
-        validators=[DataRequired("Tick to confirm that the funded set is over the budget")],
+        _l("I understand that the funded set is over the budget"),
+        validators=[DataRequired(_l("Tick to confirm that the funded set is over the budget"))],
     )
     over_budget_reason = TextAreaField(
-        "Why is the round being decided over budget?",
-        description="This is kept on the round's record, with your name, and shown in the "
-                    "report and the public summary.",
+        _l("Why is the round being decided over budget?"),
+        description=_l("This is kept on the round's record, with your name, and shown in the "
+                    "report and the public summary."),
         filters=[strip_whitespace],
-        validators=[DataRequired("Enter why the round is being decided over budget"),
-                    Length(max=2000, message="The reason can be up to 2,000 characters")],
+        validators=[DataRequired(_l("Enter why the round is being decided over budget")),
+                    Length(max=2000, message=_l("The reason can be up to 2,000 characters"))],
     )

@@ -5,6 +5,8 @@ service, commit once, redirect with a confirmation."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -74,8 +76,11 @@ def reminders(round_):
     if done.refused:
         flash(done.refusal, "error")
         return redirect(url_for(".dashboard", slug=round_.slug))
-    flash(f"Reminders queued for {_people(len(emails))}. This page shows them being sent, "
-          "and Background work shows whether each one arrived.", "success")
+    flash(ngettext("Reminders queued for %(num)d person. This page shows them being sent, "
+                   "and Background work shows whether each one arrived.",
+                   "Reminders queued for %(num)d people. This page shows them being sent, "
+                   "and Background work shows whether each one arrived.", len(emails)),
+          "success")
     if sending is None:
         return redirect(url_for(".dashboard", slug=round_.slug))
     return redirect(url_for("jobs.page", job_id=sending.id))
@@ -177,7 +182,8 @@ def phase_back(round_):
         with change(RoundError) as done:
             services.change_phase(current_user, round_, to_phase, reason=form.reason.data)
         if not done.refused:
-            flash(f"{round_.title} is back in the {to_phase} phase.", "success")
+            flash(_("%(round)s is back in the %(phase)s phase.", round=round_.title, phase=to_phase),
+                  "success")
             return redirect(url_for(".phase", slug=round_.slug))
         form.form_errors.append(done.refusal)
     return render_template("rounds/progress/phase_back.html", round=round_, form=form,
@@ -194,37 +200,37 @@ def _still_in(round_, form: PhaseForm) -> bool:
     """False (with the reason on the form) if the round moved since the page was loaded."""
     if form.from_phase.data == round_.phase:
         return True
-    form.form_errors.append(f"The round has already moved to the {round_.phase} phase. "
-                            "Check this page again before you go on.")
+    form.form_errors.append(_("The round has already moved to the %(phase)s phase. "
+                              "Check this page again before you go on.", phase=round_.phase))
     return False
-
-
-def _people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
 
 
 def _applied(change: services.AssignmentChange) -> str:
     if not change.added and not change.removed:
-        return "Nothing changed: the assignments already match."
-    message = (f"Assignments saved: {len(change.added):,} added, "
-               f"{len(change.removed):,} removed.")
+        return _("Nothing changed: the assignments already match.")
+    message = _("Assignments saved: %(added)s added, %(removed)s removed.",
+                added=f"{len(change.added):,}", removed=f"{len(change.removed):,}")
     if change.kept:
-        message += (f" {len(change.kept):,} kept because the panellist had already "
-                    "started on them.")
+        message += " " + _("%(kept)s kept because the panellist had already started on them.",
+                           kept=f"{len(change.kept):,}")
     return message
 
 
 def _reviewers_saved(application, added: list[str], removed: list[str]) -> str:
     if not added and not removed:
-        return f"Nothing changed for {application.reference}."
-    return (f"Reviewers of {application.reference} saved: {len(added)} added, "
-            f"{len(removed)} removed.")
+        return _("Nothing changed for %(reference)s.", reference=application.reference)
+    return _("Reviewers of %(reference)s saved: %(added)s added, %(removed)s removed.",
+             reference=application.reference, added=len(added), removed=len(removed))
 
 
 def _moved(round_, told: int) -> str:
-    message = f"{round_.title} is now in the {round_.phase} phase."
+    message = _("%(round)s is now in the %(phase)s phase.", round=round_.title,
+                phase=round_.phase)
     if told and round_.is_published:
-        message += f" We emailed {_people(told)} on the panel to say the results are published."
+        message += " " + ngettext(
+            "We emailed %(num)d person on the panel to say the results are published.",
+            "We emailed %(num)d people on the panel to say the results are published.", told)
     elif told:
-        message += f" We emailed {_people(told)} to say scoring is open."
+        message += " " + ngettext("We emailed %(num)d person to say scoring is open.",
+                                  "We emailed %(num)d people to say scoring is open.", told)
     return message

@@ -6,6 +6,8 @@ import re
 from decimal import Decimal
 from typing import Callable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -27,28 +29,28 @@ from wtforms.validators import (
 
 from panel.forms import OneLine, strip_whitespace
 from panel.rounds.models import MIN_GROUP_SIZES, RANK_MODEL_FROM
-from panel.rounds.setup import KEY_MAX, KEY_PATTERN, time_zone_problem
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE, is_time_zone
+from panel.rounds.setup import KEY_MAX, KEY_PATTERN, time_zone_problem
 
 WEIGHTING_HINTS = {
-    "equal_groups": "Every group has an equal voice, whatever its size.",
-    "equal_people": "Every panellist counts the same.",
+    "equal_groups": _l("Every group has an equal voice, whatever its size."),
+    "equal_people": _l("Every panellist counts the same."),
 }
 FUNDING_RULE_HINTS = {
-    "strict": "Fund down the ranking and stop at the first application that does not fit.",
-    "fill": "Skip an application that does not fit and carry on.",
-    "lottery": "Fund the applications clearly above the line, then draw lots in the meeting "
+    "strict": _l("Fund down the ranking and stop at the first application that does not fit."),
+    "fill": _l("Skip an application that does not fit and carry on."),
+    "lottery": _l("Fund the applications clearly above the line, then draw lots in the meeting "
                "among those too close to call (the grey zone), funding them in the drawn "
-               "order while they fit.",
+               "order while they fit."),
 }
 RANK_MODEL_HINTS = {
-    "auto": f"Work it out for a round of {RANK_MODEL_FROM} applications or more, and always "
-            f"under the funding rule lottery, whose draw needs it.",
-    "on": "Always work it out, however few applications the round has.",
-    "off": "Never work it out: no expected ranks, intervals or grey zone are shown, and the "
-           "funding rule lottery cannot prepare its draw.",
+    "auto": _l("Work it out for a round of %(count)s applications or more, and always "
+               "under the funding rule lottery, whose draw needs it.", count=RANK_MODEL_FROM),
+    "on": _l("Always work it out, however few applications the round has."),
+    "off": _l("Never work it out: no expected ranks, intervals or grey zone are shown, and the "
+           "funding rule lottery cannot prepare its draw."),
 }
-YES_NO = {"yes": "Yes", "no": "No"}
+YES_NO = {"yes": _l("Yes"), "no": _l("No")}
 MAX_BUDGET = Decimal("1000000000000")  # the budget column holds 12 digits before the point
 MONEY = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
 NUMBER = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
@@ -96,10 +98,10 @@ def whole_number(what: str) -> Callable[[str], int]:
 
     def parse(text: str) -> int:
         if not re.match(r"^[-−]?\d+$", text):
-            raise ValueError(f"Enter {what} as a whole number, like 1")
+            raise ValueError(_("Enter %(what)s as a whole number, like 1", what=what))
         number = int(text.replace("−", "-"))
         if not -100 <= number <= 100:
-            raise ValueError(f"{what.capitalize()} must be from -100 to 100")
+            raise ValueError(_("%(what)s must be from -100 to 100", what=what.capitalize()))
         return number
 
     return parse
@@ -109,8 +111,8 @@ def group_size(text: str) -> int:
     """The smallest group shown to the room: a whole number from 2 to 20."""
     low, high = MIN_GROUP_SIZES
     if not re.match(r"^\d+$", text) or not low <= int(text) <= high:
-        raise ValueError(f"Enter the smallest group shown as a whole number from {low} "
-                         f"to {high}, like 2")
+        raise ValueError(_("Enter the smallest group shown as a whole number from %(low)s "
+                           "to %(high)s, like 2", low=low, high=high))
     return int(text)
 
 
@@ -143,7 +145,7 @@ class CheckboxesField(SelectMultipleField):
     def pre_validate(self, form) -> None:
         offered = {choice.value for choice in self.choices}
         if any(value not in offered for value in self.data or []):
-            raise ValidationError("Choose only from the columns listed")
+            raise ValidationError(_("Choose only from the columns listed"))
 
 
 def radios(label: str, options: dict[str, str], missing: str, **kwargs) -> RadioField:
@@ -171,21 +173,24 @@ def _description_field() -> TextAreaField:
 
 def _weight_field(what: str) -> ParsedField:
     return ParsedField(
-        "Weight", parse=parse_weight,
-        description=f"How much this {what} counts compared with the others, like 1 or 2.5.",
-        validators=[InputRequired(f"Enter a weight for this {what}, like 1")],
+        _l("Weight"), parse=parse_weight,
+        description=_l("How much this %(what)s counts compared with the others, like 1 or 2.5.",
+                        what=what),
+        validators=[InputRequired(_l("Enter a weight for this %(what)s, like 1", what=what))],
         render_kw={"inputmode": "decimal", "autocomplete": "off"})
 
 
 def _key_field(what: str, example: str) -> StringField:
     return StringField(
-        "Key (optional)", filters=[strip_whitespace, _lower],
-        description=f"A short name used in files, like {example}. Leave it empty and "
-                    f"FairPanel makes one from the {what}. It cannot be changed later.",
+        _l("Key (optional)"), filters=[strip_whitespace, _lower],
+        description=_l("A short name used in files, like %(example)s. Leave it empty and "
+                        "FairPanel makes one from the %(what)s. It cannot be changed later.",
+                        example=example, what=what),
         validators=[Optional(),
-                    Regexp(KEY_PATTERN, message="The key must start with a letter and use "
-                                                "only letters, numbers and underscores (_)"),
-                    Length(max=KEY_MAX, message=f"The key can be up to {KEY_MAX} characters")],
+                    Regexp(KEY_PATTERN, message=_l("The key must start with a letter and use "
+                                                   "only letters, numbers and underscores (_)")),
+                    Length(max=KEY_MAX, message=_l("The key can be up to %(most)s characters",
+                                                    most=KEY_MAX))],
         render_kw={"autocomplete": "off", "spellcheck": "false"})
 
 
@@ -200,20 +205,20 @@ class WelcomeFieldsMixin:
     """What panellists are told when scoring opens and on the round's page (issue 20)."""
 
     funder = StringField(
-        "Funder (optional)", filters=[strip_whitespace],
-        description="Who pays for the projects, like National Lottery Community Fund. "
-                    "Panellists see this.",
-        validators=[Length(max=200, message="The funder can be up to 200 characters"),
+        _l("Funder (optional)"), filters=[strip_whitespace],
+        description=_l("Who pays for the projects, like National Lottery Community Fund. "
+                    "Panellists see this."),
+        validators=[Length(max=200, message=_l("The funder can be up to 200 characters")),
                     OneLine()])
     help_contact = StringField(
-        "Who panellists can ask for help (optional)", filters=[strip_whitespace],
-        description="A name and a phone number or e-mail address, like Sam Patel, "
-                    "0161 496 0000. Panellists see this.",
-        validators=[Length(max=300, message="This can be up to 300 characters"), OneLine()])
+        _l("Who panellists can ask for help (optional)"), filters=[strip_whitespace],
+        description=_l("A name and a phone number or e-mail address, like Sam Patel, "
+                    "0161 496 0000. Panellists see this."),
+        validators=[Length(max=300, message=_l("This can be up to 300 characters")), OneLine()])
     minutes_per_application = ParsedField(
-        "About how long one application takes (optional)", parse=minutes_per_application,
-        description="In minutes, like 30: reading it and scoring it. Panellists are told "
-                    "this with the number of applications they have.",
+        _l("About how long one application takes (optional)"), parse=minutes_per_application,
+        description=_l("In minutes, like 30: reading it and scoring it. Panellists are told "
+                    "this with the number of applications they have."),
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
     def welcome(self) -> dict:
@@ -235,28 +240,30 @@ class DetailsForm(WelcomeFieldsMixin, FlaskForm):
     title = _title_field()
     description = _description_field()
     scoring_deadline = DateField(
-        "Scoring deadline (optional)", format=["%Y-%m-%d", "%d/%m/%Y"],
-        description="Panellists are asked to finish scoring by the end of this day, in "
-                    "the round's time zone.",
-        invalid_value_message="Enter the scoring deadline as a real date, like 30/06/2026",
+        _l("Scoring deadline (optional)"), format=["%Y-%m-%d", "%d/%m/%Y"],
+        description=_l("Panellists are asked to finish scoring by the end of this day, in "
+                    "the round's time zone."),
+        invalid_value_message=_l("Enter the scoring deadline as a real date, like 30/06/2026"),
         validators=[Optional()])
     time_zone = StringField(
-        "Time zone", filters=[strip_whitespace],
-        description=f"Where the panel meets, as a time zone name like {DEFAULT_TIME_ZONE} "
-                    "or Europe/Dublin. The deadline ends at midnight there.",
-        validators=[InputRequired(f"Enter the round's time zone, like {DEFAULT_TIME_ZONE}"),
+        _l("Time zone"), filters=[strip_whitespace],
+        description=_l("Where the panel meets, as a time zone name like %(example)s "
+                        "or Europe/Dublin. The deadline ends at midnight there.",
+                        example=DEFAULT_TIME_ZONE),
+        validators=[InputRequired(_l("Enter the round's time zone, like %(example)s",
+                                       example=DEFAULT_TIME_ZONE)),
                     _known_time_zone],
         render_kw={"autocomplete": "off", "spellcheck": "false"})
 
 
 class ScaleRangeForm(FlaskForm):
     scale_min = ParsedField(
-        "Lowest score", parse=whole_number("the lowest score"),
-        validators=[InputRequired("Enter the lowest score, like 1")],
+        _l("Lowest score"), parse=whole_number(_l("the lowest score")),
+        validators=[InputRequired(_l("Enter the lowest score, like 1"))],
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
     scale_max = ParsedField(
-        "Highest score", parse=whole_number("the highest score"),
-        validators=[InputRequired("Enter the highest score, like 5")],
+        _l("Highest score"), parse=whole_number(_l("the highest score")),
+        validators=[InputRequired(_l("Enter the highest score, like 5"))],
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
@@ -294,20 +301,23 @@ def with_levels(form_class: type[FlaskForm], levels: list[int], *, required: boo
     is False, an optional box for each in Welsh (issue 21)."""
     fields = {}
     for level in levels:
-        name = f"{level}" + (" (lowest)" if level == levels[0] else
-                             " (highest)" if level == levels[-1] else "")
-        first = (InputRequired(f"Describe what a score of {level} means") if required
+        name = (_l("%(level)s (lowest)", level=level) if level == levels[0] else
+                _l("%(level)s (highest)", level=level) if level == levels[-1] else f"{level}")
+        first = (InputRequired(_l("Describe what a score of %(level)s means", level=level))
+                 if required
                  else Optional())
         fields[level_name(level)] = StringField(
             name, filters=[strip_whitespace],
             description=(hints or {}).get(str(level)),
-            validators=[first, Length(max=200, message=f"The description of {level} can be "
-                                                       "up to 200 characters"), OneLine()])
+            validators=[first, Length(max=200, message=_l("The description of %(level)s can be "
+                                                          "up to 200 characters", level=level)),
+                        OneLine()])
         if welsh:
             fields[level_name(level) + WELSH] = StringField(
-                f"{name} in Welsh", filters=[strip_whitespace], validators=[
-                    Optional(), Length(max=200, message=f"The Welsh description of {level} "
-                                                        "can be up to 200 characters"),
+                _l("%(name)s in Welsh", name=name), filters=[strip_whitespace], validators=[
+                    Optional(), Length(max=200, message=_l(
+                        "The Welsh description of %(level)s can be up to 200 characters",
+                        level=level)),
                     OneLine()])
     return type(form_class.__name__, (form_class,), {**fields, "levels": list(levels)})
 
@@ -318,23 +328,23 @@ class ScaleDescriptorsForm(LevelsMixin, FlaskForm):
 
 class CriterionForm(LevelsMixin, FlaskForm):
     name = StringField(
-        "Name", filters=[strip_whitespace],
-        validators=[InputRequired("Enter a name for the criterion"),
-                    Length(max=200, message="The name can be up to 200 characters"), OneLine()])
+        _l("Name"), filters=[strip_whitespace],
+        validators=[InputRequired(_l("Enter a name for the criterion")),
+                    Length(max=200, message=_l("The name can be up to 200 characters")), OneLine()])
     weight = _weight_field("criterion")
     guidance = TextAreaField(
-        "Guidance (optional)", filters=[strip_whitespace],
-        description="What panellists should think about when they score this. Use plain words.",
-        validators=[Length(max=5000, message="Guidance can be up to 5,000 characters")])
+        _l("Guidance (optional)"), filters=[strip_whitespace],
+        description=_l("What panellists should think about when they score this. Use plain words."),
+        validators=[Length(max=5000, message=_l("Guidance can be up to 5,000 characters"))])
     # In Welsh, for panellists who read FairPanel in Welsh (issue 21): optional.
     name_cy = StringField(
-        "Name in Welsh (optional)", filters=[strip_whitespace],
-        validators=[Optional(), Length(max=200, message="The Welsh name can be up to 200 "
-                                                        "characters"), OneLine()])
+        _l("Name in Welsh (optional)"), filters=[strip_whitespace],
+        validators=[Optional(), Length(max=200, message=_l("The Welsh name can be up to 200 "
+                                                           "characters")), OneLine()])
     guidance_cy = TextAreaField(
-        "Guidance in Welsh (optional)", filters=[strip_whitespace],
-        validators=[Length(max=5000, message="The Welsh guidance can be up to 5,000 "
-                                             "characters")])
+        _l("Guidance in Welsh (optional)"), filters=[strip_whitespace],
+        validators=[Length(max=5000, message=_l("The Welsh guidance can be up to 5,000 "
+                                                "characters"))])
 
 
 class NewCriterionForm(CriterionForm):
@@ -343,9 +353,9 @@ class NewCriterionForm(CriterionForm):
 
 class GroupForm(FlaskForm):
     label = StringField(
-        "Name", filters=[strip_whitespace],
-        validators=[InputRequired("Enter a name for the group"),
-                    Length(max=100, message="The name can be up to 100 characters"), OneLine()])
+        _l("Name"), filters=[strip_whitespace],
+        validators=[InputRequired(_l("Enter a name for the group")),
+                    Length(max=100, message=_l("The name can be up to 100 characters")), OneLine()])
     weight = _weight_field("group")
 
 
@@ -355,61 +365,61 @@ class NewGroupForm(GroupForm):
 
 class WeightingForm(FlaskForm):
     weighting = radios(
-        "How should the groups' scores be combined?",
-        {"equal_groups": "Equal groups", "equal_people": "Equal people"},
-        "Choose how to combine the groups' scores")
+        _l("How should the groups' scores be combined?"),
+        {"equal_groups": _l("Equal groups"), "equal_people": _l("Equal people")},
+        _l("Choose how to combine the groups' scores"))
 
 
 class FundingForm(FlaskForm):
     budget = ParsedField(
-        "Budget", parse=parse_money, description="In pounds, like 400,000.",
-        validators=[InputRequired("Enter the budget, like 400,000")],
+        _l("Budget"), parse=parse_money, description=_l("In pounds, like 400,000."),
+        validators=[InputRequired(_l("Enter the budget, like 400,000"))],
         render_kw={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
     funding_rule = radios(
-        "How should the funding line be drawn?",
-        {"strict": "Stop at the first that does not fit", "fill": "Fill the budget",
-         "lottery": "Draw lots near the line"},
-        "Choose how to draw the funding line")
+        _l("How should the funding line be drawn?"),
+        {"strict": _l("Stop at the first that does not fit"), "fill": _l("Fill the budget"),
+         "lottery": _l("Draw lots near the line")},
+        _l("Choose how to draw the funding line"))
 
 
 class RankModelForm(FlaskForm):
     rank_model = radios(
-        "Work out how sure the ranking is?",
-        {"auto": "Automatic", "on": "On", "off": "Off"},
-        "Choose automatic, on or off for working out how sure the ranking is")
+        _l("Work out how sure the ranking is?"),
+        {"auto": _l("Automatic"), "on": _l("On"), "off": _l("Off")},
+        _l("Choose automatic, on or off for working out how sure the ranking is"))
 
 
 class PublishForm(FlaskForm):
     public_columns = CheckboxesField(
-        "Which columns does the funder publish?",
-        description="For funded applications only, on the public summary once the round "
+        _l("Which columns does the funder publish?"),
+        description=_l("For funded applications only, on the public summary once the round "
                     "is published, like the organisation. The applicant's name and "
-                    "e-mail address are never published.",
+                    "e-mail address are never published."),
         choices=[])
 
 
 class BlindForm(FlaskForm):
     shown_columns = CheckboxesField(
-        "Which other columns may panellists and the chair see?",
-        description="Tick only a column that cannot tell anyone who applied, like the "
+        _l("Which other columns may panellists and the chair see?"),
+        description=_l("Tick only a column that cannot tell anyone who applied, like the "
                     "area. Every column you leave unticked stays hidden from them, and a "
-                    "new column is hidden until you tick it here.",
+                    "new column is hidden until you tick it here."),
         choices=[])
     show_group_labels = radios(
-        "Show group labels in moderation?", YES_NO,
-        "Choose whether to show group labels in moderation",
-        description="If yes, the score spread shows which group each score came from.")
+        _l("Show group labels in moderation?"), YES_NO,
+        _l("Choose whether to show group labels in moderation"),
+        description=_l("If yes, the score spread shows which group each score came from."))
     lived_experience_first = radios(
-        "Invite lived-experience panellists to speak first?", YES_NO,
-        "Choose whether lived-experience panellists speak first",
-        description="If yes, the chair is reminded to ask them first on every application.")
+        _l("Invite lived-experience panellists to speak first?"), YES_NO,
+        _l("Choose whether lived-experience panellists speak first"),
+        description=_l("If yes, the chair is reminded to ask them first on every application."))
     min_group_size = ParsedField(
-        "Smallest group shown", parse=group_size,
-        description="A group's label or score is shown to the room only when at least this "
-                    "many of its members scored the application; below it the room sees "
-                    f"letters only. A whole number from {MIN_GROUP_SIZES[0]} to "
-                    f"{MIN_GROUP_SIZES[1]}.",
-        validators=[InputRequired("Enter the smallest group shown, like 2")],
+        _l("Smallest group shown"), parse=group_size,
+        description=_l("A group's label or score is shown to the room only when at least this "
+                        "many of its members scored the application; below it the room sees "
+                        "letters only. A whole number from %(low)s to %(high)s.",
+                        low=MIN_GROUP_SIZES[0], high=MIN_GROUP_SIZES[1]),
+        validators=[InputRequired(_l("Enter the smallest group shown, like 2"))],
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
@@ -423,7 +433,7 @@ def retention_months(text: str) -> int:
 
 class RetentionForm(FlaskForm):
     retention_months = ParsedField(
-        "Months after publication", parse=retention_months,
-        description="For example 24 for two years. Leave it empty to keep the panel's "
-                    "personal data until someone asks for theirs to be erased.",
+        _l("Months after publication"), parse=retention_months,
+        description=_l("For example 24 for two years. Leave it empty to keep the panel's "
+                    "personal data until someone asks for theirs to be erased."),
         render_kw={"inputmode": "numeric", "autocomplete": "off"})

@@ -3,6 +3,7 @@ shares, add, change, remove (with a confirmation page), reorder, and the weighti
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from panel import access, policy
 from panel.forms import ButtonForm
@@ -33,7 +34,7 @@ def _group(round_: Round, key: str) -> Group:
 def _criterion_form(round_: Round, base: type, criterion: Criterion | None = None):
     """``base`` with one optional descriptor per level; the round's own are the hints."""
     levels = list(range(round_.scale_min, round_.scale_max + 1))
-    hints = {str(level): f"Leave empty to use the round's: {text}"
+    hints = {str(level): _("Leave empty to use the round's: %(text)s", text=text)
              for level, text in round_.scale_descriptors.items() if text}
     form_class = with_levels(base, levels, required=False, hints=hints)
     if criterion is None:
@@ -58,7 +59,7 @@ def new_criterion(round_: Round):
     if form.validate_on_submit():
         added = apply_change(form, _add_criterion, round_, form)
         if added is not None:
-            flash(f"Criterion added: {form.name.data}.", "success")
+            flash(_("Criterion added: %(name)s.", name=form.name.data), "success")
             return redirect(url_for(".criteria", slug=round_.slug))
     return render_template("rounds/setup/criterion.html", round=round_, form=form,
                            criterion=None)
@@ -86,7 +87,7 @@ def criterion(round_: Round, key: str):
                                weight=form.weight.data, guidance=form.guidance.data or "",
                                descriptors=form.descriptors(), **_welsh(form))
         if changed is not None:
-            saved(f"Criterion saved: {criterion.name}.", changed)
+            saved(_("Criterion saved: %(name)s.", name=criterion.name), changed)
             return redirect(url_for(".criteria", slug=round_.slug))
     return render_template("rounds/setup/criterion.html", round=round_, form=form,
                            criterion=criterion)
@@ -100,7 +101,7 @@ def remove_criterion(round_: Round, key: str):
     problem = setup.criterion_removal_problem(criterion)
     if form.validate_on_submit() and apply_change(form, setup.remove_criterion,
                                                   criterion) is not None:
-        flash(f"Criterion removed: {name}.", "success")
+        flash(_("Criterion removed: %(name)s.", name=name), "success")
         return redirect(url_for(".criteria", slug=round_.slug))
     return render_template("rounds/setup/remove.html", round=round_, form=form,
                            what="criterion", name=name, problem=problem,
@@ -114,7 +115,8 @@ def move_criterion(round_: Round, key: str, direction: str):
     if not form.validate_on_submit():
         abort(400)
     if apply_change(form, setup.move_criterion, criterion, -1 if direction == "up" else 1):
-        flash(f"{criterion.name} moved {direction}.", "success")
+        flash((_("%(name)s moved up.", name=criterion.name) if direction == "up" else
+               _("%(name)s moved down.", name=criterion.name)), "success")
     return redirect(url_for(".criteria", slug=round_.slug))
 
 
@@ -126,7 +128,7 @@ def groups(round_: Round):
     if form.validate_on_submit():
         changed = apply_change(form, setup.set_weighting, round_, form.weighting.data)
         if changed is not None:
-            saved("Weighting saved.", changed)
+            saved(_("Weighting saved."), changed)
             return redirect(url_for(".groups", slug=round_.slug))
     return render_template("rounds/setup/groups.html", round=round_, form=form,
                            shares=setup.weight_shares(round_.groups), hints=WEIGHTING_HINTS,
@@ -139,7 +141,7 @@ def new_group(round_: Round):
     if form.validate_on_submit():
         added = apply_change(form, _add_group, round_, form)
         if added is not None:
-            flash(f"Group added: {form.label.data}.", "success")
+            flash(_("Group added: %(name)s.", name=form.label.data), "success")
             return redirect(url_for(".groups", slug=round_.slug))
     return render_template("rounds/setup/group.html", round=round_, form=form, group=None)
 
@@ -158,7 +160,7 @@ def group(round_: Round, key: str):
         changed = apply_change(form, setup.update_group, group, label=form.label.data,
                                weight=form.weight.data)
         if changed is not None:
-            saved(f"Group saved: {group.label}.", changed)
+            saved(_("Group saved: %(name)s.", name=group.label), changed)
             return redirect(url_for(".groups", slug=round_.slug))
     return render_template("rounds/setup/group.html", round=round_, form=form, group=group)
 
@@ -171,7 +173,7 @@ def remove_group(round_: Round, key: str):
     problem = setup.group_removal_problem(group)
     if form.validate_on_submit() and apply_change(form, setup.remove_group,
                                                   group) is not None:
-        flash(f"Group removed: {label}.", "success")
+        flash(_("Group removed: %(name)s.", name=label), "success")
         return redirect(url_for(".groups", slug=round_.slug))
     return render_template("rounds/setup/remove.html", round=round_, form=form,
                            what="group", name=label, problem=problem,

@@ -4,6 +4,7 @@ its details, scale, funding and blind-review settings. Criteria and groups are i
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -51,7 +52,7 @@ def saved(message: str, changed: bool = True) -> None:
     if changed:
         flash(message, "success")
     else:
-        flash("Nothing was changed: the answers were the same as before.", "info")
+        flash(_("Nothing was changed: the answers were the same as before."), "info")
 
 def to_overview(round_: Round):
     return redirect(url_for(".overview", slug=round_.slug))
@@ -63,7 +64,7 @@ def create():
         with change():
             round_ = setup.new_round(current_user, title=form.title.data,
                                      description=form.description.data or "")
-        flash(f"{round_.title} created. Now set it up.", "success")
+        flash(_("%(round)s created. Now set it up.", round=round_.title), "success")
         return to_overview(round_)
     return render_template("rounds/setup/new.html", form=form)
 
@@ -95,7 +96,7 @@ def details(round_: Round):
                                scoring_deadline=form.scoring_deadline.data,
                                time_zone=form.time_zone.data, **form.welcome())
         if changed is not None:
-            saved("Round details saved.", changed)
+            saved(_("Round details saved."), changed)
             return to_overview(round_)
     return render_template("rounds/setup/details.html", round=round_, form=form)
 
@@ -135,7 +136,7 @@ def scale_descriptors(round_: Round):
                                descriptors=form.descriptors(),
                                descriptors_cy=form.descriptors_cy())
         if changed is not None:
-            saved(f"Scale saved: {low} to {high}.", changed)
+            saved(_("Scale saved: %(low)s to %(high)s.", low=low, high=high), changed)
             return to_overview(round_)
     return render_template("rounds/setup/scale_descriptors.html", round=round_, form=form,
                            low=low, high=high)
@@ -147,7 +148,7 @@ def funding(round_: Round):
         changed = apply_change(form, setup.set_funding, round_, budget=form.budget.data,
                                funding_rule=form.funding_rule.data)
         if changed is not None:
-            saved("Budget and funding rule saved.", changed)
+            saved(_("Budget and funding rule saved."), changed)
             return to_overview(round_)
     return render_template("rounds/setup/funding.html", round=round_, form=form,
                            hints=FUNDING_RULE_HINTS)
@@ -160,7 +161,7 @@ def rank_model(round_: Round):
     if form.validate_on_submit():
         changed = apply_change(form, setup.set_rank_model, round_, form.rank_model.data)
         if changed is not None:
-            saved("The setting for how sure the ranking is is saved.", changed)
+            saved(_("The setting for how sure the ranking is is saved."), changed)
             return to_overview(round_)
     return render_template("rounds/setup/rank_model.html", round=round_, form=form,
                            hints=RANK_MODEL_HINTS)
@@ -186,7 +187,7 @@ def blind(round_: Round):
             lived_experience_first=form.lived_experience_first.data == "yes",
             min_group_size=form.min_group_size.data)
         if changed is not None:
-            saved("Blind review settings saved.", changed)
+            saved(_("Blind review settings saved."), changed)
             return to_overview(round_)
     return render_template("rounds/setup/blind.html", round=round_, form=form,
                            columns=columns, always_identifying=IDENTIFYING_FIELDS)
@@ -202,7 +203,7 @@ def publishing(round_: Round):
         changed = apply_change(form, setup.set_public_columns, round_,
                                form.public_columns.data)
         if changed is not None:
-            saved("The public summary's columns are saved.", changed)
+            saved(_("The public summary's columns are saved."), changed)
             return redirect(url_for("voice.report", slug=round_.slug,
                                     _anchor="downloads-heading"))
     return render_template("rounds/setup/publishing.html", round=round_, form=form)
@@ -215,6 +216,6 @@ def retention(round_: Round):
     if form.validate_on_submit():
         changed = apply_change(form, setup.set_retention, round_, form.retention_months.data)
         if changed is not None:
-            saved("How long the panel's personal data is kept is saved.", changed)
+            saved(_("How long the panel's personal data is kept is saved."), changed)
             return to_overview(round_)
     return render_template("rounds/setup/retention.html", round=round_, form=form)

@@ -129,6 +129,89 @@ PANELLIST_FACING: list[str] = [
     "panel/rounds/content.py",
 ]
 
+# What only staff read (officers, chairs, auditors, admins): marked for gettext so the
+# pages can be translated, though they stay English until a Welsh catalogue for them is
+# commissioned (issue 21). tests/i18n/test_staff_catalogue.py holds every template here
+# to :func:`loose_text`; Welsh is not required. One entry per line.
+STAFF_FACING: list[str] = [
+    # A round's set-up and progress pages, and the list of rounds (i18n3)
+    "templates/rounds/_round_nav.html",
+    "templates/rounds/index.html",
+    "templates/rounds/progress/_macros.html",
+    "templates/rounds/progress/assignment_preview.html",
+    "templates/rounds/progress/assignments.html",
+    "templates/rounds/progress/background.html",
+    "templates/rounds/progress/dashboard.html",
+    "templates/rounds/progress/phase.html",
+    "templates/rounds/progress/phase_back.html",
+    "templates/rounds/progress/phase_forward.html",
+    "templates/rounds/progress/reviewers.html",
+    "templates/rounds/setup/_page.html",
+    "templates/rounds/setup/blind.html",
+    "templates/rounds/setup/criteria.html",
+    "templates/rounds/setup/details.html",
+    "templates/rounds/setup/funding.html",
+    "templates/rounds/setup/group.html",
+    "templates/rounds/setup/groups.html",
+    "templates/rounds/setup/new.html",
+    "templates/rounds/setup/overview.html",
+    "templates/rounds/setup/publishing.html",
+    "templates/rounds/setup/rank_model.html",
+    "templates/rounds/setup/remove.html",
+    "templates/rounds/setup/retention.html",
+    "templates/rounds/wrong_phase.html",
+    "panel/rounds/progress_forms.py",
+    "panel/rounds/progress_views.py",
+    "panel/rounds/setup_forms.py",
+    "panel/rounds/setup_rubric_views.py",
+    "panel/rounds/setup_views.py",
+    # Reviewing conflicts of interest, and setting and approving panellists' pay (i18n3)
+    "templates/conflicts/review/_macros.html",
+    "templates/conflicts/review/add.html",
+    "templates/conflicts/review/dismiss.html",
+    "templates/conflicts/review/matrix.html",
+    "templates/conflicts/review/queue.html",
+    "templates/payments/member.html",
+    "templates/payments/rate.html",
+    "templates/payments/records.html",
+    "templates/payments/setup.html",
+    "panel/conflicts/review_forms.py",
+    "panel/conflicts/review_views.py",
+    "panel/payments/record_views.py",
+    "panel/payments/setup_views.py",
+    # The chair's meeting pages and the draw, the ranking, leniency and the officer's
+    # community voice report (i18n3; _item.html, _live.html, reports/_macros.html and
+    # _over_budget.html are i18n2's)
+    "templates/moderation/_chair_live.html",
+    "templates/moderation/_draw_macros.html",
+    "templates/moderation/agenda.html",
+    "templates/moderation/chair.html",
+    "templates/moderation/draw.html",
+    "templates/moderation/prepare_draw.html",
+    "templates/moderation/start.html",
+    "templates/reports/leniency.html",
+    "templates/reports/ranking.html",
+    "templates/reports/report.html",
+    "panel/moderation/forms.py",
+    "panel/moderation/lottery_views.py",
+    "panel/moderation/views.py",
+    # Background jobs, the admin's pages and importing a round bundle or a panel (i18n3;
+    # bundle/applications.html and preview_applications.html are T's; _upload.html still
+    # glues a noun from the views)
+    "templates/admin/erase.html",
+    "templates/admin/invite.html",
+    "templates/admin/jobs.html",
+    "templates/admin/people.html",
+    "templates/admin/person.html",
+    "templates/bundle/bundle.html",
+    "templates/bundle/panellists.html",
+    "templates/bundle/preview_bundle.html",
+    "templates/bundle/preview_panellists.html",
+    "templates/jobs/progress.html",
+    "templates/macros/interval_plot.html",
+    "templates/macros/jobs.html",
+]
+
 GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "_l"}
 READ_ATTRIBUTES = re.compile(
     r"""\b(aria-label|aria-description|title|alt|placeholder)\s*=\s*("[^"]*"|'[^']*')""")
@@ -269,6 +352,16 @@ def untranslated(language: str, wanted: set[str | tuple[str, str]]) -> list:
     return missing
 
 
+def _translated(message) -> bool:
+    """Whether ``message`` says something of its own: an untranslated plural (staff text,
+    say) has empty forms in the .po, and Babel compiles it into the .mo as the English."""
+    if isinstance(message.string, str):
+        return bool(message.string)
+    forms = list(message.string)
+    singular, plural = message.id[0], message.id[1]
+    return any(forms) and forms != [singular] + [plural] * (len(forms) - 1)
+
+
 def compiled_differs(language: str) -> bool:
     """Whether ``language``'s compiled .mo says something its .po does not (or the other
     way round): someone edited the .po without ``make translations``."""
@@ -278,7 +371,7 @@ def compiled_differs(language: str) -> bool:
     def said(catalog) -> dict:
         # A plural's id and forms come as lists from a .mo, tuples from a .po.
         return {_hashable(message.id): _hashable(message.string) for message in catalog
-                if message.id and message.string and not message.fuzzy}
+                if message.id and _translated(message) and not message.fuzzy}
     return said(compiled) != said(catalogue(language))
 
 
