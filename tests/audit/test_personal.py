@@ -58,6 +58,8 @@ def test_the_personal_keys_are_written_down_in_one_place():
         "removed", "kept", "person", "affiliations", "applicant_name", "organisation",
         "contact_email", "lay_summary", "comment", "details", "reason", "review_reason",
         "rationale", "over_budget_reason", "help_contact",
+        # Welsh content (issue 21): a lay summary in Welsh may name someone too.
+        "lay_summary_cy",
         # Paying panellists for their time (docs/payments.md).
         "minutes", "measured_minutes", "note", "pay", "declined"])
 

@@ -67,7 +67,7 @@ def test_a_panellist_switches_to_welsh_and_signs_in_from_a_welsh_email(app, visi
     expect(page.locator("html")).to_have_attribute("lang", "cy")
     expect(page.get_by_role("navigation", name="Prif ddewislen")).to_contain_text(
         "Allgofnodi")
-    expect(page.get_by_text("Wedi gwneud 0 o 1.")).to_be_visible()
+    expect(page.get_by_text("0 o 1 wedi'u gwneud.")).to_be_visible()
     reader.check()
     reader.fits(width)
     _switch_fits_the_header(reader, "English")

@@ -46,7 +46,7 @@ def test_officer_sets_up_a_round_from_scratch(app, visit, mailbox, tmp_path):
     visitor.check()
     page.get_by_role("link", name="Change the criteria").click()
     page.get_by_role("link", name="Add a criterion").click()
-    page.get_by_label("Name").fill("Benefit")
+    page.get_by_label("Name", exact=True).fill("Benefit")
     page.get_by_label("Weight").fill("1")
     page.get_by_role("button", name="Add criterion").click()
     expect(page.get_by_text("Criterion added: Benefit.")).to_be_visible()

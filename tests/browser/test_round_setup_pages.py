@@ -71,7 +71,7 @@ def test_officer_creates_and_sets_up_a_round(officer, visit):
     for name, weight in [("Quality", "3"), ("Need", "1")]:
         page.get_by_role("link", name="Add a criterion").click()
         visitor.check()
-        page.get_by_label("Name").fill(name)
+        page.get_by_label("Name", exact=True).fill(name)
         page.get_by_label("Weight").fill(weight)
         page.get_by_role("button", name="Add criterion").click()
         expect(page.get_by_text(f"Criterion added: {name}.")).to_be_visible()

@@ -49,7 +49,7 @@ def test_templates_download_and_a_panel_file_may_name_groups_by_label(
     sheet = load_workbook(io.BytesIO(Path(got.value.path()).read_bytes())).active
     assert [cell.value for cell in sheet[1]] == [
         "reference", "title", "lay_summary", "requested_amount", "applicant_name",
-        "organisation", "contact_email"]
+        "organisation", "contact_email", "title_cy", "lay_summary_cy"]
     assert sheet.max_row == 2  # the headings and one example row
 
     visitor.goto(PANEL)
@@ -59,7 +59,7 @@ def test_templates_download_and_a_panel_file_may_name_groups_by_label(
         page.get_by_role("link", name="Download the panellists template (CSV)").click()
     assert got.value.suggested_filename == "panel-template.csv"
     assert Path(got.value.path()).read_text(encoding="utf-8").splitlines()[0] == (
-        "email,name,group,role,affiliations")
+        "email,name,group,role,affiliations,language")
     visitor.photograph(f"panel-import-{'360x740' if phone else '1280x800'}")
     if phone:
         visitor.fits(360)
