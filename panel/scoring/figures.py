@@ -152,10 +152,12 @@ def updated_figures(found: Figures, round_: Round, application_ids: list[int]) -
     settings, apps = found.rules, found.applications
     final_sheets = rules.counting_sheets(sheets, "final")
     initial_sheets = rules.counting_sheets(sheets, "initial")
-    updated = replace(
-        found,
-        final=rules.ranking_updated(found.final, final_sheets, changed, apps, settings),
-        counting=_replaced(found.counting, final_sheets, changed))
+    final = rules.ranking_updated(found.final, final_sheets, changed, apps, settings)
+    drawn = _drawn(round_)
+    if drawn is not None:  # the chair's draw funds the grey zone, as in :func:`figures`
+        final = rules_lottery.applied(final, apps, settings.budget, drawn)
+    updated = replace(found, final=final,
+                      counting=_replaced(found.counting, final_sheets, changed))
     _carried(found, updated, final_sheets, changed)
     if not _same_sheets(found.initial_counting, initial_sheets, changed):
         # A revision never changes the initial figures; a sheet submitted while scoring

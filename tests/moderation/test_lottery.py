@@ -18,7 +18,7 @@ from panel.reports.report import round_report
 from panel.rounds.models import Application
 from panel.rounds.phases import checklist
 from panel.scoring import grey_zone
-from panel.scoring.figures import round_figures
+from panel.scoring.figures import round_figures, updated_figures
 from tests.builders import people
 from tests.builders.meetings import CHAIR, sign_in
 from tests.builders.worked import SLUG
@@ -252,3 +252,19 @@ def test_deciding_without_a_draw_warns_that_the_provisional_line_stands(lottery_
     drawn(lottery_round, officer_user)
     assert not any(warned in item.text
                    for item in checklist(lottery_round, "decided").warnings)
+
+
+def test_figures_updated_after_a_revision_keep_the_draw(lottery_round, officer_user):
+    # Drawn A1 first (set so, whatever the secret gave): A3 £40 and A1 £60 are funded, A2
+    # is not; the provisional line would fund A3 and A2. Figures updated for a changed
+    # application (the meeting's path after a revision) must keep the draw, as the whole
+    # round's figures do.
+    found = drawn(lottery_round, officer_user)
+    found.order = ["A1", "A2"]
+    db.session.commit()
+    whole = round_figures(lottery_round)
+    assert sorted(whole.final.table.index[whole.final.table["funded"]]) == ["A1", "A3"]
+    a2 = db.session.scalar(select(Application.id).where(Application.reference == "A2"))
+    updated = updated_figures(whole, lottery_round, [a2])
+    assert sorted(updated.final.table.index[updated.final.table["funded"]]) == ["A1", "A3"]
+    assert updated.final.table.equals(whole.final.table)
