@@ -248,13 +248,14 @@ def init_app(app: Flask) -> None:
         # The database went away (a restart, a lost connection): say try again, in the
         # form the page understands; the background save keeps the answer on the page.
         db.session.rollback()
+        # Answered as to someone signed out: the navigation, and the language on their
+        # account, would need the database to know who is signed in (the words come in
+        # the language chosen in this browser, else the browser's own).
+        g._login_user = AnonymousUserMixin()
         if request.is_json:
             return jsonify(saved=False, message=_(
                 "Not saved yet: we could not reach our database. Your answer is still on "
                 "this page. Try again in a minute.")), 503
-        # The page is drawn as for someone signed out: the navigation would need the
-        # database to know who is signed in.
-        g._login_user = AnonymousUserMixin()
         return unavailable_page(error)
 
     expired_page = error_page(
