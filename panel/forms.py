@@ -26,6 +26,8 @@ def one_line_problem(text: str) -> str:
     words that say what to fix; "" when nothing is. A line break or another control
     character would split an e-mail header or a CSV row; a right-to-left override would
     show the text around it backwards (issue 22)."""
+    if text.isprintable():
+        return ""  # no control character, line or paragraph separator, nor format mark
     for position, character in enumerate(text, start=1):
         category = unicodedata.category(character)
         if character in "\r\n\x85" or category in ("Zl", "Zp"):
