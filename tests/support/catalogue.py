@@ -127,6 +127,9 @@ PANELLIST_FACING: list[str] = [
     # Times in the round's zone and the round's Welsh content (tz)
     "panel/rounds/times.py",
     "panel/rounds/content.py",
+    # The one-line check of names and titles, which a panellist's connections form and
+    # the officer's forms share (mark)
+    "panel/forms.py",
 ]
 
 # What only staff read (officers, chairs, auditors, admins): marked for gettext so the
@@ -210,7 +213,53 @@ STAFF_FACING: list[str] = [
     "templates/jobs/progress.html",
     "templates/macros/interval_plot.html",
     "templates/macros/jobs.html",
+    # The last staff pages (mark): staff sign-in and two-step sign-in (panellists have no
+    # password and never see these), the auditor's pages, importing applications, a
+    # criterion and the scale, the report's charts, the phase tag and entering a
+    # panellist's scores for them
+    "templates/accounts/change_password.html",
+    "templates/accounts/recovery_codes.html",
+    "templates/accounts/set_up_second_factor.html",
+    "templates/accounts/sign_in_code.html",
+    "templates/accounts/sign_in_recovery_code.html",
+    "templates/accounts/staff_sign_in.html",
+    "templates/emails/staff_use_password.txt",
+    "templates/auditor/_macros.html",
+    "templates/auditor/application.html",
+    "templates/auditor/index.html",
+    "templates/auditor/round.html",
+    "templates/auditor/trail.html",
+    "templates/auditor/verify.html",
+    "templates/bundle/_upload.html",
+    "templates/bundle/applications.html",
+    "templates/bundle/preview_applications.html",
+    "templates/reports/_charts.html",
+    "templates/rounds/setup/criterion.html",
+    "templates/rounds/setup/scale.html",
+    "templates/rounds/setup/scale_descriptors.html",
+    "templates/macros/rounds.html",
+    "templates/scoring/assisted.html",
+    "panel/accounts/account_views.py",
+    "panel/accounts/models.py",
+    "panel/admin/forms.py",
+    "panel/admin/views.py",
+    "panel/auditor/views.py",
+    "panel/bundle/checks.py",
+    "panel/bundle/forms.py",
+    "panel/bundle/import_views.py",
+    "panel/bundle/views.py",
 ]
+
+# Files that would otherwise look as if they held words for people, each with the reason
+# they hold none of their own; tests/i18n/test_staff_catalogue.py checks that every
+# template and every module with flash messages, validation errors or form fields is in
+# one of the three lists.
+NOT_WORDS_FOR_PEOPLE: dict[str, str] = {
+    "templates/moderation/_head.html": "only the meeting pages' stylesheet and script tags",
+    "panel/moderation/agenda_views.py": (
+        "flashes only the refusals of panel/moderation/services.py, marked where they "
+        "are written"),
+}
 
 GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "_l"}
 READ_ATTRIBUTES = re.compile(
