@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from panel.accounts.models import User
@@ -365,9 +367,9 @@ class _SpecCheck:
                                     "descriptors_cy (the same in Welsh).",
                                     unknown=", ".join(sorted(unknown))))
         self.scale = (low, high)
-        descriptors = self._descriptors(scale.get("descriptors", {}), "scale", _("The scale"))
+        descriptors = self._descriptors(scale.get("descriptors", {}), "scale", _l("The scale"))
         welsh = self._descriptors(scale.get("descriptors_cy", {}), "scale",
-                                  _("The scale's Welsh (descriptors_cy)"))
+                                  _l("The scale's Welsh (descriptors_cy)"))
         return {"min": low, "max": high, "descriptors": descriptors,
                 **({"descriptors_cy": welsh} if welsh else {})}
 
@@ -376,7 +378,8 @@ class _SpecCheck:
             return True  # the scale itself has a problem, reported already
         return bool(re.fullmatch(r"-?\d+", level)) and self.scale[0] <= int(level) <= self.scale[1]
 
-    def _descriptors(self, descriptors: Any, column: str, owner: str) -> dict[str, str]:
+    def _descriptors(self, descriptors: Any, column: str, owner: LazyString) -> dict[str, str]:
+        # owner ("The scale"…) is lazy: made into words only for a problem.
         if not isinstance(descriptors, dict) or not all(
                 isinstance(text, str) for text in descriptors.values()):
             self.problem(column, _('%(owner)s: descriptors must look like {"1": "Very weak", '
@@ -491,7 +494,7 @@ class _SpecCheck:
             guidance = ""
         descriptors = self._descriptors(
             item.get("descriptors", {}), "criteria",
-            _('The %(ordinal)s criterion ("%(key)s")', **which))
+            _l('The %(ordinal)s criterion ("%(key)s")', **which))
         return {"key": made["key"], "name": name if isinstance(name, str) else "",
                 "weight": made["weight"], "guidance": guidance, "descriptors": descriptors,
                 **self._welsh_criterion(item, which)}
@@ -517,7 +520,7 @@ class _SpecCheck:
             found["guidance_cy"] = guidance
         welsh = self._descriptors(
             item.get("descriptors_cy", {}), "criteria",
-            _('The %(ordinal)s criterion ("%(key)s") (descriptors_cy, in Welsh)', **which))
+            _l('The %(ordinal)s criterion ("%(key)s") (descriptors_cy, in Welsh)', **which))
         return {**found, **({"descriptors_cy": welsh} if welsh else {})}
 
     def _items(self, key: str, kind: _ItemKind) -> list[Any]:

@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import json
 
-from panel.bundle import Problem, check_applications, read_table
-from panel.bundle import limits
+from flask_babel import Domain
+
+from panel.bundle import Problem, check_applications, limits, read_table
 from panel.bundle.jobs import first_problem
+from panel.bundle.source import check_bundle, open_bundle
 from panel.bundle.spec import RoundPlan
 from tests.builders import rounds as round_builders
-from tests.builders.bundles import demo_bundle, round_rows
+from tests.builders.bundles import (
+    CONFLICTS,
+    DECISIONS,
+    SCORES,
+    demo_bundle,
+    edit,
+    round_rows,
+)
 from tests.support.commands import flask
 from tests.support.jobs import finish_job
 from tests.support.web import confirm_upload, upload
@@ -25,8 +34,8 @@ def test_one_missing_column_is_named_in_the_singular(app):
     rows, problems = check_applications(table, RoundPlan())
     assert rows == []
     assert [str(problem) for problem in problems] == [
-        "applications.csv: The column title is missing. Add it to the first row, where the "
-        "column headings go."]
+        ("applications.csv: The column title is missing. Add it to the first row, where the "
+         "column headings go.")]
 
 
 def test_a_row_longer_than_one_heading_says_one_column(app):
@@ -53,9 +62,9 @@ def test_a_limit_says_one_application_and_what_the_round_holds(app):
     # The round holds 1 of at most 1: no room, so another round is the fix.
     assert [str(problem) for problem in limits.too_many(
         limits.APPLICATIONS, 1, "apps.csv", already=1)] == [
-        "apps.csv: This file has 1 application, but a round can hold at most 1. The round "
-        "already has 1. Start another round for them. (An administrator sets the limit with "
-        "ROUND_MAX_APPLICATIONS.)"]
+        ("apps.csv: This file has 1 application, but a round can hold at most 1. The round "
+         "already has 1. Start another round for them. (An administrator sets the limit with "
+         "ROUND_MAX_APPLICATIONS.)")]
     app.config["ROUND_MAX_CONFLICTS"] = 2_000
     # 2,500 more with 1,200 held: room for 2,000 − 1,200 = 800.
     assert limits.too_many(limits.CONFLICTS, 2_500, "conflicts.csv", already=1_200)[0].message \
@@ -94,15 +103,40 @@ def test_flask_round_import_prints_the_same_english(app, database_url, tmp_path)
     refused = flask(database_url, "round", "import", str(folder))
     assert refused.returncode == 1
     assert refused.stderr.splitlines() == [
-        'round.json, column funding_rule: "greedy" is not a funding_rule. Use strict or fill '
-        "or lottery.",
-        'round.json, column groups: The group "lived_experience": hourly and meeting_fee must '
-        "be an amount of pounds above 0 with no quotes and at most 2 decimal places, like 25 "
-        "or 12.50.",
-        'round.json, column criteria: The 2nd criterion ("community") has the weight 0. Give '
-        "it a number above 0, like 1.",
-        "scores.csv: The column stage is missing. Add it to the first row, where the column "
-        "headings go.",
+        ('round.json, column funding_rule: "greedy" is not a funding_rule. Use strict or fill '
+         "or lottery."),
+        ('round.json, column groups: The group "lived_experience": hourly and meeting_fee '
+         "must be an amount of pounds above 0 with no quotes and at most 2 decimal places, "
+         "like 25 or 12.50."),
+        ('round.json, column criteria: The 2nd criterion ("community") has the weight 0. '
+         "Give it a number above 0, like 1."),
+        ("scores.csv: The column stage is missing. Add it to the first row, where the column "
+         "headings go."),
         "Nothing was imported. Fix these 4 problems and run the import again.",
     ]
     assert round_rows() == before
+
+
+def test_checking_a_good_bundle_builds_no_message(app, tmp_path, monkeypatch):
+    """Messages are made only for problems: a big import checks every row without one
+    gettext call (docs/performance.md)."""
+    asked: list[str] = []
+    for name in ("gettext", "ngettext"):
+        real = getattr(Domain, name)
+
+        def counted(self, string, *args, _real=real, **variables):
+            asked.append(string)
+            return _real(self, string, *args, **variables)
+        monkeypatch.setattr(Domain, name, counted)
+    folder = demo_bundle(tmp_path, conflicts=CONFLICTS, scores=SCORES, decisions=DECISIONS)
+    checked, problems = check_bundle(open_bundle(folder)[0])
+    assert problems == [] and len(checked.applications) == 22 and len(checked.sheets) == 4
+    assert asked == []
+    # One problem, one message.
+    edit(folder, "scores.csv", "CA-001,initial,4,5,3,,", "CA-001,initial,4,9,3,,")
+    _, problems = check_bundle(open_bundle(folder)[0])
+    assert [str(problem) for problem in problems] == [
+        ("scores.csv, row 2, column community: 9 is outside the scale. Write a score from 1 "
+         "to 5, or leave the cell empty.")]
+    assert "%(value)s is outside the scale. Write a score from %(low)s to %(high)s, or leave " \
+        "the cell empty." in asked
