@@ -272,7 +272,26 @@ STAFF_FACING: list[str] = [
     "panel/moderation/lottery_cli.py",
     "panel/reports/cli.py",
     "panel/rounds/cli.py",
-    "panel/moderation/lottery.py",  # what verify-draw prints (not its draw pages' refusals)
+    "panel/moderation/lottery.py",  # what verify-draw prints, and the draw pages' refusals
+    # What services raise and the pages show as refusals, when only staff read them (errmark):
+    # setting up a round and its phase checklist (the officer), the assignment plan's
+    # warnings, reviewing conflicts (only officers reach panel/conflicts/review_views.py),
+    # the chair's shared comments, erasing a person and two-step sign-in (admins and
+    # staff), the jobs behind downloads, the audit anchors the auditor checks, and the
+    # retry note of the e-mail job
+    "panel/rounds/setup.py",
+    "panel/rounds/phases.py",
+    "panel/rounds/assignment.py",
+    "panel/conflicts/services.py",
+    "panel/moderation/comments.py",
+    "panel/accounts/erasure.py",
+    "panel/accounts/second_factor.py",
+    "panel/reports/exports.py",
+    "panel/reports/rank_model_jobs.py",
+    "panel/jobs/queue.py",
+    "panel/audit/anchors.py",
+    "panel/audit/chain.py",
+    "panel/mail/sending.py",
 ]
 
 # Files that would otherwise look as if they held words for people, each with the reason
@@ -284,6 +303,19 @@ NOT_WORDS_FOR_PEOPLE: dict[str, str] = {
     "panel/moderation/agenda_views.py": (
         "flashes only the refusals of panel/moderation/services.py, marked where they "
         "are written"),
+    # Modules that raise sentences nobody reads on a page (errmark):
+    "panel/__init__.py": (
+        "refuses to start the server on a bad configuration: the operator reads it in the "
+        "server's log, before any request or language"),
+    "panel/gunicorn_conf.py": "the same start-up refusal as panel/__init__.py, for gunicorn",
+    "panel/health.py": (
+        "why a dependency is unhealthy, for /health's JSON and the operator's monitoring"),
+    "panel/accounts/secret_box.py": (
+        "SecretUnreadable is for the log: panel/accounts/second_factor.py catches it and "
+        "shows its own marked message"),
+    "panel/audit/verify_trail.py": (
+        "the verifier shipped in the audit kit runs on Python's standard library alone, "
+        "without FairPanel or gettext; it tells its faults apart by their English words"),
 }
 
 COMMAND_LINE: list[str] = [path for path in STAFF_FACING if path.endswith("cli.py")]
