@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import String, Text, cast, delete, func, or_, select, update
 
 from panel.accounts.models import (
@@ -108,23 +109,24 @@ def erase(actor: User | None, user: User, *, reason: str, force: bool = False,
     one erasing, is the last admin, or is on an open round's panel without ``force``."""
     reason = (reason or "").strip()
     if not reason:
-        raise ErasureError("Give the reason for erasing this person's data, for example "
-                           "“Asked to be forgotten by e-mail on 3 March”. It is kept on the "
-                           "decision trail.")
+        raise ErasureError(_("Give the reason for erasing this person's data, for example "
+                             "“Asked to be forgotten by e-mail on 3 March”. It is kept on "
+                             "the decision trail."))
     if is_erased(user):
-        raise ErasureError(f"{user.name}'s personal data has already been erased.")
+        raise ErasureError(_("%(name)s's personal data has already been erased.",
+                             name=user.name))
     if actor is not None and actor.id == user.id:
-        raise ErasureError("You cannot erase your own account: ask another admin.")
+        raise ErasureError(_("You cannot erase your own account: ask another admin."))
     if user.has_role(Role.ADMIN) and _other_admins(user) == 0:
-        raise ErasureError("This is the only admin who can sign in: make someone else an "
-                           "admin first.")
+        raise ErasureError(_("This is the only admin who can sign in: make someone else an "
+                             "admin first."))
     still_open = open_rounds(user)
     if still_open and not force:
         names = ", ".join(f"“{r.title}” ({r.phase})" for r in still_open)
-        raise ErasureError(
-            f"{user.name} is on the panel of a round still open: {names}. Their scores and "
+        raise ErasureError(_(
+            "%(name)s is on the panel of a round still open: %(rounds)s. Their scores and "
             "connections are still being used. Erase them once the round is decided, or "
-            "force it with a reason.")
+            "force it with a reason.", name=user.name, rounds=names))
 
     email, name = user.email, user.name
     needles = [email] + ([name] if len(name.strip()) >= SHORTEST_NAME else [])

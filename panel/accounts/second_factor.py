@@ -17,6 +17,8 @@ import time
 import pyotp
 import segno
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import delete, func, or_, select, update
 
@@ -36,13 +38,14 @@ _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 _RECOVERY_LENGTH = 16  # 80 random bits
 _NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]")
 
-UNREADABLE = ("Your two-step sign-in cannot be read on this server. Ask an administrator to "
-              "reset it, then set it up again with your authenticator app")
-WRONG_CODE = "That code is not right. Enter the code your authenticator app shows now"
-USED_CODE = ("That code has been used already. Wait for your app to show a new code, "
-             "then enter it")
-WRONG_RECOVERY_CODE = ("That recovery code is not right, or it has been used already. "
-                       "Check it and try again, or try another of your codes")
+# Made in the language of the request they are raised in (str() of the lazy string).
+UNREADABLE = _l("Your two-step sign-in cannot be read on this server. Ask an administrator "
+                "to reset it, then set it up again with your authenticator app")
+WRONG_CODE = _l("That code is not right. Enter the code your authenticator app shows now")
+USED_CODE = _l("That code has been used already. Wait for your app to show a new code, "
+               "then enter it")
+WRONG_RECOVERY_CODE = _l("That recovery code is not right, or it has been used already. "
+                         "Check it and try again, or try another of your codes")
 
 
 class CodeRejected(AccountError):
@@ -60,7 +63,7 @@ def start_setting_up(user: User) -> SecondFactor:
     """The not-yet-confirmed secret to show on the set-up page; the same one on every
     visit until a code confirms it, so a reload does not undo a scan."""
     if user.has_second_factor:
-        raise AccountError("You have set up two-step sign-in already.")
+        raise AccountError(_("You have set up two-step sign-in already."))
     if user.second_factor is None or not _readable(user.second_factor):
         if user.second_factor is not None:  # sealed under a key this server no longer has
             db.session.delete(user.second_factor)
@@ -88,7 +91,7 @@ def _step_for(factor: SecondFactor, code: str) -> int | None:
     try:
         return _matching_step(plain_secret(factor), code)
     except SecretUnreadable:
-        raise CodeRejected(UNREADABLE) from None
+        raise CodeRejected(str(UNREADABLE)) from None
 
 
 def confirm_setting_up(user: User, code: str) -> list[str]:
@@ -96,10 +99,10 @@ def confirm_setting_up(user: User, code: str) -> list[str]:
     ten recovery codes, to be shown once and never again."""
     factor = user.second_factor
     if factor is None or factor.confirmed_at is not None:
-        raise AccountError("Start setting up two-step sign-in again.")
+        raise AccountError(_("Start setting up two-step sign-in again."))
     step = _step_for(factor, code)
     if step is None:
-        raise CodeRejected(WRONG_CODE)
+        raise CodeRejected(str(WRONG_CODE))
     factor.confirmed_at = utcnow()
     factor.last_used_step = step
     codes = _new_recovery_codes(user)
@@ -114,10 +117,10 @@ def check_code(user: User, code: str) -> None:
     requests racing with the same code: only one of them gets through."""
     factor = user.second_factor
     if not user.has_second_factor:
-        raise CodeRejected(WRONG_CODE)
+        raise CodeRejected(str(WRONG_CODE))
     step = _step_for(factor, code)
     if step is None:
-        raise CodeRejected(WRONG_CODE)
+        raise CodeRejected(str(WRONG_CODE))
     taken = db.session.execute(
         update(SecondFactor)
         .where(SecondFactor.user_id == user.id,
@@ -126,7 +129,7 @@ def check_code(user: User, code: str) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     if not taken:
-        raise CodeRejected(USED_CODE)
+        raise CodeRejected(str(USED_CODE))
     db.session.refresh(factor)
     _move_to_current_key(factor)
 
@@ -158,7 +161,7 @@ def _move_to_current_key(factor: SecondFactor) -> bool:
 def use_recovery_code(user: User, code: str) -> int:
     """Spend one recovery code (once, even under a race). Returns how many are left."""
     if not user.has_second_factor:
-        raise CodeRejected(WRONG_RECOVERY_CODE)
+        raise CodeRejected(str(WRONG_RECOVERY_CODE))
     now = utcnow()
     spent = db.session.execute(
         update(RecoveryCode)
@@ -168,7 +171,7 @@ def use_recovery_code(user: User, code: str) -> int:
         .execution_options(synchronize_session=False)
     ).rowcount
     if not spent:
-        raise CodeRejected(WRONG_RECOVERY_CODE)
+        raise CodeRejected(str(WRONG_RECOVERY_CODE))
     left = recovery_codes_left(user)
     record("user.recovery_code_used", actor=user, target=user, after={"left": left})
     notify(user, "recovery_code_used", left=left)

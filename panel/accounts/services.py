@@ -44,12 +44,14 @@ def create_account(actor: User | None, *, email: str, name: str,
     """A new account, without e-mailing anyone (see :func:`invite` for that)."""
     email = normalise_email(email)
     if problem := one_line_problem(name.strip()) or one_line_problem(email):
-        raise AccountError(f"The name or e-mail address is not one plain line: {problem}")
+        raise AccountError(_("The name or e-mail address is not one plain line: %(problem)s",
+                             problem=problem))
     if find_user(email) is not None:
-        raise AccountError(f"{email} already has an account. Change their roles instead.")
+        raise AccountError(_("%(email)s already has an account. Change their roles instead.",
+                             email=email))
     unknown = set(roles) - set(STAFF_ROLES)
     if unknown:
-        raise AccountError(f"Unknown role: {', '.join(sorted(unknown))}")
+        raise AccountError(_("Unknown role: %(roles)s", roles=", ".join(sorted(unknown))))
     if password:
         _check_password_rules(password, email=email, name=name)
     user = User(email=email, name=name.strip(),
@@ -202,12 +204,13 @@ def set_password(user: User, password: str) -> None:
 def set_roles(actor: User, user: User, roles: set[str]) -> None:
     unknown = set(roles) - set(STAFF_ROLES)
     if unknown:
-        raise AccountError(f"Unknown role: {', '.join(sorted(unknown))}")
+        raise AccountError(_("Unknown role: %(roles)s", roles=", ".join(sorted(unknown))))
     before = sorted(user.role_names)
     if before == sorted(roles):
         return
     if "admin" in before and "admin" not in roles and _admin_count() <= 1:
-        raise AccountError("FairPanel needs at least one admin. Make someone else an admin first.")
+        raise AccountError(_("FairPanel needs at least one admin. Make someone else an admin "
+                             "first."))
     user.roles = [grant for grant in user.roles if grant.role in roles] + [
         UserRole(role=role) for role in sorted(set(roles) - set(before))
     ]
@@ -224,7 +227,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if user.active == active:
         return
     if not active and user.has_role(Role.ADMIN) and _admin_count() <= 1:
-        raise AccountError("You cannot disable the only admin.")
+        raise AccountError(_("You cannot disable the only admin."))
     user.active = active
     user.session_version += 1
     record("user.enabled" if active else "user.disabled", actor=actor, target=user,

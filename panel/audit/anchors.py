@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, literal, or_, select, union_all
 
 from panel.audit import services
@@ -143,10 +144,10 @@ def listed_heads(anchored: AuditEvent) -> dict[int | None, tuple[int, str]]:
         return {chain_key(name): (int(position), str(hash_))
                 for name, (position, hash_) in heads.items()}
     except AttributeError:
-        raise ValueError("the anchor does not list the heads of the other chains") from None
+        raise ValueError(_("the anchor does not list the heads of the other chains")) from None
     except (TypeError, ValueError):
-        raise ValueError("the anchor's list of the other chains' heads cannot be "
-                         "read") from None
+        raise ValueError(_("the anchor's list of the other chains' heads cannot be "
+                           "read")) from None
 
 
 def _heads_problem(anchored: AuditEvent, report: ChainReport) -> str:

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+
 from panel.audit.models import GENESIS_HASH, SITE_CHAIN, canonical_json
 
 __all__ = ["LEGACY", "ChainReport", "canonical_json", "chain_name", "event_hash",
@@ -62,9 +64,9 @@ def chain_key(name: str) -> int | None:
         return LEGACY
     if name == "site":
         return SITE_CHAIN
-    prefix, _, number = name.partition(" ")
+    prefix, _space, number = name.partition(" ")
     if prefix != "round" or not number.isdigit() or int(number) == SITE_CHAIN:
-        raise ValueError(f"no chain is called {name!r}")
+        raise ValueError(_("no chain is called %(name)s", name=repr(name)))
     return int(number)
 
 

@@ -109,7 +109,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     with archive.open(info) as member:
         data = member.read(MAX_UNPACKED_BYTES + 1)
     if len(data) > MAX_UNPACKED_BYTES:
-        raise zipfile.BadZipFile("member larger than declared")
+        raise zipfile.BadZipFile(info.filename)  # reported as a damaged zip by the caller
     return data
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from panel import policy
@@ -28,7 +29,7 @@ def confirm(actor: User, conflict: Conflict) -> Conflict:
     """The officer agrees: the conflict stands at its level (a dismissed one comes back)."""
     _check_open(conflict.application.round)
     if conflict.status == "confirmed":
-        raise ConflictError("This conflict is already confirmed.")
+        raise ConflictError(_("This conflict is already confirmed."))
     before = {"status": conflict.status}
     _reviewed(actor, conflict, "confirmed")
     return _recorded("conflict.confirmed", actor, conflict, before, {"status": "confirmed"})
@@ -39,9 +40,9 @@ def dismiss(actor: User, conflict: Conflict, reason: str) -> Conflict:
     _check_open(conflict.application.round)
     reason = (reason or "").strip()
     if not reason:
-        raise ConflictError("Enter why you are dismissing this conflict")
+        raise ConflictError(_("Enter why you are dismissing this conflict"))
     if conflict.status == "dismissed":
-        raise ConflictError("This conflict is already dismissed.")
+        raise ConflictError(_("This conflict is already dismissed."))
     before = {"status": conflict.status, "review_reason": conflict.review_reason}
     conflict.review_reason = reason
     _reviewed(actor, conflict, "dismissed")
@@ -56,11 +57,13 @@ def change_level(actor: User, conflict: Conflict, level: str) -> Conflict:
     ``conflict.level_changed`` event with the status before and after."""
     _check_open(conflict.application.round)
     if level not in LEVELS:
-        raise ConflictError("Choose step out or declared")
+        raise ConflictError(_("Choose step out or declared"))
     if conflict.status == "dismissed":
-        raise ConflictError("This conflict is dismissed: confirm it before changing its level.")
+        raise ConflictError(_("This conflict is dismissed: confirm it before changing its "
+                              "level."))
     if conflict.level == level:
-        raise ConflictError(f"This conflict is already at the level {_level_words(level)}.")
+        raise ConflictError(_("This conflict is already at the level %(level)s.",
+                              level=_level_words(level)))
     before: dict[str, Any] = {"level": conflict.level}
     after: dict[str, Any] = {"level": level}
     conflict.level = level
@@ -75,14 +78,15 @@ def add_conflict(actor: User, round_: Round, member: PanelMember, application: A
     """An officer records a conflict they know of; it is confirmed from the start."""
     _check_open(round_)
     if member.round_id != round_.id or application.round_id != round_.id:
-        raise ConflictError("That member or application is not in this round.")
+        raise ConflictError(_("That member or application is not in this round."))
     if kind not in KINDS:
-        raise ConflictError("Choose the kind of connection")
+        raise ConflictError(_("Choose the kind of connection"))
     if level not in LEVELS:
-        raise ConflictError("Choose step out or declared")
+        raise ConflictError(_("Choose step out or declared"))
     if _standing(member, application) is not None:
-        raise ConflictError(f"{member.user.name} already has a conflict on "
-                            f"{application.reference}: review that one instead.")
+        raise ConflictError(_("%(name)s already has a conflict on %(reference)s: review that "
+                              "one instead.", name=member.user.name,
+                              reference=application.reference))
     conflict = Conflict(member_id=member.id, application_id=application.id, kind=kind,
                         details=(details or "").strip(), level=level, source="officer",
                         status="confirmed", reviewed_by_id=actor.id, reviewed_at=utcnow())
@@ -118,7 +122,8 @@ def export_csv(actor: User, round_: Round) -> bytes:
 
 def _check_open(round_: Round) -> None:
     if round_.phase not in policy.CONFLICTS_OPEN:
-        raise ConflictError(f"The round is {round_.phase}: conflicts can no longer change.")
+        raise ConflictError(_("The round is %(phase)s: conflicts can no longer change.",
+                              phase=round_.phase))
 
 
 def _standing(member: PanelMember, application: Application) -> Conflict | None:
@@ -141,4 +146,4 @@ def _recorded(action: str, actor: User, conflict: Conflict, before: dict[str, An
 
 
 def _level_words(level: str) -> str:
-    return "step out" if level == "step_out" else "declared"
+    return _("step out") if level == "step_out" else _("declared")

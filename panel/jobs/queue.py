@@ -32,6 +32,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import CurrentMessage, default_middleware
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -76,7 +77,8 @@ def job(name: str, label: str, *, queue: str = "work", max_retries: int = 5):
     with the job's completion (so a job run twice does its effect once)."""
     def declare(fn: Callable[..., str | None]) -> JobKind:
         if name in KINDS:
-            raise ValueError(f"A job kind named {name!r} is already declared.")
+            raise ValueError(_("A job kind named %(name)s is already declared.",
+                               name=repr(name)))
         KINDS[name] = JobKind(name, fn, label, queue, max_retries)
         return KINDS[name]
     return declare

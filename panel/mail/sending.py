@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Self
 
 from flask import current_app
+from flask_babel import ngettext
 from flask_mail import Message
 from sqlalchemy import select
 
@@ -62,7 +63,9 @@ def send_outbox(row) -> str:
         OutboxMessage.job_id == row.id, OutboxMessage.state == PENDING))
     if waiting:
         if not is_last_attempt():
-            raise MailNotYetSent(f"{waiting} message(s) met a temporary failure; retrying")
+            raise MailNotYetSent(ngettext("%(num)d message met a temporary failure; retrying",
+                                          "%(num)d messages met a temporary failure; retrying",
+                                          waiting))
         _give_up(row, "still refused for now after every retry")
     return _summary(row)
 

@@ -6,6 +6,7 @@ by letter, on the current item only, and recorded in the trail (the sheet, not t
 person, is named there, as everywhere in the meeting)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from panel.accounts.models import User
@@ -23,15 +24,15 @@ def show_comment(actor: User, round_: Round, meeting: Meeting, reference: str, l
     """Show (``shown``) or stop showing the comment of ``letter`` on the current item.
     False when it was already so (nothing recorded)."""
     if not round_.in_moderation:
-        raise MeetingError("The meeting is not running, so nothing can be shown.")
+        raise MeetingError(_("The meeting is not running, so nothing can be shown."))
     application = meeting.current_application
     if application is None or application.reference != reference:
-        raise MeetingError("The meeting has moved on to another application, "
-                           "so nothing was shown.")
+        raise MeetingError(_("The meeting has moved on to another application, "
+                             "so nothing was shown."))
     member_id = presenters.letter_of(round_, application, letter)
     if member_id is None:
-        raise MeetingError(f"There is no {letter} on this application any more. "
-                           "Nothing was shown.")
+        raise MeetingError(_("There is no %(letter)s on this application any more. "
+                             "Nothing was shown.", letter=letter))
     existing = db.session.scalar(select(SharedComment).where(
         SharedComment.application_id == application.id, SharedComment.member_id == member_id))
     if not shown and existing is None:
@@ -40,10 +41,11 @@ def show_comment(actor: User, round_: Round, meeting: Meeting, reference: str, l
         ScoreSheet.member_id == member_id, ScoreSheet.application_id == application.id)
         .order_by(ScoreSheet.id.desc()).limit(1))
     if sheet is None or not (sheet.comment or "").strip():
-        raise MeetingError(f"{letter} wrote no comment on this application.")
+        raise MeetingError(_("%(letter)s wrote no comment on this application.",
+                             letter=letter))
     if shown and sheet.comment_for_chair:
-        raise MeetingError(f"{letter} asked that only the chair read this comment, "
-                           "so it cannot go on the shared screen.")
+        raise MeetingError(_("%(letter)s asked that only the chair read this comment, "
+                             "so it cannot go on the shared screen.", letter=letter))
     if (existing is not None) == shown:
         return False
     if shown:

@@ -108,32 +108,35 @@ def _preparing_refusals(round_: Round, found: Plan) -> list[str]:
     problems = _rule_and_phase(round_, "prepared")
     lottery = lottery_of(round_)
     if lottery is not None and lottery.drawn:
-        problems.append("The draw has already been made, so it cannot be prepared again.")
+        problems.append(_("The draw has already been made, so it cannot be prepared again."))
     if found.model_missing and round_.rank_model == "off":
         found.model_missing = False  # working it out would not help: no button
-        problems.append("The round's setting for how sure the ranking is is off, so the "
-                        "grey zone cannot be known. Turn it on or back to automatic on the "
-                        "round's set-up page (or with flask round rank-model SLUG --set "
-                        "on), then work it out and prepare the draw.")
+        problems.append(_("The round's setting for how sure the ranking is is off, so the "
+                          "grey zone cannot be known. Turn it on or back to automatic on the "
+                          "round's set-up page (or with %(command)s), then work it out and "
+                          "prepare the draw.", command="flask round rank-model SLUG --set on"))
     elif found.model_missing:
-        problems.append("FairPanel has not yet worked out how sure the ranking is for the "
-                        "scores as they are now, so the grey zone is not known. Work it "
-                        "out first (below), then prepare the draw.")
+        problems.append(_("FairPanel has not yet worked out how sure the ranking is for the "
+                          "scores as they are now, so the grey zone is not known. Work it "
+                          "out first (below), then prepare the draw."))
     elif not found.grey_zone:
-        problems.append("There is nothing to draw: no application is in the grey zone, so "
-                        "the lottery funds in rank order, as the rule 'fill' does.")
+        problems.append(_("There is nothing to draw: no application is in the grey zone, so "
+                          "the lottery funds in rank order, as the rule 'fill' does."))
     return problems
 
 
 def _rule_and_phase(round_: Round, done: str) -> list[str]:
     problems = []
     if round_.funding_rule != LOTTERY:
-        problems.append(f"This round's funding rule is '{round_.funding_rule}', not "
-                        f"'lottery', so there is no draw. An officer can choose the rule "
-                        f"on the round's funding page while it is in draft.")
-    if round_.phase != Phase.MODERATION:
-        problems.append(f"The draw can only be {done} while the round is in moderation; "
-                        f"it is in {round_.phase}.")
+        problems.append(_("This round's funding rule is '%(rule)s', not 'lottery', so "
+                          "there is no draw. An officer can choose the rule on the round's "
+                          "funding page while it is in draft.", rule=round_.funding_rule))
+    if round_.phase != Phase.MODERATION and done == "prepared":
+        problems.append(_("The draw can only be prepared while the round is in moderation; "
+                          "it is in %(phase)s.", phase=round_.phase))
+    elif round_.phase != Phase.MODERATION:
+        problems.append(_("The draw can only be made while the round is in moderation; "
+                          "it is in %(phase)s.", phase=round_.phase))
     return problems
 
 
@@ -169,11 +172,11 @@ def drawing_refusals(round_: Round) -> list[str]:
     problems = _rule_and_phase(round_, "made")
     lottery = lottery_of(round_)
     if lottery is None:
-        problems.append("The draw has not been prepared yet: a programme officer prepares "
-                        "it first (Prepare the draw), then the chair draws.")
+        problems.append(_("The draw has not been prepared yet: a programme officer prepares "
+                          "it first (Prepare the draw), then the chair draws."))
     elif lottery.drawn:
-        problems.append("The draw has already been made. It is made once; the order "
-                        "below is the one that counts.")
+        problems.append(_("The draw has already been made. It is made once; the order "
+                          "below is the one that counts."))
     return problems
 
 
@@ -183,11 +186,11 @@ def draw(actor: User, round_: Round, public_input: str) -> Lottery:
     if problems:
         raise LotteryError(problems[0])
     if not public_input.strip():
-        raise LotteryError("Type the public input: any words or numbers the room "
-                           "chooses, for example numbers called out by panellists.")
+        raise LotteryError(_("Type the public input: any words or numbers the room "
+                             "chooses, for example numbers called out by panellists."))
     if len(public_input) > PUBLIC_INPUT_MAX:
-        raise LotteryError(f"The public input is {len(public_input)} characters long; "
-                           f"keep it to {PUBLIC_INPUT_MAX}.")
+        raise LotteryError(_("The public input is %(length)s characters long; keep it to "
+                             "%(most)s.", length=len(public_input), most=PUBLIC_INPUT_MAX))
     lottery = lottery_of(round_)
     committed = db.session.get(AuditEvent, lottery.committed_event_id)
     drawn = rules_lottery.draw(bytes.fromhex(lottery.secret), public_input, committed.hash,
@@ -204,8 +207,8 @@ def draw(actor: User, round_: Round, public_input: str) -> Lottery:
         .values(public_input=public_input, order=order, drawn_event_id=event.id,
                 drawn_by_id=actor.id, drawn_at=utcnow()))
     if done.rowcount != 1:
-        raise LotteryError("The draw has just been made on another screen. Reload the page "
-                           "to see it.")
+        raise LotteryError(_("The draw has just been made on another screen. Reload the "
+                             "page to see it."))
     db.session.refresh(lottery)
     return lottery
 

@@ -35,7 +35,7 @@ class StartedElsewhere(MeetingError):
     the meeting is running all the same."""
 
     def __init__(self) -> None:
-        super().__init__("The meeting has started.")
+        super().__init__(_("The meeting has started."))
 
 
 SAVED_ELSEWHERE = _l("You changed this score on another device or tab. Here is what is saved "
@@ -53,7 +53,7 @@ def start_meeting(actor: User, round_: Round) -> Meeting:
         return meeting
     order = meetings.default_order(round_)
     if not order:
-        raise MeetingError("This round has no applications to discuss.")
+        raise MeetingError(_("This round has no applications to discuss."))
     meeting = Meeting(round_id=round_.id, started_by_id=actor.id)
     db.session.add(meeting)
     try:
@@ -92,7 +92,7 @@ def move_item(actor: User, meeting: Meeting, reference: str, direction: str) -> 
                         if x.application_id == meeting.current_application_id), -1)
         there = current + 1 if current < here else current
     else:
-        raise MeetingError("Choose up, down or next.")
+        raise MeetingError(_("Choose up, down or next."))
     if there < 0 or there >= len(items) or there == here:
         return  # already first or last: nothing to change
     items.insert(there, items.pop(here))
@@ -115,7 +115,7 @@ def skip_item(actor: User, meeting: Meeting) -> AgendaItem | None:
     _in_moderation(_round(meeting))
     item = _current(meeting)
     if item is None:
-        raise MeetingError("There is no item open to skip.")
+        raise MeetingError(_("There is no item open to skip."))
     item.skipped_at = utcnow()
     db.session.flush()
     record("meeting.item_skipped", actor=actor, target=meeting, round_id=meeting.round_id,
@@ -173,14 +173,15 @@ def record_outcome(actor: User, meeting: Meeting, outcome: str, rationale: str) 
     _in_moderation(_round(meeting))
     item = _current(meeting)
     if item is None:
-        raise MeetingError("There is no item open. Choose one from the agenda.")
+        raise MeetingError(_("There is no item open. Choose one from the agenda."))
     rationale = (rationale or "").strip()
     if outcome not in OUTCOMES:
-        raise MeetingError("Choose an outcome.")
+        raise MeetingError(_("Choose an outcome."))
     if outcome in OUTCOMES_NEEDING_RATIONALE and not rationale:
-        raise MeetingError("Write the reason for this outcome.")
+        raise MeetingError(_("Write the reason for this outcome."))
     if len(rationale) > RATIONALE_MAX:
-        raise MeetingError(f"Write the reason in {RATIONALE_MAX:,} characters or fewer.")
+        raise MeetingError(_("Write the reason in %(max)s characters or fewer.",
+                             max=f"{RATIONALE_MAX:,}"))
     decision = db.session.scalar(select(Decision).where(
         Decision.application_id == item.application_id))
     before = _decision(decision)
@@ -316,7 +317,7 @@ def _snapshot(sheet: ScoreSheet | None, round_: Round) -> dict[str, Any]:
 
 def _in_moderation(round_: Round) -> None:
     if not round_.in_moderation:
-        raise MeetingError("The meeting runs only while the round is in moderation.")
+        raise MeetingError(_("The meeting runs only while the round is in moderation."))
 
 
 def _round(meeting: Meeting) -> Round:
@@ -327,7 +328,8 @@ def _item(meeting: Meeting, reference: str) -> AgendaItem:
     item = db.session.scalar(select(AgendaItem).join(Application).where(
         AgendaItem.meeting_id == meeting.id, Application.reference == reference))
     if item is None:
-        raise MeetingError(f"{reference} is not on this meeting's agenda.")
+        raise MeetingError(_("%(reference)s is not on this meeting's agenda.",
+                             reference=reference))
     return item
 
 

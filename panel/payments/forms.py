@@ -24,15 +24,15 @@ def _amount(label: str, what: str, hint: str) -> ParsedField:
 
 
 class RateForm(FlaskForm):
-    hourly = _amount("Hourly rate (optional)", "the hourly rate",
-                     "In pounds, like 25 or 25.50. Pays the time FairPanel records for "
-                     "scoring, and for the meeting unless you set a meeting fee.")
-    per_application = _amount("Fee for each application scored (optional)",
-                              "the fee for each application",
-                              "In pounds. Paid for each score sheet sent. Use this or an "
-                              "hourly rate, not both.")
-    meeting_fee = _amount("Meeting fee (optional)", "the meeting fee",
-                          "In pounds. Paid once to each member who attends the meeting.")
+    hourly = _amount(_l("Hourly rate (optional)"), _l("the hourly rate"),
+                     _l("In pounds, like 25 or 25.50. Pays the time FairPanel records for "
+                        "scoring, and for the meeting unless you set a meeting fee."))
+    per_application = _amount(_l("Fee for each application scored (optional)"),
+                              _l("the fee for each application"),
+                              _l("In pounds. Paid for each score sheet sent. Use this or an "
+                                 "hourly rate, not both."))
+    meeting_fee = _amount(_l("Meeting fee (optional)"), _l("the meeting fee"),
+                          _l("In pounds. Paid once to each member who attends the meeting."))
 
     def amounts(self) -> dict[str, int | None]:
         return {"hourly": self.hourly.data, "per_application": self.per_application.data,

@@ -37,15 +37,15 @@ def parse_pounds(text: str, what: str) -> int | None:
     if not plain:
         return None
     if plain.startswith(("-", "−")):
-        raise ValueError(f"Enter {what} as £0.01 or more, or leave it empty")
+        raise ValueError(_("Enter %(what)s as £0.01 or more, or leave it empty", what=what))
     if not POUNDS.match(plain):
-        raise ValueError(f"Enter {what} in pounds, like 25 or 25.50")
+        raise ValueError(_("Enter %(what)s in pounds, like 25 or 25.50", what=what))
     pence = int(Decimal(plain.replace(",", "")) * 100)
     if pence == 0:
-        raise ValueError(f"Enter {what} as £0.01 or more, or leave it empty if this "
-                         "group is not paid this way")
+        raise ValueError(_("Enter %(what)s as £0.01 or more, or leave it empty if this "
+                           "group is not paid this way", what=what))
     if pence > MAX_PENCE:
-        raise ValueError(f"Enter {what} as £100,000 or less")
+        raise ValueError(_("Enter %(what)s as £100,000 or less", what=what))
     return pence
 
 

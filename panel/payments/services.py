@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from panel.accounts.models import User
@@ -39,16 +40,17 @@ def set_rate(actor: User, group: Group, *, hourly: int | None, per_application: 
     rate and a fee per application are given (both would pay the same reading), and once
     any member's record on the round is approved (it was approved at these rates)."""
     if hourly and per_application:
-        raise PaymentError("Choose an hourly rate or a fee per application, not both: "
-                           "each pays for the same reading and scoring",
+        raise PaymentError(_("Choose an hourly rate or a fee per application, not both: "
+                             "each pays for the same reading and scoring"),
                            "per_application")
     approved = db.session.scalar(select(func.count()).select_from(MemberPay).where(
         MemberPay.round_id == group.round_id, MemberPay.approved_at.is_not(None))) or 0
     if approved:
-        people = "1 panel member's record is" if approved == 1 else \
-            f"{approved} panel members' records are"
-        raise PaymentError(f"{people} already approved at the pay set now, so it cannot "
-                           "change.")
+        raise PaymentError(ngettext(
+            "%(num)d panel member's record is already approved at the pay set now, so it "
+            "cannot change.",
+            "%(num)d panel members' records are already approved at the pay set now, so it "
+            "cannot change.", approved))
     rate = queries.pay_rate(group)
     new = {"hourly_pence": hourly, "per_application_pence": per_application,
            "meeting_fee_pence": meeting_fee}
@@ -75,7 +77,7 @@ def approve(actor: User, member: PanelMember) -> MemberPay:
     chose not to be) is fixed, and the record no longer changes."""
     pay = _member_pay(member)
     if pay.approved:
-        raise PaymentError(f"{member.user.name}'s record is already approved.")
+        raise PaymentError(_("%(name)s's record is already approved.", name=member.user.name))
     summary = queries.member_record(member)
     pay.approved_at = utcnow()
     pay.approved_by_id = actor.id
@@ -93,7 +95,7 @@ def withdraw_approval(actor: User, member: PanelMember) -> None:
     correct it) and is approved again later."""
     pay = queries.member_pay(member)
     if pay is None or not pay.approved:
-        raise PaymentError(f"{member.user.name}'s record is not approved.")
+        raise PaymentError(_("%(name)s's record is not approved.", name=member.user.name))
     before = {"pay": pay.approved_pence}
     pay.approved_at = pay.approved_by_id = pay.approved_pence = None
     db.session.flush()

@@ -39,8 +39,8 @@ class OverBudget:
     @property
     def check_text(self) -> str:
         """The phase check's line: what the officer acknowledges before deciding."""
-        return (f"The funded set is {money(self.funded)}, over the {money(self.budget)} "
-                f"budget by {money(self.over)}.")
+        return _("The funded set is %(funded)s, over the %(budget)s budget by %(over)s.",
+                 funded=money(self.funded), budget=money(self.budget), over=money(self.over))
 
 
 def over_budget(round_: Round, found: Figures) -> OverBudget | None:

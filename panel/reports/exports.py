@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from panel.accounts.models import User
 from panel.audit.services import record
@@ -64,8 +65,8 @@ def prepare(row, *, slug: str, what: str, user_id: int, full: bool) -> str:
     round_ = round_by_slug(slug)
     export = EXPORTS.get(what)
     if actor is None or round_ is None or export is None:
-        raise JobRefused("That download cannot be made: the round or the person who asked "
-                         "for it is no longer there.")
+        raise JobRefused(_("That download cannot be made: the round or the person who "
+                           "asked for it is no longer there."))
     report("Working out the figures", 0, 3)
     found = round_report(round_, panel=not full)
     report(f"Writing {export.name}", 1, 3)

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from panel.extensions import db
@@ -117,7 +118,7 @@ def compute(round_: Round) -> RankModelResult:
 def run(row, *, slug: str) -> str:
     round_ = round_by_slug(slug)
     if round_ is None:
-        raise JobRefused("That round is no longer there.")
+        raise JobRefused(_("That round is no longer there."))
     kept_row = compute(round_)
     count = len(kept_row.result["applications"]["reference"])
     return (f"Expected ranks worked out for {count:,} applications "

@@ -1,5 +1,6 @@
-"""Who reviews which application: the assignment plan as pure functions (no Flask, no
-database), so the rules are easy to test and to reuse.
+"""Who reviews which application: the assignment plan as pure functions (no database,
+no request: the warnings go through gettext, in English outside a request), so the rules
+are easy to test and to reuse.
 
 A plan for "a set number of reviewers" keeps these promises, in this order:
 
@@ -22,6 +23,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 Pair = tuple[Hashable, Hashable]  # (member, application)
 
@@ -62,7 +66,7 @@ def set_number(panellists: Sequence[Panellist], applications: Sequence[Hashable]
     are kept, count toward ``k`` and the workloads, and are never moved. ``names`` and
     ``group_names`` map applications and group keys to the words used in warnings."""
     if k < 1:
-        raise ValueError("k must be at least 1")
+        raise ValueError(_("k must be at least 1"))
     forbidden = set(forbidden)
     state = _State(panellists, applications, forbidden, fixed)
     for application in sorted(applications, key=state.constraint):
@@ -95,7 +99,8 @@ class _State:
         self.fixed = set(fixed)
         for member, application in self.fixed:
             if (member, application) in forbidden or member not in self.order:
-                raise ValueError(f"Fixed pair {(member, application)} is not allowed")
+                raise ValueError(_("Fixed pair %(pair)s is not allowed",
+                                   pair=(member, application)))
             self.add(member, application)
 
     def constraint(self, application) -> tuple[int, int]:
@@ -219,10 +224,11 @@ class _Words:
     def join(words: list[str], limit: int = 10) -> str:
         """"A1, A2 and A3", or "A1, A2, … A10 and 5 more" for long lists."""
         if len(words) > limit:
-            return f"{', '.join(words[:limit])} and {len(words) - limit:,} more"
+            return _("%(listed)s and %(more)s more", listed=", ".join(words[:limit]),
+                     more=f"{len(words) - limit:,}")
         if len(words) == 1:
             return words[0]
-        return f"{', '.join(words[:-1])} and {words[-1]}"
+        return _("%(listed)s and %(last)s", listed=", ".join(words[:-1]), last=words[-1])
 
 
 def _short_warnings(state: _State, k: int, words: _Words) -> list[str]:
@@ -230,8 +236,9 @@ def _short_warnings(state: _State, k: int, words: _Words) -> list[str]:
     if not short:
         return []
     listed = words.join([f"{words.application(a)} ({len(state.on[a])})" for a in short])
-    return [f"Fewer than {k} panellists can review {listed}, because of conflicts of "
-            f"interest or too few panellists. Each gets everyone who can."]
+    return [_("Fewer than %(k)s panellists can review %(listed)s, because of conflicts of "
+              "interest or too few panellists. Each gets everyone who can.",
+              k=k, listed=listed)]
 
 
 def _stepped_out_warnings(panellists, applications, forbidden, words: _Words) -> list[str]:
@@ -241,9 +248,10 @@ def _stepped_out_warnings(panellists, applications, forbidden, words: _Words) ->
         members = [p.id for p in panellists if p.group == group]
         missing = [a for a in applications if all((m, a) in forbidden for m in members)]
         if missing:
-            warnings.append(
-                f"No {words.group(group)} panellist can review {words.applications(missing)}: "
-                f"they have all stepped out because of a conflict of interest.")
+            warnings.append(_(
+                "No %(group)s panellist can review %(applications)s: they have all stepped "
+                "out because of a conflict of interest.", group=words.group(group),
+                applications=words.applications(missing)))
     return warnings
 
 
@@ -254,8 +262,10 @@ def _uncovered_warnings(state: _State, k: int, words: _Words) -> list[str]:
                    if group not in state.required[a]
                    and any(state.group[m] == group for m in state.eligible[a])]
         if missing:
-            warnings.append(
-                f"No {words.group(group)} panellist reviews {words.applications(missing)}: "
-                f"{k} {'reviewer is' if k == 1 else 'reviewers are'} not enough for one "
-                f"from every group.")
+            warnings.append(ngettext(
+                "No %(group)s panellist reviews %(applications)s: %(num)d reviewer is not "
+                "enough for one from every group.",
+                "No %(group)s panellist reviews %(applications)s: %(num)d reviewers are not "
+                "enough for one from every group.", k, group=words.group(group),
+                applications=words.applications(missing)))
     return warnings

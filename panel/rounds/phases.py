@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import exists, func, select
 
 from panel.conflicts.models import Conflict
@@ -73,11 +75,12 @@ def previous_phase(round_: Round) -> str | None:
 def back_refusal(round_: Round, to_phase: str) -> str | None:
     """Why ``round_`` cannot step back to ``to_phase`` now, or None when it can."""
     if (round_.phase, to_phase) not in BACK_STEPS:
-        return f"A round cannot move back from {round_.phase} to {to_phase}."
+        return _("A round cannot move back from %(here)s to %(there)s.", here=round_.phase,
+                 there=to_phase)
     if to_phase == Phase.DRAFT and _count(
             ScoreSheet, ScoreSheet.status == "submitted",
             ScoreSheet.application_id.in_(_application_ids(round_))):
-        return "Scores have been submitted, so the round cannot go back to draft."
+        return _("Scores have been submitted, so the round cannot go back to draft.")
     return None
 
 
@@ -94,49 +97,60 @@ def checklist(round_: Round, to_phase: str) -> Checklist:
 def _before_scoring(round_: Round, found: Checklist) -> None:
     panel = progress.panellists(round_)
     if not _count(Criterion, Criterion.round_id == round_.id):
-        found.blocking.append(Item("There are no criteria. Add at least one to the rubric."))
+        found.blocking.append(Item(_("There are no criteria. Add at least one to the rubric.")))
     if not _count(Application, Application.round_id == round_.id):
-        found.blocking.append(Item("There are no applications. Import them first."))
+        found.blocking.append(Item(_("There are no applications. Import them first.")))
     if not panel:
-        found.blocking.append(Item("There are no panellists. Import the panel first."))
+        found.blocking.append(Item(_("There are no panellists. Import the panel first.")))
     if round_.budget <= 0:
-        found.warnings.append(Item("The budget is £0, so no application can be funded."))
+        found.warnings.append(Item(_("The budget is £0, so no application can be funded.")))
     for group in round_.groups:
         if not any(p.group == group.key for p in panel):
-            found.warnings.append(Item(f"The {group.label} group has no panellists."))
-    _add(found, "application has no reviewer", "applications have no reviewer",
-         _unreviewed(round_))
+            found.warnings.append(Item(_("The %(group)s group has no panellists.",
+                                         group=group.label)))
+    unreviewed = _unreviewed(round_)
+    _add(found, ngettext("%(count)s application has no reviewer:",
+                         "%(count)s applications have no reviewer:", len(unreviewed),
+                         count=f"{len(unreviewed):,}"), unreviewed)
     busy = progress.busy_member_ids(round_)
-    _add(found, "panellist has nothing to review", "panellists have nothing to review",
-         [p.name for p in panel if p.id not in busy])
+    idle = [p.name for p in panel if p.id not in busy]
+    _add(found, ngettext("%(count)s panellist has nothing to review:",
+                         "%(count)s panellists have nothing to review:", len(idle),
+                         count=f"{len(idle):,}"), idle)
     pending = _count(Conflict, Conflict.status == "pending",
                      Conflict.application_id.in_(_application_ids(round_)))
     if pending:
-        found.warnings.append(Item(
-            f"{pending} possible conflict{'s' if pending != 1 else ''} of interest "
-            f"{'are' if pending != 1 else 'is'} waiting for review."))
+        found.warnings.append(Item(ngettext(
+            "%(num)d possible conflict of interest is waiting for review.",
+            "%(num)d possible conflicts of interest are waiting for review.", pending)))
 
 
 def _before_moderation(round_: Round, found: Checklist) -> None:
-    late = [f"{row.panellist.name}: {row.progress.outstanding} of "
-            f"{row.progress.outstanding + row.progress.submitted} not submitted"
+    late = [_("%(name)s: %(outstanding)s of %(all)s not submitted", name=row.panellist.name,
+              outstanding=row.progress.outstanding,
+              all=row.progress.outstanding + row.progress.submitted)
             for row in progress.outstanding(round_)]
-    _add(found, "panellist has not submitted every sheet",
-         "panellists have not submitted every sheet", late)
+    _add(found, ngettext("%(count)s panellist has not submitted every sheet:",
+                         "%(count)s panellists have not submitted every sheet:", len(late),
+                         count=f"{len(late):,}"), late)
     counted = exists().where(ScoreSheet.application_id == Application.id, is_initial_sheet(),
                              member_takes_part())
-    _add(found, "application has no submitted sheet", "applications have no submitted sheet",
-         _references(round_, ~counted))
+    unsent = _references(round_, ~counted)
+    _add(found, ngettext("%(count)s application has no submitted sheet:",
+                         "%(count)s applications have no submitted sheet:", len(unsent),
+                         count=f"{len(unsent):,}"), unsent)
 
 
 def _before_decided(round_: Round, found: Checklist) -> None:
     decided = exists().where(Decision.application_id == Application.id)
-    _add(found, "application has no recorded outcome", "applications have no recorded outcome",
-         _references(round_, ~decided))
+    undecided = _references(round_, ~decided)
+    _add(found, ngettext("%(count)s application has no recorded outcome:",
+                         "%(count)s applications have no recorded outcome:", len(undecided),
+                         count=f"{len(undecided):,}"), undecided)
     if round_.funding_rule == "lottery" and not _drawn(round_):
-        found.warnings.append(Item(
+        found.warnings.append(Item(_(
             "The funding rule is lottery, but no lots have been drawn, so the provisional "
-            "line stands: it funds in rank order, skipping what does not fit (as 'fill')."))
+            "line stands: it funds in rank order, skipping what does not fit (as 'fill').")))
     found.over_budget = over_budget(round_)
 
 
@@ -151,13 +165,14 @@ def over_budget(round_: Round) -> OverBudget | None:
     return current_app.extensions[OVER_BUDGET](round_)
 
 
-def _add(found: Checklist, one: str, many: str, names: list[str]) -> None:
+def _add(found: Checklist, heading: str, names: list[str]) -> None:
+    """A warning headed ``heading`` (its count of ``names`` already in it, from
+    ngettext) listing the first of ``names``."""
     if names:
         details = names[:DETAILS_SHOWN]
         if len(names) > DETAILS_SHOWN:
-            details.append(f"and {len(names) - DETAILS_SHOWN:,} more")
-        found.warnings.append(Item(f"{len(names):,} {one if len(names) == 1 else many}:",
-                                   details))
+            details.append(_("and %(more)s more", more=f"{len(names) - DETAILS_SHOWN:,}"))
+        found.warnings.append(Item(heading, details))
 
 
 def _unreviewed(round_: Round) -> list[str]:

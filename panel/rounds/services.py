@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
@@ -140,7 +141,8 @@ def add_member(actor: User | None, round_: Round, user: User, *, group_key: str 
                system: str | None = None) -> PanelMember:
     group = next((g for g in round_.groups if g.key == group_key), None)
     if group_key and group is None:
-        raise RoundError(f"{round_.title} has no group called {group_key}")
+        raise RoundError(_("%(round)s has no group called %(group)s", round=round_.title,
+                           group=group_key))
     member = PanelMember(round=round_, user=user, group=group, role=role,
                          affiliations=list(affiliations or []))
     db.session.add(member)
@@ -166,14 +168,15 @@ def change_phase(actor: User | None, round_: Round, to_phase: str, *, reason: st
     ``over_budget_reason``, kept on the round. With ``notify``, opening scoring e-mails
     every panellist who has something to score; returns how many were e-mailed."""
     if to_phase not in PHASES:
-        raise RoundError(f"Unknown phase: {to_phase}")
+        raise RoundError(_("Unknown phase: %(phase)s", phase=to_phase))
     here, there = PHASES.index(round_.phase), PHASES.index(to_phase)
     going_back = (round_.phase, to_phase) in BACK_STEPS
     if there != here + 1 and not going_back:
-        raise RoundError(f"A round cannot move from {round_.phase} to {to_phase}.")
+        raise RoundError(_("A round cannot move from %(here)s to %(there)s.",
+                           here=round_.phase, there=to_phase))
     if going_back:
         if not reason.strip():
-            raise RoundError("Give a reason for moving the round back.")
+            raise RoundError(_("Give a reason for moving the round back."))
         refusal = phases.back_refusal(round_, to_phase)
         if refusal:
             raise RoundError(refusal)
@@ -184,8 +187,8 @@ def change_phase(actor: User | None, round_: Round, to_phase: str, *, reason: st
             raise RoundError(" ".join(item.text for item in blocking))
     over = phases.over_budget(round_) if to_phase == Phase.DECIDED else None
     if over is not None and not over_budget_reason.strip():
-        raise RoundError(f"{over.check_text} Give a reason for deciding the round over "
-                         "budget.")
+        raise RoundError(_("%(over_budget)s Give a reason for deciding the round over budget.",
+                           over_budget=over.check_text))
     if over is not None:
         _acknowledge_over_budget(actor, round_, over, over_budget_reason.strip(), system)
     before = round_.phase
@@ -221,10 +224,10 @@ def _acknowledge_over_budget(actor: User | None, round_: Round, over: OverBudget
 def send_reminders(actor: User, round_: Round) -> list[str]:
     """E-mail every panellist with a sheet not started or in draft; returns their e-mails."""
     if not round_.scoring_open:
-        raise RoundError("Reminders can only be sent while scoring is open.")
+        raise RoundError(_("Reminders can only be sent while scoring is open."))
     late = progress.outstanding(round_)
     if not late:
-        raise RoundError("Nobody has anything left to score.")
+        raise RoundError(_("Nobody has anything left to score."))
     link = mail.external_url("accounts.sign_in")
     for row in late:
         left = row.progress.outstanding
@@ -332,9 +335,9 @@ def plan_assignments(round_: Round, mode: str, reviewers: int | None = None
     ``reviewers`` each), changing nothing. The chair and stepped-out members are never
     planned; assignments already started (a sheet, a pass, an answer) are never dropped."""
     if mode not in MODES:
-        raise RoundError("Choose how to assign the applications.")
+        raise RoundError(_("Choose how to assign the applications."))
     if mode == "set_number" and (reviewers is None or reviewers < 1):
-        raise RoundError("Enter how many panellists should review each application.")
+        raise RoundError(_("Enter how many panellists should review each application."))
     panel = progress.panellists(round_)
     references = dict(db.session.execute(
         select(Application.id, Application.reference)
@@ -373,18 +376,35 @@ def _plan(round_: Round, mode: str, reviewers: int | None, panel: list, referenc
     return plan
 
 
+def _started_refusal(why: str, name: str, reference: str) -> str:
+    """Why a member stays assigned (``why``: a key of progress.STARTED), one whole
+    sentence for each reason."""
+    if why == "sheet":
+        return _("%(name)s has a score sheet for %(reference)s, so stays assigned to it.",
+                 name=name, reference=reference)
+    if why == "passed":
+        return _("%(name)s has passed on it for %(reference)s, so stays assigned to it.",
+                 name=name, reference=reference)
+    return _("%(name)s has answered the connection question for %(reference)s, so stays "
+             "assigned to it.", name=name, reference=reference)
+
+
 def _suggested_warning(panel: list, references: dict, suggested: set) -> list[str]:
     names = {p.id: p.name for p in panel}
     pairs = sorted((references[a], names[m]) for m, a in suggested
                    if m in names and a in references)
     if not pairs:
         return []
-    listed = [f"{name} on {reference}" for reference, name in pairs]
-    shown = ", ".join(listed[:10]) + (f" and {len(listed) - 10:,} more" if len(listed) > 10
-                                      else "")
-    noun = "pair is" if len(pairs) == 1 else "pairs are"
-    return [(f"{len(pairs):,} {noun} not planned because a suggested conflict is waiting "
-             f"for review: {shown}. Review them under Conflicts, then plan again.")]
+    listed = [_("%(name)s on %(reference)s", name=name, reference=reference)
+              for reference, name in pairs]
+    shown = ", ".join(listed[:10])
+    if len(listed) > 10:
+        shown = _("%(listed)s and %(more)s more", listed=shown, more=f"{len(listed) - 10:,}")
+    return [ngettext("%(count)s pair is not planned because a suggested conflict is waiting "
+                     "for review: %(pairs)s. Review them under Conflicts, then plan again.",
+                     "%(count)s pairs are not planned because a suggested conflict is waiting "
+                     "for review: %(pairs)s. Review them under Conflicts, then plan again.",
+                     len(pairs), count=f"{len(pairs):,}", pairs=shown)]
 
 
 def apply_assignments(actor: User | None, round_: Round, mode: str,
@@ -396,8 +416,8 @@ def apply_assignments(actor: User | None, round_: Round, mode: str,
     since, nothing is applied."""
     change = plan_assignments(round_, mode, reviewers)
     if expected is not None and expected != change.fingerprint:
-        raise RoundError("The round has changed since the preview. "
-                         "Check the new preview before applying it.")
+        raise RoundError(_("The round has changed since the preview. "
+                           "Check the new preview before applying it."))
     if not change.added and not change.removed:
         return change
     _delete_assignments(round_, set(change.removed))
@@ -421,18 +441,18 @@ def set_reviewers(actor: User | None, round_: Round, application: Application,
     has started on it."""
     panel = {p.id: p for p in progress.panellists(round_)}
     if not member_ids <= panel.keys():
-        raise RoundError("Choose panellists from the list.")
+        raise RoundError(_("Choose panellists from the list."))
     current = progress.reviewer_ids(application.id)
     stepped_out = progress.step_out_pairs(round_)
     for member in sorted(member_ids - current):
         if (member, application.id) in stepped_out:
-            raise RoundError(f"{panel[member].name} has stepped out of {application.reference} "
-                             "because of a conflict of interest, so cannot review it.")
-    started = {m: why for (m, _), why in progress.started_pairs(round_, application.id).items()}
+            raise RoundError(_("%(name)s has stepped out of %(reference)s because of a "
+                               "conflict of interest, so cannot review it.",
+                               name=panel[member].name, reference=application.reference))
+    started = {m: why for (m, _app), why in progress.started_pairs(round_, application.id).items()}
     for member, why in started.items():
         if member in panel and member not in member_ids:
-            raise RoundError(f"{panel[member].name} {progress.STARTED[why]} for "
-                             f"{application.reference}, so stays assigned to it.")
+            raise RoundError(_started_refusal(why, panel[member].name, application.reference))
     added, removed = member_ids - current, current - member_ids - started.keys()
     if not added and not removed:
         return [], []

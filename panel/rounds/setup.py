@@ -13,6 +13,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from panel.accounts.models import User
@@ -92,7 +94,7 @@ def update_details(actor: User, round_: Round, *, title: str, description: str,
     the deadline's day in the round's time zone (stored in UTC). Returns whether
     anything changed."""
     if not title.strip():
-        raise SetupError("Enter a title for the round", "title")
+        raise SetupError(_("Enter a title for the round"), "title")
     if not is_time_zone(time_zone):
         raise SetupError(time_zone_problem(time_zone), "time_zone")
     unknown = set(welcome) - set(WELCOME_FIELDS)
@@ -101,8 +103,9 @@ def update_details(actor: User, round_: Round, *, title: str, description: str,
     minutes = welcome.get("minutes_per_application")
     low, high = MINUTES_PER_APPLICATION
     if minutes is not None and not low <= minutes <= high:
-        raise SetupError(f"Enter how long one application takes as a whole number of "
-                         f"minutes from {low} to {high}, like 30", "minutes_per_application")
+        raise SetupError(_("Enter how long one application takes as a whole number of "
+                           "minutes from %(low)s to %(high)s, like 30", low=low, high=high),
+                         "minutes_per_application")
     deadline = None if scoring_deadline is None else end_of_day(scoring_deadline, time_zone)
     return _change(actor, round_, "round.details_changed", {
         "title": title, "description": description, "scoring_deadline": deadline,
@@ -111,8 +114,8 @@ def update_details(actor: User, round_: Round, *, title: str, description: str,
 
 def time_zone_problem(name: str) -> str:
     """What to say about a time zone FairPanel does not know."""
-    return (f"'{name}' is not a time zone FairPanel knows: use a name like "
-            f"{DEFAULT_TIME_ZONE}")
+    return _("'%(name)s' is not a time zone FairPanel knows: use a name like %(example)s",
+             name=name, example=DEFAULT_TIME_ZONE)
 
 
 def set_scale(actor: User, round_: Round, *, low: int, high: int,
@@ -124,12 +127,14 @@ def set_scale(actor: User, round_: Round, *, low: int, high: int,
     levels = [str(level) for level in range(low, high + 1)]
     missing = [level for level in levels if not (descriptors.get(level) or "").strip()]
     if missing:
-        raise SetupError(f"Describe what a score of {missing[0]} means")
+        raise SetupError(_("Describe what a score of %(score)s means", score=missing[0]))
     outside = _scores_outside(round_, low, high)
     if outside:
-        raise SetupError(f"{outside} score{'s' if outside != 1 else ''} already given "
-                         f"{'are' if outside != 1 else 'is'} outside {low} to {high}. "
-                         "Keep the scale wide enough for them.")
+        raise SetupError(ngettext(
+            "%(num)d score already given is outside %(low)s to %(high)s. Keep the scale "
+            "wide enough for it.",
+            "%(num)d scores already given are outside %(low)s to %(high)s. Keep the scale "
+            "wide enough for them.", outside, low=low, high=high))
     welsh = round_.scale_descriptors_cy if descriptors_cy is None else descriptors_cy
     changed = _change(actor, round_, "round.scale_changed", {
         "scale_min": low, "scale_max": high,
@@ -146,26 +151,26 @@ def set_scale(actor: User, round_: Round, *, low: int, high: int,
 def check_scale_range(low: int, high: int) -> None:
     """The rule for a scale's ends: whole numbers, lowest below highest, at most 10 apart."""
     if low >= high:
-        raise SetupError("The lowest score must be less than the highest", "scale_min")
+        raise SetupError(_("The lowest score must be less than the highest"), "scale_min")
     if high - low > MAX_SCALE_SPAN:
-        raise SetupError(f"The scale can have at most {MAX_SCALE_SPAN + 1} levels: make the "
-                         f"highest score no more than {MAX_SCALE_SPAN} above the lowest",
-                         "scale_max")
+        raise SetupError(_("The scale can have at most %(levels)s levels: make the highest "
+                           "score no more than %(span)s above the lowest",
+                           levels=MAX_SCALE_SPAN + 1, span=MAX_SCALE_SPAN), "scale_max")
 
 
 def set_weighting(actor: User, round_: Round, weighting: str) -> bool:
     """How group scores combine: ``equal_groups`` or ``equal_people`` (DESIGN.md §3)."""
     if weighting not in WEIGHTINGS:
-        raise SetupError("Choose how to combine the groups' scores", "weighting")
+        raise SetupError(_("Choose how to combine the groups' scores"), "weighting")
     return _change(actor, round_, "round.weighting_changed", {"weighting": weighting})
 
 
 def set_funding(actor: User, round_: Round, *, budget: Decimal, funding_rule: str) -> bool:
     """The budget (≥ 0) and the funding rule (``strict`` or ``fill``)."""
     if budget < 0:
-        raise SetupError("The budget must be £0 or more", "budget")
+        raise SetupError(_("The budget must be £0 or more"), "budget")
     if funding_rule not in FUNDING_RULES:
-        raise SetupError("Choose how to draw the funding line", "funding_rule")
+        raise SetupError(_("Choose how to draw the funding line"), "funding_rule")
     return _change(actor, round_, "round.funding_changed",
                    {"budget": budget, "funding_rule": funding_rule})
 
@@ -176,7 +181,7 @@ def set_rank_model(actor: User | None, round_: Round, choice: str, *,
     RANK_MODEL_FROM applications), ``on`` or ``off``; ``system`` names a command that
     changes it without a person."""
     if choice not in RANK_MODEL_CHOICES:
-        raise SetupError("Choose auto, on or off for working out how sure the ranking is",
+        raise SetupError(_("Choose auto, on or off for working out how sure the ranking is"),
                          "rank_model")
     before, after = changes(round_, ("rank_model",), {"rank_model": choice})
     if not after:
@@ -203,8 +208,8 @@ def set_blind(actor: User, round_: Round, *, identifying_columns: Iterable[str],
     if min_group_size is not None:
         low, high = MIN_GROUP_SIZES
         if not low <= min_group_size <= high:
-            raise SetupError(f"The smallest group shown must be a whole number from {low} "
-                             f"to {high}", "min_group_size")
+            raise SetupError(_("The smallest group shown must be a whole number from %(low)s "
+                               "to %(high)s", low=low, high=high), "min_group_size")
         values["min_group_size"] = min_group_size
     return _change(actor, round_, "round.blind_changed", values)
 
@@ -282,9 +287,12 @@ def criterion_removal_problem(criterion: Criterion) -> str | None:
     scored = db.session.scalar(select(func.count()).select_from(CriterionScore)
                                .where(CriterionScore.criterion_id == criterion.id)) or 0
     if scored:
-        sheets = "1 score sheet" if scored == 1 else f"{scored} score sheets"
-        return (f"{criterion.name} has already been scored on {sheets}, so it cannot be "
-                "removed. You can change its name, weight or guidance instead.")
+        return ngettext("%(name)s has already been scored on %(num)d score sheet, so it "
+                        "cannot be removed. You can change its name, weight or guidance "
+                        "instead.",
+                        "%(name)s has already been scored on %(num)d score sheets, so it "
+                        "cannot be removed. You can change its name, weight or guidance "
+                        "instead.", scored, name=criterion.name)
     return None
 
 
@@ -326,11 +334,14 @@ def group_removal_problem(group: Group) -> str | None:
     """Why ``group`` cannot be removed now, in words for the officer; None when it can."""
     members = group_member_count(group)
     if members:
-        people = "1 panel member is" if members == 1 else f"{members} panel members are"
-        return (f"{people} in {group.label}. Move them to another group or take them off "
-                "the panel first, then remove the group.")
+        return ngettext("%(num)d panel member is in %(group)s. Move them to another group or "
+                        "take them off the panel first, then remove the group.",
+                        "%(num)d panel members are in %(group)s. Move them to another group "
+                        "or take them off the panel first, then remove the group.",
+                        members, group=group.label)
     if len(group.round.groups) <= 1:
-        return "A round needs at least one group. Add another group before removing this one."
+        return _("A round needs at least one group. Add another group before removing this "
+                 "one.")
     return None
 
 
@@ -367,8 +378,9 @@ def set_public_columns(actor: User, round_: Round, columns: Iterable[str]) -> bo
     chosen = sorted(set(columns))
     refused = [c for c in chosen if c not in publishable_columns(round_)]
     if refused:
-        raise SetupError(f"{', '.join(refused)} cannot be published: choose from the "
-                         "organisation and the other imported columns", "public_columns")
+        raise SetupError(_("%(columns)s cannot be published: choose from the organisation "
+                           "and the other imported columns", columns=", ".join(refused)),
+                         "public_columns")
     return _change(actor, round_, "round.public_columns_changed", {"public_columns": chosen})
 
 
@@ -379,12 +391,12 @@ def set_retention(actor: User, round_: Round, months: int | None) -> bool:
     """How many months after publication the panel's personal data is kept (None: until
     someone asks). In any phase; once applied, it is done and cannot change."""
     if round_.retention_applied_at is not None:
-        raise SetupError("This round's personal data has already been erased at the end "
-                         "of its keeping time; there is nothing left to keep.",
+        raise SetupError(_("This round's personal data has already been erased at the end "
+                           "of its keeping time; there is nothing left to keep."),
                          "retention_months")
     if months is not None and not 1 <= months <= MAX_RETENTION_MONTHS:
-        raise SetupError(f"Enter a number of months from 1 to {MAX_RETENTION_MONTHS}, or "
-                         "leave it empty to keep the data until someone asks",
+        raise SetupError(_("Enter a number of months from 1 to %(most)s, or leave it empty "
+                           "to keep the data until someone asks", most=MAX_RETENTION_MONTHS),
                          "retention_months")
     return _change(actor, round_, "round.retention_changed", {"retention_months": months})
 
@@ -417,7 +429,7 @@ def _change(actor: User, obj: Any, action: str, new_values: dict[str, Any]) -> b
 
 def _check_weight(weight: float) -> None:
     if not weight > 0:
-        raise SetupError("The weight must be more than 0", "weight")
+        raise SetupError(_("The weight must be more than 0"), "weight")
 
 
 def _checked_new_key(key: str, name: str, taken: set[str], what: str,
@@ -425,13 +437,18 @@ def _checked_new_key(key: str, name: str, taken: set[str], what: str,
     if not key:
         return _free_key(make_key(name, what), taken)
     if len(key) > KEY_MAX or not KEY_PATTERN.match(key):
-        raise SetupError("The key must start with a letter and use only letters, numbers "
-                         f"and underscores (_), up to {KEY_MAX} characters", "key")
-    if key in reserved:
-        raise SetupError(f"FairPanel uses {key} for something else: choose another key", "key")
-    if key in taken:
-        raise SetupError(f"Another {what} already has the key {key}: choose another key",
+        raise SetupError(_("The key must start with a letter and use only letters, numbers "
+                           "and underscores (_), up to %(most)s characters", most=KEY_MAX),
                          "key")
+    if key in reserved:
+        raise SetupError(_("FairPanel uses %(key)s for something else: choose another key",
+                           key=key), "key")
+    if key in taken and what == "group":
+        raise SetupError(_("Another group already has the key %(key)s: choose another key",
+                           key=key), "key")
+    if key in taken:
+        raise SetupError(_("Another criterion already has the key %(key)s: choose another "
+                           "key", key=key), "key")
     return key
 
 

@@ -64,13 +64,13 @@ def parse_money(text: str) -> Decimal:
     """"400000", "400,000" or "£400,000.50" → Decimal; ValueError says what to fix."""
     plain = text.replace(" ", "")
     if plain.startswith(("-", "£-", "−", "£−")):
-        raise ValueError("The budget must be £0 or more")
+        raise ValueError(_("The budget must be £0 or more"))
     plain = plain.removeprefix("£")
     if not MONEY.match(plain):
-        raise ValueError("Enter the budget in pounds, like 400000, 400,000 or £400,000.50")
+        raise ValueError(_("Enter the budget in pounds, like 400000, 400,000 or £400,000.50"))
     amount = Decimal(plain.replace(",", ""))
     if amount >= MAX_BUDGET:
-        raise ValueError("The budget must be less than £1,000,000,000,000")
+        raise ValueError(_("The budget must be less than £1,000,000,000,000"))
     return amount
 
 
@@ -82,14 +82,14 @@ def money_text(amount: Decimal) -> str:
 def parse_weight(text: str) -> float:
     """"3" or "2.5" → a weight above 0 and at most 1,000."""
     if text.startswith(("-", "−")):
-        raise ValueError("The weight must be more than 0")
+        raise ValueError(_("The weight must be more than 0"))
     if not NUMBER.match(text):
-        raise ValueError("Enter the weight as a number, like 1 or 2.5")
+        raise ValueError(_("Enter the weight as a number, like 1 or 2.5"))
     weight = float(text)
     if weight <= 0:
-        raise ValueError("The weight must be more than 0")
+        raise ValueError(_("The weight must be more than 0"))
     if weight > 1000:
-        raise ValueError("The weight must be 1,000 or less")
+        raise ValueError(_("The weight must be 1,000 or less"))
     return weight
 
 
@@ -196,8 +196,8 @@ def _key_field(what: str, example: str) -> StringField:
 
 def minutes_per_application(text: str) -> int:
     if not re.match(r"^\d+$", text) or not 1 <= int(text) <= 600:
-        raise ValueError("Enter how long one application takes as a whole number of "
-                         "minutes from 1 to 600, like 30, or leave it empty")
+        raise ValueError(_("Enter how long one application takes as a whole number of "
+                           "minutes from 1 to 600, like 30, or leave it empty"))
     return int(text)
 
 
@@ -426,8 +426,8 @@ class BlindForm(FlaskForm):
 def retention_months(text: str) -> int:
     """Months after publication: a whole number from 1 to 120."""
     if not re.match(r"^\d+$", text) or not 1 <= int(text) <= 120:
-        raise ValueError("Enter the number of months as a whole number from 1 to 120, "
-                         "like 24, or leave it empty")
+        raise ValueError(_("Enter the number of months as a whole number from 1 to 120, "
+                           "like 24, or leave it empty"))
     return int(text)
 
 

@@ -43,8 +43,6 @@ NOT_FOR_PEOPLE: dict[str, dict[str, str]] = {
     },
     "panel/bundle/source.py": {
         "Thumbs.db": "a file name left out of a zip",
-        "member larger than declared": (
-            "an exception caught at once and reported as a damaged zip, marked there"),
     },
     "panel/bundle/tables.py": {
         r"Expected (\d+) fields in line (\d+), saw (\d+)": "a pattern of what pandas says",

@@ -12,11 +12,14 @@ from tests.support.catalogue import (
     PANELLIST_FACING,
     ROOT,
     STAFF_FACING,
+    loose_raised_text,
     loose_text,
     messages,
+    raises_words,
 )
 
 TEMPLATES = [path for path in STAFF_FACING if path.startswith("templates/")]
+MODULES = sorted({path for path in PANELLIST_FACING + STAFF_FACING if path.endswith(".py")})
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
@@ -31,6 +34,50 @@ def test_every_listed_staff_file_exists_and_gives_messages(path):
     assert messages([path]), f"{path} has no messages marked for gettext"
 
 
+@pytest.mark.parametrize("path", MODULES)
+def test_a_listed_module_raises_no_words_outside_the_catalogue(path):
+    """A refusal a service raises is shown on a page (or printed by a command) as it is:
+    its words go through gettext when it is raised, in the language of the request."""
+    assert loose_raised_text(ROOT / path) == [], (
+        f"{path} raises words gettext never sees: mark them with _() or ngettext(), "
+        "with named placeholders and whole sentences")
+
+
+def test_the_check_finds_words_raised_outside_the_catalogue(tmp_path):
+    module = tmp_path / "services.py"
+    module.write_text(
+        "from flask_babel import gettext as _, ngettext\n"
+        "class RoundError(ValueError):\n"
+        "    pass\n"
+        "def close(round_, n, name):\n"
+        "    if n:\n"
+        "        people = '1 record is' if n == 1 else f'{n} records are'\n"
+        "        raise RoundError(f'{people} approved, so it cannot change.')\n"
+        "    if not name:\n"
+        "        raise RoundError('Enter a title for the round')\n"
+        "    if name == 'x':\n"
+        "        raise RoundError(f'{name} has no group called {n}')\n"
+        "    if name == 'y':\n"
+        "        raise RoundError(_('Choose how to assign the applications.'))\n"
+        "    if name == 'z':\n"
+        "        raise RoundError(ngettext('%(num)d score is outside', "
+        "'%(num)d scores are outside', n))\n"
+        "    if name == 'w':\n"
+        "        raise TypeError(f'close() got unexpected keywords {name}')\n"
+        "    return 'A sentence that is not raised.'\n",
+        encoding="utf-8")
+    assert loose_raised_text(module) == [
+        (6, "1 record is"),
+        (6, "… records are"),
+        (7, "… approved, so it cannot change."),
+        (9, "Enter a title for the round"),
+        (11, "… has no group called …"),
+    ]  # marked ones, the programmer's TypeError and words never raised are left alone
+    assert raises_words(module)
+    module.write_text("def f(n):\n    raise ValueError(n)\n", encoding="utf-8")
+    assert not raises_words(module)
+
+
 def test_the_catalogue_template_holds_every_staff_message():
     from babel.messages.pofile import read_po
 
@@ -43,10 +90,10 @@ def test_the_catalogue_template_holds_every_staff_message():
 
 
 def test_every_template_and_every_module_with_words_is_in_a_list():
-    """A new page, form or flash message cannot slip through unmarked: every template,
-    and every module (command-line ones aside, H2's) that flashes a message, raises a
-    validation error or defines form fields, is panellist-facing, staff-facing, or has
-    a reason for holding no words of its own."""
+    """A new page, form, flash message or refusal cannot slip through unmarked: every
+    template, and every module (command-line ones aside, H2's) that flashes a message,
+    raises a validation error or an exception with a sentence, or defines form fields,
+    is panellist-facing, staff-facing, or has a reason for holding no words of its own."""
     listed = set(PANELLIST_FACING) | set(STAFF_FACING) | set(NOT_WORDS_FOR_PEOPLE)
     templates = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "templates").rglob("*")
                        if path.is_file())
@@ -63,13 +110,16 @@ def test_every_template_and_every_module_with_words_is_in_a_list():
     assert [_has_words(ROOT / path) for path in (
         "panel/admin/views.py", "panel/auditor/views.py", "panel/admin/forms.py",
         "panel/rounds/models.py")] == [True, True, True, False]
+    assert _has_words(ROOT / "panel/conflicts/services.py")  # raises ConflictError("…")
 
 
 def _has_words(path) -> bool:
-    """Whether a module calls flash() or ValidationError(), or makes a form field."""
+    """Whether a module calls flash() or ValidationError(), makes a form field, or raises
+    an exception with a sentence in it (``raise XError("…")`` or an f-string)."""
     def name(call: ast.Call) -> str:
         function = call.func
         return getattr(function, "id", None) or getattr(function, "attr", "")
-    return any(isinstance(node, ast.Call)
-               and (name(node) in ("flash", "ValidationError") or name(node).endswith("Field"))
-               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+    return raises_words(path) or any(
+        isinstance(node, ast.Call)
+        and (name(node) in ("flash", "ValidationError") or name(node).endswith("Field"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))

@@ -327,7 +327,7 @@ def test_scale_cannot_shrink_below_scores_already_given(app, client, round_):
     response = submit(client, SETUP + "/scale/descriptors?min=1&max=4",
                       {f"level_{n}": f"L{n}" for n in range(1, 5)})
     assert error_summary(response) == [
-        "1 score already given is outside 1 to 4. Keep the scale wide enough for them."]
+        "1 score already given is outside 1 to 4. Keep the scale wide enough for it."]
     assert stored() == before
     response = submit(client, SETUP + "/criteria/q/remove")
     assert error_summary(response) == [

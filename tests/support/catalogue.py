@@ -8,6 +8,9 @@ docs/translation.md).
 - :func:`loose_python_text` finds words for people in a Python module that gettext never
   sees: sentence-like string literals and f-strings outside ``_()``/``ngettext()``/
   ``_l()``, and the docstrings of ``click`` commands (which are their ``--help``).
+- :func:`loose_raised_text` narrows that to the words a module raises in an exception
+  (which views and commands show as refusals); :func:`raises_words` says whether a
+  module raises any sentence at all.
 - :func:`messages` extracts the messages of templates and Python modules as
   ``make translations`` does (babel.cfg's extractors and keywords).
 - :func:`untranslated` lists those a language's catalogue has no finished translation for.
@@ -269,7 +272,26 @@ STAFF_FACING: list[str] = [
     "panel/moderation/lottery_cli.py",
     "panel/reports/cli.py",
     "panel/rounds/cli.py",
-    "panel/moderation/lottery.py",  # what verify-draw prints (not its draw pages' refusals)
+    "panel/moderation/lottery.py",  # what verify-draw prints, and the draw pages' refusals
+    # What services raise and the pages show as refusals, when only staff read them (errmark):
+    # setting up a round and its phase checklist (the officer), the assignment plan's
+    # warnings, reviewing conflicts (only officers reach panel/conflicts/review_views.py),
+    # the chair's shared comments, erasing a person and two-step sign-in (admins and
+    # staff), the jobs behind downloads, the audit anchors the auditor checks, and the
+    # retry note of the e-mail job
+    "panel/rounds/setup.py",
+    "panel/rounds/phases.py",
+    "panel/rounds/assignment.py",
+    "panel/conflicts/services.py",
+    "panel/moderation/comments.py",
+    "panel/accounts/erasure.py",
+    "panel/accounts/second_factor.py",
+    "panel/reports/exports.py",
+    "panel/reports/rank_model_jobs.py",
+    "panel/jobs/queue.py",
+    "panel/audit/anchors.py",
+    "panel/audit/chain.py",
+    "panel/mail/sending.py",
     # The round bundle's and the application import's messages (bundlemsg): what is wrong
     # with round.json and each table, the limits, the import jobs' stages and results, and
     # exporting a bundle; shown on the import pages and the jobs page, and printed by
@@ -295,6 +317,19 @@ NOT_WORDS_FOR_PEOPLE: dict[str, str] = {
     "panel/moderation/agenda_views.py": (
         "flashes only the refusals of panel/moderation/services.py, marked where they "
         "are written"),
+    # Modules that raise sentences nobody reads on a page (errmark):
+    "panel/__init__.py": (
+        "refuses to start the server on a bad configuration: the operator reads it in the "
+        "server's log, before any request or language"),
+    "panel/gunicorn_conf.py": "the same start-up refusal as panel/__init__.py, for gunicorn",
+    "panel/health.py": (
+        "why a dependency is unhealthy, for /health's JSON and the operator's monitoring"),
+    "panel/accounts/secret_box.py": (
+        "SecretUnreadable is for the log: panel/accounts/second_factor.py catches it and "
+        "shows its own marked message"),
+    "panel/audit/verify_trail.py": (
+        "the verifier shipped in the audit kit runs on Python's standard library alone, "
+        "without FairPanel or gettext; it tells its faults apart by their English words"),
 }
 
 COMMAND_LINE: list[str] = [path for path in STAFF_FACING if path.endswith("cli.py")]
@@ -445,6 +480,63 @@ def loose_python_text(path: Path) -> list[tuple[int, str]]:
         if _for_people(text) and not _in_gettext_call(node, parents):
             found.append((node.lineno, text))
     return sorted(found)
+
+
+# Exceptions that only ever tell a programmer they called something wrongly: never shown
+# to people, so their words need no gettext.
+PROGRAMMER_ERRORS = {"TypeError", "AssertionError", "NotImplementedError", "KeyError"}
+
+
+def loose_raised_text(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of the loose words (:func:`loose_python_text`) that the Python module
+    at ``path`` raises in an exception, where a view or a command shows them to people:
+    in the ``raise`` statement itself (``raise XError("…")``, an f-string, a sentence
+    glued from pieces), or in a name the raise uses that the module sets to words
+    (``people = "1 record is"`` … ``raise XError(f"{people} …")``). Programmer errors
+    (``PROGRAMMER_ERRORS``) are left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    spans = []
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None and not _programmer_error(node):
+            spans.append((node.lineno, node.end_lineno))
+            names |= {name.id for name in ast.walk(node.exc) if isinstance(name, ast.Name)}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(target, ast.Name) and target.id in names
+                   for target in targets):
+                spans.append((node.lineno, node.end_lineno))
+    return [(line, text) for line, text in loose_python_text(path)
+            if any(start <= line <= end for start, end in spans)]
+
+
+def raises_words(path: Path) -> bool:
+    """Whether the module at ``path`` raises an exception with words for people in it: a
+    string or f-string argument that reads like a sentence (programmer errors aside)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
+                and not _programmer_error(node)):
+            for argument in node.exc.args:
+                function = getattr(argument, "func", None)
+                if (isinstance(argument, ast.Call) and argument.args
+                        and getattr(function, "id", None) in GETTEXT_CALLS):
+                    argument = argument.args[0]  # marked already: words all the same
+                if isinstance(argument, ast.JoinedStr):
+                    text = "".join(part.value if isinstance(part, ast.Constant) else "…"
+                                   for part in argument.values)
+                elif isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    text = argument.value
+                else:
+                    continue
+                if _for_people(text):
+                    return True
+    return False
+
+
+def _programmer_error(node: ast.Raise) -> bool:
+    exception = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    return getattr(exception, "id", None) in PROGRAMMER_ERRORS
 
 
 def _for_people(text: str) -> bool:
