@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import unicodedata
 
+from babel import support
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
 
 
 def strip_whitespace(value):
@@ -12,7 +16,47 @@ def strip_whitespace(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ButtonForm(FlaskForm):
+class WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice.") in the page's language, each
+    language's catalogue read once for the life of the process: Flask-WTF reads the file
+    again for every request that makes a form (issue 17)."""
+
+    def __init__(self) -> None:
+        self._catalogues: dict[str, support.NullTranslations] = {}
+
+    def _catalogue(self) -> support.NullTranslations:
+        if not has_request_context():
+            return NULL_CATALOGUE  # as Flask-WTF: WTForms' English outside a request
+        locale = get_locale()
+        key = str(locale)
+        found = self._catalogues.get(key)
+        if found is None:
+            found = self._catalogues[key] = support.Translations.load(
+                messages_path(), [locale], domain="wtforms")
+        return found
+
+    def gettext(self, string: str) -> str:
+        return self._catalogue().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalogue().ungettext(singular, plural, n)
+
+
+NULL_CATALOGUE = support.NullTranslations()
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
+class Form(FlaskForm):
+    """A Flask-WTF form whose WTForms messages come from :data:`WTFORMS_MESSAGES`."""
+
+    class Meta:
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return WTFORMS_MESSAGES
+
+
+class ButtonForm(Form):
     """A form that is only a button (confirm, remove, move, skip, send reminders, carry
     on signing in): CSRF protection and nothing else. Opening a link never changes
     anything by itself, so mail scanners that follow links use up nothing."""

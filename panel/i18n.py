@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Babel, force_locale, get_locale, get_translations
 from flask_login import current_user
 
 # The languages FairPanel is written in, each named in its own language (how a reader
@@ -60,9 +60,36 @@ def in_language(language: str | None) -> Iterator[None]:
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     babel.init_app(app, locale_selector=chosen_language)
+    _templates_find_the_catalogue_once(app)
 
     @app.context_processor
     def language_context():
         language = current_language()
         return {"page_language": language, "html_lang": HTML_LANG[language],
                 "languages": LANGUAGES}
+
+
+def _templates_find_the_catalogue_once(app: Flask) -> None:
+    """A page asks for two dozen words; Flask-Babel finds the request's context, locale,
+    domain and catalogue again for each (a tenth of the question page, issue 17). Here
+    the catalogue is kept per locale, found from the locale Flask-Babel chose for the
+    request (or forced, for an e-mail): the same words, found once."""
+    catalogues = {}
+
+    def catalogue():
+        try:
+            locale = g._flask_babel.babel_locale
+        except (AttributeError, RuntimeError):  # not chosen yet in this request, or none
+            return get_translations()
+        found = catalogues.get(locale)
+        if found is None:
+            found = catalogues[locale] = get_translations()
+        return found
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+    )

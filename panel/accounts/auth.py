@@ -2,10 +2,13 @@
 page is :mod:`panel.policy`, applied by :mod:`panel.access`)."""
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_login import LoginManager
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from panel.accounts.models import User
@@ -37,16 +40,23 @@ def init_login_manager(login_manager: LoginManager) -> None:
     login_manager.user_loader(load_user)
 
 
+@cache
+def _signed_in_person() -> Select:
+    """One statement for every signed-in request: the person, their staff roles and their
+    panel memberships (the navigation needs all three). Made once, not per request
+    (issue 17)."""
+    return (select(User).where(User.id == bindparam("id"))
+            .options(joinedload(User.roles), joinedload(User.memberships)))
+
+
 def load_user(session_token: str) -> User | None:
     """Only a session issued under the user's current session version is honoured:
     signing out, disabling the account or a new password kills every older cookie."""
     user_id, _, version = session_token.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    # One statement for every signed-in request: the person, their staff roles and
-    # their panel memberships (the navigation needs all three).
-    user = db.session.get(User, int(user_id), options=[joinedload(User.roles),
-                                                       joinedload(User.memberships)])
+    user = db.session.execute(_signed_in_person(), {"id": int(user_id)}).unique() \
+        .scalar_one_or_none()
     if user is None or user.session_version != int(version) or not user.active:
         return None
     return user

@@ -1,10 +1,9 @@
 """Forms of the scoring pages, written for a reading age of about 9 to 11. The score
-form is built for each criterion, because its choices come from the round's scale."""
+form is given each criterion's words and choices, which come from the round's scale."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from panel.conflicts.models import KIND_AS_DECLARED
+from panel.forms import Form
 from panel.rounds.content import content, level_words, only_english
 from panel.rounds.models import Criterion, Round
 from panel.scoring.services import UNABLE
@@ -23,13 +23,13 @@ DEFAULT_LEVEL_WORDS = {"Very weak": _l("Very weak"), "Weak": _l("Weak"), "OK": _
                        "Good": _l("Good"), "Excellent": _l("Excellent")}
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     """Every change states the sheet version it read (0 before there is a sheet)."""
 
     version = IntegerField(widget=HiddenInput(), default=0, validators=[Optional()])
 
 
-class ConnectionForm(FlaskForm):
+class ConnectionForm(Form):
     answer = RadioField(
         _l("Do you have any connection to this project?"),
         description=_l("For example, you know the people, you use it, or you could gain from "
@@ -40,7 +40,7 @@ class ConnectionForm(FlaskForm):
     )
 
 
-class ConnectionKindForm(FlaskForm):
+class ConnectionKindForm(Form):
     kind = RadioField(_l("What is your connection?"),
                       choices=[SelectChoice(k, v) for k, v in KIND_AS_DECLARED.items()],
                       validators=[InputRequired(_l("Choose the kind of connection you have"))])
@@ -52,7 +52,7 @@ class ConnectionKindForm(FlaskForm):
     )
 
 
-class PassForm(FlaskForm):
+class PassForm(Form):
     """Only the CSRF token: a pass needs no reason."""
 
 
@@ -108,15 +108,23 @@ def score_choices(round_: Round, criterion: Criterion) -> list[SelectChoice]:
     return [*choices, SelectChoice(UNABLE, str(UNABLE_LABEL))]
 
 
-def score_form(round_: Round, criterion: Criterion, **kwargs) -> VersionForm:
-    class ScoreForm(VersionForm):
-        score = RadioField(content(criterion, "name"), choices=score_choices(round_, criterion),
-                           description=content(criterion, "guidance"),
-                           validators=[InputRequired(
-                               _("Choose a score, or choose \"%(unable)s\"",
-                                 unable=UNABLE_LABEL))])
+class ScoreForm(VersionForm):
+    """One criterion's question; :func:`score_form` gives it the criterion's words and
+    choices (made once, not a class per request: the question page is the page
+    panellists ask for most, issue 17)."""
 
-    return ScoreForm(**kwargs)
+    score = RadioField(validators=[InputRequired()])
+
+
+def score_form(round_: Round, criterion: Criterion, **kwargs) -> ScoreForm:
+    form = ScoreForm(**kwargs)
+    score = form.score
+    score.label.text = content(criterion, "name")
+    score.description = content(criterion, "guidance")
+    score.choices = score_choices(round_, criterion)
+    score.validators = [InputRequired(_("Choose a score, or choose \"%(unable)s\"",
+                                        unable=UNABLE_LABEL))]
+    return form
 
 
 def sheet_form(round_: Round, **kwargs) -> VersionForm:

@@ -66,3 +66,19 @@ def counted_round_trips():
         for name, listener in listeners:
             sa.event.remove(db.engine, name, listener)
 
+
+
+@contextmanager
+def executed_statements():
+    """The statement objects executed while inside (what was built, not the SQL sent):
+    a statement made once and reused is the same object request after request."""
+    executed: list[object] = []
+
+    def note(conn, clauseelement, multiparams, params, execution_options):
+        executed.append(clauseelement)
+
+    sa.event.listen(db.engine, "before_execute", note)
+    try:
+        yield executed
+    finally:
+        sa.event.remove(db.engine, "before_execute", note)

@@ -35,7 +35,11 @@ from panel.extensions import db
 from panel.rounds.models import Assignment
 from tests.builders import people
 from tests.builders.rounds import scoring_round
-from tests.support.statements import counted_round_trips, counted_statements
+from tests.support.statements import (
+    counted_round_trips,
+    counted_statements,
+    executed_statements,
+)
 from tests.support.web import csrf_token
 
 BASE = "/my-rounds/test-round/A1"
@@ -123,3 +127,25 @@ def test_round_trips_per_panellist_page_counted_at_the_driver(amira):
     counts = {name: len(sent) for name, sent in trips.items()}
     dialect = db.engine.dialect.name
     assert counts == {**BUDGETS, "save": SAVE_BUDGET[dialect] + 2}, counts
+
+
+def test_the_question_page_builds_no_statement_per_request(amira):
+    """Issue 17: building the signed-in person's statement, the assignment's and the
+    answers' again on every request (and their cache keys) cost about a third of the
+    question page. They are made once: two requests execute the very same statements,
+    each with its own parameters, and show what each request asked for."""
+    client, _ = amira
+    executed = []
+    for number in (1, 2):
+        with executed_statements() as statements:
+            page = client.get(f"{BASE}/question/{number}")
+        assert page.status_code == 200
+        executed.append(statements)
+    first, second = executed
+    assert len(first) == len(second) == BUDGETS["question"], executed
+    assert all(a is b for a, b in zip(first, second, strict=True)), executed
+    # The same statements, but each request's own answer: the first question shows the
+    # saved 3 ticked, the second nothing ticked yet.
+    assert '<input checked class="fp-radios__input" id="score-2" name="score" required ' \
+           'type="radio" value="3">' in client.get(f"{BASE}/question/1").get_data(as_text=True)
+    assert " checked " not in page.get_data(as_text=True)
