@@ -73,7 +73,8 @@ system-packages:
 ## none dropped silently: see `git diff`), and compile them for the app.
 TRANSLATIONS = panel/translations
 translations: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l --add-location=file \
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 \
+	  --add-location=file \
 	  --sort-output --project FairPanel --copyright-holder FairPanel \
 	  --msgid-bugs-address "" -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \

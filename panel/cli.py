@@ -24,7 +24,9 @@ def main() -> None:
     """``fairpanel``: Flask's command line bound to the app factory, so every ``flask``
     command (``db upgrade``, ``demo seed``, ``run``…) works from any folder without
     FLASK_APP. The console script pyproject.toml installs."""
+    from flask_babel import lazy_gettext as _l
+
     from panel import create_app
 
     FlaskGroup(name="fairpanel", create_app=create_app,
-               help="FairPanel's commands (the same as `flask` in the checkout).")()
+               help=_l("FairPanel's commands (the same as `flask` in the checkout)."))()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 
@@ -26,18 +27,20 @@ def one_line_problem(text: str) -> str:
     words that say what to fix; "" when nothing is. A line break or another control
     character would split an e-mail header or a CSV row; a right-to-left override would
     show the text around it backwards (issue 22)."""
+    if text.isprintable():
+        return ""  # no control character, line or paragraph separator, nor format mark
     for position, character in enumerate(text, start=1):
         category = unicodedata.category(character)
         if character in "\r\n\x85" or category in ("Zl", "Zp"):
-            return (f"This must be on one line, but it has a line break after character "
-                    f"{position - 1}. Remove the line break.")
+            return _("This must be on one line, but it has a line break after character "
+                     "%(position)s. Remove the line break.", position=position - 1)
         if category == "Cc":
-            return (f"Character {position} is an invisible control character "
-                    f"(U+{ord(character):04X}). Remove it.")
+            return _("Character %(position)s is an invisible control character "
+                     "(U+%(code)s). Remove it.", position=position, code=f"{ord(character):04X}")
         if character in BIDI_CONTROLS:
-            return (f"Character {position} is an invisible direction mark "
-                    f"(U+{ord(character):04X}) that would show the text around it "
-                    "backwards. Remove it.")
+            return _("Character %(position)s is an invisible direction mark (U+%(code)s) "
+                     "that would show the text around it backwards. Remove it.",
+                     position=position, code=f"{ord(character):04X}")
     return ""
 
 

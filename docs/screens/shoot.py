@@ -47,6 +47,10 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
   the sign-in page, welsh-sign-in-360x740 and -1280x800, and signed in from the Welsh
   e-mail, welsh-my-rounds-360x740 and -1280x800 (the switch beside the name in the
   compact phone header).
+- issue 21's journey in Welsh (tests/browser/test_language_journey.py, 360x740): the
+  page the Welsh sign-in e-mail lands on, journey-cy-email-link; My rounds with the
+  deadline in BST, journey-cy-my-rounds; the first question with the Welsh criterion and
+  level words, journey-cy-question; the round's page thanking them, journey-cy-sent.
 
 It runs those browser tests, so the pictures are of pages the tests have just checked
 (axe, no sideways scrolling, the small-group rule, the words a reader should see).
@@ -75,6 +79,7 @@ TESTS = [
     "test_payment_pages.py",
     "test_welsh_content_page.py",
     "test_language_pages.py",
+    "test_language_journey.py",
 ]
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Their URLs join the ``accounts`` blueprint (:mod:`panel.accounts.blueprint`)."""
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from panel import access
@@ -30,13 +31,13 @@ def change_password():
     form = ChangePasswordForm(person=user)
     if form.validate_on_submit():
         if not check_password(user, form.current.data):
-            form.current.errors = ["Your current password is not right"]
+            form.current.errors = [_("Your current password is not right")]
         else:
             with change():
                 services.set_password(user, form.password.data)
             login_user(user)  # this session carries on; every other one has ended
-            flash("Your password has been changed. Anywhere else you were signed in, "
-                  "you have been signed out.", "success")
+            flash(_("Your password has been changed. Anywhere else you were signed in, "
+                    "you have been signed out."), "success")
             return redirect(url_for(".account"))
     return render_template("accounts/change_password.html", form=form)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,7 +28,8 @@ class Role(StrEnum):
 
 
 STAFF_ROLES = tuple(role.value for role in Role)
-ROLE_LABELS = {Role.ADMIN: "Admin", Role.OFFICER: "Programme officer", Role.AUDITOR: "Auditor"}
+ROLE_LABELS = {Role.ADMIN: _l("Admin"), Role.OFFICER: _l("Programme officer"),
+               Role.AUDITOR: _l("Auditor")}
 TOKEN_PURPOSES = ("sign_in", "invitation")
 
 

@@ -3,6 +3,7 @@ background jobs of the whole system."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -36,7 +37,7 @@ def invite():
             user = services.invite(current_user, email=form.email.data, name=form.name.data,
                                    roles=set(form.roles.data))
         if not done.refused:
-            flash(f"Invitation sent to {user.email}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=user.email), "success")
             return redirect(url_for(".people"))
         form.email.errors = [done.refusal]
     return render_template("admin/invite.html", form=form, role_hints=ROLE_HINTS)
@@ -50,7 +51,7 @@ def person(user_id: int):
         with change(services.AccountError) as done:
             services.set_roles(current_user, user, set(form.roles.data))
         if not done.refused:
-            flash(f"Roles saved for {user.name}.", "success")
+            flash(_("Roles saved for %(name)s.", name=user.name), "success")
             return redirect(url_for(".person", user_id=user.id))
         form.roles.errors = [done.refusal]
     return render_template("admin/person.html", user=user, form=form,
@@ -65,10 +66,11 @@ def person_action(user_id: int, action: str):
     with change(services.AccountError) as done:
         if action == "resend":
             services.send_invitation(current_user, user)
-            message = f"Invitation sent again to {user.email}."
+            message = _("Invitation sent again to %(email)s.", email=user.email)
         else:
             services.set_active(current_user, user, action == "enable")
-            message = f"{user.name} can {'now' if action == 'enable' else 'no longer'} sign in."
+            message = (_("%(name)s can now sign in.", name=user.name) if action == "enable"
+                       else _("%(name)s can no longer sign in.", name=user.name))
     if done.refused:
         flash(done.refusal, "error")
     else:
@@ -85,8 +87,8 @@ def reset_second_factor(user_id: int):
     with change():
         reset = second_factor.reset(current_user, user)
     if reset:
-        flash(f"Two-step sign-in reset for {user.name}. They can set it up again the next "
-              "time they sign in.", "success")
+        flash(_("Two-step sign-in reset for %(name)s. They can set it up again the next "
+                "time they sign in.", name=user.name), "success")
     return redirect(url_for(".person", user_id=user.id))
 
 
@@ -95,7 +97,7 @@ def erase(user_id: int):
     """Erase a person's personal data (:mod:`panel.accounts.erasure`), with the reason."""
     user = db.session.get(User, user_id) or abort(404)
     if erasure.is_erased(user):
-        flash(f"{user.name}'s personal data has already been erased.", "success")
+        flash(_("%(name)s's personal data has already been erased.", name=user.name), "success")
         return redirect(url_for(".person", user_id=user.id))
     form = EraseForm()
     still_open = erasure.open_rounds(user)
@@ -104,7 +106,8 @@ def erase(user_id: int):
             erased = erasure.erase(current_user, user, reason=form.reason.data,
                                    force=form.force.data)
         if not done.refused:
-            flash(f"Personal data erased. The account is now “{erased.pseudonym}”.", "success")
+            flash(_("Personal data erased. The account is now “%(pseudonym)s”.",
+                    pseudonym=erased.pseudonym), "success")
             return redirect(url_for(".person", user_id=user.id))
         target = form.force if still_open and not form.force.data else form.reason
         target.errors = [*target.errors, done.refusal]

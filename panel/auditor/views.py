@@ -21,6 +21,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -112,36 +114,37 @@ class TrailFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    round = SelectField("Round", default="",
-                        invalid_choice_message="Choose a round from the list")
+    round = SelectField(_l("Round"), default="",
+                        invalid_choice_message=_l("Choose a round from the list"))
     reference = StringField(
-        "Application reference", description="Choose its round too. For example, A12.",
+        _l("Application reference"), description=_l("Choose its round too. For example, A12."),
         filters=[strip_whitespace],
-        validators=[Length(max=60, message="Application references are 60 characters or "
-                                           "fewer")],
+        validators=[Length(max=60, message=_l("Application references are 60 characters or "
+                                              "fewer"))],
         render_kw={"autocomplete": "off", "spellcheck": "false"})
     person = StringField(
-        "Person", description="An e-mail address or name, or part of one: what they did, "
-                              "and what was done about their account, panel place, sheets "
-                              "and conflicts.",
+        _l("Person"), description=_l("An e-mail address or name, or part of one: what they "
+                                     "did, and what was done about their account, panel "
+                                     "place, sheets and conflicts."),
         filters=[strip_whitespace],
-        validators=[Length(max=254, message="Enter 254 characters or fewer for the person")],
+        validators=[Length(max=254, message=_l("Enter 254 characters or fewer for the "
+                                               "person"))],
         render_kw={"autocomplete": "off", "spellcheck": "false"})
-    action = SelectField("Action", default="",
-                         invalid_choice_message="Choose an action from the list")
-    date_from = StringField("From (UTC)", description="For example, 2025-03-31.",
+    action = SelectField(_l("Action"), default="",
+                         invalid_choice_message=_l("Choose an action from the list"))
+    date_from = StringField(_l("From (UTC)"), description=_l("For example, 2025-03-31."),
                             filters=[strip_whitespace], render_kw={"type": "date"})
-    date_to = StringField("To (UTC), included", description="For example, 2025-04-30.",
+    date_to = StringField(_l("To (UTC), included"), description=_l("For example, 2025-04-30."),
                           filters=[strip_whitespace], render_kw={"type": "date"})
 
     def validate_date_from(self, field) -> None:
-        _date(field, "Enter the start date as a date, for example 2025-03-31")
+        _date(field, _("Enter the start date as a date, for example 2025-03-31"))
 
     def validate_date_to(self, field) -> None:
-        end = _date(field, "Enter the end date as a date, for example 2025-04-30")
+        end = _date(field, _("Enter the end date as a date, for example 2025-04-30"))
         start = _parsed(self.date_from.data)
         if start and end and end < start:
-            raise ValidationError("The end date must be the same as or after the start date")
+            raise ValidationError(_("The end date must be the same as or after the start date"))
 
 
 def _filters() -> tuple[TrailFilterForm, trail.TrailFilters]:
@@ -149,9 +152,9 @@ def _filters() -> tuple[TrailFilterForm, trail.TrailFilters]:
     not right is reported on the form, and the trail is not shown until it is fixed."""
     rounds = queries.all_rounds()
     form = TrailFilterForm(request.args)
-    form.round.choices = [SelectChoice("", "Any round"),
+    form.round.choices = [SelectChoice("", _("Any round")),
                           *(SelectChoice(r.slug, r.title) for r in rounds)]
-    form.action.choices = [SelectChoice("", "Any action"), *(
+    form.action.choices = [SelectChoice("", _("Any action")), *(
         SelectChoice(value, label, optgroup=group) for value, label, group in
         trail.action_choices())]
     form.validate()
@@ -159,13 +162,14 @@ def _filters() -> tuple[TrailFilterForm, trail.TrailFilters]:
     application = None
     if form.reference.data and not (form.reference.errors or form.round.errors):
         if round_ is None:
-            form.round.errors.append(f"Choose the round that application "
-                                     f"{form.reference.data} is in")
+            form.round.errors.append(_("Choose the round that application %(reference)s "
+                                       "is in", reference=form.reference.data))
         else:
             application = queries.application_in(round_, form.reference.data)
             if application is None:
-                form.reference.errors.append(f"There is no application "
-                                             f"{form.reference.data} in {round_.title}")
+                form.reference.errors.append(_("There is no application %(reference)s in "
+                                               "%(round)s", reference=form.reference.data,
+                                               round=round_.title))
     return form, trail.TrailFilters(
         round=round_, application=application, person=form.person.data or "",
         action=form.action.data or "", date_from=_parsed(form.date_from.data),

@@ -117,8 +117,11 @@ def _copy_rows(table: Table, values: list[dict[str, Any]], *, stage: str, steps:
     cursor = db.session.connection().connection.driver_connection.cursor()
     quote = db.session.get_bind().dialect.identifier_preparer.quote
     statement = f"COPY {quote(table.name)} ({', '.join(map(quote, columns))}) FROM STDIN"
-    for batch in steps.batches(stage, values):
-        with cursor.copy(statement) as copy:
+    # One COPY for the whole table (progress still told every BATCH rows): the server
+    # sets up, checks constraints of, and answers each COPY once, so many small ones
+    # cost a round trip and a wait each (docs/performance.md, "Importing a round").
+    with cursor.copy(statement) as copy:
+        for batch in steps.batches(stage, values):
             for row in batch:
                 copy.write_row([Json(row[name]) if is_json else row[name]
                                 for name, is_json in zip(columns, as_json)])

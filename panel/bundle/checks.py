@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 
 from panel.accounts.services import normalise_email
 from panel.bundle import limits
@@ -30,9 +31,9 @@ APPLICATION_LIMITS = {"reference": 60, "title": 300, "title_cy": 300, "applicant
 _AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 MAX_AMOUNT = Decimal(10) ** 12  # Numeric(14, 2)
 AMOUNT_HINT = "Write the amount in pounds, like 5000"
-AMOUNTS_ACCEPTED = ("Write requested_amount in pounds: 5000, 5,000, £5,000 and 5000.50 are "
-                    "all fine. Leave out other currency signs and words, and give at most "
-                    "two decimal places (pence).")
+AMOUNTS_ACCEPTED = _l("Write requested_amount in pounds: 5000, 5,000, £5,000 and 5000.50 "
+                      "are all fine. Leave out other currency signs and words, and give at "
+                      "most two decimal places (pence).")
 
 RoundLike = Round | RoundPlan | dict[str, Any]
 

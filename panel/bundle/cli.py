@@ -6,44 +6,55 @@ import sys
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from panel.bundle import BundleError, export_bundle, import_bundle, round_counts
 from panel.rounds.cli import group, round_or_fail
 from panel.transactions import change
 
 
-@group.command("import")
+@group.command("import", help=_l(
+    "Create a draft round from the bundle at PATH (a folder or a .zip), in one transaction. "
+    "Prints the new round's slug last."))
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--invite", is_flag=True,
-              help="E-mail an invitation to everyone on the panel who has no account yet.")
+@click.option("--invite", is_flag=True, help=_l(
+    "E-mail an invitation to everyone on the panel who has no account yet."))
 def import_command(path: Path, invite: bool) -> None:
-    """Create a draft round from the bundle at PATH (a folder or a .zip), in one
-    transaction. Prints the new round's slug last."""
     with change(BundleError) as done:
         round_ = import_bundle(None, path, invite=invite, system="flask round import")
     if done.refused:
-        _fail(done.error, f"Nothing was imported. Fix {_these(done.error)} and run the "
-                          "import again.")
+        _fail(done.error, ngettext(
+            "Nothing was imported. Fix this problem and run the import again.",
+            "Nothing was imported. Fix these %(num)d problems and run the import again.",
+            len(done.error.problems)))
     counts = round_counts(round_)
-    click.echo(f"Imported {round_.title!r} as a draft round: "
-               f"{_plural(counts['applications'], 'application')}, "
-               f"{_plural(counts['panellists'], 'panel member')}, "
-               f"{_plural(counts['conflicts'], 'conflict')}, "
-               f"{_plural(counts['sheets'], 'score sheet')}, "
-               f"{_plural(counts['decisions'], 'decision')}.")
+    # Five counts in one sentence: each with its own plural, the sentence whole around them.
+    click.echo(_(
+        "Imported %(title)s as a draft round: %(applications)s, %(panellists)s, "
+        "%(conflicts)s, %(sheets)s, %(decisions)s.",
+        title=repr(round_.title),
+        applications=ngettext("%(num)d application", "%(num)d applications",
+                              counts["applications"]),
+        panellists=ngettext("%(num)d panel member", "%(num)d panel members",
+                            counts["panellists"]),
+        conflicts=ngettext("%(num)d conflict", "%(num)d conflicts", counts["conflicts"]),
+        sheets=ngettext("%(num)d score sheet", "%(num)d score sheets", counts["sheets"]),
+        decisions=ngettext("%(num)d decision", "%(num)d decisions", counts["decisions"])))
     click.echo(round_.slug)
 
 
-@group.command("export")
+@group.command("export", help=_l(
+    "Write the round SLUG as a bundle to PATH: a new folder, or a .zip file."))
 @click.argument("slug")
 @click.argument("path", type=click.Path(path_type=Path))
 def export_command(slug: str, path: Path) -> None:
-    """Write the round SLUG as a bundle to PATH: a new folder, or a .zip file."""
     round_ = round_or_fail(slug)
     with change(BundleError) as done:
         written = export_bundle(round_, path, system="flask round export")
     if done.refused:
-        _fail(done.error, "Nothing was exported.")
+        _fail(done.error, _("Nothing was exported."))
     for file in written:
         click.echo(str(file))
 
@@ -53,11 +64,3 @@ def _fail(error: BundleError, advice: str) -> None:
         click.echo(str(problem), err=True)
     click.echo(advice, err=True)
     sys.exit(1)
-
-
-def _these(error: BundleError) -> str:
-    return "this problem" if len(error.problems) == 1 else f"these {len(error.problems)} problems"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -6,6 +6,8 @@ writing to a background job (:mod:`panel.bundle.jobs`) whose page follows it."""
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,21 +24,35 @@ from panel.rounds.columns import SHOWN_STANDARD, ColumnVisibility, visibility
 from panel.rounds.models import IDENTIFYING_FIELDS, Round
 from panel.transactions import change
 
+# Each kind's words on the upload page, whole sentences so a translation can put them
+# in its own order (the column names stay as the file must spell them).
 KINDS = {
     "applications": {
         "label": "applications.csv",
         "template": "applications",
         "endpoint": "applications_template",
-        "columns": "reference, title, lay_summary, requested_amount, applicant_name, "
-                   "organisation, contact_email, and optionally title_cy and lay_summary_cy "
-                   "(the title and lay summary in Welsh)",
+        "heading": _l("Add applications from a file"),
+        "columns": _l("The file needs these columns: reference, title, lay_summary, "
+                      "requested_amount, applicant_name, organisation, contact_email, and "
+                      "optionally title_cy and lay_summary_cy (the title and lay summary in "
+                      "Welsh)."),
+        "xlsx": _l("Download the applications template (Excel, .xlsx)"),
+        "csv": _l("Download the applications template (CSV)"),
+        "not_in_draft": _l("Applications can only be added while the round is in draft. "
+                           "This round is in %(phase)s."),
     },
     "panellists": {
         "label": "panellists.csv",
         "template": "panel",
         "endpoint": "panellists_template",
-        "columns": "email, name, group, role (panellist or chair), and optionally "
-                   "affiliations and language (en for English, cy for Cymraeg)",
+        "heading": _l("Add panellists from a file"),
+        "columns": _l("The file needs these columns: email, name, group, role (panellist or "
+                      "chair), and optionally affiliations and language (en for English, cy "
+                      "for Cymraeg)."),
+        "xlsx": _l("Download the panellists template (Excel, .xlsx)"),
+        "csv": _l("Download the panellists template (CSV)"),
+        "not_in_draft": _l("Panellists can only be added while the round is in draft. "
+                           "This round is in %(phase)s."),
     },
 }
 
@@ -95,8 +111,9 @@ def _form_page(round_: Round, kind: str, form: UploadForm, problems: list):
                            problems=problems, kind=KINDS[kind], hints=_hints(round_, kind))
 
 
-EXTRA_COLUMNS_HIDDEN = ("Any other columns are kept but hidden from panellists, as they might "
-                        "say who applied, until you mark them safe to show under Blind review.")
+EXTRA_COLUMNS_HIDDEN = _l("Any other columns are kept but hidden from panellists, as they "
+                          "might say who applied, until you mark them safe to show under Blind "
+                          "review.")
 
 
 def _hints(round_: Round, kind: str) -> list[str]:
@@ -105,9 +122,12 @@ def _hints(round_: Round, kind: str) -> list[str]:
         return [AMOUNTS_ACCEPTED, EXTRA_COLUMNS_HIDDEN]
     plan = RoundPlan(group_keys=[g.key for g in round_.groups],
                      group_labels={g.key: g.label for g in round_.groups})
-    groups = allowed_group_values(plan) or "add the groups first"
-    return [(f"Write each person's group as its name or its key: {groups}. Capitals do not "
-             "matter. A chair may have no group.")]
+    groups = allowed_group_values(plan)
+    if not groups:
+        return [_("Write each person's group as its name or its key: add the groups first. "
+                  "Capitals do not matter. A chair may have no group.")]
+    return [_("Write each person's group as its name or its key: %(groups)s. Capitals do not "
+              "matter. A chair may have no group.", groups=groups)]
 
 
 def _template(round_: Round, kind: str, file_format: str) -> Response:
@@ -127,7 +147,7 @@ def _confirm(round_: Round, kind: str):
     pending = form.validate_on_submit() and uploads.claim(
         form.token.data, kind, round_.slug, current_user.id)
     if not pending:
-        flash("That upload has expired. Upload the file again.", "error")
+        flash(_("That upload has expired. Upload the file again."), "error")
         return redirect(url_for(f".{kind}", slug=round_.slug))
     rows, problems = check_rows(round_, kind, pending.data, pending.filename)
     if problems:

@@ -83,8 +83,14 @@ def read_table(data: bytes, filename: str, *,
 
 def table_rows(df: pd.DataFrame) -> Iterator[tuple[int, dict[str, str]]]:
     """``(spreadsheet row number, {column: cell})`` for every row of a read table."""
-    for number, cells in zip(df.index, df.to_dict("records")):
-        yield int(number), cells
+    # Column by column into plain lists: DataFrame.to_dict("records") boxes every cell
+    # through pandas one at a time (issue 17). The cells are str either way.
+    columns = list(df.columns)
+    if not columns:
+        yield from ((int(number), {}) for number in df.index.tolist())
+        return
+    for number, cells in zip(df.index.tolist(), zip(*(df[c].tolist() for c in columns))):
+        yield int(number), dict(zip(columns, cells))
 
 
 def missing_columns(df: pd.DataFrame, required: tuple[str, ...] | list[str],

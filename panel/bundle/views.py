@@ -6,6 +6,8 @@ import tempfile
 from pathlib import Path
 
 from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -22,16 +24,16 @@ from panel.transactions import change
 
 class BundleUploadForm(FlaskForm):
     file = FileField(
-        "Upload a round bundle",
-        description="A .zip file holding round.json, applications.csv and panellists.csv, "
-                    "and optionally conflicts.csv, scores.csv and decisions.csv.",
-        validators=[FileRequired("Choose a .zip file to upload"),
-                    FileAllowed(["zip"], "The file must be a .zip file")],
+        _l("Upload a round bundle"),
+        description=_l("A .zip file holding round.json, applications.csv and panellists.csv, "
+                       "and optionally conflicts.csv, scores.csv and decisions.csv."),
+        validators=[FileRequired(_l("Choose a .zip file to upload")),
+                    FileAllowed(["zip"], _l("The file must be a .zip file"))],
     )
 
 
 class BundleConfirmForm(ConfirmForm):
-    invite = BooleanField("Email an invitation to panel members who are new to FairPanel",
+    invite = BooleanField(_l("Email an invitation to panel members who are new to FairPanel"),
                           default=True)
 
 
@@ -56,9 +58,9 @@ def confirm_bundle():
     pending = form.validate_on_submit() and uploads.claim(
         form.token.data, "bundle", NEW, current_user.id)
     if not pending:
-        flash("That upload has expired. Upload the file again.", "error")
+        flash(_("That upload has expired. Upload the file again."), "error")
         return redirect(url_for(".import_bundle"))
-    _, problems = _check(pending.data)  # again: another round may have taken its slug
+    _plan, problems = _check(pending.data)  # again: another round may have taken its slug
     if problems:
         return render_template("bundle/bundle.html", form=BundleUploadForm(),
                                problems=problems), 409

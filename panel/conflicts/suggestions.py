@@ -102,11 +102,16 @@ def find_for_round(round_: Round, *, progress: Callable[[str, int, int], None] |
     members = db.session.scalars(
         select(PanelMember).where(PanelMember.round_id == round_.id).order_by(PanelMember.id)
         .options(selectinload(PanelMember.user))).all()  # a suggestion names its member
+    on_record = _conflicts_on_record(round_)
     found = []
-    for done, member in enumerate(members):
-        if progress is not None and done % 50 == 0:
-            progress(MATCHING, done, len(members))
-        found += _findings(member, index)
+    for start in range(0, len(members), _MEMBERS_AT_ONCE):
+        if progress is not None:
+            progress(MATCHING, start, len(members))
+        chunk = members[start:start + _MEMBERS_AT_ONCE]
+        candidates = [index.candidates.pairs(member.affiliations or []) for member in chunk]
+        existing = _conflicts_of(chunk, candidates, on_record)
+        for member, pairs in zip(chunk, candidates):
+            found += _findings(member, index, pairs, existing.get(member.id, {}))
     if progress is not None:
         progress(MATCHING, len(members), len(members))
     return found
@@ -125,10 +130,16 @@ def apply_findings(findings: list[Finding]) -> list[Conflict]:
     return raised
 
 
-def _findings(member: PanelMember, index: RoundIndex) -> list[Finding]:
-    pairs = index.candidates.pairs(member.affiliations or [])
+def _findings(member: PanelMember, index: RoundIndex,
+              pairs: dict[int, set[tuple[str, str]]] | None = None,
+              existing: dict[int, list[Conflict]] | None = None) -> list[Finding]:
+    """What matching finds for ``member``: ``pairs`` (their candidates in ``index``) and
+    ``existing`` (:func:`_conflicts_by_application`'s answer) when already known."""
+    if pairs is None:
+        pairs = index.candidates.pairs(member.affiliations or [])
     maybe = set(pairs)
-    existing = _conflicts_by_application(member, maybe)
+    if existing is None:
+        existing = _conflicts_by_application(member, maybe)
     # Only applications that may match, or hold a suggestion that may be withdrawn: for
     # every other one, matching would find nothing and withdraw nothing.
     found = []
@@ -160,6 +171,47 @@ class RoundIndex:
         """The applications with these ids, in the round's order."""
         known = [i for i in ids if i in self.position]
         return [self.applications[i] for i in sorted(known, key=self.position.__getitem__)]
+
+
+# Members matched together in find_for_round: one query loads their conflicts.
+_MEMBERS_AT_ONCE = 50
+# Conflicts loaded by one statement (well under every driver's limit on parameters).
+_IDS_AT_ONCE = 5_000
+
+
+def _conflicts_on_record(round_: Round) -> dict[int, list[tuple[int, int, bool]]]:
+    """``{member id: [(conflict id, application id, pending suggestion?)]}`` of every
+    conflict on the round's panel, by conflict id: plain rows, so that a round with many
+    imported conflicts loads as objects only those matching can touch."""
+    on_record: dict[int, list[tuple[int, int, bool]]] = {}
+    rows = db.session.execute(
+        select(Conflict.id, Conflict.member_id, Conflict.application_id, Conflict.source,
+               Conflict.status)
+        .where(Conflict.member_id.in_(select(PanelMember.id)
+                                      .where(PanelMember.round_id == round_.id)))
+        .order_by(Conflict.id))
+    for conflict_id, member_id, application_id, source, status in rows:
+        on_record.setdefault(member_id, []).append(
+            (conflict_id, application_id, source == "suggested" and status == "pending"))
+    return on_record
+
+
+def _conflicts_of(members: list[PanelMember], candidates: list[dict[int, set]],
+                  on_record: dict[int, list[tuple[int, int, bool]]]
+                  ) -> dict[int, dict[int, list[Conflict]]]:
+    """:func:`_conflicts_by_application` for several members at once, in one query per
+    :data:`_IDS_AT_ONCE` conflicts: ``{member id: {application id: [conflicts]}}``."""
+    wanted = [conflict_id for member, pairs in zip(members, candidates)
+              for conflict_id, application_id, pending in on_record.get(member.id, [])
+              if pending or application_id in pairs]
+    by_member: dict[int, dict[int, list[Conflict]]] = {}
+    for start in range(0, len(wanted), _IDS_AT_ONCE):
+        for conflict in db.session.scalars(
+                select(Conflict).where(Conflict.id.in_(wanted[start:start + _IDS_AT_ONCE]))
+                .order_by(Conflict.id)):
+            by_member.setdefault(conflict.member_id, {}).setdefault(
+                conflict.application_id, []).append(conflict)
+    return by_member
 
 
 def _conflicts_by_application(member: PanelMember,

@@ -9,6 +9,9 @@ import click
 import dramatiq
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from panel.extensions import db
@@ -17,29 +20,31 @@ from panel.jobs.queue import job_queue, resend_unsent
 RESEND_EVERY_SECONDS = 60
 
 
-@click.command("worker")
+@click.command("worker", help=_l(
+    "Run background jobs (e-mail, imports…) from the Redis queue until stopped."))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="How many jobs this worker runs at once.")
+              help=_l("How many jobs this worker runs at once."))
 @with_appcontext
 def worker(threads: int) -> None:
-    """Run background jobs (e-mail, imports…) from the Redis queue until stopped."""
     queue = job_queue(current_app)
     if queue.in_process:
-        raise click.UsageError(
+        raise click.UsageError(_(
             "flask worker takes its jobs from Redis: set REDIS_URL (or JOBS_REDIS_URL). "
-            "Without it, every app process runs its own jobs and needs no worker.")
+            "Without it, every app process runs its own jobs and needs no worker."))
     stop = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: stop.set())
     running = dramatiq.Worker(queue.broker, worker_threads=threads)
     running.start()
-    click.echo(f"FairPanel worker: {threads} thread(s) on queues "
-               f"{', '.join(sorted(queue.broker.get_declared_queues()))}.", err=True)
+    click.echo(ngettext("FairPanel worker: %(num)d thread(s) on queues %(queues)s.",
+                        "FairPanel worker: %(num)d thread(s) on queues %(queues)s.", threads,
+                        queues=", ".join(sorted(queue.broker.get_declared_queues()))),
+               err=True)
     app = current_app._get_current_object()
     _resend(app)  # at start, then every minute
     while not stop.wait(timeout=RESEND_EVERY_SECONDS):
         _resend(app)
-    click.echo("Stopping: finishing the jobs in hand.", err=True)
+    click.echo(_("Stopping: finishing the jobs in hand."), err=True)
     running.stop(timeout=30_000)
 
 
@@ -48,8 +53,10 @@ def _resend(app) -> None:
     try:
         sent = resend_unsent(app)
         if sent:
-            click.echo(f"Sent {sent} job(s) that had not reached the queue.", err=True)
+            click.echo(ngettext("Sent %(num)d job(s) that had not reached the queue.",
+                                "Sent %(num)d job(s) that had not reached the queue.", sent),
+                       err=True)
     except SQLAlchemyError as error:  # the database is down: try again next minute
-        click.echo(f"Could not look for unsent jobs: {error}", err=True)
+        click.echo(_("Could not look for unsent jobs: %(error)s", error=error), err=True)
     finally:
         db.session.remove()

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import pandas as pd
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from panel.accounts.models import User
@@ -265,12 +266,13 @@ def verify(round_: Round) -> Verification:
         AuditEvent.round_id == round_.id, AuditEvent.action == "lottery.drawn")
         .order_by(AuditEvent.id.desc()).limit(1))
     if drawn is None:
-        return Verification(False, ["The trail holds no draw for this round."])
+        return Verification(False, [_("The trail holds no draw for this round.")])
     after = drawn.after or {}
     committed = db.session.get(AuditEvent, after.get("committed_event"))
     if committed is None or committed.action != "lottery.committed" \
             or committed.round_id != round_.id:
-        problem = f"The draw (event {drawn.id}) names no commitment of this round."
+        problem = _("The draw (event %(event)s) names no commitment of this round.",
+                    event=drawn.id)
         return Verification(False, [problem])
     return check(committed.id, committed.hash, committed.after or {}, drawn.id, after)
 
@@ -279,15 +281,19 @@ def check(committed_id: int, committed_hash: str, commitment: dict, drawn_id: in
           drawn: dict) -> Verification:
     """The pure check, from the two events' recorded values."""
     secret = bytes.fromhex(drawn["secret"])
-    lines = [f"Commitment: event {committed_id}, hash {committed_hash}.",
-             f"Draw: event {drawn_id}, public input {drawn['public_input']!r}."]
+    # What `flask round verify-draw` prints, in words (the command line's messages).
+    lines = [_("Commitment: event %(event)s, hash %(hash)s.", event=committed_id,
+               hash=committed_hash),
+             _("Draw: event %(event)s, public input %(input)s.", event=drawn_id,
+               input=repr(drawn["public_input"]))]
     ok = rules_lottery.commitment(secret) == commitment["commitment"]
-    lines.append("sha256(secret) matches the commitment." if ok else
-                 "sha256(secret) does NOT match the commitment.")
+    lines.append(_("sha256(secret) matches the commitment.") if ok else
+                 _("sha256(secret) does NOT match the commitment."))
     order = rules_lottery.draw(secret, drawn["public_input"], committed_hash,
                                commitment["grey_zone"])
-    same = [reference for reference, _ in order] == drawn["order"]
-    lines.append("The re-run order matches the recorded order." if same else
-                 f"The re-run order {[r for r, _ in order]} does NOT match the recorded "
-                 f"order {drawn['order']}.")
+    rerun = [reference for reference, _key in order]
+    same = rerun == drawn["order"]
+    lines.append(_("The re-run order matches the recorded order.") if same else
+                 _("The re-run order %(rerun)s does NOT match the recorded order "
+                   "%(recorded)s.", rerun=rerun, recorded=drawn["order"]))
     return Verification(ok and same, lines, order)

@@ -4,6 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from panel.audit.services import record
 from panel.reports import kept, rank_model_jobs
@@ -13,19 +16,19 @@ from panel.rounds.setup import SetupError, set_rank_model
 from panel.transactions import change
 
 
-@group.command("report")
+@group.command("report", help=_l(
+    "The report of the round SLUG: scores, ranks, funding line, what each group changed, "
+    "and the panel's decisions."))
 @click.argument("slug")
 @click.option("--format", "format_", type=click.Choice(["json", "csv", "xlsx"]), default="json",
-              show_default=True, help="JSON (DESIGN.md §8), CSV (one row per application) "
-                                      "or an Excel workbook.")
+              show_default=True, help=_l("JSON (DESIGN.md §8), CSV (one row per application) "
+                                         "or an Excel workbook."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of the screen (needed for xlsx).")
+              help=_l("Write to this file instead of the screen (needed for xlsx)."))
 def report_command(slug: str, format_: str, output: Path | None) -> None:
-    """The report of the round SLUG: scores, ranks, funding line, what each group
-    changed, and the panel's decisions."""
     round_ = round_or_fail(slug)
     if format_ == "xlsx" and output is None:
-        raise click.UsageError("An Excel report needs a file: add -o FILE.xlsx.")
+        raise click.UsageError(_("An Excel report needs a file: add -o FILE.xlsx."))
     # The JSON is kept once per version of the round (panel.reports.kept): a round that
     # has not changed since is read, not made again (seconds at 20,000 applications).
     # orjson writes the same JSON as json.dumps(indent=2, ensure_ascii=False) some 20×
@@ -57,16 +60,16 @@ def report_command(slug: str, format_: str, output: Path | None) -> None:
         click.echo(str(output))
 
 
-@group.command("rank-model")
+@group.command("rank-model", help=_l(
+    "Work out how sure the ranking of the round SLUG is (DESIGN.md §3a): expected ranks "
+    "with their 50 % and 90 % intervals, kept for the report and the ranking page."))
 @click.argument("slug")
 @click.option("--set", "choice", type=click.Choice(RANK_MODEL_CHOICES),
-              help="Change whether the round works out how sure its ranking is: auto (from "
-                   "10 applications), on or off.")
+              help=_l("Change whether the round works out how sure its ranking is: auto (from "
+                      "10 applications), on or off."))
 @click.option("--in-background", is_flag=True,
-              help="Queue the work as a job instead of doing it now.")
+              help=_l("Queue the work as a job instead of doing it now."))
 def rank_model_command(slug: str, choice: str | None, in_background: bool) -> None:
-    """Work out how sure the ranking of the round SLUG is (DESIGN.md §3a): expected
-    ranks with their 50 % and 90 % intervals, kept for the report and the ranking page."""
     round_ = round_or_fail(slug)
     if choice is not None:
         with change():
@@ -74,21 +77,25 @@ def rank_model_command(slug: str, choice: str | None, in_background: bool) -> No
                 set_rank_model(None, round_, choice, system="flask round rank-model")
             except SetupError as error:
                 raise click.UsageError(str(error)) from error
-        click.echo(f"Rank model for {slug}: {choice}.")
+        click.echo(_("Rank model for %(round)s: %(choice)s.", round=slug, choice=choice))
     if not rank_model_jobs.is_on(round_):
-        click.echo(f"The rank model is off for {slug} (auto runs it from 10 applications; "
-                   f"turn it on with --set on).")
+        click.echo(_("The rank model is off for %(round)s (auto runs it from 10 applications; "
+                     "turn it on with --set on).", round=slug))
         return
     if in_background:
         with change():
             queued = rank_model_jobs.request(round_)
-        click.echo(f"Queued as job {queued.id}.")
+        click.echo(_("Queued as job %(job)s.", job=queued.id))
         return
     with change():
         kept = rank_model_jobs.compute(round_)
     count = len(kept.result["applications"]["reference"])
     grey = sum(1 for g in kept.result["applications"]["grey_zone"] if g)
-    click.echo(f"Expected ranks worked out for {count:,} applications in "
-               f"{kept.seconds:.1f} s (round version {kept.version}); "
-               f"{grey} in the grey zone around the funding line "
-               f"(after {kept.result['line']}).")
+    # Two counts in one sentence: each with its own plural, the sentence whole around them.
+    click.echo(_("Expected ranks worked out for %(applications)s in %(seconds)s s (round "
+                 "version %(version)s); %(grey)s around the funding line (after %(line)s).",
+                 applications=ngettext("%(count)s applications", "%(count)s applications",
+                                       count, count=f"{count:,}"),
+                 seconds=f"{kept.seconds:.1f}", version=kept.version,
+                 grey=ngettext("%(num)d in the grey zone", "%(num)d in the grey zone", grey),
+                 line=kept.result["line"]))

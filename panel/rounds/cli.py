@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from panel.rounds.models import Round
 from panel.rounds.queries import round_by_slug
 
-group = AppGroup("round", help="Round bundles and reports.")
+group = AppGroup("round", help=_l("Round bundles and reports."))
 
 
 def round_or_fail(slug: str) -> Round:
     """The round SLUG, or a clear message naming where the slugs are listed."""
     round_ = round_by_slug(slug)
     if round_ is None:
-        raise click.ClickException(f"There is no round with the slug {slug!r}. "
-                                   "The rounds are listed on the Rounds page.")
+        raise click.ClickException(_("There is no round with the slug %(slug)s. The rounds "
+                                     "are listed on the Rounds page.", slug=repr(slug)))
     return round_

@@ -188,13 +188,16 @@ class Visitor:
 
 @pytest.fixture
 def visit(browser, live_server):
-    """``visit(phone=True, javascript=True, viewport=None)`` opens a new browser context
-    (a 360×740 phone, or a window of ``viewport`` size, else Playwright's 1280×720)."""
+    """``visit(phone=True, javascript=True, viewport=None, locale=None)`` opens a new
+    browser context (a 360×740 phone, or a window of ``viewport`` size, else Playwright's
+    1280×720), whose own language is ``locale`` (as "cy-GB"; else Chromium's, en-US)."""
     contexts = []
 
     def open_visitor(phone: bool = False, javascript: bool = True,
-                     viewport: dict | None = None) -> Visitor:
+                     viewport: dict | None = None, locale: str | None = None) -> Visitor:
         options = {"java_script_enabled": javascript}
+        if locale:
+            options["locale"] = locale
         if viewport:
             options["viewport"] = viewport
         if phone:

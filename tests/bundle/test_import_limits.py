@@ -142,3 +142,23 @@ def test_an_import_writes_in_batches_not_row_by_row(app, tmp_path):
     small, large = statements("small", 400), statements("large", 800)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Application)) == 1200
     assert large - small <= 12, (small, large)
+
+
+def test_matching_after_an_import_reads_the_panels_conflicts_in_a_few_queries(app, tmp_path):
+    """Matching connections after an import (suggestions.find_for_round) loads the
+    panel's conflicts together, not one query per member: twice the panel sends the same
+    statements (issue 17)."""
+    from panel.conflicts import suggestions
+
+    def statements(name: str, panellists: int) -> int:
+        folder = write_bundle(tmp_path / name, applications=200, panellists=panellists,
+                              sheets=100, conflicts=300, slug=name)
+        round_ = import_bundle(None, folder, system="tests")
+        db.session.commit()
+        with counted_statements() as sent:
+            suggestions.find_for_round(round_)
+        return len(sent)
+
+    small, large = statements("small", 12), statements("large", 24)
+    assert small == large, (small, large)
+    assert 3 <= large <= 8, large  # members, their accounts, applications, conflicts

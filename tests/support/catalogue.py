@@ -5,6 +5,9 @@ docs/translation.md).
   tags, the attributes people read (``aria-label``, ``title``, ``alt``, ``placeholder``),
   and sentence-like string literals in expressions (``back("Back to your list")``), all
   outside ``_()``/``gettext()``/``ngettext()`` and ``{% trans %}`` blocks.
+- :func:`loose_python_text` finds words for people in a Python module that gettext never
+  sees: sentence-like string literals and f-strings outside ``_()``/``ngettext()``/
+  ``_l()``, and the docstrings of ``click`` commands (which are their ``--help``).
 - :func:`messages` extracts the messages of templates and Python modules as
   ``make translations`` does (babel.cfg's extractors and keywords).
 - :func:`untranslated` lists those a language's catalogue has no finished translation for.
@@ -12,9 +15,12 @@ docs/translation.md).
 
 ``PANELLIST_FACING`` lists what panellists and the public read; the tests in
 tests/i18n/test_catalogue.py hold every file in it to the three checks above.
+``COMMAND_LINE`` lists the modules of the ``flask`` commands (staff-facing, English only);
+tests/i18n/test_command_line_catalogue.py holds them to :func:`loose_python_text`.
 """
 from __future__ import annotations
 
+import ast
 import re
 from functools import cache
 from pathlib import Path
@@ -26,7 +32,9 @@ from jinja2 import Environment
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "panel" / "translations"
-KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None}
+# The Makefile's `translations` target extracts with the same keywords (babel's defaults
+# and these; tests/i18n/test_command_line_catalogue.py checks that they agree).
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "lazy_ngettext": (1, 2)}
 
 # What panellists and the public read, relative to the repository root: templates (pages
 # and e-mails) and the Python modules whose messages reach them (flash messages, form
@@ -127,6 +135,9 @@ PANELLIST_FACING: list[str] = [
     # Times in the round's zone and the round's Welsh content (tz)
     "panel/rounds/times.py",
     "panel/rounds/content.py",
+    # The one-line check of names and titles, which a panellist's connections form and
+    # the officer's forms share (mark)
+    "panel/forms.py",
 ]
 
 # What only staff read (officers, chairs, auditors, admins): marked for gettext so the
@@ -210,9 +221,73 @@ STAFF_FACING: list[str] = [
     "templates/jobs/progress.html",
     "templates/macros/interval_plot.html",
     "templates/macros/jobs.html",
+    # The last staff pages (mark): staff sign-in and two-step sign-in (panellists have no
+    # password and never see these), the auditor's pages, importing applications, a
+    # criterion and the scale, the report's charts, the phase tag and entering a
+    # panellist's scores for them
+    "templates/accounts/change_password.html",
+    "templates/accounts/recovery_codes.html",
+    "templates/accounts/set_up_second_factor.html",
+    "templates/accounts/sign_in_code.html",
+    "templates/accounts/sign_in_recovery_code.html",
+    "templates/accounts/staff_sign_in.html",
+    "templates/emails/staff_use_password.txt",
+    "templates/auditor/_macros.html",
+    "templates/auditor/application.html",
+    "templates/auditor/index.html",
+    "templates/auditor/round.html",
+    "templates/auditor/trail.html",
+    "templates/auditor/verify.html",
+    "templates/bundle/_upload.html",
+    "templates/bundle/applications.html",
+    "templates/bundle/preview_applications.html",
+    "templates/reports/_charts.html",
+    "templates/rounds/setup/criterion.html",
+    "templates/rounds/setup/scale.html",
+    "templates/rounds/setup/scale_descriptors.html",
+    "templates/macros/rounds.html",
+    "templates/scoring/assisted.html",
+    "panel/accounts/account_views.py",
+    "panel/accounts/models.py",
+    "panel/admin/forms.py",
+    "panel/admin/views.py",
+    "panel/auditor/views.py",
+    "panel/bundle/checks.py",
+    "panel/bundle/forms.py",
+    "panel/bundle/import_views.py",
+    "panel/bundle/views.py",
+    # The command line (climsg): what the `flask` commands print for people, their errors
+    # and their --help texts (DESIGN.md §8 fixes their names, options and outputs; what a
+    # script reads, JSON, CSV, bundle files, slugs and paths, is not translated). Every
+    # panel/**/*cli.py belongs here.
+    "panel/cli.py",
+    "panel/accounts/cli.py",
+    "panel/auditor/cli.py",
+    "panel/bundle/cli.py",
+    "panel/demo/cli.py",
+    "panel/jobs/cli.py",
+    "panel/moderation/lottery_cli.py",
+    "panel/reports/cli.py",
+    "panel/rounds/cli.py",
+    "panel/moderation/lottery.py",  # what verify-draw prints (not its draw pages' refusals)
 ]
 
-GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "_l"}
+# Files that would otherwise look as if they held words for people, each with the reason
+# they hold none of their own; tests/i18n/test_staff_catalogue.py checks that every
+# template and every module with flash messages, validation errors or form fields is in
+# one of the three lists.
+NOT_WORDS_FOR_PEOPLE: dict[str, str] = {
+    "templates/moderation/_head.html": "only the meeting pages' stylesheet and script tags",
+    "panel/moderation/agenda_views.py": (
+        "flashes only the refusals of panel/moderation/services.py, marked where they "
+        "are written"),
+}
+
+COMMAND_LINE: list[str] = [path for path in STAFF_FACING if path.endswith("cli.py")]
+
+
+GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "_l",
+                 "lazy_ngettext"}
 READ_ATTRIBUTES = re.compile(
     r"""\b(aria-label|aria-description|title|alt|placeholder)\s*=\s*("[^"]*"|'[^']*')""")
 TAG = re.compile(r"<[^>]*>")
@@ -318,6 +393,87 @@ def _words_between_tags(flat: str) -> list[tuple[int, str]]:
             found.append((line_of(position + words.start(), text), " ".join(piece.split())))
         position += len(piece) + len(MARK)
     return found
+
+
+# A piece of text with two words in it ("No account", "event X is intact"): words for
+# people, where a Python module's identifiers, keys and command names have none or one
+# ("report.exported", "utf-8", "json", "reset-two-step").
+TWO_WORDS = re.compile(r"[A-Za-z]{2,}[\s,:;()\"“”]+[A-Za-z]{2,}")
+# Keyword arguments whose strings are for the machine, not for people: the name a command
+# records on the decision trail (``system="flask round import"``).
+NOT_FOR_PEOPLE = {"system"}
+COMMAND_DECORATORS = {"command", "group"}
+
+
+def loose_python_text(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every piece of the Python module at ``path`` that people would read
+    in English whatever their language: a string literal or f-string (``{…}`` shown as
+    "…") with two words in it or that reads like a sentence, outside a gettext call; and
+    the docstring of a ``click`` command, which is its ``--help`` (give ``help=_l(…)``).
+    Docstrings of the module and of other functions are for programmers."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr) and not isinstance(parents[node], ast.FormattedValue):
+            text = "".join(part.value if isinstance(part, ast.Constant) else "…"
+                           for part in node.values)
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and not isinstance(parents[node], ast.JoinedStr)):
+            text = node.value
+        else:
+            continue
+        docstring_of = _docstring_of(node, parents)
+        if docstring_of is not None:
+            if _is_command(docstring_of):
+                found.append((node.lineno, f"--help of {docstring_of.name}: {text.strip()}"))
+            continue
+        if _for_people(text) and not _in_gettext_call(node, parents):
+            found.append((node.lineno, text))
+    return sorted(found)
+
+
+def _for_people(text: str) -> bool:
+    text = NOT_WORDS.sub("", text)
+    return bool(TWO_WORDS.search(text) or SENTENCE.search(text.strip()))
+
+
+def _docstring_of(node: ast.AST, parents: dict):
+    """The module, class or function whose docstring ``node`` is, if it is one."""
+    statement = parents.get(node)
+    if not isinstance(statement, ast.Expr):
+        return None
+    owner = parents[statement]
+    if (isinstance(owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and owner.body[0] is statement):
+        return owner
+    return None
+
+
+def _is_command(owner: ast.AST) -> bool:
+    for decorator in getattr(owner, "decorator_list", []):
+        call = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = call.attr if isinstance(call, ast.Attribute) else getattr(call, "id", None)
+        if name in COMMAND_DECORATORS:
+            return True
+    return False
+
+
+def _in_gettext_call(node: ast.AST, parents: dict) -> bool:
+    """Whether ``node`` is (inside) an argument of a gettext call, or the value of a
+    keyword argument that is for the machine."""
+    while node in parents:
+        parent = parents[node]
+        if isinstance(parent, ast.keyword) and parent.arg in NOT_FOR_PEOPLE:
+            return True
+        if isinstance(parent, ast.Call) and node is not parent.func:
+            function = parent.func
+            name = (function.attr if isinstance(function, ast.Attribute)
+                    else getattr(function, "id", None))
+            if name in GETTEXT_CALLS:
+                return True
+        node = parent
+    return False
 
 
 def messages(paths: list[str]) -> set[str | tuple[str, str]]:
