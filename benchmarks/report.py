@@ -101,8 +101,9 @@ def in_process(url: str, repeat: int) -> dict[str, float]:
     return found
 
 
-def cli(url: str, *args: str, checkout: Path = ROOT) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS in MiB, exit status) of ``flask ARGS`` in a subprocess,
+def cli(url: str, *args: str, checkout: Path = ROOT) -> tuple[float, float, int, float]:
+    """(wall seconds, peak RSS in MiB, exit status, CPU seconds: user and system) of
+    ``flask ARGS`` in a subprocess,
     with the code of ``checkout`` (this one, or ``--before``'s) and this environment's
     packages. The peak is /usr/bin/time's: the child of a small process, since a child
     forked from this one would report this process's memory as its own."""
@@ -115,14 +116,15 @@ def cli(url: str, *args: str, checkout: Path = ROOT) -> tuple[float, float, int]
     flask = Path(sys.executable).with_name("flask")
     with tempfile.NamedTemporaryFile("r") as peak:
         started = time.perf_counter()
-        done = subprocess.run(["/usr/bin/time", "-o", peak.name, "-f", "%M", str(flask), *args],
+        done = subprocess.run(["/usr/bin/time", "-o", peak.name, "-f", "%U %S %M", str(flask),
+                               *args],
                               cwd=checkout, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True, check=False)
         took = time.perf_counter() - started
-        kib = int(peak.read().split()[-1])
+        user, system, kib = peak.read().split()[-3:]
     if done.returncode:
         print(done.stderr[-2000:])
-    return took, kib / 1024, done.returncode
+    return took, int(kib) / 1024, done.returncode, float(user) + float(system)
 
 
 def run(url: str, seed: int, applications: int, repeat: int, folder: str,
@@ -142,9 +144,9 @@ def run(url: str, seed: int, applications: int, repeat: int, folder: str,
     # The first run makes the report and keeps it (panel.reports.kept); the others read
     # the kept one, the round unchanged.
     runs = [cli(url, "round", "report", SLUG, "-o", str(output)) for _ in range(repeat + 1)]
-    made, made_rss, made_status = runs[0]
-    command, command_rss, status = min(runs[1:])
-    startup, startup_rss, _ = min(cli(url, "round", "--help") for _ in range(repeat))
+    made, made_rss, made_status, _ = runs[0]
+    command, command_rss, status, _ = min(runs[1:])
+    startup, startup_rss, _, _ = min(cli(url, "round", "--help") for _ in range(repeat))
     floor = found["floor"]
     print(f"[{backend}] {found['rows']:,} applications in the report")
     print(f"[{backend}] round_report from the database: {found['report']:6.2f} s "
@@ -179,13 +181,14 @@ def commands(url: str, slug: str, output: Path, repeat: int, before: Path) -> No
         times = {name: [] for name in checkouts}
         for _ in range(repeat):
             for name, checkout in checkouts.items():
-                took, rss, status = cli(url, *args, checkout=checkout)
-                times[name].append((took, rss, status))
+                times[name].append(cli(url, *args, checkout=checkout))
         for name, found in times.items():
-            walls = sorted(t for t, _, _ in found)
-            print(f"[{backend}] {what}, {name}: best {walls[0]:5.2f} s, median "
-                  f"{walls[len(walls) // 2]:5.2f} s, peak RSS {max(r for _, r, _ in found):.0f} "
-                  f"MiB, exit {max(s for _, _, s in found)}, load {_load()}")
+            walls = sorted(run[0] for run in found)
+            cpus = sorted(run[3] for run in found)
+            print(f"[{backend}] {what}, {name}: wall best {walls[0]:5.2f} s, median "
+                  f"{walls[len(walls) // 2]:5.2f} s; CPU best {cpus[0]:5.2f} s, median "
+                  f"{cpus[len(cpus) // 2]:5.2f} s; peak RSS {max(run[1] for run in found):.0f} "
+                  f"MiB, exit {max(run[2] for run in found)}, load {_load()}")
 
 
 def _load() -> str:
