@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from panel.accounts.services import normalise_email
@@ -30,7 +31,6 @@ APPLICATION_LIMITS = {"reference": 60, "title": 300, "title_cy": 300, "applicant
                       "organisation": 300, "contact_email": 254}
 _AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 MAX_AMOUNT = Decimal(10) ** 12  # Numeric(14, 2)
-AMOUNT_HINT = "Write the amount in pounds, like 5000"
 AMOUNTS_ACCEPTED = _l("Write requested_amount in pounds: 5000, 5,000, £5,000 and 5000.50 "
                       "are all fine. Leave out other currency signs and words, and give at "
                       "most two decimal places (pence).")
@@ -53,13 +53,14 @@ def check_applications(df: pd.DataFrame, round_: RoundLike, *,
         return [], refused
     problems = missing_columns(df, APPLICATION_COLUMNS, file)
     problems += [Problem(file, None, None,
-                         f"round.json marks the column {column} as identifying, but there "
-                         "is no such column. Add it, or remove it from identifying_columns.")
+                         _("round.json marks the column %(column)s as identifying, but there "
+                           "is no such column. Add it, or remove it from "
+                           "identifying_columns.", column=column))
                  for column in plan.identifying_columns if column not in df.columns]
     problems += [Problem(file, None, None,
-                         f"round.json marks the column {column} as safe to show panellists, "
-                         "but there is no such column. Add it, or remove it from "
-                         "shown_columns.")
+                         _("round.json marks the column %(column)s as safe to show "
+                           "panellists, but there is no such column. Add it, or remove it "
+                           "from shown_columns.", column=column))
                  for column in plan.shown_columns if column not in df.columns]
     first_row: dict[str, int] = {}
     rows = []
@@ -83,13 +84,14 @@ def _application(cells: dict[str, str], number: int,
     row |= {column: cells[column] for column in WELSH_APPLICATION_COLUMNS if column in cells}
     row["reference"], row["contact_email"] = row["reference"].strip(), row["contact_email"].strip()
     if "reference" in cells and not row["reference"]:
-        problem("reference", "The reference is empty. Give every application a reference, "
-                             "like CA-001.")
+        problem("reference", _("The reference is empty. Give every application a "
+                               "reference, like CA-001."))
     if "title" in cells and not row["title"].strip():
-        problem("title", "The title is empty. Give every application a title.")
+        problem("title", _("The title is empty. Give every application a title."))
     for column, limit in APPLICATION_LIMITS.items():
         if len(row.get(column, "")) > limit:
-            problem(column, f"This is longer than {limit} characters. Shorten it.")
+            problem(column, _("This is longer than %(limit)s characters. Shorten it.",
+                              limit=limit))
         elif column in cells and (message := one_line_problem(row[column])):
             problem(column, message)
     if "requested_amount" in cells:
@@ -110,13 +112,15 @@ def _reference_taken(reference: str, number: int, file: str, plan: RoundPlan,
         return []
     if reference in first_row:
         return [Problem(file, number, "reference",
-                        f"The reference {reference} is used in rows {first_row[reference]} "
-                        f"and {number}. Give each application its own reference.")]
+                        _("The reference %(reference)s is used in rows %(first)s and "
+                          "%(second)s. Give each application its own reference.",
+                          reference=reference, first=first_row[reference], second=number))]
     first_row[reference] = number
     if reference in plan.references:
         return [Problem(file, number, "reference",
-                        f"The round already has an application with the reference "
-                        f"{reference}. Use a new reference, or remove this row.")]
+                        _("The round already has an application with the reference "
+                          "%(reference)s. Use a new reference, or remove this row.",
+                          reference=reference))]
     return []
 
 
@@ -124,19 +128,22 @@ def parse_amount(text: str) -> tuple[Decimal | None, str]:
     """``"£1,200.50"`` → ``(Decimal("1200.50"), "")``; otherwise ``(None, what to fix)``."""
     cleaned = text.strip().replace(" ", "")
     if not cleaned:
-        return None, f"The amount is empty. {AMOUNT_HINT}."
+        return None, _("The amount is empty. Write the amount in pounds, like 5000.")
     body = cleaned.lstrip("-£")
     sign = cleaned[:len(cleaned) - len(body)]
     if not _AMOUNT.fullmatch(body) or sign.count("-") > 1 or sign.count("£") > 1:
-        return None, f'"{text}" is not a number. {AMOUNT_HINT}.'
+        return None, _('"%(text)s" is not a number. Write the amount in pounds, like 5000.',
+                       text=text)
     if "-" in sign:
-        return None, f'"{text}" is below zero. {AMOUNT_HINT}.'
+        return None, _('"%(text)s" is below zero. Write the amount in pounds, like 5000.',
+                       text=text)
     value = Decimal(body.replace(",", ""))
     if value != value.quantize(Decimal("0.01")):
-        return None, (f'"{text}" has more than two decimal places. '
-                      "Round it to the penny, like 1200.50.")
+        return None, _('"%(text)s" has more than two decimal places. Round it to the penny, '
+                       "like 1200.50.", text=text)
     if value >= MAX_AMOUNT:
-        return None, f'"{text}" is too large to be an amount asked for. {AMOUNT_HINT}.'
+        return None, _('"%(text)s" is too large to be an amount asked for. Write the amount '
+                       "in pounds, like 5000.", text=text)
     return value, ""
 
 
@@ -145,7 +152,9 @@ def email_problem(email: str) -> str:
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
-        return f'"{email}" is not a valid email address: {error} Write it like name@example.org.'
+        # What is wrong is email_validator's English sentence.
+        return _('"%(email)s" is not a valid email address: %(error)s Write it like '
+                 "name@example.org.", email=email, error=error)
     return ""
 
 
@@ -185,20 +194,22 @@ def _panellist(cells: dict[str, str], number: int, file: str,
     if "email" in cells and (message := _member_email_problem(email)):
         problem("email", message)
     if "name" in cells and (not name or len(name) > 200):
-        problem("name", "The name is empty or longer than 200 characters. Write the "
-                        "person's name as they like it to be shown.")
+        problem("name", _("The name is empty or longer than 200 characters. Write the "
+                          "person's name as they like it to be shown."))
     for column in ("email", "name"):
         if column in cells and (message := one_line_problem(cells[column].strip())):
             problem(column, message)
     if "role" in cells and role not in MEMBER_ROLES:
-        problem("role", f'"{cells["role"]}" is not a role. Write panellist or chair.')
+        problem("role", _('"%(role)s" is not a role. Write panellist or chair.',
+                          role=cells["role"]))
     group_key, message = _group_key(group, role, plan) if "group" in cells else (None, "")
     if message:
         problem("group", message)
     affiliations = [a.strip() for a in cells.get("affiliations", "").split(";") if a.strip()]
     for position, affiliation in enumerate(affiliations, start=1):
         if message := one_line_problem(affiliation):
-            problem("affiliations", f"Affiliation {position}: {message}")
+            problem("affiliations", _("Affiliation %(number)s: %(problem)s",
+                                      number=position, problem=message))
     language, message = _language(cells.get("language", ""))
     if message:
         problem("language", message)
@@ -216,13 +227,15 @@ def _language(cell: str) -> tuple[str | None, str]:
     for code, names in LANGUAGE_NAMES.items():
         if written in names:
             return code, ""
-    return None, (f'"{cell.strip()}" is not a language FairPanel is written in. Write en '
-                  "(English) or cy (Cymraeg, Welsh), or leave it empty.")
+    return None, _('"%(language)s" is not a language FairPanel is written in. Write en '
+                   "(English) or cy (Cymraeg, Welsh), or leave it empty.",
+                   language=cell.strip())
 
 
 def _member_email_problem(email: str) -> str:
     if not email:
-        return "The email address is empty. Everyone on the panel needs one, like name@example.org."
+        return _("The email address is empty. Everyone on the panel needs one, like "
+                 "name@example.org.")
     return email_problem(email)
 
 
@@ -232,24 +245,28 @@ def _group_key(group: str, role: str, plan: RoundPlan) -> tuple[str | None, str]
     "")``, or ``(None, what to write instead)``."""
     if plan.group_keys is None:
         return group or None, ""  # round.json's groups have problems of their own
-    allowed = allowed_group_values(plan)
     if not group:
-        return None, "" if role == "chair" else f"The group is empty. Write one of: {allowed}."
+        return None, ("" if role == "chair"
+                      else _("The group is empty. Write one of: %(groups)s.",
+                             groups=allowed_group_values(plan)))
     wanted = _group_words(group)
     found = {key for key in plan.group_keys
              if wanted in (_group_words(key), _group_words(plan.group_labels.get(key, key)))}
     if len(found) > 1:
-        return None, (f'"{group}" could mean more than one group ({", ".join(sorted(found))}). '
-                      f"Write the group's key instead: {', '.join(plan.group_keys)}.")
+        return None, _('"%(group)s" could mean more than one group (%(found)s). Write the '
+                       "group's key instead: %(keys)s.", group=group,
+                       found=", ".join(sorted(found)), keys=", ".join(plan.group_keys))
     if not found:
-        return None, f'There is no group called "{group}" in this round. Write one of: {allowed}.'
+        return None, _('There is no group called "%(group)s" in this round. Write one of: '
+                       "%(groups)s.", group=group, groups=allowed_group_values(plan))
     return found.pop(), ""
 
 
 def allowed_group_values(plan: RoundPlan) -> str:
     """``Academic (or academic), Lived experience (or lived_experience)``: what the group
     column of panellists.csv may hold."""
-    return ", ".join(label if label.casefold() == key.casefold() else f"{label} (or {key})"
+    return ", ".join(label if label.casefold() == key.casefold()
+                     else _("%(label)s (or %(key)s)", label=label, key=key)
                      for key, label in ((key, plan.group_labels.get(key, key))
                                         for key in plan.group_keys or []))
 
@@ -266,10 +283,11 @@ def _email_taken(email: str, number: int, file: str, plan: RoundPlan,
         return []
     if email in first_row:
         return [Problem(file, number, "email",
-                        f"{email} is in rows {first_row[email]} and {number}. "
-                        "List each person once.")]
+                        _("%(email)s is in rows %(first)s and %(second)s. List each person "
+                          "once.", email=email, first=first_row[email], second=number))]
     first_row[email] = number
     if email in plan.member_emails:
         return [Problem(file, number, "email",
-                        f"{email} is already on this round's panel. Remove this row.")]
+                        _("%(email)s is already on this round's panel. Remove this row.",
+                          email=email))]
     return []

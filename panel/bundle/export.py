@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from panel.accounts.models import User
@@ -110,7 +111,8 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
 def _write_zip(path: Path, files: dict[str, bytes]) -> Path:
     if path.exists():
         raise BundleError([Problem(str(path), None, None,
-                                   "This file already exists. Choose a new file name.")])
+                                   _("This file already exists. Choose a new file "
+                                     "name."))])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(zip_bytes(files))
     return path
@@ -119,8 +121,9 @@ def _write_zip(path: Path, files: dict[str, bytes]) -> Path:
 def _write_folder(path: Path, files: dict[str, bytes]) -> list[Path]:
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise BundleError([Problem(str(path), None, None,
-                                   "This already exists and is not an empty folder. Choose a "
-                                   "new folder, so that no file is overwritten.")])
+                                   _("This already exists and is not an empty folder. "
+                                     "Choose a new folder, so that no file is "
+                                     "overwritten."))])
     path.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in files.items():

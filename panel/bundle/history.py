@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pandas as pd
+from flask_babel import gettext as _
 
 from panel.accounts.services import normalise_email
 from panel.bundle.spec import RoundPlan
@@ -58,11 +59,12 @@ class _Rows:
         if "email" not in cells or self.people is None or email in self.people:
             return email
         if email:
-            self.problem(number, "email", f'"{email}" is not in panellists.csv. Check the '
-                                          "email address, or add the person to panellists.csv.")
+            self.problem(number, "email", _('"%(email)s" is not in panellists.csv. Check the '
+                                            "email address, or add the person to "
+                                            "panellists.csv.", email=email))
         else:
-            self.problem(number, "email", "The email address is empty. Write the panel "
-                                          "member's email address.")
+            self.problem(number, "email", _("The email address is empty. Write the panel "
+                                            "member's email address."))
         return email
 
     def application(self, number: int, cells: dict[str, str]) -> str:
@@ -70,11 +72,12 @@ class _Rows:
         if "reference" not in cells or self.references is None or reference in self.references:
             return reference
         if reference:
-            self.problem(number, "reference", f'"{reference}" is not a reference in '
-                                              "applications.csv. Check it, or add the application.")
+            self.problem(number, "reference", _('"%(reference)s" is not a reference in '
+                                                "applications.csv. Check it, or add the "
+                                                "application.", reference=reference))
         else:
-            self.problem(number, "reference", "The reference is empty. Write the "
-                                              "application's reference.")
+            self.problem(number, "reference", _("The reference is empty. Write the "
+                                                "application's reference."))
         return reference
 
     def choice(self, number: int, cells: dict[str, str], column: str,
@@ -83,8 +86,12 @@ class _Rows:
         if not value and default is not None:
             return default
         if column in cells and value not in allowed:
-            shown = f'"{cells[column]}" is not' if value else "The cell is empty; it needs"
-            self.problem(number, column, f"{shown} a {column}. Write one of: {', '.join(allowed)}.")
+            # column is kind, level, outcome or stage: the heading, as written in the file
+            self.problem(number, column, _(
+                '"%(value)s" is not a %(column)s. Write one of: %(allowed)s.',
+                value=cells[column], column=column, allowed=", ".join(allowed)) if value
+                else _("The cell is empty; it needs a %(column)s. Write one of: %(allowed)s.",
+                       column=column, allowed=", ".join(allowed)))
         return value
 
     def result(self, rows: list[dict]) -> tuple[list[dict], list[Problem]]:
@@ -122,8 +129,9 @@ def check_decisions(df: pd.DataFrame, *, references: set[str] | None,
         reference = check.application(number, cells)
         if reference in first_row:
             check.problem(number, "reference",
-                          f"{reference} is decided in rows {first_row[reference]} and {number}. "
-                          "Keep one decision for each application.")
+                          _("%(reference)s is decided in rows %(first)s and %(second)s. Keep "
+                            "one decision for each application.", reference=reference,
+                            first=first_row[reference], second=number))
         first_row.setdefault(reference, number)
         rows.append({"reference": reference,
                      "outcome": check.choice(number, cells, "outcome", OUTCOMES),
@@ -150,8 +158,9 @@ def check_scores(df: pd.DataFrame, plan: RoundPlan, *, people: dict[str, str] | 
                "comment": cells.get("comment", "")}
         row["reason"] = _reason(number, cells, row["stage"], check)
         if (check.people or {}).get(row["email"]) == "chair":
-            check.problem(number, "email", f"{row['email']} is the chair. Only panellists' "
-                                           "scores can be imported; remove this row.")
+            check.problem(number, "email", _("%(email)s is the chair. Only panellists' scores "
+                                             "can be imported; remove this row.",
+                                             email=row["email"]))
         rows.append(row)
     _number_revisions(rows, df.index, check)
     return check.result(rows)
@@ -162,15 +171,17 @@ def _criterion_columns(df: pd.DataFrame, plan: RoundPlan, check: _Rows) -> list[
         return []  # round.json's criteria have problems of their own
     missing = [key for key in plan.criterion_keys if key not in df.columns]
     if missing:
-        check.problem(None, None, f"There is no column for the criteria {', '.join(missing)}. "
-                                  "Add one column per criterion, headed with its key; leave a "
-                                  "cell empty where it was not scored.")
+        check.problem(None, None, _("There is no column for the criteria %(criteria)s. Add "
+                                    "one column per criterion, headed with its key; leave a "
+                                    "cell empty where it was not scored.",
+                                    criteria=", ".join(missing)))
     known = {*SHEET_COLUMNS, "comment", "reason", *plan.criterion_keys}
     unknown = [column for column in df.columns if column not in known]
     if unknown:
-        check.problem(None, None, f"The columns {', '.join(unknown)} are not criteria of this "
-                                  f"round. The criteria are {', '.join(plan.criterion_keys)}; "
-                                  "remove the other columns, or fix their headings.")
+        check.problem(None, None, _("The columns %(columns)s are not criteria of this round. "
+                                    "The criteria are %(criteria)s; remove the other columns, "
+                                    "or fix their headings.", columns=", ".join(unknown),
+                                    criteria=", ".join(plan.criterion_keys)))
     return [key for key in plan.criterion_keys if key in df.columns]
 
 
@@ -178,34 +189,37 @@ def _values(number: int, cells: dict[str, str], criteria: list[str], plan: Round
             check: _Rows) -> dict[str, int | None]:
     values: dict[str, int | None] = {}
     low, high = plan.scale or (None, None)
-    hint = (f"Write a score from {low} to {high}" if plan.scale else "Write a whole number")
     for key in criteria:
         text = cells[key].strip()
         if not text:
             values[key] = None
         elif not _WHOLE.fullmatch(text):
-            check.problem(number, key, f'"{cells[key]}" is not a whole number. {hint}, '
-                                       "or leave the cell empty.")
+            check.problem(number, key, _('"%(value)s" is not a whole number. Write a score '
+                                         "from %(low)s to %(high)s, or leave the cell empty.",
+                                         value=cells[key], low=low, high=high) if plan.scale
+                          else _('"%(value)s" is not a whole number. Write a whole number, '
+                                 "or leave the cell empty.", value=cells[key]))
         elif plan.scale and not low <= int(text) <= high:
-            check.problem(number, key, f"{int(text)} is outside the scale. {hint}, "
-                                       "or leave the cell empty.")
+            check.problem(number, key, _("%(value)s is outside the scale. Write a score from "
+                                         "%(low)s to %(high)s, or leave the cell empty.",
+                                         value=int(text), low=low, high=high))
         else:
             values[key] = int(text)
     if criteria and all(not cells[key].strip() for key in criteria):
-        check.problem(number, None, "Nothing is scored on this row. Score at least one "
-                                    "criterion, or remove the row.")
+        check.problem(number, None, _("Nothing is scored on this row. Score at least one "
+                                      "criterion, or remove the row."))
     return values
 
 
 def _reason(number: int, cells: dict[str, str], stage: str, check: _Rows) -> str:
     reason = cells.get("reason", "").strip()
     if reason and stage == "initial":
-        check.problem(number, "reason", "An initial sheet has no reason: only a revised sheet "
-                                        "says why it changed. Empty this cell, or mark the "
-                                        "row revised.")
+        check.problem(number, "reason", _("An initial sheet has no reason: only a revised "
+                                          "sheet says why it changed. Empty this cell, or "
+                                          "mark the row revised."))
     elif len(reason) > REASON_MAX:
-        check.problem(number, "reason", f"The reason is longer than {REASON_MAX} characters. "
-                                        "Shorten it.")
+        check.problem(number, "reason", _("The reason is longer than %(limit)s characters. "
+                                          "Shorten it.", limit=REASON_MAX))
     return reason
 
 
@@ -216,8 +230,9 @@ def _number_revisions(rows: list[dict[str, Any]], numbers: pd.Index, check: _Row
         if row["stage"] == "initial":
             if pair in initial_row:
                 check.problem(number, "stage",
-                              f"There is already an initial sheet for {pair[0]} on {pair[1]} "
-                              f"in row {initial_row[pair]}. Mark later sheets revised.")
+                              _("There is already an initial sheet for %(email)s on "
+                                "%(reference)s in row %(row)s. Mark later sheets revised.",
+                                email=pair[0], reference=pair[1], row=initial_row[pair]))
             initial_row.setdefault(pair, number)
     revisions: dict[tuple[str, str], int] = {}
     for row, number in zip(rows, numbers):
@@ -227,5 +242,6 @@ def _number_revisions(rows: list[dict[str, Any]], numbers: pd.Index, check: _Row
             revisions[pair] = row["revision"] = revisions.get(pair, 0) + 1
             if pair not in initial_row:
                 check.problem(number, "stage",
-                              f"This revised sheet has no initial sheet for {pair[0]} on "
-                              f"{pair[1]}. Add the initial sheet, or mark this one initial.")
+                              _("This revised sheet has no initial sheet for %(email)s on "
+                                "%(reference)s. Add the initial sheet, or mark this one "
+                                "initial.", email=pair[0], reference=pair[1]))

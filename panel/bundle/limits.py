@@ -4,9 +4,12 @@ checked one by one, with what to fix. The limits are settings (config.py,
 ``ROUND_MAX_*``); docs/bundles.md says why each default is what it is."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from panel.bundle.tables import Problem
 
@@ -15,7 +18,9 @@ from panel.bundle.tables import Problem
 class Limit:
     setting: str
     default: int
-    noun: str  # plural, as the message says it
+    # "This file has 1,200 applications, but a round can hold at most 1,000.": a whole
+    # sentence for each kind of row, given (rows, most).
+    too_many_rows: Callable[[int, int], str]
 
     @property
     def most(self) -> int:
@@ -24,10 +29,22 @@ class Limit:
         return self.default
 
 
-APPLICATIONS = Limit("ROUND_MAX_APPLICATIONS", 20_000, "applications")
-PANEL = Limit("ROUND_MAX_PANEL", 2_000, "panel members")
-SHEETS = Limit("ROUND_MAX_SHEETS", 150_000, "score sheets")
-CONFLICTS = Limit("ROUND_MAX_CONFLICTS", 100_000, "conflicts")
+APPLICATIONS = Limit("ROUND_MAX_APPLICATIONS", 20_000, lambda rows, most: ngettext(
+    "This file has %(rows)s application, but a round can hold at most %(most)s.",
+    "This file has %(rows)s applications, but a round can hold at most %(most)s.",
+    rows, rows=f"{rows:,}", most=f"{most:,}"))
+PANEL = Limit("ROUND_MAX_PANEL", 2_000, lambda rows, most: ngettext(
+    "This file has %(rows)s panel member, but a round can hold at most %(most)s.",
+    "This file has %(rows)s panel members, but a round can hold at most %(most)s.",
+    rows, rows=f"{rows:,}", most=f"{most:,}"))
+SHEETS = Limit("ROUND_MAX_SHEETS", 150_000, lambda rows, most: ngettext(
+    "This file has %(rows)s score sheet, but a round can hold at most %(most)s.",
+    "This file has %(rows)s score sheets, but a round can hold at most %(most)s.",
+    rows, rows=f"{rows:,}", most=f"{most:,}"))
+CONFLICTS = Limit("ROUND_MAX_CONFLICTS", 100_000, lambda rows, most: ngettext(
+    "This file has %(rows)s conflict, but a round can hold at most %(most)s.",
+    "This file has %(rows)s conflicts, but a round can hold at most %(most)s.",
+    rows, rows=f"{rows:,}", most=f"{most:,}"))
 
 
 def too_many(limit: Limit, rows: int, file: str, *, already: int = 0) -> list[Problem]:
@@ -36,11 +53,11 @@ def too_many(limit: Limit, rows: int, file: str, *, already: int = 0) -> list[Pr
     most = limit.most
     if already + rows <= most:
         return []
-    held = f" The round already has {already:,}." if already else ""
     room = max(most - already, 0)
-    fix = (f"Remove rows to leave at most {room:,}, or split them across rounds"
-           if room else "Start another round for them")
-    return [Problem(file, None, None,
-                    f"This file has {rows:,} {limit.noun}, but a round can hold at most "
-                    f"{most:,}.{held} {fix}. (An administrator sets the limit with "
-                    f"{limit.setting}.)")]
+    sentences = [
+        limit.too_many_rows(rows, most),
+        _("The round already has %(already)s.", already=f"{already:,}") if already else "",
+        _("Remove rows to leave at most %(room)s, or split them across rounds.",
+          room=f"{room:,}") if room else _("Start another round for them."),
+        _("(An administrator sets the limit with %(setting)s.)", setting=limit.setting)]
+    return [Problem(file, None, None, " ".join(sentence for sentence in sentences if sentence))]

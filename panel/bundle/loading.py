@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from panel.accounts import services as accounts
@@ -33,7 +35,8 @@ from panel.rounds.services import RoundError
 from panel.scoring.models import CriterionScore, ScoreSheet
 from panel.scoring.rules import sheet_score
 
-TRAIL = "Writing the audit trail"
+# The last stage the progress callback is told of (benchmarks/import_round.py finds it).
+TRAIL = _l("Writing the audit trail")
 APPLICATION_FIELDS = ("reference", "title", "lay_summary", "requested_amount",
                       "applicant_name", "organisation", "contact_email",
                       "title_cy", "lay_summary_cy")
@@ -79,7 +82,7 @@ def import_bundle(actor: User | None, path: Path, *, invite: bool = False,
     if problems or found:
         raise BundleError(problems + found)
     steps = Steps(progress)
-    steps.tell("Creating the round", 0, 1)
+    steps.tell(_("Creating the round"), 0, 1)
     round_ = rounds.build_round(bundle.settings)
     _pay_rates(round_, bundle.settings["groups"])
     loader = _Loader(actor, round_, system, progress, steps=steps)
@@ -89,7 +92,7 @@ def import_bundle(actor: User | None, path: Path, *, invite: bool = False,
     loader.panellists(bundle.panellists, invite=invite)
     loader.history(bundle)
     found = suggestions.find_for_round(round_, progress=progress)  # reads only
-    steps.tell(TRAIL, 0, 1)
+    steps.tell(str(TRAIL), 0, 1)
     loader.publish()
     suggestions.apply_findings(found)
     record("round.imported", actor=actor, target=round_, system=system,
@@ -150,7 +153,7 @@ class _Loader:
         # marks them safe to show (panel.rounds.columns); ``shown`` are a bundle's.
         hidden = columns.hide_new_columns(
             self.round, (key for value in values for key in value["extra"]), shown=shown)
-        ids = insert_rows(Application.__table__, values, stage="Adding applications",
+        ids = insert_rows(Application.__table__, values, stage=_("Adding applications"),
                           steps=self.steps, key=("reference",))
         self.application_ids = {row["reference"]: i for row, i in zip(values, ids)}
         db.session.expire(self.round, ["applications"])
@@ -178,12 +181,13 @@ class _Loader:
         values = []
         for row in rows:
             if row["group"] and row["group"] not in groups:
-                raise RoundError(f"{self.round.title} has no group called {row['group']}")
+                raise RoundError(_("%(round)s has no group called %(group)s",
+                                   round=self.round.title, group=row["group"]))
             values.append({"round_id": self.round.id, "user_id": users[row["email"]].id,
                            "group_id": groups.get(row["group"]) if row["group"] else None,
                            "role": row["role"], "affiliations": list(row["affiliations"]),
                            "joined_at": self.now})
-        ids = insert_rows(PanelMember.__table__, values, stage="Adding panel members",
+        ids = insert_rows(PanelMember.__table__, values, stage=_("Adding panel members"),
                           steps=self.steps, key=("user_id",))
         self.member_ids = {row["email"]: i for row, i in zip(rows, ids)}
         db.session.expire(self.round, ["members"])
@@ -204,7 +208,7 @@ class _Loader:
                 "active": True, "session_version": 1, "created_at": self.now,
                 "language": row.get("language")}
                for email, row in zip(emails, rows) if email not in users]
-        ids = insert_rows(User.__table__, new, stage="Creating accounts", steps=self.steps,
+        ids = insert_rows(User.__table__, new, stage=_("Creating accounts"), steps=self.steps,
                           key=("email",))
         created = load(User, ids)
         users.update((user.email, user) for user in created)
@@ -236,7 +240,7 @@ class _Loader:
                    "source": "imported", "status": "confirmed", "review_reason": "",
                    "reviewed_by_id": self.actor_id, "reviewed_at": self.now,
                    "created_at": self.now} for row in rows]
-        insert_rows(Conflict.__table__, values, stage="Adding conflicts", steps=self.steps)
+        insert_rows(Conflict.__table__, values, stage=_("Adding conflicts"), steps=self.steps)
         if rows:
             self._table_event("conflicts.imported", rows)
 
@@ -256,12 +260,12 @@ class _Loader:
                                          for key, value in row["values"].items()
                                          if value is not None], low, high)}
                   for row in rows]
-        ids = insert_rows(ScoreSheet.__table__, values, stage="Adding score sheets",
+        ids = insert_rows(ScoreSheet.__table__, values, stage=_("Adding score sheets"),
                           steps=self.steps, key=("member_id", "application_id", "revision"))
         scores = [{"sheet_id": sheet_id, "criterion_id": criterion_id,
                    "value": row["values"].get(key)}
                   for row, sheet_id in zip(rows, ids) for criterion_id, key in criteria]
-        insert_rows(CriterionScore.__table__, scores, stage="Adding scores", steps=self.steps)
+        insert_rows(CriterionScore.__table__, scores, stage=_("Adding scores"), steps=self.steps)
         if rows:
             self._table_event("sheets.imported", rows)
 
@@ -269,6 +273,6 @@ class _Loader:
         values = [{"application_id": self.application_ids[row["reference"]],
                    "outcome": row["outcome"], "rationale": row["rationale"],
                    "recorded_by_id": self.actor_id, "recorded_at": self.now} for row in rows]
-        insert_rows(Decision.__table__, values, stage="Adding decisions", steps=self.steps)
+        insert_rows(Decision.__table__, values, stage=_("Adding decisions"), steps=self.steps)
         if rows:
             self._table_event("decisions.imported", rows)

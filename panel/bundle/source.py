@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
+from flask_babel import gettext as _
 
 from panel.bundle import limits
 from panel.bundle.checks import check_applications, check_panellists
@@ -52,10 +53,11 @@ def open_bundle(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
     if path.is_file() and path.suffix.lower() == ".zip":
         return _from_zip(path, label)
     if path.exists():
-        return {}, [Problem(label, None, None, "A round bundle is a folder, or a .zip file "
-                                               "of one. Give the path of the folder or the .zip.")]
-    return {}, [Problem(str(path), None, None, "There is no folder or .zip file here. "
-                                               "Check the path.")]
+        return {}, [Problem(label, None, None,
+                            _("A round bundle is a folder, or a .zip file of one. Give the "
+                              "path of the folder or the .zip."))]
+    return {}, [Problem(str(path), None, None,
+                        _("There is no folder or .zip file here. Check the path."))]
 
 
 def _from_folder(path: Path, label: str) -> tuple[dict[str, bytes], list[Problem]]:
@@ -66,8 +68,9 @@ def _from_folder(path: Path, label: str) -> tuple[dict[str, bytes], list[Problem
 
 
 def _too_big(label: str) -> Problem:
-    return Problem(label, None, None, "The bundle is too big to import (over 50 MB of files). "
-                                      "Split the applications into smaller rounds.")
+    return Problem(label, None, None,
+                   _("The bundle is too big to import (over 50 MB of files). Split the "
+                     "applications into smaller rounds."))
 
 
 def _from_zip(path: Path, label: str) -> tuple[dict[str, bytes], list[Problem]]:
@@ -75,8 +78,9 @@ def _from_zip(path: Path, label: str) -> tuple[dict[str, bytes], list[Problem]]:
         with zipfile.ZipFile(path) as archive:
             return _read_archive(archive, label)
     except (zipfile.BadZipFile, OSError):
-        return {}, [Problem(label, None, None, "This .zip file cannot be opened. Make the "
-                                               "zip again from the bundle folder.")]
+        return {}, [Problem(label, None, None,
+                            _("This .zip file cannot be opened. Make the zip again from the "
+                              "bundle folder."))]
 
 
 def _read_archive(archive: zipfile.ZipFile, label: str) -> tuple[dict[str, bytes], list[Problem]]:
@@ -84,9 +88,9 @@ def _read_archive(archive: zipfile.ZipFile, label: str) -> tuple[dict[str, bytes
     unsafe = [info.filename for info in members if _unsafe(info.filename)]
     if unsafe:
         return {}, [Problem(label, None, None,
-                            f'The zip holds "{unsafe[0]}", a path that leads outside the '
-                            "bundle, so it was not opened. Make the zip again from the "
-                            "bundle folder.")]
+                            _('The zip holds "%(path)s", a path that leads outside the '
+                              "bundle, so it was not opened. Make the zip again from the "
+                              "bundle folder.", path=unsafe[0]))]
     if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
         return {}, [_too_big(label)]
     root = _root(members)
@@ -96,9 +100,9 @@ def _read_archive(archive: zipfile.ZipFile, label: str) -> tuple[dict[str, bytes
         # Read no more than the declared size: a member may lie about it.
         return {name: _read_member(archive, info) for name, info in sorted(wanted.items())}, []
     except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError):
-        return {}, [Problem(label, None, None, "Some files in this .zip are damaged or "
-                                               "encrypted. Make the zip again, without a "
-                                               "password.")]
+        return {}, [Problem(label, None, None,
+                            _("Some files in this .zip are damaged or encrypted. Make the "
+                              "zip again, without a password."))]
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -142,8 +146,9 @@ def check_bundle(files: dict[str, bytes], *,
         settings, plan, problems = check_round_json(files["round.json"], slug=slug)
     else:
         settings, plan = None, RoundPlan()
-        problems = [Problem("round.json", None, None, "The bundle has no round.json. Add it: "
-                                                      "it holds the round's title and rubric.")]
+        problems = [Problem("round.json", None, None,
+                            _("The bundle has no round.json. Add it: it holds the round's "
+                              "title and rubric."))]
     tables: dict[str, tuple[pd.DataFrame | None, str]] = {}
     for table in TABLES:
         df, label, found = _read(files, table)
@@ -160,12 +165,14 @@ def _read(files: dict[str, bytes], table: str) -> tuple[pd.DataFrame | None, str
     present = [name for name in (f"{table}.csv", f"{table}.xlsx") if name in files]
     if len(present) > 1:
         return None, present[0], [Problem(present[0], None, None,
-                                          f"The bundle has both {present[0]} and {present[1]}. "
-                                          "Keep one of them.")]
+                                          _("The bundle has both %(first)s and %(second)s. "
+                                            "Keep one of them.",
+                                            first=present[0], second=present[1]))]
     if not present:
         missing = ([Problem(f"{table}.csv", None, None,
-                            f"The bundle has no {table}.csv. Add it (an .xlsx workbook "
-                            "will do too).")] if table in REQUIRED_TABLES else [])
+                            _("The bundle has no %(file)s. Add it (an .xlsx workbook will "
+                              "do too).", file=f"{table}.csv"))]
+                   if table in REQUIRED_TABLES else [])
         return None, f"{table}.csv", missing
     name = present[0]
     df, problems = read_table(files[name], name, label=name)

@@ -6,10 +6,14 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from panel.accounts.models import User
@@ -143,16 +147,17 @@ def _parse(data: bytes, file: str) -> tuple[dict[str, Any] | None, list[Problem]
     try:
         spec = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        return None, [Problem(file, None, None, "The file is not saved as UTF-8 text. "
-                                                "Save it again as UTF-8.")]
+        return None, [Problem(file, None, None, _("The file is not saved as UTF-8 text. "
+                                                  "Save it again as UTF-8."))]
     except json.JSONDecodeError as error:
+        # What is wrong (error.msg) is the json module's English, for programmers.
         return None, [Problem(file, error.lineno, None,
-                              f"This is not valid JSON: {error.msg} (at character "
-                              f"{error.colno} of the line). Check for a missing comma, "
-                              "quote or bracket.")]
+                              _("This is not valid JSON: %(error)s (at character "
+                                "%(position)s of the line). Check for a missing comma, "
+                                "quote or bracket.", error=error.msg, position=error.colno))]
     if not isinstance(spec, dict):
-        return None, [Problem(file, None, None, "The file must hold one JSON object, "
-                                                'starting with { and "title".')]
+        return None, [Problem(file, None, None, _("The file must hold one JSON object, "
+                                                  'starting with { and "title".'))]
     return spec, []
 
 
@@ -170,9 +175,84 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _either(items: list[str] | tuple[str, ...]) -> str:
+    """``"strict or fill or lottery"``."""
+    said = items[0]
+    for item in items[1:]:
+        said = _("%(choices)s or %(choice)s", choices=said, choice=item)
+    return said
+
+
+def _both(items: list[str]) -> str:
+    """``"hourly and meeting_fee"``."""
+    said = items[0]
+    for item in items[1:]:
+        said = _("%(things)s and %(thing)s", things=said, thing=item)
+    return said
+
+
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+# The longest key a group or a criterion may have.
+KEY_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class _ItemKind:
+    """The whole sentences round.json's problems with a list of groups or of criteria
+    say, one function per problem: a group and a criterion each get their own (issue 21),
+    so that no noun is glued into a sentence. ``ordinal`` is "1st", "2nd"..."""
+
+    column: str
+    none: Callable[[], str]
+    not_an_object: Callable[[str], str]
+    unknown_settings: Callable[[str, str, str], str]
+    bad_key: Callable[[str, str], str]
+    bad_weight: Callable[[str, str, str], str]
+    key_twice: Callable[[str], str]
+
+
+GROUP = _ItemKind(
+    column="groups",
+    none=lambda: _('The round needs a list of groups, at least one group, like {"key": '
+                   '"academic", "label": "Academic", "weight": 1}.'),
+    not_an_object=lambda ordinal: _("The %(ordinal)s group must be an object in { }.",
+                                    ordinal=ordinal),
+    unknown_settings=lambda ordinal, unknown, allowed: _(
+        "The %(ordinal)s group has settings FairPanel does not know: %(unknown)s. Use "
+        "%(allowed)s.", ordinal=ordinal, unknown=unknown, allowed=allowed),
+    bad_key=lambda ordinal, key: _(
+        "The %(ordinal)s group has the key %(key)s. A key is a short name in lower-case "
+        'letters, numbers and underscores, starting with a letter, like "lived_experience".',
+        ordinal=ordinal, key=key),
+    bad_weight=lambda ordinal, key, weight: _(
+        'The %(ordinal)s group ("%(key)s") has the weight %(weight)s. Give it a number above '
+        "0, like 1.", ordinal=ordinal, key=key, weight=weight),
+    key_twice=lambda key: _('Two groups have the key "%(key)s". Give each group its own key.',
+                            key=key),
+)
+CRITERION = _ItemKind(
+    column="criteria",
+    none=lambda: _('The round needs a list of criteria, at least one criterion, like {"key": '
+                   '"benefit", "name": "Benefit to people", "weight": 1}.'),
+    not_an_object=lambda ordinal: _("The %(ordinal)s criterion must be an object in { }.",
+                                    ordinal=ordinal),
+    unknown_settings=lambda ordinal, unknown, allowed: _(
+        "The %(ordinal)s criterion has settings FairPanel does not know: %(unknown)s. Use "
+        "%(allowed)s.", ordinal=ordinal, unknown=unknown, allowed=allowed),
+    bad_key=lambda ordinal, key: _(
+        "The %(ordinal)s criterion has the key %(key)s. A key is a short name in lower-case "
+        'letters, numbers and underscores, starting with a letter, like "lived_experience".',
+        ordinal=ordinal, key=key),
+    bad_weight=lambda ordinal, key, weight: _(
+        'The %(ordinal)s criterion ("%(key)s") has the weight %(weight)s. Give it a number '
+        "above 0, like 1.", ordinal=ordinal, key=key, weight=weight),
+    key_twice=lambda key: _('Two criteria have the key "%(key)s". Give each criterion its '
+                            "own key.", key=key),
+)
 
 
 class _SpecCheck:
@@ -191,9 +271,9 @@ class _SpecCheck:
     def settings(self, slug: str | None) -> dict[str, Any]:
         for key in self.spec:
             if key not in SETTINGS:
-                self.problem(key, f'FairPanel does not know the setting "{key}". Check its '
-                                  "spelling, or remove it. The settings are: "
-                                  f"{', '.join(SETTINGS)}.")
+                self.problem(key, _('FairPanel does not know the setting "%(setting)s". '
+                                    "Check its spelling, or remove it. The settings are: "
+                                    "%(settings)s.", setting=key, settings=", ".join(SETTINGS)))
         title = self._title()
         scale = self._scale()
         return {
@@ -225,12 +305,12 @@ class _SpecCheck:
     def _title(self) -> str:
         title = self.spec.get("title")
         if not isinstance(title, str) or not title.strip():
-            self.problem("title", 'The round needs a title, like "Healthy towns 2026".')
+            self.problem("title", _('The round needs a title, like "Healthy towns 2026".'))
             return ""
         if len(title.strip()) > 200:
-            self.problem("title", "The title is longer than 200 characters. Shorten it.")
+            self.problem("title", _("The title is longer than 200 characters. Shorten it."))
         elif problem := one_line_problem(title.strip()):
-            self.problem("title", f"The title: {problem}")
+            self.problem("title", _("The title: %(problem)s", problem=problem))
         return title.strip()
 
     def _slug(self, override: str | None, title: str) -> str:
@@ -238,54 +318,58 @@ class _SpecCheck:
         if given is None:
             slug = slug_from_title(title)
             if title and not slug:
-                self.problem("slug", "A slug cannot be made from the title. Add a slug: "
-                                     "lower-case letters, numbers and hyphens, like "
-                                     '"healthy-towns-2026".')
+                self.problem("slug", _("A slug cannot be made from the title. Add a slug: "
+                                       "lower-case letters, numbers and hyphens, like "
+                                       '"healthy-towns-2026".'))
         elif not isinstance(given, str) or not SLUG.fullmatch(given) or len(given) > 80:
-            self.problem("slug", f"{_shown(given)} is not a valid slug. "
-                                 "Use lower-case letters, numbers and hyphens, like "
-                                 '"healthy-towns-2026" (80 characters at most).')
+            self.problem("slug", _("%(slug)s is not a valid slug. Use lower-case letters, "
+                                   'numbers and hyphens, like "healthy-towns-2026" (80 '
+                                   "characters at most).", slug=_shown(given)))
             return ""
         else:
             slug = given
         if slug in RESERVED_SLUGS:
-            self.problem("slug", f'"{slug}" is the name of a FairPanel page, so it cannot be '
-                                 "a round's slug. Choose another slug.")
+            self.problem("slug", _('"%(slug)s" is the name of a FairPanel page, so it cannot '
+                                   "be a round's slug. Choose another slug.", slug=slug))
         elif slug and round_by_slug(slug) is not None:
-            self.problem("slug", f'A round with the slug "{slug}" already exists. '
-                                 "Choose another slug.")
+            self.problem("slug", _('A round with the slug "%(slug)s" already exists. Choose '
+                                   "another slug.", slug=slug))
         return slug
 
     def _text(self, key: str, limit: int) -> str:
         value = self.spec.get(key, "")
         if not isinstance(value, str):
-            self.problem(key, f"The {key} must be text in double quotes.")
+            # key is the setting's name as round.json writes it (description, funder…)
+            self.problem(key, _("The %(setting)s must be text in double quotes.", setting=key))
             return ""
         if len(value) > limit:
-            self.problem(key, f"The {key} is longer than {limit} characters. Shorten it.")
+            self.problem(key, _("The %(setting)s is longer than %(limit)s characters. "
+                                "Shorten it.", setting=key, limit=limit))
         return value
 
     def _scale(self) -> dict[str, Any]:
         scale = self.spec.get("scale", {"min": 1, "max": 5})
         if not isinstance(scale, dict):
-            self.problem("scale", 'The scale must look like {"min": 1, "max": 5}.')
+            self.problem("scale", _('The scale must look like {"min": 1, "max": 5}.'))
             return {}
         low, high = scale.get("min", 1), scale.get("max", 5)
         if not (_whole(low) and _whole(high)) or not 0 < high - low <= MAX_SCALE_STEPS \
                 or max(abs(low), abs(high)) > MAX_SCALE_END:
-            self.problem("scale", f"The scale runs from {_shown(low)} to {_shown(high)}. "
-                                  "Use two whole numbers with min below max, like 1 and 5 "
-                                  f"(at most {MAX_SCALE_STEPS} apart).")
+            self.problem("scale", _("The scale runs from %(low)s to %(high)s. Use two whole "
+                                    "numbers with min below max, like 1 and 5 (at most "
+                                    "%(steps)s apart).", low=_shown(low), high=_shown(high),
+                                    steps=MAX_SCALE_STEPS))
             return {}
         unknown = set(scale) - {"min", "max", "descriptors", "descriptors_cy"}
         if unknown:
-            self.problem("scale", f"The scale has settings FairPanel does not know: "
-                                  f"{', '.join(sorted(unknown))}. Use min, max, descriptors "
-                                  "and descriptors_cy (the same in Welsh).")
+            self.problem("scale", _("The scale has settings FairPanel does not know: "
+                                    "%(unknown)s. Use min, max, descriptors and "
+                                    "descriptors_cy (the same in Welsh).",
+                                    unknown=", ".join(sorted(unknown))))
         self.scale = (low, high)
-        descriptors = self._descriptors(scale.get("descriptors", {}), "scale", "The scale")
+        descriptors = self._descriptors(scale.get("descriptors", {}), "scale", _l("The scale"))
         welsh = self._descriptors(scale.get("descriptors_cy", {}), "scale",
-                                  "The scale's Welsh (descriptors_cy)")
+                                  _l("The scale's Welsh (descriptors_cy)"))
         return {"min": low, "max": high, "descriptors": descriptors,
                 **({"descriptors_cy": welsh} if welsh else {})}
 
@@ -294,29 +378,34 @@ class _SpecCheck:
             return True  # the scale itself has a problem, reported already
         return bool(re.fullmatch(r"-?\d+", level)) and self.scale[0] <= int(level) <= self.scale[1]
 
-    def _descriptors(self, descriptors: Any, column: str, owner: str) -> dict[str, str]:
+    def _descriptors(self, descriptors: Any, column: str, owner: LazyString) -> dict[str, str]:
+        # owner ("The scale"…) is lazy: made into words only for a problem.
         if not isinstance(descriptors, dict) or not all(
                 isinstance(text, str) for text in descriptors.values()):
-            self.problem(column, f'{owner}: descriptors must look like {{"1": "Very weak", '
-                                 '"2": "Weak"}, one plain-language text for each level.')
+            self.problem(column, _('%(owner)s: descriptors must look like {"1": "Very weak", '
+                                   '"2": "Weak"}, one plain-language text for each level.',
+                                   owner=owner))
             return {}
         for level, text in descriptors.items():
             if problem := one_line_problem(text):
-                self.problem(column, f"{owner}: the descriptor of {level}: {problem}")
+                self.problem(column, _("%(owner)s: the descriptor of %(level)s: %(problem)s",
+                                       owner=owner, level=level, problem=problem))
         wrong = [level for level in descriptors if not self._on_scale(level)]
         if wrong:
-            self.problem(column, f"{owner}: descriptors name levels that are not on the scale: "
-                                 f"{', '.join(wrong)}. Use the levels "
-                                 f"{self.scale[0]} to {self.scale[1]}.")
+            self.problem(column, _("%(owner)s: descriptors name levels that are not on the "
+                                   "scale: %(levels)s. Use the levels %(low)s to %(high)s.",
+                                   owner=owner, levels=", ".join(wrong), low=self.scale[0],
+                                   high=self.scale[1]))
         return {str(level): text for level, text in descriptors.items()}
 
     def _budget(self) -> int | float:
         budget = self.spec.get("budget")
         if "budget" not in self.spec:
-            self.problem("budget", "The budget is missing. Write it in pounds, like 400000.")
+            self.problem("budget", _("The budget is missing. Write it in pounds, like 400000."))
         elif not _number(budget) or budget < 0 or budget >= MAX_BUDGET:
-            self.problem("budget", f"The budget {_shown(budget)} is not an amount of "
-                                   "money. Write a number of pounds with no quotes, like 400000.")
+            self.problem("budget", _("The budget %(budget)s is not an amount of money. Write "
+                                     "a number of pounds with no quotes, like 400000.",
+                                     budget=_shown(budget)))
         else:
             return budget
         return 0
@@ -324,20 +413,20 @@ class _SpecCheck:
     def _choice(self, key: str, allowed: tuple[str, ...]) -> str:
         value = self.spec.get(key, allowed[0])
         if value not in allowed:
-            self.problem(key, f"{_shown(value)} is not a {key}. "
-                              f"Use {' or '.join(allowed)}.")
+            # key is the setting's name as round.json writes it (funding_rule…)
+            self.problem(key, _("%(value)s is not a %(setting)s. Use %(choices)s.",
+                                value=_shown(value), setting=key, choices=_either(allowed)))
             return allowed[0]
         return value
 
     def _groups(self) -> list[dict[str, Any]]:
-        groups = self._items("groups", "group", 'like {"key": "academic", "label": '
-                                                '"Academic", "weight": 1}')
-        made = [(self._item(n, g, "groups", "group", 40, {"key", "label", "weight", "pay"}), g)
+        groups = self._items("groups", GROUP)
+        made = [(self._item(n, g, GROUP, {"key", "label", "weight", "pay"}), g)
                 for n, g in enumerate(groups, start=1)]
         made = [{"key": g["key"], "label": g.get("label") or g["key"], "weight": g["weight"],
                  **({"pay": pay} if (pay := self._pay(g["key"], given.get("pay"))) else {})}
                 for g, given in made if g]
-        self.group_keys = self._unique_keys("groups", "group", made, len(groups))
+        self.group_keys = self._unique_keys("groups", GROUP, made, len(groups))
         return made
 
     def _pay(self, key: str, pay: Any) -> dict[str, int | float] | None:
@@ -345,126 +434,136 @@ class _SpecCheck:
         pounds: ``{"hourly": 25, "meeting_fee": 75}`` or ``{"per_application": 40}``."""
         if pay is None:
             return None
-        owner = f'The group "{key}"'
-        example = 'like {"hourly": 25, "meeting_fee": 75} (amounts in pounds)'
         if not isinstance(pay, dict) or not pay:
-            self.problem("groups", f"{owner}: pay must be written {example}.")
+            self.problem("groups", _('The group "%(group)s": pay must be written like '
+                                     '{"hourly": 25, "meeting_fee": 75} (amounts in pounds).',
+                                     group=key))
             return None
         unknown = set(pay) - set(PAY_KINDS)
         if unknown:
-            self.problem("groups", f"{owner}: pay has {', '.join(sorted(unknown))}, which "
-                                   f"FairPanel does not know. Use {', '.join(PAY_KINDS)}, "
-                                   f"{example}.")
+            self.problem("groups", _('The group "%(group)s": pay has %(unknown)s, which '
+                                     "FairPanel does not know. Use %(kinds)s, like "
+                                     '{"hourly": 25, "meeting_fee": 75} (amounts in pounds).',
+                                     group=key, unknown=", ".join(sorted(unknown)),
+                                     kinds=", ".join(PAY_KINDS)))
             return None
         wrong = [kind for kind, amount in pay.items()
                  if not _number(amount) or not 0 < amount <= MAX_PAY
                  or round(amount, 2) != amount]
         if wrong:
-            self.problem("groups", f"{owner}: {' and '.join(wrong)} must be an amount of "
-                                   "pounds above 0 with no quotes and at most 2 decimal "
-                                   "places, like 25 or 12.50.")
+            self.problem("groups", _('The group "%(group)s": %(kinds)s must be an amount of '
+                                     "pounds above 0 with no quotes and at most 2 decimal "
+                                     "places, like 25 or 12.50.", group=key, kinds=_both(wrong)))
             return None
         if "hourly" in pay and "per_application" in pay:
-            self.problem("groups", f"{owner}: choose hourly or per_application, not both: "
-                                   "each pays for the same reading and scoring.")
+            self.problem("groups", _('The group "%(group)s": choose hourly or per_application, '
+                                     "not both: each pays for the same reading and scoring.",
+                                     group=key))
             return None
         return {kind: pay[kind] for kind in PAY_KINDS if kind in pay}
 
     def _criteria(self) -> list[dict[str, Any]]:
-        criteria = self._items("criteria", "criterion", 'like {"key": "benefit", "name": '
-                                                        '"Benefit to people", "weight": 1}')
+        criteria = self._items("criteria", CRITERION)
         allowed = {"key", "name", "weight", "guidance", "descriptors",
                    "name_cy", "guidance_cy", "descriptors_cy"}  # Welsh: optional
         made = []
         for n, item in enumerate(criteria, start=1):
-            criterion = self._item(n, item, "criteria", "criterion", 40, allowed)
+            criterion = self._item(n, item, CRITERION, allowed)
             if criterion:
                 made.append(self._criterion(n, item, criterion))
-        self.criterion_keys = self._unique_keys("criteria", "criterion", made, len(criteria))
+        self.criterion_keys = self._unique_keys("criteria", CRITERION, made, len(criteria))
         return made
 
     def _criterion(self, n: int, item: dict[str, Any], made: dict[str, Any]) -> dict[str, Any]:
-        owner = f'The {_ordinal(n)} criterion ("{made["key"]}")'
+        which = {"ordinal": _ordinal(n), "key": made["key"]}
         name, guidance = item.get("name"), item.get("guidance", "")
         if made["key"] in SCORE_FILE_COLUMNS:
-            self.problem("criteria", f"{owner}: {made['key']} is a column of scores.csv, so it "
-                                     "cannot be a criterion key. Choose another key.")
+            self.problem("criteria", _('The %(ordinal)s criterion ("%(key)s"): %(key)s is a '
+                                       "column of scores.csv, so it cannot be a criterion "
+                                       "key. Choose another key.", **which))
         if not isinstance(name, str) or not name.strip() or len(name) > 200:
-            self.problem("criteria", f"{owner} needs a name people will read, like "
-                                     '"Benefit to people" (200 characters at most).')
+            self.problem("criteria", _('The %(ordinal)s criterion ("%(key)s") needs a name '
+                                       'people will read, like "Benefit to people" (200 '
+                                       "characters at most).", **which))
         elif problem := one_line_problem(name):
-            self.problem("criteria", f"{owner}: the name: {problem}")
+            self.problem("criteria", _('The %(ordinal)s criterion ("%(key)s"): the name: '
+                                       "%(problem)s", problem=problem, **which))
         if not isinstance(guidance, str):
-            self.problem("criteria", f"{owner}: the guidance must be text in double quotes.")
+            self.problem("criteria", _('The %(ordinal)s criterion ("%(key)s"): the guidance '
+                                       "must be text in double quotes.", **which))
             guidance = ""
-        descriptors = self._descriptors(item.get("descriptors", {}), "criteria", owner)
+        descriptors = self._descriptors(
+            item.get("descriptors", {}), "criteria",
+            _l('The %(ordinal)s criterion ("%(key)s")', **which))
         return {"key": made["key"], "name": name if isinstance(name, str) else "",
                 "weight": made["weight"], "guidance": guidance, "descriptors": descriptors,
-                **self._welsh_criterion(item, owner)}
+                **self._welsh_criterion(item, which)}
 
-    def _welsh_criterion(self, item: dict[str, Any], owner: str) -> dict[str, Any]:
+    def _welsh_criterion(self, item: dict[str, Any], which: dict[str, str]) -> dict[str, Any]:
         """A criterion's optional Welsh: name_cy, guidance_cy, descriptors_cy (issue 21)."""
         found: dict[str, Any] = {}
         name, guidance = item.get("name_cy", ""), item.get("guidance_cy", "")
         if not isinstance(name, str) or len(name) > 200:
-            self.problem("criteria", f"{owner}: name_cy, the name in Welsh, must be text in "
-                                     "double quotes (200 characters at most).")
+            self.problem("criteria", _('The %(ordinal)s criterion ("%(key)s"): name_cy, the '
+                                       "name in Welsh, must be text in double quotes (200 "
+                                       "characters at most).", **which))
         elif problem := one_line_problem(name):
-            self.problem("criteria", f"{owner}: name_cy: {problem}")
+            self.problem("criteria", _('The %(ordinal)s criterion ("%(key)s"): name_cy: '
+                                       "%(problem)s", problem=problem, **which))
         elif name.strip():
             found["name_cy"] = name
         if not isinstance(guidance, str):
-            self.problem("criteria", f"{owner}: guidance_cy, the guidance in Welsh, must be "
-                                     "text in double quotes.")
+            self.problem("criteria", _('The %(ordinal)s criterion ("%(key)s"): guidance_cy, '
+                                       "the guidance in Welsh, must be text in double quotes.",
+                                       **which))
         elif guidance.strip():
             found["guidance_cy"] = guidance
-        welsh = self._descriptors(item.get("descriptors_cy", {}), "criteria",
-                                  f"{owner} (descriptors_cy, in Welsh)")
+        welsh = self._descriptors(
+            item.get("descriptors_cy", {}), "criteria",
+            _l('The %(ordinal)s criterion ("%(key)s") (descriptors_cy, in Welsh)', **which))
         return {**found, **({"descriptors_cy": welsh} if welsh else {})}
 
-    def _items(self, key: str, noun: str, example: str) -> list[Any]:
+    def _items(self, key: str, kind: _ItemKind) -> list[Any]:
         items = self.spec.get(key)
         if not isinstance(items, list) or not items:
-            self.problem(key, f"The round needs a list of {key}, at least one {noun}, {example}.")
+            self.problem(key, kind.none())
             return []
         return items
 
-    def _item(self, n: int, item: Any, column: str, noun: str, limit: int,
+    def _item(self, n: int, item: Any, kind: _ItemKind,
               allowed: set[str]) -> dict[str, Any] | None:
-        owner = f"The {_ordinal(n)} {noun}"
+        ordinal, column = _ordinal(n), kind.column
         if not isinstance(item, dict):
-            self.problem(column, f"{owner} must be an object in {{ }}.")
+            self.problem(column, kind.not_an_object(ordinal))
             return None
         key, weight = item.get("key"), item.get("weight", 1)
         unknown = set(item) - allowed
         if unknown:
-            self.problem(column, f"{owner} has settings FairPanel does not know: "
-                                 f"{', '.join(sorted(unknown))}. Use {', '.join(sorted(allowed))}.")
-        if not isinstance(key, str) or not KEY.fullmatch(key) or len(key) > limit:
-            self.problem(column, f"{owner} has the key {_shown(key)}. "
-                                 "A key is a short name in lower-case letters, numbers and "
-                                 'underscores, starting with a letter, like "lived_experience".')
+            self.problem(column, kind.unknown_settings(
+                ordinal, ", ".join(sorted(unknown)), ", ".join(sorted(allowed))))
+        if not isinstance(key, str) or not KEY.fullmatch(key) or len(key) > KEY_LIMIT:
+            self.problem(column, kind.bad_key(ordinal, _shown(key)))
             return None
         if not _number(weight) or weight <= 0:
-            self.problem(column, f'{owner} ("{key}") has the weight {_shown(weight)}. '
-                                 "Give it a number above 0, like 1.")
+            self.problem(column, kind.bad_weight(ordinal, key, _shown(weight)))
             return None
         label = item.get("label", key)
         if "label" in allowed and (not isinstance(label, str) or len(label) > 100):
-            self.problem(column, f'{owner} ("{key}") needs a label as text, like "Academic".')
+            self.problem(column, _('The %(ordinal)s group ("%(key)s") needs a label as text, '
+                                   'like "Academic".', ordinal=ordinal, key=key))
             return None
         if "label" in allowed and (problem := one_line_problem(label)):
-            self.problem(column, f'{owner} ("{key}"): the label: {problem}')
+            self.problem(column, _('The %(ordinal)s group ("%(key)s"): the label: '
+                                   "%(problem)s", ordinal=ordinal, key=key, problem=problem))
             return None
         return {"key": key, "weight": weight, "label": label}
 
-    def _unique_keys(self, column: str, noun: str, made: list[dict[str, Any]],
+    def _unique_keys(self, column: str, kind: _ItemKind, made: list[dict[str, Any]],
                      given: int) -> list[str] | None:
         keys = [item["key"] for item in made]
         twice = sorted({key for key in keys if keys.count(key) > 1})
         for key in twice:
-            self.problem(column, f'Two {column} have the key "{key}". '
-                                 f"Give each {noun} its own key.")
+            self.problem(column, kind.key_twice(key))
         # Unknown (None) unless every item is usable: a half-read list would make the
         # tables' checks report rows that are not wrong.
         return keys if given and len(made) == given and not twice else None
@@ -476,8 +575,9 @@ class _SpecCheck:
         columns = self.spec.get(key, [])
         if not isinstance(columns, list) or not all(isinstance(c, str) and c.strip()
                                                     for c in columns):
-            self.problem(key, f"{key} must be a list of column headings of "
-                              f"applications.csv, like {example}.")
+            self.problem(key, _("%(setting)s must be a list of column headings of "
+                                "applications.csv, like %(example)s.", setting=key,
+                                example=example))
             return []
         return [heading_key(c) for c in columns]
 
@@ -490,20 +590,21 @@ class _SpecCheck:
                        if isinstance(c, str)}
         for column in chosen:
             if column in IDENTIFYING_FIELDS or column in identifying:
-                self.problem("shown_columns", f"{column} identifies the applicant, so "
-                                              "panellists never see it. Remove it from "
-                                              "shown_columns.")
+                self.problem("shown_columns", _("%(column)s identifies the applicant, so "
+                                                "panellists never see it. Remove it from "
+                                                "shown_columns.", column=column))
             elif column in SHOWN_STANDARD:
-                self.problem("shown_columns", f"{column} is always shown. Remove it from "
-                                              "shown_columns.")
+                self.problem("shown_columns", _("%(column)s is always shown. Remove it from "
+                                                "shown_columns.", column=column))
         return chosen
 
     def _public_columns(self) -> list[str]:
         chosen = self._columns("public_columns", '["organisation"]')
         for column in ("applicant_name", "contact_email"):
             if column in chosen:
-                self.problem("public_columns", f"{column} names or reaches a person and is "
-                                               "never published. Remove it from public_columns.")
+                self.problem("public_columns", _("%(column)s names or reaches a person and "
+                                                 "is never published. Remove it from "
+                                                 "public_columns.", column=column))
         return chosen
 
     # --- What panellists are told (issue 20) -------------------------------------------
@@ -511,7 +612,7 @@ class _SpecCheck:
     def _one_line(self, key: str, limit: int) -> str:
         value = self._text(key, limit).strip()
         if problem := one_line_problem(value):
-            self.problem(key, f"The {key}: {problem}")
+            self.problem(key, _("The %(setting)s: %(problem)s", setting=key, problem=problem))
         return value
 
     def _minutes(self) -> int | None:
@@ -521,9 +622,10 @@ class _SpecCheck:
             return None
         if not _whole(value) or not low <= value <= high:
             self.problem("minutes_per_application",
-                         f"minutes_per_application is {_shown(value)}. Write about how long "
-                         f"one application takes as a whole number of minutes from {low} to "
-                         f"{high}, with no quotes, like 30, or remove it.")
+                         _("minutes_per_application is %(value)s. Write about how long one "
+                           "application takes as a whole number of minutes from %(low)s to "
+                           "%(high)s, with no quotes, like 30, or remove it.",
+                           value=_shown(value), low=low, high=high))
             return None
         return value
 
@@ -532,8 +634,8 @@ class _SpecCheck:
     def _yes_no(self, key: str) -> bool:
         value = self.spec.get(key, MEETING_DEFAULTS[key])
         if not isinstance(value, bool):
-            self.problem(key, f"{key} is {_shown(value)}. Write true or false, "
-                              "with no quotes.")
+            self.problem(key, _("%(setting)s is %(value)s. Write true or false, with no "
+                                "quotes.", setting=key, value=_shown(value)))
             return MEETING_DEFAULTS[key]
         return value
 
@@ -547,17 +649,19 @@ class _SpecCheck:
             return date.fromisoformat(value).isoformat()
         except ValueError:
             self.problem("scoring_deadline",
-                         f"scoring_deadline is {_shown(value)}, which is not a date. Write "
-                         'a real date as "YYYY-MM-DD", like "2026-06-30" (scores are due '
-                         "by the end of that day in the round's time zone), or remove it.")
+                         _('scoring_deadline is %(value)s, which is not a date. Write a real '
+                           'date as "YYYY-MM-DD", like "2026-06-30" (scores are due by the end '
+                           "of that day in the round's time zone), or remove it.",
+                           value=_shown(value)))
             return None
 
     def _time_zone(self) -> str:
         value = self.spec.get("time_zone", DEFAULT_TIME_ZONE)
         if not is_time_zone(value):
             shown = f"'{value}'" if isinstance(value, str) else _shown(value)
-            self.problem("time_zone", f"time_zone {shown} is not a time zone FairPanel "
-                                      f"knows; use a name like {DEFAULT_TIME_ZONE}.")
+            self.problem("time_zone", _("time_zone %(value)s is not a time zone FairPanel "
+                                        "knows; use a name like %(example)s.", value=shown,
+                                        example=DEFAULT_TIME_ZONE))
             return DEFAULT_TIME_ZONE
         return value
 
@@ -565,8 +669,9 @@ class _SpecCheck:
         value = self.spec.get("min_group_size", MEETING_DEFAULTS["min_group_size"])
         low, high = MIN_GROUP_SIZES
         if not _whole(value) or not low <= value <= high:
-            self.problem("min_group_size", f"min_group_size is {_shown(value)}. Write a "
-                                           f"whole number from {low} to {high}, with no "
-                                           "quotes, like 2.")
+            self.problem("min_group_size", _("min_group_size is %(value)s. Write a whole "
+                                             "number from %(low)s to %(high)s, with no "
+                                             "quotes, like 2.", value=_shown(value), low=low,
+                                             high=high))
             return MEETING_DEFAULTS["min_group_size"]
         return value

@@ -16,9 +16,13 @@ from pathlib import Path
 from typing import Iterator
 
 import pandas as pd
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from panel.spreadsheets import heading_key, unescape_cell
 
+# What pandas says (in English, for programmers) when a row has more cells than headings.
+PANDAS_TOO_MANY_CELLS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 # Unpacked size of a bundle .zip or an .xlsx (itself a zip): refuse zip bombs.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
@@ -36,9 +40,10 @@ class Problem:
     def where(self) -> str:
         place = [self.file]
         if self.row is not None:
-            place.append(f"{'line' if self.file.endswith('.json') else 'row'} {self.row}")
+            place.append(_("line %(number)s", number=self.row) if self.file.endswith(".json")
+                         else _("row %(number)s", number=self.row))
         if self.column:
-            place.append(f"column {self.column}")
+            place.append(_("column %(column)s", column=self.column))
         return ", ".join(place)
 
     def __str__(self) -> str:
@@ -74,8 +79,9 @@ def read_table(data: bytes, filename: str, *,
         raw, problems = _read_xlsx(data, label)
     else:
         return None, [Problem(label, None, None,
-                              f"{filename} is not a CSV file or an Excel workbook (.xlsx). "
-                              "Save it as CSV UTF-8 or as an Excel workbook.")]
+                              _("%(file)s is not a CSV file or an Excel workbook (.xlsx). "
+                                "Save it as CSV UTF-8 or as an Excel workbook.",
+                                file=filename))]
     if raw is None:
         return None, problems
     return _with_headings(raw, label)
@@ -99,22 +105,25 @@ def missing_columns(df: pd.DataFrame, required: tuple[str, ...] | list[str],
     missing = [column for column in required if column not in df.columns]
     if not missing:
         return []
-    noun = "column" if len(missing) == 1 else "columns"
     return [Problem(file, None, None,
-                    f"The {noun} {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
-                    f"missing. Add {'it' if len(missing) == 1 else 'them'} to the first row, "
-                    "where the column headings go.")]
+                    ngettext("The column %(columns)s is missing. Add it to the first row, "
+                             "where the column headings go.",
+                             "The columns %(columns)s are missing. Add them to the first "
+                             "row, where the column headings go.",
+                             len(missing), columns=", ".join(missing)))]
 
 
 def _read_csv(data: bytes, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
     if b"\x00" in data:
-        return None, [Problem(label, None, None, "This is not a text file. Save it as CSV UTF-8.")]
+        return None, [Problem(label, None, None,
+                              _("This is not a text file. Save it as CSV UTF-8."))]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, [Problem(label, None, None,
-                              "The file is not saved as UTF-8 text, so some letters would be "
-                              "lost. In your spreadsheet, choose Save As and then CSV UTF-8.")]
+                              _("The file is not saved as UTF-8 text, so some letters would "
+                                "be lost. In your spreadsheet, choose Save As and then CSV "
+                                "UTF-8."))]
     # pandas cannot start from blank lines, so skip them and count them back in.
     body = text.lstrip("\r\n")
     skipped = text[:len(text) - len(body)].count("\n")
@@ -130,43 +139,51 @@ def _read_csv(data: bytes, label: str) -> tuple[pd.DataFrame | None, list[Proble
 
 
 def _parser_problem(label: str, detail: str, skipped: int) -> Problem:
-    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", detail)
+    found = PANDAS_TOO_MANY_CELLS.search(detail)
     if found:
+        columns = int(found.group(1))
         return Problem(label, int(found.group(2)) + skipped, None,
-                       f"This row has {found.group(3)} cells but the headings name only "
-                       f"{found.group(1)} columns. Remove the extra cells, or put text "
-                       "with commas in double quotes.")
+                       ngettext("This row has %(cells)s cells but the headings name only "
+                                "%(num)d column. Remove the extra cells, or put text with "
+                                "commas in double quotes.",
+                                "This row has %(cells)s cells but the headings name only "
+                                "%(num)d columns. Remove the extra cells, or put text with "
+                                "commas in double quotes.",
+                                columns, cells=found.group(3)))
     return Problem(label, None, None,
-                   "The file could not be read as CSV: a double quote may be missing its "
-                   "partner. Save it again from your spreadsheet as CSV UTF-8.")
+                   _("The file could not be read as CSV: a double quote may be missing its "
+                     "partner. Save it again from your spreadsheet as CSV UTF-8."))
 
 
 def _read_xlsx(data: bytes, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    not_xlsx = Problem(label, None, None,
-                       "The file could not be read as an Excel workbook. Save it again "
-                       "as .xlsx, or as CSV UTF-8.")
+    def not_xlsx() -> Problem:
+        return Problem(label, None, None,
+                       _("The file could not be read as an Excel workbook. Save it again "
+                         "as .xlsx, or as CSV UTF-8."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        return None, [not_xlsx]
+        return None, [not_xlsx()]
     if unpacked > MAX_UNPACKED_BYTES:
         return None, [Problem(label, None, None,
-                              "The workbook is too big to import (over 50 MB unpacked). "
-                              "Remove other sheets and pictures, or save it as CSV UTF-8.")]
+                              _("The workbook is too big to import (over 50 MB unpacked). "
+                                "Remove other sheets and pictures, or save it as CSV "
+                                "UTF-8."))]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
             raw = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=str,
                                 keep_default_na=False, engine="openpyxl")
     except Exception:  # a damaged workbook fails in many different ways inside openpyxl
-        return None, [not_xlsx]
+        return None, [not_xlsx()]
     raw.index = range(1, len(raw) + 1)  # blank rows at the top are kept: row 1 is row 1
     return raw, []
 
 
 def _empty(label: str) -> Problem:
-    return Problem(label, None, None, "The file is empty. The first row must name the columns.")
+    return Problem(label, None, None,
+                   _("The file is empty. The first row must name the columns."))
 
 
 def _with_headings(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -185,8 +202,8 @@ def _with_headings(raw: pd.DataFrame, label: str) -> tuple[pd.DataFrame | None, 
     table.columns = [headings[i] for i in keep]
     if len(keep) == 1 and ";" in headings[keep[0]]:
         problems.append(Problem(label, heading_row, None,
-                                "The columns are separated by semicolons. Save the file as "
-                                "CSV UTF-8, which separates them with commas."))
+                                _("The columns are separated by semicolons. Save the file "
+                                  "as CSV UTF-8, which separates them with commas.")))
     return (None if problems else table), problems
 
 
@@ -212,26 +229,30 @@ def _usable_columns(headings: list[str], written: list[str], body: pd.DataFrame,
             # a heading would be silently lost, so that is a problem.
             if body[i].str.strip().any():
                 problems.append(Problem(label, heading_row, None,
-                                        f"Column {i + 1} has data but no heading. "
-                                        "Give it a heading or delete it."))
+                                        _("Column %(number)s has data but no heading. "
+                                          "Give it a heading or delete it.", number=i + 1)))
             continue
         if heading in first_seen:
-            problems.append(Problem(label, heading_row, heading,
-                                    f"There are two columns called {heading} (columns "
-                                    f"{first_seen[heading] + 1} and {i + 1})."
-                                    f"{_look_alike(written[first_seen[heading]], written[i])}"
-                                    " Keep one of them."))
+            problems.append(Problem(label, heading_row, heading, _two_columns(
+                heading, first_seen[heading], i, written[first_seen[heading]], written[i])))
             continue
         first_seen[heading] = i
         keep.append(i)
     return keep, problems
 
 
-def _look_alike(first: str, second: str) -> str:
-    """Why two headings that look different are the same column."""
-    if first == second:
-        return ""
+def _two_columns(heading: str, first: int, second: int, first_written: str,
+                 second_written: str) -> str:
+    """Two columns (0-based ``first`` and ``second``) with the same heading: and, when
+    they look different as written, why they are the same column."""
+    if first_written == second_written:
+        return _("There are two columns called %(heading)s (columns %(first)s and "
+                 "%(second)s). Keep one of them.",
+                 heading=heading, first=first + 1, second=second + 1)
     shown = ["".join(f"<U+{ord(c):04X}>" if c != " " and (c.isspace() or not c.isprintable())
-                     else c for c in heading) for heading in (first, second)]
-    return (f' Their headings "{shown[0]}" and "{shown[1]}" differ only in capitals, '
-            "spaces or invisible characters, so they name the same column.")
+                     else c for c in written) for written in (first_written, second_written)]
+    return _('There are two columns called %(heading)s (columns %(first)s and %(second)s). '
+             'Their headings "%(first_heading)s" and "%(second_heading)s" differ only in '
+             "capitals, spaces or invisible characters, so they name the same column. Keep "
+             "one of them.", heading=heading, first=first + 1, second=second + 1,
+             first_heading=shown[0], second_heading=shown[1])

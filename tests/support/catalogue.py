@@ -270,6 +270,20 @@ STAFF_FACING: list[str] = [
     "panel/reports/cli.py",
     "panel/rounds/cli.py",
     "panel/moderation/lottery.py",  # what verify-draw prints (not its draw pages' refusals)
+    # The round bundle's and the application import's messages (bundlemsg): what is wrong
+    # with round.json and each table, the limits, the import jobs' stages and results, and
+    # exporting a bundle; shown on the import pages and the jobs page, and printed by
+    # `flask round import`. checks.py, import_views.py and cli.py are listed above;
+    # tests/i18n/test_bundle_catalogue.py holds every panel/bundle module to
+    # loose_python_text.
+    "panel/bundle/export.py",
+    "panel/bundle/history.py",
+    "panel/bundle/jobs.py",
+    "panel/bundle/limits.py",
+    "panel/bundle/loading.py",
+    "panel/bundle/source.py",
+    "panel/bundle/spec.py",
+    "panel/bundle/tables.py",
 ]
 
 # Files that would otherwise look as if they held words for people, each with the reason
