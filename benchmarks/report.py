@@ -20,7 +20,11 @@ For each database it prints
 - the benchmark process's peak RSS (resource.getrusage).
 
     .venv/bin/python benchmarks/report.py [--databases sqlite postgresql]
-        [--applications 20000] [--repeat 3]
+        [--applications 20000] [--repeat 3] [--before DIR]
+
+``--before DIR`` times the commands again with another checkout's code (main's tree, say)
+and this one's in turn, on the same database and packages: the kept report, ``flask round
+--help`` and ``flask --help``, each checkout's figures beside the other's and the load.
 
 Prints figures; never asserts. Target (issue 17): ``flask round report`` at 20,000 /
 110,000 on PostgreSQL ≤ 1.5 s wall, ≤ 3× the floor, ≤ 1 GB."""
@@ -97,28 +101,34 @@ def in_process(url: str, repeat: int) -> dict[str, float]:
     return found
 
 
-def cli(url: str, *args: str) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS in MiB, exit status) of ``flask ARGS`` in a subprocess.
-    The peak is /usr/bin/time's: the child of a small process, since a child forked
-    from this one would report this process's memory as its own."""
+def cli(url: str, *args: str, checkout: Path = ROOT) -> tuple[float, float, int, float]:
+    """(wall seconds, peak RSS in MiB, exit status, CPU seconds: user and system) of
+    ``flask ARGS`` in a subprocess,
+    with the code of ``checkout`` (this one, or ``--before``'s) and this environment's
+    packages. The peak is /usr/bin/time's: the child of a small process, since a child
+    forked from this one would report this process's memory as its own."""
+    # Kept reports go in the run's own folder (one per checkout: each keeps its own),
+    # not the checkout's instance folder.
+    instance = Path(tempfile.gettempdir()) / f"fairpanel-bench-report-{checkout.name}"
     env = {**os.environ, "DATABASE_URL": url, "FAIRPANEL_CONFIG": "development",
-           # Kept reports go in the run's own folder, not the checkout's instance folder.
-           "FAIRPANEL_INSTANCE": str(Path(tempfile.gettempdir()) / "fairpanel-bench-report"),
-           "MAIL_OUTBOX_DIR": "/dev/null/never-used", "PYTHONPATH": str(ROOT)}
+           "FAIRPANEL_INSTANCE": str(instance),
+           "MAIL_OUTBOX_DIR": "/dev/null/never-used", "PYTHONPATH": str(checkout)}
     flask = Path(sys.executable).with_name("flask")
     with tempfile.NamedTemporaryFile("r") as peak:
         started = time.perf_counter()
-        done = subprocess.run(["/usr/bin/time", "-o", peak.name, "-f", "%M", str(flask), *args],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        done = subprocess.run(["/usr/bin/time", "-o", peak.name, "-f", "%U %S %M", str(flask),
+                               *args],
+                              cwd=checkout, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True, check=False)
         took = time.perf_counter() - started
-        kib = int(peak.read().split()[-1])
+        user, system, kib = peak.read().split()[-3:]
     if done.returncode:
         print(done.stderr[-2000:])
-    return took, kib / 1024, done.returncode
+    return took, int(kib) / 1024, done.returncode, float(user) + float(system)
 
 
-def run(url: str, seed: int, applications: int, repeat: int, folder: str) -> None:
+def run(url: str, seed: int, applications: int, repeat: int, folder: str,
+        before: Path | None = None) -> None:
     backend = url.split(":")[0].split("+")[0]
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
@@ -134,9 +144,9 @@ def run(url: str, seed: int, applications: int, repeat: int, folder: str) -> Non
     # The first run makes the report and keeps it (panel.reports.kept); the others read
     # the kept one, the round unchanged.
     runs = [cli(url, "round", "report", SLUG, "-o", str(output)) for _ in range(repeat + 1)]
-    made, made_rss, made_status = runs[0]
-    command, command_rss, status = min(runs[1:])
-    startup, startup_rss, _ = min(cli(url, "round", "--help") for _ in range(repeat))
+    made, made_rss, made_status, _ = runs[0]
+    command, command_rss, status, _ = min(runs[1:])
+    startup, startup_rss, _, _ = min(cli(url, "round", "--help") for _ in range(repeat))
     floor = found["floor"]
     print(f"[{backend}] {found['rows']:,} applications in the report")
     print(f"[{backend}] round_report from the database: {found['report']:6.2f} s "
@@ -153,6 +163,36 @@ def run(url: str, seed: int, applications: int, repeat: int, folder: str) -> Non
           f"{command_rss:.0f} MiB, exit {status}, {output.stat().st_size / 2**20:.1f} MiB JSON")
     print(f"[{backend}] flask round --help (start-up alone): {startup:6.2f} s, "
           f"peak RSS {startup_rss:.0f} MiB")
+    if before is not None:
+        commands(url, SLUG, output, repeat, before)
+
+
+def commands(url: str, slug: str, output: Path, repeat: int, before: Path) -> None:
+    """The commands again, this checkout's and ``before``'s in turn, so that a busy moment
+    hits both alike: the report kept (after a first run of each that makes and keeps its
+    own), ``flask round --help``, and ``flask --help``. Best and median of ``repeat``."""
+    backend = url.split(":")[0].split("+")[0]
+    checkouts = {"this checkout": ROOT, f"before ({before})": before}
+    for checkout in checkouts.values():
+        cli(url, "round", "report", slug, "-o", str(output), checkout=checkout)
+    asked = {"flask round report (kept)": ("round", "report", slug, "-o", str(output)),
+             "flask round --help": ("round", "--help"), "flask --help": ("--help",)}
+    for what, args in asked.items():
+        times = {name: [] for name in checkouts}
+        for _ in range(repeat):
+            for name, checkout in checkouts.items():
+                times[name].append(cli(url, *args, checkout=checkout))
+        for name, found in times.items():
+            walls = sorted(run[0] for run in found)
+            cpus = sorted(run[3] for run in found)
+            print(f"[{backend}] {what}, {name}: wall best {walls[0]:5.2f} s, median "
+                  f"{walls[len(walls) // 2]:5.2f} s; CPU best {cpus[0]:5.2f} s, median "
+                  f"{cpus[len(cpus) // 2]:5.2f} s; peak RSS {max(run[1] for run in found):.0f} "
+                  f"MiB, exit {max(run[2] for run in found)}, load {_load()}")
+
+
+def _load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
 
 
 def main() -> None:
@@ -162,18 +202,21 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=APPLICATIONS)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="another checkout (e.g. main's tree) "
+                        "whose commands are timed in turn with this one's, same packages")
     args = parser.parse_args()
+    before = args.before.resolve() if args.before else None
     for backend in args.databases:
         with tempfile.TemporaryDirectory() as folder:
             if backend == "sqlite":
                 run(f"sqlite:///{folder}/bench.sqlite3", args.seed, args.applications,
-                    args.repeat, folder)
+                    args.repeat, folder, before)
                 continue
             from tests.support.pgcluster import PgCluster
 
             cluster = PgCluster().start()
             try:
-                run(cluster.url(), args.seed, args.applications, args.repeat, folder)
+                run(cluster.url(), args.seed, args.applications, args.repeat, folder, before)
             finally:
                 cluster.stop()
     print(f"benchmark process peak RSS: "

@@ -28,7 +28,6 @@ from flask_login import current_user, login_required
 from panel import policy
 from panel.accounts.models import Role
 from panel.extensions import login_manager
-from panel.moderation.meeting import meeting_of
 from panel.rounds.models import Phase
 from panel.rounds.queries import round_by_slug
 from panel.scoring import queries as scoring_queries
@@ -257,6 +256,9 @@ def meeting_runner(view):
 def meeting_running(view):
     """A change to the meeting: only in moderation, only once it has started; otherwise
     back to the chair's page, saying nothing was changed. Adds the ``meeting``."""
+    # Here, when the meeting's views are declared: the meeting's module imports pandas,
+    # which a command that shows no page does not need (issue 17).
+    from panel.moderation.meeting import meeting_of
 
     @wraps(view)
     def wrapped(round_, *args, **kwargs):

@@ -1,4 +1,5 @@
-"""Flask extensions, created unbound and initialised in :func:`panel.create_app`."""
+"""Flask extensions, created unbound and initialised in :func:`panel.create_app` (Flask-Migrate
+there too, when ``flask db`` needs it: it imports Alembic)."""
 from __future__ import annotations
 
 import sqlite3
@@ -9,7 +10,6 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
@@ -46,7 +46,6 @@ def utcnow() -> datetime:
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 mail = Mail()
 csrf = CSRFProtect()

@@ -108,15 +108,19 @@ def to_stdout() -> _Stdout:
 
 
 def init_app(app: Flask) -> None:
-    """Send every log record to stdout as a JSON line and log each request. Call after
-    the blueprints are registered (the secret paths come from their URL rules)."""
-    global _secret_paths
+    """Send every log record to stdout as a JSON line and log each request. Then call
+    :func:`find_secret_paths` once the blueprints are registered."""
     to_stdout()
-    _secret_paths = _secret_path_pattern(app)
     # Before any other before_request function: one of those may answer the request
     # itself (a redirect to sign in), and its line still needs an id and a start.
     app.before_request_funcs.setdefault(None, []).insert(0, _start)
     app.after_request(_finish)
+
+
+def find_secret_paths(app: Flask) -> None:
+    """Learn the secret paths from ``app``'s URL rules (its blueprints' links by e-mail)."""
+    global _secret_paths
+    _secret_paths = _secret_path_pattern(app)
 
 
 def _secret_path_pattern(app: Flask) -> re.Pattern | None:

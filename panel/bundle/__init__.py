@@ -14,12 +14,22 @@ The browser import and ``flask round import/export`` both use this package:
 Problems name the file, the spreadsheet row (headings are row 1) and the column.
 Nothing here commits: the caller does.
 """
-from panel.bundle.checks import check_applications, check_panellists, parse_amount
-from panel.bundle.export import bundle_files, export_bundle, export_zip, round_counts
-from panel.bundle.loading import add_applications, add_panellists, import_bundle
-from panel.bundle.source import check_bundle, open_bundle
-from panel.bundle.spec import RoundPlan, check_round_json
-from panel.bundle.tables import BundleError, Problem, read_table
+from __future__ import annotations
+
+import importlib
+
+# Where each name lives: imported on first use (PEP 562), so importing one part of the
+# package (its models, its jobs) does not import pandas with the checks (issue 17: the
+# command line's start-up).
+_WHERE = {
+    "check_applications": "checks", "check_panellists": "checks", "parse_amount": "checks",
+    "bundle_files": "export", "export_bundle": "export", "export_zip": "export",
+    "round_counts": "export",
+    "add_applications": "loading", "add_panellists": "loading", "import_bundle": "loading",
+    "check_bundle": "source", "open_bundle": "source",
+    "RoundPlan": "spec", "check_round_json": "spec",
+    "BundleError": "tables", "Problem": "tables", "read_table": "tables",
+}
 
 __all__ = [
     "BundleError", "Problem", "RoundPlan", "add_applications", "add_panellists",
@@ -27,3 +37,9 @@ __all__ = [
     "check_round_json", "export_bundle", "export_zip", "import_bundle", "open_bundle",
     "parse_amount", "read_table", "round_counts",
 ]
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"panel.bundle.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'panel.bundle' has no attribute {name!r}")

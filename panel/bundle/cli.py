@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from panel.bundle import BundleError, export_bundle, import_bundle, round_counts
 from panel.rounds.cli import group, round_or_fail
 from panel.transactions import change
+
+if TYPE_CHECKING:
+    from panel.bundle import BundleError
 
 
 @group.command("import", help=_l(
@@ -22,6 +25,10 @@ from panel.transactions import change
 @click.option("--invite", is_flag=True, help=_l(
     "E-mail an invitation to everyone on the panel who has no account yet."))
 def import_command(path: Path, invite: bool) -> None:
+    # The bundle's code (pandas, the checks, the matching) only when the command runs: each
+    # flask command's start-up imports this module (issue 17).
+    from panel.bundle import BundleError, import_bundle, round_counts
+
     with change(BundleError) as done:
         round_ = import_bundle(None, path, invite=invite, system="flask round import")
     if done.refused:
@@ -50,6 +57,8 @@ def import_command(path: Path, invite: bool) -> None:
 @click.argument("slug")
 @click.argument("path", type=click.Path(path_type=Path))
 def export_command(slug: str, path: Path) -> None:
+    from panel.bundle import BundleError, export_bundle
+
     round_ = round_or_fail(slug)
     with change(BundleError) as done:
         written = export_bundle(round_, path, system="flask round export")

@@ -10,8 +10,6 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from panel.demo import seed as demo
-from panel.demo import story
 from panel.rounds.queries import round_by_slug
 from panel.transactions import change
 
@@ -22,6 +20,11 @@ group = AppGroup("demo", help=_l("The demo rounds."))
     "Create the demo's people, its round to score and its decided, published round (does "
     "nothing when they exist)."))
 def seed_command() -> None:
+    # The demo's builders (pandas, the bundle's checks) only when a demo command runs: each
+    # flask command's start-up imports this module (issue 17).
+    from panel.demo import seed as demo
+    from panel.demo import story
+
     if not current_app.config.get("DEMO_ALLOWED"):
         raise click.ClickException(
             _("The demo is switched off here (DEMO_ALLOWED is not set)."))
@@ -44,6 +47,9 @@ def seed_command() -> None:
 @group.command("sign-ins", help=_l(
     "Print the demo's rounds and who can sign in to them, and how."))
 def sign_ins_command() -> None:
+    from panel.demo import seed as demo
+    from panel.demo import story
+
     base = current_app.config["BASE_URL"]
     password = current_app.config["DEMO_STAFF_PASSWORD"]
     click.echo()

@@ -6,7 +6,6 @@ import signal
 import threading
 
 import click
-import dramatiq
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
@@ -26,6 +25,8 @@ RESEND_EVERY_SECONDS = 60
               help=_l("How many jobs this worker runs at once."))
 @with_appcontext
 def worker(threads: int) -> None:
+    import dramatiq  # here: every flask command's start-up imports this module (issue 17)
+
     queue = job_queue(current_app)
     if queue.in_process:
         raise click.UsageError(_(

@@ -16,7 +16,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 
-import redis
 from flask import current_app
 from sqlalchemy import delete
 
@@ -68,6 +67,8 @@ def report(stage: str, done: int, total: int | None) -> None:
     value = json.dumps({"stage": stage, "done": done, "total": total})
     url = current_app.config.get("JOBS_REDIS_URL")
     if url:
+        import redis  # here: only with jobs on Redis (issue 17, start-up)
+
         try:
             redis_client(url).set(_key(message_id), value, ex=_KEPT_SECONDS)
         except redis.RedisError:  # progress is a courtesy; the work goes on
@@ -95,6 +96,8 @@ def of(job: Job) -> Progress:
 def _live(message_id: str) -> dict | None:
     url = current_app.config.get("JOBS_REDIS_URL")
     if url:
+        import redis
+
         try:
             value = redis_client(url).get(_key(message_id))
         except redis.RedisError:
@@ -119,6 +122,8 @@ def settle(job: Job) -> None:
 def forget(message_id: str) -> None:
     url = current_app.config.get("JOBS_REDIS_URL")
     if url:
+        import redis
+
         try:
             redis_client(url).delete(_key(message_id))
         except redis.RedisError:

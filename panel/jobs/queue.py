@@ -19,18 +19,15 @@ that rolls back), so a job never runs for a change that did not happen.
 from __future__ import annotations
 
 import atexit
+import importlib
 import logging
 import os
 import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import dramatiq
-import redis
-from dramatiq.brokers.redis import RedisBroker
-from dramatiq.brokers.stub import StubBroker
-from dramatiq.middleware import CurrentMessage, default_middleware
 from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import event, select, update
@@ -39,9 +36,14 @@ from sqlalchemy.orm import Session
 from panel.extensions import db
 from panel.jobs.models import QUEUED, Job
 
+if TYPE_CHECKING:
+    import dramatiq
+
 log = logging.getLogger(__name__)
 _TO_SEND = "fairpanel_jobs_to_send"
 _EXTENSION = "fairpanel_jobs"
+_DECLARED_IN = "fairpanel_job_modules"
+_MAKING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,13 @@ class JobQueue:
     """One app's broker, its actors (one per job kind) and, in process, its worker."""
 
     def __init__(self, app: Flask) -> None:
+        # Dramatiq and Redis are imported when the queue is made (issue 17: a command
+        # that queues no job does not pay for them at start-up).
+        import dramatiq
+        from dramatiq.brokers.redis import RedisBroker
+        from dramatiq.brokers.stub import StubBroker
+        from dramatiq.middleware import CurrentMessage, default_middleware
+
         from panel.jobs.runner import JobStates, actor_for
 
         url = app.config.get("JOBS_REDIS_URL") or ""
@@ -121,6 +130,8 @@ class JobQueue:
     def start_worker(self) -> None:
         """Start the in-process worker once per process (again after a fork: a forked
         gunicorn worker does not inherit its parent's threads)."""
+        import dramatiq
+
         with self._lock:
             if self.worker is not None and self._worker_pid == os.getpid():
                 return
@@ -141,6 +152,8 @@ class JobQueue:
         """Wait until every job sent so far, and every job those sent, has run. In
         process, the app's own worker runs them; on Redis, a worker started here for the
         wait does (tests, and ``flask jobs run``-style one-off use)."""
+        import dramatiq
+
         temporary = None
         if self.in_process:
             if self.worker is None:
@@ -186,15 +199,30 @@ def _finish_jobs_before_exit() -> None:
             log.exception("Background jobs left unfinished at exit")
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, declared_in: tuple[str, ...] = ()) -> None:
+    """Give ``app`` its job queue, made on first use (:func:`job_queue`), once every job
+    kind is declared: ``declared_in`` names the modules that declare them, imported then."""
     # Dramatiq's own INFO lines (workers starting and stopping, each retry) would be noise
     # on a command's output and in the request log; the jobs table tells each job's story.
     logging.getLogger("dramatiq").setLevel(logging.WARNING)
-    app.extensions[_EXTENSION] = JobQueue(app)
+    app.extensions[_DECLARED_IN] = declared_in
 
 
 def job_queue(app: Flask | None = None) -> JobQueue:
-    return (app or current_app).extensions[_EXTENSION]
+    """``app``'s job queue, made the first time it is asked for (a web process asks in
+    :func:`panel.create_app`; a command only if it queues or runs a job)."""
+    app = app or current_app
+    if hasattr(app, "_get_current_object"):  # the app itself, not a proxy: its actors
+        app = app._get_current_object()       # keep it for the worker's threads
+    queue = app.extensions.get(_EXTENSION)
+    if queue is None:
+        with _MAKING:
+            queue = app.extensions.get(_EXTENSION)
+            if queue is None:
+                for module in app.extensions.get(_DECLARED_IN, ()):
+                    importlib.import_module(module)
+                queue = app.extensions[_EXTENSION] = JobQueue(app)
+    return queue
 
 
 def enqueue(kind: JobKind, *, round_id: int | None = None, total: int | None = None,
@@ -245,6 +273,9 @@ def resend_unsent(app: Flask) -> int:
     """Send again every job whose message never reached the queue (Redis was down when
     its transaction committed); returns how many. ``flask worker`` calls it every
     minute. A job is sent with its own message id, so it still runs once."""
+    import dramatiq
+    import redis
+
     queue = job_queue(app)
     rows = db.session.scalars(select(Job).where(
         Job.state == QUEUED, Job.attempts == 0, Job.last_error.startswith(UNSENT))).all()

@@ -25,7 +25,6 @@ from sqlalchemy import select
 
 from panel.extensions import db, mail, utcnow
 from panel.jobs.queue import job
-from panel.jobs.runner import is_last_attempt
 from panel.mail.models import FAILED, PENDING, SENT, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -42,6 +41,9 @@ class MailNotYetSent(Exception):
 @job("mail.send", "Sending e-mail", queue="mail", max_retries=MAX_RETRIES)
 def send_outbox(row) -> str:
     """Send the messages of job ``row`` that are not sent yet."""
+    # Dramatiq's, imported where jobs run (a command that only queues mail never does)
+    from panel.jobs.runner import is_last_attempt
+
     ids = list(db.session.scalars(
         select(OutboxMessage.id).where(OutboxMessage.job_id == row.id,
                                        OutboxMessage.state == PENDING)

@@ -6,7 +6,6 @@ import click
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from panel.moderation.lottery import verify
 from panel.rounds.cli import group, round_or_fail
 
 
@@ -16,6 +15,10 @@ from panel.rounds.cli import group, round_or_fail
     "and the commitment's hash give the recorded order. Exits 1 if not."))
 @click.argument("slug")
 def verify_draw_command(slug: str) -> None:
+    # The draw's code (the round's figures, pandas) only when this command runs: every
+    # flask command's start-up imports this module (issue 17).
+    from panel.moderation.lottery import verify
+
     found = verify(round_or_fail(slug))
     for line in found.lines:
         click.echo(line)

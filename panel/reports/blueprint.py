@@ -6,20 +6,14 @@ from flask import Blueprint
 
 from panel.reports import (
     board_pack_views,
-    budget,
     export_views,
     leniency_views,
     panel_views,
     ranking_views,
     views,
 )
-from panel.rounds import phases
 
 voice_bp = Blueprint("voice", __name__)
-# The move to decided (panel.rounds, below the figures) asks whether the funded set is over
-# the budget: it is measured here, from the round's figures.
-voice_bp.record_once(lambda state: state.app.extensions.setdefault(
-    phases.OVER_BUDGET, budget.round_over_budget))
 voice_bp.add_url_rule("/rounds/<slug>/report", view_func=views.report, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report.csv", view_func=views.report_as_csv, methods=["GET"])
 voice_bp.add_url_rule("/rounds/<slug>/report.xlsx", view_func=views.report_as_xlsx, methods=["GET"])

@@ -29,7 +29,6 @@ from panel.accounts.models import User
 from panel.conflicts.rules import stepped_out
 from panel.extensions import db, utcnow
 from panel.rounds.models import Application, Criterion, PanelMember, Round
-from panel.scoring.rules import sheet_score
 
 STAGES = ("initial", "revised")
 SHEET_STATUSES = ("draft", "submitted")
@@ -122,6 +121,10 @@ def _store_scores(session: Session, flush_context, instances) -> None:
 
 
 def _score_of(session: Session, sheet: ScoreSheet) -> float | None:
+    # Here, not at the top: the rules import pandas and numpy, which every command would
+    # otherwise pay for at start-up through panel.models (issue 17).
+    from panel.scoring.rules import sheet_score
+
     application = sheet.application or session.get(Application, sheet.application_id)
     round_ = application.round
     weights = {c.id: c.weight for c in round_.criteria}

@@ -18,6 +18,8 @@ NOT_FOR_PEOPLE: dict[str, dict[str, str]] = {
         "BundleError": "__all__: names of the package's classes",
         "Problem": "__all__: names of the package's classes",
         "RoundPlan": "__all__: names of the package's classes",
+        "module 'panel.bundle' has no attribute …": (
+            "Python's own AttributeError, for a name the package's lazy imports lack"),
     },
     "panel/bundle/blueprint.py": {
         "/<slug>/applications/template.<any(csv, xlsx):file_format>": "a URL rule",

@@ -9,9 +9,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def flask(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(_flask_command(*args), cwd=ROOT, env=_flask_env(database_url),
+def flask(database_url: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """``flask ARGS`` on ``database_url``; ``env`` adds to (or replaces) its environment."""
+    return subprocess.run(_flask_command(*args), cwd=ROOT,
+                          env={**_flask_env(database_url), **env},
                           capture_output=True, text=True, timeout=120, check=False)
+
+
+def modules_imported(result: subprocess.CompletedProcess) -> set[str]:
+    """The modules a command run with ``PYTHONPROFILEIMPORTTIME=1`` imported, as Python
+    itself listed them on its stderr (one ``import time:`` line each)."""
+    return {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines()
+            if line.startswith("import time:") and line.count("|") == 2
+            and not line.endswith("| imported package")}
 
 
 def flask_started(database_url: str, *args: str) -> subprocess.Popen:
