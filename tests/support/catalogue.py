@@ -138,6 +138,11 @@ PANELLIST_FACING: list[str] = [
     # The one-line check of names and titles, which a panellist's connections form and
     # the officer's forms share (mark)
     "panel/forms.py",
+    # Labels built in Python that reach pages (labels): the sentences, chart headings and
+    # "Not in a group" of the report page and the public summary. (panel/moderation/
+    # models.py's short outcome words, which the meeting pages and the report page show,
+    # and panel/conflicts/models.py's words for conflicts are listed above.)
+    "panel/reports/presenters.py",
 ]
 
 # What only staff read (officers, chairs, auditors, admins): marked for gettext so the
@@ -256,6 +261,14 @@ STAFF_FACING: list[str] = [
     "panel/bundle/forms.py",
     "panel/bundle/import_views.py",
     "panel/bundle/views.py",
+    # Labels built in Python that reach staff pages (labels): "No group" and "Chair" beside
+    # a member's name (named after the query, not in SQL), why a reviewer stays assigned,
+    # a score sheet's "Initial"/"Revision N", and the trail's action labels, kinds of
+    # action, objects and values (the trail's CSV keeps the action codes)
+    "panel/rounds/progress.py",
+    "panel/conflicts/queries.py",
+    "panel/auditor/queries.py",
+    "panel/auditor/trail.py",
     # The command line (climsg): what the `flask` commands print for people, their errors
     # and their --help texts (DESIGN.md §8 fixes their names, options and outputs; what a
     # script reads, JSON, CSV, bundle files, slugs and paths, is not translated). Every
