@@ -269,6 +269,9 @@ STAFF_FACING: list[str] = [
     "panel/conflicts/queries.py",
     "panel/auditor/queries.py",
     "panel/auditor/trail.py",
+    "panel/moderation/agenda_page.py",
+    "panel/reports/leniency.py",
+    "panel/reports/voice_charts.py",
     # The command line (climsg): what the `flask` commands print for people, their errors
     # and their --help texts (DESIGN.md §8 fixes their names, options and outputs; what a
     # script reads, JSON, CSV, bundle files, slugs and paths, is not translated). Every
