@@ -197,3 +197,20 @@ def test_the_action_filter_sorts_each_kind_by_its_labels_as_shown(app):
     assert ("all:accounts", "All: accounts and signing in", "Accounts and signing in") \
         in choices
     assert all(isinstance(label, str) for _value, label, _group in choices)
+
+
+# A phase as a sentence names it ------------------------------------------------------------
+
+def test_a_sentence_names_the_phase_in_words_not_its_code(worked_round, officer):
+    worked_round.phase = "decided"
+    db.session.commit()
+    page = text_of(officer.get(f"/rounds/{SLUG}/conflicts"))
+    assert "The round is decided: conflicts can no longer change." in page
+
+
+def test_the_phase_words_filter_leaves_a_phase_it_does_not_know_as_it_is(app):
+    with app.test_request_context():
+        words = app.jinja_env.filters["phase_words"]
+        assert [words(p) for p in ("draft", "scoring", "moderation", "decided", "published",
+                                   "archived")] == [
+            "draft", "scoring", "moderation", "decided", "published", "archived"]

@@ -272,6 +272,7 @@ STAFF_FACING: list[str] = [
     "panel/moderation/agenda_page.py",
     "panel/reports/leniency.py",
     "panel/reports/voice_charts.py",
+    "panel/rounds/models.py",  # a phase as a sentence names it (the phase_words filter)
     # The command line (climsg): what the `flask` commands print for people, their errors
     # and their --help texts (DESIGN.md §8 fixes their names, options and outputs; what a
     # script reads, JSON, CSV, bundle files, slugs and paths, is not translated). Every
