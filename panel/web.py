@@ -30,6 +30,7 @@ from panel import access, policy
 from panel.accounts.models import ROLE_LABELS
 from panel.accounts.sessions import session_seconds_left
 from panel.extensions import db, limiter, login_manager
+from panel.rounds.models import PHASE_WORDS
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE
 
 log = logging.getLogger(__name__)
@@ -197,6 +198,12 @@ def init_app(app: Flask) -> None:
 
     # Templates ask the policy who may see what: {% if policy.can_manage_rounds(current_user) %}.
     app.jinja_env.globals["policy"] = policy
+
+    @app.template_filter("phase_words")
+    def phase_words(phase: str) -> str:
+        """A phase as a sentence names it, in the reader's language ("decided")."""
+        words = PHASE_WORDS.get(phase)
+        return str(words) if words is not None else phase
 
     @app.template_filter("role_label")
     def role_label(role: str) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Iterator
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
@@ -143,7 +144,7 @@ class SheetRecord:
 
     @property
     def words(self) -> str:
-        return "Initial" if self.revision == 0 else f"Revision {self.revision}"
+        return _("Initial") if self.revision == 0 else _("Revision %(n)s", n=self.revision)
 
 
 def sheet_records(application: Application) -> list[SheetRecord]:
@@ -167,7 +168,7 @@ def sheet_records(application: Application) -> list[SheetRecord]:
             .join(ScoreSheet, CriterionScore.sheet_id == ScoreSheet.id)
             .where(ScoreSheet.application_id == application.id)):
         scores.setdefault(sheet_id, {})[criterion_id] = value
-    return [SheetRecord(row[0], Person(row[1], row[2]), *row[3:12],
+    return [SheetRecord(row[0], Person(row[1], row[2]), _group(row[3]), *row[4:12],
                         Person(row[12], row[13]) if row[13] else None, scores.get(row[0], {}))
             for row in rows]
 
@@ -198,7 +199,7 @@ def assignment_records(application: Application) -> list[AssignmentRecord]:
         .outerjoin(Group, PanelMember.group_id == Group.id)
         .where(Assignment.application_id == application.id)
         .order_by(User.name, User.email)).all()
-    return [AssignmentRecord(Person(row[0], row[1]), *row[2:]) for row in rows]
+    return [AssignmentRecord(Person(row[0], row[1]), _group(row[2]), *row[3:]) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ def conflict_records(application: Application) -> list[ConflictRecord]:
         .outerjoin(Group, PanelMember.group_id == Group.id)
         .outerjoin(reviewer, Conflict.reviewed_by_id == reviewer.id)
         .where(Conflict.application_id == application.id).order_by(Conflict.id)).all()
-    return [ConflictRecord(row[0], Person(row[1], row[2]), *row[3:11],
+    return [ConflictRecord(row[0], Person(row[1], row[2]), _group(row[3]), *row[4:11],
                            Person(row[11], row[12]) if row[12] else None, row[13],
                            bool(row[14]))
             for row in rows]
@@ -257,4 +258,10 @@ def decision_record(application: Application) -> DecisionRecord | None:
 
 
 def _group_label():
-    return func.coalesce(Group.label, "No group")
+    return Group.label
+
+
+def _group(label: str | None) -> str:
+    """The member's group label, or "No group" in the reader's language: named after the
+    query, not in SQL, so that the words follow the page's language."""
+    return label or _("No group")

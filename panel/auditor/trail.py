@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Iterator
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -41,136 +43,142 @@ from panel.spreadsheets import CsvWriter
 PER_PAGE = 50
 EXPORT_BATCH = 1_000
 
-# Every action FairPanel writes (grep panel/ for "record("), in plain English.
+# Every action FairPanel writes (grep panel/ for "record("), in plain English: lazy, read
+# in the reader's language when shown (staff pages: English until a Welsh catalogue for
+# them is commissioned). The trail's CSV keeps the action codes.
 ACTION_LABELS = {
-    "user.created": "Account created",
-    "user.erased": "Personal data erased",
-    "user.data_downloaded": "Own data downloaded",
-    "user.invitation_sent": "Invitation sent",
-    "user.sign_in_link_sent": "Sign-in link sent",
-    "user.signed_in": "Signed in",
-    "user.signed_out": "Signed out",
-    "user.password_set": "Password set",
-    "user.roles_changed": "Staff roles changed",
-    "user.enabled": "Account turned on",
-    "user.disabled": "Account turned off",
-    "user.second_factor_enrolled": "Two-step sign-in set up",
-    "user.second_factor_reset": "Two-step sign-in reset",
-    "user.recovery_code_used": "Signed in with a recovery code",
-    "user.recovery_codes_replaced": "Recovery codes replaced",
-    "user.second_factors_resealed": "Authenticator-app secrets sealed with a new key",
-    "round.created": "Round created",
-    "round.imported": "Round imported from a bundle",
-    "round.exported": "Round exported as a bundle",
-    "round.reported": "Round report made on the command line (older trails)",
-    "round.phase_changed": "Round moved to another phase",
-    "round.details_changed": "Round details changed",
-    "round.scale_changed": "Scoring scale changed",
-    "round.weighting_changed": "Group weighting changed",
-    "round.funding_changed": "Budget or funding rule changed",
-    "round.rank_model_changed": "Whether the round works out how sure its ranking is changed",
-    "round.blind_changed": "Meeting display settings changed",
-    "round.over_budget_acknowledged": "Decided over budget, with a reason",
-    "round.public_columns_changed": "Columns of the public summary changed",
-    "round.retention_changed": "How long the panel's personal data is kept changed",
-    "round.retention_applied": "Panel's personal data erased at the end of its keeping time",
-    "criterion.added": "Criterion added",
-    "criterion.changed": "Criterion changed",
-    "criterion.removed": "Criterion removed",
-    "criteria.reordered": "Criteria put in a new order",
-    "group.added": "Group added",
-    "group.changed": "Group changed",
-    "group.removed": "Group removed",
-    "application.added": "Application added",
-    "applications.imported": "Applications imported from a file (how many, and their SHA-256)",
-    "member.added": "Added to the panel",
-    "members.imported": "Panel members imported from a file (how many, and their SHA-256)",
-    "member.affiliations_changed": "Connections profile changed",
-    "reminders.sent": "Reminders sent",
-    "assignments.created": "Assignments made",
-    "assignments.changed": "Assignments changed",
-    "assignment.connection_answered": "Connection question answered",
-    "assignment.passed": "Passed on an application",
-    "conflict.declared": "Conflict declared by the member",
-    "conflict.suggested": "Conflict suggested by profile match",
-    "conflict.suggestion_withdrawn": "Suggested conflict withdrawn",
-    "conflict.added": "Conflict added by an officer",
-    "conflict.imported": "Conflict imported",
-    "conflicts.imported": "Conflicts imported from a bundle (how many, and their SHA-256)",
-    "conflict.confirmed": "Conflict confirmed",
-    "conflict.dismissed": "Conflict dismissed",
-    "conflict.level_changed": "Conflict level changed",
-    "conflicts.exported": "Conflicts downloaded",
-    "sheet.saved": "Score sheet saved as a draft",
-    "sheet.submitted": "Score sheet sent",
-    "sheet.revised": "Score revised in the meeting",
-    "sheet.imported": "Score sheet imported",
-    "sheets.imported": "Score sheets imported from a bundle (how many, and their SHA-256)",
-    "meeting.started": "Meeting started",
-    "meeting.agenda_moved": "Agenda changed",
-    "meeting.item_opened": "Application taken in the meeting",
-    "meeting.item_skipped": "Application skipped in the meeting",
-    "meeting.item_closed": "Meeting moved past the last application",
-    "meeting.comment_shown": "Comment shown on the shared screen",
-    "meeting.comment_hidden": "Comment taken off the shared screen",
-    "decision.recorded": "Outcome recorded",
-    "lottery.committed": "Draw prepared (commitment)",
-    "lottery.drawn": "Draw made",
-    "decision.imported": "Outcome imported",
-    "decisions.imported": "Outcomes imported from a bundle (how many, and their SHA-256)",
-    "audit.anchored": "Trail anchored for a decided round",
-    "audit.exported": "Trail downloaded",
-    "report.exported": "Report or summary downloaded",
-    "payment.rate_changed": "How a group is paid changed",
-    "payment.choice_changed": "Chose whether to be paid",
-    "payment.approved": "Time and pay approved",
-    "payment.approval_withdrawn": "Approval of time and pay withdrawn",
-    "payments.exported": "Payments downloaded",
-    "time.measured": "Time on an application measured (sheet sent)",
-    "time.meeting_joined": "Started following the meeting (time recorded)",
-    "time.corrected": "Time corrected by the member, with a note",
+    "user.created": _l("Account created"),
+    "user.erased": _l("Personal data erased"),
+    "user.data_downloaded": _l("Own data downloaded"),
+    "user.invitation_sent": _l("Invitation sent"),
+    "user.sign_in_link_sent": _l("Sign-in link sent"),
+    "user.signed_in": _l("Signed in"),
+    "user.signed_out": _l("Signed out"),
+    "user.password_set": _l("Password set"),
+    "user.roles_changed": _l("Staff roles changed"),
+    "user.enabled": _l("Account turned on"),
+    "user.disabled": _l("Account turned off"),
+    "user.second_factor_enrolled": _l("Two-step sign-in set up"),
+    "user.second_factor_reset": _l("Two-step sign-in reset"),
+    "user.recovery_code_used": _l("Signed in with a recovery code"),
+    "user.recovery_codes_replaced": _l("Recovery codes replaced"),
+    "user.second_factors_resealed": _l("Authenticator-app secrets sealed with a new key"),
+    "round.created": _l("Round created"),
+    "round.imported": _l("Round imported from a bundle"),
+    "round.exported": _l("Round exported as a bundle"),
+    "round.reported": _l("Round report made on the command line (older trails)"),
+    "round.phase_changed": _l("Round moved to another phase"),
+    "round.details_changed": _l("Round details changed"),
+    "round.scale_changed": _l("Scoring scale changed"),
+    "round.weighting_changed": _l("Group weighting changed"),
+    "round.funding_changed": _l("Budget or funding rule changed"),
+    "round.rank_model_changed": _l("Whether the round works out how sure its ranking is changed"),
+    "round.blind_changed": _l("Meeting display settings changed"),
+    "round.over_budget_acknowledged": _l("Decided over budget, with a reason"),
+    "round.public_columns_changed": _l("Columns of the public summary changed"),
+    "round.retention_changed": _l("How long the panel's personal data is kept changed"),
+    "round.retention_applied": _l("Panel's personal data erased at the end of its keeping time"),
+    "criterion.added": _l("Criterion added"),
+    "criterion.changed": _l("Criterion changed"),
+    "criterion.removed": _l("Criterion removed"),
+    "criteria.reordered": _l("Criteria put in a new order"),
+    "group.added": _l("Group added"),
+    "group.changed": _l("Group changed"),
+    "group.removed": _l("Group removed"),
+    "application.added": _l("Application added"),
+    "applications.imported": _l("Applications imported from a file (how many, and their SHA-256)"),
+    "member.added": _l("Added to the panel"),
+    "members.imported": _l("Panel members imported from a file (how many, and their SHA-256)"),
+    "member.affiliations_changed": _l("Connections profile changed"),
+    "reminders.sent": _l("Reminders sent"),
+    "assignments.created": _l("Assignments made"),
+    "assignments.changed": _l("Assignments changed"),
+    "assignment.connection_answered": _l("Connection question answered"),
+    "assignment.passed": _l("Passed on an application"),
+    "conflict.declared": _l("Conflict declared by the member"),
+    "conflict.suggested": _l("Conflict suggested by profile match"),
+    "conflict.suggestion_withdrawn": _l("Suggested conflict withdrawn"),
+    "conflict.added": _l("Conflict added by an officer"),
+    "conflict.imported": _l("Conflict imported"),
+    "conflicts.imported": _l("Conflicts imported from a bundle (how many, and their SHA-256)"),
+    "conflict.confirmed": _l("Conflict confirmed"),
+    "conflict.dismissed": _l("Conflict dismissed"),
+    "conflict.level_changed": _l("Conflict level changed"),
+    "conflicts.exported": _l("Conflicts downloaded"),
+    "sheet.saved": _l("Score sheet saved as a draft"),
+    "sheet.submitted": _l("Score sheet sent"),
+    "sheet.revised": _l("Score revised in the meeting"),
+    "sheet.imported": _l("Score sheet imported"),
+    "sheets.imported": _l("Score sheets imported from a bundle (how many, and their SHA-256)"),
+    "meeting.started": _l("Meeting started"),
+    "meeting.agenda_moved": _l("Agenda changed"),
+    "meeting.item_opened": _l("Application taken in the meeting"),
+    "meeting.item_skipped": _l("Application skipped in the meeting"),
+    "meeting.item_closed": _l("Meeting moved past the last application"),
+    "meeting.comment_shown": _l("Comment shown on the shared screen"),
+    "meeting.comment_hidden": _l("Comment taken off the shared screen"),
+    "decision.recorded": _l("Outcome recorded"),
+    "lottery.committed": _l("Draw prepared (commitment)"),
+    "lottery.drawn": _l("Draw made"),
+    "decision.imported": _l("Outcome imported"),
+    "decisions.imported": _l("Outcomes imported from a bundle (how many, and their SHA-256)"),
+    "audit.anchored": _l("Trail anchored for a decided round"),
+    "audit.exported": _l("Trail downloaded"),
+    "report.exported": _l("Report or summary downloaded"),
+    "payment.rate_changed": _l("How a group is paid changed"),
+    "payment.choice_changed": _l("Chose whether to be paid"),
+    "payment.approved": _l("Time and pay approved"),
+    "payment.approval_withdrawn": _l("Approval of time and pay withdrawn"),
+    "payments.exported": _l("Payments downloaded"),
+    "time.measured": _l("Time on an application measured (sheet sent)"),
+    "time.meeting_joined": _l("Started following the meeting (time recorded)"),
+    "time.corrected": _l("Time corrected by the member, with a note"),
 }
 
 # Kinds of action, for the filter: (label, prefixes of the actions in it).
 FAMILIES = {
-    "accounts": ("Accounts and signing in", ("user",)),
-    "setup": ("Rounds, panels and phases",
+    "accounts": (_l("Accounts and signing in"), ("user",)),
+    "setup": (_l("Rounds, panels and phases"),
               ("round", "criterion", "criteria", "group", "application", "applications",
                "member", "members", "reminders")),
-    "assignments": ("Who reviews what", ("assignments", "assignment")),
-    "conflicts": ("Conflicts of interest", ("conflict", "conflicts")),
-    "sheets": ("Score sheets", ("sheet", "sheets")),
-    "meeting": ("The meeting and its outcomes", ("meeting", "decision", "decisions", "lottery")),
-    "reports": ("Reports downloaded", ("report",)),
-    "payments": ("Time and payment", ("payment", "payments", "time")),
-    "audit": ("The trail itself", ("audit",)),
+    "assignments": (_l("Who reviews what"), ("assignments", "assignment")),
+    "conflicts": (_l("Conflicts of interest"), ("conflict", "conflicts")),
+    "sheets": (_l("Score sheets"), ("sheet", "sheets")),
+    "meeting": (_l("The meeting and its outcomes"),
+                ("meeting", "decision", "decisions", "lottery")),
+    "reports": (_l("Reports downloaded"), ("report",)),
+    "payments": (_l("Time and payment"), ("payment", "payments", "time")),
+    "audit": (_l("The trail itself"), ("audit",)),
 }
 ALL_OF = "all:"
 
 OBJECT_WORDS = {
-    "users": "Account", "panel_members": "Panel place", "rounds": "Round",
-    "applications": "Application", "assignments": "Assignment", "conflicts": "Conflict",
-    "score_sheets": "Score sheet", "decisions": "Decision", "meetings": "Meeting",
-    "criteria": "Criterion", "round_groups": "Group", "pay_rates": "Group's pay",
+    "users": _l("Account"), "panel_members": _l("Panel place"), "rounds": _l("Round"),
+    "applications": _l("Application"), "assignments": _l("Assignment"),
+    "conflicts": _l("Conflict"), "score_sheets": _l("Score sheet"), "decisions": _l("Decision"),
+    "meetings": _l("Meeting"), "criteria": _l("Criterion"), "round_groups": _l("Group"),
+    "pay_rates": _l("Group's pay"),
 }
 
 
 def action_label(action: str) -> str:
-    """Plain English for an action; an action added since this list still reads well."""
+    """Plain words for an action; an action added since this list still reads well."""
     known = ACTION_LABELS.get(action)
     if known:
-        return known
+        return str(known)
     return action.replace(".", ": ").replace("_", " ").capitalize()
 
 
 def action_choices() -> list[tuple[str, str, str]]:
-    """(value, label, group) for the action filter: each kind, then its actions."""
+    """(value, label, group) for the action filter: each kind, then its actions in the
+    order of their labels in the reader's language."""
     choices = []
-    for key, (label, prefixes) in FAMILIES.items():
-        choices.append((ALL_OF + key, f"All: {label.lower()}", label))
-        actions = [a for a in ACTION_LABELS if a.split(".")[0] in prefixes]
-        choices.extend((a, ACTION_LABELS[a], label)
-                       for a in sorted(actions, key=ACTION_LABELS.get))
+    for key, (family, prefixes) in FAMILIES.items():
+        label = str(family)
+        choices.append((ALL_OF + key, _("All: %(kind)s", kind=label.lower()), label))
+        labels = {a: str(words) for a, words in ACTION_LABELS.items()
+                  if a.split(".")[0] in prefixes}
+        choices.extend((a, labels[a], label) for a in sorted(labels, key=labels.get))
     return choices
 
 
@@ -303,11 +311,14 @@ class TrailEvent:
     @property
     def object_words(self) -> str:
         if self.object_type is None:
-            return "Nothing in particular"
-        words = f"{OBJECT_WORDS.get(self.object_type, self.object_type)} {self.object_id}"
-        if self.revision is not None:
-            words += ", initial" if self.revision == 0 else f", revision {self.revision}"
-        return words
+            return _("Nothing in particular")
+        thing = str(OBJECT_WORDS.get(self.object_type, self.object_type))
+        if self.revision is None:
+            return _("%(thing)s %(id)s", thing=thing, id=self.object_id)
+        if self.revision == 0:
+            return _("%(thing)s %(id)s, initial", thing=thing, id=self.object_id)
+        return _("%(thing)s %(id)s, revision %(n)s", thing=thing, id=self.object_id,
+                 n=self.revision)
 
     @property
     def reference(self) -> str | None:
@@ -333,15 +344,16 @@ class TrailEvent:
 def readable(value: Any) -> str:
     """A recorded value in words: nested values flattened, nothing hidden."""
     if value is None:
-        return "(none)"
+        return _("(none)")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, str):
-        return value if value else "(blank)"
+        return value if value else _("(blank)")
     if isinstance(value, list):
-        return ", ".join(readable(v) for v in value) if value else "(none)"
+        return ", ".join(readable(v) for v in value) if value else _("(none)")
     if isinstance(value, dict):
-        return "; ".join(f"{_words(k)}: {readable(v)}" for k, v in value.items()) or "(none)"
+        return "; ".join(f"{_words(k)}: {readable(v)}" for k, v in value.items()) \
+            or _("(none)")
     return str(value)
 
 

@@ -26,25 +26,28 @@ LEVELS = ("step_out", "declared")
 SOURCES = ("declared", "suggested", "officer", "imported")
 STATUSES = ("pending", "confirmed", "dismissed")
 
-# The kinds of connection (DESIGN.md §5), as the officer reads them.
+# The kinds of connection (DESIGN.md §5), as the officer reads them (lazy: in the
+# reader's language when shown; the conflicts export writes the codes).
 KIND_WORDS = {
-    "family_or_friend": "Family or friend involved",
-    "work_or_volunteer": "Works or volunteers there",
-    "uses_services": "Uses its services",
-    "local": "Neighbour or local connection",
-    "financial": "Money: paid by it, or would gain",
-    "academic": "Academic collaborator",
-    "other": "Other",
+    "family_or_friend": _l("Family or friend involved"),
+    "work_or_volunteer": _l("Works or volunteers there"),
+    "uses_services": _l("Uses its services"),
+    "local": _l("Neighbour or local connection"),
+    "financial": _l("Money: paid by it, or would gain"),
+    "academic": _l("Academic collaborator"),
+    "other": _l("Other"),
 }
-LEVEL_WORDS = {"step_out": "Step out", "declared": "Declared, stays on"}
+LEVEL_WORDS = {"step_out": _l("Step out"), "declared": _l("Declared, stays on")}
 LEVEL_HINTS = {
-    "step_out": "Takes no part on this application: cannot read or score it, and any "
-                "score already given stops counting.",
-    "declared": "Stays on and scores. The connection is shown to the chair.",
+    "step_out": _l("Takes no part on this application: cannot read or score it, and any "
+                   "score already given stops counting."),
+    "declared": _l("Stays on and scores. The connection is shown to the chair."),
 }
-SOURCE_WORDS = {"declared": "Declared by the member", "suggested": "Suggested by profile match",
-                "officer": "Added by an officer", "imported": "Imported"}
-STATUS_WORDS = {"pending": "To review", "confirmed": "Confirmed", "dismissed": "Dismissed"}
+SOURCE_WORDS = {"declared": _l("Declared by the member"),
+                "suggested": _l("Suggested by profile match"),
+                "officer": _l("Added by an officer"), "imported": _l("Imported")}
+STATUS_WORDS = {"pending": _l("To review"), "confirmed": _l("Confirmed"),
+                "dismissed": _l("Dismissed")}
 # The kinds as the panellist declares them, in the first person (and as the chair reads
 # a declared connection).
 # In the panellist's language (lazy: read when shown).

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -18,6 +19,10 @@ from panel.extensions import db
 from panel.pages import Page, page_bounds
 from panel.rounds.models import Application, Group, MemberRole, PanelMember, Round
 from panel.rounds.progress import Panellist
+
+# A member in no group, in the conflicts export: English whatever the reader's language
+# (a file keeps stable values); pages say it in the reader's language.
+NO_GROUP = "No group"
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,8 @@ def members(round_: Round) -> list[Panellist]:
         .where(PanelMember.round_id == round_.id)
         .order_by(PanelMember.role == MemberRole.CHAIR, Group.position.is_(None), Group.position,
                   User.name, PanelMember.id)).all()
-    return [Panellist(id_, name, email, key, "Chair" if role == MemberRole.CHAIR else label or "No group")
+    return [Panellist(id_, name, email, key,
+                      _("Chair") if role == MemberRole.CHAIR else label or _("No group"))
             for id_, name, email, key, label, role in rows]
 
 
@@ -108,7 +114,7 @@ def member_summaries(round_: Round, filters: Filters) -> list[MemberSummary]:
     declared = case(((Conflict.level == "declared") & (Conflict.status != "dismissed"), 1),
                     else_=0)
     pending = case((Conflict.status == "pending", 1), else_=0)
-    query = (select(PanelMember.id, User.name, func.coalesce(Group.label, "No group"),
+    query = (select(PanelMember.id, User.name, Group.label,
                     func.sum(counted), func.sum(declared), func.sum(pending))
              .join(User, PanelMember.user_id == User.id)
              .outerjoin(Group, PanelMember.group_id == Group.id)
@@ -120,20 +126,28 @@ def member_summaries(round_: Round, filters: Filters) -> list[MemberSummary]:
         query = query.where(PanelMember.id == filters.member)
     if filters.group:
         query = query.where(Group.key == filters.group)
-    return [MemberSummary(id_, name, group, int(out or 0), int(dec or 0), int(pend or 0))
+    return [MemberSummary(id_, name, group or _("No group"), int(out or 0), int(dec or 0),
+                          int(pend or 0))
             for id_, name, group, out, dec, pend in db.session.execute(query)]
 
 
 def export_rows(round_: Round) -> list[ConflictRow]:
     """Every conflict of the round, by member e-mail then reference."""
     query = _rows(round_).order_by(User.email, Application.reference, Conflict.id)
-    return [ConflictRow(*row) for row in db.session.execute(query)]
+    return [_conflict_row(row, NO_GROUP) for row in db.session.execute(query)]
+
+
+def _conflict_row(row, no_group: str) -> ConflictRow:
+    """A row of :func:`_rows`, a member in no group named by ``no_group`` (the group is
+    named after the query, so that a page can say it in the reader's language)."""
+    id_, member_id, name, email, group, *rest = row
+    return ConflictRow(id_, member_id, name, email, group or no_group, *rest)
 
 
 def _rows(round_: Round) -> Select:
     reviewer = aliased(User)
     return (select(Conflict.id, PanelMember.id, User.name, User.email,
-                   func.coalesce(Group.label, "No group"), Application.reference,
+                   Group.label, Application.reference,
                    Application.title, Conflict.kind, Conflict.details, Conflict.level,
                    Conflict.source, Conflict.status, Conflict.review_reason,
                    reviewer.name, Conflict.reviewed_at, case((stepping_out(), True), else_=False))
@@ -166,7 +180,7 @@ def _paged(query: Select, page: int, per_page: int, order) -> Page:
     number, pages = page_bounds(total, page, per_page)
     rows = db.session.execute(query.order_by(*order).limit(per_page)
                               .offset((number - 1) * per_page)).all()
-    return Page([ConflictRow(*row) for row in rows], number, pages, total)
+    return Page([_conflict_row(row, _("No group")) for row in rows], number, pages, total)
 
 
 def _like_escaped(text: str) -> str:

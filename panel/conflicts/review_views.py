@@ -110,9 +110,9 @@ def add(round_):
 @access.officer_round()
 def matrix(round_):
     form = MatrixFilterForm(request.args)
-    form.member.choices = [SelectChoice("", "Any member"), *(
+    form.member.choices = [SelectChoice("", _("Any member")), *(
         SelectChoice(m.id, m.name) for m in queries.members(round_))]
-    form.group.choices = [SelectChoice("", "Any group"),
+    form.group.choices = [SelectChoice("", _("Any group")),
                           *(SelectChoice(g.key, g.label) for g in round_.groups)]
     filters = _filters(form)
     return render_template(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from panel.extensions import db
@@ -26,10 +27,10 @@ PER_PAGE = 50
 # "Still to discuss" is every item with no outcome yet: the one open now, those waiting
 # and those skipped for later, so its count is what is left of the meeting.
 SHOWS = {
-    "all": "All",
-    "open": "Still to discuss",
-    "decided": "Decided",
-    "skipped": "Skipped",
+    "all": _l("All"),
+    "open": _l("Still to discuss"),
+    "decided": _l("Decided"),
+    "skipped": _l("Skipped"),
 }
 
 

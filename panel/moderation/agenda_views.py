@@ -8,7 +8,7 @@ from flask_login import current_user
 from panel import access
 from panel.forms import ButtonForm
 from panel.moderation import agenda_page, meeting, services
-from panel.moderation.models import OUTCOME_SHORT
+from panel.moderation.models import outcome_label
 from panel.moderation.services import MeetingError
 from panel.rounds.models import Round
 from panel.transactions import change
@@ -23,7 +23,7 @@ def agenda(round_: Round):
                                     request.args.get("page", 1, type=int))
     return render_template("moderation/agenda.html", round=round_, meeting=running,
                            agenda=shown, page=shown.page, progress=shown.progress,
-                           outcome_short=OUTCOME_SHORT, running=round_.in_moderation)
+                           outcome_label=outcome_label, running=round_.in_moderation)
 
 
 @access.meeting_runner

@@ -31,8 +31,27 @@ OUTCOME_LABELS = {
     "do_not_fund": _l("Do not fund"),
     "no_consensus": _l("No consensus (keep the score-based result)"),
 }
+# The short words in the reader's language, for pages (tables, flash messages, the
+# report page a panel member reads): :func:`outcome_label`.
+OUTCOME_SHORT_LABELS = {
+    "keep": _l("Keep"),
+    "fund": _l("Fund"),
+    "do_not_fund": _l("Do not fund"),
+    "no_consensus": _l("No consensus"),
+}
+# The same words in English whatever the reader's language, for exports (the board pack):
+# a file keeps stable values that do not change with who downloaded it (DESIGN.md §8).
 OUTCOME_SHORT = {"keep": "Keep", "fund": "Fund", "do_not_fund": "Do not fund",
                  "no_consensus": "No consensus"}
+
+
+def outcome_label(outcome: str | None) -> str | None:
+    """The outcome's short words in the reader's language (None when there is no outcome;
+    an outcome not known here is shown as its code)."""
+    if not outcome:
+        return None
+    known = OUTCOME_SHORT_LABELS.get(outcome)
+    return str(known) if known is not None else outcome
 
 
 class Decision(db.Model):

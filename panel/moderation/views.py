@@ -23,7 +23,7 @@ from flask_login import current_user
 from panel import access
 from panel.forms import ButtonForm
 from panel.moderation import comments, forms, live, meeting, presenters, services
-from panel.moderation.models import OUTCOME_SHORT
+from panel.moderation.models import outcome_label
 from panel.moderation.services import MeetingError
 from panel.rounds.models import PanelMember, Round
 from panel.transactions import change
@@ -86,7 +86,7 @@ def outcome(round_: Round, running):
         decision = services.record_outcome(current_user, running, form.outcome.data,
                                            form.rationale.data)
         services.next_item(current_user, running)
-        recorded = OUTCOME_SHORT[decision.outcome]
+        recorded = outcome_label(decision.outcome)
     if done.refused:
         return _chair_page(round_, running, form, [done.refusal], 409)
     flash(_("Outcome recorded for %(reference)s: %(outcome)s.", reference=reference,

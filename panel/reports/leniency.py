@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
+from flask_babel import gettext as _
+
 CLEAR = 1.0  # points: a gap between group levels under this is "about the same"
 SPREAD_RATIO = 1.5  # one group's spread this many times another's "differs"
 
@@ -30,10 +32,12 @@ class Reviewer:
     @property
     def words(self) -> str:
         if self.low > 0:
-            return f"More generous than their group, by about {self.leniency:.1f} points"
+            return _("More generous than their group, by about %(points)s points",
+                     points=f"{self.leniency:.1f}")
         if self.high < 0:
-            return f"Stricter than their group, by about {-self.leniency:.1f} points"
-        return "No clear difference from their group"
+            return _("Stricter than their group, by about %(points)s points",
+                     points=f"{-self.leniency:.1f}")
+        return _("No clear difference from their group")
 
 
 @dataclass(frozen=True)
@@ -69,16 +73,16 @@ class LeniencyPage:
 def leniency_page(result: dict[str, Any], names: dict[Any, str],
                   labels: dict[str, str]) -> LeniencyPage:
     """The page from a kept model result; ``names`` by member id, ``labels`` by group
-    key (members in no group are listed as "No group")."""
+    key (members in no group are listed as "No group", in the reader's language)."""
     columns = result["reviewers"]
     by_group: dict[str, list[Reviewer]] = {}
     for member, group, sheets, leniency, (low, high) in zip(
             columns["member"], columns["group"], columns["sheets"], columns["leniency"],
             columns["leniency_90"]):
         by_group.setdefault(group, []).append(Reviewer(
-            names.get(member, "A panellist no longer on the panel"), sheets, leniency,
+            names.get(member) or _("A panellist no longer on the panel"), sheets, leniency,
             low, high))
-    groups = [GroupLeniency(key, labels.get(key, "No group"),
+    groups = [GroupLeniency(key, labels.get(key) or _("No group"),
                             result["groups"][key]["level"],
                             result["groups"][key]["leniency_sd"],
                             sorted(found, key=lambda r: (-r.leniency, r.name)))
@@ -91,15 +95,17 @@ def leniency_page(result: dict[str, Any], names: dict[Any, str],
 
 def _levels(g: GroupLeniency, h: GroupLeniency) -> str:
     gap = g.level - h.level
-    kept = ("This is a difference between the groups' views: it is their voice, not an "
-            "error, and allowing for leniency does not remove it.")
     if abs(gap) < CLEAR:
-        return (f"{g.label} and {h.label} reviewers scored at about the same level "
-                f"({g.level:.1f} and {h.level:.1f} out of 100 on average).")
+        return _("%(g)s and %(h)s reviewers scored at about the same level (%(g_level)s and "
+                 "%(h_level)s out of 100 on average).", g=g.label, h=h.label,
+                 g_level=f"{g.level:.1f}", h_level=f"{h.level:.1f}")
     higher, lower = (g, h) if gap > 0 else (h, g)
-    return (f"{higher.label} reviewers scored {abs(gap):.1f} points higher than "
-            f"{lower.label} reviewers on average ({higher.level:.1f} against "
-            f"{lower.level:.1f} out of 100). {kept}")
+    return _("%(higher)s reviewers scored %(gap)s points higher than %(lower)s reviewers on "
+             "average (%(higher_level)s against %(lower_level)s out of 100). This is a "
+             "difference between the groups' views: it is their voice, not an error, and "
+             "allowing for leniency does not remove it.", higher=higher.label,
+             lower=lower.label, gap=f"{abs(gap):.1f}", higher_level=f"{higher.level:.1f}",
+             lower_level=f"{lower.level:.1f}")
 
 
 def _spread(groups: list[GroupLeniency]) -> str:
@@ -108,9 +114,11 @@ def _spread(groups: list[GroupLeniency]) -> str:
         return ""
     wide = max(groups, key=lambda g: g.spread)
     narrow = min(groups, key=lambda g: g.spread)
-    figures = ", ".join(f"{g.label} about {g.spread:.1f} points" for g in groups)
+    figures = ", ".join(_("%(group)s about %(points)s points", group=g.label,
+                          points=f"{g.spread:.1f}") for g in groups)
     if narrow.spread > 0 and wide.spread / narrow.spread >= SPREAD_RATIO:
-        return (f"Reviewers differ from one another more in {wide.label} than in "
-                f"{narrow.label} ({figures}): leniency differs by group.")
-    return (f"Reviewers differ from one another about as much in each group ({figures}): "
-            f"leniency does not clearly differ by group.")
+        return _("Reviewers differ from one another more in %(wide)s than in %(narrow)s "
+                 "(%(figures)s): leniency differs by group.", wide=wide.label,
+                 narrow=narrow.label, figures=figures)
+    return _("Reviewers differ from one another about as much in each group (%(figures)s): "
+             "leniency does not clearly differ by group.", figures=figures)

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from panel.extensions import db
-from panel.moderation.models import OUTCOME_SHORT
+from panel.moderation.models import outcome_label
 from panel.reports import voice_text as words
 from panel.reports.voice_charts import (
     BarChart,
@@ -172,15 +174,20 @@ def _not_shown(report: dict[str, Any]) -> NotShown | None:
     kept = [a for a in report["applications"] if a["not_shown"]]
     rows = [{"reference": a["reference"], "title": a["title"],
              "lines": [words.not_shown(a["not_shown"][g["key"]]) if g["key"] in a["not_shown"]
-                       else "No scores" for g in groups]} for a in kept]
-    sentence = (f"The group scores of {words.count(len(kept), 'application')} are not shown "
-                f"separately." if kept else
-                f"Every group score is shown: on every application, each group that scored "
-                f"had at least {k} members scoring.")
-    return NotShown(sentence, f"This is {words.why_not_shown(k)}. On these applications "
-                    f"the scores with and without each group are not shown either, because "
-                    f"together they would give the small group's score away.",
-                    [g["label"] for g in groups], rows, words.left_out_note(len(kept), k))
+                       else _("No scores") for g in groups]} for a in kept]
+    if kept:
+        sentence = ngettext("The group scores of %(count)s application are not shown "
+                            "separately.",
+                            "The group scores of %(count)s applications are not shown "
+                            "separately.", len(kept), count=f"{len(kept):,}")
+    else:
+        sentence = _("Every group score is shown: on every application, each group that "
+                     "scored had at least %(k)s members scoring.", k=k)
+    why = _("This is %(why)s. On these applications the scores with and without each group "
+            "are not shown either, because together they would give the small group's score "
+            "away.", why=words.why_not_shown(k))
+    return NotShown(sentence, why, [g["label"] for g in groups], rows,
+                    words.left_out_note(len(kept), k))
 
 
 def _headline(report: dict[str, Any]) -> Headline:
@@ -213,7 +220,7 @@ def _panel(round_: Round, report: dict[str, Any]) -> tuple[list[PanelRow], int]:
                      sum(1 for a in apps if a["sheets"][g]), sum(a["sheets"][g] for a in apps))
             for g, voice in report["groups"].items()]
     if panellists.get(None):
-        rows.append(PanelRow("Not in a group", panellists[None], None, None))
+        rows.append(PanelRow(_("Not in a group"), panellists[None], None, None))
     return rows, sum(n for role, _, n in counts if role == MemberRole.CHAIR)
 
 
@@ -241,11 +248,15 @@ def _group_voice(report: dict[str, Any], g: str) -> GroupVoice:
         key=g, label=voice["label"],
         sentence=words.funding_story(voice["label"], [_name(a) for a in because],
                                      [_name(a) for a in displaced]),
-        chart=slope_chart(shown_rows(rows), ("Rank with", "every group"),
-                          ("Rank without", voice["label"])),
+        # Each heading is two lines (first, second) under one side of the chart.
+        chart=slope_chart(shown_rows(rows), (_("Rank with"), _("every group")),
+                          (_("Rank without"), voice["label"])),
         rows=_shown(apps, rows), total=len(apps), funded_because=because,
         displaced_by=displaced,
-        moves=_moves(shown_rows(rows), f"without {voice['label']}",
+        moves=_moves(shown_rows(rows),
+                     lambda before, after: _("Rank %(before)s → %(after)s without %(group)s",
+                                             before=before, after=after,
+                                             group=voice["label"]),
                      lambda r: words.shift(_difference(r))))
 
 
@@ -259,12 +270,13 @@ def _difference(row: SlopeRow) -> int | None:
     return row.right_rank - row.left_rank
 
 
-def _moves(rows: list[SlopeRow], right: str, change) -> list[dict]:
-    """A slope chart as a list for a phone: "Rank 3 → 7 without Lived experience"."""
+def _moves(rows: list[SlopeRow], line, change) -> list[dict]:
+    """A slope chart as a list for a phone: "Rank 3 → 7 without Lived experience"
+    (``line(before, after)`` says it whole, in the reader's language)."""
     return [{"title": r.title or r.reference, "reference": r.reference,
-             "line": f"Rank {words.rank(r.left_rank)} \u2192 "
-                     f"{words.rank(r.right_rank) if r.right_rank is not None else 'no score'}"
-                     f" {right}", "change": change(r), "kind": r.kind}
+             "line": line(words.rank(r.left_rank), words.rank(r.right_rank)
+                          if r.right_rank is not None else _("no score")),
+             "change": change(r), "kind": r.kind}
             for r in sorted((r for r in rows if r.left_rank is not None),
                             key=lambda r: r.left_rank)]
 
@@ -308,9 +320,9 @@ def _movement(report: dict[str, Any], held: bool) -> Movement:
     rows = [(groups[g]["label"], groups[h]["label"], value)
             for g in groups for h, value in groups[g]["moved_toward"].items()]
     chart = diverging_bars(
-        ((f"The {g} group, toward the {h} group", value, words.moved(value))
+        ((_("The %(g)s group, toward the %(h)s group", g=g, h=h), value, words.moved(value))
          for g, h, value in rows),
-        "\u2190\u00a0Moved away", "Moved toward\u00a0\u2192", limit=100) if rows else None
+        _("\u2190\u00a0Moved away"), _("Moved toward\u00a0\u2192"), limit=100) if rows else None
     return Movement(words.movement_sentence(held, rows), rows, chart)
 
 
@@ -358,13 +370,15 @@ def _meeting(report: dict[str, Any], held: bool) -> Meeting:
             held, sum(1 for a in apps if a["initial"]["rank"] != a["rank"]),
             sum(1 for a in apps if a["funded"] and not a["initial"]["funded"]),
             sum(1 for a in apps if a["initial"]["funded"] and not a["funded"])),
-        chart=slope_chart(shown_rows(rows), ("Rank before", "the meeting"),
-                          ("Rank after", "the meeting")),
+        chart=slope_chart(shown_rows(rows), (_("Rank before"), _("the meeting")),
+                          (_("Rank after"), _("the meeting"))),
         rows=_shown(apps, rows), overrides_sentence=_overrides_sentence(report),
-        moves=_moves(shown_rows(rows), "after the meeting",
+        moves=_moves(shown_rows(rows),
+                     lambda before, after: _("Rank %(before)s → %(after)s after the meeting",
+                                             before=before, after=after),
                      lambda r: words.moved_places(r.left_rank, r.right_rank)),
         overrides=[{**o, "title": titles[o["reference"]],
-                    "decision_label": OUTCOME_SHORT.get(o["decision"], o["decision"])}
+                    "decision_label": outcome_label(o["decision"])}
                    for o in report["overrides"]])
 
 

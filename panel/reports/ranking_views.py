@@ -11,7 +11,7 @@ from flask import render_template, request
 from panel import access
 from panel.forms import ButtonForm
 from panel.moderation.meeting import shown_figures
-from panel.moderation.models import OUTCOME_SHORT
+from panel.moderation.models import outcome_label
 from panel.pages import Page, page_bounds
 from panel.rounds.models import Round
 from panel.scoring.figures import Figures, made_once
@@ -142,7 +142,7 @@ def _in_rank_order(result: Figures) -> InRankOrder:
 
 def _overrides(overrides: list[dict], titles: pd.Series) -> list[Override]:
     return [Override(reference=o["reference"], title=titles[o["reference"]],
-                     decision=OUTCOME_SHORT[o["decision"]], rationale=o["rationale"],
+                     decision=outcome_label(o["decision"]), rationale=o["rationale"],
                      funded=o["funded"], final_funded=o["final_funded"])
             for o in overrides]
 
@@ -155,7 +155,7 @@ def _row(ref, row, decision, final_funded, groups: list[str],
         group_scores=[_number(row[g]) for g in groups],
         requested=float(row["requested_amount"]), running_total=_number(row["running_total"]),
         funded=bool(row["funded"]), tie=bool(row["tie"]), last_funded=last_funded,
-        decision=OUTCOME_SHORT.get(decision), final_funded=bool(final_funded))
+        decision=outcome_label(decision), final_funded=bool(final_funded))
 
 
 def _rank(value) -> int | None:

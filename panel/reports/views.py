@@ -28,7 +28,7 @@ from panel.accounts.models import Role
 from panel.audit.kit import build_kit, build_public_kit, kit_name, public_kit_problem
 from panel.audit.services import record
 from panel.forms import ButtonForm
-from panel.moderation.models import OUTCOME_SHORT
+from panel.moderation.models import outcome_label
 from panel.reports import budget
 from panel.reports import voice_text as words
 from panel.reports.exports import EXPORTS, in_background
@@ -78,7 +78,7 @@ def report(round_: Round):
     titles = figures.applications.set_index("reference")["title"].to_dict()
     return render_template("reports/report.html", round=round_, page=page,
                            intervals=rank_intervals(round_, titles, figures),
-                           anchor=found["anchor"], fmt=words, outcome_labels=OUTCOME_SHORT,
+                           anchor=found["anchor"], fmt=words, outcome_label=outcome_label,
                            is_officer=policy.can_manage_rounds(current_user),
                            over_budget=budget.notice(round_),
                            prepared=EXPORTS if in_background(round_) else None,

@@ -20,6 +20,9 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 FONT = 18
 CHAR = 0.62 * FONT
 BOLD = 1.1  # bold text is this much wider
@@ -33,7 +36,7 @@ BAR = 22
 BAR_ROW = 34
 ALL_UP_TO = 30  # rounds with more applications show only those near the funding line
 NEAR_LINE = 10
-FUNDING_LINE = "Funding line"
+FUNDING_LINE = _l("Funding line")  # in the reader's language: str() it where it is measured
 SHORT = 24  # characters of a title on a slope chart: at 600 px its words stay 14 px
 BAR_WIDTH = MIN_WIDTH  # a bar chart's width: its words stay 14 px on a 320 px phone
 
@@ -158,10 +161,11 @@ def slope_chart(rows: Iterable[SlopeRow], left_heading: tuple[str, str],
     names = {r.reference: short(r.title or r.reference) for r in rows}
     full = {r.reference: r.title if names[r.reference] != r.title else "" for r in rows}
     left_labels = {r.reference: f"{names[r.reference]} {r.left_rank}" for r in rows}
-    right_labels = {r.reference: f"{r.right_rank if r.right_rank is not None else 'no score'}"
+    no_score, funding_line = _("no score"), str(FUNDING_LINE)
+    right_labels = {r.reference: f"{r.right_rank if r.right_rank is not None else no_score}"
                                  f" {names[r.reference]}" for r in rows}
-    left_w = max([text_width(t) for t in left_labels.values()] + [text_width(FUNDING_LINE)])
-    right_w = max([text_width(t) for t in right_labels.values()] + [text_width(FUNDING_LINE)])
+    left_w = max([text_width(t) for t in left_labels.values()] + [text_width(funding_line)])
+    right_w = max([text_width(t) for t in right_labels.values()] + [text_width(funding_line)])
     headings = max(map(text_width, left_heading)) + max(map(text_width, right_heading))
     width = round(max(MIN_WIDTH, left_w + MIDDLE + right_w, headings + 3 * PAD))
     right_x = width - right_w
@@ -183,10 +187,10 @@ def slope_chart(rows: Iterable[SlopeRow], left_heading: tuple[str, str],
                                                     right_x - PAD, right_y[r.reference]),
                                r.kind))
     if left_rule is not None:
-        texts.append(Text(left_w, left_rule - 12, FUNDING_LINE, "end", True))
+        texts.append(Text(left_w, left_rule - 12, funding_line, "end", True))
         rules.append(Segment(0, left_rule, left_w + PAD, left_rule))
     if right_rule is not None:
-        texts.append(Text(right_x, right_rule - 12, FUNDING_LINE, "start", True))
+        texts.append(Text(right_x, right_rule - 12, funding_line, "start", True))
         rules.append(Segment(right_x - PAD, right_rule, width, right_rule))
     gap = FUNDING_ROW if left_rule is not None or right_rule is not None else 0
     height = top + len(rows) * ROW + gap + 8
@@ -257,7 +261,7 @@ def _bars(items: list[tuple[str, float | None, str]], limit: float,
     axis.append(Segment(PAD if captions else zero, y, width - PAD, y))
     axis.append(Segment(zero, y - 4, zero, y + 8))
     ends = [(PAD, "start"), (width - PAD, "end")] if captions else [(width - PAD, "end")]
-    for x, _ in ends:
+    for x, _anchor in ends:
         axis.append(Segment(x, y, x, y + 8))
     y += 8 + HEAD_LINE
     texts += [Text(x, y, _number(limit), anchor) for x, anchor in ends]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -39,6 +40,13 @@ class Phase(StrEnum):
     MODERATION = "moderation"
     DECIDED = "decided"
     PUBLISHED = "published"
+
+
+# A phase as a sentence names it ("the round is decided"), in the reader's language: the
+# templates' ``phase_words`` filter (panel/web.py). Files and the trail keep the codes.
+PHASE_WORDS = {Phase.DRAFT: _l("draft"), Phase.SCORING: _l("scoring"),
+               Phase.MODERATION: _l("moderation"), Phase.DECIDED: _l("decided"),
+               Phase.PUBLISHED: _l("published")}
 
 
 class MemberRole(StrEnum):

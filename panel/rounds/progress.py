@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
@@ -43,6 +45,11 @@ COLUMNS = ("conflicted", "submitted", "passed", "draft", "not_started")
 # Why an assignment is never dropped, in the words the officer sees.
 STARTED = {"sheet": "has a score sheet", "passed": "has passed on it",
            "answered": "has answered the connection question"}
+# The same, as a whole sentence on the officer's page of who reviews an application (in
+# the reader's language).
+STAYS_ASSIGNED = {"sheet": _l("Has a score sheet, so stays assigned"),
+                  "passed": _l("Has passed on it, so stays assigned"),
+                  "answered": _l("Has answered the connection question, so stays assigned")}
 
 
 @dataclass
@@ -147,7 +154,7 @@ def panellists(round_: Round) -> list[Panellist]:
         .outerjoin(Group, PanelMember.group_id == Group.id)
         .where(PanelMember.round_id == round_.id, PanelMember.role == MemberRole.PANELLIST)
         .order_by(Group.position.is_(None), Group.position, User.name, PanelMember.id)).all()
-    return [Panellist(id_, name, email, key, label or "No group", language)
+    return [Panellist(id_, name, email, key, label or _("No group"), language)
             for id_, name, email, key, label, language in rows]
 
 
@@ -189,7 +196,7 @@ def facts(round_: Round) -> Facts:
     panel = {group: n for role, group, n in by_role_group if role == MemberRole.PANELLIST}
     groups = [(g.label, panel.get(g.id, 0)) for g in round_.groups]
     if panel.get(None):
-        groups.append(("No group", panel[None]))
+        groups.append((_("No group"), panel[None]))
     chairs = sum(n for role, _, n in by_role_group if role == MemberRole.CHAIR)
     return Facts(applications, Decimal(requested), round_.budget, chairs, groups)
 
@@ -199,14 +206,14 @@ def reviewer_choices(round_: Round, application_id: int) -> list[ReviewerChoice]
     a stepped-out member cannot be added, a member who has started cannot be removed."""
     assigned = reviewer_ids(application_id)
     stepped_out = {m for m, a in step_out_pairs(round_) if a == application_id}
-    started = {m: why for (m, _), why in started_pairs(round_, application_id).items()}
+    started = {m: why for (m, _application), why in started_pairs(round_, application_id).items()}
     choices = []
     for panellist in panellists(round_):
         locked = None
         if panellist.id in stepped_out:
-            locked = "Stepped out: conflict of interest"
+            locked = _("Stepped out: conflict of interest")
         elif panellist.id in started:
-            locked = f"{STARTED[started[panellist.id]].capitalize()}, so stays assigned"
+            locked = str(STAYS_ASSIGNED[started[panellist.id]])
         choices.append(ReviewerChoice(panellist, panellist.id in assigned, locked))
     return choices
 

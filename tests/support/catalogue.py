@@ -141,6 +141,11 @@ PANELLIST_FACING: list[str] = [
     # The one-line check of names and titles, which a panellist's connections form and
     # the officer's forms share (mark)
     "panel/forms.py",
+    # Labels built in Python that reach pages (labels): the sentences, chart headings and
+    # "Not in a group" of the report page and the public summary. (panel/moderation/
+    # models.py's short outcome words, which the meeting pages and the report page show,
+    # and panel/conflicts/models.py's words for conflicts are listed above.)
+    "panel/reports/presenters.py",
 ]
 
 # What only staff read (officers, chairs, auditors, admins): marked for gettext so the
@@ -259,6 +264,18 @@ STAFF_FACING: list[str] = [
     "panel/bundle/forms.py",
     "panel/bundle/import_views.py",
     "panel/bundle/views.py",
+    # Labels built in Python that reach staff pages (labels): "No group" and "Chair" beside
+    # a member's name (named after the query, not in SQL), why a reviewer stays assigned,
+    # a score sheet's "Initial"/"Revision N", and the trail's action labels, kinds of
+    # action, objects and values (the trail's CSV keeps the action codes)
+    "panel/rounds/progress.py",
+    "panel/conflicts/queries.py",
+    "panel/auditor/queries.py",
+    "panel/auditor/trail.py",
+    "panel/moderation/agenda_page.py",
+    "panel/reports/leniency.py",
+    "panel/reports/voice_charts.py",
+    "panel/rounds/models.py",  # a phase as a sentence names it (the phase_words filter)
     # The command line (climsg): what the `flask` commands print for people, their errors
     # and their --help texts (DESIGN.md §8 fixes their names, options and outputs; what a
     # script reads, JSON, CSV, bundle files, slugs and paths, is not translated). Every
@@ -484,7 +501,8 @@ def loose_python_text(path: Path) -> list[tuple[int, str]]:
 
 # Exceptions that only ever tell a programmer they called something wrongly: never shown
 # to people, so their words need no gettext.
-PROGRAMMER_ERRORS = {"TypeError", "AssertionError", "NotImplementedError", "KeyError"}
+PROGRAMMER_ERRORS = {"TypeError", "AssertionError", "NotImplementedError", "KeyError",
+                     "AttributeError"}
 
 
 def loose_raised_text(path: Path) -> list[tuple[int, str]]:
