@@ -23,6 +23,9 @@ from typing import Any
 
 import numpy as np
 from flask import Flask, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from panel.rounds.models import RANK_MODEL_FROM, Round
 
@@ -35,7 +38,7 @@ MOST = 40  # the most rows a plot draws
 WIDTH = 360
 ROW = 30
 TOP = 56  # room for the axis title and the funding line's label
-FUNDING_LINE = "Funding line"
+FUNDING_LINE = _l("Funding line")  # in the reader's language: str() it where it is measured
 TICK_EVERY_UP_TO = 10  # an axis over at most this many ranks (plus one) labels each
 FONT = 18
 CHAR = 0.62 * FONT
@@ -130,24 +133,39 @@ class RankIntervals:
         row = self.rows[0]
 
         def ranks(low: int, high: int) -> str:
-            return f"rank {low:,}" if low == high else f"between ranks {low:,} and {high:,}"
+            if low == high:
+                return _("rank %(rank)s", rank=f"{low:,}")
+            return _("between ranks %(low)s and %(high)s", low=f"{low:,}", high=f"{high:,}")
 
-        where = (f"Too close to call: its 90 % interval reaches across the funding line "
-                 f"(after rank {self.line:,})." if row.grey_zone
-                 else f"Clearly {'above' if row.interval_90[1] <= self.line else 'below'} "
-                      f"the funding line (after rank {self.line:,}).")
-        return (f"Expected rank {row.expected_rank:.1f} of {self.ranked:,}: as likely as not "
-                f"{ranks(*row.interval_50)}, very likely {ranks(*row.interval_90)}. {where}")
+        line = f"{self.line:,}"
+        if row.grey_zone:
+            where = _("Too close to call: its 90 %% interval reaches across the funding line "
+                      "(after rank %(line)s).", line=line)
+        elif row.interval_90[1] <= self.line:
+            where = _("Clearly above the funding line (after rank %(line)s).", line=line)
+        else:
+            where = _("Clearly below the funding line (after rank %(line)s).", line=line)
+        return _("Expected rank %(expected)s of %(ranked)s: as likely as not %(likely)s, "
+                 "very likely %(very_likely)s. %(where)s",
+                 expected=f"{row.expected_rank:.1f}", ranked=f"{self.ranked:,}",
+                 likely=ranks(*row.interval_50), very_likely=ranks(*row.interval_90),
+                 where=where)
 
     @property
     def window(self) -> str:
         """What part of the round the plot shows ("" when it shows it all)."""
         if not self.windowed or not self.rows:
             return ""
-        return (f"The plot shows the {len(self.rows):,} applications nearest the funding "
-                f"line (expected ranks {self.rows[0].expected_rank:.1f} to "
-                f"{self.rows[-1].expected_rank:.1f}) of the {self.ranked:,} ranked; the "
-                f"ranking table has them all.")
+        return ngettext(
+            "The plot shows the %(count)s application nearest the funding line (expected "
+            "ranks %(first)s to %(last)s) of the %(ranked)s ranked; the ranking table has "
+            "them all.",
+            "The plot shows the %(count)s applications nearest the funding line (expected "
+            "ranks %(first)s to %(last)s) of the %(ranked)s ranked; the ranking table has "
+            "them all.",
+            len(self.rows), count=f"{len(self.rows):,}",
+            first=f"{self.rows[0].expected_rank:.1f}", last=f"{self.rows[-1].expected_rank:.1f}",
+            ranked=f"{self.ranked:,}")
 
 
 @dataclass(frozen=True)
@@ -161,55 +179,69 @@ class NotWorkedOut:
 
 # Words ---------------------------------------------------------------------------------------
 
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
-
-
 def summary(grey: int, line: int) -> str:
     """The plot's sentence: how many are too close to call at the funding line."""
     if line == 0:
-        return ("The scores fund no application, so there is no funding line to be "
-                "sure about.")
+        return _("The scores fund no application, so there is no funding line to be "
+                 "sure about.")
     if grey == 0:
-        return (f"Every application's 90 % interval stays on one side of the funding line "
-                f"(after rank {line:,}): the panel's scores are clear about which are "
-                f"funded.")
-    these = "This application is" if grey == 1 else f"These {grey:,} applications are"
-    their = "its" if grey == 1 else "their"
-    return (f"{these} too close to call: {their} 90 % "
-            f"{'interval reaches' if grey == 1 else 'intervals reach'} across the funding "
-            f"line (after rank {line:,}), so the panel's scores cannot tell whether "
-            f"{'it belongs' if grey == 1 else 'they belong'} above or below it.")
+        return _("Every application's 90 %% interval stays on one side of the funding line "
+                 "(after rank %(line)s): the panel's scores are clear about which are "
+                 "funded.", line=f"{line:,}")
+    return ngettext(
+        "This application is too close to call: its 90 %% interval reaches across the "
+        "funding line (after rank %(line)s), so the panel's scores cannot tell whether it "
+        "belongs above or below it.",
+        "These %(count)s applications are too close to call: their 90 %% intervals reach "
+        "across the funding line (after rank %(line)s), so the panel's scores cannot tell "
+        "whether they belong above or below it.",
+        grey, count=f"{grey:,}", line=f"{line:,}")
 
 
 def sides(ranked: int, above: int, below: int, grey: int) -> str:
     """How many of the ranked applications are clearly funded, clearly not, and too
     close to call, in one sentence."""
-    def count(n: int) -> str:
-        return f"{n:,}" if n else "none"
-
-    verb = "is" if above == 1 or (above == 0 and ranked == 1) else "are"
-    parts = [f"{count(above)} {verb} clearly above the funding line",
-             f"{count(below)} clearly below it"]
+    if above:
+        clear_above = ngettext("%(count)s is clearly above the funding line",
+                               "%(count)s are clearly above the funding line", above,
+                               count=f"{above:,}")
+    elif ranked == 1:
+        clear_above = _("none is clearly above the funding line")
+    else:
+        clear_above = _("none are clearly above the funding line")
+    clear_below = (_("%(count)s clearly below it", count=f"{below:,}") if below
+                   else _("none clearly below it"))
+    if ranked == 1:
+        if grey:
+            return _("Of the one application with a score, %(above)s, %(below)s and "
+                     "%(grey)s too close to call.", above=clear_above, below=clear_below,
+                     grey=f"{grey:,}")
+        return _("Of the one application with a score, %(above)s and %(below)s.",
+                 above=clear_above, below=clear_below)
     if grey:
-        parts.append(f"{grey:,} too close to call")
-    listed = ", ".join(parts[:-1]) + " and " + parts[-1]
-    of = "the one application" if ranked == 1 else f"the {ranked:,} applications"
-    return f"Of {of} with a score, {listed}."
+        return _("Of the %(ranked)s applications with a score, %(above)s, %(below)s and "
+                 "%(grey)s too close to call.", ranked=f"{ranked:,}", above=clear_above,
+                 below=clear_below, grey=f"{grey:,}")
+    return _("Of the %(ranked)s applications with a score, %(above)s and %(below)s.",
+             ranked=f"{ranked:,}", above=clear_above, below=clear_below)
 
 
 def not_worked_out(round_: Round, applications: int, on: bool) -> NotWorkedOut:
     if round_.rank_model == "off":
-        return NotWorkedOut("This round's setting for how sure the ranking is is off, so "
-                            "no expected ranks are worked out. An officer can turn it on "
-                            "on the round's set-up page.", False)
+        return NotWorkedOut(_("This round's setting for how sure the ranking is is off, so "
+                              "no expected ranks are worked out. An officer can turn it on "
+                              "on the round's set-up page."), False)
     if not on:
-        return NotWorkedOut(f"This round has {plural(applications, 'application', 'applications')}"
-                            f": how sure the ranking is is worked out automatically from "
-                            f"{RANK_MODEL_FROM}. An officer can turn it on on the round's "
-                            f"set-up page.", False)
-    return NotWorkedOut("FairPanel has not yet worked out how sure the ranking is for the "
-                        "scores as they are now.", True)
+        return NotWorkedOut(ngettext(
+            "This round has %(count)s application: how sure the ranking is is worked out "
+            "automatically from %(from)s. An officer can turn it on on the round's set-up "
+            "page.",
+            "This round has %(count)s applications: how sure the ranking is is worked out "
+            "automatically from %(from)s. An officer can turn it on on the round's set-up "
+            "page.",
+            applications, count=f"{applications:,}", **{"from": RANK_MODEL_FROM}), False)
+    return NotWorkedOut(_("FairPanel has not yet worked out how sure the ranking is for the "
+                          "scores as they are now."), True)
 
 
 # From the kept result ------------------------------------------------------------------------
@@ -308,7 +340,7 @@ def interval_chart(rows: list[IntervalRow], line: int) -> IntervalChart:
     thick bar for the 50 %, a dot at the expected rank; grey-zone rows on a shaded band;
     the funding line dashed at rank ``line`` + 0.5; a rank axis (1 = best, on the left)
     labelled at each rank when it is short, else at its ends."""
-    label_w = max([text_width(r.reference) for r in rows] + [text_width("Rank")]) * 1.1
+    label_w = max([text_width(r.reference) for r in rows] + [text_width(_("Rank"))]) * 1.1
     left, right = round(label_w + 2 * PAD, 1), WIDTH - 2 * PAD
     low = min([r.interval_90[0] for r in rows] + ([line] if line else []), default=1)
     high = max([r.interval_90[1] for r in rows] + ([line + 1] if line else []), default=1)
@@ -316,7 +348,7 @@ def interval_chart(rows: list[IntervalRow], line: int) -> IntervalChart:
     def x(rank: float) -> float:
         return round(left + (rank - low + 0.5) / (high - low + 1) * (right - left), 1)
 
-    texts = [Label(PAD, FONT + 2, "Expected rank (1 = best)", "start", True)]
+    texts = [Label(PAD, FONT + 2, _("Expected rank (1 = best)"), "start", True)]
     bands, wide, narrow, dots = [], [], [], []
     for n, row in enumerate(rows):
         top = TOP + n * ROW
@@ -336,7 +368,7 @@ def interval_chart(rows: list[IntervalRow], line: int) -> IntervalChart:
         at = x(line + 0.5)
         funding = Line(at, TOP - 8, at, bottom + 4)
         anchor = "end" if at > WIDTH / 2 else "start"
-        texts.append(Label(at + (-PAD if anchor == "end" else PAD), TOP - 12, FUNDING_LINE,
+        texts.append(Label(at + (-PAD if anchor == "end" else PAD), TOP - 12, str(FUNDING_LINE),
                           anchor, True))
     axis = [Line(left, bottom + 4, right, bottom + 4)]
     # Every rank on a short axis; the ends only on a long one (their labels would meet).
