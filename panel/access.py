@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -90,7 +91,10 @@ class Refusal:
     link: tuple[str, str] | None = None  # (words, URL)
 
 
-PAGE_FOR = {Role.AUDITOR: "auditors", Role.OFFICER: "programme officers", Role.ADMIN: "admins"}
+# The 403 page's title for a staff page meant for one role, in the reader's language.
+PAGE_FOR = {Role.AUDITOR: _l("This page is for auditors"),
+            Role.OFFICER: _l("This page is for programme officers"),
+            Role.ADMIN: _l("This page is for admins")}
 GENERAL = Refusal(_l("You cannot see this page"),
                   _l("Your account does not have access to this page. If you think it "
                      "should, contact the programme officer for your round."))
@@ -104,19 +108,23 @@ def staff_refusal(page_for: tuple[Role, ...] | None, user) -> Refusal:
             policy.has_role(user, role) for role in Role):
         return GENERAL
     needed = page_for[0]
-    title = f"This page is for {PAGE_FOR[needed]}"
-    ask = f"If you need it, ask an admin to give your account the {needed.value} role."
+    title = str(PAGE_FOR[needed])
+    ask = _("If you need it, ask an admin to give your account the %(role)s role.",
+            role=needed.value)
     if needed == Role.AUDITOR and policy.has_role(user, Role.OFFICER):
-        return Refusal(title, "The audit pages are for checking a panel's work afterwards: "
-                       "they show every round's decision trail, read-only. As a programme "
-                       "officer you follow each round from its own pages instead: its "
-                       "conflicts, assignments, ranking and report, and its bundle export. "
-                       + ask, ("Go to your rounds", url_for("rounds.index")))
+        return Refusal(title, _("The audit pages are for checking a panel's work afterwards: "
+                                "they show every round's decision trail, read-only. As a "
+                                "programme officer you follow each round from its own pages "
+                                "instead: its conflicts, assignments, ranking and report, and "
+                                "its bundle export. %(ask)s", ask=ask),
+                       (_("Go to your rounds"), url_for("rounds.index")))
     if needed == Role.OFFICER and policy.has_role(user, Role.AUDITOR):
-        return Refusal(title, "Programme officers set up and run rounds. As an auditor you "
-                       "can read every round's decisions and its trail on the audit pages. "
-                       + ask, ("Go to the audit pages", url_for("audit.index")))
-    return Refusal(title, f"Your account does not hold the {needed.value} role. {ask}")
+        return Refusal(title, _("Programme officers set up and run rounds. As an auditor you "
+                                "can read every round's decisions and its trail on the audit "
+                                "pages. %(ask)s", ask=ask),
+                       (_("Go to the audit pages"), url_for("audit.index")))
+    return Refusal(title, _("Your account does not hold the %(role)s role. %(ask)s",
+                            role=needed.value, ask=ask))
 
 
 def on_a_panel(view):
@@ -264,7 +272,7 @@ def meeting_running(view):
     def wrapped(round_, *args, **kwargs):
         meeting = meeting_of(round_)
         if round_.phase not in policy.MEETING or meeting is None:
-            flash("The meeting is not running, so nothing was changed.", "error")
+            flash(_("The meeting is not running, so nothing was changed."), "error")
             return redirect(url_for("meeting.chair", slug=round_.slug))
         return view(round_, meeting, *args, **kwargs)
 

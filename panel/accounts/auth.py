@@ -7,6 +7,7 @@ from functools import cache
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
@@ -34,7 +35,9 @@ def _hashing() -> tuple[PasswordHasher, str]:
 
 def init_login_manager(login_manager: LoginManager) -> None:
     login_manager.login_view = "accounts.sign_in"
-    login_manager.login_message = "Sign in to see that page."
+    # Flask-Login flashes it: str() makes the lazy message text in the reader's language.
+    login_manager.login_message = _l("Sign in to see that page.")
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)

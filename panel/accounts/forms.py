@@ -36,17 +36,17 @@ class SignInLinkForm(FlaskForm):
 
 class StaffSignInForm(FlaskForm):
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         filters=[strip_whitespace],
         validators=[
-            InputRequired("Enter your email address"),
-            Email("Enter an email address like name@example.com", check_deliverability=False),
+            InputRequired(_l("Enter your email address")),
+            Email(_l("Enter an email address like name@example.com"), check_deliverability=False),
         ],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
     password = PasswordField(
-        "Password",
-        validators=[InputRequired("Enter your password")],
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password"))],
         render_kw={"autocomplete": "current-password"},
     )
 
@@ -68,16 +68,16 @@ class _NewPassword:
 
 class ChoosePasswordForm(_NewPassword, FlaskForm):
     password = PasswordField(
-        "Choose a password",
+        _l("Choose a password"),
         description=passwords.HINT,
-        validators=[InputRequired("Choose a password")],
+        validators=[InputRequired(_l("Choose a password"))],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Type the password again",
+        _l("Type the password again"),
         validators=[
-            InputRequired("Type the password again"),
-            EqualTo("password", "The two passwords do not match. Type them again"),
+            InputRequired(_l("Type the password again")),
+            EqualTo("password", _l("The two passwords do not match. Type them again")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -85,21 +85,21 @@ class ChoosePasswordForm(_NewPassword, FlaskForm):
 
 class ChangePasswordForm(_NewPassword, FlaskForm):
     current = PasswordField(
-        "Your current password",
-        validators=[InputRequired("Enter your current password")],
+        _l("Your current password"),
+        validators=[InputRequired(_l("Enter your current password"))],
         render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
-        "New password",
+        _l("New password"),
         description=passwords.HINT,
-        validators=[InputRequired("Choose a new password")],
+        validators=[InputRequired(_l("Choose a new password"))],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Type the new password again",
+        _l("Type the new password again"),
         validators=[
-            InputRequired("Type the new password again"),
-            EqualTo("password", "The two new passwords do not match. Type them again"),
+            InputRequired(_l("Type the new password again")),
+            EqualTo("password", _l("The two new passwords do not match. Type them again")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -107,12 +107,12 @@ class ChangePasswordForm(_NewPassword, FlaskForm):
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "Enter the code from your authenticator app",
+        _l("Enter the code from your authenticator app"),
         filters=[_without_spaces],
-        description="The 6-digit code your app shows for FairPanel now, for example 123456.",
+        description=_l("The 6-digit code your app shows for FairPanel now, for example 123456."),
         validators=[
-            InputRequired("Enter the 6-digit code from your authenticator app"),
-            Regexp(r"^\d{6}$", message="The code must be 6 digits, like 123456"),
+            InputRequired(_l("Enter the 6-digit code from your authenticator app")),
+            Regexp(r"^\d{6}$", message=_l("The code must be 6 digits, like 123456")),
         ],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
                    "spellcheck": "false"},
@@ -121,10 +121,10 @@ class CodeForm(FlaskForm):
 
 class RecoveryCodeForm(FlaskForm):
     code = StringField(
-        "Enter one of your recovery codes",
+        _l("Enter one of your recovery codes"),
         filters=[strip_whitespace],
-        description="One of the 10 codes you saved when you set up two-step sign-in, "
-                    "for example 4f7k-9m2q-x8rt-1bzc. Each code works once.",
-        validators=[InputRequired("Enter one of your recovery codes")],
+        description=_l("One of the 10 codes you saved when you set up two-step sign-in, "
+                       "for example 4f7k-9m2q-x8rt-1bzc. Each code works once."),
+        validators=[InputRequired(_l("Enter one of your recovery codes"))],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"},
     )

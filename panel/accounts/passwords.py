@@ -29,20 +29,23 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 MIN_LENGTH = 15
 MAX_LENGTH = 128
 COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
 
-HINT = (f"At least {MIN_LENGTH} characters. A few unrelated words make a good one. "
-        "Spaces and any characters are fine.")
-TOO_SHORT = (f"Your password must be at least {MIN_LENGTH} characters. "
-             "Try adding another word or two")
-TOO_LONG = f"Your password must be {MAX_LENGTH} characters or fewer"
-CONTROL = "Your password can only use letters, numbers, spaces and symbols you can type"
-COMMON = ("That password is on a list of common passwords that attackers try first. "
-          "Choose one that is harder to guess")
-PERSONAL = "Your password must not be your email address or your name"
-REPEATED = "Your password must not be one character repeated"
+# In the reader's language (lazy: str() them where they are shown).
+HINT = _l("At least %(least)d characters. A few unrelated words make a good one. "
+          "Spaces and any characters are fine.", least=MIN_LENGTH)
+TOO_SHORT = _l("Your password must be at least %(least)d characters. "
+               "Try adding another word or two", least=MIN_LENGTH)
+TOO_LONG = _l("Your password must be %(most)d characters or fewer", most=MAX_LENGTH)
+CONTROL = _l("Your password can only use letters, numbers, spaces and symbols you can type")
+COMMON = _l("That password is on a list of common passwords that attackers try first. "
+            "Choose one that is harder to guess")
+PERSONAL = _l("Your password must not be your email address or your name")
+REPEATED = _l("Your password must not be one character repeated")
 
 _IGNORED = re.compile(r"[\s\-_.]+")
 
@@ -57,19 +60,19 @@ def problems(password: str, *, email: str = "", name: str = "") -> list[str]:
     an empty list when it is acceptable. Checks nothing in the database."""
     password = normalise(password)
     if len(password) < MIN_LENGTH:
-        return [TOO_SHORT]
+        return [str(TOO_SHORT)]
     if len(password) > MAX_LENGTH:
-        return [TOO_LONG]
+        return [str(TOO_LONG)]
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in password):
-        return [CONTROL]
+        return [str(CONTROL)]
     if len(set(password)) == 1:
-        return [REPEATED]
+        return [str(REPEATED)]
     folded = password.casefold()
     squashed = _IGNORED.sub("", folded)
     if _personal(folded, squashed, email, name):
-        return [PERSONAL]
+        return [str(PERSONAL)]
     if _common(folded) or _common(squashed) or _repeats_a_common_one(squashed):
-        return [COMMON]
+        return [str(COMMON)]
     return []
 
 

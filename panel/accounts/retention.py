@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from panel.accounts import erasure
@@ -66,16 +68,16 @@ def apply_retention(now: datetime | None = None) -> list[Applied]:
     return done
 
 
-@job("people.retention", "Erasing personal data at the end of its keeping time")
+@job("people.retention", _l("Erasing personal data at the end of its keeping time"))
 def retention_job(row) -> str:
     """The job behind ``flask people apply-retention`` (which the deploy/ timer runs
     every day): erased people, the rounds done and the trail's events are committed with
     the job's completion, so a job re-run after a worker died does nothing twice."""
     done = apply_retention()
     if not done:
-        return "No round's keeping time had run out."
-    return "; ".join(f"{a.round_slug}: {a.erased} erased, {a.kept} kept for a later round"
-                     for a in done)
+        return _("No round's keeping time had run out.")
+    return "; ".join(_("%(round)s: %(erased)d erased, %(kept)d kept for a later round",
+                       round=a.round_slug, erased=a.erased, kept=a.kept) for a in done)
 
 
 def _every_round_past_retention(user: User, now: datetime) -> bool:

@@ -18,7 +18,7 @@ import pyotp
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import delete, func, or_, select, update
 
 from panel.accounts.models import RecoveryCode, SecondFactor, User
@@ -214,10 +214,10 @@ def qr_code_svg(factor: SecondFactor) -> Markup:
     """The set-up link as an inline SVG QR code (no script, no style: fits the CSP)."""
     import segno  # here: every page's sign-in checks import this module (issue 17)
 
-    label = "QR code to scan with your authenticator app"
+    label = _("QR code to scan with your authenticator app")
     svg = segno.make(_provisioning_uri(factor), error="m").svg_inline(
         scale=4, dark="#000", light="#fff", title=label)
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
 
 def key_for_typing(factor: SecondFactor) -> str:

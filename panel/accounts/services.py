@@ -110,7 +110,7 @@ def request_sign_in_link(email: str, language: str | None = None) -> None:
     send_sign_in_link.enqueue(email=email, language=language)
 
 
-@job("accounts.sign_in_link", "Sign-in link", queue="mail")
+@job("accounts.sign_in_link", _l("Sign-in link"), queue="mail")
 def send_sign_in_link(row, email: str, language: str | None = None) -> None:
     """The job behind :func:`request_sign_in_link`: unknown addresses are silently
     ignored; staff are told to use their password (a link must not bypass it). Only the
@@ -120,7 +120,7 @@ def send_sign_in_link(row, email: str, language: str | None = None) -> None:
     if user is None or not user.active:
         return
     if user.is_staff:
-        mail.queue(user.email, "Signing in to FairPanel", "staff_use_password", user=user,
+        mail.queue(user.email, _l("Signing in to FairPanel"), "staff_use_password", user=user,
                    link=mail.external_url("accounts.staff_sign_in"))
         return
     minutes = current_app.config["SIGN_IN_LINK_MINUTES"]

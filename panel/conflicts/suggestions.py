@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +31,6 @@ from panel.rounds.models import IDENTIFYING_FIELDS, Application, PanelMember, Ro
 
 SYSTEM = "conflict matching"
 WITHDRAWN = "No longer matches the profile"
-MATCHING = "Matching connections against applications"
 # Once decided, a round's conflicts are part of the record: matching leaves them alone.
 
 
@@ -106,14 +106,15 @@ def find_for_round(round_: Round, *, progress: Callable[[str, int, int], None] |
     found = []
     for start in range(0, len(members), _MEMBERS_AT_ONCE):
         if progress is not None:
-            progress(MATCHING, start, len(members))
+            progress(_("Matching connections against applications"), start, len(members))
         chunk = members[start:start + _MEMBERS_AT_ONCE]
         candidates = [index.candidates.pairs(member.affiliations or []) for member in chunk]
         existing = _conflicts_of(chunk, candidates, on_record)
         for member, pairs in zip(chunk, candidates):
             found += _findings(member, index, pairs, existing.get(member.id, {}))
     if progress is not None:
-        progress(MATCHING, len(members), len(members))
+        progress(_("Matching connections against applications"), len(members),
+                 len(members))
     return found
 
 

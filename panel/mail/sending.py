@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Self
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_mail import Message
 from sqlalchemy import select
@@ -38,7 +40,7 @@ class MailNotYetSent(Exception):
     """Some messages met a temporary failure: the job is retried with back-off."""
 
 
-@job("mail.send", "Sending e-mail", queue="mail", max_retries=MAX_RETRIES)
+@job("mail.send", _l("Sending e-mail"), queue="mail", max_retries=MAX_RETRIES)
 def send_outbox(row) -> str:
     """Send the messages of job ``row`` that are not sent yet."""
     # Dramatiq's, imported where jobs run (a command that only queues mail never does)
@@ -120,7 +122,9 @@ def _summary(row) -> str:
         select(OutboxMessage.state, db.func.count()).where(OutboxMessage.job_id == row.id)
         .group_by(OutboxMessage.state)).all())
     sent, failed = counts.get(SENT, 0), counts.get(FAILED, 0)
-    return f"{sent} sent" + (f", {failed} not delivered" if failed else "")
+    if failed:
+        return _("%(sent)d sent, %(failed)d not delivered", sent=sent, failed=failed)
+    return _("%(sent)d sent", sent=sent)
 
 
 class _Connection:

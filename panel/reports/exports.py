@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from panel.accounts.models import User
 from panel.audit.services import record
@@ -40,12 +41,12 @@ class Export:
 EXPORTS = {
     "csv": Export("csv", "report.csv", "text/csv; charset=utf-8",
                   lambda _round, found: report_csv(found).encode("utf-8"),
-                  "the report as a spreadsheet (CSV)"),
+                  _l("the report as a spreadsheet (CSV)")),
     "xlsx": Export("xlsx", "report.xlsx", XLSX, lambda _round, found: report_xlsx(found),
-                   "the report as an Excel workbook (XLSX)"),
+                   _l("the report as an Excel workbook (XLSX)")),
     "board-pack": Export("board-pack.xlsx", "board-pack.xlsx", XLSX,
                          lambda round_, found: board_pack(report_page(round_, found)),
-                         "the board pack (XLSX)"),
+                         _l("the board pack (XLSX)")),
 }
 
 
@@ -57,7 +58,7 @@ def in_background(round_: Round) -> bool:
     return count >= limit
 
 
-@job("reports.export", "Preparing a download", max_retries=3)
+@job("reports.export", _l("Preparing a download"), max_retries=3)
 def prepare(row, *, slug: str, what: str, user_id: int, full: bool) -> str:
     """Build download ``what`` of round ``slug`` for person ``user_id``: every figure
     (``full``, officers and auditors) or the panel's report."""
@@ -67,12 +68,13 @@ def prepare(row, *, slug: str, what: str, user_id: int, full: bool) -> str:
     if actor is None or round_ is None or export is None:
         raise JobRefused(_("That download cannot be made: the round or the person who "
                            "asked for it is no longer there."))
-    report("Working out the figures", 0, 3)
+    report(_("Working out the figures"), 0, 3)
     found = round_report(round_, panel=not full)
-    report(f"Writing {export.name}", 1, 3)
+    report(_("Writing %(what)s", what=export.name), 1, 3)
     body = export.build(round_, found)
-    report("Keeping the file for you", 2, 3)
+    report(_("Keeping the file for you"), 2, 3)
     keep_file(row, f"{round_.slug}-{export.name}", export.mimetype, body)
     record("report.exported", actor=actor, target=round_, before=None,
            after={"format": export.trail_format, "via": "web"})
-    return f"{export.name[:1].upper()}{export.name[1:]} is ready: {len(body):,} bytes."
+    return _("%(what)s is ready: %(size)s bytes.", what=f"{export.name[:1].upper()}{export.name[1:]}",
+             size=f"{len(body):,}")

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, select
 
 from panel.extensions import db
@@ -92,15 +94,15 @@ def inputs_of(found: Figures, round_: Round | None = None) -> Inputs:
 def compute(round_: Round) -> RankModelResult:
     """Run the model on ``round_`` as it is now and keep its result (in the caller's
     transaction), keyed by the round's version."""
-    report("Reading the round's sheets", 0, 3)
+    report(_("Reading the round's sheets"), 0, 3)
     found = round_figures(round_, RANKING)
     inputs = inputs_of(found, round_)
-    report("Working out the ranks and their intervals", 1, 3)
+    report(_("Working out the ranks and their intervals"), 1, 3)
     started = time.perf_counter()
     model = rank_model.rank_model(found.counting, found.applications["reference"],
                                   found.rules.weighting, found.rules.group_weights)
     seconds = time.perf_counter() - started
-    report("Keeping the result", 2, 3)
+    report(_("Keeping the result"), 2, 3)
     at = version(round_)
     kept_row = db.session.scalar(select(RankModelResult).where(
         RankModelResult.round_id == round_.id, RankModelResult.version == at))
@@ -114,15 +116,16 @@ def compute(round_: Round) -> RankModelResult:
     return kept_row
 
 
-@job(KIND, "Working out how sure the ranking is", max_retries=3)
+@job(KIND, _l("Working out how sure the ranking is"), max_retries=3)
 def run(row, *, slug: str) -> str:
     round_ = round_by_slug(slug)
     if round_ is None:
         raise JobRefused(_("That round is no longer there."))
     kept_row = compute(round_)
     count = len(kept_row.result["applications"]["reference"])
-    return (f"Expected ranks worked out for {count:,} applications "
-            f"in {kept_row.seconds:.1f} s.")
+    return ngettext("Expected rank worked out for %(count)s application in %(seconds)s s.",
+                    "Expected ranks worked out for %(count)s applications in %(seconds)s s.",
+                    count, count=f"{count:,}", seconds=f"{kept_row.seconds:.1f}")
 
 
 def request(round_: Round, started_by: int | None = None) -> Job:

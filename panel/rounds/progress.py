@@ -43,8 +43,8 @@ from panel.scoring.models import ScoreSheet
 
 COLUMNS = ("conflicted", "submitted", "passed", "draft", "not_started")
 # Why an assignment is never dropped, in the words the officer sees.
-STARTED = {"sheet": "has a score sheet", "passed": "has passed on it",
-           "answered": "has answered the connection question"}
+STARTED = {"sheet": _l("has a score sheet"), "passed": _l("has passed on it"),
+           "answered": _l("has answered the connection question")}
 # The same, as a whole sentence on the officer's page of who reviews an application (in
 # the reader's language).
 STAYS_ASSIGNED = {"sheet": _l("Has a score sheet, so stays assigned"),

@@ -317,8 +317,10 @@ class AssignmentChange:
         names = {p.id: p.name for p in self.panellists}
         rows = sorted(self.kept.items(), key=lambda item: (self.references[item[0][1]],
                                                            names.get(item[0][0], "")))
-        return [f"{names.get(member, 'The chair')}, {self.references[application]}: "
-                f"{progress.STARTED[why]}" for (member, application), why in rows]
+        return [_("%(name)s, %(reference)s: %(why)s",
+                  name=names[member] if member in names else _("The chair"),
+                  reference=self.references[application], why=progress.STARTED[why])
+                for (member, application), why in rows]
 
     def spread(self) -> list[tuple[int, list[str]]]:
         """(reviewers, references of the applications with that many), fewest first."""

@@ -158,17 +158,18 @@ def radios(label: str, options: dict[str, str], missing: str, **kwargs) -> Radio
 
 def _title_field() -> StringField:
     return StringField(
-        "Title", filters=[strip_whitespace],
-        validators=[InputRequired("Enter a title for the round"),
-                    Length(max=200, message="The title can be up to 200 characters"),
+        _l("Title"), filters=[strip_whitespace],
+        validators=[InputRequired(_l("Enter a title for the round")),
+                    Length(max=200, message=_l("The title can be up to 200 characters")),
                     OneLine()])
 
 
 def _description_field() -> TextAreaField:
     return TextAreaField(
-        "Description (optional)", filters=[strip_whitespace],
-        description="What the round funds, in plain words. Panellists see this.",
-        validators=[Length(max=5000, message="The description can be up to 5,000 characters")])
+        _l("Description (optional)"), filters=[strip_whitespace],
+        description=_l("What the round funds, in plain words. Panellists see this."),
+        validators=[Length(max=5000,
+                           message=_l("The description can be up to 5,000 characters"))])
 
 
 def _weight_field(what: str) -> ParsedField:

@@ -146,6 +146,8 @@ PANELLIST_FACING: list[str] = [
     # models.py's short outcome words, which the meeting pages and the report page show,
     # and panel/conflicts/models.py's words for conflicts are listed above.)
     "panel/reports/presenters.py",
+    # What anyone not signed in is told when a page needs them to sign in (leftover)
+    "panel/accounts/auth.py",
 ]
 
 # What only staff read (officers, chairs, auditors, admins): marked for gettext so the
@@ -323,6 +325,13 @@ STAFF_FACING: list[str] = [
     "panel/bundle/source.py",
     "panel/bundle/spec.py",
     "panel/bundle/tables.py",
+    # The last loose staff words (leftover): how sure the ranking is (the ranking page,
+    # the draw, the chair's screen, leniency), the password rules and staff sign-in (only
+    # staff have passwords), the retention job, conflict matching's progress stage
+    "panel/scoring/rank_intervals.py",
+    "panel/accounts/passwords.py",
+    "panel/accounts/retention.py",
+    "panel/conflicts/suggestions.py",
 ]
 
 # Files that would otherwise look as if they held words for people, each with the reason
@@ -480,15 +489,7 @@ def loose_python_text(path: Path) -> list[tuple[int, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.JoinedStr) and not isinstance(parents[node], ast.FormattedValue):
-            text = "".join(part.value if isinstance(part, ast.Constant) else "…"
-                           for part in node.values)
-        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
-              and not isinstance(parents[node], ast.JoinedStr)):
-            text = node.value
-        else:
-            continue
+    for node, text in _strings(tree, parents):
         docstring_of = _docstring_of(node, parents)
         if docstring_of is not None:
             if _is_command(docstring_of):
@@ -497,6 +498,18 @@ def loose_python_text(path: Path) -> list[tuple[int, str]]:
         if _for_people(text) and not _in_gettext_call(node, parents):
             found.append((node.lineno, text))
     return sorted(found)
+
+
+def _strings(tree: ast.AST, parents: dict):
+    """(node, text) of every string literal and f-string (``{…}`` shown as "…") in
+    ``tree``, an f-string's pieces aside."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr) and not isinstance(parents[node], ast.FormattedValue):
+            yield node, "".join(part.value if isinstance(part, ast.Constant) else "…"
+                                for part in node.values)
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and not isinstance(parents[node], ast.JoinedStr)):
+            yield node, node.value
 
 
 # Exceptions that only ever tell a programmer they called something wrongly: never shown
@@ -657,3 +670,75 @@ def compiled_differs(language: str) -> bool:
 
 def _hashable(value):
     return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
+# Strings every module has that are for the machine, recognised by where they stand
+# (tests/i18n/test_every_module.py): the arguments of decorators other than those whose
+# words people read (routes, event listeners), URL rules, SQL and the schema's arguments,
+# logger calls' messages, HTTP headers and content types, a model's table names and a
+# module's ``__all__``.
+DECORATORS_WITH_WORDS = {"job", "command", "group", "option", "argument"}
+SCHEMA_CALLS = {"CheckConstraint", "UniqueConstraint", "Index", "ForeignKey", "relationship",
+                "mapped_column", "Column", "backref", "text", "literal_column", "execute",
+                "exec_driver_sql", "add_url_rule"}
+LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
+TABLE_NAMES = {"__tablename__", "__table_args__", "__mapper_args__", "__all__"}
+HEADER_KEYWORDS = {"headers", "mimetype", "content_type"}
+HEADER_NAME = re.compile(r"^[A-Z][a-z]+(-[A-Z][a-z]+)+$")
+CONTENT_TYPE = re.compile(r"^[a-z]+/[\w.+-]+(; ?charset=[\w-]+)?$")
+SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|COPY|PRAGMA|BEGIN|SET|WITH|CREATE|ALTER|"
+                 r"DROP|LOCK)\b")
+
+
+def machine_text(path: Path) -> set[tuple[int, str]]:
+    """(line, text), as :func:`loose_python_text` gives them, of the strings in the module
+    at ``path`` that are for the machine by where they stand (see ``SCHEMA_CALLS`` and
+    the sets beside it), whatever words they hold."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = set()
+    for node, text in _strings(tree, parents):
+        if (HEADER_NAME.match(text) or CONTENT_TYPE.match(text) or SQL.match(text)
+                or _for_machine(node, parents)):
+            found.add((node.lineno, text))
+    return found
+
+
+def _name(node: ast.AST) -> str | None:
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+
+
+def _is_headers(node: ast.AST) -> bool:
+    name = _name(node)
+    return name is not None and name.lower().endswith("headers")
+
+
+def _for_machine(node: ast.AST, parents: dict) -> bool:
+    while node in parents:
+        parent = parents[node]
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node in parent.decorator_list:
+                call = node.func if isinstance(node, ast.Call) else node
+                return _name(call) not in DECORATORS_WITH_WORDS
+            return False
+        if isinstance(parent, ast.keyword) and parent.arg in HEADER_KEYWORDS:
+            return True
+        if isinstance(parent, ast.Call) and node is not parent.func:
+            function = _name(parent.func)
+            if function in SCHEMA_CALLS:
+                return True
+            if (function in LOG_METHODS and isinstance(parent.func, ast.Attribute)
+                    and "log" in (_name(parent.func.value) or "").lower()):
+                return True
+            if (function in {"set", "add", "setdefault"}
+                    and isinstance(parent.func, ast.Attribute) and _is_headers(parent.func.value)):
+                return True
+        if isinstance(parent, ast.Subscript) and _is_headers(parent.value):
+            return True
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            return any((isinstance(target, ast.Name) and target.id in TABLE_NAMES)
+                       or (isinstance(target, ast.Subscript) and _is_headers(target.value))
+                       for target in targets)
+        node = parent
+    return False
