@@ -116,10 +116,10 @@ def check_anchors(report: ChainReport) -> list[AnchorCheck]:
 def _anchor_problem(anchor: AuditAnchor, stored: AuditEvent | None,
                     report: ChainReport) -> str:
     if stored is None:
-        return f"event {anchor.event_id} is missing from the trail"
+        return _("event %(event)s is missing from the trail", event=anchor.event_id)
     if stored.hash != anchor.event_hash:
-        return (f"event {anchor.event_id} now has hash {stored.hash}, "
-                f"not the anchored {anchor.event_hash}")
+        return _("event %(event)s now has hash %(now)s, not the anchored %(anchored)s",
+                 event=anchor.event_id, now=stored.hash, anchored=anchor.event_hash)
     chain = stored.chain_key
     position = stored.seq if chain is not LEGACY else stored.id
     broken = _broken_before(report, chain, position)
@@ -131,9 +131,11 @@ def _anchor_problem(anchor: AuditAnchor, stored: AuditEvent | None,
 def _broken_before(report: ChainReport, chain: int | None, position: int) -> str:
     if report.intact_at(chain, position):
         return ""
-    where = "" if chain is LEGACY else f" of the {chain_name(chain)} chain"
-    return (f"the chain is broken at event {report.breaks[chain][1]}{where}, "
-            "before this anchor")
+    event = report.breaks[chain][1]
+    if chain is LEGACY:
+        return _("the chain is broken at event %(event)s, before this anchor", event=event)
+    return _("the chain is broken at event %(event)s of the %(chain)s chain, before this "
+             "anchor", event=event, chain=chain_name(chain))
 
 
 def listed_heads(anchored: AuditEvent) -> dict[int | None, tuple[int, str]]:
@@ -170,10 +172,12 @@ def _heads_problem(anchored: AuditEvent, report: ChainReport) -> str:
         name = chain_name(chain)
         now = found.get((chain, position))
         if now is None:
-            return f"position {position} of the {name} chain is missing from the trail"
+            return _("position %(position)s of the %(chain)s chain is missing from the trail",
+                     position=position, chain=name)
         if now != hash_:
-            return (f"position {position} of the {name} chain now has hash {now}, "
-                    f"not the {hash_} the anchor vouched for")
+            return _("position %(position)s of the %(chain)s chain now has hash %(now)s, "
+                     "not the %(vouched)s the anchor vouched for",
+                     position=position, chain=name, now=now, vouched=hash_)
         broken = _broken_before(report, chain, position)
         if broken:
             return broken

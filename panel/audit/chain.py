@@ -139,13 +139,15 @@ def verify_events(events: Iterable[Link]) -> ChainReport:
         if problem:
             pass
         elif link.position != expected:
-            where = (f"event {expected}" if chain is LEGACY
-                     else f"position {expected} of the {chain_name(chain)} chain")
-            problem = f"expected {where} here; an event is missing from the chain"
+            problem = (_("expected event %(event)s here; an event is missing from the chain",
+                         event=expected) if chain is LEGACY
+                       else _("expected position %(position)s of the %(chain)s chain here; an "
+                              "event is missing from the chain",
+                              position=expected, chain=chain_name(chain)))
         elif link.prev_hash != expected_prev:
-            problem = "its previous hash does not match the event before it"
+            problem = _("its previous hash does not match the event before it")
         elif event_hash(link.prev_hash, link.payload) != link.hash:
-            problem = "its contents do not match its hash; it was altered"
+            problem = _("its contents do not match its hash; it was altered")
         if problem:
             breaks[chain] = (expected, link.event_id)
             if first_bad is None:

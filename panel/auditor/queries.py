@@ -67,9 +67,9 @@ def _link(row, event: AuditEvent) -> Link:
     chain = chain_of(row.round_id) if chained else LEGACY
     problem = ""
     if chained and (row.chain != chain or row.seq is None):
-        problem = "its chain and position do not match its round; it was moved"
+        problem = _("its chain and position do not match its round; it was moved")
     elif not chained and (row.chain is not None or row.seq is not None):
-        problem = "it is an event of the legacy chain with a position in another chain"
+        problem = _("it is an event of the legacy chain with a position in another chain")
     return Link(row.id, row.action, chain, row.seq if chained else row.id, row.prev_hash,
                 event.canonical(), row.hash, problem)
 

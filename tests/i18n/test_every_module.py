@@ -44,8 +44,6 @@ DTYPE = "a pandas dtype"
 START_UP = ("refusing to start on a bad configuration: the operator reads it in the "
             "server's log, before any request or language")
 HEALTH = "why a dependency is unhealthy, for /health's JSON and the operator's monitoring"
-CHECK = ("a fragment of what the trail's checks report about an event (auditors read it); "
-         "glued into sentences, so left for a follow-up that rewrites them whole")
 
 # Strings that read like words but are not translated, by module, each with why.
 NOT_FOR_PEOPLE: dict[str, dict[str, str]] = {
@@ -93,23 +91,8 @@ NOT_FOR_PEOPLE: dict[str, dict[str, str]] = {
         "password and authenticator app": "how the person signed in: " + TRAIL,
         "password and recovery code": "how the person signed in: " + TRAIL,
     },
-    "panel/audit/anchors.py": {text: CHECK for text in (
-        "event … is missing from the trail", "event … now has hash …, not the anchored …",
-        " of the … chain", "the chain is broken at event ……, before this anchor",
-        "position … of the … chain is missing from the trail",
-        "position … of the … chain now has hash …, not the … the anchor vouched for")},
-    "panel/audit/chain.py": {
-        "position … of the … chain": CHECK,
-        "expected … here; an event is missing from the chain": CHECK,
-        "its previous hash does not match the event before it": CHECK,
-        "its contents do not match its hash; it was altered": CHECK,
-    },
     "panel/audit/personal.py": {
         "(altered: does not match its seal)": "a personal value's mark in the trail's CSV"},
-    "panel/auditor/queries.py": {
-        "its chain and position do not match its round; it was moved": CHECK,
-        "it is an event of the legacy chain with a position in another chain": CHECK,
-    },
     "panel/bundle/__init__.py": {
         **{name: "the name of one of the package's classes, which it imports lazily"
            for name in ("RoundPlan", "BundleError", "Problem")},
