@@ -76,6 +76,7 @@ def test_a_csv_with_welsh_columns_is_imported_and_exported_back(app, officer):
 
 def test_an_excel_file_with_welsh_columns_is_imported(app, officer):
     round_, found = _imported(app, officer, _xlsx(), "apps.xlsx")
+    assert found["W1"].title_cy == "Oergell gymunedol"  # the Welsh a panellist will read
     _welsh_stored(round_, found)
 
 
