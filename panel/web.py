@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask import (
     Flask,
+    current_app,
     g,
     has_request_context,
     jsonify,
@@ -27,8 +28,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from panel import access, policy
+from panel.accounts import sessions
 from panel.accounts.models import ROLE_LABELS
-from panel.accounts.sessions import session_seconds_left
 from panel.extensions import db, limiter, login_manager
 from panel.rounds.models import PHASE_WORDS
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE
@@ -117,7 +118,31 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append((_("Jobs"), "admin.jobs"))
     if policy.is_staff(current_user):
         items.append((_("Your account"), "accounts.account"))
-    return [(label, endpoint, url_for(endpoint)) for label, endpoint in items]
+    return [(label, endpoint, fixed_url(endpoint)) for label, endpoint in items]
+
+
+def fixed_url(endpoint: str, filename: str | None = None) -> str:
+    """``url_for`` of a page without parameters, or of a static file, made once per
+    process: the header, footer and navigation ask for a dozen of them on every page and
+    they never change while the app runs (a static file's fingerprint included). Outside
+    a request, or for a blueprint-relative endpoint, plain ``url_for``."""
+    values = {} if filename is None else {"filename": filename}
+    if not has_request_context() or endpoint.startswith("."):
+        return url_for(endpoint, **values)
+    made = current_app.extensions.setdefault("fairpanel_fixed_urls", {})
+    key = (request.script_root, endpoint, filename)
+    url = made.get(key)
+    if url is None:
+        url = made[key] = url_for(endpoint, **values)
+    return url
+
+
+def _template_url_for(endpoint: str, **values) -> str:
+    if not values:
+        return fixed_url(endpoint)
+    if endpoint == "static" and values.keys() == {"filename"}:
+        return fixed_url(endpoint, values["filename"])
+    return url_for(endpoint, **values)
 
 
 # Endpoints whose GET only reads: asked for on every step of scoring.
@@ -189,13 +214,16 @@ def init_app(app: Flask) -> None:
         if exc is not None:
             db.session.rollback()
 
+    app.session_interface = sessions.SessionInterface()
+
     @app.context_processor
     def layout_context():
-        lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
         signed_in = has_request_context() and current_user.is_authenticated
-        return {"nav_items": nav_items(), "session_seconds": int(lifetime.total_seconds()),
-                "session_ends_in": max(session_seconds_left(), 0) if signed_in else None}
+        return {"nav_items": nav_items(),
+                "session_seconds": sessions.idle_seconds_left() if signed_in else None,
+                "session_ends_in": max(sessions.session_seconds_left(), 0) if signed_in else None}
 
+    app.jinja_env.globals["url_for"] = _template_url_for
     # Templates ask the policy who may see what: {% if policy.can_manage_rounds(current_user) %}.
     app.jinja_env.globals["policy"] = policy
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import time
 
 from flask import current_app, flash, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from itsdangerous import BadSignature
 
 from panel.accounts import second_factor
 from panel.i18n import SESSION_KEY
@@ -18,6 +20,68 @@ SIGNED_IN_AT = "signed_in_at"  # seconds since the epoch, set at every sign-in
 OPEN_WHILE_SETTING_UP = frozenset({
     "accounts.set_up_second_factor", "accounts.sign_out", "accounts.keep_alive", "static",
 })
+
+
+# A session unchanged by a request is signed again only when its cookie is this old (or a
+# twentieth of the idle time, if that is shorter): the idle timeout
+# (``PERMANENT_SESSION_LIFETIME``, hours) still slides with use, to within a minute,
+# without every page paying for signing a cookie (issue 17).
+RENEW_AFTER_SECONDS = 60
+
+
+def _renew_after(app) -> float:
+    return min(RENEW_AFTER_SECONDS, app.permanent_session_lifetime.total_seconds() / 20)
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, which remembers when its cookie was signed and
+    signs an unchanged session again only once it is ``RENEW_AFTER_SECONDS`` old. The
+    signing serializer is made once per secret key, not twice per request."""
+
+    def __init__(self):
+        self._serializers: dict = {}
+
+    def get_signing_serializer(self, app):
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(key)
+        if serializer is None and app.secret_key:
+            serializer = self._serializers[key] = super().get_signing_serializer(app)
+        return serializer
+
+    def open_session(self, app, request):
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        opened = self.session_class(data)
+        opened.signed_at = signed.timestamp()
+        return opened
+
+    def should_set_cookie(self, app, session) -> bool:
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        return time.time() - getattr(session, "signed_at", 0) >= _renew_after(app)
+
+
+def idle_seconds_left() -> int:
+    """Seconds until this session ends for want of use, as the browser's cookie stands
+    after this request: the whole idle time when it is signed again now, a minute less
+    at most when it is not."""
+    lifetime = int(current_app.permanent_session_lifetime.total_seconds())
+    signed_at = getattr(session._get_current_object(), "signed_at", None)
+    if signed_at is None:
+        return lifetime
+    age = time.time() - signed_at
+    return lifetime if age >= _renew_after(current_app) else int(lifetime - age)
 
 
 def session_seconds_left() -> int:

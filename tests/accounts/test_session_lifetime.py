@@ -7,18 +7,14 @@ from __future__ import annotations
 import re
 
 from tests.builders import people
-from tests.builders.rounds import scoring_round
+from tests.builders.rounds import panellist_on_my_rounds
 
 TWELVE_HOURS = 12 * 60 * 60
 SIGNED_OUT = "For your safety, we sign everyone out after a while, so please sign in again."
 
 
 def signed_in_panellist(app, mailbox):
-    scoring_round(members=("amira@example.org",))
-    client = app.test_client()
-    people.sign_in_by_link(client, mailbox, "amira@example.org")
-    assert client.get("/my-rounds").status_code == 200
-    return client
+    return panellist_on_my_rounds(app, mailbox)
 
 
 def signed_in_ago(client, seconds: int) -> None:

@@ -81,3 +81,15 @@ def scoring_round(phase: str = "scoring", members=("amira@example.org",)):
         rounds.change_phase(None, round_, "moderation", system="tests")
     db.session.commit()
     return round_
+
+
+def panellist_on_my_rounds(app, mailbox, email: str = "amira@example.org"):
+    """A panellist of a round in scoring, signed in by an e-mailed link, with My rounds
+    open: their test client."""
+    from tests.builders import people
+
+    scoring_round(members=(email,))
+    client = app.test_client()
+    people.sign_in_by_link(client, mailbox, email)
+    assert client.get("/my-rounds").status_code == 200
+    return client

@@ -293,7 +293,8 @@ def test_after_the_session_ends_signing_in_again_lands_back_on_the_question(app,
 def test_stay_signed_in_renews_the_session_and_needs_the_csrf_token(app, amira):
     page = amira.get("/my-rounds").get_data(as_text=True)
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-    assert 'data-session-seconds="43200"' in page  # 12 hours, the default
+    # 12 hours, the default, less the few seconds since the cookie was signed at sign-in
+    assert 43200 - 60 <= int(re.search(r'data-session-seconds="(\d+)"', page).group(1)) <= 43200
     assert amira.post("/session/keep-alive", headers={"X-CSRFToken": token}).status_code == 204
     assert amira.post("/session/keep-alive").status_code == 400
     assert app.test_client().post("/session/keep-alive").status_code in (302, 400)
