@@ -233,10 +233,12 @@ def revise_one_question(lived) -> None:
     page.get_by_role("radio", name="Real benefit for people who need it").check()
     lived.check()
     fits_a_phone(page)
-    page.get_by_role("button", name="Next").click()
-    for _ in range(3):  # the other questions stay as they were
-        expect(page.get_by_role("button", name="Next")).to_be_visible()
+    for _ in range(4):  # this question, then the others as they were
+        # Each Next only once the page before it has gone: a click that lands on the
+        # page still showing would answer its question a second time (seen under load).
+        shown = page.url
         page.get_by_role("button", name="Next").click()
+        page.wait_for_url(lambda url, before=shown: url != before)
     expect(page.locator("main")).to_contain_text("Little or no benefit – 1 of 5")
     expect(page.locator("main")).to_contain_text("Real benefit for people who need it – 4 of 5")
     page.get_by_label("Why are you changing your score?").fill(
