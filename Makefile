@@ -16,7 +16,7 @@ LOCK := pip compile pyproject.toml --universal --python-version 3.11 --generate-
         -c constraints.txt
 export BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run translations test test-sqlite test-postgresql install install-test system-packages lock clean
+.PHONY: run translations test test-sqlite test-postgresql install install-test bytecode system-packages lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,17 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed bytecode
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test bytecode
+
+## FairPanel's own modules compiled to bytecode, as an installed wheel's are: where
+## PYTHONDONTWRITEBYTECODE is set (as here) Python never writes them, and every command
+## compiled some 200 modules from source first (0.1 s of each start-up; issue 17,
+## docs/performance.md). checked-hash: a module edited since is known by its content and
+## compiled afresh in memory, never run from stale bytecode.
+bytecode: $(BIN)/python
+	$(BIN)/python -m compileall -q --invalidation-mode checked-hash panel config.py wsgi.py
 
 ## Serve the demo on http://127.0.0.1:5000 (creates .venv, migrates, seeds an empty database).
 run: install

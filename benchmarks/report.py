@@ -20,11 +20,13 @@ For each database it prints
 - the benchmark process's peak RSS (resource.getrusage).
 
     .venv/bin/python benchmarks/report.py [--databases sqlite postgresql]
-        [--applications 20000] [--repeat 3] [--before DIR]
+        [--applications 20000] [--repeat 3] [--before DIR [DIR ...]]
 
 ``--before DIR`` times the commands again with another checkout's code (main's tree, say)
 and this one's in turn, on the same database and packages: the kept report, ``flask round
 --help`` and ``flask --help``, each checkout's figures beside the other's and the load.
+Several folders are taken in turn the same way (main's tree with and without its modules
+compiled to bytecode, say: ``python -m compileall`` in it, as ``make install`` does).
 
 Prints figures; never asserts. Target (issue 17): ``flask round report`` at 20,000 /
 110,000 on PostgreSQL ≤ 1.5 s wall, ≤ 3× the floor, ≤ 1 GB."""
@@ -101,15 +103,17 @@ def in_process(url: str, repeat: int) -> dict[str, float]:
     return found
 
 
-def cli(url: str, *args: str, checkout: Path = ROOT) -> tuple[float, float, int, float]:
+def cli(url: str, *args: str, folder: Path,
+        checkout: Path = ROOT) -> tuple[float, float, int, float]:
     """(wall seconds, peak RSS in MiB, exit status, CPU seconds: user and system) of
     ``flask ARGS`` in a subprocess,
     with the code of ``checkout`` (this one, or ``--before``'s) and this environment's
     packages. The peak is /usr/bin/time's: the child of a small process, since a child
     forked from this one would report this process's memory as its own."""
-    # Kept reports go in the run's own folder (one per checkout: each keeps its own),
-    # not the checkout's instance folder.
-    instance = Path(tempfile.gettempdir()) / f"fairpanel-bench-report-{checkout.name}"
+    # Kept reports go in the run's own ``folder`` (one instance folder per checkout: each
+    # keeps its own), not the checkout's instance folder, so that no run finds a report
+    # an earlier run kept.
+    instance = folder / f"instance-{checkout.name}"
     env = {**os.environ, "DATABASE_URL": url, "FAIRPANEL_CONFIG": "development",
            "FAIRPANEL_INSTANCE": str(instance),
            "MAIL_OUTBOX_DIR": "/dev/null/never-used", "PYTHONPATH": str(checkout)}
@@ -128,7 +132,7 @@ def cli(url: str, *args: str, checkout: Path = ROOT) -> tuple[float, float, int,
 
 
 def run(url: str, seed: int, applications: int, repeat: int, folder: str,
-        before: Path | None = None) -> None:
+        before: list[Path]) -> None:
     backend = url.split(":")[0].split("+")[0]
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
@@ -143,10 +147,12 @@ def run(url: str, seed: int, applications: int, repeat: int, folder: str,
     output = Path(folder) / "report.json"
     # The first run makes the report and keeps it (panel.reports.kept); the others read
     # the kept one, the round unchanged.
-    runs = [cli(url, "round", "report", SLUG, "-o", str(output)) for _ in range(repeat + 1)]
+    runs = [cli(url, "round", "report", SLUG, "-o", str(output), folder=output.parent)
+            for _ in range(repeat + 1)]
     made, made_rss, made_status, _ = runs[0]
     command, command_rss, status, _ = min(runs[1:])
-    startup, startup_rss, _, _ = min(cli(url, "round", "--help") for _ in range(repeat))
+    startup, startup_rss, _, _ = min(cli(url, "round", "--help", folder=output.parent)
+                                     for _ in range(repeat))
     floor = found["floor"]
     print(f"[{backend}] {found['rows']:,} applications in the report")
     print(f"[{backend}] round_report from the database: {found['report']:6.2f} s "
@@ -163,25 +169,26 @@ def run(url: str, seed: int, applications: int, repeat: int, folder: str,
           f"{command_rss:.0f} MiB, exit {status}, {output.stat().st_size / 2**20:.1f} MiB JSON")
     print(f"[{backend}] flask round --help (start-up alone): {startup:6.2f} s, "
           f"peak RSS {startup_rss:.0f} MiB")
-    if before is not None:
+    if before:
         commands(url, SLUG, output, repeat, before)
 
 
-def commands(url: str, slug: str, output: Path, repeat: int, before: Path) -> None:
-    """The commands again, this checkout's and ``before``'s in turn, so that a busy moment
-    hits both alike: the report kept (after a first run of each that makes and keeps its
-    own), ``flask round --help``, and ``flask --help``. Best and median of ``repeat``."""
+def commands(url: str, slug: str, output: Path, repeat: int, before: list[Path]) -> None:
+    """The commands again, this checkout's and each of ``before``'s in turn, so that a busy
+    moment hits all alike: the report kept (after a first run of each that makes and keeps
+    its own), ``flask round --help``, and ``flask --help``. Best and median of ``repeat``."""
     backend = url.split(":")[0].split("+")[0]
-    checkouts = {"this checkout": ROOT, f"before ({before})": before}
+    checkouts = {"this checkout": ROOT, **{f"before ({each})": each for each in before}}
     for checkout in checkouts.values():
-        cli(url, "round", "report", slug, "-o", str(output), checkout=checkout)
+        cli(url, "round", "report", slug, "-o", str(output), folder=output.parent,
+            checkout=checkout)
     asked = {"flask round report (kept)": ("round", "report", slug, "-o", str(output)),
              "flask round --help": ("round", "--help"), "flask --help": ("--help",)}
     for what, args in asked.items():
         times = {name: [] for name in checkouts}
         for _ in range(repeat):
             for name, checkout in checkouts.items():
-                times[name].append(cli(url, *args, checkout=checkout))
+                times[name].append(cli(url, *args, folder=output.parent, checkout=checkout))
         for name, found in times.items():
             walls = sorted(run[0] for run in found)
             cpus = sorted(run[3] for run in found)
@@ -202,10 +209,11 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=APPLICATIONS)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--before", type=Path, help="another checkout (e.g. main's tree) "
-                        "whose commands are timed in turn with this one's, same packages")
+    parser.add_argument("--before", type=Path, nargs="+", default=[],
+                        help="other checkouts (e.g. main's tree) whose commands are timed "
+                        "in turn with this one's, same packages")
     args = parser.parse_args()
-    before = args.before.resolve() if args.before else None
+    before = [each.resolve() for each in args.before]
     for backend in args.databases:
         with tempfile.TemporaryDirectory() as folder:
             if backend == "sqlite":

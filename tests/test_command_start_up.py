@@ -5,9 +5,11 @@ none of them, nor pandas and NumPy, and prints the same bytes; the commands that
 need them (a link in an e-mail, ``flask db``) still work; and an app that adds its pages
 later serves them exactly as one that adds them at once (the same rules, request hooks
 in the same order, template globals). Which modules a real command imported is what
-Python itself lists with ``PYTHONPROFILEIMPORTTIME=1``."""
+Python itself lists with ``PYTHONPROFILEIMPORTTIME=1``. Making the app runs no pass of
+the garbage collector, and a command's process sets what its start-up made aside."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -20,13 +22,17 @@ from panel.rounds.phases import OVER_BUDGET
 from panel.rounds.queries import round_by_slug
 from panel.scoring import grey_zone, rank_intervals
 from tests.builders.worked import SLUG
-from tests.support.commands import flask, modules_imported
+from tests.support.commands import flask, modules_imported, python
 from tests.support.web import make_app
 
 # What a command that shows no page and queues no job has no use for.
 HEAVY = ("pandas", "numpy", "scipy", "openpyxl", "alembic", "flask_migrate", "dramatiq",
          "redis", "segno")
 PAGES = re.compile(r"^panel\.\w+\.(views|\w+_views|blueprint)$")
+# FairPanel's own modules that only other commands use: each imports them when it runs
+# (`flask round rank-model --set` the round's settings, `flask audit verify` the chain's
+# checks).
+OTHER_COMMANDS = ("panel.rounds.setup", "panel.auditor.queries", "panel.audit.anchors")
 
 
 def importing(database_url: str, tmp_path, *args: str):
@@ -50,6 +56,7 @@ def test_the_kept_report_is_read_without_pandas_the_pages_alembic_or_the_job_que
     assert "panel.reports.kept" in imported
     assert [name for name in HEAVY if name in imported] == []
     assert sorted(name for name in imported if PAGES.match(name)) == []
+    assert [name for name in OTHER_COMMANDS if name in imported] == []
 
 
 def test_every_command_s_start_up_leaves_the_pages_and_the_heavy_libraries_out(
@@ -60,6 +67,40 @@ def test_every_command_s_start_up_leaves_the_pages_and_the_heavy_libraries_out(
     imported = modules_imported(listed)
     assert [name for name in HEAVY if name in imported] == []
     assert sorted(name for name in imported if PAGES.match(name)) == []
+    assert [name for name in OTHER_COMMANDS if name in imported] == []
+
+
+# create_app in a fresh process, the collector as the caller left it (argv[1]): the passes
+# the collector began while the app was made (the generation of each), whether it is on
+# afterwards, and whether it has set objects aside for good.
+COLLECTOR = """
+import gc, json, sys
+from panel import create_app
+if sys.argv[1] == "off":
+    gc.disable()
+passes = []
+gc.callbacks.append(lambda phase, info: phase == "start" and passes.append(info["generation"]))
+create_app()
+gc.callbacks.clear()
+print(json.dumps({"passes": passes, "on": gc.isenabled(),
+                  "set aside": gc.get_freeze_count() > 0}))
+"""
+
+
+@pytest.mark.parametrize("command, collector, expected", [
+    (True, "on", {"passes": [], "on": True, "set aside": True}),
+    (False, "on", {"passes": [], "on": True, "set aside": False}),
+    (False, "off", {"passes": [], "on": False, "set aside": False}),
+], ids=["a flask command", "a web process", "a caller that had switched it off"])
+def test_making_the_app_runs_no_collector_pass_and_leaves_it_as_it_was(
+        database_url, tmp_path, command, collector, expected):
+    # A command's start-up (issue 17) spent a tenth of its time in the collector's passes,
+    # freeing nothing; a command sets its start-up aside, since it lives as long as it does.
+    made = python(database_url, COLLECTOR, collector,
+                  FLASK_RUN_FROM_CLI="true" if command else "",
+                  FAIRPANEL_INSTANCE=str(tmp_path / "instance"))
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout.splitlines()[-1]) == expected
 
 
 def test_an_invitation_from_the_command_line_carries_a_link_that_opens(

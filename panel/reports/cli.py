@@ -12,7 +12,6 @@ from panel.audit.services import record
 from panel.reports import kept
 from panel.rounds.cli import group, round_or_fail
 from panel.rounds.models import RANK_MODEL_CHOICES
-from panel.rounds.setup import SetupError, set_rank_model
 from panel.transactions import change
 
 
@@ -70,9 +69,10 @@ def report_command(slug: str, format_: str, output: Path | None) -> None:
 @click.option("--in-background", is_flag=True,
               help=_l("Queue the work as a job instead of doing it now."))
 def rank_model_command(slug: str, choice: str | None, in_background: bool) -> None:
-    # The model's code (NumPy, the round's figures) only when this command runs: the
-    # report's start-up imports this module (issue 17).
+    # The model's code (NumPy, the round's figures) and the round's settings only when
+    # this command runs: the report's start-up imports this module (issue 17).
     from panel.reports import rank_model_jobs
+    from panel.rounds.setup import SetupError, set_rank_model
 
     round_ = round_or_fail(slug)
     if choice is not None:

@@ -16,6 +16,13 @@ def flask(database_url: str, *args: str, **env: str) -> subprocess.CompletedProc
                           capture_output=True, text=True, timeout=120, check=False)
 
 
+def python(database_url: str, code: str, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """``python -c CODE ARGS`` in the checkout, with the environment ``flask`` gets."""
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT,
+                          env={**_flask_env(database_url), **env},
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
 def modules_imported(result: subprocess.CompletedProcess) -> set[str]:
     """The modules a command run with ``PYTHONPROFILEIMPORTTIME=1`` imported, as Python
     itself listed them on its stderr (one ``import time:`` line each)."""
