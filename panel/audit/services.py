@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import event, insert, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, event, insert, select, text
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from panel.audit.chain import event_hash, jsonable
 from panel.audit.models import (
@@ -36,6 +37,7 @@ CHAIN_LOCKS = 7_302_911
 # The legacy chain's lock (formats 1 to 3, one chain for the site): only written by
 # tests that rebuild a trail from before migration 0015.
 _LEGACY = "legacy"
+_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:space, :chain)")
 
 
 def record(
@@ -90,8 +92,7 @@ def record(
     else:
         audit_event.chain, audit_event.seq = chain, prev_seq + 1
     audit_event.hash = event_hash(prev_hash, audit_event.canonical())
-    session.add(audit_event)
-    session.flush()
+    _insert(session, audit_event)
     if chain == _LEGACY:
         _legacy_written(session, audit_event.id)
     taken = [{"event_id": audit_event.id, "path": value.path, "salt": value.salt,
@@ -100,6 +101,23 @@ def record(
         session.execute(insert(AuditPersonal), taken)
     session.info[_HEADS_KEY][chain] = (prev_seq + 1, audit_event.hash)
     return audit_event
+
+
+_COLUMNS = tuple(column.key for column in AuditEvent.__table__.columns)
+_EVENT_INSERT = insert(AuditEvent.__table__)
+
+
+def _insert(session: Session, audit_event: AuditEvent) -> None:
+    """The event's row as one INSERT, then the event joins the session as a row already
+    written, as if flushed: the ORM's flush cost a save more than the hashing did (issue
+    17). What the caller left pending is flushed first, as before."""
+    session.flush()
+    values = {key: audit_event.__dict__[key] for key in _COLUMNS if key in audit_event.__dict__}
+    written = session.execute(_EVENT_INSERT, values)
+    if audit_event.id is None:
+        audit_event.id = written.inserted_primary_key[0]
+    make_transient_to_detached(audit_event)
+    session.add(audit_event)
 
 
 def _plain(values: dict[str, Any] | None) -> Any:
@@ -125,14 +143,24 @@ def _chain_head(session: Session, chain: int | str) -> tuple[int, str]:
         return heads[chain]
     _lock(session, chain)
     if chain == _LEGACY:
-        query = (select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.chain.is_(None))
-                 .order_by(AuditEvent.id.desc()).limit(1))
+        row = session.execute(_legacy_head()).first()
     else:
-        query = (select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain)
-                 .order_by(AuditEvent.seq.desc()).limit(1))
-    row = session.execute(query).first()
+        row = session.execute(_head(), {"chain": chain}).first()
     heads[chain] = (row[0], row[1]) if row else (0, GENESIS_HASH)
     return heads[chain]
+
+
+@cache
+def _head() -> Select:
+    """A chain's last position and hash; made once (its parameter is the chain)."""
+    return (select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == bindparam("chain"))
+            .order_by(AuditEvent.seq.desc()).limit(1))
+
+
+@cache
+def _legacy_head() -> Select:
+    return (select(AuditEvent.id, AuditEvent.hash).where(AuditEvent.chain.is_(None))
+            .order_by(AuditEvent.id.desc()).limit(1))
 
 
 def _lock(session: Session, chain: int | str) -> None:
@@ -141,8 +169,7 @@ def _lock(session: Session, chain: int | str) -> None:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         key = -1 if chain == _LEGACY else chain
-        connection.execute(text("SELECT pg_advisory_xact_lock(:space, :chain)"),
-                           {"space": CHAIN_LOCKS, "chain": key})
+        connection.execute(_CHAIN_LOCK, {"space": CHAIN_LOCKS, "chain": key})
     elif connection.dialect.name == "sqlite":
         # The sqlite3 driver opens a transaction only at the first INSERT, UPDATE or
         # DELETE, so a head read before it could be stale by the time the event is

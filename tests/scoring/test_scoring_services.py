@@ -4,14 +4,15 @@ tests share."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from panel.audit.models import AuditEvent
 from panel.audit.personal import opened
+from panel.auditor.queries import verify_chain
 from panel.conflicts.models import Conflict
 from panel.extensions import db
 from panel.scoring import queries, services
-from panel.scoring.models import ScoreSheet
+from panel.scoring.models import CriterionScore, ScoreSheet
 from panel.scoring.services import ScoringError, StaleSheet
 from tests.builders.rounds import scoring_round
 
@@ -89,6 +90,54 @@ def test_a_stale_version_is_refused_and_changes_nothing(assignment):
         services.save_sheet(user, assignment, 0, scores={"q": "2"})
     db.session.rollback()
     assert services.sheet_answers(sheets()[0]) == {"q": "4"}
+
+
+def test_a_save_that_loses_the_race_at_its_write_is_refused_and_changes_nothing(assignment):
+    """Two saves read the sheet at the same version and the other one writes first: this
+    one's write finds the sheet moved on, is refused as stale and keeps nothing (no
+    answer, no event); the other save's answer stays."""
+    user = assignment.member.user
+    sheet = services.save_sheet(user, assignment, 0, scores={"q": "4"})
+    db.session.commit()
+    version, events = sheet.version, len(actions())
+    assert version == 2  # made at 1, then its first answers written: 2
+    queries.standing(assignment)  # this save reads the sheet at version 2…
+    with db.engine.begin() as other:  # …and another one saves it first
+        other.execute(update(ScoreSheet).where(ScoreSheet.id == sheet.id).values(version=3))
+        other.execute(update(CriterionScore).where(CriterionScore.sheet_id == sheet.id)
+                      .values(value=2))
+    with pytest.raises(StaleSheet, match="another device or tab"):
+        services.save_sheet(user, assignment, version, scores={"q": "5", "n": "3"})
+    db.session.rollback()
+    assert services.sheet_answers(sheets()[0]) == {"q": "2"}
+    assert (sheets()[0].version, len(actions())) == (3, events)
+
+
+def test_answers_changed_added_and_kept_in_one_save(assignment):
+    """One save changing an answer, adding one and repeating one: each stored, the
+    version moved on by one, the event saying exactly what was and is, the chain whole."""
+    user = assignment.member.user
+    services.save_sheet(user, assignment, 0, scores={"q": "4"}, comment="First go")
+    db.session.commit()
+    sheet = services.save_sheet(user, assignment, 2, scores={"q": "2", "n": "unable"},
+                                comment=" Second go ")
+    db.session.commit()
+    sheet = services.save_sheet(user, assignment, 3, scores={"q": "2", "n": "5"})
+    db.session.commit()
+    assert (sheet.version, sheet.comment, sheet.score) == (4, "Second go", None)
+    assert services.sheet_answers(sheets()[0]) == {"q": "2", "n": "5"}
+    assert sorted(db.session.execute(select(CriterionScore.value)).scalars()) == [2, 5]
+    saved = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sheet.saved")
+                               .order_by(AuditEvent.id)).all()
+    assert [opened(e).before for e in saved] == [
+        {"scores": {}, "comment": ""},
+        {"scores": {"q": 4}, "comment": "First go"},
+        {"scores": {"q": 2, "n": None}, "comment": "Second go"}]
+    assert [opened(e).after for e in saved] == [
+        {"scores": {"q": 4}, "comment": "First go"},
+        {"scores": {"q": 2, "n": None}, "comment": "Second go"},
+        {"scores": {"q": 2, "n": 5}, "comment": "Second go"}]
+    assert verify_chain().ok
 
 
 def test_saving_what_is_already_saved_is_never_refused(assignment):
