@@ -49,6 +49,9 @@ def test_a_welsh_reader_scores_an_application_in_welsh(app, visit, mailbox, phon
 
     for number in range(1, 5):
         expect(page.get_by_text(f"Cwestiwn {number} o 4")).to_be_visible()
+        # The text shows before the page's script has run: a tap before then is saved
+        # by "Cadw a pharhau", not in the background, and no "Wedi'i gadw" appears.
+        page.wait_for_load_state("load")
         choice = (page.get_by_label("Dydw i ddim yn teimlo y gallaf sgorio hwn") if number == 2
                   else page.get_by_label(re.compile("^3 – ")))
         press(choice)
