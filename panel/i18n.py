@@ -101,25 +101,25 @@ def _templates_find_the_catalogue_once(app: Flask) -> None:
         return words % variables if variables or "%" in words else words
 
     @pass_context
-    def gettext(__context, __string, **variables):
-        return finish(__context, catalogue().ugettext(__string), variables)
+    def gettext(context, string, /, **variables):
+        return finish(context, catalogue().ugettext(string), variables)
 
     @pass_context
-    def ngettext(__context, __singular, __plural, __num, **variables):
-        variables.setdefault("num", __num)
-        return finish(__context, catalogue().ungettext(__singular, __plural, __num), variables)
+    def ngettext(context, singular, plural, num, /, **variables):
+        variables.setdefault("num", num)
+        return finish(context, catalogue().ungettext(singular, plural, num), variables)
 
     @pass_context
-    def pgettext(__context, __string_ctx, __string, **variables):
-        variables.setdefault("context", __string_ctx)
-        return finish(__context, catalogue().upgettext(__string_ctx, __string), variables)
+    def pgettext(context, string_context, string, /, **variables):
+        variables.setdefault("context", string_context)
+        return finish(context, catalogue().upgettext(string_context, string), variables)
 
     @pass_context
-    def npgettext(__context, __string_ctx, __singular, __plural, __num, **variables):
-        variables.setdefault("context", __string_ctx)
-        variables.setdefault("num", __num)
-        return finish(__context, catalogue().unpgettext(__string_ctx, __singular, __plural,
-                                                        __num), variables)
+    def npgettext(context, string_context, singular, plural, num, /, **variables):
+        variables.setdefault("context", string_context)
+        variables.setdefault("num", num)
+        return finish(context, catalogue().unpgettext(string_context, singular, plural, num),
+                      variables)
 
     app.jinja_env.newstyle_gettext = True  # {% trans %} leaves the formatting to these
     app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext,
