@@ -31,6 +31,7 @@ from panel import access, policy
 from panel.accounts import sessions
 from panel.accounts.models import ROLE_LABELS
 from panel.extensions import db, limiter, login_manager
+from panel.i18n import current_language
 from panel.rounds.models import PHASE_WORDS
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE
 
@@ -101,24 +102,34 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+# The main navigation, in order: (label, endpoint, whether this person may use it).
+NAV = (
+    (_l("My rounds"), "home.my_rounds", policy.is_on_a_panel),
+    (_l("My connections"), "profile.connections", policy.is_on_a_panel),
+    (_l("Rounds"), "rounds.index", policy.can_manage_rounds),
+    (_l("Audit"), "audit.index", policy.can_audit),
+    (_l("People"), "admin.people", policy.can_administer),
+    (_l("Jobs"), "admin.jobs", policy.can_administer),
+    (_l("Your account"), "accounts.account", policy.is_staff),
+)
+
+
 def nav_items() -> list[tuple[str, str, str]]:
-    """(label, endpoint, url) of the areas the signed-in person may use."""
+    """(label, endpoint, url) of the areas the signed-in person may use. The policy is
+    asked on every page; the words and links for what it allows are made once per
+    language (every page has this navigation; issue 17)."""
     if not has_request_context() or not current_user.is_authenticated:
         return []  # e-mails and commands render templates outside any request
-    items = []
-    if policy.is_on_a_panel(current_user):
-        items.append((_("My rounds"), "home.my_rounds"))
-        items.append((_("My connections"), "profile.connections"))
-    if policy.can_manage_rounds(current_user):
-        items.append((_("Rounds"), "rounds.index"))
-    if policy.can_audit(current_user):
-        items.append((_("Audit"), "audit.index"))
-    if policy.can_administer(current_user):
-        items.append((_("People"), "admin.people"))
-        items.append((_("Jobs"), "admin.jobs"))
-    if policy.is_staff(current_user):
-        items.append((_("Your account"), "accounts.account"))
-    return [(label, endpoint, fixed_url(endpoint)) for label, endpoint in items]
+    user = current_user._get_current_object()
+    allowed = tuple(may(user) for _label, _endpoint, may in NAV)
+    made = current_app.extensions.setdefault("fairpanel_nav_items", {})
+    key = (current_language(), request.script_root, allowed)
+    items = made.get(key)
+    if items is None:
+        items = made[key] = [(str(label), endpoint, fixed_url(endpoint))
+                             for (label, endpoint, _may), shown in zip(NAV, allowed, strict=True)
+                             if shown]
+    return items
 
 
 def fixed_url(endpoint: str, filename: str | None = None) -> str:
