@@ -230,7 +230,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def layout_context():
         signed_in = has_request_context() and current_user.is_authenticated
-        return {"nav_items": nav_items(),
+        return {"signed_in": signed_in, "nav_items": nav_items(),
                 "session_seconds": sessions.idle_seconds_left() if signed_in else None,
                 "session_ends_in": max(sessions.session_seconds_left(), 0) if signed_in else None}
 
