@@ -185,21 +185,22 @@ def init_app(app: Flask) -> None:
         # check over HTTPS) as the proxy saw them, not the proxy's own.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    always = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+              ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
+              ("Permissions-Policy",
+               "camera=(), microphone=(), geolocation=(), interest-cohort=()")]
+    if app.config.get("SESSION_COOKIE_SECURE") and not app.debug:
+        always.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    no_store = [*always, ("Cache-Control", "no-store")]
+
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-        )
-        if app.config.get("SESSION_COOKIE_SECURE") and not app.debug:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
-        if request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
+        # Each header unless the view set its own: the names already there read once
+        # (Headers.setdefault searches them all for every header; issue 17).
+        wanted = always if request.endpoint == "static" else no_store
+        present = {name.lower() for name, _value in response.headers.items()}
+        response.headers.extend([(name, value) for name, value in wanted
+                                 if name.lower() not in present])
         return response
 
     def read_only_pages_without_a_transaction():
