@@ -8,7 +8,9 @@ from flask import current_app, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
+from wtforms.widgets import HiddenInput
 
 
 def strip_whitespace(value):
@@ -54,6 +56,20 @@ class Form(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)
             return WTFORMS_MESSAGES
+
+        def render_field(self, field, render_kw):
+            return hidden_input(field, render_kw) or super().render_field(field, render_kw)
+
+
+def hidden_input(field, render_kw) -> Markup | None:
+    """A plain hidden input (the CSRF token, a sheet's version) written out directly: the
+    same HTML as WTForms' widget, without its general attribute machinery, which cost a
+    sixth of the question page (issue 17). None for anything else, left to WTForms."""
+    if (type(field.widget) is not HiddenInput or render_kw or field.render_kw
+            or field.flags.disabled):
+        return None
+    return Markup(f'<input id="{escape(field.id)}" name="{escape(field.name)}" '
+                  f'type="hidden" value="{escape(field._value())}">')
 
 
 class ButtonForm(Form):

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, force_locale, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 # The languages FairPanel is written in, each named in its own language (how a reader
 # looking for their language finds it).
@@ -70,10 +72,14 @@ def init_app(app: Flask) -> None:
 
 
 def _templates_find_the_catalogue_once(app: Flask) -> None:
-    """A page asks for two dozen words; Flask-Babel finds the request's context, locale,
-    domain and catalogue again for each (a tenth of the question page, issue 17). Here
-    the catalogue is kept per locale, found from the locale Flask-Babel chose for the
-    request (or forced, for an e-mail): the same words, found once."""
+    """A page asks for two dozen words. Flask-Babel finds the request's context, locale,
+    domain and catalogue again for each, and Jinja's i18n extension reaches the words
+    through three calls of its own (``_`` resolves ``gettext``, which calls the function
+    given to it): a fifth of the question page (issue 17). Here the catalogue is kept per
+    language, found from the locale Flask-Babel chose for the request (or forced, for an
+    e-mail), and ``_``/``gettext`` and their plural and context forms are the extension's
+    own "newstyle" functions with those layers taken out: the same words, the same
+    escaping, the same ``%`` formatting, found in one step."""
     catalogues = {}
 
     def catalogue():
@@ -81,15 +87,40 @@ def _templates_find_the_catalogue_once(app: Flask) -> None:
             locale = g._flask_babel.babel_locale
         except (AttributeError, RuntimeError):  # not chosen yet in this request, or none
             return get_translations()
-        found = catalogues.get(locale)
+        key = (locale.language, locale.territory)
+        found = catalogues.get(key)
         if found is None:
-            found = catalogues[locale] = get_translations()
+            found = catalogues[key] = get_translations()
         return found
 
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: catalogue().ugettext(s),
-        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: catalogue().upgettext(c, s),
-        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
-    )
+    def finish(context, words, variables):
+        # As jinja2.ext's newstyle functions: Markup where the template escapes, and
+        # always a format string ("%%" is "%"); a string without "%" formats as itself.
+        if context.eval_ctx.autoescape:
+            words = Markup(words)
+        return words % variables if variables or "%" in words else words
+
+    @pass_context
+    def gettext(context, string, /, **variables):
+        return finish(context, catalogue().ugettext(string), variables)
+
+    @pass_context
+    def ngettext(context, singular, plural, num, /, **variables):
+        variables.setdefault("num", num)
+        return finish(context, catalogue().ungettext(singular, plural, num), variables)
+
+    @pass_context
+    def pgettext(context, string_context, string, /, **variables):
+        variables.setdefault("context", string_context)
+        return finish(context, catalogue().upgettext(string_context, string), variables)
+
+    @pass_context
+    def npgettext(context, string_context, singular, plural, num, /, **variables):
+        variables.setdefault("context", string_context)
+        variables.setdefault("num", num)
+        return finish(context, catalogue().unpgettext(string_context, singular, plural, num),
+                      variables)
+
+    app.jinja_env.newstyle_gettext = True  # {% trans %} leaves the formatting to these
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext,
+                                 pgettext=pgettext, npgettext=npgettext)

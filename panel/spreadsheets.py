@@ -13,6 +13,7 @@ import io
 import math
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -114,7 +115,12 @@ def heading_key(text: str) -> str:
     mark…) dropped, every kind of space read as a space, case folded, and each run of
     spaces (with any underscores beside them) one underscore. "Contact Email", "contact\u00a0email" and
     "contact_email\u200b" are all ``contact_email`` (issue 22)."""
-    text = unicodedata.normalize("NFKC", str(text))
+    return _heading_key(str(text))
+
+
+@lru_cache(maxsize=4096)  # the same few dozen headings, asked for on every blind page
+def _heading_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
     text = "".join(" " if character.isspace() else character for character in text
                    if unicodedata.category(character) != "Cf")
     return _SPACES.sub("_", text.strip().casefold())

@@ -31,6 +31,7 @@ from panel import access, policy
 from panel.accounts import sessions
 from panel.accounts.models import ROLE_LABELS
 from panel.extensions import db, limiter, login_manager
+from panel.i18n import current_language
 from panel.rounds.models import PHASE_WORDS
 from panel.rounds.rules_time_zones import DEFAULT_TIME_ZONE
 
@@ -101,24 +102,34 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+# The main navigation, in order: (label, endpoint, whether this person may use it).
+NAV = (
+    (_l("My rounds"), "home.my_rounds", policy.is_on_a_panel),
+    (_l("My connections"), "profile.connections", policy.is_on_a_panel),
+    (_l("Rounds"), "rounds.index", policy.can_manage_rounds),
+    (_l("Audit"), "audit.index", policy.can_audit),
+    (_l("People"), "admin.people", policy.can_administer),
+    (_l("Jobs"), "admin.jobs", policy.can_administer),
+    (_l("Your account"), "accounts.account", policy.is_staff),
+)
+
+
 def nav_items() -> list[tuple[str, str, str]]:
-    """(label, endpoint, url) of the areas the signed-in person may use."""
+    """(label, endpoint, url) of the areas the signed-in person may use. The policy is
+    asked on every page; the words and links for what it allows are made once per
+    language (every page has this navigation; issue 17)."""
     if not has_request_context() or not current_user.is_authenticated:
         return []  # e-mails and commands render templates outside any request
-    items = []
-    if policy.is_on_a_panel(current_user):
-        items.append((_("My rounds"), "home.my_rounds"))
-        items.append((_("My connections"), "profile.connections"))
-    if policy.can_manage_rounds(current_user):
-        items.append((_("Rounds"), "rounds.index"))
-    if policy.can_audit(current_user):
-        items.append((_("Audit"), "audit.index"))
-    if policy.can_administer(current_user):
-        items.append((_("People"), "admin.people"))
-        items.append((_("Jobs"), "admin.jobs"))
-    if policy.is_staff(current_user):
-        items.append((_("Your account"), "accounts.account"))
-    return [(label, endpoint, fixed_url(endpoint)) for label, endpoint in items]
+    user = current_user._get_current_object()
+    allowed = tuple(may(user) for _label, _endpoint, may in NAV)
+    made = current_app.extensions.setdefault("fairpanel_nav_items", {})
+    key = (current_language(), request.script_root, allowed)
+    items = made.get(key)
+    if items is None:
+        items = made[key] = [(str(label), endpoint, fixed_url(endpoint))
+                             for (label, endpoint, _may), shown in zip(NAV, allowed, strict=True)
+                             if shown]
+    return items
 
 
 def fixed_url(endpoint: str, filename: str | None = None) -> str:
@@ -174,21 +185,22 @@ def init_app(app: Flask) -> None:
         # check over HTTPS) as the proxy saw them, not the proxy's own.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    always = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+              ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
+              ("Permissions-Policy",
+               "camera=(), microphone=(), geolocation=(), interest-cohort=()")]
+    if app.config.get("SESSION_COOKIE_SECURE") and not app.debug:
+        always.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    no_store = [*always, ("Cache-Control", "no-store")]
+
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-        )
-        if app.config.get("SESSION_COOKIE_SECURE") and not app.debug:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
-        if request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
+        # Each header unless the view set its own: the names already there read once
+        # (Headers.setdefault searches them all for every header; issue 17).
+        wanted = always if request.endpoint == "static" else no_store
+        present = {name.lower() for name, _value in response.headers.items()}
+        response.headers.extend([(name, value) for name, value in wanted
+                                 if name.lower() not in present])
         return response
 
     def read_only_pages_without_a_transaction():
@@ -219,7 +231,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def layout_context():
         signed_in = has_request_context() and current_user.is_authenticated
-        return {"nav_items": nav_items(),
+        return {"signed_in": signed_in, "nav_items": nav_items(),
                 "session_seconds": sessions.idle_seconds_left() if signed_in else None,
                 "session_ends_in": max(sessions.session_seconds_left(), 0) if signed_in else None}
 

@@ -4,7 +4,9 @@ registered for the whole app by :mod:`panel.accounts.blueprint`; the page's time
 script reads :func:`session_seconds_left` through :mod:`panel.web`."""
 from __future__ import annotations
 
+import copy
 import time
+from functools import lru_cache
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -55,13 +57,17 @@ class SessionInterface(SecureCookieSessionInterface):
         cookie = request.cookies.get(self.get_cookie_name(app))
         if not cookie:
             return self.session_class()
-        max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
-            data, signed = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+            data, signed_at = _verified(serializer, cookie)
         except BadSignature:
             return self.session_class()
-        opened = self.session_class(data)
-        opened.signed_at = signed.timestamp()
+        age = time.time() - signed_at
+        if not 0 <= age <= app.permanent_session_lifetime.total_seconds():
+            return self.session_class()  # expired (or signed in the future), as loads says
+        # Each request its own copy: a request may change the session's lists in place.
+        plain = all(isinstance(value, _SCALARS) for value in data.values())
+        opened = self.session_class(data if plain else copy.deepcopy(data))
+        opened.signed_at = signed_at
         return opened
 
     def should_set_cookie(self, app, session) -> bool:
@@ -70,6 +76,20 @@ class SessionInterface(SecureCookieSessionInterface):
         if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
             return False
         return time.time() - getattr(session, "signed_at", 0) >= _renew_after(app)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+@lru_cache(maxsize=8192)
+def _verified(serializer, cookie: str) -> tuple[dict, float]:
+    """A session cookie's contents and when it was signed, once its signature is checked.
+    The browser sends the same cookie for a minute of pages (it is signed again only
+    then): checked once, not on every page (issue 17). A forged or damaged cookie raises
+    BadSignature every time, and is never kept. The age is checked by the caller, on
+    every request."""
+    data, signed = serializer.loads(cookie, return_timestamp=True)
+    return data, signed.timestamp()
 
 
 def idle_seconds_left() -> int:

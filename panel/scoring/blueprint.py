@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from panel.scoring import reviews_views, sheet_views, views
+from panel.scoring import forms, reviews_views, sheet_views, views
 
 bp = Blueprint("scoring", __name__)
 bp.add_url_rule("/my-rounds/<slug>", view_func=views.applications, methods=["GET"])
@@ -30,3 +30,4 @@ bp.add_url_rule("/my-rounds/<slug>/<reference>/save", view_func=views.save, meth
 bp.add_url_rule("/rounds/<slug>/assisted/<int:member_id>/<reference>",
                 view_func=views.assisted, methods=["GET", "POST"])
 bp.add_app_template_global(sheet_views.one_page_chosen, "scoring_one_page")
+bp.add_app_template_global(forms.radio_options, "radio_options")

@@ -108,6 +108,17 @@ def score_choices(round_: Round, criterion: Criterion) -> list[SelectChoice]:
     return [*choices, SelectChoice(UNABLE, str(UNABLE_LABEL))]
 
 
+def radio_options(field) -> list[tuple[str, str, str, bool, bool]]:
+    """A radio field's choices as the score radios write them (templates/scoring/
+    _macros.html): (id, value, label, chosen, last) each. The first takes the field's own
+    id, which the error summary links to; the rest WTForms' ``<id>-<n>``."""
+    choices = field.iter_choices()
+    last = len(choices) - 1
+    return [(field.id if n == 0 else f"{field.id}-{n}", choice.value,
+             choice.label or choice.value, choice.selected, n == last)
+            for n, choice in enumerate(choices)]
+
+
 class ScoreForm(VersionForm):
     """One criterion's question; :func:`score_form` gives it the criterion's words and
     choices (made once, not a class per request: the question page is the page

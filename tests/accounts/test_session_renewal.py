@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import itsdangerous.timed
 import pytest
+from flask import request, session
 
 from panel.accounts import sessions
 from tests.builders.rounds import panellist_on_my_rounds
@@ -88,3 +89,41 @@ def test_a_changed_session_is_signed_at_once(app, amira, clock):
     assert response.status_code == 204 and signs_the_cookie(response)
     response = amira.post("/language", data={"csrf_token": token, "language": "cy"})
     assert signs_the_cookie(response)
+
+
+def test_a_cookie_checked_once_is_still_refused_once_too_old(app, amira, clock):
+    """Its signature is checked once and kept; its age is checked on every request."""
+    assert amira.get("/my-rounds").status_code == 200  # checked, and kept
+    cookie = amira.get_cookie(COOKIE).value
+    clock(TWELVE_HOURS + 1)
+    amira.set_cookie(COOKIE, cookie)
+    response = amira.get("/my-rounds")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_a_damaged_cookie_is_refused_every_time(app, amira):
+    cookie = amira.get_cookie(COOKIE).value
+    damaged = cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")
+    for _ in range(2):
+        amira.set_cookie(COOKIE, damaged)
+        response = amira.get("/my-rounds")
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_each_request_gets_its_own_copy_of_a_kept_session(app):
+    """A request that changes a list in its session in place (as flash() does) leaves the
+    next request with the same cookie with what the cookie says."""
+    interface = app.session_interface
+    with app.test_request_context("/"):
+        session["notes"] = ["first"]
+        session["language"] = "cy"
+        response = app.response_class()
+        interface.save_session(app, session, response)
+        cookie = response.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    opened = []
+    for _ in range(2):
+        with app.test_request_context("/", headers={"Cookie": f"{COOKIE}={cookie}"}):
+            opened.append(interface.open_session(app, request))
+    opened[0]["notes"].append("second")
+    opened[0]["language"] = "en"
+    assert opened[1]["notes"] == ["first"] and opened[1]["language"] == "cy"

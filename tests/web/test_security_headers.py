@@ -29,6 +29,7 @@ import pytest
 import sqlalchemy as sa
 
 from panel import create_app
+from panel.accounts import sessions
 from panel.accounts.models import User
 from panel.bundle import uploads
 from panel.extensions import db
@@ -401,9 +402,12 @@ def test_a_session_older_than_its_lifetime_is_refused(app, client, monkeypatch):
     assert client.get("/rounds/").status_code == 200
     lifetime = app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     later = time.time() + lifetime + 60
-    # The cookie is signed with the time it was issued; Flask refuses it when too old,
-    # whatever the browser does with its expiry date.
-    monkeypatch.setattr(itsdangerous.timed, "time", SimpleNamespace(time=lambda: later))
+    # The cookie is signed with the time it was issued; it is refused when too old,
+    # whatever the browser does with its expiry date (and though its signature was
+    # checked, and kept, while it was young).
+    clock = SimpleNamespace(time=lambda: later)
+    monkeypatch.setattr(itsdangerous.timed, "time", clock)
+    monkeypatch.setattr(sessions, "time", clock)
     response = client.get("/rounds/")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
