@@ -16,7 +16,7 @@ LOCK := pip compile pyproject.toml --universal --python-version 3.11 --generate-
         -c constraints.txt
 export BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run translations test test-sqlite test-postgresql install install-test bytecode system-packages lock clean
+.PHONY: run translations test test-sqlite test-postgresql install install-test bytecode system-packages benchmark-tools lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ system-packages:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+
+## What benchmarks/ needs beyond the tests' packages: wrk, for benchmarks/load/wrk.py.
+benchmark-tools: install-test system-packages
+	@command -v wrk >/dev/null || { echo "Installing wrk from Debian"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 
 ## Welsh and English (docs/translation.md): extract every marked string into the template
 ## catalogue, bring each language's catalogue up to date with it (new strings untranslated,

@@ -156,6 +156,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--warm-up", type=float, default=3, help="seconds per server, not shown")
     args = parser.parse_args()
+    if not os.access(WRK, os.X_OK):
+        raise SystemExit(f"{WRK} is not installed: run `make benchmark-tools` (Debian's wrk)")
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} cores "
           f"shared by server, PostgreSQL and wrk; gunicorn {args.workers} sync workers; wrk "
           f"{args.connections} threads × 1 connection, {args.seconds:.0f} s per run; "
