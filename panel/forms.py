@@ -66,7 +66,7 @@ def hidden_input(field, render_kw) -> Markup | None:
     same HTML as WTForms' widget, without its general attribute machinery, which cost a
     sixth of the question page (issue 17). None for anything else, left to WTForms."""
     if (type(field.widget) is not HiddenInput or render_kw or field.render_kw
-            or field.flags.disabled):
+            or field.flags.disabled or getattr(field, "_datalist", None) is not None):
         return None
     return Markup(f'<input id="{escape(field.id)}" name="{escape(field.name)}" '
                   f'type="hidden" value="{escape(field._value())}">')
