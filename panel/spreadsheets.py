@@ -13,8 +13,8 @@ import io
 import math
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import IO, Any
 
 import pandas as pd
