@@ -27,7 +27,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from panel import access, policy
+from panel import access, policy, transactions
 from panel.accounts import sessions
 from panel.accounts.models import ROLE_LABELS
 from panel.extensions import db, limiter, login_manager
@@ -156,11 +156,6 @@ def _template_url_for(endpoint: str, **values) -> str:
     return url_for(endpoint, **values)
 
 
-# Endpoints whose GET only reads: asked for on every step of scoring.
-READ_ONLY_PAGES = frozenset({"home.my_rounds", "scoring.applications", "scoring.overview",
-                             "scoring.application", "scoring.question"})
-
-
 def _loaded_again_after_a_lost_connection(load, again):
     @wraps(load)
     def loaded(user_id):
@@ -203,14 +198,8 @@ def init_app(app: Flask) -> None:
                                  if name.lower() not in present])
         return response
 
-    def read_only_pages_without_a_transaction():
-        # The pages a panellist reads again and again change nothing: their statements run
-        # without BEGIN and ROLLBACK (two round trips of a page's few; issue 17).
-        if request.method == "GET" and request.endpoint in READ_ONLY_PAGES:
-            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
     # Before the signed-in user is loaded, which would start a transaction.
-    app.before_request_funcs.setdefault(None, []).insert(0, read_only_pages_without_a_transaction)
+    app.before_request_funcs.setdefault(None, []).insert(0, transactions.reads_without_one)
 
     # Without a pool ping, the first request after a database restart meets a dead
     # connection at its first statement, which loads the signed-in person. SQLAlchemy
@@ -218,7 +207,7 @@ def init_app(app: Flask) -> None:
     # loaded again on a fresh connection and never sees the restart.
     if not getattr(login_manager.user_callback, "loads_again", False):  # once per process
         login_manager.user_loader(_loaded_again_after_a_lost_connection(
-            login_manager.user_callback, read_only_pages_without_a_transaction))
+            login_manager.user_callback, transactions.reads_without_one))
 
     @app.teardown_request
     def rollback_unfinished(exc):

@@ -14,6 +14,7 @@ import logging
 from flask import Response, g, request
 from flask_login import current_user
 
+from panel import transactions
 from panel.extensions import db
 from panel.payments import services
 from panel.payments.rules import MEETING_WRITE_SECONDS
@@ -29,17 +30,10 @@ SHEET_PAGES = frozenset({
 MEETING_PAGES = frozenset({"meeting.follow", "meeting.revise", "meeting.revise_question",
                            "meeting.revise_check"})
 # The pages whose POST can send a sheet or pass on it: the record is finished straight
-# after, in a transaction of its own (a read-only page's GET runs in autocommit, where
+# after, in a transaction of its own (a read-only page's GET runs without one, where
 # the trail's lock would not hold, so it never finishes a record).
 SENDING_PAGES = frozenset({"scoring.check", "scoring.pass_on", "scoring.whole_sheet"})
 _CHANGED = "fp_time_measured"
-
-
-def _in_a_transaction() -> bool:
-    """Whether this request's statements run in a transaction (panel/web.py runs the
-    read-only panellist pages' GETs in autocommit)."""
-    options = db.session.connection().get_execution_options()
-    return options.get("isolation_level") != "AUTOCOMMIT"
 
 
 def before_request() -> None:
@@ -54,7 +48,7 @@ def before_request() -> None:
     try:
         if endpoint in SHEET_PAGES:
             changed = services.sheet_seen(current_user.id, args["slug"], args["reference"],
-                                          finish=_in_a_transaction())
+                                          finish=not transactions.reads_only())
         else:
             changed = services.meeting_seen(current_user.id, args["slug"],
                                             every=MEETING_WRITE_SECONDS)

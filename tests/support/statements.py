@@ -43,9 +43,27 @@ class PerRowLazyLoad(AssertionError):
 def counted_round_trips():
     """Every round trip to the database while inside, as the driver sends them: each
     statement, and each BEGIN, COMMIT and ROLLBACK that reaches the server. A pool
-    pre-ping would be one more per request; the engine is configured without it."""
-    trips: list[str] = []
+    pre-ping would be one more per request; the engine is configured without it.
 
+    SQLite's driver sends BEGIN itself, just before the first write, and COMMIT or
+    ROLLBACK only when it began one: there the trips are what SQLite reports running
+    (``set_trace_callback``), not what SQLAlchemy asks of the driver."""
+    trips: list[str] = []
+    assert not db.engine.pool._pre_ping, "the pool pings before every checkout"
+    if db.engine.dialect.name == "sqlite":
+        listeners = _traced(trips)
+    else:
+        listeners = _noted(trips)
+    for name, listener in listeners:
+        sa.event.listen(db.engine, name, listener)
+    try:
+        yield trips
+    finally:
+        for name, listener in listeners:
+            sa.event.remove(db.engine, name, listener)
+
+
+def _noted(trips: list[str]) -> list:
     def note(conn, cursor, statement, parameters, context, executemany):
         trips.append(statement)
 
@@ -55,17 +73,24 @@ def counted_round_trips():
                 trips.append(word)  # in autocommit the driver sends no BEGIN/ROLLBACK
         return noted
 
-    listeners = [("before_cursor_execute", note), ("begin", transaction("BEGIN")),
-                 ("commit", transaction("COMMIT")), ("rollback", transaction("ROLLBACK"))]
-    assert not db.engine.pool._pre_ping, "the pool pings before every checkout"
-    for name, listener in listeners:
-        sa.event.listen(db.engine, name, listener)
-    try:
-        yield trips
-    finally:
-        for name, listener in listeners:
-            sa.event.remove(db.engine, name, listener)
+    return [("before_cursor_execute", note), ("begin", transaction("BEGIN")),
+            ("commit", transaction("COMMIT")), ("rollback", transaction("ROLLBACK"))]
 
+
+def _traced(trips: list[str]) -> list:
+    words = ("BEGIN", "COMMIT", "ROLLBACK")
+
+    def ran(statement: str) -> None:
+        word = statement.split(None, 1)[0].upper() if statement.strip() else ""
+        trips.append(word if word in words else statement)
+
+    def checkout(dbapi_connection, record, proxy):
+        dbapi_connection.set_trace_callback(ran)
+
+    def checkin(dbapi_connection, record):
+        dbapi_connection.set_trace_callback(None)
+
+    return [("checkout", checkout), ("checkin", checkin)]
 
 
 @contextmanager

@@ -103,9 +103,10 @@ def test_a_second_application_adds_no_statement(amira):
 
 def test_round_trips_per_panellist_page_counted_at_the_driver(amira):
     """Round trips as the driver sends them, with BEGIN, COMMIT and ROLLBACK and no pool
-    ping (the engine recycles connections instead). The pages only read, so they run in
-    autocommit: their statements and nothing else. The save is one transaction: BEGIN,
-    its statements, COMMIT. Issue 17's target, 3 round trips per page, is met (for a
+    ping (the engine recycles connections instead). The pages only read, so they run
+    without a transaction: their statements and nothing else. The save is one
+    transaction: BEGIN, its statements, COMMIT (on SQLite, whose driver begins just
+    before the first write, BEGIN comes after the reads). Issue 17's target, 3 round trips per page, is met (for a
     member who is paid for their time, measuring it adds one; issue 20). A change that
     adds one fails here."""
     client, _ = amira
@@ -124,9 +125,16 @@ def test_round_trips_per_panellist_page_counted_at_the_driver(amira):
     words = ("BEGIN", "COMMIT", "ROLLBACK")
     for name in BUDGETS:
         assert not any(trip in words for trip in trips[name]), (name, trips[name])
-    assert trips["save"][0] == "BEGIN" and trips["save"][-1] == "COMMIT", trips["save"]
-    counts = {name: len(sent) for name, sent in trips.items()}
+    save = trips["save"]
+    assert [trip for trip in save if trip in words] == ["BEGIN", "COMMIT"], save
+    assert save[-1] == "COMMIT", save
     dialect = db.engine.dialect.name
+    begun = save.index("BEGIN")
+    # SQLite's driver begins just before the first write; what it read before ran
+    # without a transaction, as the read-only pages' statements do.
+    assert begun == 0 if dialect == "postgresql" else \
+        all(trip.startswith("SELECT") for trip in save[:begun]) and begun > 0, save
+    counts = {name: len(sent) for name, sent in trips.items()}
     assert counts == {**BUDGETS, "save": SAVE_BUDGET[dialect] + 2}, counts
 
 
