@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     Numeric,
     String,
     Text,
@@ -311,6 +312,8 @@ class PanelMember(db.Model):
 
     __table_args__ = (
         UniqueConstraint("round_id", "user_id"),
+        # Every signed-in request loads the person's memberships by user (issue 17).
+        Index("ix_panel_members_user", "user_id"),
         CheckConstraint("role IN ('panellist', 'chair')", name="role_known"),
     )
 
