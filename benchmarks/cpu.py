@@ -9,7 +9,8 @@ only (the database's own work on PostgreSQL is in its backend, not counted here)
 - **signed-in floor**: ``/healthz`` with the panellist's session cookie — the session is
   read and the person loaded, then ``SELECT 1``: a signed-in request that does nothing
   else;
-- **question page**: ``GET /my-rounds/load/<ref>/question/1`` (issue 17's target ≤ 2 ms);
+- **question page**: ``GET /my-rounds/load/<ref>/question/1`` (issue 17's target ≤ 2 ms,
+  set where bare Flask took 0.13 ms: also printed as ≤ 15.4× bare Flask of the same run);
 - **save (JSON)**: ``POST .../save``, what scoring.js sends, alternating the score so
   every save writes (a sheet update, an answer and an audit event).
 
@@ -38,6 +39,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Issue 17's ≤ 2 ms for the question page, as a multiple of bare Flask on the machine where
+# it was set (bare Flask 0.13 ms), for machines that run slower or busier.
+TARGET_OF_BARE = 2 / 0.13
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks" / "load"))
 from flask import Flask
@@ -181,6 +185,11 @@ def main() -> None:
                 question = medians["question page"]
                 print(f"  question page against the target ≤ 2 ms: "
                       f"{'met' if question <= 0.002 else 'NOT met'}")
+                # The target was set where bare Flask took 0.13 ms: on a slower or busier
+                # machine the same code takes longer, so it is read against bare Flask too.
+                print(f"  question page against the target read as ≤ {TARGET_OF_BARE:.1f}× bare "
+                      f"Flask (2 ms where bare Flask took 0.13 ms): {question / bare:.1f}×, "
+                      f"{'met' if question / bare <= TARGET_OF_BARE else 'NOT met'}")
                 if args.profile:
                     profile(calls["question page"], args.requests)
                 if args.profile_save:

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 from flask import current_app
@@ -191,21 +192,22 @@ def _applications_changed(round_: Round, since: int, until: int) -> list[int] | 
         ScoreSheet.id.in_([int(target) for _, _, target in events]))))
 
 
-class _Kept:
+class Kept:
     """The newest figures this process has used, at most ``size`` of them (one per
-    round and version), without pickling: the hit every phone's poll makes."""
+    round and version), without pickling: the hit every phone's poll makes. The
+    report's pages keep their reports in one too (:mod:`panel.reports.kept`)."""
 
     def __init__(self, size: int) -> None:
         self.size, self.items, self.guard = size, OrderedDict(), threading.Lock()
 
-    def get(self, key: str) -> Figures | None:
+    def get(self, key: str) -> Any:
         with self.guard:
             found = self.items.get(key)
             if found is not None:
                 self.items.move_to_end(key)
             return found
 
-    def put(self, key: str, found: Figures) -> None:
+    def put(self, key: str, found: Any) -> None:
         with self.guard:
             self.items[key] = found
             self.items.move_to_end(key)
@@ -213,13 +215,13 @@ class _Kept:
                 self.items.popitem(last=False)
 
 
-def _kept_here() -> _Kept:
+def _kept_here() -> Kept:
     kept = current_app.extensions.get("fairpanel_figures_kept")
     if kept is None:
         kept = current_app.extensions.setdefault(
             # Per round: the rankings of its newest scores, the figures of its newest
             # version, and which scores are newest.
-            "fairpanel_figures_kept", _Kept(3 * current_app.config.get("CACHE_THRESHOLD", 8)))
+            "fairpanel_figures_kept", Kept(3 * current_app.config.get("CACHE_THRESHOLD", 8)))
     return kept
 
 

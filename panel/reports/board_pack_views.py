@@ -6,7 +6,7 @@ from __future__ import annotations
 from panel import access
 from panel.reports.board_pack import board_pack as build_board_pack
 from panel.reports.presenters import report_page
-from panel.reports.views import XLSX, _download, _report_for_reader
+from panel.reports.views import XLSX, _download, made_for_reader
 from panel.rounds.models import Round
 
 
@@ -14,6 +14,6 @@ from panel.rounds.models import Round
 def board_pack(round_: Round):
     # The report view's own reader rule and download (audited) — one place decides
     # who reads which figures, and every export is on the decision trail.
-    page = report_page(round_, _report_for_reader(round_))
-    return _download(round_, "board-pack.xlsx", build_board_pack(page), XLSX,
-                     "board-pack.xlsx")
+    body = made_for_reader(round_, "board pack",
+                           lambda found: build_board_pack(report_page(round_, found)))
+    return _download(round_, "board-pack.xlsx", body, XLSX, "board-pack.xlsx")

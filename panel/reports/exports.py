@@ -17,9 +17,10 @@ from panel.audit.services import record
 from panel.extensions import db
 from panel.jobs.progress import JobRefused, keep_file, report
 from panel.jobs.queue import job
+from panel.reports import kept
 from panel.reports.board_pack import board_pack
 from panel.reports.presenters import report_page
-from panel.reports.report import report_csv, report_xlsx, round_report
+from panel.reports.report import report_csv, report_xlsx
 from panel.rounds.models import Application, Round
 from panel.rounds.queries import round_by_slug
 
@@ -69,7 +70,7 @@ def prepare(row, *, slug: str, what: str, user_id: int, full: bool) -> str:
         raise JobRefused(_("That download cannot be made: the round or the person who "
                            "asked for it is no longer there."))
     report(_("Working out the figures"), 0, 3)
-    found = round_report(round_, panel=not full)
+    found = kept.report(round_, panel=not full)
     report(_("Writing %(what)s", what=export.name), 1, 3)
     body = export.build(round_, found)
     report(_("Keeping the file for you"), 2, 3)

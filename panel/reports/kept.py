@@ -17,6 +17,12 @@ It is kept in Redis when the app has it (``REDIS_URL``, shared by every machine)
 a file in the instance folder, one per round, the older ones removed. It is the JSON the
 command writes, byte for byte: ``orjson`` with two-space indents and a final newline, the
 same as ``json.dumps(indent=2, ensure_ascii=False)``.
+
+The pages that show the report (the report page, the panel's page, the published
+summary, their downloads) read it through :func:`report`, :func:`report_page` and
+:func:`made_of`:
+each process keeps the newest few it made or read, under the same name, so a page asked
+again makes nothing again (seconds at 20,000 applications, every time, before).
 """
 from __future__ import annotations
 
@@ -24,7 +30,11 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 from flask import current_app
@@ -36,7 +46,12 @@ from panel.paths import PACKAGE
 from panel.rounds.models import Round
 from panel.scoring.models import RankModelResult
 
+if TYPE_CHECKING:
+    from panel.moderation.meeting import Kept
+    from panel.scoring.figures import Figures
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Actions on a round's trail that change nothing its report shows.
 NOT_IN_REPORT = ("report.exported", "round.exported", "conflicts.exported", "audit.exported",
@@ -57,6 +72,91 @@ def report_json(round_: Round, panel: bool = False) -> bytes:
     data = as_json(round_report(round_, panel))
     _write(round_, panel, key, data)
     return data
+
+
+def report(round_: Round, panel: bool = False) -> dict[str, Any]:
+    """The report of ``round_`` as :func:`panel.reports.report.round_report` makes it,
+    made once per version of the round: kept in this process, else read from the kept
+    JSON (another process or machine made it), else made and kept. Every reader shares
+    the one dict: read it, never change it."""
+    return _entry(round_, panel, figures=False).report
+
+
+def made_of(round_: Round, panel: bool, name: str, make: Callable[[dict[str, Any]], T]) -> T:
+    """``make(report)`` (a download, in one language: ``name`` says which), made once per
+    version of the round and ``name`` in this process."""
+    made = _entry(round_, panel, figures=False)
+    return _once(made, name, lambda: make(made.report))
+
+
+def report_page(round_: Round, panel: bool, name: str,
+                make: Callable[[dict[str, Any], Figures], T]) -> tuple[dict[str, Any], Figures, T]:
+    """:func:`report`, the figures it was made from (a page shows some the report does
+    not hold) and ``make(report, figures)``: what a page shows of them, in the words of
+    one language (``name`` says which). Made once per version of the round and ``name``
+    in this process, so that asking again builds nothing again."""
+    made = _entry(round_, panel, figures=True)
+    return made.report, made.figures, _once(made, name,
+                                            lambda: make(made.report, made.figures))
+
+
+def _entry(round_: Round, panel: bool, figures: bool) -> _Made:
+    key = _key(round_, panel)
+    made = _here().get(key)
+    if made is not None and (made.figures is not None or not figures):
+        return made
+    if made is None and not figures:
+        data = _read(round_, panel, key)
+        if data is not None:
+            made = _Made(orjson.loads(data), None)
+            _here().put(key, made)
+            return made
+    return _make(round_, panel, key)
+
+
+def _once(made: _Made, name: str, make: Callable[[], T]) -> T:
+    with made.guard:
+        kept = made.pages.get(name)
+    if kept is None:
+        kept = make()
+        with made.guard:
+            made.pages[name] = kept
+    return kept
+
+
+@dataclass(frozen=True)
+class _Made:
+    report: dict[str, Any]
+    figures: Figures | None  # None when read from the kept JSON
+    pages: dict[str, Any] = field(default_factory=dict)  # made of them, by name
+    guard: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _make(round_: Round, panel: bool, key: str) -> _Made:
+    from panel.reports.report import build_report  # pandas and the figures: only here
+    from panel.scoring.figures import REPORT, for_panel, round_figures
+
+    found = round_figures(round_, REPORT)
+    if panel:
+        found = for_panel(found, round_.min_group_size)
+    made = _Made(build_report(round_, found), found)
+    _here().put(key, made)
+    if not _has(round_, panel, key):
+        _write(round_, panel, key, as_json(made.report))
+    return made
+
+
+KEPT_HERE = 4  # reports (with their figures) each process keeps: the newest used
+
+
+def _here() -> Kept:
+    here = current_app.extensions.get("fairpanel_reports_kept")
+    if here is None:
+        # Imported here: it brings the figures, which `flask round report` does not need.
+        from panel.moderation.meeting import Kept
+
+        here = current_app.extensions.setdefault("fairpanel_reports_kept", Kept(KEPT_HERE))
+    return here
 
 
 def as_json(report: dict) -> bytes:
@@ -115,6 +215,20 @@ def _read(round_: Round, panel: bool, key: str) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+def _has(round_: Round, panel: bool, key: str) -> bool:
+    """Whether the report named ``key`` is kept, without reading it."""
+    url = _redis_url()
+    if url:
+        import redis
+
+        try:
+            start = redis_client(url).getrange(_name(round_, panel), 0, len(key))
+        except redis.RedisError:
+            return False
+        return start == key.encode() + b"\n"
+    return (_folder() / f"{_file(round_, panel)}-{key}.json").exists()
 
 
 def _write(round_: Round, panel: bool, key: str, data: bytes) -> None:

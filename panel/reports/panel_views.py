@@ -15,8 +15,8 @@ from flask import render_template
 from flask_login import current_user
 
 from panel import access
+from panel.reports import kept
 from panel.reports.panel_page import panel_page
-from panel.reports.report import round_report
 from panel.rounds.models import Round
 from panel.scoring.queries import member_of
 
@@ -26,4 +26,4 @@ def for_panel(round_: Round):
     member = member_of(current_user, round_)
     group = member.group.key if member is not None and member.group is not None else None
     return render_template("reports/for_panel.html", round=round_, member=member,
-                           page=panel_page(round_, round_report(round_, panel=True), group))
+                           page=panel_page(round_, kept.report(round_, panel=True), group))

@@ -10,7 +10,8 @@
 /rounds/<slug>/report/summary/checking-kit.zip   the public kit: the published result's
                                      records in full, the rest sealed; anyone's once published
 
-Every figure comes from the one report dict of :func:`panel.reports.report.round_report`:
+Every figure comes from the one report dict of :func:`panel.reports.report.round_report`,
+made once per version of the round and kept (:mod:`panel.reports.kept`):
 officers and auditors read every figure; the panel (chair and panellists) reads the
 panel's report, which keeps back a small group's figures (DESIGN.md §4); the public
 summary and its CSV are made to be published, so they are always the panel's.
@@ -20,6 +21,9 @@ panellists once it is published; anyone else gets 404, as if there were no such 
 (:func:`panel.policy.can_read_report`)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Response, abort, make_response, render_template
 from flask_login import current_user
 
@@ -28,8 +32,9 @@ from panel.accounts.models import Role
 from panel.audit.kit import build_kit, build_public_kit, kit_name, public_kit_problem
 from panel.audit.services import record
 from panel.forms import ButtonForm
+from panel.i18n import current_language
 from panel.moderation.models import outcome_label
-from panel.reports import budget
+from panel.reports import budget, kept
 from panel.reports import voice_text as words
 from panel.reports.exports import EXPORTS, in_background
 from panel.reports.presenters import (
@@ -38,14 +43,15 @@ from panel.reports.presenters import (
     report_page,
     summary_page,
 )
-from panel.reports.report import build_report, report_csv, report_xlsx, round_report
+from panel.reports.report import report_csv, report_xlsx
 from panel.rounds.models import Round
 from panel.rounds.queries import round_by_slug
-from panel.scoring.figures import REPORT, Figures, for_panel, round_figures
+from panel.scoring.figures import Figures
 from panel.scoring.queries import member_of
 from panel.scoring.rank_intervals import rank_intervals
 from panel.transactions import change
 
+T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -57,27 +63,22 @@ def reads_every_figure(user) -> bool:
     return policy.can_manage_rounds(user) or policy.can_audit(user)
 
 
-def _report_for_reader(round_: Round) -> dict:
-    return round_report(round_, panel=not reads_every_figure(current_user))
-
-
-def _figures_for_reader(round_: Round) -> Figures:
-    """The figures :func:`round_report` is made from, as this reader may see them: the
-    page needs their criterion values too (how far apart groups scored each criterion)."""
-    found = round_figures(round_, REPORT)
-    if not reads_every_figure(current_user):
-        found = for_panel(found, round_.min_group_size)
-    return found
+def made_for_reader(round_: Round, name: str, make: Callable[[dict], T]) -> T:
+    """``make(report)`` from the report as this reader may read it (a download), made once
+    per version of the round and language (:func:`panel.reports.kept.made_of`)."""
+    return kept.made_of(round_, not reads_every_figure(current_user),
+                        f"{name}:{current_language()}", make)
 
 
 @access.report_reader
 def report(round_: Round):
-    figures = _figures_for_reader(round_)
-    found = build_report(round_, figures)
-    page = report_page(round_, found, figures.criterion_values)
-    titles = figures.applications.set_index("reference")["title"].to_dict()
-    return render_template("reports/report.html", round=round_, page=page,
-                           intervals=rank_intervals(round_, titles, figures),
+    # The figures as this reader may see them, beside the report (the page needs their
+    # criterion values too: how far apart groups scored each criterion), and the page's
+    # sections, made once per version of the round and language.
+    found, _figures, (page, intervals) = kept.report_page(
+        round_, not reads_every_figure(current_user), f"report page:{current_language()}",
+        lambda found, figures: _report_page(round_, found, figures))
+    return render_template("reports/report.html", round=round_, page=page, intervals=intervals,
                            anchor=found["anchor"], fmt=words, outcome_label=outcome_label,
                            is_officer=policy.can_manage_rounds(current_user),
                            over_budget=budget.notice(round_),
@@ -85,20 +86,27 @@ def report(round_: Round):
                            prepare_form=ButtonForm())
 
 
+def _report_page(round_: Round, found: dict, figures: Figures):
+    titles = figures.applications.set_index("reference")["title"].to_dict()
+    return (report_page(round_, found, figures.criterion_values),
+            rank_intervals(round_, titles, figures))
+
+
 @access.report_reader
 def report_as_csv(round_: Round):
-    body = report_csv(_report_for_reader(round_)).encode("utf-8")
+    body = made_for_reader(round_, "csv", lambda found: report_csv(found).encode("utf-8"))
     return _download(round_, "csv", body, "text/csv; charset=utf-8", "report.csv")
 
 
 @access.report_reader
 def report_as_xlsx(round_: Round):
-    return _download(round_, "xlsx", report_xlsx(_report_for_reader(round_)), XLSX, "report.xlsx")
+    body = made_for_reader(round_, "xlsx", report_xlsx)
+    return _download(round_, "xlsx", body, XLSX, "report.xlsx")
 
 
 @access.summary_reader
 def summary(round_: Round):
-    found = round_report(round_, panel=True)
+    found = kept.report(round_, panel=True)
     response = make_response(render_template(
         "reports/summary.html", round=round_, page=summary_page(round_, found),
         anchor=found["anchor"], fmt=words,
@@ -119,7 +127,7 @@ def _public_kit_state(round_: Round, anchor) -> dict | None:
 
 @access.summary_reader
 def summary_as_csv(round_: Round):
-    body = funded_csv(round_report(round_, panel=True), published_values(round_))
+    body = funded_csv(kept.report(round_, panel=True), published_values(round_))
     if not current_user.is_authenticated:
         # A published document: anonymous downloads are not one person's export, and
         # recording each would let anyone grow the trail at will.

@@ -265,3 +265,56 @@ def test_the_kept_report_is_the_report_made_afresh_and_is_not_served_after_a_cha
     changed = runner.invoke(args=["round", "report", SLUG, "--format", "json"])
     assert json.loads(changed.output)["round"]["title"] == "The worked example, renamed"
     assert changed.output.encode() == as_json(report.round_report(round_by_slug(SLUG)))
+
+
+def test_the_report_pages_are_made_once_per_version_and_show_a_change_at_once(
+        worked_round, officer, app):
+    # The report page, its CSV and the panel's page read the report kept once per version
+    # of the round (panel.reports.kept): asked again with nothing changed, no sheet is
+    # read; after a change it is made again, and kept for other processes as JSON.
+    from pathlib import Path
+
+    from panel.reports.kept import as_json
+    from panel.rounds.queries import round_by_slug
+    from panel.rounds.setup import update_details
+    from tests.support.statements import counted_statements
+
+    def made_afresh() -> dict:
+        return report.round_report(round_by_slug(SLUG))
+
+    def kept_files() -> list[bytes]:
+        return [path.read_bytes()
+                for path in (Path(app.instance_path) / "kept-reports").glob("*.json")]
+
+    pages = [f"/rounds/{SLUG}/report", f"/rounds/{SLUG}/report.csv",
+             f"/rounds/{SLUG}/report/for-panel"]
+    first = {page: officer.get(page) for page in pages}
+    assert all(response.status_code == 200 for response in first.values())
+    assert "Funding line" in first[pages[0]].get_data(as_text=True)
+    assert first[pages[1]].data.decode("utf-8") == report.report_csv(made_afresh())
+    for page in pages:
+        with counted_statements() as seen:
+            again = officer.get(page)
+        assert again.status_code == 200
+        assert again.data == first[page].data or page == pages[0]  # a new CSRF token
+        assert not [s for s in seen if "criterion_scores" in s], page  # read, not made again
+    assert as_json(made_afresh()) in kept_files()
+
+    round_ = round_by_slug(SLUG)
+    update_details(None, round_, title="The worked example, renamed", description="",
+                   scoring_deadline=None, time_zone=round_.time_zone)
+    db.session.commit()
+    with counted_statements() as seen:
+        changed = officer.get(pages[1])
+    assert [s for s in seen if "criterion_scores" in s]  # made again
+    assert changed.data.decode("utf-8") == report.report_csv(made_afresh())
+    assert json.loads(as_json(made_afresh()))["round"]["title"] == "The worked example, renamed"
+    assert as_json(made_afresh()) in kept_files()
+
+    # Another process (another worker, another machine) reads the JSON this one kept:
+    # the same report as made afresh, without reading a sheet.
+    app.extensions.pop("fairpanel_reports_kept")
+    with counted_statements() as seen:
+        csv = officer.get(pages[1])
+    assert not [s for s in seen if "criterion_scores" in s]
+    assert csv.data.decode("utf-8") == report.report_csv(made_afresh())

@@ -37,6 +37,9 @@ def make_app(database_url: str, mailbox, tmp_path, **overrides):
     )
     settings.update(overrides)
     app = create_app("test", **settings)
+    # What the app keeps in its instance folder (the kept reports) stays with the test:
+    # tests running side by side number their rounds alike.
+    app.instance_path = str(tmp_path / "instance")
     app.test_client_class = IsolatedClient
     settle_mail_of(app, mailbox)
     return app
