@@ -214,6 +214,10 @@ class Kept:
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
 
+    def forget(self, key: str) -> None:
+        with self.guard:
+            self.items.pop(key, None)
+
 
 def _kept_here() -> Kept:
     kept = current_app.extensions.get("fairpanel_figures_kept")

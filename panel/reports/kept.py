@@ -102,14 +102,14 @@ def report_page(round_: Round, panel: bool, name: str,
 
 def _entry(round_: Round, panel: bool, figures: bool) -> _Made:
     key = _key(round_, panel)
-    made = _here().get(key)
+    made = _kept(round_, panel, key)
     if made is not None and (made.figures is not None or not figures):
         return made
     if made is None and not figures:
         data = _read(round_, panel, key)
         if data is not None:
             made = _Made(orjson.loads(data), None)
-            _here().put(key, made)
+            _keep(round_, panel, key, made)
             return made
     return _make(round_, panel, key)
 
@@ -140,13 +140,29 @@ def _make(round_: Round, panel: bool, key: str) -> _Made:
     if panel:
         found = for_panel(found, round_.min_group_size)
     made = _Made(build_report(round_, found), found)
-    _here().put(key, made)
+    _keep(round_, panel, key, made)
     if not _has(round_, panel, key):
         _write(round_, panel, key, as_json(made.report))
     return made
 
 
 KEPT_HERE = 4  # reports (with their figures) each process keeps: the newest used
+
+
+def _kept(round_: Round, panel: bool, key: str) -> _Made | None:
+    """What this process keeps of the report named ``key``. It keeps one version of each
+    round's report (and of its panel's): an older one is never asked for again."""
+    kept = _here().get(_file(round_, panel))
+    if kept is None:
+        return None
+    if kept[0] != key:  # the round has changed: let the older report go before making anew
+        _here().forget(_file(round_, panel))
+        return None
+    return kept[1]
+
+
+def _keep(round_: Round, panel: bool, key: str, made: _Made) -> None:
+    _here().put(_file(round_, panel), (key, made))
 
 
 def _here() -> Kept:

@@ -310,6 +310,9 @@ def test_the_report_pages_are_made_once_per_version_and_show_a_change_at_once(
     assert changed.data.decode("utf-8") == report.report_csv(made_afresh())
     assert json.loads(as_json(made_afresh()))["round"]["title"] == "The worked example, renamed"
     assert as_json(made_afresh()) in kept_files()
+    # One version of the round's report is kept in the process, not every one it made.
+    kept_here = app.extensions["fairpanel_reports_kept"].items
+    assert sorted(kept_here) == [f"round-{round_.id}-full", f"round-{round_.id}-panel"]
 
     # Another process (another worker, another machine) reads the JSON this one kept:
     # the same report as made afresh, without reading a sheet.
