@@ -14,6 +14,6 @@ from panel.rounds.models import Round
 def board_pack(round_: Round):
     # The report view's own reader rule and download (audited) — one place decides
     # who reads which figures, and every export is on the decision trail.
-    body = made_for_reader(round_, "board pack",
+    body = made_for_reader(round_, "board-pack",
                            lambda found: build_board_pack(report_page(round_, found)))
     return _download(round_, "board-pack.xlsx", body, XLSX, "board-pack.xlsx")

@@ -107,6 +107,9 @@ class Gaps:
     scale_range: int
     applications_sentence: str
     applications: list[dict]  # reference, title, g's score, h's score, the gap
+    # How many applications both groups scored; a large round lists only the
+    # WIDEST_GAPS where they were furthest apart (the downloads have them all).
+    applications_total: int = 0
 
 
 @dataclass
@@ -345,6 +348,8 @@ def _gaps(report: dict[str, Any], values: pd.DataFrame | None) -> list[Gaps]:
         chart = bars_from_zero(((row.name, row.apart.typical, words.size_of(
             row.apart.typical, 2, span)) for row in rows), span)
         gaps = application_gaps(scores, g, h)
+        scored = gaps.dropna()
+        listed = set(_listed(gaps))
         overall = apart(gaps)
         found.append(Gaps(
             label_g, label_h, words.widest_gap_sentence(
@@ -356,8 +361,21 @@ def _gaps(report: dict[str, Any], values: pd.DataFrame | None) -> list[Gaps]:
             [{"reference": a["reference"], "title": a["title"],
               "g": a["group_scores"][g], "h": a["group_scores"][h],
               "gap": words.higher(label_g, label_h, gaps[a["reference"]])}
-             for a in report["applications"] if not pd.isna(gaps[a["reference"]])]))
+             for a in report["applications"] if a["reference"] in listed],
+            len(scored)))
     return found
+
+
+WIDEST_GAPS = 100  # a larger round's page lists the applications with the widest gaps
+
+
+def _listed(gaps: pd.Series) -> pd.Index:
+    """The applications the page lists the gap of: every one both groups scored, or in a
+    larger round the :data:`WIDEST_GAPS` where they were furthest apart."""
+    scored = gaps.dropna()
+    if len(scored) <= WIDEST_GAPS:
+        return scored.index
+    return scored.abs().nlargest(WIDEST_GAPS, keep="first").index
 
 
 def _meeting(report: dict[str, Any], held: bool) -> Meeting:

@@ -76,7 +76,7 @@ def report(round_: Round):
     # criterion values too: how far apart groups scored each criterion), and the page's
     # sections, made once per version of the round and language.
     found, _figures, (page, intervals) = kept.report_page(
-        round_, not reads_every_figure(current_user), f"report page:{current_language()}",
+        round_, not reads_every_figure(current_user), f"report-page:{current_language()}",
         lambda found, figures: _report_page(round_, found, figures))
     return render_template("reports/report.html", round=round_, page=page, intervals=intervals,
                            anchor=found["anchor"], fmt=words, outcome_label=outcome_label,

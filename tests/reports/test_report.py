@@ -321,3 +321,29 @@ def test_the_report_pages_are_made_once_per_version_and_show_a_change_at_once(
         csv = officer.get(pages[1])
     assert not [s for s in seen if "criterion_scores" in s]
     assert csv.data.decode("utf-8") == report.report_csv(made_afresh())
+
+
+def test_past_a_hundred_applications_the_report_page_lists_the_widest_gaps(
+        worked_round, officer, monkeypatch):
+    # At a national funder's size the table of each application's gap between the groups
+    # would hold 20,000 rows: past WIDEST_GAPS (100) the page lists the widest, in rank
+    # order, and says so. Shown here with the limit at 2 on the worked example's three.
+    from panel.reports import presenters
+    from tests.support.pages import Cells
+
+    monkeypatch.setattr(presenters, "WIDEST_GAPS", 2)
+    found = report.round_report(worked_round)
+    gaps = {a["reference"]: a["group_scores"]["academic"] - a["group_scores"]["lived_experience"]
+            for a in found["applications"]}
+    # S of §3 (q weight 3, n weight 1, scale 1–5): A1 academic (100 + 75) / 2 − lived 0;
+    # A2 academic 50 − lived 100; A3 academic 75 (n unscored) − lived 100 (its revision).
+    assert gaps == {"A3": -25.0, "A2": -50.0, "A1": 87.5}
+    html = officer.get(f"/rounds/{SLUG}/report").get_data(as_text=True)
+    start = html.index('id="gaps-1-applications"')
+    cells = Cells()
+    cells.feed(html[html.rindex("<table", 0, start):html.index("</table>", start)])
+    assert [row[0] for row in cells.rows[1:]] == ["A2", "A1"]  # rank order, A3 left out
+    assert ("The table shows the 2 applications where the two groups' scores were furthest "
+            "apart, of the 3 both groups scored. The downloads have them all.") in \
+        html.replace("&#39;", "'")
+    assert "(2 of 3 applications)" in html
