@@ -10,7 +10,8 @@ writes docs/screens/*.png (the window) and *-whole.jpg (the page from top to bot
 - the community-voice story (tests/browser/test_voice_report_pages.py,
   test_for_panel_page.py and test_public_summary_page.py, on the demo round decided):
   report-1280x800 and report-360x740 for a funder's board (the window only: the whole
-  report is megabytes as a picture), for-panel-1280x800 and
+  report is megabytes as a picture), report-gaps-1280x800 and report-gaps-360x740 (a
+  large round's gap table, listing the widest), for-panel-1280x800 and
   for-panel-360x740 for a lived-experience panellist, summary-1280x800 and summary-360x740
   for the public; each also as -whole;
 - how sure the ranking is (tests/browser/test_rank_interval_pages.py, the worked example
@@ -67,6 +68,7 @@ ROOT = HERE.parents[1]
 TESTS = [
     "test_meeting_room.py",
     "test_voice_report_pages.py::test_the_report_names_projects_draws_to_scale_and_speaks_in_words",
+    "test_voice_report_pages.py::test_a_large_round_s_gap_table_says_it_lists_the_widest",
     "test_for_panel_page.py",
     "test_public_summary_page.py",
     "test_notices.py",

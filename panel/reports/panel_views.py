@@ -15,6 +15,7 @@ from flask import render_template
 from flask_login import current_user
 
 from panel import access
+from panel.i18n import current_language
 from panel.reports import kept
 from panel.reports.panel_page import panel_page
 from panel.rounds.models import Round
@@ -26,4 +27,6 @@ def for_panel(round_: Round):
     member = member_of(current_user, round_)
     group = member.group.key if member is not None and member.group is not None else None
     return render_template("reports/for_panel.html", round=round_, member=member,
-                           page=panel_page(round_, kept.report(round_, panel=True), group))
+                           page=kept.made_of(
+                               round_, True, f"for-panel-{group or 'all'}:{current_language()}",
+                               lambda found: panel_page(round_, found, group)))

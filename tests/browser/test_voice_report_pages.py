@@ -124,3 +124,28 @@ def test_the_report_names_projects_draws_to_scale_and_speaks_in_words(demo_decid
     visitor.photograph(f"report-{size}")
     if phone:
         visitor.fits(360)
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["1280x800", "360x740"])
+def test_a_large_round_s_gap_table_says_it_lists_the_widest(demo_decided, visit, phone,
+                                                             monkeypatch):
+    # Past WIDEST_GAPS applications (100) the table of each application's gap lists the
+    # widest and says so; shown on the demo round with the limit at 3.
+    from panel.reports import presenters
+
+    monkeypatch.setattr(presenters, "WIDEST_GAPS", 3)
+    visitor = visit(phone=True) if phone else visit(viewport=LAPTOP)
+    visitor.sign_in_staff(OFFICER, people.PASSWORD)
+    visitor.goto(REPORT)
+    shown = visitor.page.locator("#gaps-1-shown")
+    expect(shown).to_contain_text("The table shows the 3 applications where the two groups' "
+                                  "scores were furthest apart, of the ")
+    expect(shown).to_contain_text("The downloads have them all.")
+    table = visitor.page.locator("#gaps-1-applications")
+    expect(table.locator("tbody tr")).to_have_count(3)
+    expect(table.locator("caption")).to_contain_text("where they were furthest apart")
+    shown.scroll_into_view_if_needed()
+    visitor.check()
+    visitor.photograph(f"report-gaps-{'360x740' if phone else '1280x800'}")
+    if phone:
+        visitor.fits(360)
