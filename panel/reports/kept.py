@@ -20,9 +20,9 @@ same as ``json.dumps(indent=2, ensure_ascii=False)``.
 
 The pages that show the report (the report page, the panel's page, the published
 summary, their downloads) read it through :func:`report`, :func:`report_page` and
-:func:`made_of`:
-each process keeps the newest few it made or read, under the same name, so a page asked
-again makes nothing again (seconds at 20,000 applications, every time, before).
+:func:`made_of`: each process keeps its newest report of each round, made or read, under
+the same name, so a page asked again makes nothing again (seconds at 20,000
+applications, every time, before).
 """
 from __future__ import annotations
 
@@ -133,13 +133,10 @@ class _Made:
 
 
 def _make(round_: Round, panel: bool, key: str) -> _Made:
-    from panel.reports.report import build_report  # pandas and the figures: only here
-    from panel.scoring.figures import REPORT, for_panel, round_figures
+    # pandas and the figures: imported only here
+    from panel.reports.report import report_and_figures
 
-    found = round_figures(round_, REPORT)
-    if panel:
-        found = for_panel(found, round_.min_group_size)
-    made = _Made(build_report(round_, found), found)
+    made = _Made(*report_and_figures(round_, panel))
     _keep(round_, panel, key, made)
     if not _has(round_, panel, key):
         _write(round_, panel, key, as_json(made.report))

@@ -25,10 +25,16 @@ def round_report(round_: Round, panel: bool = False) -> dict[str, Any]:
     small groups; :func:`panel.scoring.figures.for_panel`): the hidden figures are None,
     the round says its ``min_group_size``, and each application says in ``not_shown``
     how many members of each group whose figures it hides counted there."""
+    return report_and_figures(round_, panel)[0]
+
+
+def report_and_figures(round_: Round, panel: bool = False) -> tuple[dict[str, Any], Figures]:
+    """:func:`round_report` and the figures it was made from, as its reader may see them
+    (the report page shows some the report does not hold)."""
     found = round_figures(round_, REPORT)
     if panel:
         found = for_panel(found, round_.min_group_size)
-    return build_report(round_, found)
+    return build_report(round_, found), found
 
 
 def build_report(round_: Round, result: Figures) -> dict[str, Any]:
