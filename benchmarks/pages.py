@@ -24,11 +24,13 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from agenda_page import token_of
+from flask import Flask
 from meeting import sign_in
 from ranking_page import SLUG, build
 
@@ -117,7 +119,8 @@ class Changes:
         self.n += 1
 
 
-def run(url: str, seed: int, repeat: int) -> None:
+def round_in_moderation(url: str, seed: int) -> tuple[Flask, str]:
+    """An app on ``url`` holding the large round in moderation, and the database's name."""
     backend = url.split(":")[0].split("+")[0]
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
     logging.disable(logging.INFO)  # the request log of every request
@@ -133,6 +136,11 @@ def run(url: str, seed: int, repeat: int) -> None:
         db.session.commit()
         print(f"[{backend}] built the round in {time.perf_counter() - started:.0f} s; "
               f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    return app, backend
+
+
+def run(url: str, seed: int, repeat: int) -> None:
+    app, backend = round_in_moderation(url, seed)
     client = app.test_client()
     sign_in(client, OFFICER, "benchmark password")
     floor = [timed_get(client, "/healthz") for _ in range(repeat * 5)]
@@ -169,8 +177,10 @@ def run(url: str, seed: int, repeat: int) -> None:
         db.engine.dispose()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(run: Callable[[str, int, int], None] = run, doc: str = __doc__) -> None:
+    """``run(url, seed, repeat)`` on each database asked for (a SQLite file, a throwaway
+    PostgreSQL cluster), with the command line of this script."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])
     parser.add_argument("--seed", type=int, default=7)

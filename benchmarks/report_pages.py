@@ -17,23 +17,19 @@ PostgreSQL is a throwaway cluster (tests/support/pgcluster.py). Prints figures; 
 asserts."""
 from __future__ import annotations
 
-import argparse
-import logging
 import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from meeting import sign_in
-from pages import OFFICER, ms, timed_get
-from ranking_page import SLUG, build
+from pages import OFFICER, main, ms, round_in_moderation, timed_get
+from ranking_page import SLUG
 
-from panel import create_app
 from panel.extensions import db
 
 PAGES = {
@@ -63,21 +59,7 @@ def renamed(app, n: int) -> None:
 
 
 def run(url: str, seed: int, repeat: int) -> None:
-    backend = url.split(":")[0].split("+")[0]
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
-    logging.disable(logging.INFO)  # the request log of every request
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        from panel.rounds.queries import round_by_slug
-
-        upgrade()
-        started = time.perf_counter()
-        build(seed)
-        round_by_slug(SLUG).phase = "moderation"
-        db.session.commit()
-        print(f"[{backend}] built the round in {time.perf_counter() - started:.0f} s; "
-              f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    app, backend = round_in_moderation(url, seed)
     client = app.test_client()
     sign_in(client, OFFICER, "benchmark password")
     floor = [timed_get(client, "/healthz") for _ in range(repeat * 5)]
@@ -104,28 +86,7 @@ def run(url: str, seed: int, repeat: int) -> None:
         db.engine.dispose()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"],
-                        choices=["sqlite", "postgresql"])
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+if __name__ == "__main__":
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} cores; "
           f"load average {os.getloadavg()[0]:.1f}")
-    for backend in args.databases:
-        with tempfile.TemporaryDirectory() as folder:
-            if backend == "sqlite":
-                run(f"sqlite:///{folder}/bench.sqlite3", args.seed, args.repeat)
-                continue
-            from tests.support.pgcluster import PgCluster
-
-            cluster = PgCluster().start()
-            try:
-                run(cluster.url(), args.seed, args.repeat)
-            finally:
-                cluster.stop()
-
-
-if __name__ == "__main__":
-    main()
+    main(run, __doc__)
