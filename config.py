@@ -145,6 +145,9 @@ class Config:
     JOBS_MAX_BACKOFF_MS = 3_600_000
     JOBS_TIME_LIMIT_MS = 3_600_000
     JOBS_IN_PROCESS_THREADS = 2
+    # How long a worker's threads wait for a job before looking again: also how long
+    # stopping a worker can take.
+    JOBS_WORKER_TIMEOUT_MS = 250
     # A round with at least this many applications has its report downloads made by a
     # background job (the page offers "Prepare…", then the job's page the file).
     EXPORT_IN_BACKGROUND_FROM = int(os.environ.get("EXPORT_IN_BACKGROUND_FROM", "2000"))
@@ -188,6 +191,7 @@ class TestConfig(Config):
     JOBS_REDIS_URL = ""  # jobs in process unless a test gives its own Redis
     JOBS_MIN_BACKOFF_MS = 20  # retries within the test, not 15 s later
     JOBS_MAX_BACKOFF_MS = 200
+    JOBS_WORKER_TIMEOUT_MS = 20  # a test's worker stops at its end in 20 ms, not 0.25-0.5 s
 
 
 class ProductionConfig(Config):

@@ -23,7 +23,10 @@ from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.jobs import stop_jobs
 from tests.support.redis_server import dead_redis_url, redis_url  # noqa: F401
 from tests.support.smtp import SmtpServer
+from tests.support.url_builders import share as share_url_builders
 from tests.support.web import make_app
+
+share_url_builders()
 
 BACKEND = os.environ.get("FAIRPANEL_TEST_DB", "sqlite")
 

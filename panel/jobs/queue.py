@@ -86,6 +86,38 @@ def job(name: str, label: str, *, queue: str = "work", max_retries: int = 5):
     return declare
 
 
+_time_limits: dict[int, object] = {}
+_time_limits_lock = threading.Lock()
+
+
+def _process_time_limit():
+    """The in-process queues' time limit, one per process. Dramatiq's ``TimeLimit``
+    starts a thread that watches the running jobs' deadlines when its broker boots, and
+    that thread never ends: one per app would leave a thread behind for every app a
+    process ever made (the test suite makes thousands). Every in-process queue of this
+    process shares one, booted once; a forked child (a gunicorn worker) makes its own."""
+    with _time_limits_lock:
+        found = _time_limits.get(os.getpid())
+        if found is None:
+            found = _time_limits[os.getpid()] = _booted_once()
+        return found
+
+
+def _booted_once():
+    from dramatiq.middleware import TimeLimit
+
+    class ProcessTimeLimit(TimeLimit):
+        booted = False
+
+        def after_process_boot(self, broker):
+            with _time_limits_lock:
+                if not self.booted:
+                    super().after_process_boot(broker)
+                    self.booted = True
+
+    return ProcessTimeLimit()
+
+
 class JobQueue:
     """One app's broker, its actors (one per job kind) and, in process, its worker."""
 
@@ -95,12 +127,13 @@ class JobQueue:
         import dramatiq
         from dramatiq.brokers.redis import RedisBroker
         from dramatiq.brokers.stub import StubBroker
-        from dramatiq.middleware import CurrentMessage, default_middleware
+        from dramatiq.middleware import CurrentMessage, TimeLimit, default_middleware
 
         from panel.jobs.runner import JobStates, actor_for
 
         url = app.config.get("JOBS_REDIS_URL") or ""
-        middleware = [m() for m in default_middleware] + [CurrentMessage(), JobStates(app)]
+        middleware = [_process_time_limit() if m is TimeLimit and not url else m()
+                      for m in default_middleware] + [CurrentMessage(), JobStates(app)]
         if url:
             self.broker = RedisBroker(
                 url=url, namespace=app.config["JOBS_NAMESPACE"], middleware=middleware,
@@ -111,6 +144,7 @@ class JobQueue:
             self.broker.emit_after("process_boot")
         self.in_process = not url
         self.threads = app.config["JOBS_IN_PROCESS_THREADS"]
+        self.poll_ms = app.config["JOBS_WORKER_TIMEOUT_MS"]
         self.actors = {name: dramatiq.Actor(
             actor_for(app, kind), broker=self.broker, actor_name=name, queue_name=kind.queue,
             priority=0, options={"max_retries": kind.max_retries,
@@ -136,7 +170,7 @@ class JobQueue:
             if self.worker is not None and self._worker_pid == os.getpid():
                 return
             self.worker = dramatiq.Worker(self.broker, worker_threads=self.threads,
-                                          worker_timeout=250)
+                                          worker_timeout=self.poll_ms)
             self.worker.start()
             self._worker_pid = os.getpid()
             _RUNNING.add(self)
@@ -160,7 +194,7 @@ class JobQueue:
                 return  # nothing was ever sent
         else:
             temporary = dramatiq.Worker(self.broker, worker_threads=self.threads,
-                                        worker_timeout=250)
+                                        worker_timeout=self.poll_ms)
             temporary.start()
         worker = temporary or self.worker
         try:
