@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import html
 import re
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
 
-from panel.extensions import db
 from panel.rounds.models import PHASES
 from tests.builders import people
 from tests.builders.access_world import (
@@ -35,7 +33,6 @@ from tests.builders.access_world import (
     path_for,
 )
 from tests.support.crawl import VISIT_LIMIT, crawl, readable
-from tests.support.web import make_app
 from tests.web import access_table as table
 
 CRAWLERS = ("academic", "lived_experience", "chair")
@@ -126,36 +123,3 @@ def check_the_chair_sees_who_stepped_out(page: str) -> None:
     assert declared and "CANARY-NAME-Kim" in declared.group(0)
     spread = page[page.index("How each person scored"):page.index('id="stepped-out"')]
     assert "<svg" in spread and not NAME.search(spread), "no name beside a score"
-
-
-@contextmanager
-def world_in_a_fresh_database(databases, mailbox, tmp_path, phase: str):
-    """(app, world) in ``phase`` on a database of its own, dropped afterwards."""
-    url = databases.create()
-    try:
-        app = make_app(url, mailbox, tmp_path / phase)
-        with app.app_context():
-            try:
-                yield app, build_world(phase)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
-    finally:
-        databases.drop(url)
-
-
-def test_the_crawl_reached_every_role_in_every_phase(databases, mailbox, tmp_path):
-    """The pages visited per role and phase, in one place. It crawls every phase itself,
-    so it needs no other test to have run before it, nor in the same process (as under
-    pytest-xdist)."""
-    visited = {}
-    for phase in PHASES:
-        mailbox.clear()
-        with world_in_a_fresh_database(databases, mailbox, tmp_path, phase) as (app, world):
-            for role in CRAWLERS:
-                visited[(role, phase)] = sum(1 for _ in crawl_as(app, mailbox, world, role,
-                                                                 phase))
-    table = "; ".join(f"{phase}: " + ", ".join(f"{role} {visited[(role, phase)]}"
-                                               for role in CRAWLERS) for phase in PHASES)
-    assert all(n >= 5 for n in visited.values()), f"pages visited: {table}"
-    print(f"\nblind crawl, pages visited: {table}")
