@@ -12,7 +12,9 @@ import pytest
 from panel.demo import story
 from panel.demo.seed import BUNDLE
 from panel.extensions import db
+from panel.rounds.queries import round_by_slug
 from tests.builders import people
+from tests.support.databases import restore_or_build
 
 DEMO_SLUG = "community-assets-2026"
 ACADEMICS, LIVED, CHAIR, OFFICER = story.ACADEMICS, story.LIVED, story.CHAIR, story.OFFICER
@@ -56,8 +58,12 @@ def scripted_demo_round():
 
 
 @pytest.fixture
-def demo_decided(app):
-    return scripted_demo_round()
+def demo_decided(app, databases, database_url, mailbox):
+    """The scripted demo round, built once per test process and copied for each test
+    after (tests/support/databases.py); what building it e-mailed is cleared either way."""
+    restore_or_build(databases, database_url, "demo_decided", scripted_demo_round)
+    mailbox.clear()
+    return round_by_slug(DEMO_SLUG)
 
 
 def personal_details() -> list[str]:

@@ -7,12 +7,18 @@ servers and threads against it, and never see each other's rows.
 Each pytest process (each pytest-xdist worker) has its own template and names its
 databases after its process id, so workers and test runs sharing one PostgreSQL server
 (``FAIRPANEL_TEST_PG_URL``) never drop or copy each other's.
+
+A round many tests start from and that takes seconds to build (the decided demo round)
+is built once per process and kept as a snapshot of the database it was built in
+(:meth:`restore_or_build`); each later test's database becomes a copy of it.
 """
 from __future__ import annotations
 
 import itertools
 import os
 import shutil
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -20,6 +26,29 @@ import sqlalchemy as sa
 from tests.support.pgcluster import PgCluster
 
 _counter = itertools.count(1)
+
+
+def restore_or_build(databases, url: str, name: str, build: Callable[[], None]) -> None:
+    """Make the database at ``url`` (the current app's, freshly migrated) what ``build``
+    makes of it: the first time in this process by calling ``build``, then kept as
+    snapshot ``name``; afterwards by copying that snapshot over it. The app's connections
+    are closed around the copy. A database the test has already written to is built on,
+    never replaced."""
+    from panel.extensions import db
+
+    untouched = not db.session.scalar(sa.text(
+        "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM rounds) "
+        "+ (SELECT count(*) FROM audit_events)"))
+    if untouched and databases.has_snapshot(name):
+        db.session.remove()
+        db.engine.dispose()
+        databases.restore(name, url)
+        return
+    build()
+    if untouched:  # else the test made something first: built on it, not kept
+        db.session.remove()
+        db.engine.dispose()
+        databases.snapshot(url, name)
 
 
 def migrate(url: str) -> None:
@@ -55,6 +84,26 @@ class SqliteDatabases:
     def drop(self, url: str) -> None:
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
 
+    def _snapshot_path(self, name: str) -> Path:
+        return self.folder / f"snapshot-{os.getpid()}-{name}.sqlite3"
+
+    def has_snapshot(self, name: str) -> bool:
+        return self._snapshot_path(name).exists()
+
+    @staticmethod
+    def _copy(source: Path, target: Path) -> None:
+        """SQLite's online backup: a consistent copy whatever the journal holds."""
+        with sqlite3.connect(source) as reader, sqlite3.connect(target) as writer:
+            reader.backup(writer)
+        reader.close()
+        writer.close()
+
+    def snapshot(self, url: str, name: str) -> None:
+        self._copy(Path(url.removeprefix("sqlite:///")), self._snapshot_path(name))
+
+    def restore(self, name: str, url: str) -> None:
+        self._copy(self._snapshot_path(name), Path(url.removeprefix("sqlite:///")))
+
     def close(self) -> None:
         pass
 
@@ -72,6 +121,7 @@ class PostgresDatabases:
         self.admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
         self.prefix = f"fp_test_{os.getpid()}_"
         self.template = f"{self.prefix}template"
+        self.snapshots: set[str] = set()
         with self.admin.connect() as conn:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS {self.template} WITH (FORCE)"))
             conn.execute(sa.text(f"CREATE DATABASE {self.template}"))
@@ -92,9 +142,27 @@ class PostgresDatabases:
         with self.admin.connect() as conn:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
+    def has_snapshot(self, name: str) -> bool:
+        return name in self.snapshots
+
+    def snapshot(self, url: str, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {self.prefix}snapshot_{name} "
+                                 f"TEMPLATE {sa.make_url(url).database}"))
+        self.snapshots.add(name)
+
+    def restore(self, name: str, url: str) -> None:
+        database = sa.make_url(url).database
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+            conn.execute(sa.text(f"CREATE DATABASE {database} "
+                                 f"TEMPLATE {self.prefix}snapshot_{name}"))
+
     def close(self) -> None:
         if self.cluster is None:  # a shared server: leave nothing behind
             self.drop(self._url(self.template))
+            for name in self.snapshots:
+                self.drop(self._url(f"{self.prefix}snapshot_{name}"))
         self.admin.dispose()
         if self.cluster is not None:
             self.cluster.stop()
