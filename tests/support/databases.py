@@ -93,10 +93,12 @@ class SqliteDatabases:
     @staticmethod
     def _copy(source: Path, target: Path) -> None:
         """SQLite's online backup: a consistent copy whatever the journal holds."""
-        with sqlite3.connect(source) as reader, sqlite3.connect(target) as writer:
+        reader, writer = sqlite3.connect(source), sqlite3.connect(target)
+        try:
             reader.backup(writer)
-        reader.close()
-        writer.close()
+        finally:
+            reader.close()
+            writer.close()
 
     def snapshot(self, url: str, name: str) -> None:
         self._copy(Path(url.removeprefix("sqlite:///")), self._snapshot_path(name))
