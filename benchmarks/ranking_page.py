@@ -24,7 +24,15 @@ from panel import create_app  # noqa: E402
 from panel.accounts import services as accounts  # noqa: E402
 from panel.extensions import db, utcnow  # noqa: E402
 from panel.models import (  # noqa: E402
-    Application, Conflict, Criterion, CriterionScore, Group, PanelMember, Round, ScoreSheet, User,
+    Application,
+    Conflict,
+    Criterion,
+    CriterionScore,
+    Group,
+    PanelMember,
+    Round,
+    ScoreSheet,
+    User,
 )
 from panel.scoring.models import store_scores  # noqa: E402
 
