@@ -21,8 +21,8 @@ BOTTOM = re.compile(r"^(models|rules|rules_\w+)$")  # tables and pure rules
 VIEWS = re.compile(r"^(views|\w+_views|blueprint)$")
 # Shared modules at the top of panel/: the foundation (importable by anything, importing
 # no domain but its models) and the app layer (which may import the domains).
-FOUNDATION = {"extensions", "models", "pages", "spreadsheets", "forms", "transactions",
-              "policy", "paths", "logs", "health", "static_files", "i18n"}
+FOUNDATION = {"extensions", "psycopg_cursor", "models", "pages", "spreadsheets", "forms",
+              "transactions", "policy", "paths", "logs", "health", "static_files", "i18n"}
 APP = {"__init__", "access", "web", "cli", "gunicorn_conf"}
 
 

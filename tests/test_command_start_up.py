@@ -55,6 +55,8 @@ def test_the_kept_report_is_read_without_pandas_the_pages_alembic_or_the_job_que
     imported = modules_imported(kept)
     assert "panel.reports.kept" in imported
     assert [name for name in HEAVY if name in imported] == []
+    # psycopg only for a PostgreSQL database (panel/psycopg_cursor.py)
+    assert ("psycopg" in imported) == database_url.startswith("postgresql")
     assert sorted(name for name in imported if PAGES.match(name)) == []
     assert [name for name in OTHER_COMMANDS if name in imported] == []
 

@@ -1,4 +1,4 @@
-"""On PostgreSQL a cursor's description is made only when read (panel/extensions.py,
+"""On PostgreSQL a cursor's description is made only when read (panel/psycopg_cursor.py,
 issue 17): what anyone reads of it is what psycopg itself would say."""
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pytest
 from psycopg import Cursor
 from sqlalchemy import text
 
-from panel.extensions import LazyDescriptionCursor, db
+from panel.extensions import db
+from panel.psycopg_cursor import LazyDescriptionCursor
 
 pytestmark = pytest.mark.postgres_only
 STATEMENT = "SELECT 1 AS number, 'two'::text AS word, now() AS moment"
