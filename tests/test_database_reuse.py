@@ -27,9 +27,15 @@ def test_a_used_database_comes_back_empty_with_its_numbering_started_again(datab
     url = databases.create()
     _write_a_user(url, "a@example.org")
     _write_a_user(url, "b@example.org")
+    [(oid,)], = _run(url, "SELECT oid FROM pg_database WHERE datname = current_database()")
     databases.drop(url)
     again = databases.create()
-    assert again == url  # the same database, used again
+    # The same database, used again, under a new name: the old one leads nowhere
+    assert _run(again, "SELECT oid FROM pg_database WHERE datname = current_database()") \
+        == [[(oid,)]]
+    assert again != url
+    with pytest.raises(sa.exc.OperationalError, match="does not exist"):
+        _run(url, "SELECT 1")
     counts, = _run(again, "SELECT (SELECT count(*) FROM users), "
                           "(SELECT count(*) FROM alembic_version)")
     assert counts == [(0, 1)]  # Alembic's version stays: it is part of the template

@@ -8,7 +8,7 @@ Each pytest process (each pytest-xdist worker) has its own template and names it
 databases after its process id, so workers and test runs sharing one PostgreSQL server
 (``FAIRPANEL_TEST_PG_URL``) never drop or copy each other's.
 
-On PostgreSQL a database a test has finished with is emptied and given to the next test,
+On PostgreSQL a database a test has finished with is emptied, renamed and given to the next test,
 when it still has exactly the template's tables, columns, triggers, constraints and
 functions and has not grown large (:meth:`PostgresDatabases.drop`): its rows deleted and
 its sequences started again, ~10 ms, where ``CREATE DATABASE`` costs the server 0.1–0.5 s
@@ -24,6 +24,7 @@ import itertools
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -219,9 +220,26 @@ class PostgresDatabases:
                                  "WHERE datname = :name AND pid <> pg_backend_pid()"),
                          {"name": name})
         if self._emptied(url):
-            self.spare.append(url)
-        else:
-            self._drop_database(name)
+            renamed = self._renamed(name)
+            if renamed:
+                self.spare.append(self._url(renamed))
+                return
+        self._drop_database(name)
+
+    def _renamed(self, name: str) -> str | None:
+        """The emptied database under a new name, so that anything of the last test's that
+        still knows the old one (a thread that outlived it) cannot reach the next test's
+        rows: it finds no database, as when databases were dropped. None when something
+        is still connected to it a second later."""
+        new = f"{self.prefix}{next(_counter)}"
+        with self.admin.connect() as conn:
+            for _ in range(20):
+                try:
+                    conn.execute(sa.text(f"ALTER DATABASE {name} RENAME TO {new}"))
+                    return new
+                except sa.exc.OperationalError:  # a terminated session not gone yet
+                    time.sleep(0.05)
+        return None
 
     def _emptied(self, url: str) -> bool:
         engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
