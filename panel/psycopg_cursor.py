@@ -11,8 +11,8 @@ from psycopg.pq import ExecStatus
 class LazyDescriptionCursor(PsycopgCursor):
     """psycopg's cursor, whose ``description`` makes its column objects only when one is
     read. For a statement it has run before, SQLAlchemy only asks whether there is a
-    description; psycopg made a column object for every column anyway, about 3 µs each,
-    a twentieth of the question page's CPU on PostgreSQL (issue 17)."""
+    description; psycopg made a column object for every column anyway, about 4 % of the
+    question page's CPU on PostgreSQL (issue 17, docs/performance.md)."""
 
     @property
     def description(self) -> Sequence | None:

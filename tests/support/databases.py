@@ -8,11 +8,11 @@ Each pytest process (each pytest-xdist worker) has its own template and names it
 databases after its process id, so workers and test runs sharing one PostgreSQL server
 (``FAIRPANEL_TEST_PG_URL``) never drop or copy each other's.
 
-On PostgreSQL a database a test has finished with is emptied, renamed and given to the next test,
-when it still has exactly the template's tables, columns, triggers, constraints and
-functions and has not grown large (:meth:`PostgresDatabases.drop`): its rows deleted and
-its sequences started again, ~10 ms, where ``CREATE DATABASE`` costs the server 0.1–0.5 s
-of CPU. Any other database is dropped, and the next test gets a new copy.
+On PostgreSQL a database a test has finished with is emptied, renamed and given to the
+next test, when it still has exactly the template's tables, columns, triggers,
+constraints and functions and has not grown large (:meth:`PostgresDatabases.drop`): its
+rows deleted and its sequences started again, ~10 ms, where ``CREATE DATABASE`` costs the
+server 0.1–0.5 s of CPU. Any other database is dropped, and the next test gets a new copy.
 
 A round many tests start from and that takes seconds to build (the decided demo round)
 is built once per process and kept as a snapshot of the database it was built in
