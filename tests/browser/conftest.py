@@ -53,8 +53,8 @@ STYLING = """() => {
 # The page as axe would find it, in one call: whether axe is loaded, a digest of its
 # styling (above), and a digest of the whole page as it is now: that styling, the window's
 # size and pixel ratio, and the document's markup with its CSRF tokens left out (they
-# differ per session, nothing else does). axe's answer turns on nothing else, so a page
-# whose digest has passed in this process has passed as it is.
+# differ per session). axe reads the page through its markup, styling and window, so a
+# page whose digest has passed in this process is not run through axe again.
 PAGE_STATE = """async () => {
   const digest = async (text) => {
     const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
